@@ -1,0 +1,142 @@
+//! `generate --batch`: JSON Lines in, records out, in parallel.
+//!
+//! Each line is validated on its own; a bad line is reported with its line
+//! number and does not stop the others. Key generation and signing run in
+//! a pool of worker threads in this one process; only the short commit
+//! takes the keystore lock.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use serde_json::json;
+
+use crate::cli::{FormatArg, GenerateArgs};
+use crate::commands::{self, read_input, Ctx, Done};
+use crate::error::{Error, Result};
+use crate::formats;
+use crate::request;
+
+/// Largest batch file we read.
+const MAX_BATCH: u64 = 64 << 20;
+
+struct LineResult {
+    line: usize,
+    outcome: Result<(u64, String)>,
+}
+
+fn run_line(ctx: &Ctx, a: &GenerateArgs, line: &str, pass: Option<&crate::keys::Passphrase>) -> Result<(u64, String)> {
+    let file_input = formats::request::parse(line.as_bytes(), a.request.request_format)?;
+    let flags = commands::flags_input(&a.subject, &a.sans, &a.key, &a.ext);
+    let input = file_input.overlay(flags);
+    let req = input.resolve(None, false)?;
+    let name = match &input.name {
+        Some(n) => {
+            request::validate_name(n)?;
+            n.clone()
+        }
+        None => req
+            .subject
+            .common_name()
+            .and_then(request::name_from_cn)
+            .ok_or_else(|| Error::invalid("name", "no \"name\" and none can be derived from the common name"))?,
+    };
+    let (meta, _csr) = commands::generate_one(&ctx.keystore, name, req, pass)?;
+    Ok((meta.id, meta.name))
+}
+
+pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
+    let path = a.batch.as_deref().expect("batch mode");
+    let data = read_input(path, MAX_BATCH, "--batch")?;
+    let text = String::from_utf8(data).map_err(|_| Error::invalid("--batch", "the batch file is not UTF-8"))?;
+    let lines: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    if lines.is_empty() {
+        return Err(Error::invalid("--batch", "no requests in the batch (one JSON object per line)"));
+    }
+    let pass = commands::new_key_passphrase(ctx, &crate::keys::PassphraseOptions {
+        file: a.passphrase.passphrase_file.clone(),
+        env: a.passphrase.passphrase_env.clone(),
+        no_passphrase: a.passphrase.no_passphrase,
+    })?;
+    let jobs = a
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+        .clamp(1, 256)
+        .min(lines.len());
+
+    let progress = if !ctx.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        let pb = indicatif::ProgressBar::new(lines.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed_precise}]") {
+            pb.set_style(style);
+        }
+        Some(pb)
+    } else {
+        None
+    };
+
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<LineResult>> = Mutex::new(Vec::with_capacity(lines.len()));
+    std::thread::scope(|s| {
+        for _ in 0..jobs {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&(line, body)) = lines.get(i) else { break };
+                let outcome = run_line(ctx, a, body, pass.as_ref());
+                if let Some(pb) = &progress {
+                    pb.inc(1);
+                }
+                results.lock().expect("no poisoned lock").push(LineResult { line, outcome });
+            });
+        }
+    });
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    let mut results = results.into_inner().expect("no poisoned lock");
+    results.sort_by_key(|r| r.line);
+
+    let failed: Vec<&LineResult> = results.iter().filter(|r| r.outcome.is_err()).collect();
+    let ok = results.len() - failed.len();
+    let mut errors = Vec::new();
+    for r in &failed {
+        if let Err(e) = &r.outcome {
+            let mut msg = format!("line {}: {}", r.line, e.message);
+            if let Some(h) = &e.hint {
+                msg.push_str(&format!(" (hint: {h})"));
+            }
+            errors.push(msg);
+        }
+    }
+    let stdout = match ctx.format {
+        FormatArg::Json => {
+            let rows: Vec<serde_json::Value> = results
+                .iter()
+                .map(|r| match &r.outcome {
+                    Ok((id, name)) => json!({"line": r.line, "status": "ok", "id": id, "name": name}),
+                    Err(e) => json!({"line": r.line, "status": "error", "exit_code": e.exit_code(), "error": e.message}),
+                })
+                .collect();
+            formats::to_json(&rows, ctx.opts.pretty)?
+        }
+        _ => {
+            let mut s = String::new();
+            for r in &results {
+                if let Ok((id, name)) = &r.outcome {
+                    s.push_str(&format!("created {name} (id {id})\n"));
+                }
+            }
+            s.into_bytes()
+        }
+    };
+    let summary = format!("batch: {ok} created, {} failed, {} lines, {jobs} jobs", failed.len(), results.len());
+    let error = failed.first().and_then(|r| r.outcome.as_ref().err()).map(|first| {
+        let mut e = Error::new(first.kind, format!("{} of {} batch lines failed", failed.len(), results.len()));
+        e.hint = Some("see the line errors above; the other lines were committed".into());
+        e
+    });
+    Ok(Done { stdout, notes: vec![summary], errors, error })
+}

@@ -1,0 +1,421 @@
+//! Command-line types (clap derive). No logic lives here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub const ABOUT: &str = "Generate certificate signing requests and keep their private keys safe";
+
+const LONG_ABOUT: &str = "\
+Generate certificate signing requests (CSRs) and keep their private keys safe.
+
+csrkit writes each request as a record in a local keystore: the PEM CSR, the \
+private key (encrypted PKCS#8 unless --no-passphrase) and its metadata. Its \
+subcommands mirror the vendor REST operations that generate CSRs, and it prints \
+results in its own formats (text, pem, der, json) or in the response shape of \
+each vendor API (arcgis, qradar, sbc, nsx, xclarity).";
+
+const MAIN_AFTER: &str = "\
+KEYSTORE LAYOUT:
+  <keystore>/                 0700; default $XDG_DATA_HOME/csrkit or ~/.local/share/csrkit
+    .lock                     advisory lock, held only for id allocation and commits
+    records/<name>/           0700
+      record.json             id, name, description, created, modified, revision, key, request
+      csr.pem                 the CSR
+      key.pem                 0600, ENCRYPTED PRIVATE KEY (scrypt + AES-256-CBC)
+      history/<revision>/     previous csr.pem, key.pem, record.json
+
+ENVIRONMENT:
+  CSRKIT_KEYSTORE       keystore directory (--keystore)
+  CSRKIT_PASSPHRASE     passphrase for private keys (after --passphrase-file, --passphrase-env)
+  CSRKIT_NO_INPUT       never prompt (--no-input); CI=true has the same effect
+  CSRKIT_LOCK_TIMEOUT   seconds to wait for the keystore lock (--lock-timeout)
+  CSRKIT_FORMAT         default output format (--format)
+  CSRKIT_QUIET          nothing on stderr but errors (--quiet)
+  CSRKIT_JOBS           parallel jobs for generate --batch (--jobs)
+  XDG_DATA_HOME, HOME   locate the default keystore
+  CI                    when set, csrkit never prompts
+
+EXIT CODES:
+  0  success
+  1  internal error
+  2  usage error or invalid input (the message names the field)
+  3  record or file not found
+  4  record already exists
+  5  keystore locked (gave up after --lock-timeout)
+  6  wrong passphrase / key cannot be decrypted
+  7  CSR signature does not verify
+
+EXAMPLES:
+  csrkit generate --cn www.example.com --org Example --country DE --dns example.com
+  csrkit show www.example.com
+  csrkit download www.example.com -o www.csr
+  csrkit list --format json";
+
+#[derive(Debug, Parser)]
+#[command(name = "csrkit", version, about = ABOUT, long_about = LONG_ABOUT, after_long_help = MAIN_AFTER)]
+#[command(propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Human-readable text
+    Text,
+    /// The CSR as PEM
+    Pem,
+    /// The CSR as DER (binary)
+    Der,
+    /// csrkit's JSON
+    Json,
+    /// Esri ArcGIS Portal generateCsr response
+    Arcgis,
+    /// IBM QRadar certificate_signing_request responses
+    Qradar,
+    /// Oracle SBC generateRequest XML response
+    Sbc,
+    /// VMware NSX TlsCsr
+    Nsx,
+    /// Lenovo XClarity certificateSigningRequest response
+    Xclarity,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]
+    #[arg(long, global = true, env = "CSRKIT_KEYSTORE", value_name = "DIR")]
+    pub keystore: Option<PathBuf>,
+
+    /// Output shape (each command has its own default)
+    #[arg(long, global = true, env = "CSRKIT_FORMAT", value_name = "FMT", value_enum)]
+    pub format: Option<FormatArg>,
+
+    /// Pretty-print JSON shapes (ArcGIS f=pjson)
+    #[arg(long, global = true)]
+    pub pretty: bool,
+
+    /// Never prompt; implied when stdin is not a terminal or CI is set
+    #[arg(long, global = true, env = "CSRKIT_NO_INPUT")]
+    pub no_input: bool,
+
+    /// Print nothing on stderr but errors
+    #[arg(short, long, global = true, env = "CSRKIT_QUIET")]
+    pub quiet: bool,
+
+    /// Seconds to wait for the keystore lock before giving up (exit 5)
+    #[arg(long, global = true, env = "CSRKIT_LOCK_TIMEOUT", value_name = "SECS", default_value = "10")]
+    pub lock_timeout: f64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate a new key pair and CSR, stored as record NAME
+    #[command(after_help = GENERATE_EXAMPLES)]
+    Generate(GenerateArgs),
+    /// Decode and verify a CSR (a record, or a file with --file)
+    #[command(after_help = SHOW_EXAMPLES)]
+    Show(ShowArgs),
+    /// Print or save a record's CSR
+    #[command(after_help = DOWNLOAD_EXAMPLES)]
+    Download(DownloadArgs),
+    /// Make a new CSR for a record, keeping its key unless --new-key
+    #[command(after_help = REGENERATE_EXAMPLES)]
+    Regenerate(RegenerateArgs),
+    /// List the records in the keystore
+    #[command(after_help = LIST_EXAMPLES)]
+    List(ListArgs),
+    /// Delete a record and its history
+    #[command(after_help = DELETE_EXAMPLES)]
+    Delete(DeleteArgs),
+    /// Print a shell completion script
+    #[command(after_help = "EXAMPLES:\n  csrkit completions bash > /etc/bash_completion.d/csrkit\n  csrkit completions zsh > ~/.zfunc/_csrkit\n  csrkit completions fish > ~/.config/fish/completions/csrkit.fish")]
+    Completions(CompletionsArgs),
+    /// Write the man pages (csrkit.1 and one per subcommand)
+    #[command(after_help = "EXAMPLES:\n  csrkit man /usr/local/share/man/man1\n  csrkit man   # writes into ./man")]
+    Man(ManArgs),
+}
+
+const GENERATE_EXAMPLES: &str = "\
+EXAMPLES:
+  # Web server, RSA-2048, passphrase from a file
+  csrkit generate --cn www.example.com --org 'Example Ltd' --country GB \\
+      --dns example.com --purpose server --passphrase-file ~/.csrkit-pass
+
+  # EC P-384 client certificate, full DN in one flag, no passphrase
+  csrkit generate api-client --subject 'CN=api,OU=Payments,O=Example,C=DE' \\
+      --key-type ec --curve P-384 --purpose client --no-passphrase
+
+  # From a vendor request body (NSX TlsCsr, QRadar CSRModel, ...)
+  csrkit generate edge --request tlscsr.json --format nsx
+
+  # Many at once: JSON Lines, one request per line, in parallel
+  csrkit generate --batch requests.jsonl --jobs 4 --no-passphrase";
+
+const SHOW_EXAMPLES: &str = "\
+EXAMPLES:
+  csrkit show www.example.com
+  csrkit show 3 --format json
+  csrkit show --file request.csr
+  openssl req -new -key k.pem -subj /CN=x | csrkit show --file -";
+
+const DOWNLOAD_EXAMPLES: &str = "\
+EXAMPLES:
+  csrkit download www.example.com > www.csr
+  csrkit download www.example.com --der -o www.der
+  csrkit download 3 --format xclarity --details";
+
+const REGENERATE_EXAMPLES: &str = "\
+EXAMPLES:
+  # Same key, one more SAN (SANs given replace the stored ones)
+  csrkit regenerate www.example.com --dns www.example.com --dns example.com
+  # New key and a new organization
+  csrkit regenerate www.example.com --new-key --key-type ec --org 'New Org'";
+
+const LIST_EXAMPLES: &str = "\
+EXAMPLES:
+  csrkit list
+  csrkit list --format json | jq '.[].name'
+  csrkit list --format nsx";
+
+const DELETE_EXAMPLES: &str = "\
+EXAMPLES:
+  csrkit delete www.example.com        # asks on a terminal
+  csrkit delete 3 --yes                # scripts must say --yes";
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct SubjectArgs {
+    /// Common name (CN)
+    #[arg(long = "common-name", visible_alias = "cn", value_name = "CN", help_heading = "Subject")]
+    pub common_name: Option<String>,
+    /// Country (C): ISO 3166 two-letter code
+    #[arg(long, value_name = "CC", help_heading = "Subject")]
+    pub country: Option<String>,
+    /// State or province (ST)
+    #[arg(long, help_heading = "Subject")]
+    pub state: Option<String>,
+    /// Locality or city (L)
+    #[arg(long, help_heading = "Subject")]
+    pub locality: Option<String>,
+    /// Organization (O)
+    #[arg(long, visible_alias = "org", help_heading = "Subject")]
+    pub organization: Option<String>,
+    /// Organizational unit (OU); repeatable, kept in order
+    #[arg(long = "organizational-unit", visible_alias = "ou", value_name = "OU", help_heading = "Subject")]
+    pub organizational_unit: Vec<String>,
+    /// Street address
+    #[arg(long, help_heading = "Subject")]
+    pub street_address: Option<String>,
+    /// Domain component (DC); repeatable, kept in order
+    #[arg(long = "domain-component", visible_alias = "dc", value_name = "DC", help_heading = "Subject")]
+    pub domain_component: Vec<String>,
+    /// User id (UID)
+    #[arg(long = "user-id", visible_alias = "uid", value_name = "UID", help_heading = "Subject")]
+    pub user_id: Option<String>,
+    /// Email address attribute in the subject (prefer --email for a SAN)
+    #[arg(long, value_name = "EMAIL", help_heading = "Subject")]
+    pub email_address: Option<String>,
+    /// Whole subject: RFC 4514 (CN=a,O=b) or OpenSSL form (/C=DE/O=b/CN=a); '+' joins multi-valued RDNs
+    #[arg(long, value_name = "DN", help_heading = "Subject", conflicts_with_all = [
+        "common_name", "country", "state", "locality", "organization", "organizational_unit",
+        "street_address", "domain_component", "user_id", "email_address"])]
+    pub subject: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct SanArgs {
+    /// DNS name SAN; repeatable, comma-separable
+    #[arg(long, value_name = "NAME", help_heading = "Subject alternative names")]
+    pub dns: Vec<String>,
+    /// IP address SAN (IPv4 or IPv6); repeatable, comma-separable
+    #[arg(long, value_name = "ADDR", help_heading = "Subject alternative names")]
+    pub ip: Vec<String>,
+    /// Email SAN; repeatable, comma-separable
+    #[arg(long, value_name = "ADDR", help_heading = "Subject alternative names")]
+    pub email: Vec<String>,
+    /// URI SAN (absolute URI); repeatable, comma-separable
+    #[arg(long, value_name = "URI", help_heading = "Subject alternative names")]
+    pub uri: Vec<String>,
+    /// SAN as TYPE:VALUE with TYPE dns, ip, email or uri; repeatable
+    #[arg(long, value_name = "TYPE:VALUE", help_heading = "Subject alternative names")]
+    pub san: Vec<String>,
+    /// Do not add the CN as a SAN when no SAN is given
+    #[arg(long, help_heading = "Subject alternative names")]
+    pub no_default_san: bool,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct KeyArgs {
+    /// Key type: rsa, ec (ecdsa) or ed25519 [default: rsa]
+    #[arg(long, visible_alias = "algorithm", value_name = "TYPE", help_heading = "Key")]
+    pub key_type: Option<String>,
+    /// RSA: 2048, 3072, 4096 [default: 2048]; EC: 256, 384, 521
+    #[arg(long, value_name = "BITS", help_heading = "Key")]
+    pub key_size: Option<u32>,
+    /// EC curve: P-256, P-384 or P-521 [default: P-256]
+    #[arg(long, value_name = "CURVE", help_heading = "Key")]
+    pub curve: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct ExtArgs {
+    /// Signature digest: sha256, sha384 or sha512 [default: fits the key]
+    #[arg(long, value_name = "DIGEST", help_heading = "Extensions")]
+    pub digest: Option<String>,
+    /// server, client, server-client or signing-encryption (sets key usages)
+    #[arg(long, value_name = "PURPOSE", help_heading = "Extensions")]
+    pub purpose: Option<String>,
+    /// Key usages, comma-separated (digitalSignature,keyEncipherment,...)
+    #[arg(long, value_name = "LIST", help_heading = "Extensions")]
+    pub key_usage: Vec<String>,
+    /// Extended key usages, comma-separated (serverAuth,clientAuth,... or OIDs)
+    #[arg(long, visible_alias = "eku", value_name = "LIST", help_heading = "Extensions")]
+    pub extended_key_usage: Vec<String>,
+    /// Request a CA certificate (basicConstraints CA:TRUE)
+    #[arg(long, help_heading = "Extensions")]
+    pub ca: bool,
+    /// Path length constraint for --ca
+    #[arg(long, value_name = "N", requires = "ca", help_heading = "Extensions")]
+    pub path_len: Option<u8>,
+    /// Description stored with the record
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RequestFormat {
+    /// csrkit's own JSON (field names as the long options, with underscores)
+    Native,
+    Qradar,
+    Nsx,
+    Xclarity,
+    Arcgis,
+    Sbc,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct RequestFileArgs {
+    /// Read a request body (QRadar, NSX, XClarity, ArcGIS, SBC or native JSON) from FILE or - (stdin); flags override its fields
+    #[arg(long, value_name = "FILE|-")]
+    pub request: Option<String>,
+    /// Force the request body's format instead of detecting it
+    #[arg(long, value_name = "FMT", value_enum, requires = "request")]
+    pub request_format: Option<RequestFormat>,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct PassphraseArgs {
+    /// Read the passphrase from the first line of FILE
+    #[arg(long, value_name = "FILE", env = "CSRKIT_PASSPHRASE_FILE", help_heading = "Passphrase")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Read the passphrase from the environment variable VAR
+    #[arg(long, value_name = "VAR", help_heading = "Passphrase")]
+    pub passphrase_env: Option<String>,
+    /// Store the private key unencrypted (still mode 0600)
+    #[arg(long, env = "CSRKIT_NO_PASSPHRASE", conflicts_with_all = ["passphrase_file", "passphrase_env"], help_heading = "Passphrase")]
+    pub no_passphrase: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Record name [default: derived from the CN]
+    #[arg(value_name = "NAME", conflicts_with = "batch")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub subject: SubjectArgs,
+    #[command(flatten)]
+    pub sans: SanArgs,
+    #[command(flatten)]
+    pub key: KeyArgs,
+    #[command(flatten)]
+    pub ext: ExtArgs,
+    #[command(flatten)]
+    pub request: RequestFileArgs,
+    /// JSON Lines, one request per line (any accepted shape plus "name"), from FILE or -
+    #[arg(long, value_name = "FILE|-", conflicts_with = "request", help_heading = "Batch")]
+    pub batch: Option<String>,
+    /// Parallel jobs for --batch [default: all cores]
+    #[arg(long, short = 'j', value_name = "N", env = "CSRKIT_JOBS", help_heading = "Batch")]
+    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Record name or id
+    #[arg(value_name = "NAME|ID", required_unless_present = "file", conflicts_with = "file")]
+    pub target: Option<String>,
+    /// Read a CSR from FILE or - (PEM or DER) instead of a record
+    #[arg(long, value_name = "PATH|-")]
+    pub file: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// Record name or id
+    #[arg(value_name = "NAME|ID")]
+    pub target: String,
+    /// DER instead of PEM (same as --format der)
+    #[arg(long)]
+    pub der: bool,
+    /// Write to FILE instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// XClarity: the JSON envelope instead of the raw PEM
+    #[arg(long)]
+    pub details: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RegenerateArgs {
+    /// Record name or id
+    #[arg(value_name = "NAME|ID")]
+    pub target: String,
+    /// Generate a new key instead of reusing the stored one
+    #[arg(long)]
+    pub new_key: bool,
+    #[command(flatten)]
+    pub subject: SubjectArgs,
+    #[command(flatten)]
+    pub sans: SanArgs,
+    #[command(flatten)]
+    pub key: KeyArgs,
+    #[command(flatten)]
+    pub ext: ExtArgs,
+    #[command(flatten)]
+    pub request: RequestFileArgs,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Record name or id
+    #[arg(value_name = "NAME|ID")]
+    pub target: String,
+    /// Do not ask for confirmation (required when not at a terminal)
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to generate for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Directory to write the pages into
+    #[arg(value_name = "DIR", default_value = "man")]
+    pub dir: PathBuf,
+}

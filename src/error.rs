@@ -1,0 +1,175 @@
+//! Error kinds and the one place where an error becomes an exit code.
+
+use std::fmt;
+
+/// What went wrong, as a user or a script sees it. Each kind maps to one
+/// exit code (SPEC §6) and one HTTP status for vendor error bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A bug or an environment failure (I/O, corrupt record): exit 1.
+    Internal,
+    /// Usage error or invalid input: exit 2.
+    Invalid,
+    /// Record or file not found: exit 3.
+    NotFound,
+    /// Record already exists: exit 4.
+    Exists,
+    /// The keystore lock could not be taken in time: exit 5.
+    Locked,
+    /// Wrong passphrase or undecryptable key: exit 6.
+    Passphrase,
+    /// A CSR whose signature does not verify: exit 7.
+    BadSignature,
+}
+
+impl Kind {
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Kind::Internal => 1,
+            Kind::Invalid => 2,
+            Kind::NotFound => 3,
+            Kind::Exists => 4,
+            Kind::Locked => 5,
+            Kind::Passphrase => 6,
+            Kind::BadSignature => 7,
+        }
+    }
+
+    /// The HTTP status a vendor API would answer with.
+    pub fn http_status(self) -> u16 {
+        match self {
+            Kind::Internal => 500,
+            Kind::Invalid => 400,
+            Kind::NotFound => 404,
+            Kind::Exists => 409,
+            Kind::Locked => 423,
+            Kind::Passphrase => 401,
+            Kind::BadSignature => 400,
+        }
+    }
+}
+
+/// A user-facing error: one line of message, an optional hint, and the
+/// input field it concerns (used by vendor error bodies).
+#[derive(Debug, Clone)]
+pub struct Error {
+    pub kind: Kind,
+    pub message: String,
+    pub hint: Option<String>,
+    pub field: Option<String>,
+}
+
+impl Error {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: one_line(message.into()),
+            hint: None,
+            field: None,
+        }
+    }
+
+    /// Invalid input for `field`; the message names the field.
+    pub fn invalid(field: &str, message: impl fmt::Display) -> Self {
+        let mut e = Error::new(Kind::Invalid, format!("{field}: {message}"));
+        e.field = Some(field.to_string());
+        e
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::new(Kind::Invalid, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::new(Kind::Internal, message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Error::new(Kind::NotFound, message)
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(one_line(hint.into()));
+        self
+    }
+
+    pub fn with_field(mut self, field: &str) -> Self {
+        self.field = Some(field.to_string());
+        self
+    }
+
+    /// Adds a prefix naming where the error happened (e.g. a batch line).
+    pub fn context(mut self, prefix: impl fmt::Display) -> Self {
+        self.message = format!("{prefix}: {}", self.message);
+        self
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        self.kind.exit_code()
+    }
+}
+
+/// Error messages are one line: control characters (which could come from
+/// hostile input) are shown escaped.
+fn one_line(s: String) -> String {
+    if !s.chars().any(char::is_control) {
+        return s;
+    }
+    s.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::internal(e.to_string())
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Turns any error into our error: ours keep their kind, everything else is
+/// internal (exit 1) with its context chain on one line.
+pub fn classify(err: &anyhow::Error) -> Error {
+    if let Some(e) = err.downcast_ref::<Error>() {
+        return e.clone();
+    }
+    for cause in err.chain() {
+        if let Some(e) = cause.downcast_ref::<Error>() {
+            let mut e = e.clone();
+            e.message = format!("{err:#}");
+            e.message = one_line(e.message);
+            return e;
+        }
+    }
+    Error::internal(format!("{err:#}"))
+}
+
+/// Format an I/O error with the path it concerns.
+pub fn io_at(path: &std::path::Path, e: std::io::Error) -> Error {
+    let kind = match e.kind() {
+        std::io::ErrorKind::NotFound => Kind::NotFound,
+        _ => Kind::Internal,
+    };
+    let mut err = Error::new(kind, format!("{}: {}", path.display(), e));
+    if e.raw_os_error() == Some(libc::ENOSPC) {
+        err = err.with_hint("the file system is full; free some space and run the command again");
+    } else if e.raw_os_error() == Some(libc::EROFS) || e.kind() == std::io::ErrorKind::PermissionDenied {
+        err = err.with_hint("the keystore is not writable; check its permissions or use --keystore DIR");
+    }
+    err
+}

@@ -1,0 +1,92 @@
+//! `--format json`: csrkit's own machine-readable output.
+
+use serde_json::{json, Map, Value};
+
+use super::{to_json, Options, RecordView, Shape};
+use crate::csr::ParsedCsr;
+use crate::error::Result;
+use crate::keystore::{Record, RecordMeta};
+
+pub struct Json;
+
+/// The decoded CSR as a JSON object.
+pub fn csr_value(csr: &ParsedCsr) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("subject".into(), json!(csr.subject_rfc4514()));
+    m.insert("subject_attributes".into(), json!(csr.subject.iter().flatten().collect::<Vec<_>>()));
+    m.insert("sans".into(), json!(csr.sans));
+    m.insert("extensions".into(), json!(csr.extensions));
+    m.insert("public_key".into(), json!(csr.key));
+    m.insert("signature_algorithm".into(), json!(csr.signature_algorithm));
+    m.insert("signature_valid".into(), json!(csr.verified));
+    m.insert(
+        "fingerprints".into(),
+        json!({"sha256": csr.fingerprint_sha256, "spki_sha256": csr.spki_sha256}),
+    );
+    m.insert("pem".into(), json!(csr.pem()));
+    m
+}
+
+/// A record's metadata as a JSON object (id first).
+pub fn meta_value(meta: &RecordMeta) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("id".into(), json!(meta.id));
+    m.insert("name".into(), json!(meta.name));
+    m.insert("description".into(), json!(meta.description));
+    m.insert("created".into(), json!(meta.created));
+    m.insert("modified".into(), json!(meta.modified));
+    m.insert("revision".into(), json!(meta.revision));
+    m.insert("key".into(), json!(meta.key));
+    m.insert("encrypted".into(), json!(meta.encrypted));
+    m.insert(
+        "key_protection".into(),
+        json!(if meta.encrypted { "PBES2 scrypt (N=2^14, r=8, p=1) AES-256-CBC" } else { "none" }),
+    );
+    m
+}
+
+fn record_value(meta: &RecordMeta, csr: &ParsedCsr, dir: Option<&std::path::Path>) -> Value {
+    let mut m = meta_value(meta);
+    m.extend(csr_value(csr));
+    if let Some(d) = dir {
+        m.insert(
+            "files".into(),
+            json!({"csr": d.join("csr.pem"), "key": d.join("key.pem")}),
+        );
+    }
+    Value::Object(m)
+}
+
+impl Shape for Json {
+    fn name(&self) -> &'static str {
+        "json"
+    }
+    fn generate(&self, v: &RecordView<'_>, o: Options) -> Result<Vec<u8>> {
+        to_json(&record_value(v.meta, v.csr, v.dir), o.pretty)
+    }
+    fn show(&self, meta: Option<&RecordMeta>, csr: &ParsedCsr, o: Options) -> Result<Vec<u8>> {
+        let value = match meta {
+            Some(m) => record_value(m, csr, None),
+            None => Value::Object(csr_value(csr)),
+        };
+        to_json(&value, o.pretty)
+    }
+    fn download(&self, v: &RecordView<'_>, _d: bool, o: Options) -> Result<Vec<u8>> {
+        to_json(&json!({"id": v.meta.id, "name": v.meta.name, "pem": v.csr.pem()}), o.pretty)
+    }
+    fn list(&self, records: &[Record], o: Options) -> Result<Vec<u8>> {
+        let rows: Vec<Value> = records
+            .iter()
+            .map(|r| {
+                let mut m = meta_value(&r.meta);
+                m.insert("common_name".into(), json!(r.meta.request.subject.common_name()));
+                m.insert("subject".into(), json!(r.meta.request.subject.to_rfc4514()));
+                Value::Object(m)
+            })
+            .collect();
+        to_json(&rows, o.pretty)
+    }
+    fn delete(&self, meta: &RecordMeta, o: Options) -> Result<Vec<u8>> {
+        to_json(&json!({"deleted": {"id": meta.id, "name": meta.name}}), o.pretty)
+    }
+}

@@ -1,0 +1,122 @@
+//! Output shapes: one file per shape, one trait. Formatters are the only
+//! code (besides `main` and prompts) that produce output bytes.
+
+use std::path::Path;
+
+use crate::cli::FormatArg;
+use crate::csr::ParsedCsr;
+use crate::error::{Error, Result};
+use crate::keystore::{Record, RecordMeta};
+
+pub mod arcgis;
+pub mod json;
+pub mod nsx;
+pub mod pem;
+pub mod qradar;
+pub mod request;
+pub mod sbc;
+pub mod text;
+pub mod xclarity;
+
+/// The operation whose result (or error) is being rendered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Generate,
+    Regenerate,
+    Show,
+    Download,
+    List,
+    Delete,
+    Batch,
+}
+
+impl Op {
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::Generate => "generate",
+            Op::Regenerate => "regenerate",
+            Op::Show => "show",
+            Op::Download => "download",
+            Op::List => "list",
+            Op::Delete => "delete",
+            Op::Batch => "generate --batch",
+        }
+    }
+}
+
+/// A record together with its decoded CSR.
+pub struct RecordView<'a> {
+    pub meta: &'a RecordMeta,
+    pub csr: &'a ParsedCsr,
+    pub dir: Option<&'a Path>,
+}
+
+/// Rendering options shared by all shapes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    pub pretty: bool,
+}
+
+/// One output shape. Operations a vendor API does not have are refused
+/// with exit 2 by the default methods.
+pub trait Shape: Sync {
+    fn name(&self) -> &'static str;
+
+    fn generate(&self, _v: &RecordView<'_>, _o: Options) -> Result<Vec<u8>> {
+        Err(unsupported(self.name(), Op::Generate))
+    }
+    fn regenerate(&self, v: &RecordView<'_>, o: Options) -> Result<Vec<u8>> {
+        self.generate(v, o)
+    }
+    fn show(&self, _meta: Option<&RecordMeta>, _csr: &ParsedCsr, _o: Options) -> Result<Vec<u8>> {
+        Err(unsupported(self.name(), Op::Show))
+    }
+    fn download(&self, _v: &RecordView<'_>, _details: bool, _o: Options) -> Result<Vec<u8>> {
+        Err(unsupported(self.name(), Op::Download))
+    }
+    fn list(&self, _records: &[Record], _o: Options) -> Result<Vec<u8>> {
+        Err(unsupported(self.name(), Op::List))
+    }
+    fn delete(&self, _meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {
+        Err(unsupported(self.name(), Op::Delete))
+    }
+    /// The vendor's error body for stdout, if the shape has one.
+    fn error(&self, _op: Op, _err: &Error, _o: Options) -> Option<Vec<u8>> {
+        None
+    }
+}
+
+pub fn unsupported(shape: &str, op: Op) -> Error {
+    Error::invalid("--format", format!("the {shape} format has no {} operation", op.name()))
+        .with_hint("use --format text or --format json")
+}
+
+/// The shape for a `--format` value.
+pub fn shape(format: FormatArg) -> &'static dyn Shape {
+    match format {
+        FormatArg::Text => &text::Text,
+        FormatArg::Pem => &pem::Pem,
+        FormatArg::Der => &pem::Der,
+        FormatArg::Json => &json::Json,
+        FormatArg::Arcgis => &arcgis::Arcgis,
+        FormatArg::Qradar => &qradar::Qradar,
+        FormatArg::Sbc => &sbc::Sbc,
+        FormatArg::Nsx => &nsx::Nsx,
+        FormatArg::Xclarity => &xclarity::Xclarity,
+    }
+}
+
+/// Serializes JSON, compact or pretty, with a trailing newline.
+pub fn to_json(v: &impl serde::Serialize, pretty: bool) -> Result<Vec<u8>> {
+    let mut out = if pretty { serde_json::to_vec_pretty(v) } else { serde_json::to_vec(v) }
+        .map_err(|e| Error::internal(format!("JSON encoding: {e}")))?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// Milliseconds since the epoch for an RFC 3339 time (0 if unparsable).
+pub fn epoch_ms(rfc3339: &str) -> i64 {
+    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
+        .unwrap_or(0)
+}

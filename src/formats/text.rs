@@ -1,0 +1,148 @@
+//! `--format text`: for people at a terminal.
+
+use std::fmt::Write;
+
+use super::{Options, RecordView, Shape};
+use crate::csr::ParsedCsr;
+use crate::error::Result;
+use crate::keystore::{Record, RecordMeta};
+
+pub struct Text;
+
+fn line(out: &mut String, label: &str, value: impl std::fmt::Display) {
+    let _ = writeln!(out, "{:<20}{}", format!("{label}:"), value);
+}
+
+fn key_text(csr: &ParsedCsr) -> String {
+    match &csr.key.curve {
+        Some(c) => format!("{} {}", csr.key.algorithm, c),
+        None if csr.key.algorithm == "ED25519" => "Ed25519".to_string(),
+        None => format!("{} {}", csr.key.algorithm, csr.key.bits),
+    }
+}
+
+fn protection(meta: &RecordMeta) -> &'static str {
+    if meta.encrypted {
+        "encrypted (PBES2: scrypt N=2^14 r=8 p=1, AES-256-CBC)"
+    } else {
+        "NOT encrypted (--no-passphrase)"
+    }
+}
+
+fn csr_text(out: &mut String, csr: &ParsedCsr) {
+    line(out, "Subject", if csr.subject.is_empty() { "(empty)".to_string() } else { csr.subject_rfc4514() });
+    for ava in csr.subject.iter().flatten() {
+        let _ = writeln!(out, "  {:<18}{}", format!("{}:", ava.short), ava.value);
+    }
+    if csr.sans.is_empty() {
+        line(out, "SANs", "(none)");
+    } else {
+        line(out, "SANs", csr.sans.iter().map(|s| format!("{}:{}", s.kind, s.value)).collect::<Vec<_>>().join(", "));
+    }
+    if csr.extensions.is_empty() {
+        line(out, "Extensions", "(none requested)");
+    } else {
+        line(out, "Extensions", "");
+        for e in &csr.extensions {
+            let crit = if e.critical { " (critical)" } else { "" };
+            let _ = writeln!(out, "  {}{crit}: {}", e.name, e.value);
+        }
+    }
+    line(out, "Public key", key_text(csr));
+    line(out, "Signature", &csr.signature_algorithm);
+    line(out, "Signature valid", if csr.verified { "yes" } else { "NO - the signature does not verify" });
+    line(out, "SHA-256", &csr.fingerprint_sha256);
+    line(out, "SPKI SHA-256", &csr.spki_sha256);
+}
+
+fn meta_text(out: &mut String, meta: &RecordMeta) {
+    line(out, "Record", format!("{} (id {})", meta.name, meta.id));
+    line(out, "Revision", meta.revision);
+    line(out, "Created", &meta.created);
+    line(out, "Modified", &meta.modified);
+    if let Some(d) = &meta.description {
+        line(out, "Description", d);
+    }
+    line(out, "Key protection", protection(meta));
+}
+
+impl Shape for Text {
+    fn name(&self) -> &'static str {
+        "text"
+    }
+    fn generate(&self, v: &RecordView<'_>, _o: Options) -> Result<Vec<u8>> {
+        let mut out = String::new();
+        let verb = if v.meta.revision > 1 { "Regenerated" } else { "Created" };
+        let _ = writeln!(out, "{verb} record {} (id {}, revision {})", v.meta.name, v.meta.id, v.meta.revision);
+        line(&mut out, "  Subject", if v.csr.subject.is_empty() { "(empty)".into() } else { v.csr.subject_rfc4514() });
+        if !v.csr.sans.is_empty() {
+            line(&mut out, "  SANs", v.csr.sans.iter().map(|s| format!("{}:{}", s.kind, s.value)).collect::<Vec<_>>().join(", "));
+        }
+        line(&mut out, "  Key", format!("{}, {}", key_text(v.csr), protection(v.meta)));
+        if let Some(dir) = v.dir {
+            line(&mut out, "  CSR", dir.join("csr.pem").display());
+            line(&mut out, "  Private key", dir.join("key.pem").display());
+        }
+        Ok(out.into_bytes())
+    }
+    fn show(&self, meta: Option<&RecordMeta>, csr: &ParsedCsr, _o: Options) -> Result<Vec<u8>> {
+        let mut out = String::new();
+        if let Some(m) = meta {
+            meta_text(&mut out, m);
+        }
+        csr_text(&mut out, csr);
+        Ok(out.into_bytes())
+    }
+    fn download(&self, v: &RecordView<'_>, _d: bool, _o: Options) -> Result<Vec<u8>> {
+        Ok(v.csr.pem().into_bytes())
+    }
+    fn list(&self, records: &[Record], _o: Options) -> Result<Vec<u8>> {
+        let mut out = String::new();
+        if records.is_empty() {
+            return Ok(out.into_bytes());
+        }
+        let rows: Vec<[String; 6]> = records
+            .iter()
+            .map(|r| {
+                [
+                    r.meta.id.to_string(),
+                    r.meta.name.clone(),
+                    r.meta.request.subject.common_name().unwrap_or("-").to_string(),
+                    r.meta.key.to_string(),
+                    r.meta.created.clone(),
+                    r.meta.revision.to_string(),
+                ]
+            })
+            .collect();
+        let header = ["ID", "NAME", "CN", "KEY", "CREATED", "REV"];
+        let mut widths = header.map(str::len);
+        for row in &rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let fmt_row = |cells: &[&str]| {
+            let mut s = String::new();
+            for (i, (c, w)) in cells.iter().zip(widths).enumerate() {
+                if i + 1 == cells.len() {
+                    s.push_str(c);
+                } else {
+                    let pad = w - c.chars().count();
+                    s.push_str(c);
+                    s.push_str(&" ".repeat(pad + 2));
+                }
+            }
+            s.push('\n');
+            s
+        };
+        out.push_str(&fmt_row(&header));
+        for row in &rows {
+            let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+            out.push_str(&fmt_row(&cells));
+        }
+        Ok(out.into_bytes())
+    }
+    fn delete(&self, meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {
+        Ok(format!("Deleted record {} (id {})\n", meta.name, meta.id).into_bytes())
+    }
+}

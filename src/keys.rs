@@ -1,0 +1,339 @@
+//! Private keys: generation, signing, PKCS#8 encryption and passphrases.
+//!
+//! Keys are generated and used through aws-lc-rs (constant-time, formally
+//! verified primitives). The PKCS#8 bytes live only in `Zeroizing` buffers;
+//! on disk they are PBES2 (scrypt N=2^14 r=8 p=1, AES-256-CBC) unless the
+//! user asked for `--no-passphrase`.
+
+use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
+use aws_lc_rs::rand::{self as lcrand, SystemRandom};
+use aws_lc_rs::rsa::KeySize;
+use aws_lc_rs::signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair, RsaKeyPair};
+use der::asn1::{ObjectIdentifier, OctetStringRef};
+use der::{Decode, Encode};
+use pkcs5::pbes2;
+use pkcs8::{EncryptedPrivateKeyInfoRef, PrivateKeyInfoRef};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Kind, Result};
+use crate::request::{Curve, Digest, KeySpec};
+
+pub const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+pub const OID_EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+pub const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+pub const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+pub const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+pub const OID_P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
+
+/// scrypt parameters that OpenSSL 3.0 can read (log_n 15 exceeds its
+/// default memory limit): N=2^14, r=8, p=1, 16 MiB of memory.
+pub const SCRYPT_LOG_N: u8 = 14;
+pub const SCRYPT_R: u32 = 8;
+pub const SCRYPT_P: u32 = 1;
+
+/// A passphrase, wiped from memory when dropped.
+pub struct Passphrase(Zeroizing<String>);
+
+impl Passphrase {
+    pub fn new(s: Zeroizing<String>) -> Result<Passphrase> {
+        if s.is_empty() {
+            return Err(Error::invalid("passphrase", "the passphrase is empty")
+                .with_hint("use a non-empty passphrase, or --no-passphrase to store the key unencrypted"));
+        }
+        Ok(Passphrase(s))
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl std::fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Passphrase(<redacted>)")
+    }
+}
+
+enum Signer {
+    Rsa(RsaKeyPair),
+    Ec(Curve),
+    Ed25519(Ed25519KeyPair),
+}
+
+/// A private key in memory.
+pub struct PrivateKey {
+    spec: KeySpec,
+    pkcs8: Zeroizing<Vec<u8>>,
+    signer: Signer,
+}
+
+impl std::fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PrivateKey({})", self.spec)
+    }
+}
+
+fn ec_alg(curve: Curve, digest: Digest) -> Option<&'static signature::EcdsaSigningAlgorithm> {
+    Some(match (curve, digest) {
+        (Curve::P256, Digest::Sha256) => &signature::ECDSA_P256_SHA256_ASN1_SIGNING,
+        (Curve::P384, Digest::Sha384) => &signature::ECDSA_P384_SHA384_ASN1_SIGNING,
+        (Curve::P521, Digest::Sha256) => &signature::ECDSA_P521_SHA256_ASN1_SIGNING,
+        (Curve::P521, Digest::Sha384) => &signature::ECDSA_P521_SHA384_ASN1_SIGNING,
+        (Curve::P521, Digest::Sha512) => &signature::ECDSA_P521_SHA512_ASN1_SIGNING,
+        _ => return None,
+    })
+}
+
+fn der_bytes(d: Pkcs8V1Der<'_>) -> Zeroizing<Vec<u8>> {
+    Zeroizing::new(d.as_ref().to_vec())
+}
+
+fn crypto_err(what: &str) -> Error {
+    Error::internal(format!("{what} failed in the crypto library"))
+}
+
+impl PrivateKey {
+    /// Generates a new key (aws-lc-rs, seeded from the OS RNG).
+    pub fn generate(spec: KeySpec) -> Result<PrivateKey> {
+        let pkcs8 = match spec {
+            KeySpec::Rsa { size } => {
+                let size = match size {
+                    2048 => KeySize::Rsa2048,
+                    3072 => KeySize::Rsa3072,
+                    4096 => KeySize::Rsa4096,
+                    _ => return Err(Error::invalid("--key-size", format!("unsupported RSA size {size}"))),
+                };
+                let kp = RsaKeyPair::generate(size).map_err(|_| crypto_err("RSA key generation"))?;
+                let der = der_bytes(kp.as_der().map_err(|_| crypto_err("RSA key encoding"))?);
+                return Ok(PrivateKey { spec, pkcs8: der, signer: Signer::Rsa(kp) });
+            }
+            KeySpec::Ec { curve } => {
+                let alg = ec_alg(curve, spec.default_digest().expect("EC has a digest")).expect("default pair");
+                let kp = EcdsaKeyPair::generate(alg).map_err(|_| crypto_err("EC key generation"))?;
+                Zeroizing::new(kp.to_pkcs8v1().map_err(|_| crypto_err("EC key encoding"))?.as_ref().to_vec())
+            }
+            KeySpec::Ed25519 => {
+                let kp = Ed25519KeyPair::generate().map_err(|_| crypto_err("Ed25519 key generation"))?;
+                let der = Zeroizing::new(kp.to_pkcs8v1().map_err(|_| crypto_err("Ed25519 key encoding"))?.as_ref().to_vec());
+                return Ok(PrivateKey { spec, pkcs8: der, signer: Signer::Ed25519(kp) });
+            }
+        };
+        PrivateKey::from_pkcs8_der(pkcs8)
+    }
+
+    /// Loads an unencrypted PKCS#8 DER key and works out its type and size.
+    pub fn from_pkcs8_der(der: Zeroizing<Vec<u8>>) -> Result<PrivateKey> {
+        let bad = |m: &str| Error::internal(format!("the stored private key is not usable: {m}"));
+        let info = PrivateKeyInfoRef::from_der(&der).map_err(|e| bad(&e.to_string()))?;
+        let oid = info.algorithm.oid;
+        let (spec, signer) = if oid == OID_RSA {
+            let kp = RsaKeyPair::from_pkcs8(&der).map_err(|e| bad(&e.to_string()))?;
+            let size = (kp.public_modulus_len() * 8) as u32;
+            (KeySpec::Rsa { size }, Signer::Rsa(kp))
+        } else if oid == OID_EC {
+            let curve_oid = info
+                .algorithm
+                .parameters
+                .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
+                .ok_or_else(|| bad("EC key without a named curve"))?;
+            let curve = curve_from_oid(curve_oid).ok_or_else(|| bad(&format!("unsupported curve {curve_oid}")))?;
+            let spec = KeySpec::Ec { curve };
+            // Check that the key parses.
+            let alg = ec_alg(curve, spec.default_digest().expect("EC")).expect("default");
+            EcdsaKeyPair::from_pkcs8(alg, &der).map_err(|e| bad(&e.to_string()))?;
+            (spec, Signer::Ec(curve))
+        } else if oid == OID_ED25519 {
+            let kp = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der).map_err(|e| bad(&e.to_string()))?;
+            (KeySpec::Ed25519, Signer::Ed25519(kp))
+        } else {
+            return Err(bad(&format!("unsupported key algorithm {oid}")));
+        };
+        drop(info);
+        Ok(PrivateKey { spec, pkcs8: der, signer })
+    }
+
+    pub fn spec(&self) -> KeySpec {
+        self.spec
+    }
+
+    /// The SubjectPublicKeyInfo, DER.
+    pub fn public_key_der(&self) -> Result<Vec<u8>> {
+        let spki: PublicKeyX509Der<'static> = match &self.signer {
+            Signer::Rsa(kp) => kp.public_key().as_der(),
+            Signer::Ed25519(kp) => kp.public_key().as_der(),
+            Signer::Ec(curve) => {
+                let alg = ec_alg(*curve, self.spec.default_digest().expect("EC")).expect("default");
+                let kp = EcdsaKeyPair::from_pkcs8(alg, &self.pkcs8).map_err(|_| crypto_err("EC key load"))?;
+                kp.public_key().as_der()
+            }
+        }
+        .map_err(|_| crypto_err("public key encoding"))?;
+        Ok(spki.as_ref().to_vec())
+    }
+
+    /// Signs `msg`; returns the signature algorithm OID, whether it takes
+    /// NULL parameters, and the signature.
+    pub fn sign(&self, digest: Option<Digest>, msg: &[u8]) -> Result<(ObjectIdentifier, bool, Vec<u8>)> {
+        let rng = SystemRandom::new();
+        match &self.signer {
+            Signer::Rsa(kp) => {
+                let d = digest.unwrap_or(Digest::Sha256);
+                let (enc, oid): (&'static dyn signature::RsaEncoding, &str) = match d {
+                    Digest::Sha256 => (&signature::RSA_PKCS1_SHA256, "1.2.840.113549.1.1.11"),
+                    Digest::Sha384 => (&signature::RSA_PKCS1_SHA384, "1.2.840.113549.1.1.12"),
+                    Digest::Sha512 => (&signature::RSA_PKCS1_SHA512, "1.2.840.113549.1.1.13"),
+                };
+                let mut sig = vec![0u8; kp.public_modulus_len()];
+                kp.sign(enc, &rng, msg, &mut sig).map_err(|_| crypto_err("RSA signing"))?;
+                Ok((ObjectIdentifier::new_unwrap(oid), true, sig))
+            }
+            Signer::Ec(curve) => {
+                let d = digest.unwrap_or_else(|| self.spec.default_digest().expect("EC"));
+                let alg = ec_alg(*curve, d).ok_or_else(|| {
+                    Error::invalid("--digest", format!("{} cannot be used with a {} key", d.name(), curve.name()))
+                })?;
+                let kp = EcdsaKeyPair::from_pkcs8(alg, &self.pkcs8).map_err(|_| crypto_err("EC key load"))?;
+                let sig = kp.sign(&rng, msg).map_err(|_| crypto_err("ECDSA signing"))?;
+                let oid = match d {
+                    Digest::Sha256 => "1.2.840.10045.4.3.2",
+                    Digest::Sha384 => "1.2.840.10045.4.3.3",
+                    Digest::Sha512 => "1.2.840.10045.4.3.4",
+                };
+                Ok((ObjectIdentifier::new_unwrap(oid), false, sig.as_ref().to_vec()))
+            }
+            Signer::Ed25519(kp) => {
+                let sig = kp.sign(msg);
+                Ok((ObjectIdentifier::new_unwrap("1.3.101.112"), false, sig.as_ref().to_vec()))
+            }
+        }
+    }
+
+    /// PEM for the key file: `ENCRYPTED PRIVATE KEY` with a passphrase,
+    /// `PRIVATE KEY` without one.
+    pub fn to_pem(&self, passphrase: Option<&Passphrase>) -> Result<Zeroizing<String>> {
+        match passphrase {
+            None => pem_encode("PRIVATE KEY", &self.pkcs8),
+            Some(p) => {
+                let enc = encrypt_pkcs8(&self.pkcs8, p)?;
+                pem_encode("ENCRYPTED PRIVATE KEY", &enc)
+            }
+        }
+    }
+
+    /// Reads a key file. An encrypted key needs the passphrase (wrong or
+    /// missing one: exit 6); an unencrypted one needs none.
+    pub fn from_pem(text: &str, passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
+        let parsed = pem::parse(text).map_err(|e| Error::internal(format!("key.pem is not PEM: {e}")))?;
+        let contents = Zeroizing::new(parsed.contents().to_vec());
+        drop(parsed);
+        match pem_label(text) {
+            Some("ENCRYPTED PRIVATE KEY") => {
+                let Some(p) = passphrase else {
+                    return Err(Error::new(Kind::Passphrase, "the private key is encrypted and no passphrase was given")
+                        .with_hint("give --passphrase-file FILE, --passphrase-env VAR or CSRKIT_PASSPHRASE"));
+                };
+                let der = decrypt_pkcs8(&contents, p)?;
+                PrivateKey::from_pkcs8_der(der)
+            }
+            Some("PRIVATE KEY") => PrivateKey::from_pkcs8_der(contents),
+            other => Err(Error::internal(format!(
+                "key.pem has the unexpected label {:?}",
+                other.unwrap_or("")
+            ))),
+        }
+    }
+}
+
+pub fn curve_from_oid(oid: ObjectIdentifier) -> Option<Curve> {
+    if oid == OID_P256 {
+        Some(Curve::P256)
+    } else if oid == OID_P384 {
+        Some(Curve::P384)
+    } else if oid == OID_P521 {
+        Some(Curve::P521)
+    } else {
+        None
+    }
+}
+
+/// The label of the first PEM block in `text`.
+pub fn pem_label(text: &str) -> Option<&str> {
+    let start = text.find("-----BEGIN ")? + "-----BEGIN ".len();
+    let end = text[start..].find("-----")?;
+    Some(&text[start..start + end])
+}
+
+fn pem_encode(label: &'static str, der: &[u8]) -> Result<Zeroizing<String>> {
+    let doc = der::SecretDocument::try_from(der).map_err(|e| Error::internal(format!("key encoding: {e}")))?;
+    doc.to_pem(label, der::pem::LineEnding::LF)
+        .map_err(|e| Error::internal(format!("key encoding: {e}")))
+}
+
+/// PBES2 with scrypt (N=2^14, r=8, p=1) and AES-256-CBC: readable by
+/// `openssl pkey -passin`.
+pub fn encrypt_pkcs8(der: &[u8], passphrase: &Passphrase) -> Result<Vec<u8>> {
+    let mut salt = [0u8; 16];
+    let mut iv = [0u8; 16];
+    lcrand::fill(&mut salt).map_err(|_| crypto_err("random salt"))?;
+    lcrand::fill(&mut iv).map_err(|_| crypto_err("random IV"))?;
+    let params = pkcs5::scrypt::Params::new(SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P)
+        .map_err(|_| Error::internal("bad scrypt parameters"))?;
+    let pbes2 = pbes2::Parameters::generate_scrypt_aes256cbc(params, &salt, iv)
+        .map_err(|e| Error::internal(format!("PBES2 parameters: {e}")))?;
+    let ciphertext = pbes2
+        .encrypt(passphrase.as_bytes(), der)
+        .map_err(|e| Error::internal(format!("key encryption: {e}")))?;
+    let info = pkcs8::EncryptedPrivateKeyInfo {
+        encryption_algorithm: pbes2.into(),
+        encrypted_data: OctetStringRef::new(&ciphertext).map_err(|e| Error::internal(e.to_string()))?,
+    };
+    info.to_der().map_err(|e| Error::internal(format!("key encoding: {e}")))
+}
+
+/// Decrypts an `EncryptedPrivateKeyInfo` (PBES2 with scrypt or PBKDF2).
+pub fn decrypt_pkcs8(der: &[u8], passphrase: &Passphrase) -> Result<Zeroizing<Vec<u8>>> {
+    let info = EncryptedPrivateKeyInfoRef::from_der(der)
+        .map_err(|e| Error::internal(format!("the encrypted key is malformed: {e}")))?;
+    let doc = info.decrypt(passphrase.as_bytes()).map_err(|_| {
+        Error::new(Kind::Passphrase, "wrong passphrase: the private key cannot be decrypted")
+            .with_hint("check --passphrase-file, --passphrase-env or CSRKIT_PASSPHRASE")
+    })?;
+    Ok(doc.to_bytes())
+}
+
+/// Where a passphrase comes from (SPEC §4, in this order).
+#[derive(Debug, Default, Clone)]
+pub struct PassphraseOptions {
+    pub file: Option<std::path::PathBuf>,
+    pub env: Option<String>,
+    pub no_passphrase: bool,
+}
+
+/// Reads the passphrase from a file (first line) or an environment
+/// variable. `Ok(None)` means no non-interactive source was given.
+pub fn passphrase_from_sources(opts: &PassphraseOptions) -> Result<Option<Passphrase>> {
+    if let Some(path) = &opts.file {
+        let data = Zeroizing::new(std::fs::read(path).map_err(|e| {
+            let mut err = crate::error::io_at(path, e);
+            err.message = format!("--passphrase-file: {}", err.message);
+            err
+        })?);
+        let text = std::str::from_utf8(&data)
+            .map_err(|_| Error::invalid("--passphrase-file", "the file is not UTF-8 text"))?;
+        let line = text.split('\n').next().unwrap_or("");
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        return Passphrase::new(Zeroizing::new(line.to_string()))
+            .map(Some)
+            .map_err(|e| e.with_field("--passphrase-file"));
+    }
+    if let Some(var) = &opts.env {
+        let v = std::env::var(var).map_err(|_| {
+            Error::invalid("--passphrase-env", format!("the environment variable {var} is not set"))
+        })?;
+        return Passphrase::new(Zeroizing::new(v)).map(Some);
+    }
+    if let Ok(v) = std::env::var("CSRKIT_PASSPHRASE") {
+        return Passphrase::new(Zeroizing::new(v)).map(Some);
+    }
+    Ok(None)
+}

@@ -1,0 +1,623 @@
+//! The keystore on disk (SPEC §5): layout, locking, atomic commits.
+//!
+//! Everything expensive (key generation, signing, key encryption) happens in
+//! memory before the lock is taken. Under the lock a record is written into
+//! a fresh `.tmp-*` directory, fsynced, and renamed into place (or swapped
+//! with the old one with `RENAME_EXCHANGE`), so a crash leaves either the
+//! complete old state or the complete new one. Temporaries left by a crash
+//! are removed by the next writer, which holds the lock, so no live writer
+//! can own them.
+
+use std::ffi::CString;
+use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::io::{Read, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{io_at, Error, Kind, Result};
+use crate::request::{KeySpec, Request};
+
+pub const RECORDS: &str = "records";
+pub const HISTORY: &str = "history";
+const INDEX: &str = "index";
+const LOCK: &str = ".lock";
+const NEXT_ID: &str = ".next-id";
+const MAX_FILE: u64 = 1 << 20;
+
+/// Test-only crash injection: `CSRKIT_TEST_CRASH_AT=<step>` aborts the
+/// process right after that filesystem step (see tests/crash.rs).
+fn crash_point(step: &str) {
+    if let Ok(at) = std::env::var("CSRKIT_TEST_CRASH_AT") {
+        if at == step {
+            std::process::abort();
+        }
+    }
+}
+
+/// record.json
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordMeta {
+    pub id: u64,
+    pub name: String,
+    pub description: Option<String>,
+    pub created: String,
+    pub modified: String,
+    pub revision: u32,
+    pub key: KeySpec,
+    pub encrypted: bool,
+    pub request: Request,
+}
+
+/// A record as read from disk.
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub meta: RecordMeta,
+    pub dir: PathBuf,
+    pub csr_pem: String,
+}
+
+impl Record {
+    pub fn key_path(&self) -> PathBuf {
+        self.dir.join("key.pem")
+    }
+    pub fn csr_path(&self) -> PathBuf {
+        self.dir.join("csr.pem")
+    }
+}
+
+/// What a commit writes: the new record's files.
+pub struct NewRecord<'a> {
+    pub meta: RecordMeta,
+    pub csr_pem: &'a str,
+    pub key_pem: &'a str,
+}
+
+pub struct Keystore {
+    root: PathBuf,
+    lock_timeout: Duration,
+}
+
+/// Held while the keystore lock is taken.
+pub struct LockGuard {
+    _file: File,
+}
+
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let fmt = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    now.format(&fmt).unwrap_or_default()
+}
+
+pub fn default_root() -> PathBuf {
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|s| !s.is_empty()) {
+        return PathBuf::from(x).join("csrkit");
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    home.join(".local/share/csrkit")
+}
+
+fn nofollow_read(path: &Path) -> Result<Vec<u8>> {
+    let mut f = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path)
+        .map_err(|e| symlink_or_io(path, e))?;
+    let md = f.metadata().map_err(|e| io_at(path, e))?;
+    if !md.is_file() {
+        return Err(Error::internal(format!("{} is not a regular file", path.display())));
+    }
+    if md.len() > MAX_FILE {
+        return Err(Error::internal(format!("{} is larger than 1 MiB; refusing to read it", path.display())));
+    }
+    let mut buf = Vec::with_capacity(md.len() as usize);
+    Read::take(&mut f, MAX_FILE).read_to_end(&mut buf).map_err(|e| io_at(path, e))?;
+    Ok(buf)
+}
+
+fn symlink_or_io(path: &Path, e: std::io::Error) -> Error {
+    if e.raw_os_error() == Some(libc::ELOOP) {
+        Error::new(Kind::Invalid, format!("{} is a symbolic link; refusing to follow it", path.display()))
+            .with_hint("replace the link with the real file, or remove the record")
+    } else {
+        io_at(path, e)
+    }
+}
+
+/// Creates `path` with `data`, mode 0600 from the first byte, never
+/// following a symlink, and fsyncs it.
+fn create_file(path: &Path, data: &[u8]) -> Result<()> {
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path)
+        .map_err(|e| io_at(path, e))?;
+    f.write_all(data).map_err(|e| io_at(path, e))?;
+    f.sync_all().map_err(|e| io_at(path, e))?;
+    Ok(())
+}
+
+fn sync_dir(path: &Path) -> Result<()> {
+    File::open(path).and_then(|f| f.sync_all()).map_err(|e| io_at(path, e))
+}
+
+fn mkdir(path: &Path) -> Result<()> {
+    DirBuilder::new().mode(0o700).create(path).map_err(|e| io_at(path, e))
+}
+
+/// Writes `data` to `dest` atomically: temp file in the same directory,
+/// fsync, rename, fsync of the directory.
+pub fn atomic_write(dest: &Path, data: &[u8], mode: u32) -> Result<()> {
+    let dir = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(".{}.tmp-{}", dest.file_name().and_then(|s| s.to_str()).unwrap_or("out"), std::process::id()));
+    let _ = fs::remove_file(&tmp);
+    let result = (|| {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(&tmp)
+            .map_err(|e| io_at(&tmp, e))?;
+        f.write_all(data).map_err(|e| io_at(dest, e))?;
+        f.sync_all().map_err(|e| io_at(dest, e))?;
+        fs::rename(&tmp, dest).map_err(|e| io_at(dest, e))?;
+        sync_dir(dir)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn check_not_writable_by_others(path: &Path, md: &fs::Metadata, what: &str) -> Result<()> {
+    if md.permissions().mode() & 0o022 != 0 {
+        return Err(Error::new(
+            Kind::Invalid,
+            format!("{what} {} is writable by group or others; refusing to use it", path.display()),
+        )
+        .with_hint(format!("run: chmod go-w {}", path.display())));
+    }
+    Ok(())
+}
+
+/// Swaps two directories atomically (Linux `renameat2(RENAME_EXCHANGE)`).
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    let ca = CString::new(a.as_os_str().as_bytes())?;
+    let cb = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths; AT_FDCWD resolves them.
+    let rc = unsafe {
+        libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE)
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Hard-links (or copies) every file of `src` into the new directory `dst`.
+fn link_tree(src: &Path, dst: &Path) -> Result<()> {
+    mkdir(dst)?;
+    for entry in fs::read_dir(src).map_err(|e| io_at(src, e))? {
+        let entry = entry.map_err(|e| io_at(src, e))?;
+        let ft = entry.file_type().map_err(|e| io_at(&entry.path(), e))?;
+        let to = dst.join(entry.file_name());
+        if ft.is_dir() {
+            link_tree(&entry.path(), &to)?;
+        } else if ft.is_file() {
+            if fs::hard_link(entry.path(), &to).is_err() {
+                let data = nofollow_read(&entry.path())?;
+                create_file(&to, &data)?;
+            }
+        } else {
+            return Err(Error::new(Kind::Invalid, format!("{} is not a regular file; refusing to copy it", entry.path().display())));
+        }
+    }
+    sync_dir(dst)
+}
+
+impl Keystore {
+    pub fn new(root: PathBuf, lock_timeout: Duration) -> Keystore {
+        Keystore { root, lock_timeout }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn records_dir(&self) -> PathBuf {
+        self.root.join(RECORDS)
+    }
+
+    pub fn record_dir(&self, name: &str) -> PathBuf {
+        self.records_dir().join(name)
+    }
+
+    /// Checks the keystore's permissions. `Ok(false)` if it does not exist.
+    fn check_root(&self) -> Result<bool> {
+        let md = match fs::metadata(&self.root) {
+            Ok(md) => md,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(io_at(&self.root, e)),
+        };
+        if !md.is_dir() {
+            return Err(Error::new(Kind::Invalid, format!("keystore {} is not a directory", self.root.display()))
+                .with_hint("point --keystore (or CSRKIT_KEYSTORE) at a directory"));
+        }
+        check_not_writable_by_others(&self.root, &md, "keystore")?;
+        if let Ok(rmd) = fs::symlink_metadata(self.records_dir()) {
+            if !rmd.is_dir() {
+                return Err(Error::new(Kind::Invalid, format!("{} is not a directory", self.records_dir().display())));
+            }
+            check_not_writable_by_others(&self.records_dir(), &rmd, "keystore directory")?;
+        }
+        Ok(true)
+    }
+
+    /// Creates the keystore (0700) if needed, for writers.
+    fn ensure(&self) -> Result<()> {
+        if !self.check_root()? {
+            DirBuilder::new().recursive(true).mode(0o700).create(&self.root).map_err(|e| io_at(&self.root, e))?;
+            // recursive() applies the mode to the last component too; make sure.
+            fs::set_permissions(&self.root, fs::Permissions::from_mode(0o700)).map_err(|e| io_at(&self.root, e))?;
+        }
+        for sub in [RECORDS, INDEX] {
+            let p = self.root.join(sub);
+            if fs::symlink_metadata(&p).is_err() {
+                match mkdir(&p) {
+                    Ok(()) => {}
+                    Err(_) if p.is_dir() => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes the keystore lock, waiting up to the lock timeout (exit 5).
+    pub fn lock(&self) -> Result<LockGuard> {
+        self.ensure()?;
+        let path = self.root.join(LOCK);
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(&path)
+            .map_err(|e| symlink_or_io(&path, e))?;
+        let start = Instant::now();
+        let mut pause = Duration::from_millis(1);
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(fs::TryLockError::WouldBlock) => {
+                    if start.elapsed() >= self.lock_timeout {
+                        return Err(Error::new(
+                            Kind::Locked,
+                            format!(
+                                "the keystore {} is locked by another csrkit process (waited {:.0?})",
+                                self.root.display(),
+                                self.lock_timeout
+                            ),
+                        )
+                        .with_hint("wait for the other process to finish, or raise --lock-timeout"));
+                    }
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(25));
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(io_at(&path, e)),
+            }
+        }
+        let guard = LockGuard { _file: file };
+        self.clean_temporaries();
+        Ok(guard)
+    }
+
+    /// Removes `.tmp-*` and `.trash-*` left by a crashed writer. Only
+    /// called with the lock held: no live process owns them.
+    fn clean_temporaries(&self) {
+        let Ok(entries) = fs::read_dir(&self.root) else { return };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(".tmp-") || name.starts_with(".trash-") {
+                let p = entry.path();
+                let _ = if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+                    fs::remove_dir_all(&p)
+                } else {
+                    fs::remove_file(&p)
+                };
+            }
+        }
+    }
+
+    fn temp_dir(&self, tag: &str) -> Result<PathBuf> {
+        let mut rnd = [0u8; 8];
+        aws_lc_rs::rand::fill(&mut rnd).map_err(|_| Error::internal("random name"))?;
+        let suffix: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
+        let p = self.root.join(format!(".{tag}-{}-{suffix}", std::process::id()));
+        mkdir(&p)?;
+        Ok(p)
+    }
+
+    fn read_next_id(&self) -> Result<u64> {
+        let path = self.root.join(NEXT_ID);
+        match nofollow_read(&path) {
+            Ok(data) => std::str::from_utf8(&data)
+                .ok()
+                .and_then(|s| s.trim().parse::<u64>().ok())
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| Error::internal(format!("{} is corrupt", path.display()))
+                    .with_hint("it holds the next record id; write the largest id in use plus one into it")),
+            Err(e) if e.kind == Kind::NotFound => Ok(1),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether a record of that name exists (a quick check before the
+    /// expensive work; the commit checks again under the lock).
+    pub fn exists(&self, name: &str) -> bool {
+        fs::symlink_metadata(self.record_dir(name)).is_ok()
+    }
+
+    /// Commits a new record: allocates its id, writes it, renames it into
+    /// place. Exit 4 if the name is taken.
+    pub fn create(&self, mut rec: NewRecord<'_>) -> Result<RecordMeta> {
+        let _lock = self.lock()?;
+        let name = rec.meta.name.clone();
+        let dest = self.record_dir(&name);
+        if fs::symlink_metadata(&dest).is_ok() {
+            return Err(exists_error(&name));
+        }
+        let id = self.read_next_id()?;
+        rec.meta.id = id;
+        let tmp = self.temp_dir("tmp")?;
+        let result = (|| {
+            write_record_files(&tmp, &rec)?;
+            mkdir(&tmp.join(HISTORY))?;
+            sync_dir(&tmp)?;
+            crash_point("create:tmp-written");
+            // The id is spent before the record becomes visible: ids are never reused.
+            atomic_write(&self.root.join(NEXT_ID), format!("{}\n", id + 1).as_bytes(), 0o600)?;
+            crash_point("create:id-written");
+            fs::rename(&tmp, &dest).map_err(|e| io_at(&dest, e))?;
+            crash_point("create:renamed");
+            sync_dir(&self.records_dir())?;
+            self.write_index(id, &name);
+            Ok(())
+        })();
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&tmp);
+        }
+        result.map(|()| rec.meta)
+    }
+
+    /// Replaces a record with a new revision; the current files move to
+    /// `history/<revision>/`. `expect_revision` guards against a concurrent
+    /// change between reading and committing: the new revision follows
+    /// whatever is current at commit time.
+    pub fn replace(&self, mut rec: NewRecord<'_>) -> Result<RecordMeta> {
+        let _lock = self.lock()?;
+        let name = rec.meta.name.clone();
+        let dest = self.record_dir(&name);
+        let current = self.read_record_at(&dest)?;
+        if current.meta.id != rec.meta.id {
+            return Err(Error::not_found(format!("record {name} was deleted or replaced while regenerating")));
+        }
+        rec.meta.revision = current.meta.revision + 1;
+        rec.meta.created = current.meta.created.clone();
+        let tmp = self.temp_dir("tmp")?;
+        let result = (|| {
+            write_record_files(&tmp, &rec)?;
+            // Carry the history over (hard links), then add the current revision.
+            let hist_src = dest.join(HISTORY);
+            if fs::symlink_metadata(&hist_src).map(|m| m.is_dir()).unwrap_or(false) {
+                link_tree(&hist_src, &tmp.join(HISTORY))?;
+            } else {
+                mkdir(&tmp.join(HISTORY))?;
+            }
+            let prev = tmp.join(HISTORY).join(current.meta.revision.to_string());
+            mkdir(&prev)?;
+            for f in ["csr.pem", "key.pem", "record.json"] {
+                let data = nofollow_read(&dest.join(f))?;
+                create_file(&prev.join(f), &data)?;
+            }
+            sync_dir(&prev)?;
+            sync_dir(&tmp.join(HISTORY))?;
+            sync_dir(&tmp)?;
+            crash_point("replace:tmp-written");
+            match exchange(&tmp, &dest) {
+                Ok(()) => {
+                    crash_point("replace:exchanged");
+                    sync_dir(&self.records_dir())?;
+                    // `tmp` now holds the old record.
+                    let _ = fs::remove_dir_all(&tmp);
+                    Ok(())
+                }
+                Err(e) if e.raw_os_error() == Some(libc::EINVAL) || e.raw_os_error() == Some(libc::ENOSYS) => {
+                    // No RENAME_EXCHANGE on this file system: move the old
+                    // record aside, then the new one in.
+                    let trash = self.root.join(format!(".trash-{}", tmp.file_name().unwrap().to_string_lossy()));
+                    fs::rename(&dest, &trash).map_err(|e| io_at(&dest, e))?;
+                    fs::rename(&tmp, &dest).map_err(|e| io_at(&dest, e))?;
+                    sync_dir(&self.records_dir())?;
+                    let _ = fs::remove_dir_all(&trash);
+                    Ok(())
+                }
+                Err(e) => Err(io_at(&dest, e)),
+            }
+        })();
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&tmp);
+        }
+        result.map(|()| rec.meta)
+    }
+
+    /// Deletes a record and its history.
+    pub fn delete(&self, rec: &Record) -> Result<()> {
+        let _lock = self.lock()?;
+        let dest = self.record_dir(&rec.meta.name);
+        let current = self.read_record_at(&dest)?;
+        if current.meta.id != rec.meta.id {
+            return Err(Error::not_found(format!("record {} changed while deleting", rec.meta.name)));
+        }
+        let trash = self.temp_dir("trash")?;
+        let target = trash.join("record");
+        fs::rename(&dest, &target).map_err(|e| io_at(&dest, e))?;
+        sync_dir(&self.records_dir())?;
+        let _ = fs::remove_file(self.root.join(INDEX).join(rec.meta.id.to_string()));
+        fs::remove_dir_all(&trash).map_err(|e| io_at(&trash, e))?;
+        Ok(())
+    }
+
+    /// The id index is a hint for fast lookup by id; it is verified on use
+    /// and rebuilt by a scan when missing, so it needs no fsync.
+    fn write_index(&self, id: u64, name: &str) {
+        let dir = self.root.join(INDEX);
+        let path = dir.join(id.to_string());
+        let tmp = dir.join(format!(".{id}.tmp"));
+        let _ = fs::remove_file(&tmp);
+        let ok = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&tmp)
+            .and_then(|mut f| f.write_all(name.as_bytes()));
+        if ok.is_ok() {
+            let _ = fs::rename(&tmp, &path);
+        }
+    }
+
+    fn read_record_at(&self, dir: &Path) -> Result<Record> {
+        let md = fs::symlink_metadata(dir).map_err(|e| io_at(dir, e))?;
+        if md.file_type().is_symlink() {
+            return Err(Error::new(Kind::Invalid, format!("{} is a symbolic link; refusing to follow it", dir.display()))
+                .with_hint("records must be real directories inside the keystore"));
+        }
+        if !md.is_dir() {
+            return Err(Error::internal(format!("{} is not a directory", dir.display())));
+        }
+        check_not_writable_by_others(dir, &md, "record")?;
+        let json_path = dir.join("record.json");
+        let data = nofollow_read(&json_path).map_err(|e| {
+            if e.kind == Kind::NotFound {
+                Error::internal(format!("{} is missing", json_path.display()))
+            } else {
+                e
+            }
+        })?;
+        let meta: RecordMeta = serde_json::from_slice(&data).map_err(|e| {
+            Error::internal(format!("{} is corrupt: {e}", json_path.display()))
+                .with_hint("restore it from history/ or delete the record")
+        })?;
+        let csr = nofollow_read(&dir.join("csr.pem"))?;
+        let csr_pem = String::from_utf8(csr).map_err(|_| Error::internal(format!("{}/csr.pem is not text", dir.display())))?;
+        // The key file must not be a symlink either (checked without reading it).
+        let key_md = fs::symlink_metadata(dir.join("key.pem")).map_err(|e| io_at(&dir.join("key.pem"), e))?;
+        if key_md.file_type().is_symlink() {
+            return Err(Error::new(Kind::Invalid, format!("{}/key.pem is a symbolic link; refusing to use it", dir.display())));
+        }
+        if key_md.mode() & 0o077 != 0 {
+            return Err(Error::new(Kind::Invalid, format!("{}/key.pem is readable by group or others", dir.display()))
+                .with_hint(format!("run: chmod 600 {}/key.pem", dir.display())));
+        }
+        Ok(Record { meta, dir: dir.to_path_buf(), csr_pem })
+    }
+
+    pub fn read_key_pem(&self, rec: &Record) -> Result<zeroize::Zeroizing<String>> {
+        let data = zeroize::Zeroizing::new(nofollow_read(&rec.key_path())?);
+        let text = std::str::from_utf8(&data).map_err(|_| Error::internal("key.pem is not text"))?;
+        Ok(zeroize::Zeroizing::new(text.to_string()))
+    }
+
+    /// Finds a record by name, or by id.
+    pub fn find(&self, name_or_id: &str) -> Result<Record> {
+        if !self.check_root()? {
+            return Err(not_found(name_or_id));
+        }
+        if crate::request::validate_name(name_or_id).is_ok() {
+            let dir = self.record_dir(name_or_id);
+            if fs::symlink_metadata(&dir).is_ok() {
+                return self.read_record_at(&dir);
+            }
+        }
+        let Ok(id) = name_or_id.parse::<u64>() else {
+            return Err(not_found(name_or_id));
+        };
+        // Fast path: the id index.
+        if let Ok(data) = nofollow_read(&self.root.join(INDEX).join(id.to_string())) {
+            if let Ok(name) = String::from_utf8(data) {
+                if crate::request::validate_name(&name).is_ok() {
+                    if let Ok(rec) = self.read_record_at(&self.record_dir(&name)) {
+                        if rec.meta.id == id {
+                            return Ok(rec);
+                        }
+                    }
+                }
+            }
+        }
+        // Slow path: scan (the index can miss entries after a crash).
+        for rec in self.list()? {
+            if rec.meta.id == id {
+                self.write_index(id, &rec.meta.name);
+                return Ok(rec);
+            }
+        }
+        Err(not_found(name_or_id))
+    }
+
+    /// Every record, sorted by id.
+    pub fn list(&self) -> Result<Vec<Record>> {
+        if !self.check_root()? {
+            return Ok(vec![]);
+        }
+        let dir = self.records_dir();
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+            Err(e) => return Err(io_at(&dir, e)),
+        };
+        let mut out = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| io_at(&dir, e))?;
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if crate::request::validate_name(name).is_err() {
+                continue;
+            }
+            out.push(self.read_record_at(&entry.path())?);
+        }
+        out.sort_by_key(|r| r.meta.id);
+        Ok(out)
+    }
+}
+
+fn write_record_files(dir: &Path, rec: &NewRecord<'_>) -> Result<()> {
+    create_file(&dir.join("key.pem"), rec.key_pem.as_bytes())?;
+    create_file(&dir.join("csr.pem"), rec.csr_pem.as_bytes())?;
+    let mut json = serde_json::to_vec_pretty(&rec.meta).map_err(|e| Error::internal(e.to_string()))?;
+    json.push(b'\n');
+    create_file(&dir.join("record.json"), &json)
+}
+
+pub fn exists_error(name: &str) -> Error {
+    Error::new(Kind::Exists, format!("record {name} already exists"))
+        .with_hint(format!("use `csrkit regenerate {name}` to make a new CSR for it, or pick another name"))
+}
+
+pub fn not_found(name_or_id: &str) -> Error {
+    Error::not_found(format!("no record named or numbered '{}'", name_or_id.escape_default()))
+        .with_hint("run `csrkit list` to see the records")
+}

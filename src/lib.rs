@@ -1,0 +1,21 @@
+//! csrkit: generate certificate signing requests and keep their private
+//! keys safe.
+//!
+//! Data flows one way: input (flags, request file, prompts) ->
+//! [`request::Request`] -> [`keys::PrivateKey`] + CSR ([`csr`]) ->
+//! [`keystore`] -> [`formats`]. [`commands`] wires these together; only
+//! the formatters and the binary's `main` produce output.
+
+pub mod cli;
+pub mod commands;
+pub mod csr;
+pub mod error;
+pub mod formats;
+pub mod keys;
+pub mod keystore;
+pub mod manpages;
+pub mod batch;
+pub mod prompt;
+pub mod request;
+
+pub use error::{Error, Kind, Result};

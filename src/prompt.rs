@@ -123,9 +123,8 @@ pub fn complete_request(mut input: crate::request::RequestInput, _named: bool) -
         input.email_address = ask("Email address", false, attr_check(Attr::Email))?;
     }
     let cn = input.common_name.clone().unwrap_or_default();
-    let default_san = crate::request::validate_dns(&cn, true).is_ok() || cn.parse::<std::net::IpAddr>().is_ok();
-    let prompt = if default_san {
-        format!("SANs, comma-separated (dns:, ip:, email:, uri:; Enter for DNS:{cn})")
+    let prompt = if let Some(san) = crate::request::cn_default_san(&cn) {
+        format!("SANs, comma-separated (dns:, ip:, email:, uri:; Enter for {san})")
     } else {
         "SANs, comma-separated (dns:, ip:, email:, uri:; Enter for none)".to_string()
     };

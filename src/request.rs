@@ -1109,16 +1109,7 @@ impl Request {
         if !self.sans.is_empty() || self.no_default_san {
             return self.sans.clone();
         }
-        let Some(cn) = self.subject.common_name() else {
-            return vec![];
-        };
-        if let Ok(ip) = cn.parse::<IpAddr>() {
-            return vec![San::Ip(ip)];
-        }
-        match validate_dns(cn, true) {
-            Ok(ascii) => vec![San::Dns(ascii)],
-            Err(_) => vec![],
-        }
+        self.subject.common_name().and_then(cn_default_san).into_iter().collect()
     }
 
     pub fn key_usages(&self) -> Vec<KeyUsage> {
@@ -1407,6 +1398,18 @@ impl RequestInput {
                 .with_hint("give --common-name (or --subject), or at least one SAN such as --dns"));
         }
         Ok(req)
+    }
+}
+
+/// The SAN a common name stands for when no SAN is given: an IP address,
+/// or a hostname (dotted, or `localhost`; not a person's name like "Jane").
+pub fn cn_default_san(cn: &str) -> Option<San> {
+    if let Ok(ip) = cn.parse::<IpAddr>() {
+        return Some(San::Ip(ip));
+    }
+    match validate_dns(cn, true) {
+        Ok(ascii) if ascii.contains('.') || ascii.eq_ignore_ascii_case("localhost") => Some(San::Dns(ascii)),
+        _ => None,
     }
 }
 

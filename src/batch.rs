@@ -24,7 +24,12 @@ struct LineResult {
     outcome: Result<(u64, String)>,
 }
 
-fn run_line(ctx: &Ctx, a: &GenerateArgs, line: &str, pass: Option<&crate::keys::Passphrase>) -> Result<(u64, String)> {
+fn run_line(
+    ctx: &Ctx,
+    a: &GenerateArgs,
+    line: &str,
+    pass: Option<&crate::keys::Passphrase>,
+) -> Result<(u64, String)> {
     let file_input = formats::request::parse(line.as_bytes(), a.request.request_format)?;
     let flags = commands::flags_input(&a.subject, &a.sans, &a.key, &a.ext);
     let input = file_input.overlay(flags);
@@ -38,7 +43,12 @@ fn run_line(ctx: &Ctx, a: &GenerateArgs, line: &str, pass: Option<&crate::keys::
             .subject
             .common_name()
             .and_then(request::name_from_cn)
-            .ok_or_else(|| Error::invalid("name", "no \"name\" and none can be derived from the common name"))?,
+            .ok_or_else(|| {
+                Error::invalid(
+                    "name",
+                    "no \"name\" and none can be derived from the common name",
+                )
+            })?,
     };
     let (meta, _csr) = commands::generate_one(&ctx.keystore, name, req, pass)?;
     Ok((meta.id, meta.name))
@@ -47,7 +57,8 @@ fn run_line(ctx: &Ctx, a: &GenerateArgs, line: &str, pass: Option<&crate::keys::
 pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
     let path = a.batch.as_deref().expect("batch mode");
     let data = read_input(path, MAX_BATCH, "--batch")?;
-    let text = String::from_utf8(data).map_err(|_| Error::invalid("--batch", "the batch file is not UTF-8"))?;
+    let text = String::from_utf8(data)
+        .map_err(|_| Error::invalid("--batch", "the batch file is not UTF-8"))?;
     let lines: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
@@ -55,22 +66,34 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
         .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
         .collect();
     if lines.is_empty() {
-        return Err(Error::invalid("--batch", "no requests in the batch (one JSON object per line)"));
+        return Err(Error::invalid(
+            "--batch",
+            "no requests in the batch (one JSON object per line)",
+        ));
     }
-    let pass = commands::new_key_passphrase(ctx, &crate::keys::PassphraseOptions {
-        file: a.passphrase.passphrase_file.clone(),
-        env: a.passphrase.passphrase_env.clone(),
-        no_passphrase: a.passphrase.no_passphrase,
-    })?;
+    let pass = commands::new_key_passphrase(
+        ctx,
+        &crate::keys::PassphraseOptions {
+            file: a.passphrase.passphrase_file.clone(),
+            env: a.passphrase.passphrase_env.clone(),
+            no_passphrase: a.passphrase.no_passphrase,
+        },
+    )?;
     let jobs = a
         .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
         .clamp(1, 256)
         .min(lines.len());
 
     let progress = if !ctx.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         let pb = indicatif::ProgressBar::new(lines.len() as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed_precise}]") {
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} {msg} [{elapsed_precise}]",
+        ) {
             pb.set_style(style);
         }
         Some(pb)
@@ -84,12 +107,17 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
         for _ in 0..jobs {
             s.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(&(line, body)) = lines.get(i) else { break };
+                let Some(&(line, body)) = lines.get(i) else {
+                    break;
+                };
                 let outcome = run_line(ctx, a, body, pass.as_ref());
                 if let Some(pb) = &progress {
                     pb.inc(1);
                 }
-                results.lock().expect("no poisoned lock").push(LineResult { line, outcome });
+                results
+                    .lock()
+                    .expect("no poisoned lock")
+                    .push(LineResult { line, outcome });
             });
         }
     });
@@ -132,11 +160,26 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
             s.into_bytes()
         }
     };
-    let summary = format!("batch: {ok} created, {} failed, {} lines, {jobs} jobs", failed.len(), results.len());
-    let error = failed.first().and_then(|r| r.outcome.as_ref().err()).map(|first| {
-        let mut e = Error::new(first.kind, format!("{} of {} batch lines failed", failed.len(), results.len()));
-        e.hint = Some("see the line errors above; the other lines were committed".into());
-        e
-    });
-    Ok(Done { stdout, notes: vec![summary], errors, error })
+    let summary = format!(
+        "batch: {ok} created, {} failed, {} lines, {jobs} jobs",
+        failed.len(),
+        results.len()
+    );
+    let error = failed
+        .first()
+        .and_then(|r| r.outcome.as_ref().err())
+        .map(|first| {
+            let mut e = Error::new(
+                first.kind,
+                format!("{} of {} batch lines failed", failed.len(), results.len()),
+            );
+            e.hint = Some("see the line errors above; the other lines were committed".into());
+            e
+        });
+    Ok(Done {
+        stdout,
+        notes: vec![summary],
+        errors,
+        error,
+    })
 }

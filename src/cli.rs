@@ -92,7 +92,13 @@ pub struct GlobalArgs {
     pub keystore: Option<PathBuf>,
 
     /// Output shape (each command has its own default)
-    #[arg(long, global = true, env = "CSRKIT_FORMAT", value_name = "FMT", value_enum)]
+    #[arg(
+        long,
+        global = true,
+        env = "CSRKIT_FORMAT",
+        value_name = "FMT",
+        value_enum
+    )]
     pub format: Option<FormatArg>,
 
     /// Pretty-print JSON shapes (ArcGIS f=pjson)
@@ -108,7 +114,13 @@ pub struct GlobalArgs {
     pub quiet: bool,
 
     /// Seconds to wait for the keystore lock before giving up (exit 5)
-    #[arg(long, global = true, env = "CSRKIT_LOCK_TIMEOUT", value_name = "SECS", default_value = "10")]
+    #[arg(
+        long,
+        global = true,
+        env = "CSRKIT_LOCK_TIMEOUT",
+        value_name = "SECS",
+        default_value = "10"
+    )]
     pub lock_timeout: f64,
 }
 
@@ -133,10 +145,14 @@ pub enum Command {
     #[command(after_help = DELETE_EXAMPLES)]
     Delete(DeleteArgs),
     /// Print a shell completion script
-    #[command(after_help = "EXAMPLES:\n  csrkit completions bash > /etc/bash_completion.d/csrkit\n  csrkit completions zsh > ~/.zfunc/_csrkit\n  csrkit completions fish > ~/.config/fish/completions/csrkit.fish")]
+    #[command(
+        after_help = "EXAMPLES:\n  csrkit completions bash > /etc/bash_completion.d/csrkit\n  csrkit completions zsh > ~/.zfunc/_csrkit\n  csrkit completions fish > ~/.config/fish/completions/csrkit.fish"
+    )]
     Completions(CompletionsArgs),
     /// Write the man pages (csrkit.1 and one per subcommand)
-    #[command(after_help = "EXAMPLES:\n  csrkit man /usr/local/share/man/man1\n  csrkit man   # writes into ./man")]
+    #[command(
+        after_help = "EXAMPLES:\n  csrkit man /usr/local/share/man/man1\n  csrkit man   # writes into ./man"
+    )]
     Man(ManArgs),
 }
 
@@ -190,7 +206,12 @@ EXAMPLES:
 #[derive(Debug, Clone, Default, Args)]
 pub struct SubjectArgs {
     /// Common name (CN)
-    #[arg(long = "common-name", visible_alias = "cn", value_name = "CN", help_heading = "Subject")]
+    #[arg(
+        long = "common-name",
+        visible_alias = "cn",
+        value_name = "CN",
+        help_heading = "Subject"
+    )]
     pub common_name: Option<String>,
     /// Country (C): ISO 3166 two-letter code
     #[arg(long, value_name = "CC", help_heading = "Subject")]
@@ -205,16 +226,31 @@ pub struct SubjectArgs {
     #[arg(long, visible_alias = "org", help_heading = "Subject")]
     pub organization: Option<String>,
     /// Organizational unit (OU); repeatable, kept in order
-    #[arg(long = "organizational-unit", visible_alias = "ou", value_name = "OU", help_heading = "Subject")]
+    #[arg(
+        long = "organizational-unit",
+        visible_alias = "ou",
+        value_name = "OU",
+        help_heading = "Subject"
+    )]
     pub organizational_unit: Vec<String>,
     /// Street address
     #[arg(long, help_heading = "Subject")]
     pub street_address: Option<String>,
     /// Domain component (DC); repeatable, kept in order
-    #[arg(long = "domain-component", visible_alias = "dc", value_name = "DC", help_heading = "Subject")]
+    #[arg(
+        long = "domain-component",
+        visible_alias = "dc",
+        value_name = "DC",
+        help_heading = "Subject"
+    )]
     pub domain_component: Vec<String>,
     /// User id (UID)
-    #[arg(long = "user-id", visible_alias = "uid", value_name = "UID", help_heading = "Subject")]
+    #[arg(
+        long = "user-id",
+        visible_alias = "uid",
+        value_name = "UID",
+        help_heading = "Subject"
+    )]
     pub user_id: Option<String>,
     /// Email address attribute in the subject (prefer --email for a SAN)
     #[arg(long, value_name = "EMAIL", help_heading = "Subject")]
@@ -241,7 +277,11 @@ pub struct SanArgs {
     #[arg(long, value_name = "URI", help_heading = "Subject alternative names")]
     pub uri: Vec<String>,
     /// SAN as TYPE:VALUE with TYPE dns, ip, email or uri; repeatable
-    #[arg(long, value_name = "TYPE:VALUE", help_heading = "Subject alternative names")]
+    #[arg(
+        long,
+        value_name = "TYPE:VALUE",
+        help_heading = "Subject alternative names"
+    )]
     pub san: Vec<String>,
     /// Do not add the CN as a SAN when no SAN is given
     #[arg(long, help_heading = "Subject alternative names")]
@@ -251,7 +291,12 @@ pub struct SanArgs {
 #[derive(Debug, Clone, Default, Args)]
 pub struct KeyArgs {
     /// Key type: rsa, ec (ecdsa) or ed25519 [default: rsa]
-    #[arg(long, visible_alias = "algorithm", value_name = "TYPE", help_heading = "Key")]
+    #[arg(
+        long,
+        visible_alias = "algorithm",
+        value_name = "TYPE",
+        help_heading = "Key"
+    )]
     pub key_type: Option<String>,
     /// RSA: 2048, 3072, 4096 [default: 2048]; EC: 256, 384, 521
     #[arg(long, value_name = "BITS", help_heading = "Key")]
@@ -273,7 +318,12 @@ pub struct ExtArgs {
     #[arg(long, value_name = "LIST", help_heading = "Extensions")]
     pub key_usage: Vec<String>,
     /// Extended key usages, comma-separated (serverAuth,clientAuth,... or OIDs)
-    #[arg(long, visible_alias = "eku", value_name = "LIST", help_heading = "Extensions")]
+    #[arg(
+        long,
+        visible_alias = "eku",
+        value_name = "LIST",
+        help_heading = "Extensions"
+    )]
     pub extended_key_usage: Vec<String>,
     /// Request a CA certificate (basicConstraints CA:TRUE)
     #[arg(long, help_heading = "Extensions")]
@@ -310,7 +360,12 @@ pub struct RequestFileArgs {
 #[derive(Debug, Clone, Default, Args)]
 pub struct PassphraseArgs {
     /// Read the passphrase from the first line of FILE
-    #[arg(long, value_name = "FILE", env = "CSRKIT_PASSPHRASE_FILE", help_heading = "Passphrase")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "CSRKIT_PASSPHRASE_FILE",
+        help_heading = "Passphrase"
+    )]
     pub passphrase_file: Option<PathBuf>,
     /// Read the passphrase from the environment variable VAR
     #[arg(long, value_name = "VAR", help_heading = "Passphrase")]
@@ -336,10 +391,21 @@ pub struct GenerateArgs {
     #[command(flatten)]
     pub request: RequestFileArgs,
     /// JSON Lines, one request per line (any accepted shape plus "name"), from FILE or -
-    #[arg(long, value_name = "FILE|-", conflicts_with = "request", help_heading = "Batch")]
+    #[arg(
+        long,
+        value_name = "FILE|-",
+        conflicts_with = "request",
+        help_heading = "Batch"
+    )]
     pub batch: Option<String>,
     /// Parallel jobs for --batch [default: all cores]
-    #[arg(long, short = 'j', value_name = "N", env = "CSRKIT_JOBS", help_heading = "Batch")]
+    #[arg(
+        long,
+        short = 'j',
+        value_name = "N",
+        env = "CSRKIT_JOBS",
+        help_heading = "Batch"
+    )]
     pub jobs: Option<usize>,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
@@ -348,7 +414,11 @@ pub struct GenerateArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Record name or id
-    #[arg(value_name = "NAME|ID", required_unless_present = "file", conflicts_with = "file")]
+    #[arg(
+        value_name = "NAME|ID",
+        required_unless_present = "file",
+        conflicts_with = "file"
+    )]
     pub target: Option<String>,
     /// Read a CSR from FILE or - (PEM or DER) instead of a record
     #[arg(long, value_name = "PATH|-")]

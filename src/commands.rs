@@ -42,7 +42,10 @@ pub struct Done {
 
 impl Done {
     fn out(stdout: Vec<u8>) -> Done {
-        Done { stdout, ..Done::default() }
+        Done {
+            stdout,
+            ..Done::default()
+        }
     }
 }
 
@@ -88,15 +91,25 @@ pub fn run(cli: &Cli) -> Output {
             format = FormatArg::Der;
         }
     }
-    let mut output = Output { op, shape: Some(format), ..Output::default() };
+    let mut output = Output {
+        op,
+        shape: Some(format),
+        ..Output::default()
+    };
     let lock_timeout = if g.lock_timeout.is_finite() && g.lock_timeout >= 0.0 {
         Duration::from_secs_f64(g.lock_timeout.min(1e6))
     } else {
-        output.error = Some(Error::invalid("--lock-timeout", "must be a non-negative number of seconds"));
+        output.error = Some(Error::invalid(
+            "--lock-timeout",
+            "must be a non-negative number of seconds",
+        ));
         return output;
     };
     let ctx = Ctx {
-        keystore: Keystore::new(g.keystore.clone().unwrap_or_else(keystore::default_root), lock_timeout),
+        keystore: Keystore::new(
+            g.keystore.clone().unwrap_or_else(keystore::default_root),
+            lock_timeout,
+        ),
         format,
         opts: Options { pretty: g.pretty },
         interactive: prompt::interactive(g.no_input),
@@ -130,21 +143,34 @@ pub fn run(cli: &Cli) -> Output {
 pub fn read_input(path: &str, limit: u64, field: &str) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
     if path == "-" {
-        std::io::stdin().lock().take(limit + 1).read_to_end(&mut buf).map_err(|e| Error::invalid(field, format!("cannot read stdin: {e}")))?;
+        std::io::stdin()
+            .lock()
+            .take(limit + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::invalid(field, format!("cannot read stdin: {e}")))?;
     } else {
         let p = Path::new(path);
         let f = std::fs::File::open(p).map_err(|e| {
-            let kind = if e.kind() == std::io::ErrorKind::NotFound { Kind::NotFound } else { Kind::Invalid };
+            let kind = if e.kind() == std::io::ErrorKind::NotFound {
+                Kind::NotFound
+            } else {
+                Kind::Invalid
+            };
             Error::new(kind, format!("{field}: cannot open {}: {e}", p.display())).with_field(field)
         })?;
         let md = f.metadata().map_err(|e| Error::invalid(field, e))?;
         if md.is_dir() {
-            return Err(Error::invalid(field, format!("{} is a directory", p.display())));
+            return Err(Error::invalid(
+                field,
+                format!("{} is a directory", p.display()),
+            ));
         }
         if md.len() > limit {
             return Err(too_large(field, limit));
         }
-        f.take(limit + 1).read_to_end(&mut buf).map_err(|e| Error::invalid(field, format!("cannot read {}: {e}", p.display())))?;
+        f.take(limit + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::invalid(field, format!("cannot read {}: {e}", p.display())))?;
     }
     if buf.len() as u64 > limit {
         return Err(too_large(field, limit));
@@ -153,8 +179,14 @@ pub fn read_input(path: &str, limit: u64, field: &str) -> Result<Vec<u8>> {
 }
 
 fn too_large(field: &str, limit: u64) -> Error {
-    Error::invalid(field, format!("the input is larger than {} KiB; refusing to read it", limit / 1024))
-        .with_hint("give the request or CSR itself, not an archive or a log")
+    Error::invalid(
+        field,
+        format!(
+            "the input is larger than {} KiB; refusing to read it",
+            limit / 1024
+        ),
+    )
+    .with_hint("give the request or CSR itself, not an archive or a log")
 }
 
 /// Turns the clap flag groups into one input layer.
@@ -210,7 +242,11 @@ fn layered_input(req: &cli::RequestFileArgs, flags: RequestInput) -> Result<Requ
 }
 
 fn pass_opts(p: &cli::PassphraseArgs) -> PassphraseOptions {
-    PassphraseOptions { file: p.passphrase_file.clone(), env: p.passphrase_env.clone(), no_passphrase: p.no_passphrase }
+    PassphraseOptions {
+        file: p.passphrase_file.clone(),
+        env: p.passphrase_env.clone(),
+        no_passphrase: p.no_passphrase,
+    }
 }
 
 fn no_passphrase_source() -> Error {
@@ -233,7 +269,11 @@ pub fn new_key_passphrase(ctx: &Ctx, p: &PassphraseOptions) -> Result<Option<Pas
 }
 
 /// The passphrase to open a stored key.
-fn stored_key_passphrase(ctx: &Ctx, meta: &RecordMeta, p: &PassphraseOptions) -> Result<Option<Passphrase>> {
+fn stored_key_passphrase(
+    ctx: &Ctx,
+    meta: &RecordMeta,
+    p: &PassphraseOptions,
+) -> Result<Option<Passphrase>> {
     if !meta.encrypted {
         return Ok(None);
     }
@@ -256,8 +296,11 @@ fn record_name(given: Option<&str>, input: &RequestInput, req: &Request) -> Resu
         .common_name()
         .and_then(request::name_from_cn)
         .ok_or_else(|| {
-            Error::invalid("NAME", "no record name given and none can be derived from the common name")
-                .with_hint("give a NAME: csrkit generate NAME ...")
+            Error::invalid(
+                "NAME",
+                "no record name given and none can be derived from the common name",
+            )
+            .with_hint("give a NAME: csrkit generate NAME ...")
         })
 }
 
@@ -301,7 +344,11 @@ pub fn generate_one(
         request: req,
     };
     let csr_pem = csr.pem();
-    let meta = ks.create(NewRecord { meta, csr_pem: &csr_pem, key_pem: &key_pem })?;
+    let meta = ks.create(NewRecord {
+        meta,
+        csr_pem: &csr_pem,
+        key_pem: &key_pem,
+    })?;
     Ok((meta, csr))
 }
 
@@ -322,7 +369,11 @@ fn generate(ctx: &Ctx, a: &cli::GenerateArgs) -> Result<Done> {
     drop(spinner);
     let (meta, csr) = result?;
     let dir = ctx.keystore.record_dir(&meta.name);
-    let view = RecordView { meta: &meta, csr: &csr, dir: Some(&dir) };
+    let view = RecordView {
+        meta: &meta,
+        csr: &csr,
+        dir: Some(&dir),
+    };
     Ok(Done::out(ctx.shape().generate(&view, ctx.opts)?))
 }
 
@@ -344,7 +395,12 @@ fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
         let pem = ctx.keystore.read_key_pem(&rec)?;
         let key = PrivateKey::from_pem(&pem, pass.as_ref())?;
         if key.spec() != rec.meta.key {
-            return Err(Error::internal(format!("record {}: key.pem holds a {} key but record.json says {}", rec.meta.name, key.spec(), rec.meta.key)));
+            return Err(Error::internal(format!(
+                "record {}: key.pem holds a {} key but record.json says {}",
+                rec.meta.name,
+                key.spec(),
+                rec.meta.key
+            )));
         }
         (pem, rec.meta.encrypted, key)
     };
@@ -362,9 +418,17 @@ fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
         request: req,
     };
     let csr_pem = csr.pem();
-    let meta = ctx.keystore.replace(NewRecord { meta, csr_pem: &csr_pem, key_pem: &key_pem })?;
+    let meta = ctx.keystore.replace(NewRecord {
+        meta,
+        csr_pem: &csr_pem,
+        key_pem: &key_pem,
+    })?;
     let dir = ctx.keystore.record_dir(&meta.name);
-    let view = RecordView { meta: &meta, csr: &csr, dir: Some(&dir) };
+    let view = RecordView {
+        meta: &meta,
+        csr: &csr,
+        dir: Some(&dir),
+    };
     Ok(Done::out(ctx.shape().regenerate(&view, ctx.opts)?))
 }
 
@@ -377,25 +441,40 @@ fn show(ctx: &Ctx, a: &cli::ShowArgs) -> Result<Done> {
         }
         (None, Some(target)) => {
             let rec = ctx.keystore.find(target)?;
-            let der = csr::decode_input(rec.csr_pem.as_bytes())
-                .map_err(|e| Error::internal(format!("record {}: csr.pem: {}", rec.meta.name, e.message)))?;
+            let der = csr::decode_input(rec.csr_pem.as_bytes()).map_err(|e| {
+                Error::internal(format!("record {}: csr.pem: {}", rec.meta.name, e.message))
+            })?;
             (Some(rec.meta), csr::parse(&der)?)
         }
         (None, None) => return Err(Error::usage("show needs NAME|ID or --file PATH")),
     };
     let stdout = ctx.shape().show(meta.as_ref(), &parsed, ctx.opts)?;
     let error = (!parsed.verified).then(|| {
-        Error::new(Kind::BadSignature, "the CSR's signature does not verify: it was altered or signed with another key")
+        Error::new(
+            Kind::BadSignature,
+            "the CSR's signature does not verify: it was altered or signed with another key",
+        )
     });
-    Ok(Done { stdout, error, ..Done::default() })
+    Ok(Done {
+        stdout,
+        error,
+        ..Done::default()
+    })
 }
 
 fn record_csr(rec: &keystore::Record) -> Result<ParsedCsr> {
-    let der = csr::decode_input(rec.csr_pem.as_bytes())
-        .map_err(|e| Error::internal(format!("record {}: csr.pem: {}", rec.meta.name, e.message)))?;
+    let der = csr::decode_input(rec.csr_pem.as_bytes()).map_err(|e| {
+        Error::internal(format!("record {}: csr.pem: {}", rec.meta.name, e.message))
+    })?;
     let parsed = csr::parse(&der)?;
     if !parsed.verified {
-        return Err(Error::new(Kind::BadSignature, format!("record {}: the stored CSR's signature does not verify", rec.meta.name)));
+        return Err(Error::new(
+            Kind::BadSignature,
+            format!(
+                "record {}: the stored CSR's signature does not verify",
+                rec.meta.name
+            ),
+        ));
     }
     Ok(parsed)
 }
@@ -403,15 +482,23 @@ fn record_csr(rec: &keystore::Record) -> Result<ParsedCsr> {
 fn download(ctx: &Ctx, a: &cli::DownloadArgs) -> Result<Done> {
     let rec = ctx.keystore.find(&a.target)?;
     let parsed = record_csr(&rec)?;
-    let view = RecordView { meta: &rec.meta, csr: &parsed, dir: Some(&rec.dir) };
+    let view = RecordView {
+        meta: &rec.meta,
+        csr: &parsed,
+        dir: Some(&rec.dir),
+    };
     let body = ctx.shape().download(&view, a.details, ctx.opts)?;
     match &a.output {
         Some(path) => {
             keystore::atomic_write(path, &body, 0o644)?;
-            Ok(Done { notes: vec![format!("wrote {}", path.display())], ..Done::default() })
+            Ok(Done {
+                notes: vec![format!("wrote {}", path.display())],
+                ..Done::default()
+            })
         }
         None => {
-            if ctx.format == FormatArg::Der && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            if ctx.format == FormatArg::Der && std::io::IsTerminal::is_terminal(&std::io::stdout())
+            {
                 return Err(Error::usage("refusing to write DER (binary) to a terminal")
                     .with_hint("use -o FILE or redirect stdout"));
             }
@@ -429,12 +516,21 @@ fn delete(ctx: &Ctx, a: &cli::DeleteArgs) -> Result<Done> {
     let rec = ctx.keystore.find(&a.target)?;
     if !a.yes {
         if !ctx.interactive {
-            return Err(Error::usage(format!("deleting {} needs --yes when csrkit cannot ask", rec.meta.name))
-                .with_hint(format!("run: csrkit delete {} --yes", rec.meta.name)));
+            return Err(Error::usage(format!(
+                "deleting {} needs --yes when csrkit cannot ask",
+                rec.meta.name
+            ))
+            .with_hint(format!("run: csrkit delete {} --yes", rec.meta.name)));
         }
-        let q = format!("Delete record {} (id {}) with its private key and history?", rec.meta.name, rec.meta.id);
+        let q = format!(
+            "Delete record {} (id {}) with its private key and history?",
+            rec.meta.name, rec.meta.id
+        );
         if !prompt::confirm(&q)? {
-            return Ok(Done { notes: vec!["nothing deleted".into()], ..Done::default() });
+            return Ok(Done {
+                notes: vec!["nothing deleted".into()],
+                ..Done::default()
+            });
         }
     }
     ctx.keystore.delete(&rec)?;
@@ -450,10 +546,18 @@ fn completions(a: &cli::CompletionsArgs) -> Result<Done> {
 
 fn man(a: &cli::ManArgs) -> Result<Done> {
     let files = crate::manpages::write_all(&a.dir)?;
-    Ok(Done { notes: files.iter().map(|f| format!("wrote {}", f.display())).collect(), ..Done::default() })
+    Ok(Done {
+        notes: files
+            .iter()
+            .map(|f| format!("wrote {}", f.display()))
+            .collect(),
+        ..Done::default()
+    })
 }
 
 /// For prompts and batch: a fresh passphrase copy.
 pub fn clone_passphrase(p: &Passphrase) -> Result<Passphrase> {
-    Passphrase::new(Zeroizing::new(String::from_utf8_lossy(p.as_bytes()).into_owned()))
+    Passphrase::new(Zeroizing::new(
+        String::from_utf8_lossy(p.as_bytes()).into_owned(),
+    ))
 }

@@ -5,14 +5,17 @@ use std::net::IpAddr;
 use aws_lc_rs::digest;
 use aws_lc_rs::signature::{self, UnparsedPublicKey, VerificationAlgorithm};
 use der::asn1::{
-    Any, BitString, Ia5String, Ia5StringRef, ObjectIdentifier, OctetString, PrintableStringRef, SetOfVec, Utf8StringRef,
+    Any, BitString, Ia5String, Ia5StringRef, ObjectIdentifier, OctetString, PrintableStringRef,
+    SetOfVec, Utf8StringRef,
 };
 use der::{Decode, Encode, Tag, Tagged};
 use serde::Serialize;
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 use x509_cert::attr::{Attribute, AttributeTypeAndValue};
 use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage as KuExt, KeyUsages, SubjectAltName};
+use x509_cert::ext::pkix::{
+    BasicConstraints, ExtendedKeyUsage, KeyUsage as KuExt, KeyUsages, SubjectAltName,
+};
 use x509_cert::ext::Extension;
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::request::{CertReq, CertReqInfo, ExtensionReq, Version};
@@ -34,7 +37,9 @@ fn enc_err(e: der::Error) -> Error {
 
 fn encode_value(attr: Attr, value: &str) -> Result<Any> {
     let any = match attr.info().string_type {
-        StringType::Printable => Any::encode_from(&PrintableStringRef::new(value).map_err(enc_err)?),
+        StringType::Printable => {
+            Any::encode_from(&PrintableStringRef::new(value).map_err(enc_err)?)
+        }
         StringType::Ia5 => Any::encode_from(&Ia5StringRef::new(value).map_err(enc_err)?),
         StringType::Utf8 => Any::encode_from(&Utf8StringRef::new(value).map_err(enc_err)?),
     };
@@ -74,17 +79,30 @@ fn extensions(req: &Request) -> Result<Vec<Extension>> {
                 Ok(match s {
                     San::Dns(v) => GeneralName::DnsName(Ia5String::new(v).map_err(enc_err)?),
                     San::Email(v) => GeneralName::Rfc822Name(Ia5String::new(v).map_err(enc_err)?),
-                    San::Uri(v) => GeneralName::UniformResourceIdentifier(Ia5String::new(v).map_err(enc_err)?),
-                    San::Ip(IpAddr::V4(a)) => GeneralName::IpAddress(OctetString::new(a.octets().to_vec()).map_err(enc_err)?),
-                    San::Ip(IpAddr::V6(a)) => GeneralName::IpAddress(OctetString::new(a.octets().to_vec()).map_err(enc_err)?),
+                    San::Uri(v) => {
+                        GeneralName::UniformResourceIdentifier(Ia5String::new(v).map_err(enc_err)?)
+                    }
+                    San::Ip(IpAddr::V4(a)) => GeneralName::IpAddress(
+                        OctetString::new(a.octets().to_vec()).map_err(enc_err)?,
+                    ),
+                    San::Ip(IpAddr::V6(a)) => GeneralName::IpAddress(
+                        OctetString::new(a.octets().to_vec()).map_err(enc_err)?,
+                    ),
                 })
             })
             .collect::<Result<Vec<_>>>()?;
         // RFC 5280 4.2.1.6: critical when the subject is empty.
-        exts.push(extension(OID_SAN, req.subject.is_empty(), &SubjectAltName(names))?);
+        exts.push(extension(
+            OID_SAN,
+            req.subject.is_empty(),
+            &SubjectAltName(names),
+        )?);
     }
     if req.ca {
-        let bc = BasicConstraints { ca: true, path_len_constraint: req.path_len };
+        let bc = BasicConstraints {
+            ca: true,
+            path_len_constraint: req.path_len,
+        };
         exts.push(extension(OID_BC, true, &bc)?);
     }
     let kus = req.key_usages();
@@ -99,7 +117,11 @@ fn extensions(req: &Request) -> Result<Vec<Extension>> {
     if !ekus.is_empty() {
         let oids = ekus
             .iter()
-            .map(|e| e.oid().parse::<ObjectIdentifier>().map_err(|_| Error::invalid("--extended-key-usage", format!("bad OID {}", e.oid()))))
+            .map(|e| {
+                e.oid().parse::<ObjectIdentifier>().map_err(|_| {
+                    Error::invalid("--extended-key-usage", format!("bad OID {}", e.oid()))
+                })
+            })
             .collect::<Result<Vec<_>>>()?;
         exts.push(extension(OID_EKU, false, &ExtendedKeyUsage(oids))?);
     }
@@ -117,26 +139,45 @@ pub fn build(req: &Request, key: &PrivateKey) -> Result<Vec<u8>> {
                 value: encode_value(ava.attr, &ava.value)?,
             };
             set.insert(atv).map_err(|_| {
-                Error::invalid("--subject", format!("the RDN repeats {}={}", ava.attr.short(), ava.value))
+                Error::invalid(
+                    "--subject",
+                    format!("the RDN repeats {}={}", ava.attr.short(), ava.value),
+                )
             })?;
         }
         rdns.push(RelativeDistinguishedName::from(set));
     }
     let subject = Name::hazmat_from_rdn_sequence(RdnSequence::from(rdns));
-    let public_key = SubjectPublicKeyInfoOwned::from_der(&key.public_key_der()?).map_err(enc_err)?;
+    let public_key =
+        SubjectPublicKeyInfoOwned::from_der(&key.public_key_der()?).map_err(enc_err)?;
     let mut attributes = SetOfVec::new();
     let exts = extensions(req)?;
     if !exts.is_empty() {
         let mut values = SetOfVec::new();
-        values.insert(Any::encode_from(&ExtensionReq(exts)).map_err(enc_err)?).map_err(enc_err)?;
-        attributes.insert(Attribute { oid: OID_EXT_REQ, values }).map_err(enc_err)?;
+        values
+            .insert(Any::encode_from(&ExtensionReq(exts)).map_err(enc_err)?)
+            .map_err(enc_err)?;
+        attributes
+            .insert(Attribute {
+                oid: OID_EXT_REQ,
+                values,
+            })
+            .map_err(enc_err)?;
     }
-    let info = CertReqInfo { version: Version::V1, subject, public_key, attributes };
+    let info = CertReqInfo {
+        version: Version::V1,
+        subject,
+        public_key,
+        attributes,
+    };
     let tbs = info.to_der().map_err(enc_err)?;
     let (oid, null_params, sig) = key.sign(req.digest, &tbs)?;
     let csr = CertReq {
         info,
-        algorithm: AlgorithmIdentifierOwned { oid, parameters: null_params.then(Any::null) },
+        algorithm: AlgorithmIdentifierOwned {
+            oid,
+            parameters: null_params.then(Any::null),
+        },
         signature: BitString::from_bytes(&sig).map_err(enc_err)?,
     };
     csr.to_der().map_err(enc_err)
@@ -217,7 +258,12 @@ impl ParsedCsr {
     }
 
     pub fn subject_values(&self, short: &str) -> Vec<&str> {
-        self.subject.iter().flatten().filter(|a| a.short == short).map(|a| a.value.as_str()).collect()
+        self.subject
+            .iter()
+            .flatten()
+            .filter(|a| a.short == short)
+            .map(|a| a.value.as_str())
+            .collect()
     }
 
     pub fn common_name(&self) -> Option<&str> {
@@ -229,11 +275,17 @@ impl ParsedCsr {
     }
 
     pub fn is_ca(&self) -> bool {
-        self.extensions.iter().any(|e| e.name == "basicConstraints" && e.value.starts_with("CA:TRUE"))
+        self.extensions
+            .iter()
+            .any(|e| e.name == "basicConstraints" && e.value.starts_with("CA:TRUE"))
     }
 
     pub fn sans_of(&self, kind: &str) -> Vec<String> {
-        self.sans.iter().filter(|s| s.kind == kind).map(|s| s.value.clone()).collect()
+        self.sans
+            .iter()
+            .filter(|s| s.kind == kind)
+            .map(|s| s.value.clone())
+            .collect()
     }
 }
 
@@ -241,7 +293,10 @@ fn escape4514(v: &str) -> String {
     let mut out = String::new();
     let n = v.chars().count();
     for (i, c) in v.chars().enumerate() {
-        if matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=') || (c == '#' && i == 0) || (c == ' ' && (i == 0 || i + 1 == n)) {
+        if matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=')
+            || (c == '#' && i == 0)
+            || (c == ' ' && (i == 0 || i + 1 == n))
+        {
             out.push('\\');
         }
         out.push(c);
@@ -250,7 +305,11 @@ fn escape4514(v: &str) -> String {
 }
 
 pub fn hex_colon(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":")
+    bytes
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
 }
 
 fn sha256(data: &[u8]) -> Vec<u8> {
@@ -260,17 +319,25 @@ fn sha256(data: &[u8]) -> Vec<u8> {
 fn bad_csr(m: impl std::fmt::Display) -> Error {
     Error::new(Kind::Invalid, format!("not a valid CSR: {m}"))
         .with_field("--file")
-        .with_hint("give a PKCS#10 request as PEM (CERTIFICATE REQUEST or NEW CERTIFICATE REQUEST) or DER")
+        .with_hint(
+            "give a PKCS#10 request as PEM (CERTIFICATE REQUEST or NEW CERTIFICATE REQUEST) or DER",
+        )
 }
 
 /// Reads CSR bytes: PEM (`CERTIFICATE REQUEST` or `NEW CERTIFICATE
 /// REQUEST`) or DER.
 pub fn decode_input(data: &[u8]) -> Result<Vec<u8>> {
-    let trimmed = data.iter().position(|b| !b.is_ascii_whitespace()).map(|i| &data[i..]).unwrap_or(&[]);
+    let trimmed = data
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map(|i| &data[i..])
+        .unwrap_or(&[]);
     if trimmed.is_empty() {
         return Err(bad_csr("the input is empty"));
     }
-    if trimmed.starts_with(b"-----BEGIN") || (trimmed[0] != 0x30 && std::str::from_utf8(data).is_ok()) {
+    if trimmed.starts_with(b"-----BEGIN")
+        || (trimmed[0] != 0x30 && std::str::from_utf8(data).is_ok())
+    {
         let text = std::str::from_utf8(data).map_err(|_| bad_csr("the PEM text is not UTF-8"))?;
         let blocks = pem::parse_many(text).map_err(|e| bad_csr(format!("bad PEM: {e}")))?;
         if blocks.is_empty() {
@@ -282,7 +349,9 @@ pub fn decode_input(data: &[u8]) -> Result<Vec<u8>> {
             .map(|b| b.into_contents())
             .ok_or_else(|| {
                 let label = crate::keys::pem_label(text).unwrap_or("").to_string();
-                bad_csr(format!("the PEM label is '{label}', expected 'CERTIFICATE REQUEST'"))
+                bad_csr(format!(
+                    "the PEM label is '{label}', expected 'CERTIFICATE REQUEST'"
+                ))
             });
     }
     Ok(trimmed.to_vec())
@@ -291,20 +360,30 @@ pub fn decode_input(data: &[u8]) -> Result<Vec<u8>> {
 fn decode_string(any: &Any) -> String {
     let bytes = any.value();
     match any.tag() {
-        Tag::Utf8String | Tag::PrintableString | Tag::Ia5String | Tag::VisibleString | Tag::NumericString => {
-            String::from_utf8_lossy(bytes).into_owned()
-        }
+        Tag::Utf8String
+        | Tag::PrintableString
+        | Tag::Ia5String
+        | Tag::VisibleString
+        | Tag::NumericString => String::from_utf8_lossy(bytes).into_owned(),
         Tag::TeletexString => bytes.iter().map(|b| *b as char).collect(),
         Tag::BmpString => {
-            let units: Vec<u16> = bytes.chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect();
+            let units: Vec<u16> = bytes
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                .collect();
             String::from_utf16_lossy(&units)
         }
-        _ => format!("#{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()),
+        _ => format!(
+            "#{}",
+            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        ),
     }
 }
 
 fn short_name(oid: &ObjectIdentifier) -> String {
-    Attr::from_oid(&oid.to_string()).map(|a| a.short().to_string()).unwrap_or_else(|| oid.to_string())
+    Attr::from_oid(&oid.to_string())
+        .map(|a| a.short().to_string())
+        .unwrap_or_else(|| oid.to_string())
 }
 
 fn general_name(g: &GeneralName) -> ParsedSan {
@@ -326,7 +405,10 @@ fn general_name(g: &GeneralName) -> ParsedSan {
         GeneralName::OtherName(o) => ("othername", o.type_id.to_string()),
         GeneralName::EdiPartyName(_) => ("EdiPartyName", String::new()),
     };
-    ParsedSan { kind: kind.to_string(), value }
+    ParsedSan {
+        kind: kind.to_string(),
+        value,
+    }
 }
 
 fn describe_extension(ext: &Extension, sans: &mut Vec<ParsedSan>) -> ParsedExtension {
@@ -336,7 +418,11 @@ fn describe_extension(ext: &Extension, sans: &mut Vec<ParsedSan>) -> ParsedExten
         match SubjectAltName::from_der(bytes) {
             Ok(san) => {
                 let parsed: Vec<ParsedSan> = san.0.iter().map(general_name).collect();
-                let v = parsed.iter().map(|s| format!("{}:{}", s.kind, s.value)).collect::<Vec<_>>().join(", ");
+                let v = parsed
+                    .iter()
+                    .map(|s| format!("{}:{}", s.kind, s.value))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 sans.extend(parsed);
                 ("subjectAltName", v)
             }
@@ -362,7 +448,11 @@ fn describe_extension(ext: &Extension, sans: &mut Vec<ParsedSan>) -> ParsedExten
                     .iter()
                     .map(|o| {
                         let s = o.to_string();
-                        crate::request::EKUS.iter().find(|(_, x)| *x == s).map(|(n, _)| n.to_string()).unwrap_or(s)
+                        crate::request::EKUS
+                            .iter()
+                            .find(|(_, x)| *x == s)
+                            .map(|(n, _)| n.to_string())
+                            .unwrap_or(s)
                     })
                     .collect();
                 ("extendedKeyUsage", names.join(", "))
@@ -382,9 +472,19 @@ fn describe_extension(ext: &Extension, sans: &mut Vec<ParsedSan>) -> ParsedExten
         }
     } else {
         let s = oid.to_string();
-        return ParsedExtension { name: s.clone(), oid: s, critical: ext.critical, value: hex_colon(bytes) };
+        return ParsedExtension {
+            name: s.clone(),
+            oid: s,
+            critical: ext.critical,
+            value: hex_colon(bytes),
+        };
     };
-    ParsedExtension { oid: oid.to_string(), name: name.to_string(), critical: ext.critical, value }
+    ParsedExtension {
+        oid: oid.to_string(),
+        name: name.to_string(),
+        critical: ext.critical,
+        value,
+    }
 }
 
 fn sig_name(oid: &ObjectIdentifier) -> String {
@@ -410,7 +510,17 @@ fn verification_alg(
     key: &KeyInfo,
 ) -> Result<&'static dyn VerificationAlgorithm> {
     use signature as s;
-    let unsupported = || Error::new(Kind::Invalid, format!("unsupported signature algorithm {} for a {} key", sig_name(&sig.oid), key.algorithm)).with_field("--file");
+    let unsupported = || {
+        Error::new(
+            Kind::Invalid,
+            format!(
+                "unsupported signature algorithm {} for a {} key",
+                sig_name(&sig.oid),
+                key.algorithm
+            ),
+        )
+        .with_field("--file")
+    };
     let oid = sig.oid.to_string();
     let curve = key.curve.as_deref();
     Ok(match (oid.as_str(), key.algorithm.as_str()) {
@@ -455,7 +565,8 @@ fn pss_alg(sig: &AlgorithmIdentifierOwned) -> Result<&'static dyn VerificationAl
         .parameters
         .as_ref()
         .ok_or_else(|| bad_csr("RSASSA-PSS without parameters"))?;
-    let p = rsa_pss_params(&params.to_der().map_err(enc_err)?).map_err(|e| bad_csr(format!("RSASSA-PSS parameters: {e}")))?;
+    let p = rsa_pss_params(&params.to_der().map_err(enc_err)?)
+        .map_err(|e| bad_csr(format!("RSASSA-PSS parameters: {e}")))?;
     let (hash, salt_expected): (&str, u32) = match p.hash.as_str() {
         "2.16.840.1.101.3.4.2.1" => ("sha256", 32),
         "2.16.840.1.101.3.4.2.2" => ("sha384", 48),
@@ -488,13 +599,21 @@ struct PssParams {
 fn rsa_pss_params(der_bytes: &[u8]) -> std::result::Result<PssParams, der::Error> {
     use der::asn1::ContextSpecific;
     use der::{Reader, SliceReader, TagNumber};
-    let mut out = PssParams { hash: "1.3.14.3.2.26".into(), mgf_hash: "1.3.14.3.2.26".into(), salt_len: 20 };
+    let mut out = PssParams {
+        hash: "1.3.14.3.2.26".into(),
+        mgf_hash: "1.3.14.3.2.26".into(),
+        salt_len: 20,
+    };
     let mut reader = SliceReader::new(der_bytes)?;
     reader.sequence(|r| {
-        if let Some(h) = ContextSpecific::<AlgorithmIdentifierOwned>::decode_explicit(r, TagNumber(0))? {
+        if let Some(h) =
+            ContextSpecific::<AlgorithmIdentifierOwned>::decode_explicit(r, TagNumber(0))?
+        {
             out.hash = h.value.oid.to_string();
         }
-        if let Some(m) = ContextSpecific::<AlgorithmIdentifierOwned>::decode_explicit(r, TagNumber(1))? {
+        if let Some(m) =
+            ContextSpecific::<AlgorithmIdentifierOwned>::decode_explicit(r, TagNumber(1))?
+        {
             if let Some(p) = m.value.parameters {
                 let inner: AlgorithmIdentifierOwned = p.decode_as()?;
                 out.mgf_hash = inner.oid.to_string();
@@ -515,7 +634,11 @@ fn key_info(spki: &SubjectPublicKeyInfoOwned) -> KeyInfo {
     if oid == OID_RSA || oid == OID_RSA_PSS {
         let bits = rsa_modulus_bits(raw).unwrap_or(0);
         let algorithm = if oid == OID_RSA { "RSA" } else { "RSASSA-PSS" };
-        KeyInfo { algorithm: algorithm.into(), bits, curve: None }
+        KeyInfo {
+            algorithm: algorithm.into(),
+            bits,
+            curve: None,
+        }
     } else if oid == OID_EC {
         let curve = spki
             .algorithm
@@ -529,9 +652,17 @@ fn key_info(spki: &SubjectPublicKeyInfoOwned) -> KeyInfo {
             curve: curve.map(|c| c.name().to_string()),
         }
     } else if oid == OID_ED25519 {
-        KeyInfo { algorithm: "ED25519".into(), bits: 256, curve: None }
+        KeyInfo {
+            algorithm: "ED25519".into(),
+            bits: 256,
+            curve: None,
+        }
     } else {
-        KeyInfo { algorithm: oid.to_string(), bits: 0, curve: None }
+        KeyInfo {
+            algorithm: oid.to_string(),
+            bits: 0,
+            curve: None,
+        }
     }
 }
 
@@ -552,7 +683,7 @@ fn rsa_modulus_bits(pkcs1: &[u8]) -> Option<u32> {
 
 /// Decodes a CSR and verifies its self-signature.
 pub fn parse(der_bytes: &[u8]) -> Result<ParsedCsr> {
-    let csr = CertReq::from_der(der_bytes).map_err(|e| bad_csr(e))?;
+    let csr = CertReq::from_der(der_bytes).map_err(bad_csr)?;
     let info_der = csr.info.to_der().map_err(enc_err)?;
     let spki_der = csr.info.public_key.to_der().map_err(enc_err)?;
     let key = key_info(&csr.info.public_key);
@@ -564,7 +695,11 @@ pub fn parse(der_bytes: &[u8]) -> Result<ParsedCsr> {
         .iter()
         .map(|rdn| {
             rdn.iter()
-                .map(|atv| ParsedAva { short: short_name(&atv.oid), oid: atv.oid.to_string(), value: decode_string(&atv.value) })
+                .map(|atv| ParsedAva {
+                    short: short_name(&atv.oid),
+                    oid: atv.oid.to_string(),
+                    value: decode_string(&atv.value),
+                })
                 .collect()
         })
         .collect();
@@ -576,7 +711,9 @@ pub fn parse(der_bytes: &[u8]) -> Result<ParsedCsr> {
             continue;
         }
         for v in attr.values.iter() {
-            let req: ExtensionReq = v.decode_as().map_err(|e| bad_csr(format!("extension request: {e}")))?;
+            let req: ExtensionReq = v
+                .decode_as()
+                .map_err(|e| bad_csr(format!("extension request: {e}")))?;
             for ext in &req.0 {
                 extensions.push(describe_extension(ext, &mut sans));
             }
@@ -584,7 +721,10 @@ pub fn parse(der_bytes: &[u8]) -> Result<ParsedCsr> {
     }
 
     let alg = verification_alg(&csr.algorithm, &key)?;
-    let sig = csr.signature.as_bytes().ok_or_else(|| bad_csr("signature has unused bits"))?;
+    let sig = csr
+        .signature
+        .as_bytes()
+        .ok_or_else(|| bad_csr("signature has unused bits"))?;
     let pk = UnparsedPublicKey::new(alg, csr.info.public_key.subject_public_key.raw_bytes());
     let verified = pk.verify(&info_der, sig).is_ok();
 
@@ -606,7 +746,10 @@ pub fn parse(der_bytes: &[u8]) -> Result<ParsedCsr> {
 pub fn parse_verified(der_bytes: &[u8]) -> Result<ParsedCsr> {
     let p = parse(der_bytes)?;
     if !p.verified {
-        return Err(Error::new(Kind::BadSignature, "the CSR's signature does not verify: it was altered or signed with another key"));
+        return Err(Error::new(
+            Kind::BadSignature,
+            "the CSR's signature does not verify: it was altered or signed with another key",
+        ));
     }
     Ok(p)
 }

@@ -168,8 +168,11 @@ pub fn io_at(path: &std::path::Path, e: std::io::Error) -> Error {
     let mut err = Error::new(kind, format!("{}: {}", path.display(), e));
     if e.raw_os_error() == Some(libc::ENOSPC) {
         err = err.with_hint("the file system is full; free some space and run the command again");
-    } else if e.raw_os_error() == Some(libc::EROFS) || e.kind() == std::io::ErrorKind::PermissionDenied {
-        err = err.with_hint("the keystore is not writable; check its permissions or use --keystore DIR");
+    } else if e.raw_os_error() == Some(libc::EROFS)
+        || e.kind() == std::io::ErrorKind::PermissionDenied
+    {
+        err = err
+            .with_hint("the keystore is not writable; check its permissions or use --keystore DIR");
     }
     err
 }

@@ -37,8 +37,11 @@ pub struct Passphrase(Zeroizing<String>);
 impl Passphrase {
     pub fn new(s: Zeroizing<String>) -> Result<Passphrase> {
         if s.is_empty() {
-            return Err(Error::invalid("passphrase", "the passphrase is empty")
-                .with_hint("use a non-empty passphrase, or --no-passphrase to store the key unencrypted"));
+            return Err(
+                Error::invalid("passphrase", "the passphrase is empty").with_hint(
+                    "use a non-empty passphrase, or --no-passphrase to store the key unencrypted",
+                ),
+            );
         }
         Ok(Passphrase(s))
     }
@@ -101,21 +104,48 @@ impl PrivateKey {
                     2048 => KeySize::Rsa2048,
                     3072 => KeySize::Rsa3072,
                     4096 => KeySize::Rsa4096,
-                    _ => return Err(Error::invalid("--key-size", format!("unsupported RSA size {size}"))),
+                    _ => {
+                        return Err(Error::invalid(
+                            "--key-size",
+                            format!("unsupported RSA size {size}"),
+                        ))
+                    }
                 };
-                let kp = RsaKeyPair::generate(size).map_err(|_| crypto_err("RSA key generation"))?;
+                let kp =
+                    RsaKeyPair::generate(size).map_err(|_| crypto_err("RSA key generation"))?;
                 let der = der_bytes(kp.as_der().map_err(|_| crypto_err("RSA key encoding"))?);
-                return Ok(PrivateKey { spec, pkcs8: der, signer: Signer::Rsa(kp) });
+                return Ok(PrivateKey {
+                    spec,
+                    pkcs8: der,
+                    signer: Signer::Rsa(kp),
+                });
             }
             KeySpec::Ec { curve } => {
-                let alg = ec_alg(curve, spec.default_digest().expect("EC has a digest")).expect("default pair");
-                let kp = EcdsaKeyPair::generate(alg).map_err(|_| crypto_err("EC key generation"))?;
-                Zeroizing::new(kp.to_pkcs8v1().map_err(|_| crypto_err("EC key encoding"))?.as_ref().to_vec())
+                let alg = ec_alg(curve, spec.default_digest().expect("EC has a digest"))
+                    .expect("default pair");
+                let kp =
+                    EcdsaKeyPair::generate(alg).map_err(|_| crypto_err("EC key generation"))?;
+                Zeroizing::new(
+                    kp.to_pkcs8v1()
+                        .map_err(|_| crypto_err("EC key encoding"))?
+                        .as_ref()
+                        .to_vec(),
+                )
             }
             KeySpec::Ed25519 => {
-                let kp = Ed25519KeyPair::generate().map_err(|_| crypto_err("Ed25519 key generation"))?;
-                let der = Zeroizing::new(kp.to_pkcs8v1().map_err(|_| crypto_err("Ed25519 key encoding"))?.as_ref().to_vec());
-                return Ok(PrivateKey { spec, pkcs8: der, signer: Signer::Ed25519(kp) });
+                let kp =
+                    Ed25519KeyPair::generate().map_err(|_| crypto_err("Ed25519 key generation"))?;
+                let der = Zeroizing::new(
+                    kp.to_pkcs8v1()
+                        .map_err(|_| crypto_err("Ed25519 key encoding"))?
+                        .as_ref()
+                        .to_vec(),
+                );
+                return Ok(PrivateKey {
+                    spec,
+                    pkcs8: der,
+                    signer: Signer::Ed25519(kp),
+                });
             }
         };
         PrivateKey::from_pkcs8_der(pkcs8)
@@ -136,20 +166,25 @@ impl PrivateKey {
                 .parameters
                 .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
                 .ok_or_else(|| bad("EC key without a named curve"))?;
-            let curve = curve_from_oid(curve_oid).ok_or_else(|| bad(&format!("unsupported curve {curve_oid}")))?;
+            let curve = curve_from_oid(curve_oid)
+                .ok_or_else(|| bad(&format!("unsupported curve {curve_oid}")))?;
             let spec = KeySpec::Ec { curve };
             // Check that the key parses.
             let alg = ec_alg(curve, spec.default_digest().expect("EC")).expect("default");
             EcdsaKeyPair::from_pkcs8(alg, &der).map_err(|e| bad(&e.to_string()))?;
             (spec, Signer::Ec(curve))
         } else if oid == OID_ED25519 {
-            let kp = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der).map_err(|e| bad(&e.to_string()))?;
+            let kp = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der)
+                .map_err(|e| bad(&e.to_string()))?;
             (KeySpec::Ed25519, Signer::Ed25519(kp))
         } else {
             return Err(bad(&format!("unsupported key algorithm {oid}")));
         };
-        drop(info);
-        Ok(PrivateKey { spec, pkcs8: der, signer })
+        Ok(PrivateKey {
+            spec,
+            pkcs8: der,
+            signer,
+        })
     }
 
     pub fn spec(&self) -> KeySpec {
@@ -163,7 +198,8 @@ impl PrivateKey {
             Signer::Ed25519(kp) => kp.public_key().as_der(),
             Signer::Ec(curve) => {
                 let alg = ec_alg(*curve, self.spec.default_digest().expect("EC")).expect("default");
-                let kp = EcdsaKeyPair::from_pkcs8(alg, &self.pkcs8).map_err(|_| crypto_err("EC key load"))?;
+                let kp = EcdsaKeyPair::from_pkcs8(alg, &self.pkcs8)
+                    .map_err(|_| crypto_err("EC key load"))?;
                 kp.public_key().as_der()
             }
         }
@@ -173,7 +209,11 @@ impl PrivateKey {
 
     /// Signs `msg`; returns the signature algorithm OID, whether it takes
     /// NULL parameters, and the signature.
-    pub fn sign(&self, digest: Option<Digest>, msg: &[u8]) -> Result<(ObjectIdentifier, bool, Vec<u8>)> {
+    pub fn sign(
+        &self,
+        digest: Option<Digest>,
+        msg: &[u8],
+    ) -> Result<(ObjectIdentifier, bool, Vec<u8>)> {
         let rng = SystemRandom::new();
         match &self.signer {
             Signer::Rsa(kp) => {
@@ -184,26 +224,41 @@ impl PrivateKey {
                     Digest::Sha512 => (&signature::RSA_PKCS1_SHA512, "1.2.840.113549.1.1.13"),
                 };
                 let mut sig = vec![0u8; kp.public_modulus_len()];
-                kp.sign(enc, &rng, msg, &mut sig).map_err(|_| crypto_err("RSA signing"))?;
+                kp.sign(enc, &rng, msg, &mut sig)
+                    .map_err(|_| crypto_err("RSA signing"))?;
                 Ok((ObjectIdentifier::new_unwrap(oid), true, sig))
             }
             Signer::Ec(curve) => {
                 let d = digest.unwrap_or_else(|| self.spec.default_digest().expect("EC"));
                 let alg = ec_alg(*curve, d).ok_or_else(|| {
-                    Error::invalid("--digest", format!("{} cannot be used with a {} key", d.name(), curve.name()))
+                    Error::invalid(
+                        "--digest",
+                        format!("{} cannot be used with a {} key", d.name(), curve.name()),
+                    )
                 })?;
-                let kp = EcdsaKeyPair::from_pkcs8(alg, &self.pkcs8).map_err(|_| crypto_err("EC key load"))?;
-                let sig = kp.sign(&rng, msg).map_err(|_| crypto_err("ECDSA signing"))?;
+                let kp = EcdsaKeyPair::from_pkcs8(alg, &self.pkcs8)
+                    .map_err(|_| crypto_err("EC key load"))?;
+                let sig = kp
+                    .sign(&rng, msg)
+                    .map_err(|_| crypto_err("ECDSA signing"))?;
                 let oid = match d {
                     Digest::Sha256 => "1.2.840.10045.4.3.2",
                     Digest::Sha384 => "1.2.840.10045.4.3.3",
                     Digest::Sha512 => "1.2.840.10045.4.3.4",
                 };
-                Ok((ObjectIdentifier::new_unwrap(oid), false, sig.as_ref().to_vec()))
+                Ok((
+                    ObjectIdentifier::new_unwrap(oid),
+                    false,
+                    sig.as_ref().to_vec(),
+                ))
             }
             Signer::Ed25519(kp) => {
                 let sig = kp.sign(msg);
-                Ok((ObjectIdentifier::new_unwrap("1.3.101.112"), false, sig.as_ref().to_vec()))
+                Ok((
+                    ObjectIdentifier::new_unwrap("1.3.101.112"),
+                    false,
+                    sig.as_ref().to_vec(),
+                ))
             }
         }
     }
@@ -223,14 +278,20 @@ impl PrivateKey {
     /// Reads a key file. An encrypted key needs the passphrase (wrong or
     /// missing one: exit 6); an unencrypted one needs none.
     pub fn from_pem(text: &str, passphrase: Option<&Passphrase>) -> Result<PrivateKey> {
-        let parsed = pem::parse(text).map_err(|e| Error::internal(format!("key.pem is not PEM: {e}")))?;
+        let parsed =
+            pem::parse(text).map_err(|e| Error::internal(format!("key.pem is not PEM: {e}")))?;
         let contents = Zeroizing::new(parsed.contents().to_vec());
         drop(parsed);
         match pem_label(text) {
             Some("ENCRYPTED PRIVATE KEY") => {
                 let Some(p) = passphrase else {
-                    return Err(Error::new(Kind::Passphrase, "the private key is encrypted and no passphrase was given")
-                        .with_hint("give --passphrase-file FILE, --passphrase-env VAR or CSRKIT_PASSPHRASE"));
+                    return Err(Error::new(
+                        Kind::Passphrase,
+                        "the private key is encrypted and no passphrase was given",
+                    )
+                    .with_hint(
+                        "give --passphrase-file FILE, --passphrase-env VAR or CSRKIT_PASSPHRASE",
+                    ));
                 };
                 let der = decrypt_pkcs8(&contents, p)?;
                 PrivateKey::from_pkcs8_der(der)
@@ -264,7 +325,8 @@ pub fn pem_label(text: &str) -> Option<&str> {
 }
 
 fn pem_encode(label: &'static str, der: &[u8]) -> Result<Zeroizing<String>> {
-    let doc = der::SecretDocument::try_from(der).map_err(|e| Error::internal(format!("key encoding: {e}")))?;
+    let doc = der::SecretDocument::try_from(der)
+        .map_err(|e| Error::internal(format!("key encoding: {e}")))?;
     doc.to_pem(label, der::pem::LineEnding::LF)
         .map_err(|e| Error::internal(format!("key encoding: {e}")))
 }
@@ -285,9 +347,11 @@ pub fn encrypt_pkcs8(der: &[u8], passphrase: &Passphrase) -> Result<Vec<u8>> {
         .map_err(|e| Error::internal(format!("key encryption: {e}")))?;
     let info = pkcs8::EncryptedPrivateKeyInfo {
         encryption_algorithm: pbes2.into(),
-        encrypted_data: OctetStringRef::new(&ciphertext).map_err(|e| Error::internal(e.to_string()))?,
+        encrypted_data: OctetStringRef::new(&ciphertext)
+            .map_err(|e| Error::internal(e.to_string()))?,
     };
-    info.to_der().map_err(|e| Error::internal(format!("key encoding: {e}")))
+    info.to_der()
+        .map_err(|e| Error::internal(format!("key encoding: {e}")))
 }
 
 /// Decrypts an `EncryptedPrivateKeyInfo` (PBES2 with scrypt or PBKDF2).
@@ -295,8 +359,11 @@ pub fn decrypt_pkcs8(der: &[u8], passphrase: &Passphrase) -> Result<Zeroizing<Ve
     let info = EncryptedPrivateKeyInfoRef::from_der(der)
         .map_err(|e| Error::internal(format!("the encrypted key is malformed: {e}")))?;
     let doc = info.decrypt(passphrase.as_bytes()).map_err(|_| {
-        Error::new(Kind::Passphrase, "wrong passphrase: the private key cannot be decrypted")
-            .with_hint("check --passphrase-file, --passphrase-env or CSRKIT_PASSPHRASE")
+        Error::new(
+            Kind::Passphrase,
+            "wrong passphrase: the private key cannot be decrypted",
+        )
+        .with_hint("check --passphrase-file, --passphrase-env or CSRKIT_PASSPHRASE")
     })?;
     Ok(doc.to_bytes())
 }
@@ -328,7 +395,10 @@ pub fn passphrase_from_sources(opts: &PassphraseOptions) -> Result<Option<Passph
     }
     if let Some(var) = &opts.env {
         let v = std::env::var(var).map_err(|_| {
-            Error::invalid("--passphrase-env", format!("the environment variable {var} is not set"))
+            Error::invalid(
+                "--passphrase-env",
+                format!("the environment variable {var} is not set"),
+            )
         })?;
         return Passphrase::new(Zeroizing::new(v)).map(Some);
     }

@@ -99,7 +99,9 @@ pub fn default_root() -> PathBuf {
     if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|s| !s.is_empty()) {
         return PathBuf::from(x).join("csrkit");
     }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
     home.join(".local/share/csrkit")
 }
 
@@ -111,20 +113,34 @@ fn nofollow_read(path: &Path) -> Result<Vec<u8>> {
         .map_err(|e| symlink_or_io(path, e))?;
     let md = f.metadata().map_err(|e| io_at(path, e))?;
     if !md.is_file() {
-        return Err(Error::internal(format!("{} is not a regular file", path.display())));
+        return Err(Error::internal(format!(
+            "{} is not a regular file",
+            path.display()
+        )));
     }
     if md.len() > MAX_FILE {
-        return Err(Error::internal(format!("{} is larger than 1 MiB; refusing to read it", path.display())));
+        return Err(Error::internal(format!(
+            "{} is larger than 1 MiB; refusing to read it",
+            path.display()
+        )));
     }
     let mut buf = Vec::with_capacity(md.len() as usize);
-    Read::take(&mut f, MAX_FILE).read_to_end(&mut buf).map_err(|e| io_at(path, e))?;
+    Read::take(&mut f, MAX_FILE)
+        .read_to_end(&mut buf)
+        .map_err(|e| io_at(path, e))?;
     Ok(buf)
 }
 
 fn symlink_or_io(path: &Path, e: std::io::Error) -> Error {
     if e.raw_os_error() == Some(libc::ELOOP) {
-        Error::new(Kind::Invalid, format!("{} is a symbolic link; refusing to follow it", path.display()))
-            .with_hint("replace the link with the real file, or remove the record")
+        Error::new(
+            Kind::Invalid,
+            format!(
+                "{} is a symbolic link; refusing to follow it",
+                path.display()
+            ),
+        )
+        .with_hint("replace the link with the real file, or remove the record")
     } else {
         io_at(path, e)
     }
@@ -146,18 +162,30 @@ fn create_file(path: &Path, data: &[u8]) -> Result<()> {
 }
 
 fn sync_dir(path: &Path) -> Result<()> {
-    File::open(path).and_then(|f| f.sync_all()).map_err(|e| io_at(path, e))
+    File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| io_at(path, e))
 }
 
 fn mkdir(path: &Path) -> Result<()> {
-    DirBuilder::new().mode(0o700).create(path).map_err(|e| io_at(path, e))
+    DirBuilder::new()
+        .mode(0o700)
+        .create(path)
+        .map_err(|e| io_at(path, e))
 }
 
 /// Writes `data` to `dest` atomically: temp file in the same directory,
 /// fsync, rename, fsync of the directory.
 pub fn atomic_write(dest: &Path, data: &[u8], mode: u32) -> Result<()> {
-    let dir = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(".{}.tmp-{}", dest.file_name().and_then(|s| s.to_str()).unwrap_or("out"), std::process::id()));
+    let dir = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        dest.file_name().and_then(|s| s.to_str()).unwrap_or("out"),
+        std::process::id()
+    ));
     let _ = fs::remove_file(&tmp);
     let result = (|| {
         let mut f = OpenOptions::new()
@@ -182,7 +210,10 @@ fn check_not_writable_by_others(path: &Path, md: &fs::Metadata, what: &str) -> R
     if md.permissions().mode() & 0o022 != 0 {
         return Err(Error::new(
             Kind::Invalid,
-            format!("{what} {} is writable by group or others; refusing to use it", path.display()),
+            format!(
+                "{what} {} is writable by group or others; refusing to use it",
+                path.display()
+            ),
         )
         .with_hint(format!("run: chmod go-w {}", path.display())));
     }
@@ -195,7 +226,13 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     let cb = CString::new(b.as_os_str().as_bytes())?;
     // SAFETY: both are valid NUL-terminated paths; AT_FDCWD resolves them.
     let rc = unsafe {
-        libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE)
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
     };
     if rc == 0 {
         Ok(())
@@ -219,7 +256,13 @@ fn link_tree(src: &Path, dst: &Path) -> Result<()> {
                 create_file(&to, &data)?;
             }
         } else {
-            return Err(Error::new(Kind::Invalid, format!("{} is not a regular file; refusing to copy it", entry.path().display())));
+            return Err(Error::new(
+                Kind::Invalid,
+                format!(
+                    "{} is not a regular file; refusing to copy it",
+                    entry.path().display()
+                ),
+            ));
         }
     }
     sync_dir(dst)
@@ -250,13 +293,19 @@ impl Keystore {
             Err(e) => return Err(io_at(&self.root, e)),
         };
         if !md.is_dir() {
-            return Err(Error::new(Kind::Invalid, format!("keystore {} is not a directory", self.root.display()))
-                .with_hint("point --keystore (or CSRKIT_KEYSTORE) at a directory"));
+            return Err(Error::new(
+                Kind::Invalid,
+                format!("keystore {} is not a directory", self.root.display()),
+            )
+            .with_hint("point --keystore (or CSRKIT_KEYSTORE) at a directory"));
         }
         check_not_writable_by_others(&self.root, &md, "keystore")?;
         if let Ok(rmd) = fs::symlink_metadata(self.records_dir()) {
             if !rmd.is_dir() {
-                return Err(Error::new(Kind::Invalid, format!("{} is not a directory", self.records_dir().display())));
+                return Err(Error::new(
+                    Kind::Invalid,
+                    format!("{} is not a directory", self.records_dir().display()),
+                ));
             }
             check_not_writable_by_others(&self.records_dir(), &rmd, "keystore directory")?;
         }
@@ -266,9 +315,14 @@ impl Keystore {
     /// Creates the keystore (0700) if needed, for writers.
     fn ensure(&self) -> Result<()> {
         if !self.check_root()? {
-            DirBuilder::new().recursive(true).mode(0o700).create(&self.root).map_err(|e| io_at(&self.root, e))?;
+            DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(&self.root)
+                .map_err(|e| io_at(&self.root, e))?;
             // recursive() applies the mode to the last component too; make sure.
-            fs::set_permissions(&self.root, fs::Permissions::from_mode(0o700)).map_err(|e| io_at(&self.root, e))?;
+            fs::set_permissions(&self.root, fs::Permissions::from_mode(0o700))
+                .map_err(|e| io_at(&self.root, e))?;
         }
         for sub in [RECORDS, INDEX] {
             let p = self.root.join(sub);
@@ -327,7 +381,9 @@ impl Keystore {
     /// Removes `.tmp-*` and `.trash-*` left by a crashed writer. Only
     /// called with the lock held: no live process owns them.
     fn clean_temporaries(&self) {
-        let Ok(entries) = fs::read_dir(&self.root) else { return };
+        let Ok(entries) = fs::read_dir(&self.root) else {
+            return;
+        };
         for entry in entries.flatten() {
             let name = entry.file_name();
             let name = name.to_string_lossy();
@@ -346,7 +402,9 @@ impl Keystore {
         let mut rnd = [0u8; 8];
         aws_lc_rs::rand::fill(&mut rnd).map_err(|_| Error::internal("random name"))?;
         let suffix: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
-        let p = self.root.join(format!(".{tag}-{}-{suffix}", std::process::id()));
+        let p = self
+            .root
+            .join(format!(".{tag}-{}-{suffix}", std::process::id()));
         mkdir(&p)?;
         Ok(p)
     }
@@ -358,8 +416,11 @@ impl Keystore {
                 .ok()
                 .and_then(|s| s.trim().parse::<u64>().ok())
                 .filter(|n| *n >= 1)
-                .ok_or_else(|| Error::internal(format!("{} is corrupt", path.display()))
-                    .with_hint("it holds the next record id; write the largest id in use plus one into it")),
+                .ok_or_else(|| {
+                    Error::internal(format!("{} is corrupt", path.display())).with_hint(
+                        "it holds the next record id; write the largest id in use plus one into it",
+                    )
+                }),
             Err(e) if e.kind == Kind::NotFound => Ok(1),
             Err(e) => Err(e),
         }
@@ -389,7 +450,11 @@ impl Keystore {
             sync_dir(&tmp)?;
             crash_point("create:tmp-written");
             // The id is spent before the record becomes visible: ids are never reused.
-            atomic_write(&self.root.join(NEXT_ID), format!("{}\n", id + 1).as_bytes(), 0o600)?;
+            atomic_write(
+                &self.root.join(NEXT_ID),
+                format!("{}\n", id + 1).as_bytes(),
+                0o600,
+            )?;
             crash_point("create:id-written");
             fs::rename(&tmp, &dest).map_err(|e| io_at(&dest, e))?;
             crash_point("create:renamed");
@@ -413,7 +478,9 @@ impl Keystore {
         let dest = self.record_dir(&name);
         let current = self.read_record_at(&dest)?;
         if current.meta.id != rec.meta.id {
-            return Err(Error::not_found(format!("record {name} was deleted or replaced while regenerating")));
+            return Err(Error::not_found(format!(
+                "record {name} was deleted or replaced while regenerating"
+            )));
         }
         rec.meta.revision = current.meta.revision + 1;
         rec.meta.created = current.meta.created.clone();
@@ -422,7 +489,10 @@ impl Keystore {
             write_record_files(&tmp, &rec)?;
             // Carry the history over (hard links), then add the current revision.
             let hist_src = dest.join(HISTORY);
-            if fs::symlink_metadata(&hist_src).map(|m| m.is_dir()).unwrap_or(false) {
+            if fs::symlink_metadata(&hist_src)
+                .map(|m| m.is_dir())
+                .unwrap_or(false)
+            {
                 link_tree(&hist_src, &tmp.join(HISTORY))?;
             } else {
                 mkdir(&tmp.join(HISTORY))?;
@@ -445,10 +515,16 @@ impl Keystore {
                     let _ = fs::remove_dir_all(&tmp);
                     Ok(())
                 }
-                Err(e) if e.raw_os_error() == Some(libc::EINVAL) || e.raw_os_error() == Some(libc::ENOSYS) => {
+                Err(e)
+                    if e.raw_os_error() == Some(libc::EINVAL)
+                        || e.raw_os_error() == Some(libc::ENOSYS) =>
+                {
                     // No RENAME_EXCHANGE on this file system: move the old
                     // record aside, then the new one in.
-                    let trash = self.root.join(format!(".trash-{}", tmp.file_name().unwrap().to_string_lossy()));
+                    let trash = self.root.join(format!(
+                        ".trash-{}",
+                        tmp.file_name().unwrap().to_string_lossy()
+                    ));
                     fs::rename(&dest, &trash).map_err(|e| io_at(&dest, e))?;
                     fs::rename(&tmp, &dest).map_err(|e| io_at(&dest, e))?;
                     sync_dir(&self.records_dir())?;
@@ -470,7 +546,10 @@ impl Keystore {
         let dest = self.record_dir(&rec.meta.name);
         let current = self.read_record_at(&dest)?;
         if current.meta.id != rec.meta.id {
-            return Err(Error::not_found(format!("record {} changed while deleting", rec.meta.name)));
+            return Err(Error::not_found(format!(
+                "record {} changed while deleting",
+                rec.meta.name
+            )));
         }
         let trash = self.temp_dir("trash")?;
         let target = trash.join("record");
@@ -503,11 +582,20 @@ impl Keystore {
     fn read_record_at(&self, dir: &Path) -> Result<Record> {
         let md = fs::symlink_metadata(dir).map_err(|e| io_at(dir, e))?;
         if md.file_type().is_symlink() {
-            return Err(Error::new(Kind::Invalid, format!("{} is a symbolic link; refusing to follow it", dir.display()))
-                .with_hint("records must be real directories inside the keystore"));
+            return Err(Error::new(
+                Kind::Invalid,
+                format!(
+                    "{} is a symbolic link; refusing to follow it",
+                    dir.display()
+                ),
+            )
+            .with_hint("records must be real directories inside the keystore"));
         }
         if !md.is_dir() {
-            return Err(Error::internal(format!("{} is not a directory", dir.display())));
+            return Err(Error::internal(format!(
+                "{} is not a directory",
+                dir.display()
+            )));
         }
         check_not_writable_by_others(dir, &md, "record")?;
         let json_path = dir.join("record.json");
@@ -523,22 +611,38 @@ impl Keystore {
                 .with_hint("restore it from history/ or delete the record")
         })?;
         let csr = nofollow_read(&dir.join("csr.pem"))?;
-        let csr_pem = String::from_utf8(csr).map_err(|_| Error::internal(format!("{}/csr.pem is not text", dir.display())))?;
+        let csr_pem = String::from_utf8(csr)
+            .map_err(|_| Error::internal(format!("{}/csr.pem is not text", dir.display())))?;
         // The key file must not be a symlink either (checked without reading it).
-        let key_md = fs::symlink_metadata(dir.join("key.pem")).map_err(|e| io_at(&dir.join("key.pem"), e))?;
+        let key_md = fs::symlink_metadata(dir.join("key.pem"))
+            .map_err(|e| io_at(&dir.join("key.pem"), e))?;
         if key_md.file_type().is_symlink() {
-            return Err(Error::new(Kind::Invalid, format!("{}/key.pem is a symbolic link; refusing to use it", dir.display())));
+            return Err(Error::new(
+                Kind::Invalid,
+                format!(
+                    "{}/key.pem is a symbolic link; refusing to use it",
+                    dir.display()
+                ),
+            ));
         }
         if key_md.mode() & 0o077 != 0 {
-            return Err(Error::new(Kind::Invalid, format!("{}/key.pem is readable by group or others", dir.display()))
-                .with_hint(format!("run: chmod 600 {}/key.pem", dir.display())));
+            return Err(Error::new(
+                Kind::Invalid,
+                format!("{}/key.pem is readable by group or others", dir.display()),
+            )
+            .with_hint(format!("run: chmod 600 {}/key.pem", dir.display())));
         }
-        Ok(Record { meta, dir: dir.to_path_buf(), csr_pem })
+        Ok(Record {
+            meta,
+            dir: dir.to_path_buf(),
+            csr_pem,
+        })
     }
 
     pub fn read_key_pem(&self, rec: &Record) -> Result<zeroize::Zeroizing<String>> {
         let data = zeroize::Zeroizing::new(nofollow_read(&rec.key_path())?);
-        let text = std::str::from_utf8(&data).map_err(|_| Error::internal("key.pem is not text"))?;
+        let text =
+            std::str::from_utf8(&data).map_err(|_| Error::internal("key.pem is not text"))?;
         Ok(zeroize::Zeroizing::new(text.to_string()))
     }
 
@@ -607,17 +711,22 @@ impl Keystore {
 fn write_record_files(dir: &Path, rec: &NewRecord<'_>) -> Result<()> {
     create_file(&dir.join("key.pem"), rec.key_pem.as_bytes())?;
     create_file(&dir.join("csr.pem"), rec.csr_pem.as_bytes())?;
-    let mut json = serde_json::to_vec_pretty(&rec.meta).map_err(|e| Error::internal(e.to_string()))?;
+    let mut json =
+        serde_json::to_vec_pretty(&rec.meta).map_err(|e| Error::internal(e.to_string()))?;
     json.push(b'\n');
     create_file(&dir.join("record.json"), &json)
 }
 
 pub fn exists_error(name: &str) -> Error {
-    Error::new(Kind::Exists, format!("record {name} already exists"))
-        .with_hint(format!("use `csrkit regenerate {name}` to make a new CSR for it, or pick another name"))
+    Error::new(Kind::Exists, format!("record {name} already exists")).with_hint(format!(
+        "use `csrkit regenerate {name}` to make a new CSR for it, or pick another name"
+    ))
 }
 
 pub fn not_found(name_or_id: &str) -> Error {
-    Error::not_found(format!("no record named or numbered '{}'", name_or_id.escape_default()))
-        .with_hint("run `csrkit list` to see the records")
+    Error::not_found(format!(
+        "no record named or numbered '{}'",
+        name_or_id.escape_default()
+    ))
+    .with_hint("run `csrkit list` to see the records")
 }

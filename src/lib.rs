@@ -6,6 +6,7 @@
 //! [`keystore`] -> [`formats`]. [`commands`] wires these together; only
 //! the formatters and the binary's `main` produce output.
 
+pub mod batch;
 pub mod cli;
 pub mod commands;
 pub mod csr;
@@ -14,7 +15,6 @@ pub mod formats;
 pub mod keys;
 pub mod keystore;
 pub mod manpages;
-pub mod batch;
 pub mod prompt;
 pub mod request;
 

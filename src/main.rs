@@ -18,7 +18,14 @@ fn write_all(out: &mut impl Write, data: &[u8]) {
 fn main() {
     let cli = Cli::parse();
     let quiet = cli.global.quiet;
-    let Output { stdout, notes, errors, error, op, shape } = commands::run(&cli);
+    let Output {
+        stdout,
+        notes,
+        errors,
+        error,
+        op,
+        shape,
+    } = commands::run(&cli);
     let mut out = std::io::stdout().lock();
     write_all(&mut out, &stdout);
     if !quiet {
@@ -31,7 +38,13 @@ fn main() {
     }
     if let Some(err) = error {
         if let (Some(op), Some(shape)) = (op, shape) {
-            if let Some(body) = formats::shape(shape).error(op, &err, formats::Options { pretty: cli.global.pretty }) {
+            if let Some(body) = formats::shape(shape).error(
+                op,
+                &err,
+                formats::Options {
+                    pretty: cli.global.pretty,
+                },
+            ) {
                 write_all(&mut out, &body);
             }
         }

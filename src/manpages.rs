@@ -20,7 +20,10 @@ pub fn render() -> Result<Vec<(String, Vec<u8>)>> {
             continue;
         }
         let name = format!("csrkit-{}", sub.get_name());
-        let sub = sub.clone().name(name.clone()).version(cmd.get_version().unwrap_or_default().to_string());
+        let sub = sub
+            .clone()
+            .name(name.clone())
+            .version(cmd.get_version().unwrap_or_default().to_string());
         let mut buf = Vec::new();
         clap_mangen::Man::new(sub).render(&mut buf)?;
         pages.push((format!("{name}.1"), buf));

@@ -24,8 +24,17 @@ fn prompt_err(e: dialoguer::Error) -> Error {
 pub fn passphrase(prompt: &str, confirm: bool) -> Result<Passphrase> {
     let mut p = dialoguer::Password::new().with_prompt(prompt);
     if confirm {
-        p = p.with_confirmation("Repeat the passphrase", "The passphrases do not match; try again");
-        p = p.validate_with(|s: &String| if s.is_empty() { Err("the passphrase must not be empty") } else { Ok(()) });
+        p = p.with_confirmation(
+            "Repeat the passphrase",
+            "The passphrases do not match; try again",
+        );
+        p = p.validate_with(|s: &String| {
+            if s.is_empty() {
+                Err("the passphrase must not be empty")
+            } else {
+                Ok(())
+            }
+        });
     }
     let s = Zeroizing::new(p.interact().map_err(prompt_err)?);
     Passphrase::new(s)
@@ -65,14 +74,22 @@ impl Drop for Spinner {
     }
 }
 
-fn ask(prompt: &str, required: bool, check: impl Fn(&str) -> std::result::Result<(), String> + 'static) -> Result<Option<String>> {
+fn ask(
+    prompt: &str,
+    required: bool,
+    check: impl Fn(&str) -> std::result::Result<(), String> + 'static,
+) -> Result<Option<String>> {
     let theme = dialoguer::theme::ColorfulTheme::default();
     let s: String = dialoguer::Input::with_theme(&theme)
         .with_prompt(prompt)
         .allow_empty(!required)
         .validate_with(move |v: &String| -> std::result::Result<(), String> {
             if v.is_empty() {
-                return if required { Err("required".into()) } else { Ok(()) };
+                return if required {
+                    Err("required".into())
+                } else {
+                    Ok(())
+                };
             }
             check(v)
         })
@@ -82,7 +99,11 @@ fn ask(prompt: &str, required: bool, check: impl Fn(&str) -> std::result::Result
 }
 
 fn attr_check(attr: crate::request::Attr) -> impl Fn(&str) -> std::result::Result<(), String> {
-    move |v: &str| crate::request::validate_value(attr, v).map(|_| ()).map_err(|e| e.message)
+    move |v: &str| {
+        crate::request::validate_value(attr, v)
+            .map(|_| ())
+            .map_err(|e| e.message)
+    }
 }
 
 fn select(prompt: &str, items: &[&str], default: usize) -> Result<usize> {
@@ -98,14 +119,18 @@ fn select(prompt: &str, items: &[&str], default: usize) -> Result<usize> {
 /// the required data (a common name, a subject or a SAN) is missing; every
 /// field already given on the command line or in a request file is kept
 /// and not asked again. Ends with a summary and a confirmation.
-pub fn complete_request(mut input: crate::request::RequestInput, _named: bool) -> Result<crate::request::RequestInput> {
+pub fn complete_request(
+    mut input: crate::request::RequestInput,
+    _named: bool,
+) -> Result<crate::request::RequestInput> {
     use crate::request::{Attr, San};
     if input.common_name.is_some() || input.subject.is_some() || input.has_sans() {
         return Ok(input);
     }
     input.common_name = ask("Common name (CN)", true, attr_check(Attr::CN))?;
     if input.country.is_none() {
-        input.country = ask("Country (two letters, e.g. US)", false, attr_check(Attr::C))?.map(|c| c.to_ascii_uppercase());
+        input.country = ask("Country (two letters, e.g. US)", false, attr_check(Attr::C))?
+            .map(|c| c.to_ascii_uppercase());
     }
     if input.state.is_none() {
         input.state = ask("State or province", false, attr_check(Attr::ST))?;
@@ -117,7 +142,8 @@ pub fn complete_request(mut input: crate::request::RequestInput, _named: bool) -
         input.organization = ask("Organization", false, attr_check(Attr::O))?;
     }
     if input.organizational_unit.is_none() {
-        input.organizational_unit = ask("Organizational unit", false, attr_check(Attr::OU))?.map(|v| vec![v]);
+        input.organizational_unit =
+            ask("Organizational unit", false, attr_check(Attr::OU))?.map(|v| vec![v]);
     }
     if input.email_address.is_none() {
         input.email_address = ask("Email address", false, attr_check(Attr::Email))?;
@@ -130,7 +156,7 @@ pub fn complete_request(mut input: crate::request::RequestInput, _named: bool) -
     };
     let sans = ask(&prompt, false, |v: &str| {
         for part in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            let typed = if part.contains(':') && !part.parse::<std::net::IpAddr>().is_ok() { part.to_string() } else { guess_san(part) };
+            let typed = guess_san(part);
             San::parse_typed(&typed).map_err(|e| e.message)?;
         }
         Ok(())
@@ -140,7 +166,7 @@ pub fn complete_request(mut input: crate::request::RequestInput, _named: bool) -
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(|p| if p.contains(':') && p.parse::<std::net::IpAddr>().is_err() { p.to_string() } else { guess_san(p) })
+            .map(guess_san)
             .collect();
         input.san = Some(list);
     }
@@ -163,7 +189,13 @@ pub fn complete_request(mut input: crate::request::RequestInput, _named: bool) -
         }
     }
     if input.purpose.is_none() && input.key_usage.is_none() && input.extended_key_usage.is_none() {
-        let purposes = ["server", "client", "server-client", "signing-encryption", "none"];
+        let purposes = [
+            "server",
+            "client",
+            "server-client",
+            "signing-encryption",
+            "none",
+        ];
         let i = select("Purpose", &purposes, 0)?;
         if i < 4 {
             input.purpose = Some(purposes[i].into());
@@ -174,7 +206,11 @@ pub fn complete_request(mut input: crate::request::RequestInput, _named: bool) -
     let mut summary = format!(
         "\nSubject: {}\nSANs:    {}\nKey:     {}\n",
         req.subject.to_rfc4514(),
-        req.effective_sans().iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", "),
+        req.effective_sans()
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
         req.key
     );
     if let Some(p) = req.purpose {
@@ -187,8 +223,12 @@ pub fn complete_request(mut input: crate::request::RequestInput, _named: bool) -
     Ok(input)
 }
 
+/// An answer to the SAN prompt: `type:value`, or a bare value whose type
+/// is guessed (IP address, email, else DNS name).
 fn guess_san(v: &str) -> String {
-    if v.parse::<std::net::IpAddr>().is_ok() {
+    if v.contains(':') && v.parse::<std::net::IpAddr>().is_err() {
+        v.to_string()
+    } else if v.parse::<std::net::IpAddr>().is_ok() {
         format!("ip:{v}")
     } else if v.contains('@') {
         format!("email:{v}")
@@ -198,5 +238,9 @@ fn guess_san(v: &str) -> String {
 }
 
 fn confirm_default_yes(question: &str) -> Result<bool> {
-    dialoguer::Confirm::new().with_prompt(question).default(true).interact().map_err(prompt_err)
+    dialoguer::Confirm::new()
+        .with_prompt(question)
+        .default(true)
+        .interact()
+        .map_err(prompt_err)
 }

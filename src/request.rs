@@ -64,26 +64,164 @@ pub struct AttrInfo {
 }
 
 pub const ATTRS: &[AttrInfo] = &[
-    AttrInfo { attr: Attr::DC, short: "DC", aliases: &["domainComponent"], oid: "0.9.2342.19200300.100.1.25", string_type: StringType::Ia5, max: 63, flag: "--domain-component", label: "Domain component" },
-    AttrInfo { attr: Attr::C, short: "C", aliases: &["countryName"], oid: "2.5.4.6", string_type: StringType::Printable, max: 2, flag: "--country", label: "Country" },
-    AttrInfo { attr: Attr::ST, short: "ST", aliases: &["S", "stateOrProvinceName"], oid: "2.5.4.8", string_type: StringType::Utf8, max: 128, flag: "--state", label: "State or province" },
-    AttrInfo { attr: Attr::L, short: "L", aliases: &["localityName"], oid: "2.5.4.7", string_type: StringType::Utf8, max: 128, flag: "--locality", label: "Locality" },
-    AttrInfo { attr: Attr::STREET, short: "street", aliases: &["STREET", "streetAddress"], oid: "2.5.4.9", string_type: StringType::Utf8, max: 128, flag: "--street-address", label: "Street address" },
-    AttrInfo { attr: Attr::O, short: "O", aliases: &["organizationName"], oid: "2.5.4.10", string_type: StringType::Utf8, max: 64, flag: "--organization", label: "Organization" },
-    AttrInfo { attr: Attr::OU, short: "OU", aliases: &["organizationalUnitName"], oid: "2.5.4.11", string_type: StringType::Utf8, max: 64, flag: "--organizational-unit", label: "Organizational unit" },
-    AttrInfo { attr: Attr::CN, short: "CN", aliases: &["commonName"], oid: "2.5.4.3", string_type: StringType::Utf8, max: 64, flag: "--common-name", label: "Common name" },
-    AttrInfo { attr: Attr::UID, short: "UID", aliases: &["userId"], oid: "0.9.2342.19200300.100.1.1", string_type: StringType::Utf8, max: 256, flag: "--user-id", label: "User id" },
-    AttrInfo { attr: Attr::Email, short: "emailAddress", aliases: &["E", "EMAIL"], oid: "1.2.840.113549.1.9.1", string_type: StringType::Ia5, max: 255, flag: "--email-address", label: "Email address" },
-    AttrInfo { attr: Attr::SerialNumber, short: "serialNumber", aliases: &[], oid: "2.5.4.5", string_type: StringType::Printable, max: 64, flag: "--subject", label: "Serial number" },
-    AttrInfo { attr: Attr::Title, short: "title", aliases: &[], oid: "2.5.4.12", string_type: StringType::Utf8, max: 64, flag: "--subject", label: "Title" },
-    AttrInfo { attr: Attr::GN, short: "GN", aliases: &["givenName"], oid: "2.5.4.42", string_type: StringType::Utf8, max: 32768, flag: "--subject", label: "Given name" },
-    AttrInfo { attr: Attr::SN, short: "SN", aliases: &["surname"], oid: "2.5.4.4", string_type: StringType::Utf8, max: 32768, flag: "--subject", label: "Surname" },
-    AttrInfo { attr: Attr::PostalCode, short: "postalCode", aliases: &[], oid: "2.5.4.17", string_type: StringType::Utf8, max: 40, flag: "--subject", label: "Postal code" },
+    AttrInfo {
+        attr: Attr::DC,
+        short: "DC",
+        aliases: &["domainComponent"],
+        oid: "0.9.2342.19200300.100.1.25",
+        string_type: StringType::Ia5,
+        max: 63,
+        flag: "--domain-component",
+        label: "Domain component",
+    },
+    AttrInfo {
+        attr: Attr::C,
+        short: "C",
+        aliases: &["countryName"],
+        oid: "2.5.4.6",
+        string_type: StringType::Printable,
+        max: 2,
+        flag: "--country",
+        label: "Country",
+    },
+    AttrInfo {
+        attr: Attr::ST,
+        short: "ST",
+        aliases: &["S", "stateOrProvinceName"],
+        oid: "2.5.4.8",
+        string_type: StringType::Utf8,
+        max: 128,
+        flag: "--state",
+        label: "State or province",
+    },
+    AttrInfo {
+        attr: Attr::L,
+        short: "L",
+        aliases: &["localityName"],
+        oid: "2.5.4.7",
+        string_type: StringType::Utf8,
+        max: 128,
+        flag: "--locality",
+        label: "Locality",
+    },
+    AttrInfo {
+        attr: Attr::STREET,
+        short: "street",
+        aliases: &["STREET", "streetAddress"],
+        oid: "2.5.4.9",
+        string_type: StringType::Utf8,
+        max: 128,
+        flag: "--street-address",
+        label: "Street address",
+    },
+    AttrInfo {
+        attr: Attr::O,
+        short: "O",
+        aliases: &["organizationName"],
+        oid: "2.5.4.10",
+        string_type: StringType::Utf8,
+        max: 64,
+        flag: "--organization",
+        label: "Organization",
+    },
+    AttrInfo {
+        attr: Attr::OU,
+        short: "OU",
+        aliases: &["organizationalUnitName"],
+        oid: "2.5.4.11",
+        string_type: StringType::Utf8,
+        max: 64,
+        flag: "--organizational-unit",
+        label: "Organizational unit",
+    },
+    AttrInfo {
+        attr: Attr::CN,
+        short: "CN",
+        aliases: &["commonName"],
+        oid: "2.5.4.3",
+        string_type: StringType::Utf8,
+        max: 64,
+        flag: "--common-name",
+        label: "Common name",
+    },
+    AttrInfo {
+        attr: Attr::UID,
+        short: "UID",
+        aliases: &["userId"],
+        oid: "0.9.2342.19200300.100.1.1",
+        string_type: StringType::Utf8,
+        max: 256,
+        flag: "--user-id",
+        label: "User id",
+    },
+    AttrInfo {
+        attr: Attr::Email,
+        short: "emailAddress",
+        aliases: &["E", "EMAIL"],
+        oid: "1.2.840.113549.1.9.1",
+        string_type: StringType::Ia5,
+        max: 255,
+        flag: "--email-address",
+        label: "Email address",
+    },
+    AttrInfo {
+        attr: Attr::SerialNumber,
+        short: "serialNumber",
+        aliases: &[],
+        oid: "2.5.4.5",
+        string_type: StringType::Printable,
+        max: 64,
+        flag: "--subject",
+        label: "Serial number",
+    },
+    AttrInfo {
+        attr: Attr::Title,
+        short: "title",
+        aliases: &[],
+        oid: "2.5.4.12",
+        string_type: StringType::Utf8,
+        max: 64,
+        flag: "--subject",
+        label: "Title",
+    },
+    AttrInfo {
+        attr: Attr::GN,
+        short: "GN",
+        aliases: &["givenName"],
+        oid: "2.5.4.42",
+        string_type: StringType::Utf8,
+        max: 32768,
+        flag: "--subject",
+        label: "Given name",
+    },
+    AttrInfo {
+        attr: Attr::SN,
+        short: "SN",
+        aliases: &["surname"],
+        oid: "2.5.4.4",
+        string_type: StringType::Utf8,
+        max: 32768,
+        flag: "--subject",
+        label: "Surname",
+    },
+    AttrInfo {
+        attr: Attr::PostalCode,
+        short: "postalCode",
+        aliases: &[],
+        oid: "2.5.4.17",
+        string_type: StringType::Utf8,
+        max: 40,
+        flag: "--subject",
+        label: "Postal code",
+    },
 ];
 
 impl Attr {
     pub fn info(self) -> &'static AttrInfo {
-        ATTRS.iter().find(|i| i.attr == self).expect("every Attr has info")
+        ATTRS
+            .iter()
+            .find(|i| i.attr == self)
+            .expect("every Attr has info")
     }
 
     pub fn short(self) -> &'static str {
@@ -187,7 +325,12 @@ impl Subject {
         let at = insert_at.unwrap_or_else(|| canonical_position(&rdns, attr));
         let new: Vec<Rdn> = values
             .iter()
-            .map(|v| vec![Ava { attr, value: v.clone() }])
+            .map(|v| {
+                vec![Ava {
+                    attr,
+                    value: v.clone(),
+                }]
+            })
             .collect();
         rdns.splice(at..at, new);
         self.0 = rdns;
@@ -259,7 +402,8 @@ impl Subject {
                     )
                     .with_hint("write the value as text; escape a leading # as \\#"));
                 }
-                let value = unescape(raw, !slash).map_err(|m| Error::invalid("--subject", format!("{key}: {m}")))?;
+                let value = unescape(raw, !slash)
+                    .map_err(|m| Error::invalid("--subject", format!("{key}: {m}")))?;
                 rdn.push(Ava { attr, value });
             }
             if rdn.is_empty() {
@@ -275,7 +419,12 @@ impl Subject {
 }
 
 fn canonical_position(rdns: &[Rdn], attr: Attr) -> usize {
-    let rank = |a: Attr| FIELD_ORDER.iter().position(|x| *x == a).unwrap_or(FIELD_ORDER.len());
+    let rank = |a: Attr| {
+        FIELD_ORDER
+            .iter()
+            .position(|x| *x == a)
+            .unwrap_or(FIELD_ORDER.len())
+    };
     let my = rank(attr);
     // After the last RDN whose rank is <= ours.
     rdns.iter()
@@ -412,7 +561,10 @@ pub fn validate_value(attr: Attr, value: &str) -> Result<String> {
     }
     if attr == Attr::C {
         let up = value.to_ascii_uppercase();
-        if up.len() != 2 || !up.bytes().all(|b| b.is_ascii_uppercase()) || !COUNTRIES.contains(&up.as_str()) {
+        if up.len() != 2
+            || !up.bytes().all(|b| b.is_ascii_uppercase())
+            || !COUNTRIES.contains(&up.as_str())
+        {
             return Err(Error::invalid(
                 field,
                 format!("'{value}' is not an ISO 3166 two-letter country code"),
@@ -425,22 +577,24 @@ pub fn validate_value(attr: Attr, value: &str) -> Result<String> {
     if len > info.max {
         return Err(Error::invalid(
             field,
-            format!("{name} is {len} characters long; RFC 5280 allows at most {}", info.max),
+            format!(
+                "{name} is {len} characters long; RFC 5280 allows at most {}",
+                info.max
+            ),
         )
         .with_hint("shorten the value"));
     }
     match attr {
         Attr::Email => {
-            return validate_email(value).map_err(|m| Error::invalid(field, format!("'{value}': {m}")));
+            return validate_email(value)
+                .map_err(|m| Error::invalid(field, format!("'{value}': {m}")));
         }
-        Attr::DC => {
-            if !is_ldh_label(value) {
-                return Err(Error::invalid(
-                    field,
-                    format!("'{value}' is not a domain label (letters, digits and '-', at most 63)"),
-                )
-                .with_hint("give each label separately, e.g. --dc example --dc com"));
-            }
+        Attr::DC if !is_ldh_label(value) => {
+            return Err(Error::invalid(
+                field,
+                format!("'{value}' is not a domain label (letters, digits and '-', at most 63)"),
+            )
+            .with_hint("give each label separately, e.g. --dc example --dc com"));
         }
         _ => {}
     }
@@ -508,8 +662,10 @@ impl San {
             "ip" | "ip address" => San::ip(v.trim()),
             "email" | "rfc822" | "rfc822name" => San::email(v.trim()),
             "uri" | "url" => San::uri(v.trim()),
-            other => Err(Error::invalid("--san", format!("unknown SAN type '{other}'"))
-                .with_hint("use dns:, ip:, email: or uri:")),
+            other => Err(
+                Error::invalid("--san", format!("unknown SAN type '{other}'"))
+                    .with_hint("use dns:, ip:, email: or uri:"),
+            ),
         }
     }
 
@@ -559,7 +715,9 @@ pub fn validate_dns(name: &str, allow_wildcard: bool) -> std::result::Result<Str
         None => (false, name),
     };
     if rest.contains('*') || (name.contains('*') && !wild) {
-        return Err("a wildcard is allowed only as the whole left-most label (*.example.com)".into());
+        return Err(
+            "a wildcard is allowed only as the whole left-most label (*.example.com)".into(),
+        );
     }
     if wild && !allow_wildcard {
         return Err("a wildcard is not allowed here".into());
@@ -570,7 +728,8 @@ pub fn validate_dns(name: &str, allow_wildcard: bool) -> std::result::Result<Str
     let ascii = if rest.is_ascii() {
         rest.to_string()
     } else {
-        idna::domain_to_ascii_strict(rest).map_err(|_| "not a valid internationalized domain name".to_string())?
+        idna::domain_to_ascii_strict(rest)
+            .map_err(|_| "not a valid internationalized domain name".to_string())?
     };
     if ascii.len() > 253 {
         return Err("longer than 253 characters".into());
@@ -589,13 +748,18 @@ pub fn validate_dns(name: &str, allow_wildcard: bool) -> std::result::Result<Str
             ));
         }
         if l.len() >= 4 && l[2..4] == *"--" && !l.to_ascii_lowercase().starts_with("xn--") {
-            return Err(format!("label '{l}' has '--' in positions 3-4 (reserved for IDNA)"));
+            return Err(format!(
+                "label '{l}' has '--' in positions 3-4 (reserved for IDNA)"
+            ));
         }
         if l.to_ascii_lowercase().starts_with("xn--") && idna::domain_to_unicode(l).1.is_err() {
             return Err(format!("label '{l}' is not valid punycode"));
         }
     }
-    if labels.last().is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit())) {
+    if labels
+        .last()
+        .is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()))
+    {
         return Err("the top-level label may not be all digits".into());
     }
     if wild && labels.len() < 2 {
@@ -613,7 +777,12 @@ pub fn validate_email(v: &str) -> std::result::Result<String, String> {
         return Err("the part before @ must be 1 to 64 characters".into());
     }
     const ATEXT: &str = "!#$%&'*+-/=?^_`{|}~";
-    if !local.split('.').all(|atom| !atom.is_empty() && atom.chars().all(|c| c.is_ascii_alphanumeric() || ATEXT.contains(c))) {
+    if !local.split('.').all(|atom| {
+        !atom.is_empty()
+            && atom
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ATEXT.contains(c))
+    }) {
         return Err("the part before @ may contain only letters, digits, !#$%&'*+-/=?^_`{|}~ and single dots".into());
     }
     let domain = validate_dns(domain, false).map_err(|m| format!("domain: {m}"))?;
@@ -636,7 +805,10 @@ pub fn validate_uri(v: &str) -> std::result::Result<(), String> {
     if rest.is_empty() {
         return Err("nothing after the scheme".into());
     }
-    if let Some(c) = v.chars().find(|c| !c.is_ascii() || c.is_ascii_control() || *c == ' ' || "<>\"{}|\\^`".contains(*c)) {
+    if let Some(c) = v
+        .chars()
+        .find(|c| !c.is_ascii() || c.is_ascii_control() || *c == ' ' || "<>\"{}|\\^`".contains(*c))
+    {
         return Err(format!("the character {c:?} must be percent-encoded"));
     }
     if v.len() > 2048 {
@@ -680,8 +852,10 @@ impl Curve {
             "p-256" | "p256" | "prime256v1" | "secp256r1" | "256" => Ok(Curve::P256),
             "p-384" | "p384" | "secp384r1" | "384" => Ok(Curve::P384),
             "p-521" | "p521" | "secp521r1" | "521" => Ok(Curve::P521),
-            _ => Err(Error::invalid("--curve", format!("unsupported curve '{s}'"))
-                .with_hint("use P-256, P-384 or P-521")),
+            _ => Err(
+                Error::invalid("--curve", format!("unsupported curve '{s}'"))
+                    .with_hint("use P-256, P-384 or P-521"),
+            ),
         }
     }
 
@@ -723,21 +897,34 @@ impl KeyType {
             "rsa" => Ok(KeyType::Rsa),
             "ec" | "ecdsa" | "ecc" => Ok(KeyType::Ec),
             "ed25519" | "eddsa" => Ok(KeyType::Ed25519),
-            _ => Err(Error::invalid("--key-type", format!("unsupported key type '{s}'"))
-                .with_hint("use rsa, ec or ed25519")),
+            _ => Err(
+                Error::invalid("--key-type", format!("unsupported key type '{s}'"))
+                    .with_hint("use rsa, ec or ed25519"),
+            ),
         }
     }
 }
 
 impl KeySpec {
     /// Resolves `--key-type`, `--key-size` and `--curve` into one key.
-    pub fn resolve(kind: Option<KeyType>, size: Option<u32>, curve: Option<Curve>) -> Result<KeySpec> {
-        let kind = kind.unwrap_or(if curve.is_some() { KeyType::Ec } else { KeyType::Rsa });
+    pub fn resolve(
+        kind: Option<KeyType>,
+        size: Option<u32>,
+        curve: Option<Curve>,
+    ) -> Result<KeySpec> {
+        let kind = kind.unwrap_or(if curve.is_some() {
+            KeyType::Ec
+        } else {
+            KeyType::Rsa
+        });
         match kind {
             KeyType::Rsa => {
                 if let Some(c) = curve {
-                    return Err(Error::invalid("--curve", format!("{} is an EC curve but the key type is RSA", c.name()))
-                        .with_hint("add --key-type ec, or drop --curve"));
+                    return Err(Error::invalid(
+                        "--curve",
+                        format!("{} is an EC curve but the key type is RSA", c.name()),
+                    )
+                    .with_hint("add --key-type ec, or drop --curve"));
                 }
                 let size = size.unwrap_or(2048);
                 match size {
@@ -764,13 +951,17 @@ impl KeySpec {
                         "--curve",
                         format!("--curve {} contradicts --key-size {}", b.name(), a.bits()),
                     )),
-                    (a, b) => Ok(KeySpec::Ec { curve: b.or(a).unwrap_or(Curve::P256) }),
+                    (a, b) => Ok(KeySpec::Ec {
+                        curve: b.or(a).unwrap_or(Curve::P256),
+                    }),
                 }
             }
             KeyType::Ed25519 => {
                 if size.is_some_and(|s| s != 256) || curve.is_some() {
-                    return Err(Error::invalid("--key-size", "Ed25519 keys have a fixed size")
-                        .with_hint("drop --key-size and --curve with --key-type ed25519"));
+                    return Err(
+                        Error::invalid("--key-size", "Ed25519 keys have a fixed size")
+                            .with_hint("drop --key-size and --curve with --key-type ed25519"),
+                    );
                 }
                 Ok(KeySpec::Ed25519)
             }
@@ -811,12 +1002,17 @@ impl KeySpec {
         };
         match self {
             KeySpec::Rsa { .. } => Ok(Some(d)),
-            KeySpec::Ed25519 => Err(Error::invalid("--digest", "Ed25519 signs without a separate digest")
-                .with_hint("drop --digest for Ed25519 keys")),
+            KeySpec::Ed25519 => Err(Error::invalid(
+                "--digest",
+                "Ed25519 signs without a separate digest",
+            )
+            .with_hint("drop --digest for Ed25519 keys")),
             KeySpec::Ec { curve } => {
                 let ok = matches!(
                     (curve, d),
-                    (Curve::P256, Digest::Sha256) | (Curve::P384, Digest::Sha384) | (Curve::P521, _)
+                    (Curve::P256, Digest::Sha256)
+                        | (Curve::P384, Digest::Sha384)
+                        | (Curve::P521, _)
                 );
                 if ok {
                     Ok(Some(d))
@@ -855,12 +1051,19 @@ pub enum Digest {
 
 impl Digest {
     pub fn parse(s: &str) -> Result<Digest> {
-        match s.trim().to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', '_'], "")
+            .as_str()
+        {
             "sha256" => Ok(Digest::Sha256),
             "sha384" => Ok(Digest::Sha384),
             "sha512" => Ok(Digest::Sha512),
-            _ => Err(Error::invalid("--digest", format!("unsupported digest '{s}'"))
-                .with_hint("use sha256, sha384 or sha512")),
+            _ => Err(
+                Error::invalid("--digest", format!("unsupported digest '{s}'"))
+                    .with_hint("use sha256, sha384 or sha512"),
+            ),
         }
     }
 
@@ -889,8 +1092,10 @@ impl Purpose {
             "client" => Ok(Purpose::Client),
             "server-client" | "client-server" => Ok(Purpose::ServerClient),
             "signing-encryption" => Ok(Purpose::SigningEncryption),
-            _ => Err(Error::invalid("--purpose", format!("unknown purpose '{s}'"))
-                .with_hint("use server, client, server-client or signing-encryption")),
+            _ => Err(
+                Error::invalid("--purpose", format!("unknown purpose '{s}'"))
+                    .with_hint("use server, client, server-client or signing-encryption"),
+            ),
         }
     }
 
@@ -913,12 +1118,21 @@ impl Purpose {
         let rsa = matches!(key, KeySpec::Rsa { .. });
         let ec = matches!(key, KeySpec::Ec { .. });
         match self {
-            Purpose::Server | Purpose::ServerClient if rsa => vec![DigitalSignature, KeyEncipherment],
+            Purpose::Server | Purpose::ServerClient if rsa => {
+                vec![DigitalSignature, KeyEncipherment]
+            }
             Purpose::Server | Purpose::ServerClient | Purpose::Client => vec![DigitalSignature],
             Purpose::SigningEncryption if rsa => {
-                vec![DigitalSignature, NonRepudiation, KeyEncipherment, DataEncipherment]
+                vec![
+                    DigitalSignature,
+                    NonRepudiation,
+                    KeyEncipherment,
+                    DataEncipherment,
+                ]
             }
-            Purpose::SigningEncryption if ec => vec![DigitalSignature, NonRepudiation, KeyAgreement],
+            Purpose::SigningEncryption if ec => {
+                vec![DigitalSignature, NonRepudiation, KeyAgreement]
+            }
             Purpose::SigningEncryption => vec![DigitalSignature, NonRepudiation],
         }
     }
@@ -983,12 +1197,19 @@ impl KeyUsage {
     }
 
     pub fn name(self) -> &'static str {
-        KEY_USAGES.iter().find(|(k, _)| *k == self).map(|(_, n)| *n).expect("listed")
+        KEY_USAGES
+            .iter()
+            .find(|(k, _)| *k == self)
+            .map(|(_, n)| *n)
+            .expect("listed")
     }
 
     /// Bit number in the KeyUsage BIT STRING.
     pub fn bit(self) -> u8 {
-        KEY_USAGES.iter().position(|(k, _)| *k == self).expect("listed") as u8
+        KEY_USAGES
+            .iter()
+            .position(|(k, _)| *k == self)
+            .expect("listed") as u8
     }
 }
 
@@ -1043,7 +1264,11 @@ impl Eku {
     pub fn oid(&self) -> &str {
         match self {
             Eku::Oid(o) => o,
-            named => EKUS.iter().find(|(n, _)| *n == named.name()).map(|(_, o)| *o).expect("listed"),
+            named => EKUS
+                .iter()
+                .find(|(n, _)| *n == named.name())
+                .map(|(_, o)| *o)
+                .expect("listed"),
         }
     }
 
@@ -1109,7 +1334,11 @@ impl Request {
         if !self.sans.is_empty() || self.no_default_san {
             return self.sans.clone();
         }
-        self.subject.common_name().and_then(cn_default_san).into_iter().collect()
+        self.subject
+            .common_name()
+            .and_then(cn_default_san)
+            .into_iter()
+            .collect()
     }
 
     pub fn key_usages(&self) -> Vec<KeyUsage> {
@@ -1120,7 +1349,11 @@ impl Request {
             return p.key_usage(&self.key);
         }
         if self.ca {
-            return vec![KeyUsage::DigitalSignature, KeyUsage::KeyCertSign, KeyUsage::CrlSign];
+            return vec![
+                KeyUsage::DigitalSignature,
+                KeyUsage::KeyCertSign,
+                KeyUsage::CrlSign,
+            ];
         }
         vec![]
     }
@@ -1129,7 +1362,9 @@ impl Request {
         if let Some(e) = &self.extended_key_usage {
             return e.clone();
         }
-        self.purpose.map(|p| p.extended_key_usage()).unwrap_or_default()
+        self.purpose
+            .map(|p| p.extended_key_usage())
+            .unwrap_or_default()
     }
 }
 
@@ -1211,7 +1446,11 @@ impl RequestInput {
     }
 
     pub fn has_sans(&self) -> bool {
-        self.dns.is_some() || self.ip.is_some() || self.email.is_some() || self.uri.is_some() || self.san.is_some()
+        self.dns.is_some()
+            || self.ip.is_some()
+            || self.email.is_some()
+            || self.uri.is_some()
+            || self.san.is_some()
     }
 
     pub fn has_key_fields(&self) -> bool {
@@ -1244,10 +1483,36 @@ impl RequestInput {
             self.uri = None;
             self.san = None;
         }
-        take!(name, subject, common_name, country, state, locality, organization, organizational_unit,
-              street_address, domain_component, user_id, email_address, dns, ip, email, uri, san,
-              no_default_san, key_type, key_size, curve, digest, purpose, key_usage, extended_key_usage,
-              ca, path_len, description);
+        take!(
+            name,
+            subject,
+            common_name,
+            country,
+            state,
+            locality,
+            organization,
+            organizational_unit,
+            street_address,
+            domain_component,
+            user_id,
+            email_address,
+            dns,
+            ip,
+            email,
+            uri,
+            san,
+            no_default_san,
+            key_type,
+            key_size,
+            curve,
+            digest,
+            purpose,
+            key_usage,
+            extended_key_usage,
+            ca,
+            path_len,
+            description
+        );
         self
     }
 
@@ -1289,7 +1554,8 @@ impl RequestInput {
 
     fn sans(&self) -> Result<Vec<San>> {
         let mut out = Vec::new();
-        let lists: [(&Option<Vec<String>>, fn(&str) -> Result<San>); 5] = [
+        type Parser = fn(&str) -> Result<San>;
+        let lists: [(&Option<Vec<String>>, Parser); 5] = [
             (&self.dns, San::dns),
             (&self.ip, San::ip),
             (&self.email, San::email),
@@ -1314,8 +1580,10 @@ impl RequestInput {
     /// so key fields are refused.
     pub fn resolve(&self, base: Option<&Request>, key_fixed: bool) -> Result<Request> {
         if self.subject.is_some() && self.has_subject_fields() {
-            return Err(Error::usage("--subject cannot be combined with single subject fields such as --common-name")
-                .with_hint("put every attribute in --subject, or use only the single-field options"));
+            return Err(Error::usage(
+                "--subject cannot be combined with single subject fields such as --common-name",
+            )
+            .with_hint("put every attribute in --subject, or use only the single-field options"));
         }
         let subject = self.subject_over(base.map(|b| b.subject.clone()).unwrap_or_default())?;
         let sans = if self.has_sans() {
@@ -1323,12 +1591,17 @@ impl RequestInput {
         } else {
             base.map(|b| b.sans.clone()).unwrap_or_default()
         };
-        let no_default_san = self.no_default_san.or(base.map(|b| b.no_default_san)).unwrap_or(false);
+        let no_default_san = self
+            .no_default_san
+            .or(base.map(|b| b.no_default_san))
+            .unwrap_or(false);
 
         let key = if key_fixed {
             if self.has_key_fields() {
-                return Err(Error::usage("key options change the key, which regenerate reuses by default")
-                    .with_hint("add --new-key to generate a new key"));
+                return Err(Error::usage(
+                    "key options change the key, which regenerate reuses by default",
+                )
+                .with_hint("add --new-key to generate a new key"));
             }
             base.map(|b| b.key).unwrap_or_default()
         } else {
@@ -1343,7 +1616,9 @@ impl RequestInput {
         let digest_in = match &self.digest {
             Some(d) => Some(Digest::parse(d)?),
             // A stored digest carries over only while the key type allows it.
-            None => base.and_then(|b| b.digest).filter(|d| key.check_digest(Some(*d)).is_ok()),
+            None => base
+                .and_then(|b| b.digest)
+                .filter(|d| key.check_digest(Some(*d)).is_ok()),
         };
         let digest = key.check_digest(digest_in)?;
 
@@ -1352,13 +1627,30 @@ impl RequestInput {
             Some(p) => Some(Purpose::parse(p)?),
             None => base.and_then(|b| b.purpose),
         };
-        let parse_list = |list: &Option<Vec<String>>| list.as_ref().map(|l| l.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect::<Vec<_>>());
+        let parse_list = |list: &Option<Vec<String>>| {
+            list.as_ref().map(|l| {
+                l.iter()
+                    .flat_map(|s| s.split(','))
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect::<Vec<_>>()
+            })
+        };
         let key_usage = match parse_list(&self.key_usage) {
-            Some(l) => Some(l.iter().map(|s| KeyUsage::parse(s)).collect::<Result<Vec<_>>>()?),
+            Some(l) => Some(
+                l.iter()
+                    .map(|s| KeyUsage::parse(s))
+                    .collect::<Result<Vec<_>>>()?,
+            ),
             None => base.and_then(|b| b.key_usage.clone()),
         };
         let extended_key_usage = match parse_list(&self.extended_key_usage) {
-            Some(l) => Some(l.iter().map(|s| Eku::parse(s)).collect::<Result<Vec<_>>>()?),
+            Some(l) => Some(
+                l.iter()
+                    .map(|s| Eku::parse(s))
+                    .collect::<Result<Vec<_>>>()?,
+            ),
             None => base.and_then(|b| b.extended_key_usage.clone()),
         };
         let ca = self.ca.or(base.map(|b| b.ca)).unwrap_or(false);
@@ -1370,11 +1662,16 @@ impl RequestInput {
         let description = match &self.description {
             Some(d) => {
                 if d.chars().any(|c| c.is_control() && c != '\t') {
-                    return Err(Error::invalid("--description", "contains control characters")
-                        .with_hint("write the description on one line"));
+                    return Err(
+                        Error::invalid("--description", "contains control characters")
+                            .with_hint("write the description on one line"),
+                    );
                 }
                 if d.chars().count() > 1024 {
-                    return Err(Error::invalid("--description", "longer than 1024 characters"));
+                    return Err(Error::invalid(
+                        "--description",
+                        "longer than 1024 characters",
+                    ));
                 }
                 (!d.is_empty()).then(|| d.clone())
             }
@@ -1394,8 +1691,11 @@ impl RequestInput {
             description,
         };
         if req.subject.is_empty() && req.effective_sans().is_empty() {
-            return Err(Error::invalid("--common-name", "the subject is empty and there are no SANs")
-                .with_hint("give --common-name (or --subject), or at least one SAN such as --dns"));
+            return Err(Error::invalid(
+                "--common-name",
+                "the subject is empty and there are no SANs",
+            )
+            .with_hint("give --common-name (or --subject), or at least one SAN such as --dns"));
         }
         Ok(req)
     }
@@ -1408,7 +1708,9 @@ pub fn cn_default_san(cn: &str) -> Option<San> {
         return Some(San::Ip(ip));
     }
     match validate_dns(cn, true) {
-        Ok(ascii) if ascii.contains('.') || ascii.eq_ignore_ascii_case("localhost") => Some(San::Dns(ascii)),
+        Ok(ascii) if ascii.contains('.') || ascii.eq_ignore_ascii_case("localhost") => {
+            Some(San::Dns(ascii))
+        }
         _ => None,
     }
 }
@@ -1437,7 +1739,9 @@ pub fn validate_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && name.as_bytes()[0].is_ascii_alphanumeric()
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-');
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-');
     if ok {
         Ok(())
     } else {
@@ -1511,13 +1815,19 @@ mod tests {
         assert!(validate_dns("a.*.example.com", true).is_err());
         assert!(validate_dns("*.com", true).is_err());
         assert!(validate_dns("-a.com", true).is_err());
-        assert_eq!(validate_dns("bücher.example", true).unwrap(), "xn--bcher-kva.example");
+        assert_eq!(
+            validate_dns("bücher.example", true).unwrap(),
+            "xn--bcher-kva.example"
+        );
         assert!(validate_dns("a_b.com", true).is_err());
     }
 
     #[test]
     fn names() {
-        assert_eq!(name_from_cn("*.Example.com").as_deref(), Some("example.com"));
+        assert_eq!(
+            name_from_cn("*.Example.com").as_deref(),
+            Some("example.com")
+        );
         assert_eq!(name_from_cn("My Server").as_deref(), Some("my-server"));
         assert!(validate_name("../x").is_err());
         assert!(validate_name("a/b").is_err());

@@ -18,7 +18,11 @@ fn completions_are_fresh() {
         ("powershell", "_csrkit.ps1"),
         ("elvish", "csrkit.elv"),
     ] {
-        let out = Command::cargo_bin("csrkit").unwrap().args(["completions", shell]).output().unwrap();
+        let out = Command::cargo_bin("csrkit")
+            .unwrap()
+            .args(["completions", shell])
+            .output()
+            .unwrap();
         assert!(out.status.success(), "completions {shell} failed");
         assert!(!out.stdout.is_empty());
         let committed = std::fs::read(root.join("completions").join(file))
@@ -32,7 +36,10 @@ fn read_dir(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .unwrap()
         .map(|e| {
             let e = e.unwrap();
-            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
         })
         .collect()
 }
@@ -41,7 +48,12 @@ fn read_dir(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 fn man_pages_are_fresh() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
-    Command::cargo_bin("csrkit").unwrap().args(["man", "-q"]).arg(tmp.path()).assert().success();
+    Command::cargo_bin("csrkit")
+        .unwrap()
+        .args(["man", "-q"])
+        .arg(tmp.path())
+        .assert()
+        .success();
     let fresh = read_dir(tmp.path());
     let committed = read_dir(&root.join("man"));
     assert_eq!(
@@ -53,11 +65,27 @@ fn man_pages_are_fresh() {
         assert!(committed[name] == *bytes, "man/{name} is {HINT}");
     }
     // One page per subcommand, and the top page documents the contract.
-    for sub in ["generate", "show", "download", "regenerate", "list", "delete"] {
-        assert!(fresh.contains_key(&format!("csrkit-{sub}.1")), "no page for {sub}");
+    for sub in [
+        "generate",
+        "show",
+        "download",
+        "regenerate",
+        "list",
+        "delete",
+    ] {
+        assert!(
+            fresh.contains_key(&format!("csrkit-{sub}.1")),
+            "no page for {sub}"
+        );
     }
     let top = String::from_utf8_lossy(&fresh["csrkit.1"]);
-    for needle in ["EXIT CODES", "KEYSTORE LAYOUT", "CSRKIT_KEYSTORE", "CSRKIT_PASSPHRASE", "record.json"] {
+    for needle in [
+        "EXIT CODES",
+        "KEYSTORE LAYOUT",
+        "CSRKIT_KEYSTORE",
+        "CSRKIT_PASSPHRASE",
+        "record.json",
+    ] {
         assert!(top.contains(needle), "csrkit.1 lacks {needle}");
     }
 }

@@ -13,7 +13,10 @@ pub struct Json;
 pub fn csr_value(csr: &ParsedCsr) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("subject".into(), json!(csr.subject_rfc4514()));
-    m.insert("subject_attributes".into(), json!(csr.subject.iter().flatten().collect::<Vec<_>>()));
+    m.insert(
+        "subject_attributes".into(),
+        json!(csr.subject.iter().flatten().collect::<Vec<_>>()),
+    );
     m.insert("sans".into(), json!(csr.sans));
     m.insert("extensions".into(), json!(csr.extensions));
     m.insert("public_key".into(), json!(csr.key));
@@ -40,7 +43,11 @@ pub fn meta_value(meta: &RecordMeta) -> Map<String, Value> {
     m.insert("encrypted".into(), json!(meta.encrypted));
     m.insert(
         "key_protection".into(),
-        json!(if meta.encrypted { "PBES2 scrypt (N=2^14, r=8, p=1) AES-256-CBC" } else { "none" }),
+        json!(if meta.encrypted {
+            "PBES2 scrypt (N=2^14, r=8, p=1) AES-256-CBC"
+        } else {
+            "none"
+        }),
     );
     m
 }
@@ -72,14 +79,20 @@ impl Shape for Json {
         to_json(&value, o.pretty)
     }
     fn download(&self, v: &RecordView<'_>, _d: bool, o: Options) -> Result<Vec<u8>> {
-        to_json(&json!({"id": v.meta.id, "name": v.meta.name, "pem": v.csr.pem()}), o.pretty)
+        to_json(
+            &json!({"id": v.meta.id, "name": v.meta.name, "pem": v.csr.pem()}),
+            o.pretty,
+        )
     }
     fn list(&self, records: &[Record], o: Options) -> Result<Vec<u8>> {
         let rows: Vec<Value> = records
             .iter()
             .map(|r| {
                 let mut m = meta_value(&r.meta);
-                m.insert("common_name".into(), json!(r.meta.request.subject.common_name()));
+                m.insert(
+                    "common_name".into(),
+                    json!(r.meta.request.subject.common_name()),
+                );
                 m.insert("subject".into(), json!(r.meta.request.subject.to_rfc4514()));
                 Value::Object(m)
             })
@@ -87,6 +100,9 @@ impl Shape for Json {
         to_json(&rows, o.pretty)
     }
     fn delete(&self, meta: &RecordMeta, o: Options) -> Result<Vec<u8>> {
-        to_json(&json!({"deleted": {"id": meta.id, "name": meta.name}}), o.pretty)
+        to_json(
+            &json!({"deleted": {"id": meta.id, "name": meta.name}}),
+            o.pretty,
+        )
     }
 }

@@ -87,8 +87,11 @@ pub trait Shape: Sync {
 }
 
 pub fn unsupported(shape: &str, op: Op) -> Error {
-    Error::invalid("--format", format!("the {shape} format has no {} operation", op.name()))
-        .with_hint("use --format text or --format json")
+    Error::invalid(
+        "--format",
+        format!("the {shape} format has no {} operation", op.name()),
+    )
+    .with_hint("use --format text or --format json")
 }
 
 /// The shape for a `--format` value.
@@ -108,8 +111,12 @@ pub fn shape(format: FormatArg) -> &'static dyn Shape {
 
 /// Serializes JSON, compact or pretty, with a trailing newline.
 pub fn to_json(v: &impl serde::Serialize, pretty: bool) -> Result<Vec<u8>> {
-    let mut out = if pretty { serde_json::to_vec_pretty(v) } else { serde_json::to_vec(v) }
-        .map_err(|e| Error::internal(format!("JSON encoding: {e}")))?;
+    let mut out = if pretty {
+        serde_json::to_vec_pretty(v)
+    } else {
+        serde_json::to_vec(v)
+    }
+    .map_err(|e| Error::internal(format!("JSON encoding: {e}")))?;
     out.push(b'\n');
     Ok(out)
 }

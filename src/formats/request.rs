@@ -16,9 +16,15 @@ fn json_err(e: serde_json::Error) -> Error {
 
 /// Parses a request body.
 pub fn parse(data: &[u8], forced: Option<RequestFormat>) -> Result<RequestInput> {
-    let text = std::str::from_utf8(data).map_err(|_| Error::invalid("--request", "the request body is not UTF-8"))?;
+    let text = std::str::from_utf8(data)
+        .map_err(|_| Error::invalid("--request", "the request body is not UTF-8"))?;
     match forced {
-        None | Some(RequestFormat::Native) => serde_json::from_str::<RequestInput>(text).map_err(json_err),
-        Some(other) => Err(Error::invalid("--request-format", format!("{other:?} request bodies are not supported yet"))),
+        None | Some(RequestFormat::Native) => {
+            serde_json::from_str::<RequestInput>(text).map_err(json_err)
+        }
+        Some(other) => Err(Error::invalid(
+            "--request-format",
+            format!("{other:?} request bodies are not supported yet"),
+        )),
     }
 }

@@ -30,14 +30,30 @@ fn protection(meta: &RecordMeta) -> &'static str {
 }
 
 fn csr_text(out: &mut String, csr: &ParsedCsr) {
-    line(out, "Subject", if csr.subject.is_empty() { "(empty)".to_string() } else { csr.subject_rfc4514() });
+    line(
+        out,
+        "Subject",
+        if csr.subject.is_empty() {
+            "(empty)".to_string()
+        } else {
+            csr.subject_rfc4514()
+        },
+    );
     for ava in csr.subject.iter().flatten() {
         let _ = writeln!(out, "  {:<18}{}", format!("{}:", ava.short), ava.value);
     }
     if csr.sans.is_empty() {
         line(out, "SANs", "(none)");
     } else {
-        line(out, "SANs", csr.sans.iter().map(|s| format!("{}:{}", s.kind, s.value)).collect::<Vec<_>>().join(", "));
+        line(
+            out,
+            "SANs",
+            csr.sans
+                .iter()
+                .map(|s| format!("{}:{}", s.kind, s.value))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
     }
     if csr.extensions.is_empty() {
         line(out, "Extensions", "(none requested)");
@@ -50,7 +66,15 @@ fn csr_text(out: &mut String, csr: &ParsedCsr) {
     }
     line(out, "Public key", key_text(csr));
     line(out, "Signature", &csr.signature_algorithm);
-    line(out, "Signature valid", if csr.verified { "yes" } else { "NO - the signature does not verify" });
+    line(
+        out,
+        "Signature valid",
+        if csr.verified {
+            "yes"
+        } else {
+            "NO - the signature does not verify"
+        },
+    );
     line(out, "SHA-256", &csr.fingerprint_sha256);
     line(out, "SPKI SHA-256", &csr.spki_sha256);
 }
@@ -72,13 +96,42 @@ impl Shape for Text {
     }
     fn generate(&self, v: &RecordView<'_>, _o: Options) -> Result<Vec<u8>> {
         let mut out = String::new();
-        let verb = if v.meta.revision > 1 { "Regenerated" } else { "Created" };
-        let _ = writeln!(out, "{verb} record {} (id {}, revision {})", v.meta.name, v.meta.id, v.meta.revision);
-        line(&mut out, "  Subject", if v.csr.subject.is_empty() { "(empty)".into() } else { v.csr.subject_rfc4514() });
+        let verb = if v.meta.revision > 1 {
+            "Regenerated"
+        } else {
+            "Created"
+        };
+        let _ = writeln!(
+            out,
+            "{verb} record {} (id {}, revision {})",
+            v.meta.name, v.meta.id, v.meta.revision
+        );
+        line(
+            &mut out,
+            "  Subject",
+            if v.csr.subject.is_empty() {
+                "(empty)".into()
+            } else {
+                v.csr.subject_rfc4514()
+            },
+        );
         if !v.csr.sans.is_empty() {
-            line(&mut out, "  SANs", v.csr.sans.iter().map(|s| format!("{}:{}", s.kind, s.value)).collect::<Vec<_>>().join(", "));
+            line(
+                &mut out,
+                "  SANs",
+                v.csr
+                    .sans
+                    .iter()
+                    .map(|s| format!("{}:{}", s.kind, s.value))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
         }
-        line(&mut out, "  Key", format!("{}, {}", key_text(v.csr), protection(v.meta)));
+        line(
+            &mut out,
+            "  Key",
+            format!("{}, {}", key_text(v.csr), protection(v.meta)),
+        );
         if let Some(dir) = v.dir {
             line(&mut out, "  CSR", dir.join("csr.pem").display());
             line(&mut out, "  Private key", dir.join("key.pem").display());
@@ -107,7 +160,12 @@ impl Shape for Text {
                 [
                     r.meta.id.to_string(),
                     r.meta.name.clone(),
-                    r.meta.request.subject.common_name().unwrap_or("-").to_string(),
+                    r.meta
+                        .request
+                        .subject
+                        .common_name()
+                        .unwrap_or("-")
+                        .to_string(),
                     r.meta.key.to_string(),
                     r.meta.created.clone(),
                     r.meta.revision.to_string(),

@@ -17,7 +17,9 @@ pub struct Ks {
 
 impl Ks {
     pub fn new() -> Ks {
-        Ks { dir: tempfile::tempdir().unwrap() }
+        Ks {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     pub fn root(&self) -> PathBuf {
@@ -65,7 +67,9 @@ impl Ks {
     pub fn snapshot(&self) -> BTreeMap<PathBuf, (u32, Vec<u8>)> {
         let mut out = BTreeMap::new();
         fn walk(dir: &Path, out: &mut BTreeMap<PathBuf, (u32, Vec<u8>)>) {
-            let Ok(rd) = std::fs::read_dir(dir) else { return };
+            let Ok(rd) = std::fs::read_dir(dir) else {
+                return;
+            };
             for e in rd {
                 let e = e.unwrap();
                 let md = std::fs::symlink_metadata(e.path()).unwrap();
@@ -74,7 +78,10 @@ impl Ks {
                     out.insert(e.path(), (mode, vec![]));
                     walk(&e.path(), out);
                 } else {
-                    out.insert(e.path(), (mode, std::fs::read(e.path()).unwrap_or_default()));
+                    out.insert(
+                        e.path(),
+                        (mode, std::fs::read(e.path()).unwrap_or_default()),
+                    );
                 }
             }
         }
@@ -113,26 +120,50 @@ pub fn openssl(args: &[&str], input: Option<&[u8]>) -> Output {
 /// `openssl req -verify` and insist on "verify OK" (OpenSSL 3.0 exits 0
 /// even when the signature fails).
 pub fn assert_verifies(csr_pem: &Path) {
-    let o = openssl(&["req", "-in", csr_pem.to_str().unwrap(), "-noout", "-verify"], None);
+    let o = openssl(
+        &["req", "-in", csr_pem.to_str().unwrap(), "-noout", "-verify"],
+        None,
+    );
     let all = format!("{}{}", stdout(&o), stderr(&o));
-    assert!(all.contains("verify OK"), "openssl did not verify {}: {all}", csr_pem.display());
+    assert!(
+        all.contains("verify OK"),
+        "openssl did not verify {}: {all}",
+        csr_pem.display()
+    );
     assert!(!all.contains("verify failure"), "{all}");
 }
 
 pub fn req_text(csr_pem: &Path) -> String {
-    let o = openssl(&["req", "-in", csr_pem.to_str().unwrap(), "-noout", "-text"], None);
+    let o = openssl(
+        &["req", "-in", csr_pem.to_str().unwrap(), "-noout", "-text"],
+        None,
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     stdout(&o)
 }
 
 /// Subject as OpenSSL prints it in RFC 2253 order.
 pub fn req_subject(csr_pem: &Path) -> String {
-    let o = openssl(&["req", "-in", csr_pem.to_str().unwrap(), "-noout", "-subject", "-nameopt", "RFC2253"], None);
+    let o = openssl(
+        &[
+            "req",
+            "-in",
+            csr_pem.to_str().unwrap(),
+            "-noout",
+            "-subject",
+            "-nameopt",
+            "RFC2253",
+        ],
+        None,
+    );
     stdout(&o).trim().trim_start_matches("subject=").to_string()
 }
 
 pub fn csr_pubkey(csr_pem: &Path) -> String {
-    stdout(&openssl(&["req", "-in", csr_pem.to_str().unwrap(), "-noout", "-pubkey"], None))
+    stdout(&openssl(
+        &["req", "-in", csr_pem.to_str().unwrap(), "-noout", "-pubkey"],
+        None,
+    ))
 }
 
 /// The public key of a key file, opened with the passphrase (or none).
@@ -150,8 +181,16 @@ pub fn key_pubkey(key_pem: &Path, pass: Option<&str>) -> Output {
 
 pub fn assert_key_matches(ks: &Ks, name: &str, pass: Option<&str>) {
     let k = key_pubkey(&ks.key_path(name), pass);
-    assert!(k.status.success(), "openssl pkey could not open the key: {}", stderr(&k));
-    assert_eq!(stdout(&k), csr_pubkey(&ks.csr_path(name)), "key does not match the CSR");
+    assert!(
+        k.status.success(),
+        "openssl pkey could not open the key: {}",
+        stderr(&k)
+    );
+    assert_eq!(
+        stdout(&k),
+        csr_pubkey(&ks.csr_path(name)),
+        "key does not match the CSR"
+    );
 }
 
 pub fn mode(p: &Path) -> u32 {

@@ -1,0 +1,88 @@
+//! generate --batch: JSON Lines in, records out, bad lines reported.
+
+mod support;
+
+use support::*;
+
+#[test]
+fn batch_of_100_with_two_bad_lines() {
+    let ks = Ks::new();
+    let mut lines = Vec::new();
+    for i in 1..=100 {
+        let line = match i {
+            17 => r#"{"name":"bad17","common_name":"x","country":"Germany"}"#.to_string(),
+            64 => r#"{"name":"bad64","common_nmae":"typo.example.com"}"#.to_string(),
+            // Vendor-neutral native lines and a mix of shapes.
+            _ => format!(
+                r#"{{"name":"host{i:03}","common_name":"host{i:03}.example.com","key_type":"ec","organization":"Batch"}}"#
+            ),
+        };
+        lines.push(line);
+    }
+    let file = ks.file("batch.jsonl", (lines.join("\n") + "\n").as_bytes());
+    let o = ks
+        .cmd()
+        .args(["generate", "--no-passphrase", "--jobs", "2", "--batch"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_ne!(o.status.code(), Some(0), "{err}");
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("line 17:") && err.contains("--country"),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 64:") && err.contains("common_nmae"),
+        "{err}"
+    );
+    assert!(err.contains("98 created, 2 failed"), "{err}");
+    let records: Vec<_> = std::fs::read_dir(ks.root().join("records"))
+        .unwrap()
+        .collect();
+    assert_eq!(records.len(), 98);
+    // Every record is committed whole, with a unique id, and verifies.
+    let v: serde_json::Value = serde_json::from_slice(
+        &ks.cmd()
+            .args(["list", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let mut ids: Vec<u64> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_u64().unwrap())
+        .collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 98);
+    for name in ["host001", "host050", "host100"] {
+        assert_verifies(&ks.csr_path(name));
+        assert_key_matches(&ks, name, None);
+        assert_eq!(
+            req_subject(&ks.csr_path(name)),
+            format!("CN={name}.example.com,O=Batch")
+        );
+    }
+}
+
+#[test]
+fn batch_from_stdin_with_json_results() {
+    let ks = Ks::new();
+    let input = "{\"name\":\"a\",\"common_name\":\"a.example.com\",\"key_type\":\"ed25519\"}\n\n{\"name\":\"b\",\"common_name\":\"b.example.com\",\"key_type\":\"ec\"}\n";
+    let o = ks
+        .cmd_pass()
+        .args(["generate", "--batch", "-", "--format", "json"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["line"], 1);
+    assert_eq!(v[1]["line"], 3);
+    assert_eq!(v[1]["status"], "ok");
+    assert_key_matches(&ks, "b", Some(PASS));
+}

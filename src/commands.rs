@@ -441,7 +441,7 @@ fn show(ctx: &Ctx, a: &cli::ShowArgs) -> Result<Done> {
         }
         (None, Some(target)) => {
             let rec = ctx.keystore.find(target)?;
-            let der = csr::decode_input(rec.csr_pem.as_bytes()).map_err(|e| {
+            let der = csr::decode_input(rec.csr_pem()?.as_bytes()).map_err(|e| {
                 Error::internal(format!("record {}: csr.pem: {}", rec.meta.name, e.message))
             })?;
             (Some(rec.meta), csr::parse(&der)?)
@@ -463,7 +463,7 @@ fn show(ctx: &Ctx, a: &cli::ShowArgs) -> Result<Done> {
 }
 
 fn record_csr(rec: &keystore::Record) -> Result<ParsedCsr> {
-    let der = csr::decode_input(rec.csr_pem.as_bytes()).map_err(|e| {
+    let der = csr::decode_input(rec.csr_pem()?.as_bytes()).map_err(|e| {
         Error::internal(format!("record {}: csr.pem: {}", rec.meta.name, e.message))
     })?;
     let parsed = csr::parse(&der)?;

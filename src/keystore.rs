@@ -8,11 +8,12 @@
 //! are removed by the next writer, which holds the lock, so no live writer
 //! can own them.
 
+use std::collections::HashMap;
 use std::ffi::CString;
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{Read, Write};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, DirEntryExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -23,9 +24,14 @@ use crate::request::{KeySpec, Request};
 
 pub const RECORDS: &str = "records";
 pub const HISTORY: &str = "history";
-const INDEX: &str = "index";
 const LOCK: &str = ".lock";
+/// Inside `records/`, so that one fsync of that directory makes both the
+/// id and the record durable.
 const NEXT_ID: &str = ".next-id";
+/// Append-only summary of every commit, inside `records/` (see `list`).
+const CATALOG: &str = ".catalog";
+/// Compact the catalog when it holds this many more lines than records.
+const CATALOG_SLACK: usize = 1000;
 const MAX_FILE: u64 = 1 << 20;
 
 /// Test-only crash injection: `CSRKIT_TEST_CRASH_AT=<step>` aborts the
@@ -53,15 +59,22 @@ pub struct RecordMeta {
     pub request: Request,
 }
 
-/// A record as read from disk.
+/// A record as read from disk (the CSR is read on demand).
 #[derive(Clone, Debug)]
 pub struct Record {
     pub meta: RecordMeta,
     pub dir: PathBuf,
-    pub csr_pem: String,
 }
 
 impl Record {
+    /// The stored CSR, PEM.
+    pub fn csr_pem(&self) -> Result<String> {
+        let path = self.csr_path();
+        let csr = nofollow_read(&path)?;
+        String::from_utf8(csr)
+            .map_err(|_| Error::internal(format!("{} is not text", path.display())))
+    }
+
     pub fn key_path(&self) -> PathBuf {
         self.dir.join("key.pem")
     }
@@ -324,14 +337,12 @@ impl Keystore {
             fs::set_permissions(&self.root, fs::Permissions::from_mode(0o700))
                 .map_err(|e| io_at(&self.root, e))?;
         }
-        for sub in [RECORDS, INDEX] {
-            let p = self.root.join(sub);
-            if fs::symlink_metadata(&p).is_err() {
-                match mkdir(&p) {
-                    Ok(()) => {}
-                    Err(_) if p.is_dir() => {}
-                    Err(e) => return Err(e),
-                }
+        let p = self.records_dir();
+        if fs::symlink_metadata(&p).is_err() {
+            match mkdir(&p) {
+                Ok(()) => {}
+                Err(_) if p.is_dir() => {}
+                Err(e) => return Err(e),
             }
         }
         Ok(())
@@ -340,7 +351,7 @@ impl Keystore {
     /// Takes the keystore lock, waiting up to the lock timeout (exit 5).
     pub fn lock(&self) -> Result<LockGuard> {
         self.ensure()?;
-        let path = self.root.join(LOCK);
+        let path = self.lock_path();
         let file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -381,36 +392,40 @@ impl Keystore {
     /// Removes `.tmp-*` and `.trash-*` left by a crashed writer. Only
     /// called with the lock held: no live process owns them.
     fn clean_temporaries(&self) {
-        let Ok(entries) = fs::read_dir(&self.root) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with(".tmp-") || name.starts_with(".trash-") {
-                let p = entry.path();
-                let _ = if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
-                    fs::remove_dir_all(&p)
-                } else {
-                    fs::remove_file(&p)
-                };
+        for dir in [self.records_dir(), self.root.clone()] {
+            let Ok(entries) = fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                if name.starts_with(".tmp-") || name.starts_with(".trash-") {
+                    let p = entry.path();
+                    let _ = if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+                        fs::remove_dir_all(&p)
+                    } else {
+                        fs::remove_file(&p)
+                    };
+                }
             }
         }
     }
 
+    /// A fresh temporary directory inside `records/` (same directory as
+    /// its final name, so the commit is one rename).
     fn temp_dir(&self, tag: &str) -> Result<PathBuf> {
         let mut rnd = [0u8; 8];
         aws_lc_rs::rand::fill(&mut rnd).map_err(|_| Error::internal("random name"))?;
         let suffix: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
         let p = self
-            .root
+            .records_dir()
             .join(format!(".{tag}-{}-{suffix}", std::process::id()));
         mkdir(&p)?;
         Ok(p)
     }
 
     fn read_next_id(&self) -> Result<u64> {
-        let path = self.root.join(NEXT_ID);
+        let path = self.records_dir().join(NEXT_ID);
         match nofollow_read(&path) {
             Ok(data) => std::str::from_utf8(&data)
                 .ok()
@@ -446,20 +461,20 @@ impl Keystore {
         let tmp = self.temp_dir("tmp")?;
         let result = (|| {
             write_record_files(&tmp, &rec)?;
-            mkdir(&tmp.join(HISTORY))?;
             sync_dir(&tmp)?;
             crash_point("create:tmp-written");
-            // The id is spent before the record becomes visible: ids are never reused.
-            atomic_write(
-                &self.root.join(NEXT_ID),
-                format!("{}\n", id + 1).as_bytes(),
-                0o600,
-            )?;
+            // The id is spent before the record becomes visible: ids are
+            // never reused. Both renames land in records/ and are made
+            // durable by the one fsync of that directory below.
+            let id_path = self.records_dir().join(NEXT_ID);
+            let id_tmp = tmp.with_extension("id");
+            create_file(&id_tmp, format!("{}\n", id + 1).as_bytes())?;
+            fs::rename(&id_tmp, &id_path).map_err(|e| io_at(&id_path, e))?;
             crash_point("create:id-written");
             fs::rename(&tmp, &dest).map_err(|e| io_at(&dest, e))?;
             crash_point("create:renamed");
             sync_dir(&self.records_dir())?;
-            self.write_index(id, &name);
+            self.catalog_put(&rec.meta, &dest);
             Ok(())
         })();
         if result.is_err() {
@@ -511,6 +526,7 @@ impl Keystore {
                 Ok(()) => {
                     crash_point("replace:exchanged");
                     sync_dir(&self.records_dir())?;
+                    self.catalog_put(&rec.meta, &dest);
                     // `tmp` now holds the old record.
                     let _ = fs::remove_dir_all(&tmp);
                     Ok(())
@@ -528,6 +544,7 @@ impl Keystore {
                     fs::rename(&dest, &trash).map_err(|e| io_at(&dest, e))?;
                     fs::rename(&tmp, &dest).map_err(|e| io_at(&dest, e))?;
                     sync_dir(&self.records_dir())?;
+                    self.catalog_put(&rec.meta, &dest);
                     let _ = fs::remove_dir_all(&trash);
                     Ok(())
                 }
@@ -555,28 +572,97 @@ impl Keystore {
         let target = trash.join("record");
         fs::rename(&dest, &target).map_err(|e| io_at(&dest, e))?;
         sync_dir(&self.records_dir())?;
-        let _ = fs::remove_file(self.root.join(INDEX).join(rec.meta.id.to_string()));
+        self.catalog_append(&CatalogLine::Del {
+            id: rec.meta.id,
+            name: rec.meta.name.clone(),
+        });
         fs::remove_dir_all(&trash).map_err(|e| io_at(&trash, e))?;
         Ok(())
     }
 
-    /// The id index is a hint for fast lookup by id; it is verified on use
-    /// and rebuilt by a scan when missing, so it needs no fsync.
-    fn write_index(&self, id: u64, name: &str) {
-        let dir = self.root.join(INDEX);
-        let path = dir.join(id.to_string());
-        let tmp = dir.join(format!(".{id}.tmp"));
-        let _ = fs::remove_file(&tmp);
-        let ok = OpenOptions::new()
-            .write(true)
-            .create_new(true)
+    /// Appends a line to the catalog. The catalog is a cache: it is not
+    /// fsynced, and every entry is checked against its directory's inode
+    /// number before it is trusted, so a lost append costs only speed.
+    fn catalog_append(&self, line: &CatalogLine) {
+        let Ok(mut json) = serde_json::to_vec(line) else {
+            return;
+        };
+        json.push(b'\n');
+        let path = self.records_dir().join(CATALOG);
+        if let Ok(mut f) = OpenOptions::new()
+            .append(true)
+            .create(true)
             .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&tmp)
-            .and_then(|mut f| f.write_all(name.as_bytes()));
-        if ok.is_ok() {
-            let _ = fs::rename(&tmp, &path);
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(&path)
+        {
+            // One write(2) of one line, under the lock: lines never interleave.
+            let _ = f.write_all(&json);
         }
+    }
+
+    fn catalog_put(&self, meta: &RecordMeta, dir: &Path) {
+        if let Ok(md) = fs::symlink_metadata(dir) {
+            self.catalog_append(&CatalogLine::Put {
+                ino: md.ino(),
+                meta: Box::new(meta.clone()),
+            });
+        }
+    }
+
+    /// The catalog's live entries by name (last line wins), and its line count.
+    fn catalog_read(&self) -> (HashMap<String, (u64, RecordMeta)>, usize) {
+        let mut map = HashMap::new();
+        let Ok(data) = nofollow_read_any(&self.records_dir().join(CATALOG)) else {
+            return (map, 0);
+        };
+        let mut lines = 0;
+        for line in data.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+            lines += 1;
+            match serde_json::from_slice::<CatalogLine>(line) {
+                Ok(CatalogLine::Put { ino, meta }) => {
+                    map.insert(meta.name.clone(), (ino, *meta));
+                }
+                Ok(CatalogLine::Del { name, .. }) => {
+                    map.remove(&name);
+                }
+                Err(_) => {} // a torn last line after a crash: ignored
+            }
+        }
+        (map, lines)
+    }
+
+    /// Rewrites the catalog from the live records, if no writer is busy.
+    fn catalog_compact(&self, records: &[Record]) {
+        let Ok(file) = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(self.lock_path())
+        else {
+            return;
+        };
+        if file.try_lock().is_err() {
+            return;
+        }
+        let mut out = Vec::new();
+        for r in records {
+            if let Ok(md) = fs::symlink_metadata(&r.dir) {
+                let line = CatalogLine::Put {
+                    ino: md.ino(),
+                    meta: Box::new(r.meta.clone()),
+                };
+                if let Ok(json) = serde_json::to_vec(&line) {
+                    out.extend_from_slice(&json);
+                    out.push(b'\n');
+                }
+            }
+        }
+        let _ = atomic_write(&self.records_dir().join(CATALOG), &out, 0o600);
+    }
+
+    fn lock_path(&self) -> PathBuf {
+        self.root.join(LOCK)
     }
 
     fn read_record_at(&self, dir: &Path) -> Result<Record> {
@@ -610,9 +696,6 @@ impl Keystore {
             Error::internal(format!("{} is corrupt: {e}", json_path.display()))
                 .with_hint("restore it from history/ or delete the record")
         })?;
-        let csr = nofollow_read(&dir.join("csr.pem"))?;
-        let csr_pem = String::from_utf8(csr)
-            .map_err(|_| Error::internal(format!("{}/csr.pem is not text", dir.display())))?;
         // The key file must not be a symlink either (checked without reading it).
         let key_md = fs::symlink_metadata(dir.join("key.pem"))
             .map_err(|e| io_at(&dir.join("key.pem"), e))?;
@@ -635,7 +718,6 @@ impl Keystore {
         Ok(Record {
             meta,
             dir: dir.to_path_buf(),
-            csr_pem,
         })
     }
 
@@ -660,29 +742,26 @@ impl Keystore {
         let Ok(id) = name_or_id.parse::<u64>() else {
             return Err(not_found(name_or_id));
         };
-        // Fast path: the id index.
-        if let Ok(data) = nofollow_read(&self.root.join(INDEX).join(id.to_string())) {
-            if let Ok(name) = String::from_utf8(data) {
-                if crate::request::validate_name(&name).is_ok() {
-                    if let Ok(rec) = self.read_record_at(&self.record_dir(&name)) {
-                        if rec.meta.id == id {
-                            return Ok(rec);
-                        }
-                    }
+        // The catalog says which name holds the id (checked on use);
+        // otherwise scan.
+        let (catalog, _) = self.catalog_read();
+        if let Some((_, meta)) = catalog.values().find(|(_, m)| m.id == id) {
+            if let Ok(rec) = self.read_record_at(&self.record_dir(&meta.name)) {
+                if rec.meta.id == id {
+                    return Ok(rec);
                 }
             }
         }
-        // Slow path: scan (the index can miss entries after a crash).
-        for rec in self.list()? {
-            if rec.meta.id == id {
-                self.write_index(id, &rec.meta.name);
-                return Ok(rec);
-            }
+        if let Some(rec) = self.list()?.into_iter().find(|r| r.meta.id == id) {
+            return Ok(rec);
         }
         Err(not_found(name_or_id))
     }
 
-    /// Every record, sorted by id.
+    /// Every record, sorted by id. A directory whose inode matches its
+    /// catalog line is taken from the catalog (one file read for the whole
+    /// keystore); any other is read from its record.json, and the catalog
+    /// is then rewritten.
     pub fn list(&self) -> Result<Vec<Record>> {
         if !self.check_root()? {
             return Ok(vec![]);
@@ -693,7 +772,9 @@ impl Keystore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
             Err(e) => return Err(io_at(&dir, e)),
         };
+        let (mut catalog, lines) = self.catalog_read();
         let mut out = Vec::new();
+        let mut misses = 0;
         for entry in entries {
             let entry = entry.map_err(|e| io_at(&dir, e))?;
             let name = entry.file_name();
@@ -701,11 +782,46 @@ impl Keystore {
             if crate::request::validate_name(name).is_err() {
                 continue;
             }
-            out.push(self.read_record_at(&entry.path())?);
+            match catalog.remove(name) {
+                Some((ino, meta))
+                    if ino == entry.ino() && entry.file_type().is_ok_and(|t| t.is_dir()) =>
+                {
+                    out.push(Record {
+                        meta,
+                        dir: entry.path(),
+                    });
+                }
+                _ => {
+                    misses += 1;
+                    out.push(self.read_record_at(&entry.path())?);
+                }
+            }
         }
         out.sort_by_key(|r| r.meta.id);
+        if misses > 0 || lines > out.len() + CATALOG_SLACK {
+            self.catalog_compact(&out);
+        }
         Ok(out)
     }
+}
+
+/// One catalog line.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "lowercase")]
+enum CatalogLine {
+    Put { ino: u64, meta: Box<RecordMeta> },
+    Del { id: u64, name: String },
+}
+
+/// Reads a whole file without following a symlink.
+fn nofollow_read_any(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut f = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path)?;
+    let mut buf = Vec::new();
+    f.read_to_end(&mut buf)?;
+    Ok(buf)
 }
 
 fn write_record_files(dir: &Path, rec: &NewRecord<'_>) -> Result<()> {

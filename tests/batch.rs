@@ -40,6 +40,13 @@ fn batch_of_100_with_two_bad_lines() {
     assert!(err.contains("98 created, 2 failed"), "{err}");
     let records: Vec<_> = std::fs::read_dir(ks.root().join("records"))
         .unwrap()
+        .filter(|e| {
+            !e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with('.')
+        })
         .collect();
     assert_eq!(records.len(), 98);
     // Every record is committed whole, with a unique id, and verifies.

@@ -1157,3 +1157,76 @@ fn clap_usage_errors_exit_2() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn list_and_lookup_by_id_survive_a_stale_or_missing_catalog() {
+    let ks = Ks::new();
+    for n in ["a", "b", "c"] {
+        ks.cmd()
+            .args([
+                "generate",
+                n,
+                "--cn",
+                &format!("{n}.example.com"),
+                "--key-type",
+                "ec",
+                "--no-passphrase",
+            ])
+            .assert()
+            .success();
+    }
+    ks.cmd()
+        .args(["regenerate", "b", "--org", "Two"])
+        .assert()
+        .success();
+    let names = |ks: &Ks| -> Vec<(u64, String, u64)> {
+        let v = json(
+            &ks.cmd()
+                .args(["list", "--format", "json"])
+                .output()
+                .unwrap(),
+        );
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["id"].as_u64().unwrap(),
+                    r["name"].as_str().unwrap().to_string(),
+                    r["revision"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let want = vec![
+        (1, "a".to_string(), 1),
+        (2, "b".to_string(), 2),
+        (3, "c".to_string(), 1),
+    ];
+    assert_eq!(names(&ks), want);
+    let catalog = ks.root().join("records/.catalog");
+    // A catalog that lost its last lines (crash) or is garbage: same answers.
+    let full = std::fs::read(&catalog).unwrap();
+    std::fs::write(&catalog, &full[..full.len() / 2]).unwrap();
+    assert_eq!(names(&ks), want);
+    std::fs::write(&catalog, b"not json\n{\"op\":\"put\"}\n").unwrap();
+    assert_eq!(names(&ks), want);
+    std::fs::remove_file(&catalog).unwrap();
+    assert_eq!(names(&ks), want);
+    std::fs::remove_file(&catalog).ok();
+    ks.cmd().args(["show", "3"]).assert().success();
+    // A record replaced behind the catalog's back (different inode) is re-read.
+    let rec = ks.record("b");
+    let copy = ks.root().join("records/.copy");
+    std::fs::create_dir(&copy).unwrap();
+    for f in ["csr.pem", "key.pem", "record.json"] {
+        std::fs::copy(rec.join(f), copy.join(f)).unwrap();
+    }
+    let mut meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(copy.join("record.json")).unwrap()).unwrap();
+    meta["revision"] = 9.into();
+    std::fs::write(copy.join("record.json"), serde_json::to_vec(&meta).unwrap()).unwrap();
+    std::fs::remove_dir_all(&rec).unwrap();
+    std::fs::rename(&copy, &rec).unwrap();
+    assert_eq!(names(&ks)[1], (2, "b".to_string(), 9));
+}

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""csrkit vs openssl, measured side by side in the same run.
+
+Each scenario runs csrkit and openssl alternately (A B A B ...) so that
+drift in machine load hits both; the figure of merit is the ratio of the
+medians of per-run wall times (whole process, as a user sees it). Keys are
+unencrypted on both sides unless stated. Prints a table, writes
+bench/out/latest.json, exits 1 if any target is missed.
+"""
+import argparse, json, os, platform, shutil, statistics, subprocess, sys, tempfile, time
+
+def run(cmd, env=None, stdin=None):
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, err = p.communicate(stdin)
+    dt = time.perf_counter() - t
+    if p.returncode != 0:
+        sys.exit(f"command failed ({p.returncode}): {' '.join(cmd)}\n{err.decode(errors='replace')}")
+    return dt
+
+def run_rss(cmd, env):
+    """Wall time and peak RSS (KiB) of one child."""
+    t = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        fd = os.open(os.devnull, os.O_RDWR)
+        os.dup2(fd, 0); os.dup2(fd, 1); os.dup2(fd, 2)
+        os.execvpe(cmd[0], cmd, env)
+    _, status, ru = os.wait4(pid, 0)
+    dt = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"command failed: {' '.join(cmd)}")
+    return dt, ru.ru_maxrss
+
+def med(xs):
+    return statistics.median(xs)
+
+def ms(x):
+    return f"{x * 1e3:8.2f} ms"
+
+class Bench:
+    def __init__(self, binary, quick):
+        self.bin = os.path.abspath(binary)
+        self.quick = quick
+        self.tmp = tempfile.mkdtemp(prefix="csrkit-bench-")
+        self.results = []
+        self.failed = False
+        self.n = 0
+
+    def env(self, keystore):
+        e = dict(os.environ)
+        e.update(CSRKIT_KEYSTORE=keystore, CI="true")
+        e.pop("CSRKIT_PASSPHRASE", None)
+        return e
+
+    def record(self, name, value, target, ok, detail=""):
+        self.results.append({"scenario": name, "value": value, "target": target, "ok": ok, "detail": detail})
+        self.failed |= not ok
+        mark = "ok  " if ok else "MISS"
+        print(f"  [{mark}] {name:<44} {value:<28} target {target} {detail}")
+
+    def fresh(self, label):
+        d = os.path.join(self.tmp, label)
+        shutil.rmtree(d, ignore_errors=True)
+        return d
+
+    def side_by_side(self, label, csrkit_args, openssl_args, reps, target):
+        ks = self.fresh(label)
+        env = self.env(ks)
+        a, b = [], []
+        for i in range(reps + 1):
+            self.n += 1
+            ta = run([self.bin, "generate", f"r{self.n}", "--cn", "bench.example.com", "--no-passphrase"] + csrkit_args, env)
+            tb = run(["openssl", "req", "-new", "-nodes", "-subj", "/CN=bench.example.com",
+                      "-keyout", os.path.join(self.tmp, "o.key"), "-out", os.path.join(self.tmp, "o.csr")] + openssl_args)
+            if i:  # the first pair warms caches
+                a.append(ta); b.append(tb)
+        ratio = med(a) / med(b)
+        self.record(f"{label}: csrkit/openssl", f"{ratio:.3f}x", f"<= {target}x", ratio <= target,
+                    f"(csrkit {ms(med(a)).strip()}, openssl {ms(med(b)).strip()}, n={reps})")
+        return med(a), med(b)
+
+    def batch(self, count, target):
+        lines = "".join(f'{{"name":"b{i}","common_name":"b{i}.example.com","key_type":"ec"}}\n' for i in range(count))
+        path = os.path.join(self.tmp, "batch.jsonl")
+        with open(path, "w") as f:
+            f.write(lines)
+        times = {}
+        for jobs in (1, 2):
+            ts = []
+            for _ in range(2 if self.quick else 3):
+                ks = self.fresh(f"batch{jobs}")
+                ts.append(run([self.bin, "generate", "--no-passphrase", "--jobs", str(jobs), "--batch", path], self.env(ks)))
+            times[jobs] = med(ts)
+        # openssl: one process per request, as a script would do.
+        t = time.perf_counter()
+        for i in range(count):
+            run(["openssl", "req", "-new", "-nodes", "-subj", f"/CN=b{i}.example.com", "-newkey", "ec",
+                 "-pkeyopt", "ec_paramgen_curve:P-256", "-keyout", os.path.join(self.tmp, "b.key"),
+                 "-out", os.path.join(self.tmp, "b.csr")])
+        ossl = time.perf_counter() - t
+        best = min(times.values())
+        speedup = ossl / best
+        self.record(f"batch {count} P-256: openssl/csrkit", f"{speedup:.1f}x faster", f">= {target}x", speedup >= target,
+                    f"(csrkit --jobs 2 {best:.3f} s, openssl x{count} {ossl:.3f} s)")
+        scale = times[1] / times[2]
+        self.record("batch scaling --jobs 1 -> 2", f"{scale:.2f}x", ">= 1.6x", scale >= 1.6,
+                    f"(1 job {times[1]:.3f} s, 2 jobs {times[2]:.3f} s)")
+
+    def passphrase(self):
+        ks = self.fresh("pass")
+        env = self.env(ks)
+        env["CSRKIT_PASSPHRASE"] = "bench passphrase"
+        plain_env = self.env(self.fresh("plain"))
+        enc, plain, rss = [], [], []
+        for i in range(11 if self.quick else 21):
+            self.n += 1
+            dt, kib = run_rss([self.bin, "generate", f"p{self.n}", "--cn", "p.example.com", "--key-type", "ec"], env)
+            enc.append(dt); rss.append(kib)
+            plain.append(run([self.bin, "generate", f"q{self.n}", "--cn", "p.example.com", "--key-type", "ec", "--no-passphrase"], plain_env))
+        cost = med(enc) - med(plain)
+        self.record("key encryption cost (scrypt 2^14,8,1)", ms(cost).strip(), "reported", True,
+                    f"(with passphrase {ms(med(enc)).strip()}, without {ms(med(plain)).strip()})")
+        peak = max(rss) / 1024
+        self.record("peak RSS, generate with passphrase", f"{peak:.1f} MiB", "<= 24 MiB", peak <= 24)
+
+    def big_keystore(self, count):
+        ks = self.fresh("big")
+        env = self.env(ks)
+        path = os.path.join(self.tmp, "big.jsonl")
+        with open(path, "w") as f:
+            for i in range(count):
+                f.write(f'{{"name":"r{i:05}","common_name":"r{i}.example.com","key_type":"ec"}}\n')
+        t = time.perf_counter()
+        run([self.bin, "generate", "--no-passphrase", "--batch", path], env)
+        print(f"  (filled a keystore with {count} records in {time.perf_counter() - t:.1f} s)")
+        reps = 11 if self.quick else 21
+        lst = [run([self.bin, "list"], env) for _ in range(reps)]
+        self.record(f"list, {count} records", ms(med(lst)).strip(), "< 50 ms", med(lst) < 0.050)
+        lj = [run([self.bin, "list", "--format", "json"], env) for _ in range(reps)]
+        self.record(f"list --format json, {count} records", ms(med(lj)).strip(), "< 50 ms", med(lj) < 0.050)
+        ids = [str(1 + (i * 7919) % count) for i in range(reps)]
+        sh = [run([self.bin, "show", i], env) for i in ids]
+        self.record(f"show by id, {count} records", ms(med(sh)).strip(), "< 50 ms", med(sh) < 0.050)
+        sn = [run([self.bin, "show", f"r{int(i) - 1:05}"], env) for i in ids]
+        self.record(f"show by name, {count} records", ms(med(sn)).strip(), "< 50 ms", med(sn) < 0.050)
+        # generate into the full keystore vs into an empty one, interleaved
+        empty_env = self.env(self.fresh("empty"))
+        full, empty = [], []
+        for i in range(reps):
+            self.n += 1
+            full.append(run([self.bin, "generate", f"g{self.n}", "--cn", "g.example.com", "--key-type", "ec", "--no-passphrase"], env))
+            empty.append(run([self.bin, "generate", f"g{self.n}", "--cn", "g.example.com", "--key-type", "ec", "--no-passphrase"], empty_env))
+        ratio = med(full) / med(empty)
+        self.record(f"generate into {count} records / into empty", f"{ratio:.3f}x", "<= 1.25x", ratio <= 1.25,
+                    f"({ms(med(full)).strip()} vs {ms(med(empty)).strip()})")
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", help="comma-separated: ec,rsa2048,rsa4096,batch,pass,big")
+    a = ap.parse_args()
+    b = Bench(a.bin, a.quick)
+    only = set(a.only.split(",")) if a.only else {"ec", "rsa2048", "rsa4096", "batch", "pass", "big"}
+    load = os.getloadavg()[0]
+    ossl = subprocess.run(["openssl", "version"], capture_output=True, text=True).stdout.strip()
+    print(f"csrkit bench — {time.strftime('%Y-%m-%d %H:%M')} — {platform.machine()}, {os.cpu_count()} cores, "
+          f"{ossl}, load {load:.2f}")
+    if load > 0.8:
+        print("  warning: the machine is busy; ratios are noisier than usual")
+    q = a.quick
+    if "ec" in only:
+        b.side_by_side("EC P-256 generate", ["--key-type", "ec"],
+                       ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"], 21 if q else 41, 0.5)
+    if "rsa2048" in only:
+        b.side_by_side("RSA-2048 generate", [], ["-newkey", "rsa:2048"], 21 if q else 41, 0.6)
+    if "rsa4096" in only:
+        b.side_by_side("RSA-4096 generate", ["--key-size", "4096"], ["-newkey", "rsa:4096"], 9 if q else 21, 0.7)
+    if "batch" in only:
+        b.batch(400, 20)
+    if "pass" in only:
+        b.passphrase()
+    if "big" in only:
+        b.big_keystore(10000)
+    os.makedirs("bench/out", exist_ok=True)
+    with open("bench/out/latest.json", "w") as f:
+        json.dump({"date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()} {os.cpu_count()} cores",
+                   "openssl": ossl, "results": b.results}, f, indent=2)
+    shutil.rmtree(b.tmp, ignore_errors=True)
+    print("all targets met" if not b.failed else "some targets were MISSED")
+    sys.exit(1 if b.failed else 0)
+
+main()

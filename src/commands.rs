@@ -277,6 +277,13 @@ fn stored_key_passphrase(
     if !meta.encrypted {
         return Ok(None);
     }
+    if p.no_passphrase {
+        return Err(Error::new(
+            Kind::Passphrase,
+            format!("the private key of {} is encrypted; --no-passphrase cannot open it", meta.name),
+        )
+        .with_hint("give its passphrase with --passphrase-file, --passphrase-env or CSRKIT_PASSPHRASE"));
+    }
     if let Some(pass) = keys::passphrase_from_sources(p)? {
         return Ok(Some(pass));
     }

@@ -925,6 +925,8 @@ fn failed_regenerate_leaves_the_record_byte_identical() {
     let o = ks.cmd().args(["regenerate", "r"]).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--passphrase-file"), "{}", stderr(&o));
+    // --no-passphrase cannot open an encrypted key: exit 6.
+    ks.cmd().args(["regenerate", "r", "--no-passphrase"]).assert().code(6);
     // Invalid input: exit 2.
     ks.cmd_pass()
         .args(["regenerate", "r", "--country", "XX"])

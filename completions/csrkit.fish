@@ -84,7 +84,7 @@ sbc\t''"
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l batch -d 'JSON Lines, one request per line (any accepted shape plus "name"), from FILE or -' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -s j -l jobs -d 'Parallel jobs for --batch [default: all cores]' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
-complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l passphrase-env -d 'Read the passphrase from the environment variable VAR' -r
+complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l passphrase-env -d 'Read the passphrase from the environment variable VAR. With no passphrase option, $CSRKIT_PASSPHRASE is used, else csrkit asks at a terminal' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
 pem\t'The CSR as PEM'
@@ -173,7 +173,7 @@ xclarity\t''
 arcgis\t''
 sbc\t''"
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
-complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l passphrase-env -d 'Read the passphrase from the environment variable VAR' -r
+complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l passphrase-env -d 'Read the passphrase from the environment variable VAR. With no passphrase option, $CSRKIT_PASSPHRASE is used, else csrkit asks at a terminal' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
 pem\t'The CSR as PEM'

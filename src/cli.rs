@@ -367,7 +367,7 @@ pub struct PassphraseArgs {
         help_heading = "Passphrase"
     )]
     pub passphrase_file: Option<PathBuf>,
-    /// Read the passphrase from the environment variable VAR
+    /// Read the passphrase from the environment variable VAR. With no passphrase option, $CSRKIT_PASSPHRASE is used, else csrkit asks at a terminal
     #[arg(long, value_name = "VAR", help_heading = "Passphrase")]
     pub passphrase_env: Option<String>,
     /// Store the private key unencrypted (still mode 0600)

@@ -44,6 +44,17 @@ fn crash_point(step: &str) {
     }
 }
 
+/// Test-only failure injection: `CSRKIT_TEST_FAIL_AT=<step>` makes that
+/// step fail with ENOSPC, as a full disk would (see tests/hostile.rs).
+/// Steps: `write:<file name>` (after half of the file's bytes are written),
+/// `create:rename`, `replace:exchange`.
+fn fail_point(step: &str) -> std::io::Result<()> {
+    match std::env::var("CSRKIT_TEST_FAIL_AT") {
+        Ok(at) if at == step => Err(std::io::Error::from_raw_os_error(libc::ENOSPC)),
+        _ => Ok(()),
+    }
+}
+
 /// record.json
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -169,7 +180,12 @@ fn create_file(path: &Path, data: &[u8]) -> Result<()> {
         .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
         .open(path)
         .map_err(|e| io_at(path, e))?;
-    f.write_all(data).map_err(|e| io_at(path, e))?;
+    let (head, tail) = data.split_at(data.len() / 2);
+    f.write_all(head).map_err(|e| io_at(path, e))?;
+    if let Some(name) = path.file_name() {
+        fail_point(&format!("write:{}", name.to_string_lossy())).map_err(|e| io_at(path, e))?;
+    }
+    f.write_all(tail).map_err(|e| io_at(path, e))?;
     f.sync_all().map_err(|e| io_at(path, e))?;
     Ok(())
 }
@@ -471,10 +487,13 @@ impl Keystore {
             create_file(&id_tmp, format!("{}\n", id + 1).as_bytes())?;
             fs::rename(&id_tmp, &id_path).map_err(|e| io_at(&id_path, e))?;
             crash_point("create:id-written");
+            // The catalog line goes first, naming the inode that is about
+            // to land (see `catalog_put`).
+            self.catalog_put(&rec.meta, &tmp);
+            fail_point("create:rename").map_err(|e| io_at(&dest, e))?;
             fs::rename(&tmp, &dest).map_err(|e| io_at(&dest, e))?;
             crash_point("create:renamed");
             sync_dir(&self.records_dir())?;
-            self.catalog_put(&rec.meta, &dest);
             Ok(())
         })();
         if result.is_err() {
@@ -522,11 +541,11 @@ impl Keystore {
             sync_dir(&tmp.join(HISTORY))?;
             sync_dir(&tmp)?;
             crash_point("replace:tmp-written");
-            match exchange(&tmp, &dest) {
+            self.catalog_put(&rec.meta, &tmp);
+            match fail_point("replace:exchange").and_then(|()| exchange(&tmp, &dest)) {
                 Ok(()) => {
                     crash_point("replace:exchanged");
                     sync_dir(&self.records_dir())?;
-                    self.catalog_put(&rec.meta, &dest);
                     // `tmp` now holds the old record.
                     let _ = fs::remove_dir_all(&tmp);
                     Ok(())
@@ -544,7 +563,6 @@ impl Keystore {
                     fs::rename(&dest, &trash).map_err(|e| io_at(&dest, e))?;
                     fs::rename(&tmp, &dest).map_err(|e| io_at(&dest, e))?;
                     sync_dir(&self.records_dir())?;
-                    self.catalog_put(&rec.meta, &dest);
                     let _ = fs::remove_dir_all(&trash);
                     Ok(())
                 }
@@ -601,6 +619,14 @@ impl Keystore {
         }
     }
 
+    /// Records that the directory `dir` (a temporary about to be renamed
+    /// into place) holds `meta`. Appended *before* the rename: a line
+    /// appended after it would be lost by a crash in between, and the
+    /// name's last line would then name the inode of an older directory,
+    /// which the file system may hand out again to a later commit of the
+    /// same name, making `list` trust stale metadata. Written first, the
+    /// name's last line names either the current directory or a temporary
+    /// that never landed (whose inode is distinct from the current one's).
     fn catalog_put(&self, meta: &RecordMeta, dir: &Path) {
         if let Ok(md) = fs::symlink_metadata(dir) {
             self.catalog_append(&CatalogLine::Put {

@@ -475,6 +475,7 @@ impl Keystore {
         let id = self.read_next_id()?;
         rec.meta.id = id;
         let tmp = self.temp_dir("tmp")?;
+        let mut mark = None;
         let result = (|| {
             write_record_files(&tmp, &rec)?;
             sync_dir(&tmp)?;
@@ -489,7 +490,7 @@ impl Keystore {
             crash_point("create:id-written");
             // The catalog line goes first, naming the inode that is about
             // to land (see `catalog_put`).
-            self.catalog_put(&rec.meta, &tmp);
+            mark = self.catalog_put(&rec.meta, &tmp);
             fail_point("create:rename").map_err(|e| io_at(&dest, e))?;
             fs::rename(&tmp, &dest).map_err(|e| io_at(&dest, e))?;
             crash_point("create:renamed");
@@ -497,6 +498,7 @@ impl Keystore {
             Ok(())
         })();
         if result.is_err() {
+            self.catalog_rollback(mark);
             let _ = fs::remove_dir_all(&tmp);
         }
         result.map(|()| rec.meta)
@@ -519,6 +521,7 @@ impl Keystore {
         rec.meta.revision = current.meta.revision + 1;
         rec.meta.created = current.meta.created.clone();
         let tmp = self.temp_dir("tmp")?;
+        let mut mark = None;
         let result = (|| {
             write_record_files(&tmp, &rec)?;
             // Carry the history over (hard links), then add the current revision.
@@ -541,7 +544,7 @@ impl Keystore {
             sync_dir(&tmp.join(HISTORY))?;
             sync_dir(&tmp)?;
             crash_point("replace:tmp-written");
-            self.catalog_put(&rec.meta, &tmp);
+            mark = self.catalog_put(&rec.meta, &tmp);
             match fail_point("replace:exchange").and_then(|()| exchange(&tmp, &dest)) {
                 Ok(()) => {
                     crash_point("replace:exchanged");
@@ -570,6 +573,7 @@ impl Keystore {
             }
         })();
         if result.is_err() {
+            self.catalog_rollback(mark);
             let _ = fs::remove_dir_all(&tmp);
         }
         result.map(|()| rec.meta)
@@ -601,21 +605,44 @@ impl Keystore {
     /// Appends a line to the catalog. The catalog is a cache: it is not
     /// fsynced, and every entry is checked against its directory's inode
     /// number before it is trusted, so a lost append costs only speed.
-    fn catalog_append(&self, line: &CatalogLine) {
-        let Ok(mut json) = serde_json::to_vec(line) else {
-            return;
-        };
+    /// Returns the catalog's length before the append (`None`: it did not
+    /// exist), for [`Keystore::catalog_rollback`].
+    fn catalog_append(&self, line: &CatalogLine) -> Option<Option<u64>> {
+        let mut json = serde_json::to_vec(line).ok()?;
         json.push(b'\n');
         let path = self.records_dir().join(CATALOG);
-        if let Ok(mut f) = OpenOptions::new()
+        let before = fs::symlink_metadata(&path).ok().map(|m| m.len());
+        let mut f = OpenOptions::new()
             .append(true)
             .create(true)
             .mode(0o600)
             .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
             .open(&path)
-        {
-            // One write(2) of one line, under the lock: lines never interleave.
-            let _ = f.write_all(&json);
+            .ok()?;
+        // One write(2) of one line, under the lock: lines never interleave.
+        let _ = f.write_all(&json);
+        Some(before)
+    }
+
+    /// Undoes the append of a commit that failed, so that a failed command
+    /// leaves the keystore byte-for-byte as it was. (Leaving the line would
+    /// be harmless: it names the inode of a directory that never landed.)
+    fn catalog_rollback(&self, mark: Option<Option<u64>>) {
+        let path = self.records_dir().join(CATALOG);
+        match mark {
+            Some(None) => {
+                let _ = fs::remove_file(&path);
+            }
+            Some(Some(len)) => {
+                if let Ok(f) = OpenOptions::new()
+                    .write(true)
+                    .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+                    .open(&path)
+                {
+                    let _ = f.set_len(len);
+                }
+            }
+            None => {}
         }
     }
 
@@ -627,13 +654,12 @@ impl Keystore {
     /// same name, making `list` trust stale metadata. Written first, the
     /// name's last line names either the current directory or a temporary
     /// that never landed (whose inode is distinct from the current one's).
-    fn catalog_put(&self, meta: &RecordMeta, dir: &Path) {
-        if let Ok(md) = fs::symlink_metadata(dir) {
-            self.catalog_append(&CatalogLine::Put {
-                ino: md.ino(),
-                meta: Box::new(meta.clone()),
-            });
-        }
+    fn catalog_put(&self, meta: &RecordMeta, dir: &Path) -> Option<Option<u64>> {
+        let md = fs::symlink_metadata(dir).ok()?;
+        self.catalog_append(&CatalogLine::Put {
+            ino: md.ino(),
+            meta: Box::new(meta.clone()),
+        })
     }
 
     /// The catalog's live entries by name (last line wins), and its line count.

@@ -368,7 +368,9 @@ impl Subject {
     /// Parses a DN in RFC 4514 form (`CN=a,O=b`) or OpenSSL slash form
     /// (`/C=DE/O=b/CN=a`), with `+` joining the values of a multi-valued RDN.
     pub fn parse(dn: &str) -> Result<Subject> {
-        let dn_trim = dn.trim();
+        // Trailing whitespace goes, except a space escaped as `\ ` (RFC
+        // 4514 writes a value's trailing space that way).
+        let dn_trim = trim_unescaped(dn.trim_end_matches(|c: char| c.is_whitespace() && c != ' '));
         if dn_trim.is_empty() || dn_trim == "/" {
             return Ok(Subject::default());
         }
@@ -516,6 +518,9 @@ fn trim_unescaped(s: &str) -> &str {
     &s[..end]
 }
 
+/// Characters a backslash may escape in RFC 4514 (besides hex pairs).
+const RFC4514_ESCAPABLE: &str = "\"+,;<>\\=# ";
+
 /// Removes backslash escapes; `hex` also decodes `\HH` byte pairs (RFC 4514).
 fn unescape(s: &str, hex: bool) -> std::result::Result<String, String> {
     let mut bytes = Vec::with_capacity(s.len());
@@ -529,6 +534,11 @@ fn unescape(s: &str, hex: bool) -> std::result::Result<String, String> {
         let Some(n) = chars.next() else {
             return Err("value ends with a lone backslash".into());
         };
+        if hex && !n.is_ascii_hexdigit() && !RFC4514_ESCAPABLE.contains(n) {
+            return Err(format!(
+                "bad escape \\{n}: in RFC 4514 a backslash escapes only {RFC4514_ESCAPABLE} and space, or starts two hex digits"
+            ));
+        }
         if hex && n.is_ascii_hexdigit() {
             let Some(m) = chars.next().filter(char::is_ascii_hexdigit) else {
                 return Err(format!("bad escape \\{n}: expected two hex digits"));
@@ -1799,6 +1809,39 @@ mod tests {
         let s = Subject::parse("CN=a\\,b\\+c,O=\\C3\\A9t\\C3\\A9").unwrap();
         assert_eq!(s.get(Attr::CN), Some("a,b+c"));
         assert_eq!(s.get(Attr::O), Some("été"));
+    }
+
+    #[test]
+    fn escaped_trailing_space_survives_the_outer_trim() {
+        // Regression: the whole DN was trimmed first, leaving a lone backslash.
+        let s = Subject::parse("CN=a\\ ").unwrap();
+        assert_eq!(s.get(Attr::CN), Some("a "));
+        let s = Subject::parse("  CN=a\\ ,O=b  \n").unwrap();
+        assert_eq!(s.get(Attr::CN), Some("a "));
+        assert_eq!(Subject::parse(&s.to_rfc4514()).unwrap(), s);
+    }
+
+    #[test]
+    fn rfc4514_refuses_unknown_escapes() {
+        assert!(Subject::parse("CN=a\\zz").is_err());
+        assert!(Subject::parse("CN=a\\/b").is_err());
+        // The slash form escapes any character, as OpenSSL does.
+        assert_eq!(
+            Subject::parse("/CN=a\\zz").unwrap().get(Attr::CN),
+            Some("azz")
+        );
+        for ok in [
+            "CN=\\\"",
+            "CN=a\\+b",
+            "CN=a\\,b",
+            "CN=a\\;b",
+            "CN=\\<\\>",
+            "CN=a\\=b",
+            "CN=\\#a",
+            "CN=\\ a",
+        ] {
+            assert!(Subject::parse(ok).is_ok(), "{ok}");
+        }
     }
 
     #[test]

@@ -368,9 +368,13 @@ impl Subject {
     /// Parses a DN in RFC 4514 form (`CN=a,O=b`) or OpenSSL slash form
     /// (`/C=DE/O=b/CN=a`), with `+` joining the values of a multi-valued RDN.
     pub fn parse(dn: &str) -> Result<Subject> {
-        // Trailing whitespace goes, except a space escaped as `\ ` (RFC
-        // 4514 writes a value's trailing space that way).
-        let dn_trim = trim_unescaped(dn.trim_end_matches(|c: char| c.is_whitespace() && c != ' '));
+        // Surrounding ASCII whitespace goes, except a space escaped as `\ `
+        // (RFC 4514 writes a value's trailing space that way). Other
+        // whitespace (e.g. U+00A0) is part of the value.
+        let dn_trim = trim_unescaped(
+            dn.trim_start_matches(|c: char| c.is_ascii_whitespace())
+                .trim_end_matches(|c: char| c.is_ascii_whitespace() && c != ' '),
+        );
         if dn_trim.is_empty() || dn_trim == "/" {
             return Ok(Subject::default());
         }
@@ -455,8 +459,10 @@ fn escape_rfc4514(v: &str) -> String {
 
 fn escape_slash(v: &str) -> String {
     let mut out = String::with_capacity(v.len());
-    for c in v.chars() {
-        if matches!(c, '/' | '+' | '\\' | '=') {
+    let n = v.chars().count();
+    for (i, c) in v.chars().enumerate() {
+        // Leading and trailing spaces are escaped, or parsing drops them.
+        if matches!(c, '/' | '+' | '\\' | '=') || (c == ' ' && (i == 0 || i + 1 == n)) {
             out.push('\\');
         }
         out.push(c);
@@ -505,7 +511,7 @@ fn find_unescaped(s: &str, target: char) -> Option<usize> {
 
 /// Trims unescaped spaces at both ends (an escaped trailing space stays).
 fn trim_unescaped(s: &str) -> &str {
-    let s = s.trim_start();
+    let s = s.trim_start_matches(' ');
     let mut end = s.len();
     while end > 0 && s[..end].ends_with(' ') {
         let before = &s[..end - 1];
@@ -1819,6 +1825,20 @@ mod tests {
         let s = Subject::parse("  CN=a\\ ,O=b  \n").unwrap();
         assert_eq!(s.get(Attr::CN), Some("a "));
         assert_eq!(Subject::parse(&s.to_rfc4514()).unwrap(), s);
+    }
+
+    #[test]
+    fn unicode_and_edge_spaces_roundtrip() {
+        // Regression (found by tests/proptest_parsers.rs): U+00A0 was
+        // trimmed like a space, and the slash form lost edge spaces.
+        for v in ["\u{a0}", "a\u{2003}", " a ", "\u{a0}b\u{a0}"] {
+            let s = Subject(vec![vec![Ava {
+                attr: Attr::ST,
+                value: v.into(),
+            }]]);
+            assert_eq!(Subject::parse(&s.to_rfc4514()).unwrap(), s, "{v:?}");
+            assert_eq!(Subject::parse(&s.to_slash()).unwrap(), s, "{v:?}");
+        }
     }
 
     #[test]

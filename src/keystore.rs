@@ -44,6 +44,17 @@ fn crash_point(step: &str) {
     }
 }
 
+/// Test-only failure injection: `CSRKIT_TEST_FAIL_AT=<step>` makes that
+/// step fail with ENOSPC, as a full disk would (see tests/hostile.rs).
+/// Steps: `write:<file name>` (after half of the file's bytes are written),
+/// `create:rename`, `replace:exchange`.
+fn fail_point(step: &str) -> std::io::Result<()> {
+    match std::env::var("CSRKIT_TEST_FAIL_AT") {
+        Ok(at) if at == step => Err(std::io::Error::from_raw_os_error(libc::ENOSPC)),
+        _ => Ok(()),
+    }
+}
+
 /// record.json
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -169,7 +180,12 @@ fn create_file(path: &Path, data: &[u8]) -> Result<()> {
         .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
         .open(path)
         .map_err(|e| io_at(path, e))?;
-    f.write_all(data).map_err(|e| io_at(path, e))?;
+    let (head, tail) = data.split_at(data.len() / 2);
+    f.write_all(head).map_err(|e| io_at(path, e))?;
+    if let Some(name) = path.file_name() {
+        fail_point(&format!("write:{}", name.to_string_lossy())).map_err(|e| io_at(path, e))?;
+    }
+    f.write_all(tail).map_err(|e| io_at(path, e))?;
     f.sync_all().map_err(|e| io_at(path, e))?;
     Ok(())
 }
@@ -459,6 +475,7 @@ impl Keystore {
         let id = self.read_next_id()?;
         rec.meta.id = id;
         let tmp = self.temp_dir("tmp")?;
+        let mut mark = None;
         let result = (|| {
             write_record_files(&tmp, &rec)?;
             sync_dir(&tmp)?;
@@ -471,13 +488,17 @@ impl Keystore {
             create_file(&id_tmp, format!("{}\n", id + 1).as_bytes())?;
             fs::rename(&id_tmp, &id_path).map_err(|e| io_at(&id_path, e))?;
             crash_point("create:id-written");
+            // The catalog line goes first, naming the inode that is about
+            // to land (see `catalog_put`).
+            mark = self.catalog_put(&rec.meta, &tmp);
+            fail_point("create:rename").map_err(|e| io_at(&dest, e))?;
             fs::rename(&tmp, &dest).map_err(|e| io_at(&dest, e))?;
             crash_point("create:renamed");
             sync_dir(&self.records_dir())?;
-            self.catalog_put(&rec.meta, &dest);
             Ok(())
         })();
         if result.is_err() {
+            self.catalog_rollback(mark);
             let _ = fs::remove_dir_all(&tmp);
         }
         result.map(|()| rec.meta)
@@ -500,6 +521,7 @@ impl Keystore {
         rec.meta.revision = current.meta.revision + 1;
         rec.meta.created = current.meta.created.clone();
         let tmp = self.temp_dir("tmp")?;
+        let mut mark = None;
         let result = (|| {
             write_record_files(&tmp, &rec)?;
             // Carry the history over (hard links), then add the current revision.
@@ -522,11 +544,11 @@ impl Keystore {
             sync_dir(&tmp.join(HISTORY))?;
             sync_dir(&tmp)?;
             crash_point("replace:tmp-written");
-            match exchange(&tmp, &dest) {
+            mark = self.catalog_put(&rec.meta, &tmp);
+            match fail_point("replace:exchange").and_then(|()| exchange(&tmp, &dest)) {
                 Ok(()) => {
                     crash_point("replace:exchanged");
                     sync_dir(&self.records_dir())?;
-                    self.catalog_put(&rec.meta, &dest);
                     // `tmp` now holds the old record.
                     let _ = fs::remove_dir_all(&tmp);
                     Ok(())
@@ -544,7 +566,6 @@ impl Keystore {
                     fs::rename(&dest, &trash).map_err(|e| io_at(&dest, e))?;
                     fs::rename(&tmp, &dest).map_err(|e| io_at(&dest, e))?;
                     sync_dir(&self.records_dir())?;
-                    self.catalog_put(&rec.meta, &dest);
                     let _ = fs::remove_dir_all(&trash);
                     Ok(())
                 }
@@ -552,6 +573,7 @@ impl Keystore {
             }
         })();
         if result.is_err() {
+            self.catalog_rollback(mark);
             let _ = fs::remove_dir_all(&tmp);
         }
         result.map(|()| rec.meta)
@@ -583,31 +605,61 @@ impl Keystore {
     /// Appends a line to the catalog. The catalog is a cache: it is not
     /// fsynced, and every entry is checked against its directory's inode
     /// number before it is trusted, so a lost append costs only speed.
-    fn catalog_append(&self, line: &CatalogLine) {
-        let Ok(mut json) = serde_json::to_vec(line) else {
-            return;
-        };
+    /// Returns the catalog's length before the append (`None`: it did not
+    /// exist), for [`Keystore::catalog_rollback`].
+    fn catalog_append(&self, line: &CatalogLine) -> Option<Option<u64>> {
+        let mut json = serde_json::to_vec(line).ok()?;
         json.push(b'\n');
         let path = self.records_dir().join(CATALOG);
-        if let Ok(mut f) = OpenOptions::new()
+        let before = fs::symlink_metadata(&path).ok().map(|m| m.len());
+        let mut f = OpenOptions::new()
             .append(true)
             .create(true)
             .mode(0o600)
             .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
             .open(&path)
-        {
-            // One write(2) of one line, under the lock: lines never interleave.
-            let _ = f.write_all(&json);
+            .ok()?;
+        // One write(2) of one line, under the lock: lines never interleave.
+        let _ = f.write_all(&json);
+        Some(before)
+    }
+
+    /// Undoes the append of a commit that failed, so that a failed command
+    /// leaves the keystore byte-for-byte as it was. (Leaving the line would
+    /// be harmless: it names the inode of a directory that never landed.)
+    fn catalog_rollback(&self, mark: Option<Option<u64>>) {
+        let path = self.records_dir().join(CATALOG);
+        match mark {
+            Some(None) => {
+                let _ = fs::remove_file(&path);
+            }
+            Some(Some(len)) => {
+                if let Ok(f) = OpenOptions::new()
+                    .write(true)
+                    .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+                    .open(&path)
+                {
+                    let _ = f.set_len(len);
+                }
+            }
+            None => {}
         }
     }
 
-    fn catalog_put(&self, meta: &RecordMeta, dir: &Path) {
-        if let Ok(md) = fs::symlink_metadata(dir) {
-            self.catalog_append(&CatalogLine::Put {
-                ino: md.ino(),
-                meta: Box::new(meta.clone()),
-            });
-        }
+    /// Records that the directory `dir` (a temporary about to be renamed
+    /// into place) holds `meta`. Appended *before* the rename: a line
+    /// appended after it would be lost by a crash in between, and the
+    /// name's last line would then name the inode of an older directory,
+    /// which the file system may hand out again to a later commit of the
+    /// same name, making `list` trust stale metadata. Written first, the
+    /// name's last line names either the current directory or a temporary
+    /// that never landed (whose inode is distinct from the current one's).
+    fn catalog_put(&self, meta: &RecordMeta, dir: &Path) -> Option<Option<u64>> {
+        let md = fs::symlink_metadata(dir).ok()?;
+        self.catalog_append(&CatalogLine::Put {
+            ino: md.ino(),
+            meta: Box::new(meta.clone()),
+        })
     }
 
     /// The catalog's live entries by name (last line wins), and its line count.

@@ -368,7 +368,13 @@ impl Subject {
     /// Parses a DN in RFC 4514 form (`CN=a,O=b`) or OpenSSL slash form
     /// (`/C=DE/O=b/CN=a`), with `+` joining the values of a multi-valued RDN.
     pub fn parse(dn: &str) -> Result<Subject> {
-        let dn_trim = dn.trim();
+        // Surrounding ASCII whitespace goes, except a space escaped as `\ `
+        // (RFC 4514 writes a value's trailing space that way). Other
+        // whitespace (e.g. U+00A0) is part of the value.
+        let dn_trim = trim_unescaped(
+            dn.trim_start_matches(|c: char| c.is_ascii_whitespace())
+                .trim_end_matches(|c: char| c.is_ascii_whitespace() && c != ' '),
+        );
         if dn_trim.is_empty() || dn_trim == "/" {
             return Ok(Subject::default());
         }
@@ -453,8 +459,10 @@ fn escape_rfc4514(v: &str) -> String {
 
 fn escape_slash(v: &str) -> String {
     let mut out = String::with_capacity(v.len());
-    for c in v.chars() {
-        if matches!(c, '/' | '+' | '\\' | '=') {
+    let n = v.chars().count();
+    for (i, c) in v.chars().enumerate() {
+        // Leading and trailing spaces are escaped, or parsing drops them.
+        if matches!(c, '/' | '+' | '\\' | '=') || (c == ' ' && (i == 0 || i + 1 == n)) {
             out.push('\\');
         }
         out.push(c);
@@ -503,7 +511,7 @@ fn find_unescaped(s: &str, target: char) -> Option<usize> {
 
 /// Trims unescaped spaces at both ends (an escaped trailing space stays).
 fn trim_unescaped(s: &str) -> &str {
-    let s = s.trim_start();
+    let s = s.trim_start_matches(' ');
     let mut end = s.len();
     while end > 0 && s[..end].ends_with(' ') {
         let before = &s[..end - 1];
@@ -515,6 +523,9 @@ fn trim_unescaped(s: &str) -> &str {
     }
     &s[..end]
 }
+
+/// Characters a backslash may escape in RFC 4514 (besides hex pairs).
+const RFC4514_ESCAPABLE: &str = "\"+,;<>\\=# ";
 
 /// Removes backslash escapes; `hex` also decodes `\HH` byte pairs (RFC 4514).
 fn unescape(s: &str, hex: bool) -> std::result::Result<String, String> {
@@ -529,6 +540,11 @@ fn unescape(s: &str, hex: bool) -> std::result::Result<String, String> {
         let Some(n) = chars.next() else {
             return Err("value ends with a lone backslash".into());
         };
+        if hex && !n.is_ascii_hexdigit() && !RFC4514_ESCAPABLE.contains(n) {
+            return Err(format!(
+                "bad escape \\{n}: in RFC 4514 a backslash escapes only {RFC4514_ESCAPABLE} and space, or starts two hex digits"
+            ));
+        }
         if hex && n.is_ascii_hexdigit() {
             let Some(m) = chars.next().filter(char::is_ascii_hexdigit) else {
                 return Err(format!("bad escape \\{n}: expected two hex digits"));
@@ -1799,6 +1815,53 @@ mod tests {
         let s = Subject::parse("CN=a\\,b\\+c,O=\\C3\\A9t\\C3\\A9").unwrap();
         assert_eq!(s.get(Attr::CN), Some("a,b+c"));
         assert_eq!(s.get(Attr::O), Some("été"));
+    }
+
+    #[test]
+    fn escaped_trailing_space_survives_the_outer_trim() {
+        // Regression: the whole DN was trimmed first, leaving a lone backslash.
+        let s = Subject::parse("CN=a\\ ").unwrap();
+        assert_eq!(s.get(Attr::CN), Some("a "));
+        let s = Subject::parse("  CN=a\\ ,O=b  \n").unwrap();
+        assert_eq!(s.get(Attr::CN), Some("a "));
+        assert_eq!(Subject::parse(&s.to_rfc4514()).unwrap(), s);
+    }
+
+    #[test]
+    fn unicode_and_edge_spaces_roundtrip() {
+        // Regression (found by tests/proptest_parsers.rs): U+00A0 was
+        // trimmed like a space, and the slash form lost edge spaces.
+        for v in ["\u{a0}", "a\u{2003}", " a ", "\u{a0}b\u{a0}"] {
+            let s = Subject(vec![vec![Ava {
+                attr: Attr::ST,
+                value: v.into(),
+            }]]);
+            assert_eq!(Subject::parse(&s.to_rfc4514()).unwrap(), s, "{v:?}");
+            assert_eq!(Subject::parse(&s.to_slash()).unwrap(), s, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn rfc4514_refuses_unknown_escapes() {
+        assert!(Subject::parse("CN=a\\zz").is_err());
+        assert!(Subject::parse("CN=a\\/b").is_err());
+        // The slash form escapes any character, as OpenSSL does.
+        assert_eq!(
+            Subject::parse("/CN=a\\zz").unwrap().get(Attr::CN),
+            Some("azz")
+        );
+        for ok in [
+            "CN=\\\"",
+            "CN=a\\+b",
+            "CN=a\\,b",
+            "CN=a\\;b",
+            "CN=\\<\\>",
+            "CN=a\\=b",
+            "CN=\\#a",
+            "CN=\\ a",
+        ] {
+            assert!(Subject::parse(ok).is_ok(), "{ok}");
+        }
     }
 
     #[test]

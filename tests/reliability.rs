@@ -1,0 +1,284 @@
+//! Concurrency: parallel writers against one keystore lose nothing, mix
+//! nothing, and a held lock gives exit 5 after `--lock-timeout`.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::process::Command;
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const PASS: &str = "conc-Pass-4f1a9";
+
+#[test]
+fn parallel_generate_and_regenerate_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let ks = dir.path().join("ks");
+    ok(csrkit(&ks).args(gen_args("shared")));
+
+    let barrier = Arc::new(Barrier::new(40));
+    let mut handles = Vec::new();
+    for i in 0..32usize {
+        let (ks, barrier) = (ks.clone(), barrier.clone());
+        handles.push(std::thread::spawn(move || {
+            let name = format!("g{i:02}");
+            let mut cmd = csrkit(&ks);
+            cmd.args([
+                "generate",
+                &name,
+                "--cn",
+                &format!("{name}.example.com"),
+                "--key-type",
+                "ec",
+            ]);
+            cmd.args([
+                "--description",
+                &format!("desc-{name}"),
+                "--lock-timeout",
+                "60",
+            ]);
+            // A few with an encrypted key (scrypt is slow in debug builds).
+            if i.is_multiple_of(8) {
+                cmd.env("CSRKIT_PASSPHRASE", PASS);
+            } else {
+                cmd.arg("--no-passphrase");
+            }
+            barrier.wait();
+            (false, i, run(&mut cmd))
+        }));
+    }
+    for i in 0..8 {
+        let (ks, barrier) = (ks.clone(), barrier.clone());
+        handles.push(std::thread::spawn(move || {
+            let mut cmd = csrkit(&ks);
+            cmd.args([
+                "regenerate",
+                "shared",
+                "--new-key",
+                "--key-type",
+                "ec",
+                "--no-passphrase",
+            ]);
+            cmd.args([
+                "--description",
+                &format!("regen-{i}"),
+                "--dns",
+                &format!("r{i}.example.com"),
+            ]);
+            // Half of them wait long, half give up at once when contended.
+            cmd.args(["--lock-timeout", if i < 4 { "60" } else { "0" }]);
+            barrier.wait();
+            (true, i, run(&mut cmd))
+        }));
+    }
+
+    let mut generated = BTreeSet::new();
+    let mut regenerated = BTreeSet::new();
+    let mut locked = 0;
+    for h in handles {
+        let (regen, i, out) = h.join().unwrap();
+        no_panic(&out);
+        match out.status.code() {
+            Some(0) if regen => {
+                regenerated.insert(format!("regen-{i}"));
+            }
+            Some(0) => {
+                generated.insert(format!("g{i:02}"));
+            }
+            Some(5) => {
+                assert!(
+                    text(&out.stderr).contains("locked"),
+                    "exit 5 without saying so: {}",
+                    text(&out.stderr)
+                );
+                locked += 1;
+            }
+            other => panic!(
+                "run {i} (regenerate: {regen}) exited {other:?}: {}",
+                text(&out.stderr)
+            ),
+        }
+    }
+    eprintln!(
+        "generated {}, regenerated {}, locked out {locked}",
+        generated.len(),
+        regenerated.len()
+    );
+    // Every generate waited long enough to get the lock.
+    assert_eq!(generated.len(), 32, "some generate runs failed");
+    assert!(
+        regenerated.len() >= 4,
+        "the regenerate runs with a 60 s timeout must succeed"
+    );
+
+    let records = check_keystore(&ks, Some(PASS));
+    let names: BTreeSet<String> = records.keys().cloned().collect();
+    let mut expected = generated.clone();
+    expected.insert("shared".into());
+    assert_eq!(names, expected, "records lost or invented");
+
+    // Ids are unique (checked by check_keystore) and form 1..=33: every
+    // successful commit spent exactly one id.
+    let ids: BTreeSet<u64> = records.values().map(|c| c.id).collect();
+    assert_eq!(ids, (1..=33).collect(), "ids");
+
+    // Not mixed: each record's CSR carries its own name and its key.
+    for (name, c) in &records {
+        let subj = Command::new("openssl")
+            .args(["req", "-noout", "-subject", "-in"])
+            .arg(ks.join("records").join(name).join("csr.pem"))
+            .output()
+            .unwrap();
+        let subj = text(&subj.stdout);
+        assert!(
+            subj.contains(&format!("CN = {name}.example.com")),
+            "{name}: CSR subject {subj}"
+        );
+        if name != "shared" {
+            assert_eq!(
+                c.json["description"].as_str(),
+                Some(format!("desc-{name}").as_str())
+            );
+            assert_eq!(c.json["revision"].as_u64(), Some(1));
+            let i: usize = name[1..].parse().unwrap();
+            assert_eq!(
+                c.json["encrypted"].as_bool(),
+                Some(i.is_multiple_of(8)),
+                "{name}: encrypted flag"
+            );
+        }
+    }
+
+    // The shared record: revision = 1 + successful regenerates, one history
+    // entry per successful regenerate (check_record), and the descriptions
+    // of current + history are exactly the successful runs' ones.
+    let shared = &records["shared"];
+    assert_eq!(shared.revision, 1 + regenerated.len() as u64);
+    let rdir = ks.join("records/shared");
+    let mut descs = BTreeSet::new();
+    descs.insert(shared.json["description"].as_str().unwrap().to_string());
+    for n in 2..shared.revision {
+        let j: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(rdir.join(format!("history/{n}/record.json"))).unwrap(),
+        )
+        .unwrap();
+        descs.insert(j["description"].as_str().unwrap().to_string());
+    }
+    let h1: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(rdir.join("history/1/record.json")).unwrap())
+            .unwrap();
+    assert!(
+        h1["description"].is_null(),
+        "history/1 is the original record"
+    );
+    assert_eq!(
+        descs, regenerated,
+        "history does not hold exactly the successful regenerates"
+    );
+    assert!(
+        temporaries(&ks).is_empty(),
+        "temporaries left: {:?}",
+        temporaries(&ks)
+    );
+}
+
+#[test]
+fn held_lock_gives_exit_5_quickly_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let ks = dir.path().join("ks");
+    ok(csrkit(&ks).args(gen_args("base")));
+    let before = snapshot(&ks);
+
+    let lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(ks.join(".lock"))
+        .unwrap();
+    lock.lock().unwrap();
+
+    let attempts: Vec<Vec<String>> = vec![
+        gen_args("other"),
+        vec![
+            "regenerate".into(),
+            "base".into(),
+            "--description".into(),
+            "x".into(),
+        ],
+        vec![
+            "regenerate".into(),
+            "base".into(),
+            "--new-key".into(),
+            "--key-type".into(),
+            "ec".into(),
+            "--no-passphrase".into(),
+        ],
+        vec!["delete".into(), "base".into(), "--yes".into()],
+    ];
+    for args in &attempts {
+        let t = Instant::now();
+        let out = run(csrkit(&ks).args(args).args(["--lock-timeout", "0.2"]));
+        let took = t.elapsed();
+        no_panic(&out);
+        assert_eq!(
+            out.status.code(),
+            Some(5),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        let err = text(&out.stderr);
+        assert!(
+            err.starts_with("error: ") && err.contains("locked"),
+            "{args:?}: {err}"
+        );
+        assert!(
+            took >= Duration::from_millis(200),
+            "{args:?} gave up before the timeout: {took:?}"
+        );
+        assert!(took < Duration::from_secs(3), "{args:?} took {took:?}");
+        assert_same(
+            &before,
+            &snapshot(&ks),
+            &format!("{args:?} under a held lock"),
+        );
+    }
+    // Readers do not need the lock.
+    ok(csrkit(&ks).args(["show", "base"]));
+    ok(csrkit(&ks).args(["list"]));
+
+    drop(lock);
+    ok(csrkit(&ks)
+        .args(gen_args("other"))
+        .args(["--lock-timeout", "0.2"]));
+    let recs = check_keystore(&ks, None);
+    assert_eq!(recs["other"].id, 2);
+}
+
+#[test]
+fn lock_waiters_proceed_once_the_lock_is_released() {
+    let dir = tempfile::tempdir().unwrap();
+    let ks = dir.path().join("ks");
+    ok(csrkit(&ks).args(gen_args("base")));
+    let lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(ks.join(".lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let ks2 = ks.clone();
+    let waiter = std::thread::spawn(move || {
+        run(csrkit(&ks2)
+            .args(gen_args("waiter"))
+            .args(["--lock-timeout", "30"]))
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        !ks.join("records/waiter").exists(),
+        "wrote without the lock"
+    );
+    drop(lock);
+    let out = waiter.join().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    check_keystore(&ks, None);
+}

@@ -197,8 +197,9 @@ fn xml_err(e: impl std::fmt::Display) -> Error {
 }
 
 fn parse_xml(text: &str) -> Result<Fields> {
+    // Text is not trimmed by the reader (that would eat the spaces around
+    // `&amp;`); each value is trimmed once it is complete.
     let mut reader = Reader::from_str(text);
-    reader.config_mut().trim_text(true);
     let mut fields = Fields::new();
     let mut depth = 0usize;
     let mut seen_root = false;
@@ -235,10 +236,14 @@ fn parse_xml(text: &str) -> Result<Fields> {
                 )
                 .with_field(&name));
             }
-            Event::Text(t) => match &mut current {
-                Some((_, buf)) => buf.push_str(&t.xml_content().map_err(xml_err)?),
-                None => return Err(xml_err("text outside a field element")),
-            },
+            Event::Text(t) => {
+                let t = t.xml_content().map_err(xml_err)?;
+                match &mut current {
+                    Some((_, buf)) => buf.push_str(&t),
+                    None if t.trim().is_empty() => {}
+                    None => return Err(xml_err("text outside a field element")),
+                }
+            }
             Event::CData(t) => match &mut current {
                 Some((_, buf)) => buf.push_str(&t.decode().map_err(xml_err)?),
                 None => return Err(xml_err("CDATA outside a field element")),
@@ -258,7 +263,7 @@ fn parse_xml(text: &str) -> Result<Fields> {
             }
             Event::End(_) if depth == 2 => {
                 let (name, value) = current.take().expect("inside a field");
-                push(&mut fields, &name, vec![value])?;
+                push(&mut fields, &name, vec![value.trim().to_string()])?;
                 depth = 1;
             }
             Event::End(_) => depth = 0,

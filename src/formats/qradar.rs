@@ -148,7 +148,7 @@ fn error_code(err: &Error) -> (u32, u16, &'static str) {
         ),
         Kind::BadSignature => (
             1043,
-            422,
+            400,
             "The Certificate Signing Request (CSR) signature does not verify.",
         ),
     }
@@ -157,6 +157,7 @@ fn error_code(err: &Error) -> (u32, u16, &'static str) {
 fn http_message(code: u16) -> &'static str {
     match code {
         422 => "The request was well-formed but was unable to be followed due to semantic errors.",
+        400 => "Invalid request body or parameters.",
         404 => "We could not find the resource you requested.",
         409 => "The request could not be completed due to a conflict with the current state of the resource.",
         423 => "The resource that is being accessed is locked.",

@@ -280,9 +280,14 @@ fn stored_key_passphrase(
     if p.no_passphrase {
         return Err(Error::new(
             Kind::Passphrase,
-            format!("the private key of {} is encrypted; --no-passphrase cannot open it", meta.name),
+            format!(
+                "the private key of {} is encrypted; --no-passphrase cannot open it",
+                meta.name
+            ),
         )
-        .with_hint("give its passphrase with --passphrase-file, --passphrase-env or CSRKIT_PASSPHRASE"));
+        .with_hint(
+            "give its passphrase with --passphrase-file, --passphrase-env or CSRKIT_PASSPHRASE",
+        ));
     }
     if let Some(pass) = keys::passphrase_from_sources(p)? {
         return Ok(Some(pass));
@@ -448,20 +453,25 @@ fn show(ctx: &Ctx, a: &cli::ShowArgs) -> Result<Done> {
         }
         (None, Some(target)) => {
             let rec = ctx.keystore.find(target)?;
-            let der = csr::decode_input(rec.csr_pem()?.as_bytes()).map_err(|e| {
-                Error::internal(format!("record {}: csr.pem: {}", rec.meta.name, e.message))
-            })?;
-            (Some(rec.meta), csr::parse(&der)?)
+            let parsed = rec.parsed_csr()?;
+            (Some(rec.meta), parsed)
         }
         (None, None) => return Err(Error::usage("show needs NAME|ID or --file PATH")),
     };
-    let stdout = ctx.shape().show(meta.as_ref(), &parsed, ctx.opts)?;
     let error = (!parsed.verified).then(|| {
         Error::new(
             Kind::BadSignature,
             "the CSR's signature does not verify: it was altered or signed with another key",
         )
     });
+    // A vendor shape answers a failure with its error body alone; csrkit's
+    // own formats still show what the CSR says.
+    if let Some(e) = &error {
+        if ctx.shape().error(Op::Show, e, ctx.opts).is_some() {
+            return Err(e.clone());
+        }
+    }
+    let stdout = ctx.shape().show(meta.as_ref(), &parsed, ctx.opts)?;
     Ok(Done {
         stdout,
         error,
@@ -470,10 +480,7 @@ fn show(ctx: &Ctx, a: &cli::ShowArgs) -> Result<Done> {
 }
 
 fn record_csr(rec: &keystore::Record) -> Result<ParsedCsr> {
-    let der = csr::decode_input(rec.csr_pem()?.as_bytes()).map_err(|e| {
-        Error::internal(format!("record {}: csr.pem: {}", rec.meta.name, e.message))
-    })?;
-    let parsed = csr::parse(&der)?;
+    let parsed = rec.parsed_csr()?;
     if !parsed.verified {
         return Err(Error::new(
             Kind::BadSignature,

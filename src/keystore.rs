@@ -78,6 +78,16 @@ pub struct Record {
 }
 
 impl Record {
+    /// The stored CSR, decoded (its signature is checked, not enforced:
+    /// see `ParsedCsr::verified`).
+    pub fn parsed_csr(&self) -> Result<crate::csr::ParsedCsr> {
+        let pem = self.csr_pem()?;
+        let der = crate::csr::decode_input(pem.as_bytes()).map_err(|e| {
+            Error::internal(format!("record {}: csr.pem: {}", self.meta.name, e.message))
+        })?;
+        crate::csr::parse(&der)
+    }
+
     /// The stored CSR, PEM.
     pub fn csr_pem(&self) -> Result<String> {
         let path = self.csr_path();

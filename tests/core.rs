@@ -926,7 +926,10 @@ fn failed_regenerate_leaves_the_record_byte_identical() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--passphrase-file"), "{}", stderr(&o));
     // --no-passphrase cannot open an encrypted key: exit 6.
-    ks.cmd().args(["regenerate", "r", "--no-passphrase"]).assert().code(6);
+    ks.cmd()
+        .args(["regenerate", "r", "--no-passphrase"])
+        .assert()
+        .code(6);
     // Invalid input: exit 2.
     ks.cmd_pass()
         .args(["regenerate", "r", "--country", "XX"])

@@ -1,11 +1,174 @@
-//! `--format arcgis`: see SPEC §7.
+//! `--format arcgis` (Esri Portal `generateCsr`) and ArcGIS generate
+//! parameters as request bodies: see SPEC §7 and docs/vendor-formats.md.
 
-use super::Shape;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::request::{json_err, nonempty, validate_as, NumOrString};
+use super::{to_json, Op, Options, RecordView, Shape};
+use crate::csr::ParsedCsr;
+use crate::error::{Error, Result};
+use crate::keystore::RecordMeta;
+use crate::request::RequestInput;
 
 pub struct Arcgis;
+
+/// The CSR as Portal writes it: `NEW CERTIFICATE REQUEST`, 76-character
+/// base64 lines, `\r\n` after every line.
+pub fn arcgis_pem(der: &[u8]) -> String {
+    pem::encode_config(
+        &pem::Pem::new("NEW CERTIFICATE REQUEST", der.to_vec()),
+        pem::EncodeConfig::new()
+            .set_line_ending(pem::LineEnding::CRLF)
+            .set_line_wrap(76),
+    )
+}
+
+fn body(csr: &ParsedCsr, o: Options) -> Result<Vec<u8>> {
+    to_json(
+        &json!({"certificateSigningRequest": arcgis_pem(&csr.der)}),
+        o.pretty,
+    )
+}
 
 impl Shape for Arcgis {
     fn name(&self) -> &'static str {
         "arcgis"
     }
+    fn generate(&self, v: &RecordView<'_>, o: Options) -> Result<Vec<u8>> {
+        body(v.csr, o)
+    }
+    fn show(&self, _meta: Option<&RecordMeta>, csr: &ParsedCsr, o: Options) -> Result<Vec<u8>> {
+        body(csr, o)
+    }
+    fn download(&self, v: &RecordView<'_>, _details: bool, o: Options) -> Result<Vec<u8>> {
+        body(v.csr, o)
+    }
+    fn error(&self, _op: Op, err: &Error, o: Options) -> Option<Vec<u8>> {
+        let body =
+            json!({"status": "error", "messages": [err.message], "code": err.kind.http_status()});
+        to_json(&body, o.pretty).ok()
+    }
+}
+
+/// ArcGIS generate parameters as a JSON object. `f` (response format) and
+/// `token` are documented request parameters of the Portal Administrator
+/// API: `f` is checked and ignored (use --format/--pretty), the token is
+/// ignored and never stored or printed.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    alias: Option<String>,
+    cn: Option<String>,
+    org: Option<String>,
+    #[serde(rename = "orgUnit")]
+    org_unit: Option<String>,
+    city: Option<String>,
+    state: Option<String>,
+    country: Option<String>,
+    #[serde(rename = "keyAlg")]
+    key_alg: Option<String>,
+    #[serde(rename = "keySize")]
+    key_size: Option<NumOrString>,
+    #[serde(rename = "sigAlg")]
+    sig_alg: Option<String>,
+    san: Option<String>,
+    f: Option<String>,
+    #[allow(dead_code)]
+    token: Option<serde::de::IgnoredAny>,
+}
+
+const NAMES: &[(&str, &str)] = &[
+    ("--common-name", "cn"),
+    ("--organization", "org"),
+    ("--organizational-unit", "orgUnit"),
+    ("--locality", "city"),
+    ("--state", "state"),
+    ("--country", "country"),
+    ("--key-type", "keyAlg"),
+    ("--key-size", "keySize"),
+    ("--digest", "sigAlg"),
+    ("--san", "san"),
+    ("--dns", "san"),
+    ("--ip", "san"),
+    ("--email", "san"),
+    ("--uri", "san"),
+];
+
+/// `SHA256withRSA` -> (`sha256`, `RSA`); SHA-1 and MD5 are refused.
+fn sig_alg(s: &str) -> Result<(String, String)> {
+    let lower = s.trim().to_ascii_lowercase();
+    let (digest, alg) = lower.split_once("with").unwrap_or((lower.as_str(), ""));
+    if matches!(digest.replace('-', "").as_str(), "sha1" | "md5" | "md2") {
+        return Err(Error::invalid(
+            "sigAlg",
+            format!("{s} is refused: {} signatures are broken (collisions are practical) and CAs reject them", digest.to_ascii_uppercase()),
+        )
+        .with_field("--digest")
+        .with_hint("use SHA256withRSA, SHA384withRSA or SHA512withRSA (SHA256withECDSA for EC keys)"));
+    }
+    let alg = match alg {
+        "rsa" | "rsaencryption" => "RSA",
+        "ecdsa" | "ec" => "EC",
+        "" => "",
+        other => {
+            return Err(Error::invalid(
+                "sigAlg",
+                format!("'{s}': unsupported signature algorithm '{other}'"),
+            )
+            .with_field("--digest")
+            .with_hint("use e.g. SHA256withRSA or SHA256withECDSA"))
+        }
+    };
+    Ok((digest.to_string(), alg.to_string()))
+}
+
+/// Whether `keyAlg` names the algorithm of `sigAlg` (EC and ECDSA are one).
+fn same_alg(key_alg: &str, sig: &str) -> bool {
+    key_alg.eq_ignore_ascii_case(sig) || (sig == "EC" && key_alg.eq_ignore_ascii_case("ecdsa"))
+}
+
+pub fn parse_request(text: &str) -> Result<RequestInput> {
+    let p: Params = serde_json::from_str(text).map_err(|e| json_err("ArcGIS", e))?;
+    if let Some(f) = &p.f {
+        if !matches!(f.as_str(), "html" | "json" | "pjson") {
+            return Err(Error::invalid(
+                "f",
+                format!("'{}' is not html, json or pjson", f.escape_default()),
+            )
+            .with_field("--request"));
+        }
+    }
+    let mut key_type = nonempty(p.key_alg);
+    let mut digest = None;
+    if let Some(s) = nonempty(p.sig_alg) {
+        let (d, alg) = sig_alg(&s)?;
+        match key_type.as_deref() {
+            Some(k) if !alg.is_empty() && !same_alg(k, &alg) => {
+                return Err(
+                    Error::invalid("sigAlg", format!("{s} does not fit keyAlg {k}"))
+                        .with_field("--digest"),
+                );
+            }
+            None if !alg.is_empty() => key_type = Some(alg),
+            _ => {}
+        }
+        digest = Some(d);
+    }
+    let input = RequestInput {
+        name: nonempty(p.alias),
+        common_name: nonempty(p.cn),
+        organization: nonempty(p.org),
+        organizational_unit: nonempty(p.org_unit).map(|v| vec![v]),
+        locality: nonempty(p.city),
+        state: nonempty(p.state),
+        country: nonempty(p.country),
+        key_type,
+        key_size: p.key_size.map(|k| k.bits("keySize")).transpose()?.flatten(),
+        digest,
+        san: nonempty(p.san).map(|s| vec![s]),
+        ..RequestInput::default()
+    };
+    validate_as(&input, "ArcGIS", NAMES)?;
+    Ok(input)
 }

@@ -1,11 +1,432 @@
-//! `--format sbc`: see SPEC §7.
+//! `--format sbc` (Oracle SBC `generateRequest`) and SBC certificate-record
+//! request bodies (XML or JSON): see SPEC §7 and docs/vendor-formats.md.
+//! XML is written and read with quick-xml, never by string concatenation.
 
-use super::Shape;
+use std::io;
+
+use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::{Reader, Writer};
+use serde_json::Value;
+
+use super::request::{nonempty, split_list, validate_as};
+use super::{Op, Options, RecordView, Shape};
+use crate::csr::ParsedCsr;
+use crate::error::{Error, Kind, Result};
+use crate::keystore::RecordMeta;
+use crate::request::RequestInput;
 
 pub struct Sbc;
+
+/// What goes into `<data>` (a CSR) or `<messages>` (an error).
+enum Body<'a> {
+    Csr { name: &'a str, pem: &'a str },
+    Error { code: &'a str, text: &'a str },
+}
+
+/// The SBC response envelope: `<response><data/><messages/><links/></response>`.
+fn envelope(body: Body<'_>, pretty: bool) -> Result<Vec<u8>> {
+    let mut w = if pretty {
+        Writer::new_with_indent(Vec::new(), b' ', 2)
+    } else {
+        Writer::new(Vec::new())
+    };
+    let write = |w: &mut Writer<Vec<u8>>| -> io::Result<()> {
+        w.write_event(Event::Decl(BytesDecl::new(
+            "1.0",
+            Some("UTF-8"),
+            Some("yes"),
+        )))?;
+        w.create_element("response").write_inner_content(|w| {
+            match &body {
+                Body::Csr { name, pem } => {
+                    w.create_element("data").write_inner_content(|w| {
+                        w.create_element("CertificateRequest")
+                            .write_inner_content(|w| {
+                                w.create_element("recordName")
+                                    .write_text_content(BytesText::new(name))?;
+                                w.create_element("certificateSignedRequest")
+                                    .write_text_content(BytesText::new(pem))?;
+                                Ok(())
+                            })?;
+                        Ok(())
+                    })?;
+                    w.create_element("messages").write_empty()?;
+                }
+                Body::Error { code, text } => {
+                    w.create_element("data").write_empty()?;
+                    w.create_element("messages").write_inner_content(|w| {
+                        w.create_element("error").write_inner_content(|w| {
+                            w.create_element("reasonCode")
+                                .write_text_content(BytesText::new(code))?;
+                            w.create_element("reasonText")
+                                .write_text_content(BytesText::new(text))?;
+                            Ok(())
+                        })?;
+                        Ok(())
+                    })?;
+                }
+            }
+            w.create_element("links").write_empty()?;
+            Ok(())
+        })?;
+        Ok(())
+    };
+    write(&mut w).map_err(|e| Error::internal(format!("XML encoding: {e}")))?;
+    let mut out = w.into_inner();
+    out.push(b'\n');
+    Ok(out)
+}
+
+fn csr_body(name: &str, csr: &ParsedCsr, o: Options) -> Result<Vec<u8>> {
+    envelope(
+        Body::Csr {
+            name,
+            pem: &csr.pem(),
+        },
+        o.pretty,
+    )
+}
+
+/// The HTTP reason-phrase constant for an error kind (also used by NSX).
+pub fn reason_code(kind: Kind) -> &'static str {
+    match kind.http_status() {
+        400 => "BAD_REQUEST",
+        401 => "UNAUTHORIZED",
+        404 => "NOT_FOUND",
+        409 => "CONFLICT",
+        423 => "LOCKED",
+        _ => "INTERNAL_SERVER_ERROR",
+    }
+}
 
 impl Shape for Sbc {
     fn name(&self) -> &'static str {
         "sbc"
     }
+    /// PUT generateRequest (and, through `regenerate`, `reGenerate=true`).
+    fn generate(&self, v: &RecordView<'_>, o: Options) -> Result<Vec<u8>> {
+        csr_body(&v.meta.name, v.csr, o)
+    }
+    fn show(&self, meta: Option<&RecordMeta>, csr: &ParsedCsr, o: Options) -> Result<Vec<u8>> {
+        csr_body(meta.map(|m| m.name.as_str()).unwrap_or(""), csr, o)
+    }
+    fn download(&self, v: &RecordView<'_>, _details: bool, o: Options) -> Result<Vec<u8>> {
+        csr_body(&v.meta.name, v.csr, o)
+    }
+    fn error(&self, _op: Op, err: &Error, o: Options) -> Option<Vec<u8>> {
+        envelope(
+            Body::Error {
+                code: reason_code(err.kind),
+                text: &err.message,
+            },
+            o.pretty,
+        )
+        .ok()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// certificate-record request bodies
+
+/// ACLI field names we accept (the CSR-relevant fields of a certificate-record).
+const FIELDS: &[&str] = &[
+    "name",
+    "country",
+    "state",
+    "locality",
+    "organization",
+    "unit",
+    "common-name",
+    "key-size",
+    "alternate-name",
+    "key-usage-list",
+    "extended-key-usage-list",
+    "key-algor",
+    "ecdsa-key-size",
+    "digest-algor",
+];
+const LISTS: &[&str] = &[
+    "key-usage-list",
+    "extended-key-usage-list",
+    "alternate-name",
+];
+
+/// `commonName` and `common-name` are the same field (REST XML vs ACLI).
+fn acli_name(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('-');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out.replace('_', "-")
+}
+
+/// Field values in order of appearance.
+type Fields = Vec<(String, String, Vec<String>)>;
+
+fn push(fields: &mut Fields, given: &str, values: Vec<String>) -> Result<()> {
+    let name = acli_name(given);
+    if !FIELDS.contains(&name.as_str()) {
+        return Err(Error::invalid(
+            "--request",
+            format!("unknown field `{given}` in the SBC certificate-record body"),
+        )
+        .with_field(given)
+        .with_hint(format!("accepted fields: {}", FIELDS.join(", "))));
+    }
+    if let Some(f) = fields.iter_mut().find(|f| f.0 == name) {
+        if !LISTS.contains(&name.as_str()) {
+            return Err(
+                Error::invalid(given, "given more than once in the SBC request body")
+                    .with_field("--request"),
+            );
+        }
+        f.2.extend(values);
+        return Ok(());
+    }
+    fields.push((name, given.to_string(), values));
+    Ok(())
+}
+
+fn xml_err(e: impl std::fmt::Display) -> Error {
+    Error::invalid("--request", format!("SBC request body: malformed XML: {e}"))
+}
+
+fn parse_xml(text: &str) -> Result<Fields> {
+    // Text is not trimmed by the reader (that would eat the spaces around
+    // `&amp;`); each value is trimmed once it is complete.
+    let mut reader = Reader::from_str(text);
+    let mut fields = Fields::new();
+    let mut depth = 0usize;
+    let mut seen_root = false;
+    let mut current: Option<(String, String)> = None;
+    let name_of = |e: &quick_xml::events::BytesStart<'_>| {
+        String::from_utf8_lossy(e.name().as_ref()).into_owned()
+    };
+    loop {
+        match reader.read_event().map_err(xml_err)? {
+            Event::Start(e) | Event::Empty(e) if depth == 0 && seen_root => {
+                return Err(xml_err(format!("a second root element <{}>", name_of(&e))));
+            }
+            ev @ (Event::Start(_) | Event::Empty(_)) if depth == 0 => {
+                let (Event::Start(e) | Event::Empty(e)) = &ev else {
+                    unreachable!()
+                };
+                let root = name_of(e);
+                if acli_name(&root) != "certificate-record" {
+                    return Err(Error::invalid("--request", format!("SBC request body: the root element is <{root}>, expected <certificateRecord>")));
+                }
+                seen_root = true;
+                depth = usize::from(matches!(ev, Event::Start(_)));
+            }
+            Event::Start(e) if depth == 1 => {
+                current = Some((name_of(&e), String::new()));
+                depth = 2;
+            }
+            Event::Empty(e) if depth == 1 => push(&mut fields, &name_of(&e), vec![])?,
+            Event::Start(e) | Event::Empty(e) => {
+                let name = name_of(&e);
+                return Err(Error::invalid(
+                    "--request",
+                    format!("SBC request body: unexpected nested element <{name}>"),
+                )
+                .with_field(&name));
+            }
+            Event::Text(t) => {
+                let t = t.xml_content().map_err(xml_err)?;
+                match &mut current {
+                    Some((_, buf)) => buf.push_str(&t),
+                    None if t.trim().is_empty() => {}
+                    None => return Err(xml_err("text outside a field element")),
+                }
+            }
+            Event::CData(t) => match &mut current {
+                Some((_, buf)) => buf.push_str(&t.decode().map_err(xml_err)?),
+                None => return Err(xml_err("CDATA outside a field element")),
+            },
+            Event::GeneralRef(r) => {
+                let Some((_, buf)) = &mut current else {
+                    return Err(xml_err("an entity outside a field element"));
+                };
+                if let Some(c) = r.resolve_char_ref().map_err(xml_err)? {
+                    buf.push(c);
+                } else {
+                    let name = r.decode().map_err(xml_err)?;
+                    let v = quick_xml::escape::resolve_predefined_entity(&name)
+                        .ok_or_else(|| xml_err(format!("unknown entity &{name};")))?;
+                    buf.push_str(v);
+                }
+            }
+            Event::End(_) if depth == 2 => {
+                let (name, value) = current.take().expect("inside a field");
+                push(&mut fields, &name, vec![value.trim().to_string()])?;
+                depth = 1;
+            }
+            Event::End(_) => depth = 0,
+            Event::Eof if depth > 0 => return Err(xml_err("the document ends inside an element")),
+            Event::Eof if !seen_root => return Err(xml_err("no root element")),
+            Event::Eof => break,
+            Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
+        }
+    }
+    Ok(fields)
+}
+
+fn parse_json(text: &str) -> Result<Fields> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| Error::invalid("--request", format!("SBC request body: {e}")))?;
+    let Value::Object(obj) = value else {
+        return Err(Error::invalid(
+            "--request",
+            "SBC request body: expected a JSON object",
+        ));
+    };
+    let mut fields = Fields::new();
+    for (k, v) in obj {
+        let values = match v {
+            Value::Null => vec![],
+            Value::String(s) => vec![s],
+            Value::Number(n) => vec![n.to_string()],
+            Value::Array(items) => items
+                .into_iter()
+                .map(|i| match i {
+                    Value::String(s) => Ok(s),
+                    other => Err(
+                        Error::invalid(&k, format!("expected strings, found {other}"))
+                            .with_field("--request"),
+                    ),
+                })
+                .collect::<Result<_>>()?,
+            other => {
+                return Err(Error::invalid(
+                    &k,
+                    format!("expected a string or a list, found {other}"),
+                )
+                .with_field("--request"))
+            }
+        };
+        push(&mut fields, &k, values)?;
+    }
+    Ok(fields)
+}
+
+const NAMES_XML: &[(&str, &str)] = &[
+    ("--common-name", "commonName"),
+    ("--country", "country"),
+    ("--state", "state"),
+    ("--locality", "locality"),
+    ("--organization", "organization"),
+    ("--organizational-unit", "unit"),
+    ("--key-size", "keySize"),
+    ("--key-type", "keyAlgor"),
+    ("--curve", "ecdsaKeySize"),
+    ("--digest", "digestAlgor"),
+    ("--san", "alternateName"),
+    ("--dns", "alternateName"),
+    ("--ip", "alternateName"),
+    ("--email", "alternateName"),
+    ("--uri", "alternateName"),
+    ("--key-usage", "keyUsageList"),
+    ("--extended-key-usage", "extendedKeyUsageList"),
+];
+
+/// `alternate-name` entries: `TYPE:VALUE`, or a bare IP address or DNS name.
+fn typed_san(v: &str) -> String {
+    if v.contains(':') && v.parse::<std::net::IpAddr>().is_err() {
+        v.to_string()
+    } else if v.parse::<std::net::IpAddr>().is_ok() {
+        format!("ip:{v}")
+    } else {
+        format!("dns:{v}")
+    }
+}
+
+pub fn parse_request(text: &str) -> Result<RequestInput> {
+    let xml = text.trim_start().starts_with('<');
+    let fields = if xml {
+        parse_xml(text)?
+    } else {
+        parse_json(text)?
+    };
+    let mut input = RequestInput::default();
+    let mut names: Vec<(&str, String)> = Vec::new();
+    for (name, given, values) in fields {
+        let one = || nonempty(values.first().cloned());
+        match name.as_str() {
+            "name" => input.name = one(),
+            "country" => input.country = one(),
+            "state" => input.state = one(),
+            "locality" => input.locality = one(),
+            "organization" => input.organization = one(),
+            "unit" => input.organizational_unit = one().map(|u| vec![u]),
+            "common-name" => input.common_name = one(),
+            "key-size" => {
+                input.key_size =
+                    one()
+                        .map(|s| s.trim().parse::<u32>())
+                        .transpose()
+                        .map_err(|_| {
+                            Error::invalid(
+                                &given,
+                                format!(
+                                    "'{}' is not a key size in bits",
+                                    values[0].escape_default()
+                                ),
+                            )
+                            .with_field("--key-size")
+                        })?
+            }
+            "key-algor" => input.key_type = one(),
+            "ecdsa-key-size" => input.curve = one(),
+            "digest-algor" => {
+                input.digest = one();
+                if input
+                    .digest
+                    .as_deref()
+                    .is_some_and(|d| d.trim().eq_ignore_ascii_case("sha1"))
+                {
+                    return Err(Error::invalid(&given, "sha1 is refused: SHA-1 signatures are broken (collisions are practical) and CAs reject them")
+                        .with_field("--digest")
+                        .with_hint("use sha256 or sha512"));
+                }
+            }
+            "alternate-name" => {
+                let sans: Vec<String> = values
+                    .iter()
+                    .flat_map(|v| v.split(','))
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(typed_san)
+                    .collect();
+                input.san = (!sans.is_empty()).then_some(sans);
+            }
+            "key-usage-list" => {
+                input.key_usage = Some(split_list(&values)).filter(|l| !l.is_empty())
+            }
+            "extended-key-usage-list" => {
+                input.extended_key_usage = Some(split_list(&values)).filter(|l| !l.is_empty())
+            }
+            _ => unreachable!("checked against FIELDS"),
+        }
+        for (flag, n) in NAMES_XML {
+            if acli_name(n) == name {
+                names.push((flag, given.clone()));
+            }
+        }
+    }
+    // On the SBC, key-size is the RSA size; an ECDSA key's size is ecdsa-key-size.
+    if input
+        .key_type
+        .as_deref()
+        .is_some_and(|k| k.trim().eq_ignore_ascii_case("ecdsa"))
+    {
+        input.key_size = None;
+    }
+    let table: Vec<(&str, &str)> = names.iter().map(|(f, g)| (*f, g.as_str())).collect();
+    validate_as(&input, "SBC", &table)?;
+    Ok(input)
 }

@@ -1,11 +1,192 @@
-//! `--format xclarity`: see SPEC §7.
+//! `--format xclarity` (Lenovo XClarity `certificateSigningRequest`) and
+//! XClarity POST bodies: see SPEC §7 and docs/vendor-formats.md.
 
-use super::Shape;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::request::{json_err, nonempty, validate_as};
+use super::{to_json, Op, Options, RecordView, Shape};
+use crate::csr::ParsedCsr;
+use crate::error::{Error, Kind, Result};
+use crate::keystore::RecordMeta;
+use crate::request::RequestInput;
 
 pub struct Xclarity;
+
+/// The success envelope around `response`.
+fn success(response: Value, o: Options) -> Result<Vec<u8>> {
+    let body = json!({
+        "response": response,
+        "result": "success",
+        "messages": [{
+            "explanation": "",
+            "id": "FQXHMSE0001I",
+            "recovery": {"text": "Information only; no action is required.", "URL": ""},
+            "text": "The request completed successfully."
+        }]
+    });
+    to_json(&body, o.pretty)
+}
+
+fn csr_details(csr: &ParsedCsr, o: Options) -> Result<Vec<u8>> {
+    success(json!({"CSR": csr.pem()}), o)
+}
+
+/// Message ids for failures: FQXHMSE000<exit code>J. Documented in
+/// docs/vendor-formats.md.
+fn failure_id(kind: Kind) -> String {
+    format!("FQXHMSE{:04}J", kind.exit_code())
+}
+
+fn explanation(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Invalid => "A request attribute or option is missing or not valid.",
+        Kind::NotFound => "The specified Certificate Signing Request cannot be found.",
+        Kind::Exists => "A Certificate Signing Request with this name already exists.",
+        Kind::Locked => "The keystore is locked by another process.",
+        Kind::Passphrase => "The private key cannot be decrypted with the given passphrase.",
+        Kind::BadSignature => "The signature of the Certificate Signing Request does not verify.",
+        Kind::Internal => "An internal error occurred.",
+    }
+}
 
 impl Shape for Xclarity {
     fn name(&self) -> &'static str {
         "xclarity"
     }
+    /// POST: the path (id) of the new CSR.
+    fn generate(&self, v: &RecordView<'_>, o: Options) -> Result<Vec<u8>> {
+        success(json!({"path": v.meta.id.to_string()}), o)
+    }
+    fn show(&self, _meta: Option<&RecordMeta>, csr: &ParsedCsr, o: Options) -> Result<Vec<u8>> {
+        csr_details(csr, o)
+    }
+    /// GET ?path=ID: the raw PEM, or the envelope with `details=true`.
+    fn download(&self, v: &RecordView<'_>, details: bool, o: Options) -> Result<Vec<u8>> {
+        if details {
+            csr_details(v.csr, o)
+        } else {
+            Ok(v.csr.pem().into_bytes())
+        }
+    }
+    fn error(&self, _op: Op, err: &Error, o: Options) -> Option<Vec<u8>> {
+        let recovery = err
+            .hint
+            .clone()
+            .unwrap_or_else(|| "Correct the request and try again.".into());
+        let body = json!({
+            "response": {},
+            "result": "failed",
+            "messages": [{
+                "explanation": explanation(err.kind),
+                "id": failure_id(err.kind),
+                "recovery": {"text": recovery, "URL": ""},
+                "text": err.message
+            }]
+        });
+        to_json(&body, o.pretty).ok()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// POST /certificateSigningRequest bodies
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GeneralName {
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubjectAltNames {
+    #[serde(rename = "generalNames")]
+    general_names: Vec<GeneralName>,
+}
+
+/// The POST body (Lenovo XClarity Administrator REST API). `name` is
+/// csrkit's record name (for batch lines).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Post {
+    name: Option<String>,
+    #[serde(rename = "CommonName")]
+    common_name: Option<String>,
+    #[serde(rename = "Country")]
+    country: Option<String>,
+    #[serde(rename = "Organization")]
+    organization: Option<String>,
+    #[serde(rename = "OrganizationUnit")]
+    organization_unit: Option<String>,
+    #[serde(rename = "StateLocality")]
+    state_locality: Option<String>,
+    #[serde(rename = "StateProvince")]
+    state_province: Option<String>,
+    #[serde(rename = "subjectAlternativeNames")]
+    sans: Option<SubjectAltNames>,
+}
+
+const NAMES: &[(&str, &str)] = &[
+    ("--common-name", "CommonName"),
+    ("--country", "Country"),
+    ("--organization", "Organization"),
+    ("--organizational-unit", "OrganizationUnit"),
+    ("--locality", "StateLocality"),
+    ("--state", "StateProvince"),
+    ("--san", "subjectAlternativeNames"),
+    ("--dns", "subjectAlternativeNames"),
+    ("--ip", "subjectAlternativeNames"),
+    ("--email", "subjectAlternativeNames"),
+    ("--uri", "subjectAlternativeNames"),
+];
+
+/// A general name as csrkit's `TYPE:VALUE`.
+fn typed(g: &GeneralName) -> Result<String> {
+    let t = match g.kind.to_ascii_lowercase().as_str() {
+        "dnsname" | "dns" => "dns",
+        "ipaddress" | "ip" => "ip",
+        "rfc822name" | "email" => "email",
+        "uniformresourceidentifier" | "uri" => "uri",
+        _ => {
+            return Err(Error::invalid(
+                "subjectAlternativeNames",
+                format!(
+                    "unsupported general name type '{}'",
+                    g.kind.escape_default()
+                ),
+            )
+            .with_field("--san")
+            .with_hint("use dNSName, iPAddress, rfc822Name or uniformResourceIdentifier"))
+        }
+    };
+    Ok(format!("{t}:{}", g.name))
+}
+
+pub fn parse_request(text: &str) -> Result<RequestInput> {
+    let p: Post = serde_json::from_str(text).map_err(|e| json_err("XClarity", e))?;
+    let san = match p.sans {
+        Some(s) => Some(
+            s.general_names
+                .iter()
+                .map(typed)
+                .collect::<Result<Vec<_>>>()?,
+        )
+        .filter(|l| !l.is_empty()),
+        None => None,
+    };
+    let input = RequestInput {
+        name: nonempty(p.name),
+        common_name: nonempty(p.common_name),
+        country: nonempty(p.country),
+        organization: nonempty(p.organization),
+        organizational_unit: nonempty(p.organization_unit).map(|v| vec![v]),
+        locality: nonempty(p.state_locality),
+        state: nonempty(p.state_province),
+        san,
+        ..RequestInput::default()
+    };
+    validate_as(&input, "XClarity", NAMES)?;
+    Ok(input)
 }

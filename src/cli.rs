@@ -46,6 +46,33 @@ EXIT CODES:
   6  wrong passphrase / key cannot be decrypted
   7  CSR signature does not verify
 
+VENDOR FORMATS (--format; full reference in docs/vendor-formats.md):
+  arcgis    generate/regenerate/show/download:
+              {\"certificateSigningRequest\":\"-----BEGIN NEW CERTIFICATE REQUEST-----\\r\\nMIIB...\\r\\n\"}
+            (76-character base64 lines, CRLF; --pretty is f=pjson)
+            error: {\"status\":\"error\",\"messages\":[\"no record named ...\"],\"code\":404}
+  qradar    generate: the new id alone (7); download: the PEM; list: [{\"create_time\":1795446530523,
+            \"description\":null,\"id\":7}]; show: the CSRModel {\"id\":7,\"key_size\":2048,
+            \"description\":..,\"purpose\":\"SERVER\",\"common_name\":..,...,\"uri_list\":[]}
+            error: {\"message\":..,\"details\":{},\"description\":..,\"code\":1002,
+            \"http_response\":{\"message\":..,\"code\":404}}  (422 + codes 1032-1042 for invalid
+            input by field, 1002 not found, 1003 exists, 1004 locked, 1005 passphrase,
+            1043 bad signature, 1020 internal)
+  sbc       <?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><response><data>
+            <CertificateRequest><recordName>web</recordName><certificateSignedRequest>-----BEGIN
+            CERTIFICATE REQUEST-----...</certificateSignedRequest></CertificateRequest></data>
+            <messages/><links/></response>; regenerate is reGenerate=true; errors keep the
+            envelope with <data/> and <messages><error><reasonCode>NOT_FOUND</reasonCode>...
+  nsx       {\"resource_type\":\"TlsCsr\",\"id\":\"web\",\"display_name\":\"web\",\"path\":\"/infra/csrs/web\",
+            ...,\"pem_encoded\":..,\"key_size\":2048,\"subject\":{\"attributes\":[{\"key\":\"CN\",..}]},
+            \"algorithm\":\"RSA\",\"is_ca\":false,...,\"_revision\":1}; list: {\"results\":[..],
+            \"result_count\":1,\"sort_by\":\"display_name\",\"sort_ascending\":true}
+            error: {\"httpStatus\":\"NOT_FOUND\",\"error_code\":9003,\"module_name\":\"csrkit\",\"error_message\":..}
+  xclarity  download: raw PEM; show and download --details: {\"response\":{\"CSR\":\"-----BEGIN...\"},
+            \"result\":\"success\",\"messages\":[{\"explanation\":\"\",\"id\":\"FQXHMSE0001I\",...}]};
+            generate: {\"response\":{\"path\":\"7\"},...}; error: \"result\":\"failed\", id FQXHMSE000<exit>J
+  --request FILE|- reads any of these vendors' request bodies (detected; --request-format forces one).
+
 EXAMPLES:
   csrkit generate --cn www.example.com --org Example --country DE --dns example.com
   csrkit show www.example.com
@@ -106,11 +133,11 @@ pub struct GlobalArgs {
     pub pretty: bool,
 
     /// Never prompt; implied when stdin is not a terminal or CI is set
-    #[arg(long, global = true, env = "CSRKIT_NO_INPUT")]
+    #[arg(long, global = true, env = "CSRKIT_NO_INPUT", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_input: bool,
 
     /// Print nothing on stderr but errors
-    #[arg(short, long, global = true, env = "CSRKIT_QUIET")]
+    #[arg(short, long, global = true, env = "CSRKIT_QUIET", value_parser = clap::builder::FalseyValueParser::new())]
     pub quiet: bool,
 
     /// Seconds to wait for the keystore lock before giving up (exit 5)
@@ -371,7 +398,7 @@ pub struct PassphraseArgs {
     #[arg(long, value_name = "VAR", help_heading = "Passphrase")]
     pub passphrase_env: Option<String>,
     /// Store the private key unencrypted (still mode 0600)
-    #[arg(long, env = "CSRKIT_NO_PASSPHRASE", conflicts_with_all = ["passphrase_file", "passphrase_env"], help_heading = "Passphrase")]
+    #[arg(long, env = "CSRKIT_NO_PASSPHRASE", value_parser = clap::builder::FalseyValueParser::new(), conflicts_with_all = ["passphrase_file", "passphrase_env"], help_heading = "Passphrase")]
     pub no_passphrase: bool,
 }
 

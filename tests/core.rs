@@ -1235,3 +1235,28 @@ fn list_and_lookup_by_id_survive_a_stale_or_missing_catalog() {
     std::fs::rename(&copy, &rec).unwrap();
     assert_eq!(names(&ks)[1], (2, "b".to_string(), 9));
 }
+
+#[test]
+fn boolean_environment_variables_accept_1_and_0() {
+    let ks = Ks::new();
+    ks.cmd()
+        .env("CSRKIT_NO_PASSPHRASE", "1")
+        .args(["generate", "u", "--cn", "u", "--key-type", "ec"])
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(ks.key_path("u"))
+        .unwrap()
+        .starts_with("-----BEGIN PRIVATE KEY-----"));
+    // 0 means off: an encrypted key needs a passphrase source.
+    ks.cmd()
+        .env("CSRKIT_NO_PASSPHRASE", "0")
+        .args(["generate", "v", "--cn", "v", "--key-type", "ec"])
+        .assert()
+        .code(2);
+    ks.cmd()
+        .env("CSRKIT_QUIET", "1")
+        .env("CSRKIT_NO_INPUT", "yes")
+        .args(["list"])
+        .assert()
+        .success();
+}

@@ -85,6 +85,14 @@ fn man_pages_are_fresh() {
         "CSRKIT_KEYSTORE",
         "CSRKIT_PASSPHRASE",
         "record.json",
+        "VENDOR FORMATS",
+        "arcgis",
+        "qradar",
+        "sbc",
+        "nsx",
+        "xclarity",
+        "FQXHMSE0001I",
+        "1002",
     ] {
         assert!(top.contains(needle), "csrkit.1 lacks {needle}");
     }

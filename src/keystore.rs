@@ -25,9 +25,10 @@ use crate::request::{KeySpec, Request};
 pub const RECORDS: &str = "records";
 pub const HISTORY: &str = "history";
 const LOCK: &str = ".lock";
-/// Inside `records/`, so that one fsync of that directory makes both the
-/// id and the record durable.
-const NEXT_ID: &str = ".next-id";
+/// Where older keystores kept the next id (read once, on upgrade).
+const LEGACY_NEXT_ID: &str = ".next-id";
+/// The lock file's journal is written as one fixed-size block.
+const LOCK_STATE_SIZE: usize = 256;
 /// Append-only summary of every commit, inside `records/` (see `list`).
 const CATALOG: &str = ".catalog";
 /// Compact the catalog when it holds this many more lines than records.
@@ -117,8 +118,75 @@ pub struct Keystore {
 }
 
 /// Held while the keystore lock is taken.
+///
+/// The lock file also carries the keystore's journal: the next record id
+/// and the temporary directory the lock holder is working on. The next
+/// writer removes a crashed writer's temporary by name, so no write ever
+/// scans `records/`, and spending an id is one `fdatasync` of this file.
 pub struct LockGuard {
-    _file: File,
+    file: File,
+    state: LockState,
+}
+
+#[derive(Debug, Default, PartialEq)]
+struct LockState {
+    next_id: u64,
+    pending: Option<String>,
+}
+
+impl LockState {
+    fn parse(data: &[u8]) -> Option<LockState> {
+        let text = std::str::from_utf8(data).ok()?;
+        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        if lines.next()? != "csrkit-lock 1" {
+            return None;
+        }
+        let mut state = LockState::default();
+        for line in lines {
+            match line.split_once(' ') {
+                Some(("next-id", n)) => state.next_id = n.parse().ok().filter(|n| *n >= 1)?,
+                Some(("pending", p)) => state.pending = Some(p.to_string()),
+                _ => return None,
+            }
+        }
+        (state.next_id >= 1).then_some(state)
+    }
+
+    fn encode(&self) -> [u8; LOCK_STATE_SIZE] {
+        let mut text = format!("csrkit-lock 1\nnext-id {}\n", self.next_id);
+        if let Some(p) = &self.pending {
+            text.push_str(&format!("pending {p}\n"));
+        }
+        let mut block = [b' '; LOCK_STATE_SIZE];
+        block[..text.len()].copy_from_slice(text.as_bytes());
+        block[LOCK_STATE_SIZE - 1] = b'\n';
+        block
+    }
+}
+
+impl LockGuard {
+    fn save(&self, durable: bool) -> std::io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        self.file.write_all_at(&self.state.encode(), 0)?;
+        if durable {
+            self.file.sync_data()?;
+        }
+        Ok(())
+    }
+
+    /// Spends the next id: durable before the record that carries it
+    /// becomes visible, so ids are never reused.
+    fn spend_id(&mut self, id: u64) -> Result<()> {
+        self.state.next_id = id + 1;
+        self.save(true)
+            .map_err(|e| Error::internal(format!("keystore lock file: {e}")))
+    }
+
+    fn set_pending(&mut self, name: Option<String>) -> Result<()> {
+        self.state.pending = name;
+        self.save(false)
+            .map_err(|e| Error::internal(format!("keystore lock file: {e}")))
+    }
 }
 
 pub fn now_rfc3339() -> String {
@@ -410,9 +478,41 @@ impl Keystore {
                 Err(fs::TryLockError::Error(e)) => return Err(io_at(&path, e)),
             }
         }
-        let guard = LockGuard { _file: file };
-        self.clean_temporaries();
+        let mut buf = Vec::with_capacity(LOCK_STATE_SIZE);
+        Read::take(&file, 4096)
+            .read_to_end(&mut buf)
+            .map_err(|e| io_at(&path, e))?;
+        let state = match LockState::parse(&buf) {
+            Some(state) => state,
+            // A new keystore, an older layout, or a damaged lock file.
+            None => LockState {
+                next_id: self.recover_next_id()?,
+                pending: None,
+            },
+        };
+        let mut guard = LockGuard { file, state };
+        if let Some(p) = guard.state.pending.take() {
+            if (p.starts_with(".tmp-") || p.starts_with(".trash-")) && !p.contains('/') {
+                let _ = fs::remove_dir_all(self.records_dir().join(&p));
+            }
+            guard.set_pending(None)?;
+        } else if buf.is_empty() || LockState::parse(&buf).is_none() {
+            guard.save(true).map_err(|e| io_at(&path, e))?;
+        }
         Ok(guard)
+    }
+
+    /// The next id when the lock file has none: the older `.next-id`, or
+    /// one past the largest id in use. Also sweeps any temporaries.
+    fn recover_next_id(&self) -> Result<u64> {
+        self.clean_temporaries();
+        let legacy = nofollow_read(&self.records_dir().join(LEGACY_NEXT_ID))
+            .ok()
+            .and_then(|d| String::from_utf8(d).ok())
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .unwrap_or(1);
+        let max_in_use = self.list()?.iter().map(|r| r.meta.id).max().unwrap_or(0);
+        Ok(legacy.max(max_in_use + 1))
     }
 
     /// Removes `.tmp-*` and `.trash-*` left by a crashed writer. Only
@@ -439,32 +539,16 @@ impl Keystore {
 
     /// A fresh temporary directory inside `records/` (same directory as
     /// its final name, so the commit is one rename).
-    fn temp_dir(&self, tag: &str) -> Result<PathBuf> {
+    /// Its name is in the lock file's journal before it exists.
+    fn temp_dir(&self, lock: &mut LockGuard, tag: &str) -> Result<PathBuf> {
         let mut rnd = [0u8; 8];
         aws_lc_rs::rand::fill(&mut rnd).map_err(|_| Error::internal("random name"))?;
         let suffix: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
-        let p = self
-            .records_dir()
-            .join(format!(".{tag}-{}-{suffix}", std::process::id()));
+        let name = format!(".{tag}-{}-{suffix}", std::process::id());
+        lock.set_pending(Some(name.clone()))?;
+        let p = self.records_dir().join(name);
         mkdir(&p)?;
         Ok(p)
-    }
-
-    fn read_next_id(&self) -> Result<u64> {
-        let path = self.records_dir().join(NEXT_ID);
-        match nofollow_read(&path) {
-            Ok(data) => std::str::from_utf8(&data)
-                .ok()
-                .and_then(|s| s.trim().parse::<u64>().ok())
-                .filter(|n| *n >= 1)
-                .ok_or_else(|| {
-                    Error::internal(format!("{} is corrupt", path.display())).with_hint(
-                        "it holds the next record id; write the largest id in use plus one into it",
-                    )
-                }),
-            Err(e) if e.kind == Kind::NotFound => Ok(1),
-            Err(e) => Err(e),
-        }
     }
 
     /// Whether a record of that name exists (a quick check before the
@@ -476,27 +560,23 @@ impl Keystore {
     /// Commits a new record: allocates its id, writes it, renames it into
     /// place. Exit 4 if the name is taken.
     pub fn create(&self, mut rec: NewRecord<'_>) -> Result<RecordMeta> {
-        let _lock = self.lock()?;
+        let mut lock = self.lock()?;
         let name = rec.meta.name.clone();
         let dest = self.record_dir(&name);
         if fs::symlink_metadata(&dest).is_ok() {
             return Err(exists_error(&name));
         }
-        let id = self.read_next_id()?;
+        let id = lock.state.next_id;
         rec.meta.id = id;
-        let tmp = self.temp_dir("tmp")?;
+        let tmp = self.temp_dir(&mut lock, "tmp")?;
         let mut mark = None;
         let result = (|| {
             write_record_files(&tmp, &rec)?;
             sync_dir(&tmp)?;
             crash_point("create:tmp-written");
-            // The id is spent before the record becomes visible: ids are
-            // never reused. Both renames land in records/ and are made
-            // durable by the one fsync of that directory below.
-            let id_path = self.records_dir().join(NEXT_ID);
-            let id_tmp = tmp.with_extension("id");
-            create_file(&id_tmp, format!("{}\n", id + 1).as_bytes())?;
-            fs::rename(&id_tmp, &id_path).map_err(|e| io_at(&id_path, e))?;
+            // The id is spent (durably) before the record becomes
+            // visible: ids are never reused.
+            lock.spend_id(id)?;
             crash_point("create:id-written");
             // The catalog line goes first, naming the inode that is about
             // to land (see `catalog_put`).
@@ -511,6 +591,7 @@ impl Keystore {
             self.catalog_rollback(mark);
             let _ = fs::remove_dir_all(&tmp);
         }
+        let _ = lock.set_pending(None);
         result.map(|()| rec.meta)
     }
 
@@ -519,7 +600,7 @@ impl Keystore {
     /// change between reading and committing: the new revision follows
     /// whatever is current at commit time.
     pub fn replace(&self, mut rec: NewRecord<'_>) -> Result<RecordMeta> {
-        let _lock = self.lock()?;
+        let mut lock = self.lock()?;
         let name = rec.meta.name.clone();
         let dest = self.record_dir(&name);
         let current = self.read_record_at(&dest)?;
@@ -530,7 +611,7 @@ impl Keystore {
         }
         rec.meta.revision = current.meta.revision + 1;
         rec.meta.created = current.meta.created.clone();
-        let tmp = self.temp_dir("tmp")?;
+        let tmp = self.temp_dir(&mut lock, "tmp")?;
         let mut mark = None;
         let result = (|| {
             write_record_files(&tmp, &rec)?;
@@ -568,8 +649,11 @@ impl Keystore {
                         || e.raw_os_error() == Some(libc::ENOSYS) =>
                 {
                     // No RENAME_EXCHANGE on this file system: move the old
-                    // record aside, then the new one in.
-                    let trash = self.root.join(format!(
+                    // record aside, then the new one in. Not atomic: a
+                    // crash between the renames leaves both directories
+                    // for the user (nothing is removed automatically).
+                    lock.set_pending(None)?;
+                    let trash = self.records_dir().join(format!(
                         ".trash-{}",
                         tmp.file_name().unwrap().to_string_lossy()
                     ));
@@ -586,12 +670,13 @@ impl Keystore {
             self.catalog_rollback(mark);
             let _ = fs::remove_dir_all(&tmp);
         }
+        let _ = lock.set_pending(None);
         result.map(|()| rec.meta)
     }
 
     /// Deletes a record and its history.
     pub fn delete(&self, rec: &Record) -> Result<()> {
-        let _lock = self.lock()?;
+        let mut lock = self.lock()?;
         let dest = self.record_dir(&rec.meta.name);
         let current = self.read_record_at(&dest)?;
         if current.meta.id != rec.meta.id {
@@ -600,7 +685,7 @@ impl Keystore {
                 rec.meta.name
             )));
         }
-        let trash = self.temp_dir("trash")?;
+        let trash = self.temp_dir(&mut lock, "trash")?;
         let target = trash.join("record");
         fs::rename(&dest, &target).map_err(|e| io_at(&dest, e))?;
         sync_dir(&self.records_dir())?;
@@ -609,7 +694,7 @@ impl Keystore {
             name: rec.meta.name.clone(),
         });
         fs::remove_dir_all(&trash).map_err(|e| io_at(&trash, e))?;
-        Ok(())
+        lock.set_pending(None)
     }
 
     /// Appends a line to the catalog. The catalog is a cache: it is not
@@ -907,4 +992,30 @@ pub fn not_found(name_or_id: &str) -> Error {
         name_or_id.escape_default()
     ))
     .with_hint("run `csrkit list` to see the records")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_state_round_trips_in_one_block() {
+        for state in [
+            LockState {
+                next_id: 1,
+                pending: None,
+            },
+            LockState {
+                next_id: 987_654,
+                pending: Some(".tmp-42-00ff00ff00ff00ff".into()),
+            },
+        ] {
+            let block = state.encode();
+            assert_eq!(block.len(), LOCK_STATE_SIZE);
+            assert_eq!(LockState::parse(&block), Some(state));
+        }
+        assert_eq!(LockState::parse(b""), None);
+        assert_eq!(LockState::parse(b"csrkit-lock 1\nnext-id 0\n"), None);
+        assert_eq!(LockState::parse(b"garbage"), None);
+    }
 }

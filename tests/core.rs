@@ -1260,3 +1260,65 @@ fn boolean_environment_variables_accept_1_and_0() {
         .assert()
         .success();
 }
+
+#[test]
+fn ids_are_not_reused_when_the_lock_file_is_lost_or_damaged() {
+    let ks = Ks::new();
+    for n in ["a", "b", "c"] {
+        ks.cmd()
+            .args([
+                "generate",
+                n,
+                "--cn",
+                n,
+                "--key-type",
+                "ec",
+                "--no-passphrase",
+            ])
+            .assert()
+            .success();
+    }
+    ks.cmd().args(["delete", "b", "--yes"]).assert().success();
+    let id_of = |ks: &Ks, n: &str| {
+        json(
+            &ks.cmd()
+                .args(["show", n, "--format", "json"])
+                .output()
+                .unwrap(),
+        )["id"]
+            .as_u64()
+            .unwrap()
+    };
+    // Lost: the next id is one past the largest in use.
+    std::fs::remove_file(ks.root().join(".lock")).unwrap();
+    ks.cmd()
+        .args([
+            "generate",
+            "d",
+            "--cn",
+            "d",
+            "--key-type",
+            "ec",
+            "--no-passphrase",
+        ])
+        .assert()
+        .success();
+    assert_eq!(id_of(&ks, "d"), 4);
+    // Damaged: same recovery.
+    std::fs::write(ks.root().join(".lock"), b"\x00\x01 not a journal").unwrap();
+    ks.cmd()
+        .args([
+            "generate",
+            "e",
+            "--cn",
+            "e",
+            "--key-type",
+            "ec",
+            "--no-passphrase",
+        ])
+        .assert()
+        .success();
+    assert_eq!(id_of(&ks, "e"), 5);
+    let lock = std::fs::read_to_string(ks.root().join(".lock")).unwrap();
+    assert!(lock.starts_with("csrkit-lock 1\nnext-id 6\n"), "{lock}");
+}

@@ -105,6 +105,53 @@ impl Record {
     }
 }
 
+/// What `list` shows of a record; the catalog keeps one per record.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Summary {
+    pub id: u64,
+    pub name: String,
+    pub description: Option<String>,
+    pub created: String,
+    pub modified: String,
+    pub revision: u32,
+    pub key: KeySpec,
+    pub encrypted: bool,
+    pub common_name: Option<String>,
+    /// RFC 4514
+    pub subject: String,
+}
+
+impl Summary {
+    pub fn of(meta: &RecordMeta) -> Summary {
+        Summary {
+            id: meta.id,
+            name: meta.name.clone(),
+            description: meta.description.clone(),
+            created: meta.created.clone(),
+            modified: meta.modified.clone(),
+            revision: meta.revision,
+            key: meta.key,
+            encrypted: meta.encrypted,
+            common_name: meta.request.subject.common_name().map(String::from),
+            subject: meta.request.subject.to_rfc4514(),
+        }
+    }
+}
+
+/// One row of `list`.
+#[derive(Clone, Debug)]
+pub struct Listed {
+    pub summary: Summary,
+    pub dir: PathBuf,
+}
+
+impl Listed {
+    /// The whole record (for shapes that list more than the summary).
+    pub fn record(&self) -> Result<Record> {
+        read_record_at(&self.dir)
+    }
+}
+
 /// What a commit writes: the new record's files.
 pub struct NewRecord<'a> {
     pub meta: RecordMeta,
@@ -174,12 +221,14 @@ impl LockGuard {
         Ok(())
     }
 
-    /// Spends the next id: durable before the record that carries it
-    /// becomes visible, so ids are never reused.
-    fn spend_id(&mut self, id: u64) -> Result<()> {
+    /// Spends the next id; `durable` gets the lock file's fdatasync, which
+    /// completes before the record that carries the id becomes visible, so
+    /// ids are never reused.
+    fn spend_id(&mut self, id: u64, durable: &mut Durable) -> Result<()> {
         self.state.next_id = id + 1;
-        self.save(true)
-            .map_err(|e| Error::internal(format!("keystore lock file: {e}")))
+        self.save(false)
+            .map_err(|e| Error::internal(format!("keystore lock file: {e}")))?;
+        durable.data_of(Path::new(LOCK), &self.file)
     }
 
     fn set_pending(&mut self, name: Option<String>) -> Result<()> {
@@ -251,6 +300,13 @@ fn symlink_or_io(path: &Path, e: std::io::Error) -> Error {
 /// Creates `path` with `data`, mode 0600 from the first byte, never
 /// following a symlink, and fsyncs it.
 fn create_file(path: &Path, data: &[u8]) -> Result<()> {
+    let f = write_new(path, data)?;
+    f.sync_all().map_err(|e| io_at(path, e))
+}
+
+/// Creates `path` with `data` (mode 0600 from the first byte, no symlink
+/// followed) without syncing it; see [`Durable`].
+fn write_new(path: &Path, data: &[u8]) -> Result<File> {
     let mut f = OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -264,8 +320,66 @@ fn create_file(path: &Path, data: &[u8]) -> Result<()> {
         fail_point(&format!("write:{}", name.to_string_lossy())).map_err(|e| io_at(path, e))?;
     }
     f.write_all(tail).map_err(|e| io_at(path, e))?;
-    f.sync_all().map_err(|e| io_at(path, e))?;
-    Ok(())
+    Ok(f)
+}
+
+/// Files and directories that must be durable before a commit's rename.
+/// Their fsyncs are independent of each other, so they wait on the disk
+/// together (one thread each) instead of one after another.
+#[derive(Default)]
+struct Durable {
+    items: Vec<(PathBuf, File, bool)>,
+}
+
+impl Durable {
+    /// Writes a new file and adds it.
+    fn write(&mut self, path: &Path, data: &[u8]) -> Result<()> {
+        let f = write_new(path, data)?;
+        self.items.push((path.to_path_buf(), f, false));
+        Ok(())
+    }
+
+    /// Adds a directory (its entries must be durable).
+    fn dir(&mut self, path: &Path) -> Result<()> {
+        let f = File::open(path).map_err(|e| io_at(path, e))?;
+        self.items.push((path.to_path_buf(), f, false));
+        Ok(())
+    }
+
+    /// Adds an existing file whose data (not its size) changed.
+    fn data_of(&mut self, path: &Path, file: &File) -> Result<()> {
+        let f = file.try_clone().map_err(|e| io_at(path, e))?;
+        self.items.push((path.to_path_buf(), f, true));
+        Ok(())
+    }
+
+    fn sync(self) -> Result<()> {
+        let one = |(path, f, data_only): &(PathBuf, File, bool)| {
+            if *data_only {
+                f.sync_data()
+            } else {
+                f.sync_all()
+            }
+            .map_err(|e| io_at(path, e))
+        };
+        let Some((first, rest)) = self.items.split_first() else {
+            return Ok(());
+        };
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = rest
+                .iter()
+                .map(|item| scope.spawn(move || one(item)))
+                .collect();
+            let mut result = one(first);
+            for h in handles {
+                let r = h
+                    .join()
+                    .unwrap_or_else(|_| Err(Error::internal("fsync thread failed")));
+                result = result.and(r);
+            }
+            result
+        })
+    }
 }
 
 fn sync_dir(path: &Path) -> Result<()> {
@@ -511,7 +625,7 @@ impl Keystore {
             .and_then(|d| String::from_utf8(d).ok())
             .and_then(|s| s.trim().parse::<u64>().ok())
             .unwrap_or(1);
-        let max_in_use = self.list()?.iter().map(|r| r.meta.id).max().unwrap_or(0);
+        let max_in_use = self.list()?.iter().map(|r| r.summary.id).max().unwrap_or(0);
         Ok(legacy.max(max_in_use + 1))
     }
 
@@ -571,12 +685,14 @@ impl Keystore {
         let tmp = self.temp_dir(&mut lock, "tmp")?;
         let mut mark = None;
         let result = (|| {
-            write_record_files(&tmp, &rec)?;
-            sync_dir(&tmp)?;
-            crash_point("create:tmp-written");
+            let mut durable = Durable::default();
+            write_record_files(&tmp, &rec, &mut durable)?;
+            durable.dir(&tmp)?;
             // The id is spent (durably) before the record becomes
             // visible: ids are never reused.
-            lock.spend_id(id)?;
+            lock.spend_id(id, &mut durable)?;
+            durable.sync()?;
+            crash_point("create:tmp-written");
             crash_point("create:id-written");
             // The catalog line goes first, naming the inode that is about
             // to land (see `catalog_put`).
@@ -603,7 +719,7 @@ impl Keystore {
         let mut lock = self.lock()?;
         let name = rec.meta.name.clone();
         let dest = self.record_dir(&name);
-        let current = self.read_record_at(&dest)?;
+        let current = read_record_at(&dest)?;
         if current.meta.id != rec.meta.id {
             return Err(Error::not_found(format!(
                 "record {name} was deleted or replaced while regenerating"
@@ -614,7 +730,8 @@ impl Keystore {
         let tmp = self.temp_dir(&mut lock, "tmp")?;
         let mut mark = None;
         let result = (|| {
-            write_record_files(&tmp, &rec)?;
+            let mut durable = Durable::default();
+            write_record_files(&tmp, &rec, &mut durable)?;
             // Carry the history over (hard links), then add the current revision.
             let hist_src = dest.join(HISTORY);
             if fs::symlink_metadata(&hist_src)
@@ -629,11 +746,12 @@ impl Keystore {
             mkdir(&prev)?;
             for f in ["csr.pem", "key.pem", "record.json"] {
                 let data = nofollow_read(&dest.join(f))?;
-                create_file(&prev.join(f), &data)?;
+                durable.write(&prev.join(f), &data)?;
             }
-            sync_dir(&prev)?;
-            sync_dir(&tmp.join(HISTORY))?;
-            sync_dir(&tmp)?;
+            durable.dir(&prev)?;
+            durable.dir(&tmp.join(HISTORY))?;
+            durable.dir(&tmp)?;
+            durable.sync()?;
             crash_point("replace:tmp-written");
             mark = self.catalog_put(&rec.meta, &tmp);
             match fail_point("replace:exchange").and_then(|()| exchange(&tmp, &dest)) {
@@ -678,7 +796,7 @@ impl Keystore {
     pub fn delete(&self, rec: &Record) -> Result<()> {
         let mut lock = self.lock()?;
         let dest = self.record_dir(&rec.meta.name);
-        let current = self.read_record_at(&dest)?;
+        let current = read_record_at(&dest)?;
         if current.meta.id != rec.meta.id {
             return Err(Error::not_found(format!(
                 "record {} changed while deleting",
@@ -753,12 +871,12 @@ impl Keystore {
         let md = fs::symlink_metadata(dir).ok()?;
         self.catalog_append(&CatalogLine::Put {
             ino: md.ino(),
-            meta: Box::new(meta.clone()),
+            summary: Summary::of(meta),
         })
     }
 
     /// The catalog's live entries by name (last line wins), and its line count.
-    fn catalog_read(&self) -> (HashMap<String, (u64, RecordMeta)>, usize) {
+    fn catalog_read(&self) -> (HashMap<String, (u64, Summary)>, usize) {
         let mut map = HashMap::new();
         let Ok(data) = nofollow_read_any(&self.records_dir().join(CATALOG)) else {
             return (map, 0);
@@ -767,8 +885,8 @@ impl Keystore {
         for line in data.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
             lines += 1;
             match serde_json::from_slice::<CatalogLine>(line) {
-                Ok(CatalogLine::Put { ino, meta }) => {
-                    map.insert(meta.name.clone(), (ino, *meta));
+                Ok(CatalogLine::Put { ino, summary }) => {
+                    map.insert(summary.name.clone(), (ino, summary));
                 }
                 Ok(CatalogLine::Del { name, .. }) => {
                     map.remove(&name);
@@ -780,7 +898,7 @@ impl Keystore {
     }
 
     /// Rewrites the catalog from the live records, if no writer is busy.
-    fn catalog_compact(&self, records: &[Record]) {
+    fn catalog_compact(&self, records: &[Listed]) {
         let Ok(file) = OpenOptions::new()
             .read(true)
             .write(true)
@@ -797,7 +915,7 @@ impl Keystore {
             if let Ok(md) = fs::symlink_metadata(&r.dir) {
                 let line = CatalogLine::Put {
                     ino: md.ino(),
-                    meta: Box::new(r.meta.clone()),
+                    summary: r.summary.clone(),
                 };
                 if let Ok(json) = serde_json::to_vec(&line) {
                     out.extend_from_slice(&json);
@@ -810,62 +928,6 @@ impl Keystore {
 
     fn lock_path(&self) -> PathBuf {
         self.root.join(LOCK)
-    }
-
-    fn read_record_at(&self, dir: &Path) -> Result<Record> {
-        let md = fs::symlink_metadata(dir).map_err(|e| io_at(dir, e))?;
-        if md.file_type().is_symlink() {
-            return Err(Error::new(
-                Kind::Invalid,
-                format!(
-                    "{} is a symbolic link; refusing to follow it",
-                    dir.display()
-                ),
-            )
-            .with_hint("records must be real directories inside the keystore"));
-        }
-        if !md.is_dir() {
-            return Err(Error::internal(format!(
-                "{} is not a directory",
-                dir.display()
-            )));
-        }
-        check_not_writable_by_others(dir, &md, "record")?;
-        let json_path = dir.join("record.json");
-        let data = nofollow_read(&json_path).map_err(|e| {
-            if e.kind == Kind::NotFound {
-                Error::internal(format!("{} is missing", json_path.display()))
-            } else {
-                e
-            }
-        })?;
-        let meta: RecordMeta = serde_json::from_slice(&data).map_err(|e| {
-            Error::internal(format!("{} is corrupt: {e}", json_path.display()))
-                .with_hint("restore it from history/ or delete the record")
-        })?;
-        // The key file must not be a symlink either (checked without reading it).
-        let key_md = fs::symlink_metadata(dir.join("key.pem"))
-            .map_err(|e| io_at(&dir.join("key.pem"), e))?;
-        if key_md.file_type().is_symlink() {
-            return Err(Error::new(
-                Kind::Invalid,
-                format!(
-                    "{}/key.pem is a symbolic link; refusing to use it",
-                    dir.display()
-                ),
-            ));
-        }
-        if key_md.mode() & 0o077 != 0 {
-            return Err(Error::new(
-                Kind::Invalid,
-                format!("{}/key.pem is readable by group or others", dir.display()),
-            )
-            .with_hint(format!("run: chmod 600 {}/key.pem", dir.display())));
-        }
-        Ok(Record {
-            meta,
-            dir: dir.to_path_buf(),
-        })
     }
 
     pub fn read_key_pem(&self, rec: &Record) -> Result<zeroize::Zeroizing<String>> {
@@ -883,7 +945,7 @@ impl Keystore {
         if crate::request::validate_name(name_or_id).is_ok() {
             let dir = self.record_dir(name_or_id);
             if fs::symlink_metadata(&dir).is_ok() {
-                return self.read_record_at(&dir);
+                return read_record_at(&dir);
             }
         }
         let Ok(id) = name_or_id.parse::<u64>() else {
@@ -893,14 +955,14 @@ impl Keystore {
         // otherwise scan.
         let (catalog, _) = self.catalog_read();
         if let Some((_, meta)) = catalog.values().find(|(_, m)| m.id == id) {
-            if let Ok(rec) = self.read_record_at(&self.record_dir(&meta.name)) {
+            if let Ok(rec) = read_record_at(&self.record_dir(&meta.name)) {
                 if rec.meta.id == id {
                     return Ok(rec);
                 }
             }
         }
-        if let Some(rec) = self.list()?.into_iter().find(|r| r.meta.id == id) {
-            return Ok(rec);
+        if let Some(row) = self.list()?.into_iter().find(|r| r.summary.id == id) {
+            return row.record();
         }
         Err(not_found(name_or_id))
     }
@@ -909,7 +971,7 @@ impl Keystore {
     /// catalog line is taken from the catalog (one file read for the whole
     /// keystore); any other is read from its record.json, and the catalog
     /// is then rewritten.
-    pub fn list(&self) -> Result<Vec<Record>> {
+    pub fn list(&self) -> Result<Vec<Listed>> {
         if !self.check_root()? {
             return Ok(vec![]);
         }
@@ -930,21 +992,25 @@ impl Keystore {
                 continue;
             }
             match catalog.remove(name) {
-                Some((ino, meta))
+                Some((ino, summary))
                     if ino == entry.ino() && entry.file_type().is_ok_and(|t| t.is_dir()) =>
                 {
-                    out.push(Record {
-                        meta,
+                    out.push(Listed {
+                        summary,
                         dir: entry.path(),
                     });
                 }
                 _ => {
                     misses += 1;
-                    out.push(self.read_record_at(&entry.path())?);
+                    let rec = read_record_at(&entry.path())?;
+                    out.push(Listed {
+                        summary: Summary::of(&rec.meta),
+                        dir: rec.dir,
+                    });
                 }
             }
         }
-        out.sort_by_key(|r| r.meta.id);
+        out.sort_by_key(|r| r.summary.id);
         if misses > 0 || lines > out.len() + CATALOG_SLACK {
             self.catalog_compact(&out);
         }
@@ -956,7 +1022,7 @@ impl Keystore {
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "lowercase")]
 enum CatalogLine {
-    Put { ino: u64, meta: Box<RecordMeta> },
+    Put { ino: u64, summary: Summary },
     Del { id: u64, name: String },
 }
 
@@ -971,13 +1037,69 @@ fn nofollow_read_any(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-fn write_record_files(dir: &Path, rec: &NewRecord<'_>) -> Result<()> {
-    create_file(&dir.join("key.pem"), rec.key_pem.as_bytes())?;
-    create_file(&dir.join("csr.pem"), rec.csr_pem.as_bytes())?;
+fn read_record_at(dir: &Path) -> Result<Record> {
+    let md = fs::symlink_metadata(dir).map_err(|e| io_at(dir, e))?;
+    if md.file_type().is_symlink() {
+        return Err(Error::new(
+            Kind::Invalid,
+            format!(
+                "{} is a symbolic link; refusing to follow it",
+                dir.display()
+            ),
+        )
+        .with_hint("records must be real directories inside the keystore"));
+    }
+    if !md.is_dir() {
+        return Err(Error::internal(format!(
+            "{} is not a directory",
+            dir.display()
+        )));
+    }
+    check_not_writable_by_others(dir, &md, "record")?;
+    let json_path = dir.join("record.json");
+    let data = nofollow_read(&json_path).map_err(|e| {
+        if e.kind == Kind::NotFound {
+            Error::internal(format!("{} is missing", json_path.display()))
+        } else {
+            e
+        }
+    })?;
+    let meta: RecordMeta = serde_json::from_slice(&data).map_err(|e| {
+        Error::internal(format!("{} is corrupt: {e}", json_path.display()))
+            .with_hint("restore it from history/ or delete the record")
+    })?;
+    // The key file must not be a symlink either (checked without reading it).
+    let key_md =
+        fs::symlink_metadata(dir.join("key.pem")).map_err(|e| io_at(&dir.join("key.pem"), e))?;
+    if key_md.file_type().is_symlink() {
+        return Err(Error::new(
+            Kind::Invalid,
+            format!(
+                "{}/key.pem is a symbolic link; refusing to use it",
+                dir.display()
+            ),
+        ));
+    }
+    if key_md.mode() & 0o077 != 0 {
+        return Err(Error::new(
+            Kind::Invalid,
+            format!("{}/key.pem is readable by group or others", dir.display()),
+        )
+        .with_hint(format!("run: chmod 600 {}/key.pem", dir.display())));
+    }
+    Ok(Record {
+        meta,
+        dir: dir.to_path_buf(),
+    })
+}
+
+fn write_record_files(dir: &Path, rec: &NewRecord<'_>, durable: &mut Durable) -> Result<()> {
+    durable.write(&dir.join("key.pem"), rec.key_pem.as_bytes())?;
+    durable.write(&dir.join("csr.pem"), rec.csr_pem.as_bytes())?;
     let mut json =
         serde_json::to_vec_pretty(&rec.meta).map_err(|e| Error::internal(e.to_string()))?;
     json.push(b'\n');
-    create_file(&dir.join("record.json"), &json)
+    durable.write(&dir.join("record.json"), &json)
 }
 
 pub fn exists_error(name: &str) -> Error {

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::cli::FormatArg;
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Result};
-use crate::keystore::{Record, RecordMeta};
+use crate::keystore::{Listed, RecordMeta};
 
 pub mod arcgis;
 pub mod json;
@@ -74,7 +74,7 @@ pub trait Shape: Sync {
     fn download(&self, _v: &RecordView<'_>, _details: bool, _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Download))
     }
-    fn list(&self, _records: &[Record], _o: Options) -> Result<Vec<u8>> {
+    fn list(&self, _records: &[Listed], _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::List))
     }
     fn delete(&self, _meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {

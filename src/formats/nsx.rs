@@ -8,7 +8,7 @@ use super::request::{json_err, nonempty, validate_as, NumOrString};
 use super::{epoch_ms, to_json, Op, Options, RecordView, Shape};
 use crate::csr::{ParsedAva, ParsedCsr};
 use crate::error::{Error, Kind, Result};
-use crate::keystore::{Record, RecordMeta};
+use crate::keystore::{Listed, RecordMeta};
 use crate::request::{Attr, RequestInput};
 
 pub struct Nsx;
@@ -132,11 +132,12 @@ impl Shape for Nsx {
     fn download(&self, v: &RecordView<'_>, _details: bool, o: Options) -> Result<Vec<u8>> {
         self.generate(v, o)
     }
-    fn list(&self, records: &[Record], o: Options) -> Result<Vec<u8>> {
+    fn list(&self, records: &[Listed], o: Options) -> Result<Vec<u8>> {
         let user = user();
         let mut rows = records
             .iter()
-            .map(|r| {
+            .map(|row| {
+                let r = row.record()?;
                 Ok((
                     r.meta.name.clone(),
                     tls_csr(&r.meta, &r.parsed_csr()?, &user),

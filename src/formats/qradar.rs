@@ -8,7 +8,7 @@ use super::request::{json_err, nonempty, nonempty_list, validate_as};
 use super::{epoch_ms, to_json, Op, Options, RecordView, Shape};
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Kind, Result};
-use crate::keystore::{Record, RecordMeta};
+use crate::keystore::{Listed, RecordMeta};
 use crate::request::RequestInput;
 
 pub struct Qradar;
@@ -69,10 +69,11 @@ impl Shape for Qradar {
     fn download(&self, v: &RecordView<'_>, _details: bool, _o: Options) -> Result<Vec<u8>> {
         Ok(v.csr.pem().into_bytes())
     }
-    fn list(&self, records: &[Record], o: Options) -> Result<Vec<u8>> {
+    fn list(&self, records: &[Listed], o: Options) -> Result<Vec<u8>> {
         let rows: Vec<Value> = records
             .iter()
-            .map(|r| json!({"create_time": epoch_ms(&r.meta.created), "description": r.meta.description, "id": r.meta.id}))
+            .map(|r| &r.summary)
+            .map(|s| json!({"create_time": epoch_ms(&s.created), "description": s.description, "id": s.id}))
             .collect();
         to_json(&rows, o.pretty)
     }

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use super::{Options, RecordView, Shape};
 use crate::csr::ParsedCsr;
 use crate::error::Result;
-use crate::keystore::{Record, RecordMeta};
+use crate::keystore::{Listed, RecordMeta};
 
 pub struct Text;
 
@@ -149,26 +149,22 @@ impl Shape for Text {
     fn download(&self, v: &RecordView<'_>, _d: bool, _o: Options) -> Result<Vec<u8>> {
         Ok(v.csr.pem().into_bytes())
     }
-    fn list(&self, records: &[Record], _o: Options) -> Result<Vec<u8>> {
+    fn list(&self, records: &[Listed], _o: Options) -> Result<Vec<u8>> {
         let mut out = String::new();
         if records.is_empty() {
             return Ok(out.into_bytes());
         }
         let rows: Vec<[String; 6]> = records
             .iter()
-            .map(|r| {
+            .map(|r| &r.summary)
+            .map(|s| {
                 [
-                    r.meta.id.to_string(),
-                    r.meta.name.clone(),
-                    r.meta
-                        .request
-                        .subject
-                        .common_name()
-                        .unwrap_or("-")
-                        .to_string(),
-                    r.meta.key.to_string(),
-                    r.meta.created.clone(),
-                    r.meta.revision.to_string(),
+                    s.id.to_string(),
+                    s.name.clone(),
+                    s.common_name.clone().unwrap_or_else(|| "-".into()),
+                    s.key.to_string(),
+                    s.created.clone(),
+                    s.revision.to_string(),
                 ]
             })
             .collect();

@@ -821,7 +821,7 @@ impl Keystore {
     /// Returns the catalog's length before the append (`None`: it did not
     /// exist), for [`Keystore::catalog_rollback`].
     fn catalog_append(&self, line: &CatalogLine) -> Option<Option<u64>> {
-        let mut json = serde_json::to_vec(line).ok()?;
+        let mut json = line.to_json().ok()?;
         json.push(b'\n');
         let path = self.records_dir().join(CATALOG);
         let before = fs::symlink_metadata(&path).ok().map(|m| m.len());
@@ -877,21 +877,22 @@ impl Keystore {
 
     /// The catalog's live entries by name (last line wins), and its line count.
     fn catalog_read(&self) -> (HashMap<String, (u64, Summary)>, usize) {
-        let mut map = HashMap::new();
         let Ok(data) = nofollow_read_any(&self.records_dir().join(CATALOG)) else {
-            return (map, 0);
+            return (HashMap::new(), 0);
         };
+        // Sized up front: rehashing 10,000 summaries showed in profiles.
+        let mut map = HashMap::with_capacity(data.iter().filter(|b| **b == b'\n').count());
         let mut lines = 0;
         for line in data.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
             lines += 1;
-            match serde_json::from_slice::<CatalogLine>(line) {
-                Ok(CatalogLine::Put { ino, summary }) => {
+            match CatalogLine::parse(line) {
+                Some(CatalogLine::Put { ino, summary }) => {
                     map.insert(summary.name.clone(), (ino, summary));
                 }
-                Ok(CatalogLine::Del { name, .. }) => {
+                Some(CatalogLine::Del { name, .. }) => {
                     map.remove(&name);
                 }
-                Err(_) => {} // a torn last line after a crash: ignored
+                None => {} // a torn last line after a crash: ignored
             }
         }
         (map, lines)
@@ -917,7 +918,7 @@ impl Keystore {
                     ino: md.ino(),
                     summary: r.summary.clone(),
                 };
-                if let Ok(json) = serde_json::to_vec(&line) {
+                if let Ok(json) = line.to_json() {
                     out.extend_from_slice(&json);
                     out.push(b'\n');
                 }
@@ -1010,7 +1011,7 @@ impl Keystore {
                 }
             }
         }
-        out.sort_by_key(|r| r.summary.id);
+        out.sort_unstable_by_key(|r| r.summary.id);
         if misses > 0 || lines > out.len() + CATALOG_SLACK {
             self.catalog_compact(&out);
         }
@@ -1019,11 +1020,69 @@ impl Keystore {
 }
 
 /// One catalog line.
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "lowercase")]
 enum CatalogLine {
     Put { ino: u64, summary: Summary },
     Del { id: u64, name: String },
+}
+
+/// A catalog line on disk: `{"op":"put","ino":..,"summary":{..}}` or
+/// `{"op":"del","id":..,"name":..}`. A flat struct rather than a tagged
+/// enum: serde buffers tagged enums and parses them twice, which was half
+/// the time of `list` on a large keystore.
+#[derive(Serialize, Deserialize)]
+struct CatalogRow {
+    op: CatalogOp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ino: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    summary: Option<Summary>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum CatalogOp {
+    Put,
+    Del,
+}
+
+impl CatalogLine {
+    fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        let row = match self {
+            CatalogLine::Put { ino, summary } => CatalogRow {
+                op: CatalogOp::Put,
+                ino: Some(*ino),
+                summary: Some(summary.clone()),
+                id: None,
+                name: None,
+            },
+            CatalogLine::Del { id, name } => CatalogRow {
+                op: CatalogOp::Del,
+                ino: None,
+                summary: None,
+                id: Some(*id),
+                name: Some(name.clone()),
+            },
+        };
+        serde_json::to_vec(&row)
+    }
+
+    fn parse(line: &[u8]) -> Option<CatalogLine> {
+        let row: CatalogRow = serde_json::from_slice(line).ok()?;
+        match row.op {
+            CatalogOp::Put => Some(CatalogLine::Put {
+                ino: row.ino?,
+                summary: row.summary?,
+            }),
+            CatalogOp::Del => Some(CatalogLine::Del {
+                id: row.id?,
+                name: row.name?,
+            }),
+        }
+    }
 }
 
 /// Reads a whole file without following a symlink.
@@ -1032,7 +1091,8 @@ fn nofollow_read_any(path: &Path) -> std::io::Result<Vec<u8>> {
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
         .open(path)?;
-    let mut buf = Vec::new();
+    let len = f.metadata()?.len() as usize;
+    let mut buf = Vec::with_capacity(len + 1);
     f.read_to_end(&mut buf)?;
     Ok(buf)
 }

@@ -61,9 +61,13 @@ class Bench:
         print(f"  [{mark}] {name:<44} {value:<28} target {target} {detail}")
 
     def fresh(self, label):
-        d = os.path.join(self.tmp, label)
-        shutil.rmtree(d, ignore_errors=True)
-        return d
+        # A new directory each time, deleted only when the bench ends: on
+        # ext4 without a journal, inodes freed in the last 60 s are skipped
+        # (slowly) by the allocator, so deleting keystores between runs
+        # would tax the next run's file creations (openssl rewrites the
+        # same two files and allocates none).
+        self.n += 1
+        return os.path.join(self.tmp, f"{label}-{self.n}")
 
     def side_by_side(self, label, csrkit_args, openssl_args, reps, target):
         ks = self.fresh(label)

@@ -24,12 +24,13 @@ struct LineResult {
     outcome: Result<(u64, String)>,
 }
 
-fn run_line(
+/// Validates one line and prepares its record in memory.
+fn prepare_line(
     ctx: &Ctx,
     a: &GenerateArgs,
     line: &str,
     pass: Option<&crate::keys::Passphrase>,
-) -> Result<(u64, String)> {
+) -> Result<commands::Prepared> {
     let file_input = formats::request::parse(line.as_bytes(), a.request.request_format)?;
     let flags = commands::flags_input(&a.subject, &a.sans, &a.key, &a.ext);
     let input = file_input.overlay(flags);
@@ -50,8 +51,48 @@ fn run_line(
                 )
             })?,
     };
-    let (meta, _csr) = commands::generate_one(&ctx.keystore, name, req, pass)?;
-    Ok((meta.id, meta.name))
+    commands::prepare(&ctx.keystore, name, req, pass)
+}
+
+/// Largest group committed under one lock acquisition.
+const GROUP: usize = 64;
+
+/// Commits prepared records in groups as they arrive: whatever is ready
+/// is committed together (one lock, one concurrent flush), so commits
+/// never serialize the workers' key generation.
+fn commit_loop(
+    ctx: &Ctx,
+    rx: std::sync::mpsc::Receiver<(usize, commands::Prepared)>,
+    done: &dyn Fn(LineResult),
+) {
+    while let Ok(first) = rx.recv() {
+        let mut group = vec![first];
+        while group.len() < GROUP {
+            match rx.try_recv() {
+                Ok(item) => group.push(item),
+                Err(_) => break,
+            }
+        }
+        let news: Vec<_> = group.iter().map(|(_, p)| p.as_new()).collect();
+        match ctx.keystore.create_many(news) {
+            Ok(results) => {
+                for ((line, _), r) in group.iter().zip(results) {
+                    done(LineResult {
+                        line: *line,
+                        outcome: r.map(|m| (m.id, m.name)),
+                    });
+                }
+            }
+            Err(e) => {
+                for (line, _) in &group {
+                    done(LineResult {
+                        line: *line,
+                        outcome: Err(e.clone()),
+                    });
+                }
+            }
+        }
+    }
 }
 
 pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
@@ -103,23 +144,38 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
 
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<LineResult>> = Mutex::new(Vec::with_capacity(lines.len()));
+    let done = |r: LineResult| {
+        if let Some(pb) = &progress {
+            pb.inc(1);
+        }
+        results.lock().expect("no poisoned lock").push(r);
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
     std::thread::scope(|s| {
         for _ in 0..jobs {
-            s.spawn(|| loop {
+            let tx = tx.clone();
+            let done = &done;
+            let next = &next;
+            let lines = &lines;
+            let pass = pass.as_ref();
+            s.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(&(line, body)) = lines.get(i) else {
                     break;
                 };
-                let outcome = run_line(ctx, a, body, pass.as_ref());
-                if let Some(pb) = &progress {
-                    pb.inc(1);
+                match prepare_line(ctx, a, body, pass) {
+                    Ok(prepared) => {
+                        let _ = tx.send((line, prepared));
+                    }
+                    Err(e) => done(LineResult {
+                        line,
+                        outcome: Err(e),
+                    }),
                 }
-                results
-                    .lock()
-                    .expect("no poisoned lock")
-                    .push(LineResult { line, outcome });
             });
         }
+        drop(tx);
+        commit_loop(ctx, rx, &done);
     });
     if let Some(pb) = progress {
         pb.finish_and_clear();

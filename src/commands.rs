@@ -330,12 +330,32 @@ pub fn mint(req: &Request, key: PrivateKey) -> Result<Minted> {
 }
 
 /// Everything `generate` does for one validated request, up to the commit.
-pub fn generate_one(
+/// A new record, complete in memory, ready to commit.
+pub struct Prepared {
+    pub meta: RecordMeta,
+    pub csr: ParsedCsr,
+    pub csr_pem: String,
+    pub key_pem: Zeroizing<String>,
+}
+
+impl Prepared {
+    pub fn as_new(&self) -> NewRecord<'_> {
+        NewRecord {
+            meta: self.meta.clone(),
+            csr_pem: &self.csr_pem,
+            key_pem: &self.key_pem,
+        }
+    }
+}
+
+/// Everything `generate` does for one validated request short of the
+/// commit: key, CSR, encrypted key, metadata (no lock, no disk writes).
+pub fn prepare(
     ks: &Keystore,
     name: String,
     req: Request,
     pass: Option<&Passphrase>,
-) -> Result<(RecordMeta, ParsedCsr)> {
+) -> Result<Prepared> {
     if ks.exists(&name) {
         return Err(keystore::exists_error(&name));
     }
@@ -356,12 +376,24 @@ pub fn generate_one(
         request: req,
     };
     let csr_pem = csr.pem();
-    let meta = ks.create(NewRecord {
+    Ok(Prepared {
         meta,
-        csr_pem: &csr_pem,
-        key_pem: &key_pem,
-    })?;
-    Ok((meta, csr))
+        csr,
+        csr_pem,
+        key_pem,
+    })
+}
+
+/// Prepares and commits one record.
+pub fn generate_one(
+    ks: &Keystore,
+    name: String,
+    req: Request,
+    pass: Option<&Passphrase>,
+) -> Result<(RecordMeta, ParsedCsr)> {
+    let prepared = prepare(ks, name, req, pass)?;
+    let meta = ks.create(prepared.as_new())?;
+    Ok((meta, prepared.csr))
 }
 
 fn generate(ctx: &Ctx, a: &cli::GenerateArgs) -> Result<Done> {

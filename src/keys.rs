@@ -59,7 +59,9 @@ impl std::fmt::Debug for Passphrase {
 
 enum Signer {
     Rsa(RsaKeyPair),
-    Ec(Curve),
+    /// The key pair for the curve's default digest; loading one computes
+    /// the public point, so it is loaded once and reused.
+    Ec(Curve, EcdsaKeyPair),
     Ed25519(Ed25519KeyPair),
 }
 
@@ -98,7 +100,7 @@ fn crypto_err(what: &str) -> Error {
 impl PrivateKey {
     /// Generates a new key (aws-lc-rs, seeded from the OS RNG).
     pub fn generate(spec: KeySpec) -> Result<PrivateKey> {
-        let pkcs8 = match spec {
+        let (pkcs8, signer) = match spec {
             KeySpec::Rsa { size } => {
                 let size = match size {
                     2048 => KeySize::Rsa2048,
@@ -114,41 +116,30 @@ impl PrivateKey {
                 let kp =
                     RsaKeyPair::generate(size).map_err(|_| crypto_err("RSA key generation"))?;
                 let der = der_bytes(kp.as_der().map_err(|_| crypto_err("RSA key encoding"))?);
-                return Ok(PrivateKey {
-                    spec,
-                    pkcs8: der,
-                    signer: Signer::Rsa(kp),
-                });
+                (der, Signer::Rsa(kp))
             }
             KeySpec::Ec { curve } => {
                 let alg = ec_alg(curve, spec.default_digest().expect("EC has a digest"))
                     .expect("default pair");
                 let kp =
                     EcdsaKeyPair::generate(alg).map_err(|_| crypto_err("EC key generation"))?;
-                Zeroizing::new(
-                    kp.to_pkcs8v1()
-                        .map_err(|_| crypto_err("EC key encoding"))?
-                        .as_ref()
-                        .to_vec(),
-                )
+                let der = kp.to_pkcs8v1().map_err(|_| crypto_err("EC key encoding"))?;
+                (Zeroizing::new(der.as_ref().to_vec()), Signer::Ec(curve, kp))
             }
             KeySpec::Ed25519 => {
                 let kp =
                     Ed25519KeyPair::generate().map_err(|_| crypto_err("Ed25519 key generation"))?;
-                let der = Zeroizing::new(
-                    kp.to_pkcs8v1()
-                        .map_err(|_| crypto_err("Ed25519 key encoding"))?
-                        .as_ref()
-                        .to_vec(),
-                );
-                return Ok(PrivateKey {
-                    spec,
-                    pkcs8: der,
-                    signer: Signer::Ed25519(kp),
-                });
+                let der = kp
+                    .to_pkcs8v1()
+                    .map_err(|_| crypto_err("Ed25519 key encoding"))?;
+                (Zeroizing::new(der.as_ref().to_vec()), Signer::Ed25519(kp))
             }
         };
-        PrivateKey::from_pkcs8_der(pkcs8)
+        Ok(PrivateKey {
+            spec,
+            pkcs8,
+            signer,
+        })
     }
 
     /// Loads an unencrypted PKCS#8 DER key and works out its type and size.
@@ -169,10 +160,9 @@ impl PrivateKey {
             let curve = curve_from_oid(curve_oid)
                 .ok_or_else(|| bad(&format!("unsupported curve {curve_oid}")))?;
             let spec = KeySpec::Ec { curve };
-            // Check that the key parses.
             let alg = ec_alg(curve, spec.default_digest().expect("EC")).expect("default");
-            EcdsaKeyPair::from_pkcs8(alg, &der).map_err(|e| bad(&e.to_string()))?;
-            (spec, Signer::Ec(curve))
+            let kp = EcdsaKeyPair::from_pkcs8(alg, &der).map_err(|e| bad(&e.to_string()))?;
+            (spec, Signer::Ec(curve, kp))
         } else if oid == OID_ED25519 {
             let kp = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der)
                 .map_err(|e| bad(&e.to_string()))?;
@@ -196,12 +186,7 @@ impl PrivateKey {
         let spki: PublicKeyX509Der<'static> = match &self.signer {
             Signer::Rsa(kp) => kp.public_key().as_der(),
             Signer::Ed25519(kp) => kp.public_key().as_der(),
-            Signer::Ec(curve) => {
-                let alg = ec_alg(*curve, self.spec.default_digest().expect("EC")).expect("default");
-                let kp = EcdsaKeyPair::from_pkcs8(alg, &self.pkcs8)
-                    .map_err(|_| crypto_err("EC key load"))?;
-                kp.public_key().as_der()
-            }
+            Signer::Ec(_, kp) => kp.public_key().as_der(),
         }
         .map_err(|_| crypto_err("public key encoding"))?;
         Ok(spki.as_ref().to_vec())
@@ -228,7 +213,7 @@ impl PrivateKey {
                     .map_err(|_| crypto_err("RSA signing"))?;
                 Ok((ObjectIdentifier::new_unwrap(oid), true, sig))
             }
-            Signer::Ec(curve) => {
+            Signer::Ec(curve, default_kp) => {
                 let d = digest.unwrap_or_else(|| self.spec.default_digest().expect("EC"));
                 let alg = ec_alg(*curve, d).ok_or_else(|| {
                     Error::invalid(
@@ -236,8 +221,15 @@ impl PrivateKey {
                         format!("{} cannot be used with a {} key", d.name(), curve.name()),
                     )
                 })?;
-                let kp = EcdsaKeyPair::from_pkcs8(alg, &self.pkcs8)
-                    .map_err(|_| crypto_err("EC key load"))?;
+                // Another digest (P-521 with SHA-256/384) needs its own key pair.
+                let other;
+                let kp = if Some(d) == self.spec.default_digest() {
+                    default_kp
+                } else {
+                    other = EcdsaKeyPair::from_pkcs8(alg, &self.pkcs8)
+                        .map_err(|_| crypto_err("EC key load"))?;
+                    &other
+                };
                 let sig = kp
                     .sign(&rng, msg)
                     .map_err(|_| crypto_err("ECDSA signing"))?;

@@ -362,15 +362,22 @@ impl Durable {
             }
             .map_err(|e| io_at(path, e))
         };
-        let Some((first, rest)) = self.items.split_first() else {
-            return Ok(());
+        // Up to 16 flushes in flight (a group commit has hundreds).
+        let threads = self.items.len().clamp(1, 16);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let worker = || {
+            let mut result = Ok(());
+            while let Some(item) = self
+                .items
+                .get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+            {
+                result = result.and(one(item));
+            }
+            result
         };
         std::thread::scope(|scope| {
-            let handles: Vec<_> = rest
-                .iter()
-                .map(|item| scope.spawn(move || one(item)))
-                .collect();
-            let mut result = one(first);
+            let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+            let mut result = worker();
             for h in handles {
                 let r = h
                     .join()
@@ -711,6 +718,82 @@ impl Keystore {
         result.map(|()| rec.meta)
     }
 
+    /// Commits several new records under one lock and one concurrent
+    /// flush (group commit, for `generate --batch`). Records are written
+    /// into subdirectories of one pending temporary, every file and
+    /// directory is flushed together, then each record is renamed into
+    /// place and `records/` is flushed once. Results are per record; `Err`
+    /// for the whole group only when the lock or the flush fails.
+    pub fn create_many(&self, recs: Vec<NewRecord<'_>>) -> Result<Vec<Result<RecordMeta>>> {
+        let mut lock = self.lock()?;
+        let group = self.temp_dir(&mut lock, "tmp")?;
+        let mut results: Vec<Option<Result<RecordMeta>>> = Vec::with_capacity(recs.len());
+        let mut staged = Vec::new();
+        let mut durable = Durable::default();
+        let mut next = lock.state.next_id;
+        let mut names = std::collections::HashSet::new();
+        for (i, mut rec) in recs.into_iter().enumerate() {
+            let name = rec.meta.name.clone();
+            let dest = self.record_dir(&name);
+            if fs::symlink_metadata(&dest).is_ok() || !names.insert(name.clone()) {
+                results.push(Some(Err(exists_error(&name))));
+                continue;
+            }
+            rec.meta.id = next;
+            let sub = group.join(i.to_string());
+            let written = mkdir(&sub)
+                .and_then(|()| write_record_files(&sub, &rec, &mut durable))
+                .and_then(|()| durable.dir(&sub));
+            match written {
+                Ok(()) => {
+                    next += 1;
+                    results.push(None);
+                    staged.push((i, sub, dest, rec.meta));
+                }
+                Err(e) => results.push(Some(Err(e))),
+            }
+        }
+        let flushed = (|| {
+            if !staged.is_empty() {
+                durable.dir(&group)?;
+                lock.spend_id(next - 1, &mut durable)?;
+            }
+            durable.sync()
+        })();
+        if let Err(e) = flushed {
+            let _ = fs::remove_dir_all(&group);
+            let _ = lock.set_pending(None);
+            return Err(e);
+        }
+        let lines: Vec<CatalogLine> = staged
+            .iter()
+            .filter_map(|(_, sub, _, meta)| CatalogLine::put(meta, sub))
+            .collect();
+        self.catalog_append(&lines);
+        let mut landed = false;
+        for (i, sub, dest, meta) in staged {
+            results[i] = Some(match fs::rename(&sub, &dest) {
+                Ok(()) => {
+                    landed = true;
+                    Ok(meta)
+                }
+                Err(e) => Err(io_at(&dest, e)),
+            });
+        }
+        if landed {
+            let mut dirs = Durable::default();
+            dirs.dir(&self.records_dir())?;
+            dirs.dir(&group)?;
+            dirs.sync()?;
+        }
+        let _ = fs::remove_dir_all(&group);
+        let _ = lock.set_pending(None);
+        Ok(results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(Error::internal("record was not committed"))))
+            .collect())
+    }
+
     /// Replaces a record with a new revision; the current files move to
     /// `history/<revision>/`. `expect_revision` guards against a concurrent
     /// change between reading and committing: the new revision follows
@@ -807,10 +890,10 @@ impl Keystore {
         let target = trash.join("record");
         fs::rename(&dest, &target).map_err(|e| io_at(&dest, e))?;
         sync_dir(&self.records_dir())?;
-        self.catalog_append(&CatalogLine::Del {
+        self.catalog_append(&[CatalogLine::Del {
             id: rec.meta.id,
             name: rec.meta.name.clone(),
-        });
+        }]);
         fs::remove_dir_all(&trash).map_err(|e| io_at(&trash, e))?;
         lock.set_pending(None)
     }
@@ -820,9 +903,12 @@ impl Keystore {
     /// number before it is trusted, so a lost append costs only speed.
     /// Returns the catalog's length before the append (`None`: it did not
     /// exist), for [`Keystore::catalog_rollback`].
-    fn catalog_append(&self, line: &CatalogLine) -> Option<Option<u64>> {
-        let mut json = line.to_json().ok()?;
-        json.push(b'\n');
+    fn catalog_append(&self, lines: &[CatalogLine]) -> Option<Option<u64>> {
+        let mut json = Vec::new();
+        for line in lines {
+            json.extend_from_slice(&line.to_json().ok()?);
+            json.push(b'\n');
+        }
         let path = self.records_dir().join(CATALOG);
         let before = fs::symlink_metadata(&path).ok().map(|m| m.len());
         let mut f = OpenOptions::new()
@@ -832,7 +918,7 @@ impl Keystore {
             .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
             .open(&path)
             .ok()?;
-        // One write(2) of one line, under the lock: lines never interleave.
+        // One write(2), under the lock: lines never interleave.
         let _ = f.write_all(&json);
         Some(before)
     }
@@ -868,11 +954,7 @@ impl Keystore {
     /// name's last line names either the current directory or a temporary
     /// that never landed (whose inode is distinct from the current one's).
     fn catalog_put(&self, meta: &RecordMeta, dir: &Path) -> Option<Option<u64>> {
-        let md = fs::symlink_metadata(dir).ok()?;
-        self.catalog_append(&CatalogLine::Put {
-            ino: md.ino(),
-            summary: Summary::of(meta),
-        })
+        self.catalog_append(&[CatalogLine::put(meta, dir)?])
     }
 
     /// The catalog's live entries by name (last line wins), and its line count.
@@ -1050,6 +1132,15 @@ enum CatalogOp {
 }
 
 impl CatalogLine {
+    /// The line for a record whose directory is (or is about to be) `dir`.
+    fn put(meta: &RecordMeta, dir: &Path) -> Option<CatalogLine> {
+        let md = fs::symlink_metadata(dir).ok()?;
+        Some(CatalogLine::Put {
+            ino: md.ino(),
+            summary: Summary::of(meta),
+        })
+    }
+
     fn to_json(&self) -> serde_json::Result<Vec<u8>> {
         let row = match self {
             CatalogLine::Put { ino, summary } => CatalogRow {

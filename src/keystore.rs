@@ -765,6 +765,7 @@ impl Keystore {
             let _ = lock.set_pending(None);
             return Err(e);
         }
+        crash_point("batch:flushed");
         let lines: Vec<CatalogLine> = staged
             .iter()
             .filter_map(|(_, sub, _, meta)| CatalogLine::put(meta, sub))
@@ -774,6 +775,9 @@ impl Keystore {
         for (i, sub, dest, meta) in staged {
             results[i] = Some(match fs::rename(&sub, &dest) {
                 Ok(()) => {
+                    if !landed {
+                        crash_point("batch:first-renamed");
+                    }
                     landed = true;
                     Ok(meta)
                 }
@@ -785,6 +789,7 @@ impl Keystore {
             dirs.dir(&self.records_dir())?;
             dirs.dir(&group)?;
             dirs.sync()?;
+            crash_point("batch:renamed");
         }
         let _ = fs::remove_dir_all(&group);
         let _ = lock.set_pending(None);

@@ -377,3 +377,65 @@ fn sigkill_at_random_moments_never_corrupts() {
     }
     check_list_matches_disk(&ks);
 }
+
+/// A batch dies at each step of a group commit: every visible record is
+/// complete, the untouched ones are byte-identical, the next write removes
+/// the leftovers, and no id is ever handed out twice.
+#[test]
+fn crash_during_batch_group_commit() {
+    for (step, some_visible) in [
+        ("batch:flushed", false),
+        ("batch:first-renamed", true),
+        ("batch:renamed", true),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let ks = dir.path().join("ks");
+        setup(&ks);
+        let before = snapshot(&ks);
+        let batch = dir.path().join("batch.jsonl");
+        let lines: String = (0..6)
+            .map(|i| format!("{{\"name\":\"b{i}\",\"common_name\":\"b{i}.example.com\",\"key_type\":\"ec\"}}\n"))
+            .collect();
+        std::fs::write(&batch, lines).unwrap();
+        let args: Vec<String> = ["generate", "--no-passphrase", "--jobs", "1", "--batch"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain([batch.to_string_lossy().into_owned()])
+            .collect();
+        crash(&ks, &args, step);
+        let after = snapshot(&ks);
+        for name in ["records/base", "records/other"] {
+            assert_same(&sub(&before, name), &sub(&after, name), step);
+        }
+        let recs = check_keystore(&ks, None);
+        let batch_visible = recs
+            .keys()
+            .filter(|n| n.starts_with('b') && *n != "base")
+            .count();
+        assert_eq!(batch_visible > 0, some_visible, "{step}: {:?}", recs.keys());
+        check_list_matches_disk(&ks);
+        // The next write cleans up; every id is unique, none reused.
+        ok(csrkit(&ks).args(gen_args("after")));
+        assert!(
+            temporaries(&ks).is_empty(),
+            "{step}: {:?}",
+            temporaries(&ks)
+        );
+        let recs = check_keystore(&ks, None);
+        let mut ids: Vec<u64> = recs.values().map(|c| c.id).collect();
+        ids.sort_unstable();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "{step}: duplicate ids");
+        assert!(
+            recs["after"].id
+                > recs
+                    .values()
+                    .filter(|c| c.id != recs["after"].id)
+                    .map(|c| c.id)
+                    .max()
+                    .unwrap(),
+            "{step}"
+        );
+    }
+}

@@ -57,39 +57,29 @@ fn prepare_line(
 /// Largest group committed under one lock acquisition.
 const GROUP: usize = 64;
 
-/// Commits prepared records in groups as they arrive: whatever is ready
-/// is committed together (one lock, one concurrent flush), so commits
-/// never serialize the workers' key generation.
-fn commit_loop(
-    ctx: &Ctx,
-    rx: std::sync::mpsc::Receiver<(usize, commands::Prepared)>,
-    done: &dyn Fn(LineResult),
-) {
-    while let Ok(first) = rx.recv() {
-        let mut group = vec![first];
-        while group.len() < GROUP {
-            match rx.try_recv() {
-                Ok(item) => group.push(item),
-                Err(_) => break,
+type Ready = (usize, commands::Prepared);
+
+/// Commits one group (one lock, one concurrent flush) and reports each line.
+fn commit_group(ctx: &Ctx, group: Vec<Ready>, done: &dyn Fn(LineResult)) {
+    if group.is_empty() {
+        return;
+    }
+    let news: Vec<_> = group.iter().map(|(_, p)| p.as_new()).collect();
+    match ctx.keystore.create_many(news) {
+        Ok(results) => {
+            for ((line, _), r) in group.iter().zip(results) {
+                done(LineResult {
+                    line: *line,
+                    outcome: r.map(|m| (m.id, m.name)),
+                });
             }
         }
-        let news: Vec<_> = group.iter().map(|(_, p)| p.as_new()).collect();
-        match ctx.keystore.create_many(news) {
-            Ok(results) => {
-                for ((line, _), r) in group.iter().zip(results) {
-                    done(LineResult {
-                        line: *line,
-                        outcome: r.map(|m| (m.id, m.name)),
-                    });
-                }
-            }
-            Err(e) => {
-                for (line, _) in &group {
-                    done(LineResult {
-                        line: *line,
-                        outcome: Err(e.clone()),
-                    });
-                }
+        Err(e) => {
+            for (line, _) in &group {
+                done(LineResult {
+                    line: *line,
+                    outcome: Err(e.clone()),
+                });
             }
         }
     }
@@ -150,32 +140,57 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
         }
         results.lock().expect("no poisoned lock").push(r);
     };
-    let (tx, rx) = std::sync::mpsc::channel();
+    // `--jobs N` is N threads doing all the work: N-1 workers prepare
+    // records, and this thread prepares too while committing whatever is
+    // ready in groups, so no thread ever waits for another's key generation.
+    let (tx, rx) = std::sync::mpsc::channel::<Ready>();
+    let take = || {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        lines.get(i).copied()
+    };
+    let prepare = |(line, body): (usize, &str)| match prepare_line(ctx, a, body, pass.as_ref()) {
+        Ok(prepared) => Some((line, prepared)),
+        Err(e) => {
+            done(LineResult {
+                line,
+                outcome: Err(e),
+            });
+            None
+        }
+    };
     std::thread::scope(|s| {
-        for _ in 0..jobs {
+        for _ in 1..jobs {
             let tx = tx.clone();
-            let done = &done;
-            let next = &next;
-            let lines = &lines;
-            let pass = pass.as_ref();
-            s.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(&(line, body)) = lines.get(i) else {
-                    break;
-                };
-                match prepare_line(ctx, a, body, pass) {
-                    Ok(prepared) => {
-                        let _ = tx.send((line, prepared));
+            let (take, prepare) = (&take, &prepare);
+            s.spawn(move || {
+                while let Some(item) = take() {
+                    if let Some(ready) = prepare(item) {
+                        let _ = tx.send(ready);
                     }
-                    Err(e) => done(LineResult {
-                        line,
-                        outcome: Err(e),
-                    }),
                 }
             });
         }
         drop(tx);
-        commit_loop(ctx, rx, &done);
+        let mut group: Vec<Ready> = Vec::new();
+        loop {
+            while let Ok(ready) = rx.try_recv() {
+                group.push(ready);
+            }
+            if group.len() >= GROUP {
+                commit_group(ctx, std::mem::take(&mut group), &done);
+            } else if let Some(item) = take() {
+                group.extend(prepare(item));
+            } else {
+                // Nothing left to prepare here: commit what is ready, then
+                // wait for the workers' last records.
+                commit_group(ctx, std::mem::take(&mut group), &done);
+                match rx.recv() {
+                    Ok(ready) => group.push(ready),
+                    Err(_) => break,
+                }
+            }
+        }
+        commit_group(ctx, group, &done);
     });
     if let Some(pb) = progress {
         pb.finish_and_clear();

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::ffi::CString;
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{DirBuilderExt, DirEntryExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -324,17 +325,31 @@ fn write_new(path: &Path, data: &[u8]) -> Result<File> {
 }
 
 /// Files and directories that must be durable before a commit's rename.
-/// Their fsyncs are independent of each other, so they wait on the disk
-/// together (one thread each) instead of one after another.
+/// A single record's few flushes run one after another, with the files'
+/// data already on its way to the disk ([`Durable::single`]); a group
+/// commit's hundreds wait on the disk from several threads at once.
 #[derive(Default)]
 struct Durable {
     items: Vec<(PathBuf, File, bool)>,
+    /// Start each new file's writeback as soon as it is written.
+    eager: bool,
 }
 
 impl Durable {
+    /// For one record's commit.
+    fn single() -> Self {
+        Durable {
+            items: Vec::new(),
+            eager: true,
+        }
+    }
+
     /// Writes a new file and adds it.
     fn write(&mut self, path: &Path, data: &[u8]) -> Result<()> {
         let f = write_new(path, data)?;
+        if self.eager {
+            start_writeback(&f);
+        }
         self.items.push((path.to_path_buf(), f, false));
         Ok(())
     }
@@ -362,8 +377,14 @@ impl Durable {
             }
             .map_err(|e| io_at(path, e))
         };
-        // Up to 16 flushes in flight (a group commit has hundreds).
-        let threads = self.items.len().clamp(1, 16);
+        // A single record's handful of flushes run one after another:
+        // starting threads costs more than overlapping them saves (EC
+        // generate 3.17 -> 2.84 ms together with `start_writeback`, n=1000,
+        // see README). A group commit has hundreds: up to 16 in flight.
+        if self.items.len() <= SERIAL_FLUSHES {
+            return self.items.iter().try_for_each(one);
+        }
+        let threads = self.items.len().min(16);
         let next = std::sync::atomic::AtomicUsize::new(0);
         let worker = || {
             let mut result = Ok(());
@@ -386,6 +407,25 @@ impl Durable {
             }
             result
         })
+    }
+}
+
+/// Flush sets up to this size are flushed serially (see `Durable::sync`).
+const SERIAL_FLUSHES: usize = 12;
+
+/// Starts writing a new file's data to the disk without waiting (Linux
+/// `sync_file_range(SYNC_FILE_RANGE_WRITE)`), so the data of a record's
+/// files is in flight at once and the fsyncs that follow mostly wait for
+/// metadata. Only a hint: durability still comes from `Durable::sync`, so
+/// an error here is ignored. Not used for the lock file, whose page is
+/// rewritten right after the commit (measured slower), nor in a group
+/// commit, where it would queue the writeback of every file on the
+/// committing thread instead of the flush threads (measured slower).
+fn start_writeback(f: &File) {
+    // SAFETY: `f` owns a valid descriptor for the duration of the call;
+    // the call reads no memory of ours and only schedules I/O.
+    unsafe {
+        libc::sync_file_range(f.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
     }
 }
 
@@ -692,7 +732,7 @@ impl Keystore {
         let tmp = self.temp_dir(&mut lock, "tmp")?;
         let mut mark = None;
         let result = (|| {
-            let mut durable = Durable::default();
+            let mut durable = Durable::single();
             write_record_files(&tmp, &rec, &mut durable)?;
             durable.dir(&tmp)?;
             // The id is spent (durably) before the record becomes
@@ -818,7 +858,7 @@ impl Keystore {
         let tmp = self.temp_dir(&mut lock, "tmp")?;
         let mut mark = None;
         let result = (|| {
-            let mut durable = Durable::default();
+            let mut durable = Durable::single();
             write_record_files(&tmp, &rec, &mut durable)?;
             // Carry the history over (hard links), then add the current revision.
             let hist_src = dest.join(HISTORY);

@@ -3,7 +3,7 @@
 //! previous revision intact, ids unreused, and its temporaries are removed
 //! by the next writer.
 
-mod common;
+mod support;
 
 use std::collections::BTreeMap;
 use std::os::unix::process::ExitStatusExt;
@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::*;
+use support::*;
 
 fn regen_args(name: &str, tag: &str) -> Vec<String> {
     [

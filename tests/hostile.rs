@@ -1,14 +1,14 @@
 //! Hostile input: every refusal exits with the documented code, names the
 //! field, never panics, and leaves the keystore byte-identical.
 
-mod common;
+mod support;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use support::*;
 
 const PASS: &str = "hostile-Pass-91c2";
 

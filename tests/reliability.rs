@@ -1,14 +1,14 @@
 //! Concurrency: parallel writers against one keystore lose nothing, mix
 //! nothing, and a held lock gives exit 5 after `--lock-timeout`.
 
-mod common;
+mod support;
 
 use std::collections::BTreeSet;
 use std::process::Command;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use common::*;
+use support::*;
 
 const PASS: &str = "conc-Pass-4f1a9";
 

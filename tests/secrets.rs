@@ -1,14 +1,14 @@
 //! Secrets: no passphrase or key bytes in any output, key files 0600 from
 //! the first byte, nothing in the keystore readable by group or others.
 
-mod common;
+mod support;
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use support::*;
 
 const PASS: &str = "S3cr3t-Zebra-Passphrase-7731";
 const WRONG: &str = "Wr0ng-Okapi-Passphrase-4402";

@@ -1,9 +1,10 @@
-//! Shared helpers for the integration tests: a temporary keystore, the
-//! built binary, and OpenSSL as the independent oracle.
+//! Helpers shared by the integration tests: a temporary keystore, the
+//! built binary, snapshots of a keystore, and OpenSSL as the independent
+//! oracle for every record.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Output, Stdio};
 
@@ -64,29 +65,8 @@ impl Ks {
     }
 
     /// Every path, mode and byte under the keystore.
-    pub fn snapshot(&self) -> BTreeMap<PathBuf, (u32, Vec<u8>)> {
-        let mut out = BTreeMap::new();
-        fn walk(dir: &Path, out: &mut BTreeMap<PathBuf, (u32, Vec<u8>)>) {
-            let Ok(rd) = std::fs::read_dir(dir) else {
-                return;
-            };
-            for e in rd {
-                let e = e.unwrap();
-                let md = std::fs::symlink_metadata(e.path()).unwrap();
-                let mode = md.permissions().mode();
-                if md.is_dir() {
-                    out.insert(e.path(), (mode, vec![]));
-                    walk(&e.path(), out);
-                } else {
-                    out.insert(
-                        e.path(),
-                        (mode, std::fs::read(e.path()).unwrap_or_default()),
-                    );
-                }
-            }
-        }
-        walk(&self.root(), &mut out);
-        out
+    pub fn snapshot(&self) -> Snapshot {
+        snapshot(&self.root())
     }
 }
 
@@ -160,23 +140,33 @@ pub fn req_subject(csr_pem: &Path) -> String {
 }
 
 pub fn csr_pubkey(csr_pem: &Path) -> String {
-    stdout(&openssl(
+    let o = openssl(
         &["req", "-in", csr_pem.to_str().unwrap(), "-noout", "-pubkey"],
         None,
-    ))
+    );
+    assert!(
+        o.status.success(),
+        "openssl req -pubkey {}: {}",
+        csr_pem.display(),
+        stderr(&o)
+    );
+    stdout(&o)
 }
 
-/// The public key of a key file, opened with the passphrase (or none).
+/// The public key of a key file, opened with the passphrase (or none);
+/// the passphrase reaches openssl through its environment, not argv.
 pub fn key_pubkey(key_pem: &Path, pass: Option<&str>) -> Output {
-    let mut args = vec!["pkey", "-in", key_pem.to_str().unwrap(), "-pubout"];
-    let p;
-    if let Some(pass) = pass {
-        p = format!("pass:{pass}");
-        args.extend(["-passin", &p]);
-    } else {
-        args.extend(["-passin", "pass:"]);
-    }
-    openssl(&args, None)
+    let mut c = StdCommand::new("openssl");
+    c.args(["pkey", "-in", key_pem.to_str().unwrap(), "-pubout"]);
+    match pass {
+        Some(p) => c
+            .args(["-passin", "env:CSRKIT_TEST_PASS"])
+            .env("CSRKIT_TEST_PASS", p),
+        None => c.args(["-passin", "pass:"]),
+    };
+    c.stdin(Stdio::null())
+        .output()
+        .expect("openssl is installed")
 }
 
 pub fn assert_key_matches(ks: &Ks, name: &str, pass: Option<&str>) {
@@ -195,4 +185,366 @@ pub fn assert_key_matches(ks: &Ks, name: &str, pass: Option<&str>) {
 
 pub fn mode(p: &Path) -> u32 {
     std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+/// The csrkit binary, with a clean environment: no inherited CSRKIT_*
+/// settings, never prompting, pointed at `ks`.
+pub fn csrkit(ks: &Path) -> StdCommand {
+    let mut cmd = StdCommand::new(env!("CARGO_BIN_EXE_csrkit"));
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("CSRKIT_") {
+            cmd.env_remove(&k);
+        }
+    }
+    cmd.env("CSRKIT_KEYSTORE", ks)
+        .env("CSRKIT_NO_INPUT", "true")
+        .env("CI", "1")
+        .env_remove("RUST_BACKTRACE");
+    cmd
+}
+
+/// Runs a command to completion with stdin closed.
+pub fn run(cmd: &mut StdCommand) -> Output {
+    cmd.stdin(std::process::Stdio::null())
+        .output()
+        .expect("run csrkit")
+}
+
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Asserts success and returns stdout.
+pub fn ok(cmd: &mut StdCommand) -> String {
+    let out = run(cmd);
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed with {:?}\nstdout: {}\nstderr: {}",
+        out.status,
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    no_panic(&out);
+    text(&out.stdout)
+}
+
+pub fn no_panic(out: &Output) {
+    let err = text(&out.stderr);
+    assert!(!err.contains("panicked"), "panic in stderr: {err}");
+    assert!(!text(&out.stdout).contains("panicked"), "panic in stdout");
+}
+
+/// Fast generate arguments: EC P-256, unencrypted key.
+pub fn gen_args(name: &str) -> Vec<String> {
+    vec![
+        "generate".into(),
+        name.into(),
+        "--cn".into(),
+        format!("{name}.example.com"),
+        "--key-type".into(),
+        "ec".into(),
+        "--no-passphrase".into(),
+    ]
+}
+
+/// One entry of a snapshot: mode and content (file bytes, symlink target,
+/// or nothing for a directory).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    Dir(u32),
+    File(u32, Vec<u8>),
+    Link(PathBuf),
+}
+
+pub type Snapshot = BTreeMap<PathBuf, Node>;
+
+/// Every path under `root` (relative), with mode and bytes.
+pub fn snapshot(root: &Path) -> Snapshot {
+    let mut out = BTreeMap::new();
+    fn walk(root: &Path, dir: &Path, out: &mut Snapshot) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries {
+            let e = e.unwrap();
+            let p = e.path();
+            let rel = p.strip_prefix(root).unwrap().to_path_buf();
+            let md = std::fs::symlink_metadata(&p).unwrap();
+            let mode = md.permissions().mode() & 0o7777;
+            if md.file_type().is_symlink() {
+                out.insert(rel, Node::Link(std::fs::read_link(&p).unwrap()));
+            } else if md.is_dir() {
+                out.insert(rel, Node::Dir(mode));
+                walk(root, &p, out);
+            } else {
+                out.insert(rel, Node::File(mode, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    if let Ok(md) = std::fs::metadata(root) {
+        out.insert(
+            PathBuf::from("."),
+            Node::Dir(md.permissions().mode() & 0o7777),
+        );
+    }
+    walk(root, root, &mut out);
+    out
+}
+
+/// Asserts two snapshots are equal, naming the first difference.
+pub fn assert_same(before: &Snapshot, after: &Snapshot, what: &str) {
+    if before == after {
+        return;
+    }
+    for (k, v) in before {
+        match after.get(k) {
+            None => panic!("{what}: {} disappeared", k.display()),
+            Some(w) if w != v => panic!("{what}: {} changed", k.display()),
+            _ => {}
+        }
+    }
+    for k in after.keys() {
+        if !before.contains_key(k) {
+            panic!("{what}: {} appeared", k.display());
+        }
+    }
+}
+
+/// Temporaries a writer leaves behind (`.tmp-*`, `.trash-*`, `*.tmp-*`)
+/// in the keystore root or in `records/`.
+pub fn temporaries(ks: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for d in [ks.to_path_buf(), ks.join("records")] {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.starts_with(".tmp-") || n.starts_with(".trash-") || n.contains(".tmp-") {
+                out.push(n);
+            }
+        }
+    }
+    out
+}
+
+/// `openssl req -verify`: OpenSSL 3.0 exits 0 even when the signature is
+/// bad, so the text decides.
+pub fn openssl_verifies(csr: &Path) -> bool {
+    let out = openssl(
+        &["req", "-in", csr.to_str().unwrap(), "-noout", "-verify"],
+        None,
+    );
+    let all = text(&out.stdout) + &text(&out.stderr);
+    all.contains("verify OK") && !all.contains("verify failure")
+}
+
+/// What a record looks like on disk, checked.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub name: String,
+    pub id: u64,
+    pub revision: u64,
+    pub json: serde_json::Value,
+}
+
+/// Checks one revision directory (a record or a history entry): the three
+/// files exist as regular 0600 files, record.json parses, the CSR verifies
+/// with openssl and its public key is the key file's.
+pub fn check_revision(dir: &Path, pass: Option<&str>) -> serde_json::Value {
+    for f in ["record.json", "csr.pem", "key.pem"] {
+        let md = std::fs::symlink_metadata(dir.join(f))
+            .unwrap_or_else(|e| panic!("{}/{f}: {e}", dir.display()));
+        assert!(md.is_file(), "{}/{f} is not a regular file", dir.display());
+        assert_eq!(md.mode() & 0o777, 0o600, "{}/{f} mode", dir.display());
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("record.json")).unwrap())
+            .unwrap_or_else(|e| panic!("{}/record.json does not parse: {e}", dir.display()));
+    assert!(
+        openssl_verifies(&dir.join("csr.pem")),
+        "{}/csr.pem does not verify",
+        dir.display()
+    );
+    let encrypted = json["encrypted"].as_bool().expect("encrypted flag");
+    let pass = if encrypted {
+        Some(pass.expect("passphrase for an encrypted key"))
+    } else {
+        None
+    };
+    let key = key_pubkey(&dir.join("key.pem"), pass);
+    assert!(
+        key.status.success(),
+        "openssl pkey {}/key.pem: {}",
+        dir.display(),
+        stderr(&key)
+    );
+    assert_eq!(
+        stdout(&key),
+        csr_pubkey(&dir.join("csr.pem")),
+        "{}: key.pem does not match csr.pem",
+        dir.display()
+    );
+    json
+}
+
+/// Checks a whole record: its current revision and every history entry,
+/// and that the revision is 1 + the number of history entries, each
+/// history entry `n` holding revision `n`.
+pub fn check_record(dir: &Path, pass: Option<&str>) -> Checked {
+    let json = check_revision(dir, pass);
+    let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(
+        json["name"].as_str(),
+        Some(name.as_str()),
+        "{}: name",
+        dir.display()
+    );
+    let revision = json["revision"].as_u64().expect("revision");
+    let id = json["id"].as_u64().expect("id");
+    // history/ is created lazily, with the first regenerate.
+    let mut hist: Vec<u64> = std::fs::read_dir(dir.join("history"))
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .parse::<u64>()
+                .expect("numeric history entry")
+        })
+        .collect();
+    hist.sort();
+    let expected: Vec<u64> = (1..revision).collect();
+    assert_eq!(
+        hist,
+        expected,
+        "{}: history entries for revision {revision}",
+        dir.display()
+    );
+    for n in hist {
+        let h = check_revision(&dir.join("history").join(n.to_string()), pass);
+        assert_eq!(
+            h["revision"].as_u64(),
+            Some(n),
+            "{}: history/{n} revision",
+            dir.display()
+        );
+        assert_eq!(
+            h["id"].as_u64(),
+            Some(id),
+            "{}: history/{n} id",
+            dir.display()
+        );
+    }
+    Checked {
+        name,
+        id,
+        revision,
+        json,
+    }
+}
+
+/// Checks every visible record of a keystore; returns them by name.
+pub fn check_keystore(ks: &Path, pass: Option<&str>) -> BTreeMap<String, Checked> {
+    let mut out = BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(ks.join("records")) else {
+        return out;
+    };
+    for e in entries {
+        let e = e.unwrap();
+        // Dot files in records/ are the id counter, the catalog and temporaries.
+        if e.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let c = check_record(&e.path(), pass);
+        out.insert(c.name.clone(), c);
+    }
+    let mut ids: Vec<u64> = out.values().map(|c| c.id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), out.len(), "ids are not unique: {out:?}");
+    out
+}
+
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// A private tmpfs mounted at `dir` (root only, where mounting is
+/// permitted). Unmounted on drop.
+pub struct Tmpfs(pub PathBuf);
+
+impl Tmpfs {
+    pub fn mount(dir: &Path, opts: &str) -> Option<Tmpfs> {
+        if !is_root() {
+            return None;
+        }
+        std::fs::create_dir_all(dir).ok()?;
+        let st = StdCommand::new("mount")
+            .args(["-t", "tmpfs", "-o", opts, "tmpfs"])
+            .arg(dir)
+            .output()
+            .ok()?;
+        st.status.success().then(|| Tmpfs(dir.to_path_buf()))
+    }
+
+    pub fn remount(&self, opts: &str) -> bool {
+        StdCommand::new("mount")
+            .args(["-o", &format!("remount,{opts}")])
+            .arg(&self.0)
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = StdCommand::new("umount").arg("-l").arg(&self.0).output();
+    }
+}
+
+/// `list --format json` must agree with record.json on disk for every
+/// record (the catalog is a cache and must never be stale).
+pub fn check_list_matches_disk(ks: &Path) {
+    let out = ok(csrkit(ks).args(["list", "--format", "json"]));
+    let listed: serde_json::Value = serde_json::from_str(&out).expect("list --format json");
+    let listed = listed.as_array().cloned().expect("a JSON array of records");
+    let on_disk = record_names(ks);
+    let names: Vec<String> = listed
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_string())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(sorted, on_disk, "list and records/ disagree: {out}");
+    for item in &listed {
+        let name = item["name"].as_str().unwrap();
+        let disk: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(ks.join("records").join(name).join("record.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(item["id"], disk["id"], "list: id of {name}");
+        assert_eq!(
+            item["revision"], disk["revision"],
+            "list: revision of {name} is stale"
+        );
+        assert_eq!(item["modified"], disk["modified"], "list: {name} is stale");
+    }
+}
+
+/// Record directory names in records/, sorted.
+pub fn record_names(ks: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(ks.join("records"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !n.starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
 }

@@ -57,6 +57,27 @@ fn prepare_line(
 /// Largest group committed under one lock acquisition.
 const GROUP: usize = 64;
 
+/// Descriptors a group commit holds open per record (three files and the
+/// record's directory, until they are flushed).
+const FDS_PER_RECORD: u64 = 4;
+
+/// The group size: [`GROUP`], or fewer when the descriptor limit is low,
+/// leaving room for everything else the process has open.
+fn group_cap() -> usize {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes one rlimit into the struct we own.
+    let soft = if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0 {
+        lim.rlim_cur
+    } else {
+        256
+    };
+    let spare = soft.saturating_sub(32) / FDS_PER_RECORD;
+    (spare.clamp(1, GROUP as u64)) as usize
+}
+
 type Ready = (usize, commands::Prepared);
 
 /// Commits one group (one lock, one concurrent flush) and reports each line.
@@ -143,7 +164,11 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
     // `--jobs N` is N threads doing all the work: N-1 workers prepare
     // records, and this thread prepares too while committing whatever is
     // ready in groups, so no thread ever waits for another's key generation.
-    let (tx, rx) = std::sync::mpsc::channel::<Ready>();
+    // Bounded: a worker that gets two groups ahead of the commits waits,
+    // so a slow disk never piles up prepared records (and their private
+    // keys) in memory.
+    let cap = group_cap();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Ready>(2 * cap);
     let take = || {
         let i = next.fetch_add(1, Ordering::Relaxed);
         lines.get(i).copied()
@@ -173,10 +198,16 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
         drop(tx);
         let mut group: Vec<Ready> = Vec::new();
         loop {
-            while let Ok(ready) = rx.try_recv() {
-                group.push(ready);
+            // Never more than `cap` at once, however far the workers are
+            // ahead of the commits (each record holds descriptors open
+            // until the group is flushed).
+            while group.len() < cap {
+                match rx.try_recv() {
+                    Ok(ready) => group.push(ready),
+                    Err(_) => break,
+                }
             }
-            if group.len() >= GROUP {
+            if group.len() >= cap {
                 commit_group(ctx, std::mem::take(&mut group), &done);
             } else if let Some(item) = take() {
                 group.extend(prepare(item));

@@ -93,3 +93,41 @@ fn batch_from_stdin_with_json_results() {
     assert_eq!(v[1]["status"], "ok");
     assert_key_matches(&ks, "b", Some(PASS));
 }
+
+/// A batch never holds more descriptors open than the process may have:
+/// with a soft limit of 64, 150 records (two jobs, so the worker runs ahead
+/// of the commits) are all committed, and every one verifies.
+#[test]
+fn batch_fits_a_low_descriptor_limit() {
+    use std::os::unix::process::CommandExt;
+    let ks = Ks::new();
+    let lines: String = (0..150)
+        .map(|i| format!("{{\"name\":\"fd{i:03}\",\"common_name\":\"fd{i}.example.com\",\"key_type\":\"ec\"}}\n"))
+        .collect();
+    let file = ks.file("batch.jsonl", lines.as_bytes());
+    let mut cmd = csrkit(&ks.root());
+    cmd.args(["generate", "--no-passphrase", "--jobs", "2", "--batch"])
+        .arg(&file);
+    // SAFETY: setrlimit is async-signal-safe and touches only this child.
+    unsafe {
+        cmd.pre_exec(|| {
+            let lim = libc::rlimit {
+                rlim_cur: 64,
+                rlim_max: 64,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        });
+    }
+    let out = run(&mut cmd);
+    assert!(
+        out.status.success(),
+        "batch under a 64-descriptor limit failed: {}",
+        text(&out.stderr)
+    );
+    let records = check_keystore(&ks.root(), None);
+    assert_eq!(records.len(), 150);
+}

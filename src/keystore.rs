@@ -369,6 +369,9 @@ impl Durable {
     }
 
     fn sync(self) -> Result<()> {
+        if let Some(done) = self.sync_whole_fs() {
+            return done;
+        }
         let one = |(path, f, data_only): &(PathBuf, File, bool)| {
             if *data_only {
                 f.sync_data()
@@ -408,6 +411,70 @@ impl Durable {
             result
         })
     }
+}
+
+impl Durable {
+    /// Makes every item durable with one `syncfs(2)` of the file system
+    /// that holds them all, when that is cheap; `None` when it is not (the
+    /// caller then flushes item by item).
+    ///
+    /// Each `fsync` ends with a cache flush of the disk, and a record has
+    /// six things to flush: on a virtual disk those flushes are most of a
+    /// commit (EC generate 3.33 -> 2.97 ms, see README). `syncfs` writes
+    /// back every dirty page and inode of the file system and flushes the
+    /// disk once, so it is used only when the kernel reports little dirty
+    /// data system-wide ([`SYNCFS_MAX_DIRTY_KIB`]): a commit never waits
+    /// behind someone else's large write. Its guarantee is a superset of
+    /// the per-file fsyncs; like them it reports write-back errors.
+    /// Test-only: `CSRKIT_TEST_FLUSH=fsync|syncfs` forces one way.
+    fn sync_whole_fs(&self) -> Option<Result<()>> {
+        match std::env::var("CSRKIT_TEST_FLUSH").as_deref() {
+            Ok("fsync") => return None,
+            Ok("syncfs") => {}
+            _ => {
+                if dirty_kib()? > SYNCFS_MAX_DIRTY_KIB {
+                    return None;
+                }
+            }
+        }
+        let (path, first, _) = self.items.first()?;
+        let dev = first.metadata().ok()?.dev();
+        for (_, f, _) in &self.items[1..] {
+            if f.metadata().ok()?.dev() != dev {
+                return None;
+            }
+        }
+        // SAFETY: `first` owns a valid descriptor for the duration of the
+        // call, which reads no memory of ours.
+        let rc = unsafe { libc::syncfs(first.as_raw_fd()) };
+        Some(if rc == 0 {
+            Ok(())
+        } else {
+            Err(io_at(path, std::io::Error::last_os_error()))
+        })
+    }
+}
+
+/// Most dirty or under-writeback data (system-wide, KiB) at which a
+/// commit uses one `syncfs` instead of per-file fsyncs: at worst a few tens
+/// of milliseconds of someone else's write-back.
+const SYNCFS_MAX_DIRTY_KIB: u64 = 16 << 10;
+
+/// `Dirty` + `Writeback` from /proc/meminfo, in KiB; `None` if unknown.
+fn dirty_kib() -> Option<u64> {
+    let text = fs::read_to_string("/proc/meminfo").ok()?;
+    let mut total = 0;
+    let mut seen = 0;
+    for line in text.lines() {
+        let Some((key, rest)) = line.split_once(':') else {
+            continue;
+        };
+        if key == "Dirty" || key == "Writeback" {
+            total += rest.trim().trim_end_matches(" kB").parse::<u64>().ok()?;
+            seen += 1;
+        }
+    }
+    (seen == 2).then_some(total)
 }
 
 /// Flush sets up to this size are flushed serially (see `Durable::sync`).

@@ -495,6 +495,38 @@ fn dirty_kib() -> Option<u64> {
     (seen == 2).then_some(total)
 }
 
+/// Marks `records/` as the top of a directory hierarchy for ext4's Orlov
+/// allocator (`chattr +T`; best effort, other file systems ignore it).
+/// Records are unrelated to each other, so each new record directory goes
+/// to a block group with room and few directories instead of the parent's
+/// group. That matters on ext4 without a journal, which skips inodes freed
+/// in the last minutes one by one, reading each: in the group where a test
+/// suite or a cleanup has just deleted thousands of files, every new inode
+/// cost tens of microseconds (EC generate 4.03 -> 3.06 ms, see README).
+fn mark_top_dir(dir: &Path) {
+    const FS_TOPDIR_FL: libc::c_int = 0x0002_0000;
+    let Ok(f) = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(dir)
+    else {
+        return;
+    };
+    let mut flags: libc::c_int = 0;
+    // SAFETY: both ioctls take a pointer to an int, which outlives them;
+    // the descriptor is valid for their duration. Failures (a file system
+    // without these flags) are ignored: the flag is only a placement hint.
+    unsafe {
+        if libc::ioctl(f.as_raw_fd(), libc::FS_IOC_GETFLAGS, &mut flags) != 0
+            || flags & FS_TOPDIR_FL != 0
+        {
+            return;
+        }
+        flags |= FS_TOPDIR_FL;
+        libc::ioctl(f.as_raw_fd(), libc::FS_IOC_SETFLAGS, &flags);
+    }
+}
+
 /// Flush sets up to this size are flushed serially (see `Durable::sync`).
 const SERIAL_FLUSHES: usize = 12;
 
@@ -685,6 +717,7 @@ impl Keystore {
                 Err(e) => return Err(e),
             }
         }
+        mark_top_dir(&p);
         Ok(())
     }
 

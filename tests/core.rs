@@ -1322,3 +1322,44 @@ fn ids_are_not_reused_when_the_lock_file_is_lost_or_damaged() {
     let lock = std::fs::read_to_string(ks.root().join(".lock")).unwrap();
     assert!(lock.starts_with("csrkit-lock 1\nnext-id 6\n"), "{lock}");
 }
+
+/// On ext4, records/ carries the "top of hierarchy" flag (`chattr +T`), so
+/// each record directory is placed by the Orlov allocator away from
+/// recently deleted inodes (see `mark_top_dir`). Other file systems have no
+/// such flag and are skipped.
+#[test]
+fn records_dir_is_an_ext4_top_dir() {
+    let ks = Ks::new();
+    ks.cmd()
+        .args([
+            "generate",
+            "t",
+            "--cn",
+            "t.example.com",
+            "--key-type",
+            "ec",
+            "--no-passphrase",
+        ])
+        .assert()
+        .success();
+    let records = ks.root().join("records");
+    let c = std::ffi::CString::new(records.to_str().unwrap()).unwrap();
+    // SAFETY: a valid path and a statfs struct we own.
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { libc::statfs(c.as_ptr(), &mut st) }, 0);
+    if st.f_type != 0xEF53 {
+        eprintln!("skipped: not ext4");
+        return;
+    }
+    use std::os::fd::AsRawFd;
+    let dir = std::fs::File::open(&records).unwrap();
+    let mut flags: libc::c_int = 0;
+    // SAFETY: FS_IOC_GETFLAGS writes one int we own; the fd is open.
+    let rc = unsafe { libc::ioctl(dir.as_raw_fd(), libc::FS_IOC_GETFLAGS, &mut flags) };
+    assert_eq!(rc, 0, "FS_IOC_GETFLAGS on ext4");
+    assert_ne!(
+        flags & 0x0002_0000,
+        0,
+        "records/ is not +T (flags {flags:#x})"
+    );
+}

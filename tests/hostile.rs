@@ -957,3 +957,32 @@ fn wrong_or_missing_passphrase_leaves_the_record_untouched() {
         2
     );
 }
+
+/// Running out of file descriptors mid-commit (the limit is lowered so that
+/// the lock and the first files open but not all of them) is an internal
+/// error with a hint that names the fix, and leaves the keystore as it was.
+#[test]
+fn descriptor_exhaustion_is_refused_cleanly() {
+    use std::os::unix::process::CommandExt;
+    let (_dir, ks) = setup();
+    for limit in [5u64, 6, 7] {
+        let mut cmd = gen(&ks, &["--cn", "x.example.com"]);
+        // SAFETY: setrlimit is async-signal-safe and touches only the child.
+        unsafe {
+            cmd.pre_exec(move || {
+                let lim = libc::rlimit {
+                    rlim_cur: limit,
+                    rlim_max: limit,
+                };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) == 0 {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::last_os_error())
+                }
+            });
+        }
+        let err = refuse(&ks, &mut cmd, 1, "Too many open files");
+        assert!(err.contains("ulimit -n"), "limit {limit}: {err}");
+    }
+    assert!(temporaries(&ks).is_empty(), "{:?}", temporaries(&ks));
+}

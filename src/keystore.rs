@@ -375,6 +375,35 @@ impl Durable {
         Ok(())
     }
 
+    /// Makes every item durable with one `syncfs(2)` of the file system
+    /// that holds them all; `None` when they are not all on one file
+    /// system (the caller then flushes item by item).
+    ///
+    /// Each `fsync` ends with a cache flush of the disk, and a record has
+    /// six things to flush: on a virtual disk those flushes are most of a
+    /// commit (EC generate 3.33 -> 2.97 ms, see README). `syncfs` writes
+    /// back every dirty page and inode of the file system and flushes the
+    /// disk once, so it is used only when [`syncfs_is_cheap`]. Its
+    /// guarantee is a superset of the per-file fsyncs; like them it
+    /// reports write-back errors.
+    fn sync_whole_fs(&self) -> Option<Result<()>> {
+        let (path, first, _) = self.items.first()?;
+        let dev = first.metadata().ok()?.dev();
+        for (_, f, _) in &self.items[1..] {
+            if f.metadata().ok()?.dev() != dev {
+                return None;
+            }
+        }
+        // SAFETY: `first` owns a valid descriptor for the duration of the
+        // call, which reads no memory of ours.
+        let rc = unsafe { libc::syncfs(first.as_raw_fd()) };
+        Some(if rc == 0 {
+            Ok(())
+        } else {
+            Err(io_at(path, std::io::Error::last_os_error()))
+        })
+    }
+
     fn sync(self) -> Result<()> {
         if self.whole_fs.unwrap_or_else(syncfs_is_cheap) {
             if let Some(done) = self.sync_whole_fs() {
@@ -418,37 +447,6 @@ impl Durable {
                 result = result.and(r);
             }
             result
-        })
-    }
-}
-
-impl Durable {
-    /// Makes every item durable with one `syncfs(2)` of the file system
-    /// that holds them all; `None` when they are not all on one file
-    /// system (the caller then flushes item by item).
-    ///
-    /// Each `fsync` ends with a cache flush of the disk, and a record has
-    /// six things to flush: on a virtual disk those flushes are most of a
-    /// commit (EC generate 3.33 -> 2.97 ms, see README). `syncfs` writes
-    /// back every dirty page and inode of the file system and flushes the
-    /// disk once, so it is used only when [`syncfs_is_cheap`]. Its
-    /// guarantee is a superset of the per-file fsyncs; like them it
-    /// reports write-back errors.
-    fn sync_whole_fs(&self) -> Option<Result<()>> {
-        let (path, first, _) = self.items.first()?;
-        let dev = first.metadata().ok()?.dev();
-        for (_, f, _) in &self.items[1..] {
-            if f.metadata().ok()?.dev() != dev {
-                return None;
-            }
-        }
-        // SAFETY: `first` owns a valid descriptor for the duration of the
-        // call, which reads no memory of ours.
-        let rc = unsafe { libc::syncfs(first.as_raw_fd()) };
-        Some(if rc == 0 {
-            Ok(())
-        } else {
-            Err(io_at(path, std::io::Error::last_os_error()))
         })
     }
 }

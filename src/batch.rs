@@ -57,25 +57,10 @@ fn prepare_line(
 /// Largest group committed under one lock acquisition.
 const GROUP: usize = 64;
 
-/// Descriptors a group commit holds open per record (three files and the
-/// record's directory, until they are flushed).
-const FDS_PER_RECORD: u64 = 4;
-
-/// The group size: [`GROUP`], or fewer when the descriptor limit is low,
-/// leaving room for everything else the process has open.
+/// The group size: [`GROUP`], or fewer when the descriptor limit is low
+/// (each record in a group holds descriptors until the group is flushed).
 fn group_cap() -> usize {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit writes one rlimit into the struct we own.
-    let soft = if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0 {
-        lim.rlim_cur
-    } else {
-        256
-    };
-    let spare = soft.saturating_sub(32) / FDS_PER_RECORD;
-    (spare.clamp(1, GROUP as u64)) as usize
+    GROUP.min(crate::keystore::max_group_records())
 }
 
 type Ready = (usize, commands::Prepared);

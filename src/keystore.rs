@@ -331,10 +331,9 @@ fn write_new(path: &Path, data: &[u8]) -> Result<File> {
 #[derive(Default)]
 struct Durable {
     items: Vec<(PathBuf, File, bool)>,
-    /// Start each new file's writeback as soon as it is written.
-    eager: bool,
     /// One `syncfs` for everything (see [`Durable::sync_whole_fs`]);
-    /// `None`: decide when syncing.
+    /// `None`: decide when syncing. `Some(false)` (per-file fsyncs chosen
+    /// up front) also starts each new file's writeback as it is written.
     whole_fs: Option<bool>,
 }
 
@@ -343,18 +342,16 @@ impl Durable {
     /// early writeback helps the per-file fsyncs (EC generate -0.3 ms) but
     /// costs a syscall per file for nothing before a `syncfs` (+0.1 ms).
     fn single() -> Self {
-        let whole_fs = syncfs_is_cheap();
         Durable {
             items: Vec::new(),
-            eager: !whole_fs,
-            whole_fs: Some(whole_fs),
+            whole_fs: Some(syncfs_is_cheap()),
         }
     }
 
     /// Writes a new file and adds it.
     fn write(&mut self, path: &Path, data: &[u8]) -> Result<()> {
         let f = write_new(path, data)?;
-        if self.eager {
+        if self.whole_fs == Some(false) {
             start_writeback(&f);
         }
         self.items.push((path.to_path_buf(), f, false));
@@ -523,6 +520,28 @@ fn mark_top_dir(dir: &Path) {
         flags |= FS_TOPDIR_FL;
         libc::ioctl(f.as_raw_fd(), libc::FS_IOC_SETFLAGS, &flags);
     }
+}
+
+/// Descriptors `create_many` holds open per record until the group is
+/// flushed: three files and the record's directory.
+const FDS_PER_RECORD: u64 = 4;
+
+/// Most records one `create_many` call can hold open under the process's
+/// descriptor limit, leaving room for everything else it has open.
+pub fn max_group_records() -> usize {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes one rlimit into the struct we own.
+    let soft = if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0 {
+        lim.rlim_cur
+    } else {
+        256
+    };
+    usize::try_from(soft.saturating_sub(32) / FDS_PER_RECORD)
+        .unwrap_or(usize::MAX)
+        .max(1)
 }
 
 /// Flush sets up to this size are flushed serially (see `Durable::sync`).

@@ -980,18 +980,7 @@ fn list_and_delete() {
     assert!(!ks.record("a").exists());
     ks.cmd().args(["delete", "a", "--yes"]).assert().code(3);
     // Ids are never reused.
-    ks.cmd()
-        .args([
-            "generate",
-            "c",
-            "--cn",
-            "c",
-            "--no-passphrase",
-            "--key-type",
-            "ec",
-        ])
-        .assert()
-        .success();
+    ks.generate_ec("c");
     let v = json(
         &ks.cmd()
             .args(["show", "c", "--format", "json"])
@@ -1056,18 +1045,7 @@ fn unencrypted_keys_only_when_asked() {
         .success();
     assert_key_matches(&ks, "e", Some("s3cret-from-env"));
     // --no-passphrase: PKCS#8 PRIVATE KEY, still 0600.
-    ks.cmd()
-        .args([
-            "generate",
-            "u",
-            "--cn",
-            "u",
-            "--no-passphrase",
-            "--key-type",
-            "ec",
-        ])
-        .assert()
-        .success();
+    ks.generate_ec("u");
     assert!(std::fs::read_to_string(ks.key_path("u"))
         .unwrap()
         .starts_with("-----BEGIN PRIVATE KEY-----"));
@@ -1080,18 +1058,7 @@ fn unencrypted_keys_only_when_asked() {
 #[test]
 fn lock_timeout_exits_5() {
     let ks = Ks::new();
-    ks.cmd()
-        .args([
-            "generate",
-            "l",
-            "--cn",
-            "l",
-            "--no-passphrase",
-            "--key-type",
-            "ec",
-        ])
-        .assert()
-        .success();
+    ks.generate_ec("l");
     let before = ks.snapshot();
     let lock = std::fs::OpenOptions::new()
         .write(true)
@@ -1124,18 +1091,7 @@ fn lock_timeout_exits_5() {
 #[test]
 fn exit_code_1_for_a_corrupt_record() {
     let ks = Ks::new();
-    ks.cmd()
-        .args([
-            "generate",
-            "c",
-            "--cn",
-            "c",
-            "--no-passphrase",
-            "--key-type",
-            "ec",
-        ])
-        .assert()
-        .success();
+    ks.generate_ec("c");
     std::fs::write(ks.record("c").join("record.json"), b"{ not json").unwrap();
     let o = ks.cmd().args(["show", "c"]).output().unwrap();
     assert_eq!(o.status.code(), Some(1));

@@ -51,6 +51,23 @@ impl Ks {
         c
     }
 
+    /// Creates record `name` (EC, common name `name`, no passphrase) and
+    /// asserts success.
+    pub fn generate_ec(&self, name: &str) {
+        self.cmd()
+            .args([
+                "generate",
+                name,
+                "--cn",
+                name,
+                "--no-passphrase",
+                "--key-type",
+                "ec",
+            ])
+            .assert()
+            .success();
+    }
+
     /// `cmd` with a passphrase in the environment.
     pub fn cmd_pass(&self) -> Command {
         let mut c = self.cmd();

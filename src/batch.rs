@@ -1,12 +1,13 @@
 //! `generate --batch`: JSON Lines in, records out, in parallel.
 //!
 //! Each line is validated on its own; a bad line is reported with its line
-//! number and does not stop the others. Key generation and signing run in
-//! a pool of worker threads in this one process; only the short commit
-//! takes the keystore lock.
+//! number and does not stop the others. Every one of `--jobs` threads
+//! prepares records (key, CSR, signature) and writes them into the batch's
+//! staging directory (`keystore::Stage`); committed groups are only
+//! flushed and renamed into place, the renames under the keystore lock.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use serde_json::json;
 
@@ -14,6 +15,7 @@ use crate::cli::{FormatArg, GenerateArgs};
 use crate::commands::{self, read_input, Ctx, Done};
 use crate::error::{Error, Result};
 use crate::formats;
+use crate::keystore::{Stage, Staged};
 use crate::request;
 
 /// Largest batch file we read.
@@ -26,7 +28,6 @@ struct LineResult {
 
 /// Validates one line and prepares its record in memory.
 fn prepare_line(
-    ctx: &Ctx,
     a: &GenerateArgs,
     line: &str,
     pass: Option<&crate::keys::Passphrase>,
@@ -51,39 +52,38 @@ fn prepare_line(
                 )
             })?,
     };
-    commands::prepare(&ctx.keystore, name, req, pass)
+    // Whether a record has the name is left to the commit: a lookup in
+    // `records/` here would wait behind the commits' renames there.
+    commands::prepare(name, req, pass)
 }
 
-/// Largest group committed under one lock acquisition.
+/// Largest group committed with one flush and one lock acquisition.
 const GROUP: usize = 64;
 
-/// The group size: [`GROUP`], or fewer when the descriptor limit is low
-/// (each record in a group holds descriptors until the group is flushed).
-fn group_cap() -> usize {
-    GROUP.min(crate::keystore::max_group_records())
-}
+/// Longest a staged record waits for others to share its commit.
+const LINGER: std::time::Duration = std::time::Duration::from_millis(20);
 
-type Ready = (usize, commands::Prepared);
+type Ready = (usize, Staged);
 
-/// Commits one group (one lock, one concurrent flush) and reports each line.
-fn commit_group(ctx: &Ctx, group: Vec<Ready>, done: &dyn Fn(LineResult)) {
+/// Commits one group and reports each line.
+fn commit_group(stage: &Stage, group: Vec<Ready>, done: &dyn Fn(LineResult)) {
     if group.is_empty() {
         return;
     }
-    let news: Vec<_> = group.iter().map(|(_, p)| p.as_new()).collect();
-    match ctx.keystore.create_many(news) {
+    let (lines, staged): (Vec<usize>, Vec<Staged>) = group.into_iter().unzip();
+    match stage.commit(staged) {
         Ok(results) => {
-            for ((line, _), r) in group.iter().zip(results) {
+            for (line, r) in lines.into_iter().zip(results) {
                 done(LineResult {
-                    line: *line,
+                    line,
                     outcome: r.map(|m| (m.id, m.name)),
                 });
             }
         }
         Err(e) => {
-            for (line, _) in &group {
+            for line in lines {
                 done(LineResult {
-                    line: *line,
+                    line,
                     outcome: Err(e.clone()),
                 });
             }
@@ -146,30 +146,46 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
         }
         results.lock().expect("no poisoned lock").push(r);
     };
-    // `--jobs N` is N threads doing all the work: N-1 workers prepare
-    // records, and this thread prepares too while committing whatever is
-    // ready in groups, so no thread ever waits for another's key generation.
-    // Bounded: a worker that gets two groups ahead of the commits waits,
-    // so a slow disk never piles up prepared records (and their private
-    // keys) in memory.
-    let cap = group_cap();
+    // `--jobs N` threads prepare records and write them into the stage;
+    // this thread commits whatever is staged whenever the previous commit
+    // is done (up to `cap` at a time), so the disk's flushes overlap the
+    // preparing instead of stalling it. Bounded: workers that get two
+    // groups ahead of the commits wait, so a slow disk never piles up
+    // records. The stage is made by the first record that gets that far,
+    // so a batch whose every line is invalid leaves the keystore untouched.
+    let stage: OnceLock<Result<Stage>> = OnceLock::new();
+    let cap = GROUP;
     let (tx, rx) = std::sync::mpsc::sync_channel::<Ready>(2 * cap);
     let take = || {
         let i = next.fetch_add(1, Ordering::Relaxed);
         lines.get(i).copied()
     };
-    let prepare = |(line, body): (usize, &str)| match prepare_line(ctx, a, body, pass.as_ref()) {
-        Ok(prepared) => Some((line, prepared)),
-        Err(e) => {
-            done(LineResult {
-                line,
-                outcome: Err(e),
-            });
-            None
+    let prepare = |(line, body): (usize, &str)| {
+        let staged = prepare_line(a, body, pass.as_ref()).and_then(|prepared| {
+            match stage.get_or_init(|| ctx.keystore.stage(lines.len())) {
+                Ok(stage) => stage.write(prepared.as_new()),
+                Err(e) => Err(e.clone()),
+            }
+        });
+        match staged {
+            Ok(staged) => Some((line, staged)),
+            Err(e) => {
+                done(LineResult {
+                    line,
+                    outcome: Err(e),
+                });
+                None
+            }
+        }
+    };
+    // Only records already staged are committed, so the stage exists.
+    let commit = |group: Vec<Ready>| {
+        if let Some(Ok(stage)) = stage.get() {
+            commit_group(stage, group, &done);
         }
     };
     std::thread::scope(|s| {
-        for _ in 1..jobs {
+        for _ in 0..jobs {
             let tx = tx.clone();
             let (take, prepare) = (&take, &prepare);
             s.spawn(move || {
@@ -181,33 +197,24 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
             });
         }
         drop(tx);
-        let mut group: Vec<Ready> = Vec::new();
-        loop {
-            // Never more than `cap` at once, however far the workers are
-            // ahead of the commits (each record holds descriptors open
-            // until the group is flushed).
+        while let Ok(first) = rx.recv() {
+            // Each commit costs two disk flushes whatever its size, so a
+            // group waits a little for more records (up to LINGER after
+            // its first).
+            let mut group = vec![first];
+            let until = std::time::Instant::now() + LINGER;
             while group.len() < cap {
-                match rx.try_recv() {
+                let left = until.saturating_duration_since(std::time::Instant::now());
+                match rx.recv_timeout(left) {
                     Ok(ready) => group.push(ready),
                     Err(_) => break,
                 }
             }
-            if group.len() >= cap {
-                commit_group(ctx, std::mem::take(&mut group), &done);
-            } else if let Some(item) = take() {
-                group.extend(prepare(item));
-            } else {
-                // Nothing left to prepare here: commit what is ready, then
-                // wait for the workers' last records.
-                commit_group(ctx, std::mem::take(&mut group), &done);
-                match rx.recv() {
-                    Ok(ready) => group.push(ready),
-                    Err(_) => break,
-                }
-            }
+            commit(group);
         }
-        commit_group(ctx, group, &done);
     });
+    // Removes the stage and gives back unused ids before reporting.
+    drop(stage);
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }

@@ -350,15 +350,9 @@ impl Prepared {
 
 /// Everything `generate` does for one validated request short of the
 /// commit: key, CSR, encrypted key, metadata (no lock, no disk writes).
-pub fn prepare(
-    ks: &Keystore,
-    name: String,
-    req: Request,
-    pass: Option<&Passphrase>,
-) -> Result<Prepared> {
-    if ks.exists(&name) {
-        return Err(keystore::exists_error(&name));
-    }
+/// Whether the name is free is the caller's to check, cheaply before and
+/// for certain at the commit.
+pub fn prepare(name: String, req: Request, pass: Option<&Passphrase>) -> Result<Prepared> {
     let key = PrivateKey::generate(req.key)?;
     let Minted { key, csr } = mint(&req, key)?;
     let key_pem = key.to_pem(pass)?;
@@ -391,7 +385,7 @@ pub fn generate_one(
     req: Request,
     pass: Option<&Passphrase>,
 ) -> Result<(RecordMeta, ParsedCsr)> {
-    let prepared = prepare(ks, name, req, pass)?;
+    let prepared = prepare(name, req, pass)?;
     let meta = ks.create(prepared.as_new())?;
     Ok((meta, prepared.csr))
 }

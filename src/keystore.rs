@@ -6,7 +6,8 @@
 //! with the old one with `RENAME_EXCHANGE`), so a crash leaves either the
 //! complete old state or the complete new one. Temporaries left by a crash
 //! are removed by the next writer, which holds the lock, so no live writer
-//! can own them.
+//! can own them. `generate --batch` writes into a staging directory of its
+//! own, outside the lock, and only renames under it (see `stage`).
 
 use std::collections::HashMap;
 use std::ffi::CString;
@@ -23,13 +24,19 @@ use serde::{Deserialize, Serialize};
 use crate::error::{io_at, Error, Kind, Result};
 use crate::request::{KeySpec, Request};
 
+mod stage;
+pub use stage::{Stage, Staged};
+
 pub const RECORDS: &str = "records";
 pub const HISTORY: &str = "history";
 const LOCK: &str = ".lock";
 /// Where older keystores kept the next id (read once, on upgrade).
 const LEGACY_NEXT_ID: &str = ".next-id";
 /// The lock file's journal is written as one fixed-size block.
-const LOCK_STATE_SIZE: usize = 256;
+const LOCK_STATE_SIZE: usize = 1024;
+/// Most `--batch` runs staging records in one keystore at once (each is a
+/// line of the journal; see `stage`).
+const MAX_STAGES: usize = 16;
 /// Append-only summary of every commit, inside `records/` (see `list`).
 const CATALOG: &str = ".catalog";
 /// Compact the catalog when it holds this many more lines than records.
@@ -42,6 +49,21 @@ fn crash_point(step: &str) {
     if let Ok(at) = std::env::var("CSRKIT_TEST_CRASH_AT") {
         if at == step {
             std::process::abort();
+        }
+    }
+}
+
+/// Test-only pause: `CSRKIT_TEST_PAUSE_AT=<step>:<ms>` sleeps that long
+/// the first time the process reaches the step (tests/reliability.rs
+/// holds a batch mid-run with it while other writers come and go).
+fn pause_point(step: &str) {
+    static PAUSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let Ok(at) = std::env::var("CSRKIT_TEST_PAUSE_AT") else {
+        return;
+    };
+    if let Some((s, ms)) = at.rsplit_once(':') {
+        if s == step && !PAUSED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(ms.parse().unwrap_or(0)));
         }
     }
 }
@@ -180,6 +202,8 @@ pub struct LockGuard {
 struct LockState {
     next_id: u64,
     pending: Option<String>,
+    /// Staging directories of running (or crashed) batches: see `stage`.
+    stages: Vec<String>,
 }
 
 impl LockState {
@@ -194,6 +218,7 @@ impl LockState {
             match line.split_once(' ') {
                 Some(("next-id", n)) => state.next_id = n.parse().ok().filter(|n| *n >= 1)?,
                 Some(("pending", p)) => state.pending = Some(p.to_string()),
+                Some(("stage", p)) if stage::valid_name(p) => state.stages.push(p.to_string()),
                 _ => return None,
             }
         }
@@ -204,6 +229,9 @@ impl LockState {
         let mut text = format!("csrkit-lock 1\nnext-id {}\n", self.next_id);
         if let Some(p) = &self.pending {
             text.push_str(&format!("pending {p}\n"));
+        }
+        for p in &self.stages {
+            text.push_str(&format!("stage {p}\n"));
         }
         let mut block = [b' '; LOCK_STATE_SIZE];
         block[..text.len()].copy_from_slice(text.as_bytes());
@@ -220,6 +248,12 @@ impl LockGuard {
             self.file.sync_data()?;
         }
         Ok(())
+    }
+
+    /// [`LockGuard::save`], as a keystore error.
+    fn store(&self, durable: bool) -> Result<()> {
+        self.save(durable)
+            .map_err(|e| Error::internal(format!("keystore lock file: {e}")))
     }
 
     /// Spends the next id; `durable` gets the lock file's fdatasync, which
@@ -422,30 +456,37 @@ impl Durable {
         if self.items.len() <= SERIAL_FLUSHES {
             return self.items.iter().try_for_each(one);
         }
-        let threads = self.items.len().min(16);
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let worker = || {
-            let mut result = Ok(());
-            while let Some(item) = self
-                .items
-                .get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-            {
-                result = result.and(one(item));
-            }
-            result
-        };
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
-            let mut result = worker();
-            for h in handles {
-                let r = h
-                    .join()
-                    .unwrap_or_else(|_| Err(Error::internal("fsync thread failed")));
-                result = result.and(r);
-            }
-            result
-        })
+        in_parallel(self.items.len(), |i| one(&self.items[i]))
     }
+}
+
+/// Runs `job(0..count)` on up to 16 threads (this one included), for
+/// flushes that mostly wait on the disk; the first error is returned, after
+/// every job has run.
+fn in_parallel(count: usize, job: impl Fn(usize) -> Result<()> + Sync) -> Result<()> {
+    let threads = count.min(16);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let worker = || {
+        let mut result = Ok(());
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if i >= count {
+                break result;
+            }
+            result = result.and(job(i));
+        }
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+        let mut result = worker();
+        for h in handles {
+            let r = h
+                .join()
+                .unwrap_or_else(|_| Err(Error::internal("fsync thread failed")));
+            result = result.and(r);
+        }
+        result
+    })
 }
 
 /// Most dirty or under-writeback data (system-wide, KiB) at which a
@@ -490,14 +531,18 @@ fn dirty_kib() -> Option<u64> {
     (seen == 2).then_some(total)
 }
 
-/// Marks `records/` as the top of a directory hierarchy for ext4's Orlov
-/// allocator (`chattr +T`; best effort, other file systems ignore it).
-/// Records are unrelated to each other, so each new record directory goes
-/// to a block group with room and few directories instead of the parent's
-/// group. That matters on ext4 without a journal, which skips inodes freed
-/// in the last minutes one by one, reading each: in the group where a test
-/// suite or a cleanup has just deleted thousands of files, every new inode
-/// cost tens of microseconds (EC generate 4.03 -> 3.06 ms, see README).
+/// Marks a directory as the top of a directory hierarchy for ext4's Orlov
+/// allocator (`chattr +T`; best effort, other file systems ignore it), so
+/// that its subdirectories are each placed in a roomy block group with few
+/// directories instead of next to it. Set on the keystore root just before
+/// `records/` is created: `records/` then starts in a quiet group, and the
+/// record directories, which are not spread, follow it there. That matters
+/// on ext4 without a journal, which skips inodes freed in the last minutes
+/// one by one: in the group where a test suite or a cleanup has just
+/// deleted thousands of files, every new inode cost tens of microseconds
+/// (EC generate 4.03 -> 3.06 ms). Spreading every record directory instead
+/// (the flag on `records/` itself) costs a scan of all group descriptors
+/// and a cold bitmap read per record (mkdir 31 -> 145 us, see README).
 fn mark_top_dir(dir: &Path) {
     const FS_TOPDIR_FL: libc::c_int = 0x0002_0000;
     let Ok(f) = OpenOptions::new()
@@ -522,28 +567,6 @@ fn mark_top_dir(dir: &Path) {
     }
 }
 
-/// Descriptors `create_many` holds open per record until the group is
-/// flushed: three files and the record's directory.
-const FDS_PER_RECORD: u64 = 4;
-
-/// Most records one `create_many` call can hold open under the process's
-/// descriptor limit, leaving room for everything else it has open.
-pub fn max_group_records() -> usize {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit writes one rlimit into the struct we own.
-    let soft = if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0 {
-        lim.rlim_cur
-    } else {
-        256
-    };
-    usize::try_from(soft.saturating_sub(32) / FDS_PER_RECORD)
-        .unwrap_or(usize::MAX)
-        .max(1)
-}
-
 /// Flush sets up to this size are flushed serially (see `Durable::sync`).
 const SERIAL_FLUSHES: usize = 12;
 
@@ -561,6 +584,14 @@ fn start_writeback(f: &File) {
     unsafe {
         libc::sync_file_range(f.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
     }
+}
+
+/// A name for a new temporary: `.<tag>-<pid>-<16 random hex digits>`.
+fn temp_name(tag: &str) -> Result<String> {
+    let mut rnd = [0u8; 8];
+    aws_lc_rs::rand::fill(&mut rnd).map_err(|_| Error::internal("random name"))?;
+    let suffix: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!(".{tag}-{}-{suffix}", std::process::id()))
 }
 
 fn sync_dir(path: &Path) -> Result<()> {
@@ -728,13 +759,13 @@ impl Keystore {
         }
         let p = self.records_dir();
         if fs::symlink_metadata(&p).is_err() {
+            mark_top_dir(&self.root);
             match mkdir(&p) {
                 Ok(()) => {}
                 Err(_) if p.is_dir() => {}
                 Err(e) => return Err(e),
             }
         }
-        mark_top_dir(&p);
         Ok(())
     }
 
@@ -783,7 +814,7 @@ impl Keystore {
             // A new keystore, an older layout, or a damaged lock file.
             None => LockState {
                 next_id: self.recover_next_id()?,
-                pending: None,
+                ..LockState::default()
             },
         };
         let mut guard = LockGuard { file, state };
@@ -794,6 +825,9 @@ impl Keystore {
             guard.set_pending(None)?;
         } else if buf.is_empty() || LockState::parse(&buf).is_none() {
             guard.save(true).map_err(|e| io_at(&path, e))?;
+        }
+        if !guard.state.stages.is_empty() {
+            self.reap_stages(&mut guard)?;
         }
         Ok(guard)
     }
@@ -811,8 +845,9 @@ impl Keystore {
         Ok(legacy.max(max_in_use + 1))
     }
 
-    /// Removes `.tmp-*` and `.trash-*` left by a crashed writer. Only
-    /// called with the lock held: no live process owns them.
+    /// Removes `.tmp-*` and `.trash-*` left by a crashed writer (only
+    /// called with the lock held: no live process owns them), and staging
+    /// directories whose batch is gone.
     fn clean_temporaries(&self) {
         for dir in [self.records_dir(), self.root.clone()] {
             let Ok(entries) = fs::read_dir(&dir) else {
@@ -821,8 +856,9 @@ impl Keystore {
             for entry in entries.flatten() {
                 let name = entry.file_name();
                 let name = name.to_string_lossy();
-                if name.starts_with(".tmp-") || name.starts_with(".trash-") {
-                    let p = entry.path();
+                let p = entry.path();
+                let stale_stage = name.starts_with(".stage-") && !stage::owner_alive(&p);
+                if name.starts_with(".tmp-") || name.starts_with(".trash-") || stale_stage {
                     let _ = if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
                         fs::remove_dir_all(&p)
                     } else {
@@ -833,14 +869,33 @@ impl Keystore {
         }
     }
 
+    /// Drops the journal's staging entries whose batch is gone (killed or
+    /// crashed: its flock is free), removing their directories; a running
+    /// batch's entry and records stay (see `stage`).
+    fn reap_stages(&self, guard: &mut LockGuard) -> Result<()> {
+        let before = guard.state.stages.len();
+        guard.state.stages.retain(|name| {
+            let dir = self.records_dir().join(name);
+            match fs::symlink_metadata(&dir) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+                _ if stage::owner_alive(&dir) => true,
+                _ => {
+                    let _ = fs::remove_dir_all(&dir);
+                    false
+                }
+            }
+        });
+        if guard.state.stages.len() == before {
+            return Ok(());
+        }
+        guard.store(false)
+    }
+
     /// A fresh temporary directory inside `records/` (same directory as
     /// its final name, so the commit is one rename).
     /// Its name is in the lock file's journal before it exists.
     fn temp_dir(&self, lock: &mut LockGuard, tag: &str) -> Result<PathBuf> {
-        let mut rnd = [0u8; 8];
-        aws_lc_rs::rand::fill(&mut rnd).map_err(|_| Error::internal("random name"))?;
-        let suffix: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
-        let name = format!(".{tag}-{}-{suffix}", std::process::id());
+        let name = temp_name(tag)?;
         lock.set_pending(Some(name.clone()))?;
         let p = self.records_dir().join(name);
         mkdir(&p)?;
@@ -891,87 +946,6 @@ impl Keystore {
         }
         let _ = lock.set_pending(None);
         result.map(|()| rec.meta)
-    }
-
-    /// Commits several new records under one lock and one concurrent
-    /// flush (group commit, for `generate --batch`). Records are written
-    /// into subdirectories of one pending temporary, every file and
-    /// directory is flushed together, then each record is renamed into
-    /// place and `records/` is flushed once. Results are per record; `Err`
-    /// for the whole group only when the lock or the flush fails.
-    pub fn create_many(&self, recs: Vec<NewRecord<'_>>) -> Result<Vec<Result<RecordMeta>>> {
-        let mut lock = self.lock()?;
-        let group = self.temp_dir(&mut lock, "tmp")?;
-        let mut results: Vec<Option<Result<RecordMeta>>> = Vec::with_capacity(recs.len());
-        let mut staged = Vec::new();
-        let mut durable = Durable::default();
-        let mut next = lock.state.next_id;
-        let mut names = std::collections::HashSet::new();
-        for (i, mut rec) in recs.into_iter().enumerate() {
-            let name = rec.meta.name.clone();
-            let dest = self.record_dir(&name);
-            if fs::symlink_metadata(&dest).is_ok() || !names.insert(name.clone()) {
-                results.push(Some(Err(exists_error(&name))));
-                continue;
-            }
-            rec.meta.id = next;
-            let sub = group.join(i.to_string());
-            let written = mkdir(&sub)
-                .and_then(|()| write_record_files(&sub, &rec, &mut durable))
-                .and_then(|()| durable.dir(&sub));
-            match written {
-                Ok(()) => {
-                    next += 1;
-                    results.push(None);
-                    staged.push((i, sub, dest, rec.meta));
-                }
-                Err(e) => results.push(Some(Err(e))),
-            }
-        }
-        let flushed = (|| {
-            if !staged.is_empty() {
-                durable.dir(&group)?;
-                lock.spend_id(next - 1, &mut durable)?;
-            }
-            durable.sync()
-        })();
-        if let Err(e) = flushed {
-            let _ = fs::remove_dir_all(&group);
-            let _ = lock.set_pending(None);
-            return Err(e);
-        }
-        crash_point("batch:flushed");
-        let lines: Vec<CatalogLine> = staged
-            .iter()
-            .filter_map(|(_, sub, _, meta)| CatalogLine::put(meta, sub))
-            .collect();
-        self.catalog_append(&lines);
-        let mut landed = false;
-        for (i, sub, dest, meta) in staged {
-            results[i] = Some(match fs::rename(&sub, &dest) {
-                Ok(()) => {
-                    if !landed {
-                        crash_point("batch:first-renamed");
-                    }
-                    landed = true;
-                    Ok(meta)
-                }
-                Err(e) => Err(io_at(&dest, e)),
-            });
-        }
-        if landed {
-            let mut dirs = Durable::default();
-            dirs.dir(&self.records_dir())?;
-            dirs.dir(&group)?;
-            dirs.sync()?;
-            crash_point("batch:renamed");
-        }
-        let _ = fs::remove_dir_all(&group);
-        let _ = lock.set_pending(None);
-        Ok(results
-            .into_iter()
-            .map(|r| r.unwrap_or_else(|| Err(Error::internal("record was not committed"))))
-            .collect())
     }
 
     /// Replaces a record with a new revision; the current files move to
@@ -1456,11 +1430,21 @@ mod tests {
         for state in [
             LockState {
                 next_id: 1,
-                pending: None,
+                ..LockState::default()
             },
             LockState {
                 next_id: 987_654,
                 pending: Some(".tmp-42-00ff00ff00ff00ff".into()),
+                stages: Vec::new(),
+            },
+            // The most the block holds: a pending temporary and every
+            // stage, with the longest pids.
+            LockState {
+                next_id: u64::MAX / 2,
+                pending: Some(".tmp-4294967295-00ff00ff00ff00ff".into()),
+                stages: (0..MAX_STAGES)
+                    .map(|i| format!(".stage-{}-00ff00ff00ff00ff", 4_294_967_295 - i))
+                    .collect(),
             },
         ] {
             let block = state.encode();
@@ -1470,5 +1454,10 @@ mod tests {
         assert_eq!(LockState::parse(b""), None);
         assert_eq!(LockState::parse(b"csrkit-lock 1\nnext-id 0\n"), None);
         assert_eq!(LockState::parse(b"garbage"), None);
+        // A stage entry is only ever a staging directory's own name.
+        for bad in ["stage ../records", "stage .tmp-1-00", "stage .stage-1/x"] {
+            let text = format!("csrkit-lock 1\nnext-id 3\n{bad}\n");
+            assert_eq!(LockState::parse(text.as_bytes()), None, "{bad}");
+        }
     }
 }

@@ -403,6 +403,10 @@ fn crash_during_batch_group_commit() {
             .chain([batch.to_string_lossy().into_owned()])
             .collect();
         crash(&ks, &args, step);
+        if step == "batch:flushed" {
+            // The staged records are still there, for the next writer.
+            assert!(!temporaries(&ks).is_empty(), "{step}: no stage left");
+        }
         let after = snapshot(&ks);
         for name in ["records/base", "records/other"] {
             assert_same(&sub(&before, name), &sub(&after, name), step);

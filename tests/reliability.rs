@@ -318,3 +318,74 @@ fn both_flush_paths_commit_whole_records() {
         check_list_matches_disk(&ks);
     }
 }
+
+/// A running batch's staging directory (`records/.stage-*`, where its
+/// records are written before their renames) survives other writers:
+/// each of them removes only the stages of batches that are gone (their
+/// flock is free). The batch is held mid-run, one record staged, while
+/// three single generates commit; it then commits every line, with ids
+/// that are unique and, after the three, consecutive.
+#[test]
+fn a_running_batch_keeps_its_stage_while_others_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let ks = dir.path().join("ks");
+    let batch = dir.path().join("b.jsonl");
+    let lines: String = (0..20)
+        .map(|i| {
+            format!(
+                "{{\"name\":\"b{i}\",\"common_name\":\"b{i}.example.com\",\"key_type\":\"ec\"}}\n"
+            )
+        })
+        .collect();
+    std::fs::write(&batch, lines).unwrap();
+    let mut c = csrkit(&ks);
+    c.args(["generate", "--no-passphrase", "--jobs", "1", "--batch"])
+        .arg(&batch)
+        .env("CSRKIT_TEST_PAUSE_AT", "stage:written:3000")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = c.spawn().unwrap();
+    // Wait until the batch has staged its first record.
+    let records = ks.join("records");
+    let start = Instant::now();
+    let stage = loop {
+        let staged = std::fs::read_dir(&records).ok().and_then(|d| {
+            d.flatten().map(|e| e.path()).find(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(".stage-")
+                    && p.join("1").join("record.json").exists()
+            })
+        });
+        if let Some(p) = staged {
+            break p;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the batch staged nothing"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    for name in ["x1", "x2", "x3"] {
+        ok(csrkit(&ks).args(gen_args(name)));
+    }
+    assert!(
+        stage.join("1").join("record.json").exists(),
+        "another writer removed a running batch's staged record"
+    );
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "batch failed: {}", text(&out.stderr));
+    let recs = check_keystore(&ks, None);
+    assert_eq!(recs.len(), 23);
+    let mut ids: Vec<u64> = recs.values().map(|c| c.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 23, "duplicate ids");
+    // The batch spent 1..=20 up front; the single generates come after.
+    assert_eq!(recs["b0"].id, 1);
+    assert_eq!(recs["x1"].id, 21);
+    assert!(temporaries(&ks).is_empty(), "{:?}", temporaries(&ks));
+    check_list_matches_disk(&ks);
+}

@@ -337,7 +337,11 @@ pub fn temporaries(ks: &Path) -> Vec<String> {
         };
         for e in entries.flatten() {
             let n = e.file_name().to_string_lossy().into_owned();
-            if n.starts_with(".tmp-") || n.starts_with(".trash-") || n.contains(".tmp-") {
+            if n.starts_with(".tmp-")
+                || n.starts_with(".trash-")
+                || n.starts_with(".stage-")
+                || n.contains(".tmp-")
+            {
                 out.push(n);
             }
         }

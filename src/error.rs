@@ -170,7 +170,7 @@ pub fn io_at(path: &std::path::Path, e: std::io::Error) -> Error {
         err = err.with_hint("the file system is full; free some space and run the command again");
     } else if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE)) {
         err = err.with_hint(
-            "too many open files; raise the limit (ulimit -n) or use fewer --jobs, and run the command again",
+            "too many open files; raise the limit (ulimit -n), or for --batch use fewer --jobs, and run the command again",
         );
     } else if e.raw_os_error() == Some(libc::EROFS)
         || e.kind() == std::io::ErrorKind::PermissionDenied

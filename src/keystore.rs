@@ -376,9 +376,14 @@ impl Durable {
     /// early writeback helps the per-file fsyncs (EC generate -0.3 ms) but
     /// costs a syscall per file for nothing before a `syncfs` (+0.1 ms).
     fn single() -> Self {
+        Durable::with_flush(syncfs_is_cheap())
+    }
+
+    /// With the way to flush already chosen (see [`syncfs_is_cheap`]).
+    fn with_flush(whole_fs: bool) -> Self {
         Durable {
             items: Vec::new(),
-            whole_fs: Some(syncfs_is_cheap()),
+            whole_fs: Some(whole_fs),
         }
     }
 

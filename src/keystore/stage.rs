@@ -218,8 +218,8 @@ impl Stage<'_> {
     /// else each file and directory from up to 16 threads (each opened
     /// only for its flush). The stage directory itself need not be: the
     /// renames that follow name the records' own directories.
-    fn flush(&self, staged: &[Staged]) -> Result<()> {
-        if syncfs_is_cheap() {
+    fn flush(&self, staged: &[Staged], whole_fs: bool) -> Result<()> {
+        if whole_fs {
             // SAFETY: `owner` is an open descriptor for the duration of
             // the call, which reads no memory of ours.
             if unsafe { libc::syncfs(self.owner.as_raw_fd()) } == 0 {
@@ -247,7 +247,9 @@ impl Stage<'_> {
         if staged.is_empty() {
             return Ok(Vec::new());
         }
-        self.flush(&staged)?;
+        // One look at the dirty data decides both flushes of the group.
+        let whole_fs = syncfs_is_cheap();
+        self.flush(&staged, whole_fs)?;
         crash_point("batch:flushed");
         let (_turn, _lock) = self.lock()?;
         let mut results = Vec::with_capacity(staged.len());
@@ -284,7 +286,7 @@ impl Stage<'_> {
         if landed {
             // Both directories: without a journal, a rename is durable
             // only once the old and the new entries are both written.
-            let mut dirs = Durable::default();
+            let mut dirs = Durable::with_flush(whole_fs);
             dirs.dir(&self.ks.records_dir())?;
             dirs.dir(&self.dir)?;
             dirs.sync()?;

@@ -17,6 +17,7 @@ use std::os::fd::AsRawFd;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{DirBuilderExt, DirEntryExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -43,13 +44,22 @@ const CATALOG: &str = ".catalog";
 const CATALOG_SLACK: usize = 1000;
 const MAX_FILE: u64 = 1 << 20;
 
+/// A test hook's environment variable, read once per process (a commit
+/// passes a dozen hooks; each `env::var` takes the environment's lock and
+/// allocates).
+fn hook(cell: &'static OnceLock<Option<String>>, var: &str) -> Option<&'static str> {
+    cell.get_or_init(|| std::env::var(var).ok()).as_deref()
+}
+
+static CRASH_AT: OnceLock<Option<String>> = OnceLock::new();
+static PAUSE_AT: OnceLock<Option<String>> = OnceLock::new();
+static FAIL_AT: OnceLock<Option<String>> = OnceLock::new();
+
 /// Test-only crash injection: `CSRKIT_TEST_CRASH_AT=<step>` aborts the
 /// process right after that filesystem step (see tests/crash.rs).
 fn crash_point(step: &str) {
-    if let Ok(at) = std::env::var("CSRKIT_TEST_CRASH_AT") {
-        if at == step {
-            std::process::abort();
-        }
+    if hook(&CRASH_AT, "CSRKIT_TEST_CRASH_AT") == Some(step) {
+        std::process::abort();
     }
 }
 
@@ -58,7 +68,7 @@ fn crash_point(step: &str) {
 /// holds a batch mid-run with it while other writers come and go).
 fn pause_point(step: &str) {
     static PAUSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-    let Ok(at) = std::env::var("CSRKIT_TEST_PAUSE_AT") else {
+    let Some(at) = hook(&PAUSE_AT, "CSRKIT_TEST_PAUSE_AT") else {
         return;
     };
     if let Some((s, ms)) = at.rsplit_once(':') {
@@ -73,10 +83,10 @@ fn pause_point(step: &str) {
 /// Steps: `write:<file name>` (after half of the file's bytes are written),
 /// `create:rename`, `replace:exchange`.
 fn fail_point(step: &str) -> std::io::Result<()> {
-    match std::env::var("CSRKIT_TEST_FAIL_AT") {
-        Ok(at) if at == step => Err(std::io::Error::from_raw_os_error(libc::ENOSPC)),
-        _ => Ok(()),
+    if hook(&FAIL_AT, "CSRKIT_TEST_FAIL_AT") == Some(step) {
+        return Err(std::io::Error::from_raw_os_error(libc::ENOSPC));
     }
+    Ok(())
 }
 
 /// record.json
@@ -349,6 +359,11 @@ fn write_new(path: &Path, data: &[u8]) -> Result<File> {
         .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
         .open(path)
         .map_err(|e| io_at(path, e))?;
+    if hook(&FAIL_AT, "CSRKIT_TEST_FAIL_AT").is_none() {
+        f.write_all(data).map_err(|e| io_at(path, e))?;
+        return Ok(f);
+    }
+    // Under test, fail half-way through when asked to.
     let (head, tail) = data.split_at(data.len() / 2);
     f.write_all(head).map_err(|e| io_at(path, e))?;
     if let Some(name) = path.file_name() {

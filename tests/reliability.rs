@@ -389,3 +389,99 @@ fn a_running_batch_keeps_its_stage_while_others_write() {
     assert!(temporaries(&ks).is_empty(), "{:?}", temporaries(&ks));
     check_list_matches_disk(&ks);
 }
+
+/// Writes a lock-file journal naming staging directories (what running or
+/// dead batches leave there).
+fn journal_with_stages(ks: &std::path::Path, next_id: u64, stages: &[String]) {
+    let mut text = format!("csrkit-lock 1\nnext-id {next_id}\n");
+    for s in stages {
+        text.push_str(&format!("stage {s}\n"));
+    }
+    std::fs::write(ks.join(".lock"), text).unwrap();
+}
+
+/// A staging directory named in the journal is removed by the next writer
+/// once nobody holds its flock (its batch is gone), and left alone while
+/// somebody does (its batch is running); either way the entry goes only
+/// with the directory.
+#[test]
+fn writers_remove_only_the_stages_of_dead_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let ks = dir.path().join("ks");
+    ok(csrkit(&ks).args(gen_args("a")));
+    let dead = ".stage-1-00000000000000aa".to_string();
+    let live = ".stage-2-00000000000000bb".to_string();
+    let records = ks.join("records");
+    std::fs::create_dir_all(records.join(&dead).join("5")).unwrap();
+    std::fs::write(records.join(&dead).join("5/record.json"), "{}").unwrap();
+    std::fs::create_dir(records.join(&live)).unwrap();
+    let owner = std::fs::File::open(records.join(&live)).unwrap();
+    owner.try_lock().unwrap();
+    journal_with_stages(&ks, 2, &[dead.clone(), live.clone()]);
+
+    ok(csrkit(&ks).args(gen_args("b")));
+    assert!(
+        !records.join(&dead).exists(),
+        "a dead batch's stage was kept"
+    );
+    assert!(
+        records.join(&live).exists(),
+        "a running batch's stage was removed"
+    );
+    let journal = std::fs::read_to_string(ks.join(".lock")).unwrap();
+    assert!(!journal.contains(&dead), "{journal}");
+    assert!(journal.contains(&format!("stage {live}\n")), "{journal}");
+
+    // The batch ends without cleaning up (killed): the next writer does.
+    drop(owner);
+    ok(csrkit(&ks).args(gen_args("c")));
+    assert!(!records.join(&live).exists());
+    let journal = std::fs::read_to_string(ks.join(".lock")).unwrap();
+    assert!(!journal.contains("stage "), "{journal}");
+    let recs = check_keystore(&ks, None);
+    assert_eq!(recs.len(), 3);
+    assert!(temporaries(&ks).is_empty(), "{:?}", temporaries(&ks));
+}
+
+/// The journal names at most 16 running batches: a 17th is refused with
+/// exit 5 (like a held lock) and a message that says why, and nothing is
+/// written.
+#[test]
+fn a_seventeenth_concurrent_batch_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let ks = dir.path().join("ks");
+    ok(csrkit(&ks).args(gen_args("a")));
+    let records = ks.join("records");
+    let names: Vec<String> = (0..16)
+        .map(|i| format!(".stage-{}-00000000000000cc", 100 + i))
+        .collect();
+    let owners: Vec<std::fs::File> = names
+        .iter()
+        .map(|n| {
+            std::fs::create_dir(records.join(n)).unwrap();
+            let f = std::fs::File::open(records.join(n)).unwrap();
+            f.try_lock().unwrap();
+            f
+        })
+        .collect();
+    journal_with_stages(&ks, 2, &names);
+    let batch = dir.path().join("b.jsonl");
+    std::fs::write(
+        &batch,
+        "{\"name\":\"b1\",\"common_name\":\"b1.example.com\",\"key_type\":\"ec\"}\n",
+    )
+    .unwrap();
+    let out = run(csrkit(&ks)
+        .args(["generate", "--no-passphrase", "--batch"])
+        .arg(&batch));
+    no_panic(&out);
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("16 batches are already running"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!records.join("b1").exists());
+    assert_eq!(check_keystore(&ks, None).len(), 1);
+    drop(owners);
+}

@@ -67,9 +67,6 @@ type Ready = (usize, Staged);
 
 /// Commits one group and reports each line.
 fn commit_group(stage: &Stage, group: Vec<Ready>, done: &dyn Fn(LineResult)) {
-    if group.is_empty() {
-        return;
-    }
     let (lines, staged): (Vec<usize>, Vec<Staged>) = group.into_iter().unzip();
     match stage.commit(staged) {
         Ok(results) => {
@@ -148,14 +145,13 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
     };
     // `--jobs N` threads prepare records and write them into the stage;
     // this thread commits whatever is staged whenever the previous commit
-    // is done (up to `cap` at a time), so the disk's flushes overlap the
+    // is done (up to GROUP at a time), so the disk's flushes overlap the
     // preparing instead of stalling it. Bounded: workers that get two
     // groups ahead of the commits wait, so a slow disk never piles up
     // records. The stage is made by the first record that gets that far,
     // so a batch whose every line is invalid leaves the keystore untouched.
     let stage: OnceLock<Result<Stage>> = OnceLock::new();
-    let cap = GROUP;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Ready>(2 * cap);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Ready>(2 * GROUP);
     let take = || {
         let i = next.fetch_add(1, Ordering::Relaxed);
         lines.get(i).copied()
@@ -203,7 +199,7 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
             // its first).
             let mut group = vec![first];
             let until = std::time::Instant::now() + LINGER;
-            while group.len() < cap {
+            while group.len() < GROUP {
                 let left = until.saturating_duration_since(std::time::Instant::now());
                 match rx.recv_timeout(left) {
                     Ok(ready) => group.push(ready),

@@ -54,6 +54,7 @@ fn hook(cell: &'static OnceLock<Option<String>>, var: &str) -> Option<&'static s
 static CRASH_AT: OnceLock<Option<String>> = OnceLock::new();
 static PAUSE_AT: OnceLock<Option<String>> = OnceLock::new();
 static FAIL_AT: OnceLock<Option<String>> = OnceLock::new();
+static FLUSH: OnceLock<Option<String>> = OnceLock::new();
 
 /// Test-only crash injection: `CSRKIT_TEST_CRASH_AT=<step>` aborts the
 /// process right after that filesystem step (see tests/crash.rs).
@@ -271,15 +272,13 @@ impl LockGuard {
     /// ids are never reused.
     fn spend_id(&mut self, id: u64, durable: &mut Durable) -> Result<()> {
         self.state.next_id = id + 1;
-        self.save(false)
-            .map_err(|e| Error::internal(format!("keystore lock file: {e}")))?;
+        self.store(false)?;
         durable.data_of(Path::new(LOCK), &self.file)
     }
 
     fn set_pending(&mut self, name: Option<String>) -> Result<()> {
         self.state.pending = name;
-        self.save(false)
-            .map_err(|e| Error::internal(format!("keystore lock file: {e}")))
+        self.store(false)
     }
 }
 
@@ -521,9 +520,9 @@ const SYNCFS_MAX_DIRTY_KIB: u64 = 8 << 10;
 /// commit never waits behind someone else's large write. Test-only:
 /// `CSRKIT_TEST_FLUSH=fsync|syncfs` forces one way.
 fn syncfs_is_cheap() -> bool {
-    match std::env::var("CSRKIT_TEST_FLUSH").as_deref() {
-        Ok("fsync") => false,
-        Ok("syncfs") => true,
+    match hook(&FLUSH, "CSRKIT_TEST_FLUSH") {
+        Some("fsync") => false,
+        Some("syncfs") => true,
         _ => dirty_kib().is_some_and(|kib| kib <= SYNCFS_MAX_DIRTY_KIB),
     }
 }
@@ -565,11 +564,7 @@ fn dirty_kib() -> Option<u64> {
 /// and a cold bitmap read per record (mkdir 31 -> 145 us, see README).
 fn mark_top_dir(dir: &Path) {
     const FS_TOPDIR_FL: libc::c_int = 0x0002_0000;
-    let Ok(f) = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC)
-        .open(dir)
-    else {
+    let Ok(f) = open_dir(dir) else {
         return;
     };
     let mut flags: libc::c_int = 0;
@@ -604,6 +599,15 @@ fn start_writeback(f: &File) {
     unsafe {
         libc::sync_file_range(f.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
     }
+}
+
+/// Opens a directory itself (for an ioctl or an flock on it), never
+/// through a symlink.
+fn open_dir(dir: &Path) -> std::io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(dir)
 }
 
 /// A name for a new temporary: `.<tag>-<pid>-<16 random hex digits>`.

@@ -30,9 +30,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use super::{
-    crash_point, exists_error, in_parallel, mkdir, pause_point, syncfs_is_cheap, temp_name,
-    write_record_files, CatalogLine, Durable, Keystore, LockGuard, NewRecord, RecordMeta,
-    MAX_STAGES,
+    crash_point, exists_error, in_parallel, mkdir, open_dir, pause_point, syncfs_is_cheap,
+    temp_name, write_record_files, CatalogLine, Durable, Keystore, LockGuard, NewRecord,
+    RecordMeta, MAX_STAGES,
 };
 use crate::error::{io_at, Error, Kind, Result};
 
@@ -58,13 +58,6 @@ pub(super) fn owner_alive(dir: &Path) -> bool {
         return true;
     };
     !matches!(f.try_lock(), Ok(()))
-}
-
-fn open_dir(dir: &Path) -> std::io::Result<File> {
-    OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC)
-        .open(dir)
 }
 
 /// A batch's staging directory; removed, with whatever it still holds,

@@ -1060,11 +1060,7 @@ fn lock_timeout_exits_5() {
     let ks = Ks::new();
     ks.generate_ec("l");
     let before = ks.snapshot();
-    let lock = std::fs::OpenOptions::new()
-        .write(true)
-        .open(ks.root().join(".lock"))
-        .unwrap();
-    lock.lock().unwrap();
+    let lock = hold_flock(&ks.root().join(".lock"));
     let start = std::time::Instant::now();
     let o = ks
         .cmd()
@@ -1221,18 +1217,7 @@ fn boolean_environment_variables_accept_1_and_0() {
 fn ids_are_not_reused_when_the_lock_file_is_lost_or_damaged() {
     let ks = Ks::new();
     for n in ["a", "b", "c"] {
-        ks.cmd()
-            .args([
-                "generate",
-                n,
-                "--cn",
-                n,
-                "--key-type",
-                "ec",
-                "--no-passphrase",
-            ])
-            .assert()
-            .success();
+        ks.generate_ec(n);
     }
     ks.cmd().args(["delete", "b", "--yes"]).assert().success();
     let id_of = |ks: &Ks, n: &str| {

@@ -191,12 +191,7 @@ fn held_lock_gives_exit_5_quickly_and_changes_nothing() {
     ok(csrkit(&ks).args(gen_args("base")));
     let before = snapshot(&ks);
 
-    let lock = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(ks.join(".lock"))
-        .unwrap();
-    lock.lock().unwrap();
+    let lock = hold_flock(&ks.join(".lock"));
 
     let attempts: Vec<Vec<String>> = vec![
         gen_args("other"),
@@ -260,12 +255,7 @@ fn lock_waiters_proceed_once_the_lock_is_released() {
     let dir = tempfile::tempdir().unwrap();
     let ks = dir.path().join("ks");
     ok(csrkit(&ks).args(gen_args("base")));
-    let lock = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(ks.join(".lock"))
-        .unwrap();
-    lock.lock().unwrap();
+    let lock = hold_flock(&ks.join(".lock"));
     let ks2 = ks.clone();
     let waiter = std::thread::spawn(move || {
         run(csrkit(&ks2)
@@ -415,8 +405,7 @@ fn writers_remove_only_the_stages_of_dead_batches() {
     std::fs::create_dir_all(records.join(&dead).join("5")).unwrap();
     std::fs::write(records.join(&dead).join("5/record.json"), "{}").unwrap();
     std::fs::create_dir(records.join(&live)).unwrap();
-    let owner = std::fs::File::open(records.join(&live)).unwrap();
-    owner.try_lock().unwrap();
+    let owner = hold_flock(&records.join(&live));
     journal_with_stages(&ks, 2, &[dead.clone(), live.clone()]);
 
     ok(csrkit(&ks).args(gen_args("b")));
@@ -459,9 +448,7 @@ fn a_seventeenth_concurrent_batch_is_refused() {
         .iter()
         .map(|n| {
             std::fs::create_dir(records.join(n)).unwrap();
-            let f = std::fs::File::open(records.join(n)).unwrap();
-            f.try_lock().unwrap();
-            f
+            hold_flock(&records.join(n))
         })
         .collect();
     journal_with_stages(&ks, 2, &names);

@@ -220,6 +220,15 @@ pub fn csrkit(ks: &Path) -> StdCommand {
     cmd
 }
 
+/// Holds an flock on `path` (the keystore's `.lock`, or a batch's staging
+/// directory) until the returned file is dropped, as a running csrkit
+/// does.
+pub fn hold_flock(path: &Path) -> std::fs::File {
+    let f = std::fs::File::open(path).unwrap();
+    f.try_lock().unwrap();
+    f
+}
+
 /// Runs a command to completion with stdin closed.
 pub fn run(cmd: &mut StdCommand) -> Output {
     cmd.stdin(std::process::Stdio::null())

@@ -129,7 +129,7 @@ _csrkit() {
             return 0
             ;;
         csrkit__subcmd__delete)
-            opts="-y -q -h -V --yes --keystore --format --pretty --no-input --quiet --lock-timeout --help --version"
+            opts="-q -y -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --yes --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -155,20 +155,12 @@ _csrkit() {
             return 0
             ;;
         csrkit__subcmd__download)
-            opts="-o -q -h -V --der --output --details --keystore --format --pretty --no-input --quiet --lock-timeout --help --version"
+            opts="-q -o -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --der --output --details --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --keystore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -181,6 +173,14 @@ _csrkit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -189,12 +189,24 @@ _csrkit() {
             return 0
             ;;
         csrkit__subcmd__generate)
-            opts="-j -q -h -V --cn --common-name --country --state --locality --org --organization --ou --organizational-unit --street-address --dc --domain-component --uid --user-id --email-address --subject --dns --ip --email --uri --san --no-default-san --algorithm --key-type --key-size --curve --digest --purpose --key-usage --eku --extended-key-usage --ca --path-len --description --request --request-format --batch --jobs --passphrase-file --passphrase-env --no-passphrase --keystore --format --pretty --no-input --quiet --lock-timeout --help --version"
+            opts="-q -j -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --cn --common-name --country --state --locality --org --organization --ou --organizational-unit --street-address --dc --domain-component --uid --user-id --email-address --subject --dns --ip --email --uri --san --no-default-san --algorithm --key-type --key-size --curve --digest --purpose --key-usage --eku --extended-key-usage --ca --path-len --description --request --request-format --batch --jobs --passphrase-file --passphrase-env --no-passphrase --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --common-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -348,18 +360,6 @@ _csrkit() {
                     return 0
                     ;;
                 --passphrase-env)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --keystore)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
-                    return 0
-                    ;;
-                --lock-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -563,12 +563,24 @@ _csrkit() {
             return 0
             ;;
         csrkit__subcmd__regenerate)
-            opts="-q -h -V --new-key --cn --common-name --country --state --locality --org --organization --ou --organizational-unit --street-address --dc --domain-component --uid --user-id --email-address --subject --dns --ip --email --uri --san --no-default-san --algorithm --key-type --key-size --curve --digest --purpose --key-usage --eku --extended-key-usage --ca --path-len --description --request --request-format --passphrase-file --passphrase-env --no-passphrase --keystore --format --pretty --no-input --quiet --lock-timeout --help --version"
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --new-key --cn --common-name --country --state --locality --org --organization --ou --organizational-unit --street-address --dc --domain-component --uid --user-id --email-address --subject --dns --ip --email --uri --san --no-default-san --algorithm --key-type --key-size --curve --digest --purpose --key-usage --eku --extended-key-usage --ca --path-len --description --request --request-format --passphrase-file --passphrase-env --no-passphrase --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --common-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -713,18 +725,6 @@ _csrkit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --keystore)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
-                    return 0
-                    ;;
-                --lock-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -733,16 +733,12 @@ _csrkit() {
             return 0
             ;;
         csrkit__subcmd__show)
-            opts="-q -h -V --file --keystore --format --pretty --no-input --quiet --lock-timeout --help --version"
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --keystore)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -752,6 +748,10 @@ _csrkit() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -49,6 +49,17 @@ complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "delete" -d 'Delete a 
 complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "man" -d 'Write the man pages (csrkit.1 and one per subcommand)'
 complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
+pem\t'The CSR as PEM'
+der\t'The CSR as DER (binary)'
+json\t'csrkit\'s JSON'
+arcgis\t'Esri ArcGIS Portal generateCsr response'
+qradar\t'IBM QRadar certificate_signing_request responses'
+sbc\t'Oracle SBC generateRequest XML response'
+nsx\t'VMware NSX TlsCsr'
+xclarity\t'Lenovo XClarity certificateSigningRequest response'"
+complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l common-name -l cn -d 'Common name (CN)' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l country -d 'Country (C): ISO 3166 two-letter code' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l state -d 'State or province (ST)' -r
@@ -85,26 +96,14 @@ complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l batch -d 'JSO
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -s j -l jobs -d 'Parallel jobs for --batch [default: all cores]' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l passphrase-env -d 'Read the passphrase from the environment variable VAR. With no passphrase option, $CSRKIT_PASSPHRASE is used, else csrkit asks at a terminal' -r
-complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
-complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
-pem\t'The CSR as PEM'
-der\t'The CSR as DER (binary)'
-json\t'csrkit\'s JSON'
-arcgis\t'Esri ArcGIS Portal generateCsr response'
-qradar\t'IBM QRadar certificate_signing_request responses'
-sbc\t'Oracle SBC generateRequest XML response'
-nsx\t'VMware NSX TlsCsr'
-xclarity\t'Lenovo XClarity certificateSigningRequest response'"
-complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
-complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l no-default-san -d 'Do not add the CN as a SAN when no SAN is given'
-complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l ca -d 'Request a CA certificate (basicConstraints CA:TRUE)'
-complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l no-passphrase -d 'Store the private key unencrypted (still mode 0600)'
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l no-input -d 'Never prompt; implied when stdin is not a terminal or CI is set'
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l no-default-san -d 'Do not add the CN as a SAN when no SAN is given'
+complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l ca -d 'Request a CA certificate (basicConstraints CA:TRUE)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l no-passphrase -d 'Store the private key unencrypted (still mode 0600)'
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c csrkit -n "__fish_csrkit_using_subcommand show" -l file -d 'Read a CSR from FILE or - (PEM or DER) instead of a record' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
 pem\t'The CSR as PEM'
@@ -116,12 +115,12 @@ sbc\t'Oracle SBC generateRequest XML response'
 nsx\t'VMware NSX TlsCsr'
 xclarity\t'Lenovo XClarity certificateSigningRequest response'"
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
+complete -c csrkit -n "__fish_csrkit_using_subcommand show" -l file -d 'Read a CSR from FILE or - (PEM or DER) instead of a record' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -l no-input -d 'Never prompt; implied when stdin is not a terminal or CI is set'
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -s V -l version -d 'Print version'
-complete -c csrkit -n "__fish_csrkit_using_subcommand download" -s o -l output -d 'Write to FILE instead of stdout' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand download" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand download" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
 pem\t'The CSR as PEM'
@@ -133,13 +132,25 @@ sbc\t'Oracle SBC generateRequest XML response'
 nsx\t'VMware NSX TlsCsr'
 xclarity\t'Lenovo XClarity certificateSigningRequest response'"
 complete -c csrkit -n "__fish_csrkit_using_subcommand download" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
-complete -c csrkit -n "__fish_csrkit_using_subcommand download" -l der -d 'DER instead of PEM (same as --format der)'
-complete -c csrkit -n "__fish_csrkit_using_subcommand download" -l details -d 'XClarity: the JSON envelope instead of the raw PEM'
+complete -c csrkit -n "__fish_csrkit_using_subcommand download" -s o -l output -d 'Write to FILE instead of stdout' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand download" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
 complete -c csrkit -n "__fish_csrkit_using_subcommand download" -l no-input -d 'Never prompt; implied when stdin is not a terminal or CI is set'
 complete -c csrkit -n "__fish_csrkit_using_subcommand download" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c csrkit -n "__fish_csrkit_using_subcommand download" -l der -d 'DER instead of PEM (same as --format der)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand download" -l details -d 'XClarity: the JSON envelope instead of the raw PEM'
 complete -c csrkit -n "__fish_csrkit_using_subcommand download" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c csrkit -n "__fish_csrkit_using_subcommand download" -s V -l version -d 'Print version'
+complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
+pem\t'The CSR as PEM'
+der\t'The CSR as DER (binary)'
+json\t'csrkit\'s JSON'
+arcgis\t'Esri ArcGIS Portal generateCsr response'
+qradar\t'IBM QRadar certificate_signing_request responses'
+sbc\t'Oracle SBC generateRequest XML response'
+nsx\t'VMware NSX TlsCsr'
+xclarity\t'Lenovo XClarity certificateSigningRequest response'"
+complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l common-name -l cn -d 'Common name (CN)' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l country -d 'Country (C): ISO 3166 two-letter code' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l state -d 'State or province (ST)' -r
@@ -174,24 +185,13 @@ arcgis\t''
 sbc\t''"
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l passphrase-env -d 'Read the passphrase from the environment variable VAR. With no passphrase option, $CSRKIT_PASSPHRASE is used, else csrkit asks at a terminal' -r
-complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
-complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
-pem\t'The CSR as PEM'
-der\t'The CSR as DER (binary)'
-json\t'csrkit\'s JSON'
-arcgis\t'Esri ArcGIS Portal generateCsr response'
-qradar\t'IBM QRadar certificate_signing_request responses'
-sbc\t'Oracle SBC generateRequest XML response'
-nsx\t'VMware NSX TlsCsr'
-xclarity\t'Lenovo XClarity certificateSigningRequest response'"
-complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
+complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l no-input -d 'Never prompt; implied when stdin is not a terminal or CI is set'
+complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l new-key -d 'Generate a new key instead of reusing the stored one'
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l no-default-san -d 'Do not add the CN as a SAN when no SAN is given'
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l ca -d 'Request a CA certificate (basicConstraints CA:TRUE)'
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l no-passphrase -d 'Store the private key unencrypted (still mode 0600)'
-complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
-complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l no-input -d 'Never prompt; implied when stdin is not a terminal or CI is set'
-complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -s V -l version -d 'Print version'
 complete -c csrkit -n "__fish_csrkit_using_subcommand list" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
@@ -221,10 +221,10 @@ sbc\t'Oracle SBC generateRequest XML response'
 nsx\t'VMware NSX TlsCsr'
 xclarity\t'Lenovo XClarity certificateSigningRequest response'"
 complete -c csrkit -n "__fish_csrkit_using_subcommand delete" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
-complete -c csrkit -n "__fish_csrkit_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation (required when not at a terminal)'
 complete -c csrkit -n "__fish_csrkit_using_subcommand delete" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
 complete -c csrkit -n "__fish_csrkit_using_subcommand delete" -l no-input -d 'Never prompt; implied when stdin is not a terminal or CI is set'
 complete -c csrkit -n "__fish_csrkit_using_subcommand delete" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c csrkit -n "__fish_csrkit_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation (required when not at a terminal)'
 complete -c csrkit -n "__fish_csrkit_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c csrkit -n "__fish_csrkit_using_subcommand delete" -s V -l version -d 'Print version'
 complete -c csrkit -n "__fish_csrkit_using_subcommand completions" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F

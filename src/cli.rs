@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 pub const ABOUT: &str = "Generate certificate signing requests and keep their private keys safe";
 
@@ -155,32 +155,73 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Generate a new key pair and CSR, stored as record NAME
     #[command(after_help = GENERATE_EXAMPLES)]
-    Generate(GenerateArgs),
+    Generate(Lazy<GenerateArgs>),
     /// Decode and verify a CSR (a record, or a file with --file)
     #[command(after_help = SHOW_EXAMPLES)]
-    Show(ShowArgs),
+    Show(Lazy<ShowArgs>),
     /// Print or save a record's CSR
     #[command(after_help = DOWNLOAD_EXAMPLES)]
-    Download(DownloadArgs),
+    Download(Lazy<DownloadArgs>),
     /// Make a new CSR for a record, keeping its key unless --new-key
     #[command(after_help = REGENERATE_EXAMPLES)]
-    Regenerate(RegenerateArgs),
+    Regenerate(Lazy<RegenerateArgs>),
     /// List the records in the keystore
     #[command(after_help = LIST_EXAMPLES)]
-    List(ListArgs),
+    List(Lazy<ListArgs>),
     /// Delete a record and its history
     #[command(after_help = DELETE_EXAMPLES)]
-    Delete(DeleteArgs),
+    Delete(Lazy<DeleteArgs>),
     /// Print a shell completion script
     #[command(
         after_help = "EXAMPLES:\n  csrkit completions bash > /etc/bash_completion.d/csrkit\n  csrkit completions zsh > ~/.zfunc/_csrkit\n  csrkit completions fish > ~/.config/fish/completions/csrkit.fish"
     )]
-    Completions(CompletionsArgs),
+    Completions(Lazy<CompletionsArgs>),
     /// Write the man pages (csrkit.1 and one per subcommand)
     #[command(
         after_help = "EXAMPLES:\n  csrkit man /usr/local/share/man/man1\n  csrkit man   # writes into ./man"
     )]
-    Man(ManArgs),
+    Man(Lazy<ManArgs>),
+}
+
+/// A subcommand's arguments, added to the parser only when that
+/// subcommand runs (or help, completions or man pages need them): clap
+/// otherwise builds every subcommand's arguments at start-up, most of
+/// `generate`'s 0.1 ms of parsing (see README, "Start-up").
+#[derive(Debug)]
+pub struct Lazy<T>(pub T);
+
+impl<T> std::ops::Deref for Lazy<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: FromArgMatches> FromArgMatches for Lazy<T> {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(m).map(Lazy)
+    }
+    fn from_arg_matches_mut(m: &mut ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(m).map(Lazy)
+    }
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(m)
+    }
+    fn update_from_arg_matches_mut(&mut self, m: &mut ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(m)
+    }
+}
+
+impl<T: Args> Args for Lazy<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args)
+    }
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args_for_update)
+    }
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
 }
 
 const GENERATE_EXAMPLES: &str = "\

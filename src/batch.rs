@@ -7,7 +7,8 @@
 //! flushed and renamed into place, the renames under the keystore lock.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
+use std::time::Instant;
 
 use serde_json::json;
 
@@ -64,6 +65,103 @@ const GROUP: usize = 64;
 const LINGER: std::time::Duration = std::time::Duration::from_millis(20);
 
 type Ready = (usize, Staged);
+
+/// Staged records on their way from the workers to the committing
+/// thread. Unlike a channel, it wakes the committer only when a group can
+/// start (the first record after a commit, or a full group), not once per
+/// record: those wake-ups preempted the workers (190 context switches in
+/// a 400-record batch). `--jobs 1` 100.8 -> 95.5 ms, `--jobs 2` 72.9 ->
+/// 72.5 ms (400 P-256 records, medians of 15, A/B interleaved).
+struct Handoff {
+    queue: Mutex<Queue>,
+    /// Signals the committer: a first record, a full group, or the end.
+    ready: Condvar,
+    /// Signals workers waiting for room.
+    room: Condvar,
+}
+
+struct WorkerDone<'a>(&'a Handoff);
+
+impl Drop for WorkerDone<'_> {
+    fn drop(&mut self) {
+        let mut q = self.0.lock();
+        q.workers -= 1;
+        if q.workers == 0 {
+            self.0.ready.notify_one();
+        }
+    }
+}
+
+struct Queue {
+    items: Vec<Ready>,
+    /// Workers still running.
+    workers: usize,
+}
+
+impl Handoff {
+    fn new(workers: usize) -> Self {
+        Handoff {
+            queue: Mutex::new(Queue {
+                items: Vec::with_capacity(2 * GROUP),
+                workers,
+            }),
+            ready: Condvar::new(),
+            room: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Queues a staged record. Bounded: a worker two groups ahead of the
+    /// commits waits, so a slow disk never piles records up.
+    fn put(&self, ready: Ready) {
+        let mut q = self.lock();
+        while q.items.len() >= 2 * GROUP {
+            q = self.room.wait(q).unwrap_or_else(|e| e.into_inner());
+        }
+        q.items.push(ready);
+        if q.items.len() == 1 || q.items.len() == GROUP {
+            self.ready.notify_one();
+        }
+    }
+
+    /// Counts the calling worker out when dropped, however it ends.
+    fn worker(&self) -> WorkerDone<'_> {
+        WorkerDone(self)
+    }
+
+    /// The next group to commit: up to GROUP records, waiting up to LINGER
+    /// after the first for the group to fill (each commit costs two disk
+    /// flushes whatever its size). `None` once every worker is done and
+    /// everything was taken.
+    fn take_group(&self) -> Option<Vec<Ready>> {
+        let mut q = self.lock();
+        while q.items.is_empty() && q.workers > 0 {
+            q = self.ready.wait(q).unwrap_or_else(|e| e.into_inner());
+        }
+        let until = Instant::now() + LINGER;
+        while q.items.len() < GROUP && q.workers > 0 {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            q = self
+                .ready
+                .wait_timeout(q, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        if q.items.is_empty() {
+            return None;
+        }
+        let n = q.items.len().min(GROUP);
+        let group: Vec<Ready> = q.items.drain(..n).collect();
+        self.room.notify_all();
+        Some(group)
+    }
+}
 
 /// Commits one group and reports each line.
 fn commit_group(stage: &Stage, group: Vec<Ready>, done: &dyn Fn(LineResult)) {
@@ -151,7 +249,7 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
     // records. The stage is made by the first record that gets that far,
     // so a batch whose every line is invalid leaves the keystore untouched.
     let stage: OnceLock<Result<Stage>> = OnceLock::new();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Ready>(2 * GROUP);
+    let handoff = Handoff::new(jobs);
     let take = || {
         let i = next.fetch_add(1, Ordering::Relaxed);
         lines.get(i).copied()
@@ -182,30 +280,17 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
     };
     std::thread::scope(|s| {
         for _ in 0..jobs {
-            let tx = tx.clone();
-            let (take, prepare) = (&take, &prepare);
+            let (take, prepare, handoff) = (&take, &prepare, &handoff);
             s.spawn(move || {
+                let _done = handoff.worker();
                 while let Some(item) = take() {
                     if let Some(ready) = prepare(item) {
-                        let _ = tx.send(ready);
+                        handoff.put(ready);
                     }
                 }
             });
         }
-        drop(tx);
-        while let Ok(first) = rx.recv() {
-            // Each commit costs two disk flushes whatever its size, so a
-            // group waits a little for more records (up to LINGER after
-            // its first).
-            let mut group = vec![first];
-            let until = std::time::Instant::now() + LINGER;
-            while group.len() < GROUP {
-                let left = until.saturating_duration_since(std::time::Instant::now());
-                match rx.recv_timeout(left) {
-                    Ok(ready) => group.push(ready),
-                    Err(_) => break,
-                }
-            }
+        while let Some(group) = handoff.take_group() {
             commit(group);
         }
     });

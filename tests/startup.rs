@@ -45,11 +45,20 @@ fn the_binary_does_not_load_libgcc_s() {
 /// panics unwind through the linked-in unwinder and backtraces walk it.
 #[test]
 fn panics_unwind_and_backtraces_walk_with_the_linked_unwinder() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static DROPPED: AtomicBool = AtomicBool::new(false);
+    struct Guard;
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            DROPPED.store(true, Ordering::SeqCst);
+        }
+    }
     let caught = std::panic::catch_unwind(|| {
-        let _guard = vec![1u8; 16]; // something to drop while unwinding
+        let _guard = Guard;
         panic!("expected by the test");
     });
     assert!(caught.is_err());
+    assert!(DROPPED.load(Ordering::SeqCst), "unwinding skipped a drop");
     let bt = std::backtrace::Backtrace::force_capture();
     assert_eq!(bt.status(), std::backtrace::BacktraceStatus::Captured);
     let text = bt.to_string();

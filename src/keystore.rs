@@ -1135,7 +1135,8 @@ impl Keystore {
         self.catalog_append(&[CatalogLine::put(meta, dir)?])
     }
 
-    /// The catalog's live entries by name (last line wins), and its line count.
+    /// The catalog's live entries by name (last line wins), and its line
+    /// count. Each summary's `name` is moved into its key (left empty).
     fn catalog_read(&self) -> (HashMap<String, (u64, Summary)>, usize) {
         let Ok(data) = nofollow_read_any(&self.records_dir().join(CATALOG)) else {
             return (HashMap::new(), 0);
@@ -1146,8 +1147,10 @@ impl Keystore {
         for line in data.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
             lines += 1;
             match CatalogLine::parse(line) {
-                Some(CatalogLine::Put { ino, summary }) => {
-                    map.insert(summary.name.clone(), (ino, summary));
+                Some(CatalogLine::Put { ino, mut summary }) => {
+                    // The name moves into the key (no copy per record);
+                    // `catalog_take` puts it back.
+                    map.insert(std::mem::take(&mut summary.name), (ino, summary));
                 }
                 Some(CatalogLine::Del { name, .. }) => {
                     map.remove(&name);
@@ -1215,8 +1218,8 @@ impl Keystore {
         // The catalog says which name holds the id (checked on use);
         // otherwise scan.
         let (catalog, _) = self.catalog_read();
-        if let Some((_, meta)) = catalog.values().find(|(_, m)| m.id == id) {
-            if let Ok(rec) = read_record_at(&self.record_dir(&meta.name)) {
+        if let Some((name, _)) = catalog.iter().find(|(_, (_, m))| m.id == id) {
+            if let Ok(rec) = read_record_at(&self.record_dir(name)) {
                 if rec.meta.id == id {
                     return Ok(rec);
                 }
@@ -1252,10 +1255,11 @@ impl Keystore {
             if crate::request::validate_name(name).is_err() {
                 continue;
             }
-            match catalog.remove(name) {
-                Some((ino, summary))
+            match catalog.remove_entry(name) {
+                Some((name, (ino, mut summary)))
                     if ino == entry.ino() && entry.file_type().is_ok_and(|t| t.is_dir()) =>
                 {
+                    summary.name = name;
                     out.push(Listed {
                         summary,
                         dir: entry.path(),

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use super::{Options, RecordView, Shape};
 use crate::csr::ParsedCsr;
 use crate::error::Result;
-use crate::keystore::{Listed, RecordMeta};
+use crate::keystore::{Listed, RecordMeta, Summary};
 
 pub struct Text;
 
@@ -150,53 +150,77 @@ impl Shape for Text {
         Ok(v.csr.pem().into_bytes())
     }
     fn list(&self, records: &[Listed], _o: Options) -> Result<Vec<u8>> {
-        let mut out = String::new();
         if records.is_empty() {
-            return Ok(out.into_bytes());
+            return Ok(Vec::new());
         }
-        let rows: Vec<[String; 6]> = records
-            .iter()
-            .map(|r| &r.summary)
-            .map(|s| {
-                [
-                    s.id.to_string(),
-                    s.name.clone(),
-                    s.common_name.clone().unwrap_or_else(|| "-".into()),
-                    s.key.to_string(),
-                    s.created.clone(),
-                    s.revision.to_string(),
-                ]
-            })
-            .collect();
-        let header = ["ID", "NAME", "CN", "KEY", "CREATED", "REV"];
-        let mut widths = header.map(str::len);
-        for row in &rows {
-            for (w, cell) in widths.iter_mut().zip(row) {
-                *w = (*w).max(cell.chars().count());
-            }
-        }
-        let fmt_row = |cells: &[&str]| {
-            let mut s = String::new();
-            for (i, (c, w)) in cells.iter().zip(widths).enumerate() {
-                if i + 1 == cells.len() {
-                    s.push_str(c);
-                } else {
-                    let pad = w - c.chars().count();
-                    s.push_str(c);
-                    s.push_str(&" ".repeat(pad + 2));
-                }
-            }
-            s.push('\n');
-            s
+        // Two passes over the summaries (column widths, then the padded
+        // rows) into one buffer: no allocation per cell (10,000 rows made
+        // 120,000 small strings before).
+        let key = |buf: &mut String, s: &Summary| {
+            buf.clear();
+            let _ = write!(buf, "{}", s.key);
         };
-        out.push_str(&fmt_row(&header));
-        for row in &rows {
-            let cells: Vec<&str> = row.iter().map(String::as_str).collect();
-            out.push_str(&fmt_row(&cells));
+        fn cn(s: &Summary) -> &str {
+            s.common_name.as_deref().unwrap_or("-")
+        }
+        let header = ["ID", "NAME", "CN", "KEY", "CREATED", "REV"];
+        let mut w = header.map(str::len);
+        let mut buf = String::new();
+        for s in records.iter().map(|r| &r.summary) {
+            key(&mut buf, s);
+            let cells = [
+                digits(s.id),
+                s.name.chars().count(),
+                cn(s).chars().count(),
+                buf.chars().count(),
+                s.created.chars().count(),
+            ];
+            for (w, c) in w.iter_mut().zip(cells) {
+                *w = (*w).max(c);
+            }
+        }
+        let mut out = String::with_capacity((records.len() + 1) * (w.iter().sum::<usize>() + 16));
+        let _ = writeln!(
+            out,
+            "{:<w0$}  {:<w1$}  {:<w2$}  {:<w3$}  {:<w4$}  {}",
+            header[0],
+            header[1],
+            header[2],
+            header[3],
+            header[4],
+            header[5],
+            w0 = w[0],
+            w1 = w[1],
+            w2 = w[2],
+            w3 = w[3],
+            w4 = w[4],
+        );
+        for s in records.iter().map(|r| &r.summary) {
+            key(&mut buf, s);
+            let _ = writeln!(
+                out,
+                "{:<w0$}  {:<w1$}  {:<w2$}  {:<w3$}  {:<w4$}  {}",
+                s.id,
+                s.name,
+                cn(s),
+                buf,
+                s.created,
+                s.revision,
+                w0 = w[0],
+                w1 = w[1],
+                w2 = w[2],
+                w3 = w[3],
+                w4 = w[4],
+            );
         }
         Ok(out.into_bytes())
     }
     fn delete(&self, meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {
         Ok(format!("Deleted record {} (id {})\n", meta.name, meta.id).into_bytes())
     }
+}
+
+/// Decimal digits of `n` (the width of `n.to_string()`).
+fn digits(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
 }

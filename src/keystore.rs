@@ -43,6 +43,8 @@ const CATALOG: &str = ".catalog";
 /// Compact the catalog when it holds this many more lines than records.
 const CATALOG_SLACK: usize = 1000;
 const MAX_FILE: u64 = 1 << 20;
+/// The files of a record's directory (written by `write_record_files`).
+const RECORD_FILES: [&str; 3] = ["key.pem", "csr.pem", "record.json"];
 
 /// A test hook's environment variable, read once per process (a commit
 /// passes a dozen hooks; each `env::var` takes the environment's lock and
@@ -376,13 +378,12 @@ fn write_new(path: &Path, data: &[u8]) -> Result<File> {
 /// A single record's few flushes run one after another, with the files'
 /// data already on its way to the disk ([`Durable::single`]); a group
 /// commit's hundreds wait on the disk from several threads at once.
-#[derive(Default)]
 struct Durable {
     items: Vec<(PathBuf, File, bool)>,
     /// One `syncfs` for everything (see [`Durable::sync_whole_fs`]);
-    /// `None`: decide when syncing. `Some(false)` (per-file fsyncs chosen
-    /// up front) also starts each new file's writeback as it is written.
-    whole_fs: Option<bool>,
+    /// `false` (per-file fsyncs) also starts each new file's writeback as
+    /// it is written.
+    whole_fs: bool,
 }
 
 impl Durable {
@@ -397,14 +398,20 @@ impl Durable {
     fn with_flush(whole_fs: bool) -> Self {
         Durable {
             items: Vec::new(),
-            whole_fs: Some(whole_fs),
+            whole_fs,
         }
+    }
+
+    /// For files that a group commit flushes later, all together
+    /// (`Stage::flush`): no early writeback, and never synced here.
+    fn unflushed() -> Self {
+        Durable::with_flush(true)
     }
 
     /// Writes a new file and adds it.
     fn write(&mut self, path: &Path, data: &[u8]) -> Result<()> {
         let f = write_new(path, data)?;
-        if self.whole_fs == Some(false) {
+        if !self.whole_fs {
             start_writeback(&f);
         }
         self.items.push((path.to_path_buf(), f, false));
@@ -444,18 +451,11 @@ impl Durable {
                 return None;
             }
         }
-        // SAFETY: `first` owns a valid descriptor for the duration of the
-        // call, which reads no memory of ours.
-        let rc = unsafe { libc::syncfs(first.as_raw_fd()) };
-        Some(if rc == 0 {
-            Ok(())
-        } else {
-            Err(io_at(path, std::io::Error::last_os_error()))
-        })
+        Some(syncfs(first, path))
     }
 
     fn sync(self) -> Result<()> {
-        if self.whole_fs.unwrap_or_else(syncfs_is_cheap) {
+        if self.whole_fs {
             if let Some(done) = self.sync_whole_fs() {
                 return done;
             }
@@ -477,6 +477,17 @@ impl Durable {
         }
         in_parallel(self.items.len(), |i| one(&self.items[i]))
     }
+}
+
+/// `syncfs(2)` of the file system that holds `f` (`path` names it in an
+/// error).
+fn syncfs(f: &File, path: &Path) -> Result<()> {
+    // SAFETY: `f` owns a valid descriptor for the duration of the call,
+    // which reads no memory of ours.
+    if unsafe { libc::syncfs(f.as_raw_fd()) } == 0 {
+        return Ok(());
+    }
+    Err(io_at(path, std::io::Error::last_os_error()))
 }
 
 /// Runs `job(0..count)` on up to 16 threads (this one included), for
@@ -881,7 +892,7 @@ impl Keystore {
                 let name = entry.file_name();
                 let name = name.to_string_lossy();
                 let p = entry.path();
-                let stale_stage = name.starts_with(".stage-") && !stage::owner_alive(&p);
+                let stale_stage = name.starts_with(stage::PREFIX) && !stage::owner_alive(&p);
                 if name.starts_with(".tmp-") || name.starts_with(".trash-") || stale_stage {
                     let _ = if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
                         fs::remove_dir_all(&p)
@@ -1005,7 +1016,7 @@ impl Keystore {
             }
             let prev = tmp.join(HISTORY).join(current.meta.revision.to_string());
             mkdir(&prev)?;
-            for f in ["csr.pem", "key.pem", "record.json"] {
+            for f in RECORD_FILES {
                 let data = nofollow_read(&dest.join(f))?;
                 durable.write(&prev.join(f), &data)?;
             }
@@ -1149,7 +1160,7 @@ impl Keystore {
             match CatalogLine::parse(line) {
                 Some(CatalogLine::Put { ino, mut summary }) => {
                     // The name moves into the key (no copy per record);
-                    // `catalog_take` puts it back.
+                    // `list` puts it back when it takes the summary.
                     map.insert(std::mem::take(&mut summary.name), (ino, summary));
                 }
                 Some(CatalogLine::Del { name, .. }) => {
@@ -1427,12 +1438,13 @@ fn read_record_at(dir: &Path) -> Result<Record> {
 }
 
 fn write_record_files(dir: &Path, rec: &NewRecord<'_>, durable: &mut Durable) -> Result<()> {
-    durable.write(&dir.join("key.pem"), rec.key_pem.as_bytes())?;
-    durable.write(&dir.join("csr.pem"), rec.csr_pem.as_bytes())?;
+    let [key, csr, meta] = RECORD_FILES;
+    durable.write(&dir.join(key), rec.key_pem.as_bytes())?;
+    durable.write(&dir.join(csr), rec.csr_pem.as_bytes())?;
     let mut json =
         serde_json::to_vec_pretty(&rec.meta).map_err(|e| Error::internal(e.to_string()))?;
     json.push(b'\n');
-    durable.write(&dir.join("record.json"), &json)
+    durable.write(&dir.join(meta), &json)
 }
 
 pub fn exists_error(name: &str) -> Error {

@@ -180,38 +180,29 @@ impl Shape for Text {
             }
         }
         let mut out = String::with_capacity((records.len() + 1) * (w.iter().sum::<usize>() + 16));
-        let _ = writeln!(
-            out,
-            "{:<w0$}  {:<w1$}  {:<w2$}  {:<w3$}  {:<w4$}  {}",
-            header[0],
-            header[1],
-            header[2],
-            header[3],
-            header[4],
-            header[5],
-            w0 = w[0],
-            w1 = w[1],
-            w2 = w[2],
-            w3 = w[3],
-            w4 = w[4],
-        );
-        for s in records.iter().map(|r| &r.summary) {
-            key(&mut buf, s);
+        // Each column padded to its width, two spaces between columns,
+        // none after the last.
+        let mut row = |c: [&dyn std::fmt::Display; 6]| {
             let _ = writeln!(
                 out,
                 "{:<w0$}  {:<w1$}  {:<w2$}  {:<w3$}  {:<w4$}  {}",
-                s.id,
-                s.name,
-                cn(s),
-                buf,
-                s.created,
-                s.revision,
+                c[0],
+                c[1],
+                c[2],
+                c[3],
+                c[4],
+                c[5],
                 w0 = w[0],
                 w1 = w[1],
                 w2 = w[2],
                 w3 = w[3],
                 w4 = w[4],
             );
+        };
+        row(header.each_ref().map(|h| h as &dyn std::fmt::Display));
+        for s in records.iter().map(|r| &r.summary) {
+            key(&mut buf, s);
+            row([&s.id, &s.name, &cn(s), &buf, &s.created, &s.revision]);
         }
         Ok(out.into_bytes())
     }

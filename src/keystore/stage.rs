@@ -24,15 +24,14 @@
 
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
-use std::os::fd::AsRawFd;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use super::{
-    crash_point, exists_error, in_parallel, mkdir, open_dir, pause_point, syncfs_is_cheap,
+    crash_point, exists_error, in_parallel, mkdir, open_dir, pause_point, syncfs, syncfs_is_cheap,
     temp_name, write_record_files, CatalogLine, Durable, Keystore, LockGuard, NewRecord,
-    RecordMeta, MAX_STAGES,
+    RecordMeta, MAX_STAGES, RECORD_FILES,
 };
 use crate::error::{io_at, Error, Kind, Result};
 
@@ -42,7 +41,7 @@ use crate::error::{io_at, Error, Kind, Result};
 /// flush of its own).
 const ID_BLOCK: u64 = 1024;
 
-const PREFIX: &str = ".stage-";
+pub(super) const PREFIX: &str = ".stage-";
 
 /// Whether `name` can be a staging directory's (and is safe to remove).
 pub(super) fn valid_name(name: &str) -> bool {
@@ -191,7 +190,7 @@ impl Stage<'_> {
             mkdir(&sub)?;
             // The files are closed at once: flushing reopens them (see
             // `flush`), so a batch holds no descriptor per record.
-            if let Err(e) = write_record_files(&sub, &rec, &mut Durable::default()) {
+            if let Err(e) = write_record_files(&sub, &rec, &mut Durable::unflushed()) {
                 let _ = fs::remove_dir_all(&sub);
                 return Err(e);
             }
@@ -213,16 +212,13 @@ impl Stage<'_> {
     /// renames that follow name the records' own directories.
     fn flush(&self, staged: &[Staged], whole_fs: bool) -> Result<()> {
         if whole_fs {
-            // SAFETY: `owner` is an open descriptor for the duration of
-            // the call, which reads no memory of ours.
-            if unsafe { libc::syncfs(self.owner.as_raw_fd()) } == 0 {
-                return Ok(());
-            }
-            return Err(io_at(&self.dir, std::io::Error::last_os_error()));
+            return syncfs(&self.owner, &self.dir);
         }
-        const PARTS: [&str; 4] = ["key.pem", "csr.pem", "record.json", ""];
-        in_parallel(staged.len() * PARTS.len(), |i| {
-            let path = staged[i / PARTS.len()].sub.join(PARTS[i % PARTS.len()]);
+        // Each record's files, then its directory itself ("").
+        let parts = RECORD_FILES.len() + 1;
+        in_parallel(staged.len() * parts, |i| {
+            let part = RECORD_FILES.get(i % parts).copied().unwrap_or("");
+            let path = staged[i / parts].sub.join(part);
             OpenOptions::new()
                 .read(true)
                 .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)

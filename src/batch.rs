@@ -356,5 +356,6 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
         notes: vec![summary],
         errors,
         error,
+        ..Done::default()
     })
 }

@@ -292,14 +292,30 @@ pub fn now_rfc3339() -> String {
     now.format(&fmt).unwrap_or_default()
 }
 
-pub fn default_root() -> PathBuf {
-    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|s| !s.is_empty()) {
-        return PathBuf::from(x).join("csrkit");
+/// The default keystore: `$XDG_DATA_HOME/csrkit`, else
+/// `~/.local/share/csrkit`. Relative values are ignored, as the XDG base
+/// directory spec asks; `~` is `$HOME`, else the user's home directory from
+/// the password database. With neither, an error: private keys are never
+/// put in a directory relative to wherever the command happens to run.
+pub fn default_root() -> Result<PathBuf> {
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+    {
+        return Ok(x.join("csrkit"));
     }
     let home = std::env::var_os("HOME")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
-    home.join(".local/share/csrkit")
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::home_dir().filter(|p| p.is_absolute()));
+    match home {
+        Some(home) => Ok(home.join(".local/share/csrkit")),
+        None => Err(Error::invalid(
+            "--keystore",
+            "no home directory to hold the default keystore (HOME is not set or not absolute)",
+        )
+        .with_hint("give --keystore DIR or set CSRKIT_KEYSTORE")),
+    }
 }
 
 fn nofollow_read(path: &Path) -> Result<Vec<u8>> {

@@ -25,7 +25,10 @@ fn main() {
         error,
         op,
         shape,
+        leftovers,
     } = commands::run(&cli);
+    // The process is about to exit: the OS takes the memory back at once.
+    std::mem::forget(leftovers);
     let mut out = std::io::stdout().lock();
     write_all(&mut out, &stdout);
     if !quiet {

@@ -1312,3 +1312,71 @@ fn keystore_root_is_an_ext4_top_dir_and_records_is_not() {
         "records/ is +T: every record directory would be spread"
     );
 }
+
+/// SPEC §2: the default keystore is `$XDG_DATA_HOME/csrkit`, else
+/// `~/.local/share/csrkit`. A relative `XDG_DATA_HOME` is ignored (XDG base
+/// directory spec), and with no home directory at all the command refuses
+/// (exit 2, naming --keystore) instead of writing keys under the cwd.
+#[test]
+fn default_keystore_follows_xdg_then_home_and_never_the_cwd() {
+    let t = tempfile::tempdir().unwrap();
+    let base = |xdg: &str| {
+        let mut c = assert_cmd::Command::cargo_bin("csrkit").unwrap();
+        c.current_dir(t.path())
+            .env_remove("CSRKIT_KEYSTORE")
+            .env("HOME", t.path().join("home"))
+            .env("XDG_DATA_HOME", xdg)
+            .env("CI", "true");
+        c
+    };
+    let gen = ["generate", "--key-type", "ec", "--no-passphrase", "--cn"];
+    let xdg = t.path().join("xdg");
+    let o = base(xdg.to_str().unwrap())
+        .args(gen)
+        .arg("a.example.com")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(xdg.join("csrkit/records/a.example.com/csr.pem").is_file());
+    assert_eq!(mode(&xdg.join("csrkit")), 0o700);
+
+    let o = base("relative/data")
+        .args(gen)
+        .arg("b.example.com")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let home_ks = t.path().join("home/.local/share/csrkit");
+    assert!(home_ks.join("records/b.example.com/csr.pem").is_file());
+    assert!(!t.path().join("relative").exists());
+
+    // No HOME and no password-database entry: only a uid without one has
+    // that, so this part needs root (as in CI) to switch to such a uid.
+    let setpriv = std::path::Path::new("/usr/bin/setpriv");
+    if unsafe { libc::geteuid() } != 0 || !setpriv.exists() {
+        eprintln!("skipped the no-home case: needs root and setpriv");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("csrkit");
+    let o = std::process::Command::new(setpriv)
+        .args(["--reuid=54321", "--regid=54321", "--clear-groups"])
+        .arg(&bin)
+        .args(gen)
+        .arg("c.example.com")
+        .current_dir(t.path())
+        .env_clear()
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("error: --keystore: no home directory"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: give --keystore DIR or set CSRKIT_KEYSTORE"),
+        "{err}"
+    );
+    assert!(!t.path().join(".local").exists());
+}

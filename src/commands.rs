@@ -84,7 +84,6 @@ fn op_of(cmd: &Command) -> Option<(Op, FormatArg)> {
     })
 }
 
-/// Runs the parsed command line.
 /// Whether the command reads or writes the keystore.
 fn uses_keystore(command: &Command) -> bool {
     match command {
@@ -94,6 +93,7 @@ fn uses_keystore(command: &Command) -> bool {
     }
 }
 
+/// Runs the parsed command line.
 pub fn run(cli: &Cli) -> Output {
     let g = &cli.global;
     let (op, default_format) = match op_of(&cli.command) {
@@ -120,12 +120,7 @@ pub fn run(cli: &Cli) -> Output {
         ));
         return output;
     };
-    let root = match g
-        .keystore
-        .clone()
-        .map(Ok)
-        .unwrap_or_else(keystore::default_root)
-    {
+    let root = match g.keystore.clone().map_or_else(keystore::default_root, Ok) {
         Ok(root) => root,
         // `completions`, `man` and `show --file` never open the keystore.
         Err(_) if !uses_keystore(&cli.command) => PathBuf::new(),

@@ -111,6 +111,15 @@ pub fn run(cli: &Cli) -> Output {
         shape: Some(format),
         ..Output::default()
     };
+    // Decided before anything is read or written: a shape that cannot
+    // render the operation must not refuse after a commit or a delete.
+    if let Some(op) = op {
+        let shape = formats::shape(format);
+        if !shape.supports(op) {
+            output.error = Some(formats::unsupported(shape.name(), op));
+            return output;
+        }
+    }
     let lock_timeout = if g.lock_timeout.is_finite() && g.lock_timeout >= 0.0 {
         Duration::from_secs_f64(g.lock_timeout.min(1e6))
     } else {

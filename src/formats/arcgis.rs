@@ -35,6 +35,19 @@ impl Shape for Arcgis {
     fn name(&self) -> &'static str {
         "arcgis"
     }
+    fn ops(&self) -> &'static [Op] {
+        &[
+            Op::Generate,
+            Op::Regenerate,
+            Op::Show,
+            Op::Download,
+            Op::Delete,
+        ]
+    }
+    /// `POST .../security/sslCertificates/{alias}/delete`: `{"status":"success"}`.
+    fn delete(&self, _meta: &RecordMeta, o: Options) -> Result<Vec<u8>> {
+        to_json(&json!({"status": "success"}), o.pretty)
+    }
     fn generate(&self, v: &RecordView<'_>, o: Options) -> Result<Vec<u8>> {
         body(v.csr, o)
     }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use super::{to_json, Options, RecordView, Shape};
+use super::{to_json, Op, Options, RecordView, Shape};
 use crate::csr::ParsedCsr;
 use crate::error::Result;
 use crate::keystore::{Listed, RecordMeta};
@@ -69,6 +69,9 @@ fn record_value(meta: &RecordMeta, csr: &ParsedCsr, dir: Option<&std::path::Path
 impl Shape for Json {
     fn name(&self) -> &'static str {
         "json"
+    }
+    fn ops(&self) -> &'static [Op] {
+        super::ALL_OPS
     }
     fn generate(&self, v: &RecordView<'_>, o: Options) -> Result<Vec<u8>> {
         to_json(&record_value(v.meta, v.csr, v.dir), o.pretty)

@@ -62,6 +62,16 @@ pub struct Options {
 pub trait Shape: Sync {
     fn name(&self) -> &'static str;
 
+    /// The operations this shape renders. `commands::run` refuses any
+    /// other before the command has any side effect, so a refusal never
+    /// follows a commit or a delete (the keystore is left byte-identical).
+    fn ops(&self) -> &'static [Op];
+
+    /// Whether this shape renders `op` (see [`Shape::ops`]).
+    fn supports(&self, op: Op) -> bool {
+        self.ops().contains(&op)
+    }
+
     fn generate(&self, _v: &RecordView<'_>, _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Generate))
     }
@@ -86,6 +96,18 @@ pub trait Shape: Sync {
     }
 }
 
+/// Every operation (for `ops` of the shapes that render them all).
+pub const ALL_OPS: &[Op] = &[
+    Op::Generate,
+    Op::Regenerate,
+    Op::Show,
+    Op::Download,
+    Op::List,
+    Op::Delete,
+    Op::Batch,
+];
+
+/// Exit 2, `--format`: the shape has no such operation.
 pub fn unsupported(shape: &str, op: Op) -> Error {
     Error::invalid(
         "--format",

@@ -116,6 +116,20 @@ impl Shape for Nsx {
     fn name(&self) -> &'static str {
         "nsx"
     }
+    fn ops(&self) -> &'static [Op] {
+        &[
+            Op::Generate,
+            Op::Regenerate,
+            Op::Show,
+            Op::Download,
+            Op::List,
+            Op::Delete,
+        ]
+    }
+    /// `DELETE /policy/api/v1/infra/csrs/{id}`: 200 with an empty body.
+    fn delete(&self, _meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {
+        Ok(Vec::new())
+    }
     fn generate(&self, v: &RecordView<'_>, o: Options) -> Result<Vec<u8>> {
         to_json(&tls_csr(v.meta, v.csr, &user()), o.pretty)
     }

@@ -1,6 +1,6 @@
 //! `--format pem` and `--format der`: the CSR itself.
 
-use super::{Options, RecordView, Shape};
+use super::{Op, Options, RecordView, Shape};
 use crate::csr::ParsedCsr;
 use crate::error::Result;
 use crate::keystore::RecordMeta;
@@ -11,6 +11,9 @@ pub struct Der;
 impl Shape for Pem {
     fn name(&self) -> &'static str {
         "pem"
+    }
+    fn ops(&self) -> &'static [Op] {
+        &[Op::Generate, Op::Regenerate, Op::Show, Op::Download]
     }
     fn generate(&self, v: &RecordView<'_>, _o: Options) -> Result<Vec<u8>> {
         Ok(v.csr.pem().into_bytes())
@@ -26,6 +29,9 @@ impl Shape for Pem {
 impl Shape for Der {
     fn name(&self) -> &'static str {
         "der"
+    }
+    fn ops(&self) -> &'static [Op] {
+        &[Op::Generate, Op::Regenerate, Op::Show, Op::Download]
     }
     fn generate(&self, v: &RecordView<'_>, _o: Options) -> Result<Vec<u8>> {
         Ok(v.csr.der.clone())

@@ -58,6 +58,20 @@ impl Shape for Qradar {
     fn name(&self) -> &'static str {
         "qradar"
     }
+    fn ops(&self) -> &'static [Op] {
+        &[
+            Op::Generate,
+            Op::Regenerate,
+            Op::Show,
+            Op::Download,
+            Op::List,
+            Op::Delete,
+        ]
+    }
+    /// `DELETE .../certificate_signing_request/{id}`: 204 No Content.
+    fn delete(&self, _meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {
+        Ok(Vec::new())
+    }
     /// The 201 body: the new id alone.
     fn generate(&self, v: &RecordView<'_>, _o: Options) -> Result<Vec<u8>> {
         Ok(format!("{}\n", v.meta.id).into_bytes())

@@ -103,6 +103,9 @@ impl Shape for Sbc {
     fn name(&self) -> &'static str {
         "sbc"
     }
+    fn ops(&self) -> &'static [Op] {
+        &[Op::Generate, Op::Regenerate, Op::Show, Op::Download]
+    }
     /// PUT generateRequest (and, through `regenerate`, `reGenerate=true`).
     fn generate(&self, v: &RecordView<'_>, o: Options) -> Result<Vec<u8>> {
         csr_body(&v.meta.name, v.csr, o)

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{Options, RecordView, Shape};
+use super::{Op, Options, RecordView, Shape};
 use crate::csr::ParsedCsr;
 use crate::error::Result;
 use crate::keystore::{Listed, RecordMeta, Summary};
@@ -93,6 +93,9 @@ fn meta_text(out: &mut String, meta: &RecordMeta) {
 impl Shape for Text {
     fn name(&self) -> &'static str {
         "text"
+    }
+    fn ops(&self) -> &'static [Op] {
+        super::ALL_OPS
     }
     fn generate(&self, v: &RecordView<'_>, _o: Options) -> Result<Vec<u8>> {
         let mut out = String::new();

@@ -54,6 +54,9 @@ impl Shape for Xclarity {
     fn name(&self) -> &'static str {
         "xclarity"
     }
+    fn ops(&self) -> &'static [Op] {
+        &[Op::Generate, Op::Regenerate, Op::Show, Op::Download]
+    }
     /// POST: the path (id) of the new CSR.
     fn generate(&self, v: &RecordView<'_>, o: Options) -> Result<Vec<u8>> {
         success(json!({"path": v.meta.id.to_string()}), o)

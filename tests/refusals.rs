@@ -1,0 +1,117 @@
+//! Every command with every `--format`: an output shape that cannot render
+//! the operation is refused before any side effect (exit 2, keystore
+//! byte-identical), and a shape that can render it is not refused.
+
+mod support;
+
+use support::*;
+
+const FORMATS: &[&str] = &[
+    "text", "json", "pem", "der", "arcgis", "qradar", "sbc", "nsx", "xclarity",
+];
+
+/// The commands that touch the keystore, on a keystore holding record `r`
+/// (EC, no passphrase). Each runs on a fresh copy of that keystore.
+fn commands(dir: &std::path::Path) -> Vec<Vec<String>> {
+    let batch = dir.join("batch.jsonl");
+    std::fs::write(
+        &batch,
+        "{\"name\":\"b1\",\"common_name\":\"b1.example\",\"key_type\":\"ec\"}\n",
+    )
+    .unwrap();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    vec![
+        s(&[
+            "generate",
+            "n",
+            "--cn",
+            "n.example",
+            "--key-type",
+            "ec",
+            "--no-passphrase",
+        ]),
+        s(&[
+            "generate",
+            "--batch",
+            batch.to_str().unwrap(),
+            "--no-passphrase",
+        ]),
+        s(&["regenerate", "r", "--no-passphrase"]),
+        s(&["show", "r"]),
+        s(&["download", "r"]),
+        s(&["list"]),
+        s(&["delete", "r", "--yes"]),
+    ]
+}
+
+#[test]
+fn a_refused_format_leaves_the_keystore_unchanged() {
+    let mut refused = Vec::new();
+    let mut rendered = Vec::new();
+    for format in FORMATS {
+        for i in 0..commands(Ks::new().dir.path()).len() {
+            // Each command on a fresh keystore holding record `r`.
+            let ks = Ks::new();
+            ks.generate_ec("r");
+            let args = commands(ks.dir.path()).swap_remove(i);
+            let before = ks.snapshot();
+            let out = ks
+                .cmd()
+                .args(&args)
+                .args(["--format", format])
+                .output()
+                .unwrap();
+            no_panic(&out);
+            let what = format!("{} --format {format}", args.join(" "));
+            if out.status.code() == Some(2) {
+                let err = stderr(&out);
+                assert!(
+                    err.contains(&format!("the {format} format has no")),
+                    "{what}: exit 2 for another reason: {err}"
+                );
+                assert_same(&before, &ks.snapshot(), &what);
+                refused.push(what);
+            } else {
+                assert_eq!(out.status.code(), Some(0), "{what}: {}", stderr(&out));
+                rendered.push(what);
+            }
+        }
+    }
+    // The data-loss case of old: delete with a shape that has no delete.
+    for f in ["pem", "der", "sbc", "xclarity"] {
+        assert!(
+            refused
+                .iter()
+                .any(|w| w == &format!("delete r --yes --format {f}")),
+            "delete --format {f} must be refused: {refused:?}"
+        );
+    }
+    for f in ["text", "json", "arcgis", "qradar", "nsx"] {
+        assert!(
+            rendered
+                .iter()
+                .any(|w| w == &format!("delete r --yes --format {f}")),
+            "delete --format {f} must be rendered: {rendered:?}"
+        );
+    }
+}
+
+#[test]
+fn vendor_delete_bodies() {
+    for (format, body) in [
+        ("arcgis", "{\"status\":\"success\"}\n"),
+        ("nsx", ""),
+        ("qradar", ""),
+    ] {
+        let ks = Ks::new();
+        ks.generate_ec("r");
+        let out = ks
+            .cmd()
+            .args(["delete", "r", "--yes", "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", stderr(&out));
+        assert_eq!(stdout(&out), body, "{format}");
+        assert!(!ks.record("r").exists(), "{format}: record still there");
+    }
+}

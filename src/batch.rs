@@ -3,7 +3,7 @@
 //! Each line is validated on its own; a bad line is reported with its line
 //! number and does not stop the others. Every one of `--jobs` threads
 //! prepares records (key, CSR, signature) and writes them into the batch's
-//! staging directory (`keystore::Stage`); committed groups are only
+//! staging directory (`keystore::BatchWriter`); committed groups are only
 //! flushed and renamed into place, the renames under the keystore lock.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -16,7 +16,7 @@ use crate::cli::{FormatArg, GenerateArgs};
 use crate::commands::{self, read_input, Ctx, Done};
 use crate::error::{Error, Result};
 use crate::formats;
-use crate::keystore::{Stage, Staged};
+use crate::keystore::{BatchWriter, Staged};
 use crate::request;
 
 /// Largest batch file we read.
@@ -164,7 +164,7 @@ impl Handoff {
 }
 
 /// Commits one group and reports each line.
-fn commit_group(stage: &Stage, group: Vec<Ready>, done: &dyn Fn(LineResult)) {
+fn commit_group(stage: &dyn BatchWriter, group: Vec<Ready>, done: &dyn Fn(LineResult)) {
     let (lines, staged): (Vec<usize>, Vec<Staged>) = group.into_iter().unzip();
     match stage.commit(staged) {
         Ok(results) => {
@@ -248,7 +248,7 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
     // groups ahead of the commits wait, so a slow disk never piles up
     // records. The stage is made by the first record that gets that far,
     // so a batch whose every line is invalid leaves the keystore untouched.
-    let stage: OnceLock<Result<Stage>> = OnceLock::new();
+    let stage: OnceLock<Result<Box<dyn BatchWriter + '_>>> = OnceLock::new();
     let handoff = Handoff::new(jobs);
     let take = || {
         let i = next.fetch_add(1, Ordering::Relaxed);
@@ -275,7 +275,7 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
     // Only records already staged are committed, so the stage exists.
     let commit = |group: Vec<Ready>| {
         if let Some(Ok(stage)) = stage.get() {
-            commit_group(stage, group, &done);
+            commit_group(stage.as_ref(), group, &done);
         }
     };
     std::thread::scope(|s| {

@@ -12,7 +12,7 @@ use crate::csr::{self, ParsedCsr};
 use crate::error::{Error, Kind, Result};
 use crate::formats::{self, Op, Options, RecordView};
 use crate::keys::{self, Passphrase, PassphraseOptions, PrivateKey};
-use crate::keystore::{self, Keystore, NewRecord, RecordMeta};
+use crate::keystore::{self, Keystore, NewRecord, RecordMeta, Store};
 use crate::prompt;
 use crate::request::{self, Request, RequestInput};
 
@@ -139,7 +139,7 @@ pub fn run(cli: &Cli) -> Output {
         }
     };
     let ctx = Ctx {
-        keystore: Keystore::new(root, lock_timeout),
+        keystore: keystore::open(root, lock_timeout),
         format,
         opts: Options { pretty: g.pretty },
         interactive: prompt::interactive(g.no_input),
@@ -411,7 +411,7 @@ pub fn prepare(name: String, req: Request, pass: Option<&Passphrase>) -> Result<
 
 /// Prepares and commits one record.
 pub fn generate_one(
-    ks: &Keystore,
+    ks: &dyn Store,
     name: String,
     req: Request,
     pass: Option<&Passphrase>,
@@ -434,14 +434,14 @@ fn generate(ctx: &Ctx, a: &cli::GenerateArgs) -> Result<Done> {
     }
     let pass = new_key_passphrase(ctx, &pass_opts(&a.passphrase))?;
     let spinner = prompt::Spinner::start(ctx.quiet, &req.key);
-    let result = generate_one(&ctx.keystore, name, req, pass.as_ref());
+    let result = generate_one(ctx.keystore.as_ref(), name, req, pass.as_ref());
     drop(spinner);
     let (meta, csr) = result?;
-    let dir = ctx.keystore.record_dir(&meta.name);
+    let dir = ctx.keystore.record_path(&meta.name);
     let view = RecordView {
         meta: &meta,
         csr: &csr,
-        dir: Some(&dir),
+        dir: dir.as_deref(),
     };
     Ok(Done::out(ctx.shape().generate(&view, ctx.opts)?))
 }
@@ -492,11 +492,11 @@ fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
         csr_pem: &csr_pem,
         key_pem: &key_pem,
     })?;
-    let dir = ctx.keystore.record_dir(&meta.name);
+    let dir = ctx.keystore.record_path(&meta.name);
     let view = RecordView {
         meta: &meta,
         csr: &csr,
-        dir: Some(&dir),
+        dir: dir.as_deref(),
     };
     Ok(Done::out(ctx.shape().regenerate(&view, ctx.opts)?))
 }

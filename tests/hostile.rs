@@ -840,6 +840,7 @@ fn read_only_checks(ks: &Path) {
 }
 
 #[test]
+#[cfg_attr(not(feature = "failpoints"), ignore = "needs --features failpoints")]
 fn full_disk_is_refused_cleanly() {
     // Injected: every write step of a commit fails with ENOSPC.
     let (_d, ks) = fresh();

@@ -28,12 +28,16 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use super::{
-    crash_point, exists_error, in_parallel, mkdir, open_dir, pause_point, syncfs, syncfs_is_cheap,
-    temp_name, write_record_files, CatalogLine, Durable, Keystore, LockGuard, NewRecord,
-    RecordMeta, MAX_STAGES, RECORD_FILES,
+use super::catalog::CatalogLine;
+use super::commit::{
+    in_parallel, syncfs, syncfs_is_cheap, temp_name, write_record_files, Durable, RECORD_FILES,
 };
+use super::lock::{LockGuard, MAX_STAGES};
+use super::DirStore;
 use crate::error::{io_at, Error, Kind, Result};
+use crate::faults;
+use crate::keystore::io::{mkdir, open_dir};
+use crate::keystore::{exists_error, BatchWriter, NewRecord, RecordMeta, Staged};
 
 /// Most ids spent at once (one durable journal write per block; the
 /// first block, sized to the batch, shares the flush that names the
@@ -62,7 +66,7 @@ pub(super) fn owner_alive(dir: &Path) -> bool {
 /// A batch's staging directory; removed, with whatever it still holds,
 /// when dropped.
 pub struct Stage<'k> {
-    ks: &'k Keystore,
+    ks: &'k DirStore,
     name: String,
     dir: PathBuf,
     /// Holds the flock that tells other writers this batch is alive.
@@ -83,22 +87,16 @@ struct Ids {
     end: u64,
 }
 
-/// A record written into the stage, waiting for its rename.
-pub struct Staged {
-    sub: PathBuf,
-    meta: RecordMeta,
-}
-
 fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // panic = "abort": a lock is never poisoned, but never unwrap.
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-impl Keystore {
+impl DirStore {
     /// Starts staging for a batch of about `expected` records: names the
     /// staging directory in the journal, creates and flocks it, and spends
     /// the first block of ids, all under one lock and one flush.
-    pub fn stage(&self, expected: usize) -> Result<Stage<'_>> {
+    pub(super) fn start_stage(&self, expected: usize) -> Result<Stage<'_>> {
         let mut lock = self.lock()?;
         if lock.state.stages.len() >= MAX_STAGES {
             return Err(Error::new(
@@ -175,37 +173,6 @@ impl Stage<'_> {
         Ok(ids.next - 1)
     }
 
-    /// Writes a record into the stage (from any thread, without the
-    /// keystore lock) and gives it its id. Exit 4 if another line of the
-    /// batch has the name (whether a record has it was checked before the
-    /// record was prepared, and is checked again by `commit`).
-    pub fn write(&self, mut rec: NewRecord<'_>) -> Result<Staged> {
-        let name = rec.meta.name.clone();
-        if !locked(&self.names).insert(name.clone()) {
-            return Err(exists_error(&name));
-        }
-        let written = (|| {
-            rec.meta.id = self.next_id()?;
-            let sub = self.dir.join(rec.meta.id.to_string());
-            mkdir(&sub)?;
-            // The files are closed at once: flushing reopens them (see
-            // `flush`), so a batch holds no descriptor per record.
-            if let Err(e) = write_record_files(&sub, &rec, &mut Durable::unflushed()) {
-                let _ = fs::remove_dir_all(&sub);
-                return Err(e);
-            }
-            pause_point("stage:written");
-            Ok(Staged {
-                sub,
-                meta: rec.meta,
-            })
-        })();
-        if written.is_err() {
-            locked(&self.names).remove(&name);
-        }
-        written
-    }
-
     /// Makes staged records durable: one `syncfs` when that is cheap,
     /// else each file and directory from up to 16 threads (each opened
     /// only for its flush). The stage directory itself need not be: the
@@ -227,19 +194,52 @@ impl Stage<'_> {
                 .map_err(|e| io_at(&path, e))
         })
     }
+}
+
+impl BatchWriter for Stage<'_> {
+    /// Writes a record into the stage (from any thread, without the
+    /// keystore lock) and gives it its id. Exit 4 if another line of the
+    /// batch has the name (whether a record has it was checked before the
+    /// record was prepared, and is checked again by `commit`).
+    fn write(&self, mut rec: NewRecord<'_>) -> Result<Staged> {
+        let name = rec.meta.name.clone();
+        if !locked(&self.names).insert(name.clone()) {
+            return Err(exists_error(&name));
+        }
+        let written = (|| {
+            rec.meta.id = self.next_id()?;
+            let sub = self.dir.join(rec.meta.id.to_string());
+            mkdir(&sub)?;
+            // The files are closed at once: flushing reopens them (see
+            // `flush`), so a batch holds no descriptor per record.
+            if let Err(e) = write_record_files(&sub, &rec, &mut Durable::unflushed()) {
+                let _ = fs::remove_dir_all(&sub);
+                return Err(e);
+            }
+            faults::pause("stage:written");
+            Ok(Staged {
+                sub,
+                meta: rec.meta,
+            })
+        })();
+        if written.is_err() {
+            locked(&self.names).remove(&name);
+        }
+        written
+    }
 
     /// Commits staged records: flushes them, then under the lock renames
     /// each into place and flushes `records/`. Results are per record;
     /// `Err` for the whole group only when the lock or a flush fails (the
     /// records then stay in the stage and are removed with it).
-    pub fn commit(&self, staged: Vec<Staged>) -> Result<Vec<Result<RecordMeta>>> {
+    fn commit(&self, staged: Vec<Staged>) -> Result<Vec<Result<RecordMeta>>> {
         if staged.is_empty() {
             return Ok(Vec::new());
         }
         // One look at the dirty data decides both flushes of the group.
         let whole_fs = syncfs_is_cheap();
         self.flush(&staged, whole_fs)?;
-        crash_point("batch:flushed");
+        faults::crash("batch:flushed");
         let (_turn, _lock) = self.lock()?;
         let mut results = Vec::with_capacity(staged.len());
         let mut moving = Vec::with_capacity(staged.len());
@@ -264,7 +264,7 @@ impl Stage<'_> {
             results[i] = Some(match fs::rename(&s.sub, &dest) {
                 Ok(()) => {
                     if !landed {
-                        crash_point("batch:first-renamed");
+                        faults::crash("batch:first-renamed");
                     }
                     landed = true;
                     Ok(s.meta)
@@ -279,7 +279,7 @@ impl Stage<'_> {
             dirs.dir(&self.ks.records_dir())?;
             dirs.dir(&self.dir)?;
             dirs.sync()?;
-            crash_point("batch:renamed");
+            faults::crash("batch:renamed");
         }
         Ok(results
             .into_iter()

@@ -1,0 +1,366 @@
+//! The directory keystore (the default backend): `records/<name>/` with
+//! `record.json`, `csr.pem`, `key.pem` (0600) and `history/<revision>/`,
+//! in a 0700 root.
+//!
+//! Everything expensive (key generation, signing, key encryption) happens in
+//! memory before the lock is taken. Under the lock ([`lock`]) a record is
+//! written into a fresh `.tmp-*` directory, made durable ([`commit`]), and
+//! renamed into place (or swapped with the old one with `RENAME_EXCHANGE`),
+//! so a crash leaves either the complete old state or the complete new one.
+//! Temporaries left by a crash are removed by the next writer, which holds
+//! the lock, so no live writer can own them. `generate --batch` writes into
+//! a staging directory of its own, outside the lock, and only renames under
+//! it ([`stage`]). `list` reads the [`catalog`]. The protocol in full:
+//! docs/design.md.
+
+use std::fs::{self, DirBuilder};
+use std::os::unix::fs::{DirBuilderExt, DirEntryExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::error::{io_at, Error, Kind, Result};
+use crate::faults;
+use crate::keystore::io::{check_not_writable_by_others, mkdir, nofollow_read, sync_dir};
+use crate::keystore::{
+    exists_error, not_found, BatchWriter, Listed, NewRecord, Record, RecordMeta, Store, Summary,
+};
+
+mod catalog;
+mod commit;
+mod lock;
+mod stage;
+
+use catalog::{CatalogLine, CATALOG_SLACK};
+use commit::{exchange, link_tree, mark_top_dir, write_record_files, Durable, RECORD_FILES};
+
+/// Where the records live, below the root.
+pub const RECORDS: &str = "records";
+/// A record's previous revisions, below its directory.
+pub const HISTORY: &str = "history";
+
+/// A keystore in a directory (see the module doc).
+pub struct DirStore {
+    root: PathBuf,
+    lock_timeout: Duration,
+}
+
+impl DirStore {
+    pub fn new(root: PathBuf, lock_timeout: Duration) -> DirStore {
+        DirStore { root, lock_timeout }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn records_dir(&self) -> PathBuf {
+        self.root.join(RECORDS)
+    }
+
+    pub fn record_dir(&self, name: &str) -> PathBuf {
+        self.records_dir().join(name)
+    }
+
+    /// Checks the keystore's permissions. `Ok(false)` if it does not exist.
+    fn check_root(&self) -> Result<bool> {
+        let md = match fs::metadata(&self.root) {
+            Ok(md) => md,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(io_at(&self.root, e)),
+        };
+        if !md.is_dir() {
+            return Err(Error::new(
+                Kind::Invalid,
+                format!("keystore {} is not a directory", self.root.display()),
+            )
+            .with_hint("point --keystore (or CSRKIT_KEYSTORE) at a directory"));
+        }
+        check_not_writable_by_others(&self.root, &md, "keystore")?;
+        if let Ok(rmd) = fs::symlink_metadata(self.records_dir()) {
+            if !rmd.is_dir() {
+                return Err(Error::new(
+                    Kind::Invalid,
+                    format!("{} is not a directory", self.records_dir().display()),
+                ));
+            }
+            check_not_writable_by_others(&self.records_dir(), &rmd, "keystore directory")?;
+        }
+        Ok(true)
+    }
+
+    /// Creates the keystore (0700) if needed, for writers.
+    fn ensure(&self) -> Result<()> {
+        if !self.check_root()? {
+            DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(&self.root)
+                .map_err(|e| io_at(&self.root, e))?;
+            // recursive() applies the mode to the last component too; make sure.
+            fs::set_permissions(&self.root, fs::Permissions::from_mode(0o700))
+                .map_err(|e| io_at(&self.root, e))?;
+        }
+        let p = self.records_dir();
+        if fs::symlink_metadata(&p).is_err() {
+            mark_top_dir(&self.root);
+            match mkdir(&p) {
+                Ok(()) => {}
+                Err(_) if p.is_dir() => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Store for DirStore {
+    fn location(&self) -> String {
+        self.root.display().to_string()
+    }
+
+    fn record_path(&self, name: &str) -> Option<PathBuf> {
+        Some(self.record_dir(name))
+    }
+
+    /// Whether a record of that name exists (a quick check before the
+    /// expensive work; the commit checks again under the lock).
+    fn exists(&self, name: &str) -> bool {
+        fs::symlink_metadata(self.record_dir(name)).is_ok()
+    }
+
+    /// Commits a new record: allocates its id, writes it, renames it into
+    /// place. Exit 4 if the name is taken.
+    fn create(&self, mut rec: NewRecord<'_>) -> Result<RecordMeta> {
+        let mut lock = self.lock()?;
+        let name = rec.meta.name.clone();
+        let dest = self.record_dir(&name);
+        if fs::symlink_metadata(&dest).is_ok() {
+            return Err(exists_error(&name));
+        }
+        let id = lock.state.next_id;
+        rec.meta.id = id;
+        let tmp = self.temp_dir(&mut lock, "tmp")?;
+        let mut mark = None;
+        let result = (|| {
+            let mut durable = Durable::single();
+            write_record_files(&tmp, &rec, &mut durable)?;
+            durable.dir(&tmp)?;
+            // The id is spent (durably) before the record becomes
+            // visible: ids are never reused.
+            lock.spend_id(id, &mut durable)?;
+            durable.sync()?;
+            faults::crash("create:tmp-written");
+            faults::crash("create:id-written");
+            // The catalog line goes first, naming the inode that is about
+            // to land (see `catalog_put`).
+            mark = self.catalog_put(&rec.meta, &tmp);
+            faults::fail("create:rename").map_err(|e| io_at(&dest, e))?;
+            fs::rename(&tmp, &dest).map_err(|e| io_at(&dest, e))?;
+            faults::crash("create:renamed");
+            sync_dir(&self.records_dir())?;
+            Ok(())
+        })();
+        if result.is_err() {
+            self.catalog_rollback(mark);
+            let _ = fs::remove_dir_all(&tmp);
+        }
+        let _ = lock.set_pending(None);
+        result.map(|()| rec.meta)
+    }
+
+    /// Replaces a record with a new revision; the current files move to
+    /// `history/<revision>/`. `expect_revision` guards against a concurrent
+    /// change between reading and committing: the new revision follows
+    /// whatever is current at commit time.
+    fn replace(&self, mut rec: NewRecord<'_>) -> Result<RecordMeta> {
+        let mut lock = self.lock()?;
+        let name = rec.meta.name.clone();
+        let dest = self.record_dir(&name);
+        let current = Record::read_at(&dest)?;
+        if current.meta.id != rec.meta.id {
+            return Err(Error::not_found(format!(
+                "record {name} was deleted or replaced while regenerating"
+            )));
+        }
+        rec.meta.revision = current.meta.revision + 1;
+        rec.meta.created = current.meta.created.clone();
+        let tmp = self.temp_dir(&mut lock, "tmp")?;
+        let mut mark = None;
+        let result = (|| {
+            let mut durable = Durable::single();
+            write_record_files(&tmp, &rec, &mut durable)?;
+            // Carry the history over (hard links), then add the current revision.
+            let hist_src = dest.join(HISTORY);
+            if fs::symlink_metadata(&hist_src)
+                .map(|m| m.is_dir())
+                .unwrap_or(false)
+            {
+                link_tree(&hist_src, &tmp.join(HISTORY))?;
+            } else {
+                mkdir(&tmp.join(HISTORY))?;
+            }
+            let prev = tmp.join(HISTORY).join(current.meta.revision.to_string());
+            mkdir(&prev)?;
+            for f in RECORD_FILES {
+                let data = nofollow_read(&dest.join(f))?;
+                durable.write(&prev.join(f), &data)?;
+            }
+            durable.dir(&prev)?;
+            durable.dir(&tmp.join(HISTORY))?;
+            durable.dir(&tmp)?;
+            durable.sync()?;
+            faults::crash("replace:tmp-written");
+            mark = self.catalog_put(&rec.meta, &tmp);
+            match faults::fail("replace:exchange").and_then(|()| exchange(&tmp, &dest)) {
+                Ok(()) => {
+                    faults::crash("replace:exchanged");
+                    sync_dir(&self.records_dir())?;
+                    // `tmp` now holds the old record.
+                    let _ = fs::remove_dir_all(&tmp);
+                    Ok(())
+                }
+                Err(e)
+                    if e.raw_os_error() == Some(libc::EINVAL)
+                        || e.raw_os_error() == Some(libc::ENOSYS) =>
+                {
+                    // No RENAME_EXCHANGE on this file system: move the old
+                    // record aside, then the new one in. Not atomic: a
+                    // crash between the renames leaves both directories
+                    // for the user (nothing is removed automatically).
+                    lock.set_pending(None)?;
+                    let trash = self.records_dir().join(format!(
+                        ".trash-{}",
+                        tmp.file_name().unwrap().to_string_lossy()
+                    ));
+                    fs::rename(&dest, &trash).map_err(|e| io_at(&dest, e))?;
+                    fs::rename(&tmp, &dest).map_err(|e| io_at(&dest, e))?;
+                    sync_dir(&self.records_dir())?;
+                    let _ = fs::remove_dir_all(&trash);
+                    Ok(())
+                }
+                Err(e) => Err(io_at(&dest, e)),
+            }
+        })();
+        if result.is_err() {
+            self.catalog_rollback(mark);
+            let _ = fs::remove_dir_all(&tmp);
+        }
+        let _ = lock.set_pending(None);
+        result.map(|()| rec.meta)
+    }
+
+    /// Deletes a record and its history.
+    fn delete(&self, rec: &Record) -> Result<()> {
+        let mut lock = self.lock()?;
+        let dest = self.record_dir(&rec.meta.name);
+        let current = Record::read_at(&dest)?;
+        if current.meta.id != rec.meta.id {
+            return Err(Error::not_found(format!(
+                "record {} changed while deleting",
+                rec.meta.name
+            )));
+        }
+        let trash = self.temp_dir(&mut lock, "trash")?;
+        let target = trash.join("record");
+        fs::rename(&dest, &target).map_err(|e| io_at(&dest, e))?;
+        sync_dir(&self.records_dir())?;
+        self.catalog_append(&[CatalogLine::Del {
+            id: rec.meta.id,
+            name: rec.meta.name.clone(),
+        }]);
+        fs::remove_dir_all(&trash).map_err(|e| io_at(&trash, e))?;
+        lock.set_pending(None)
+    }
+
+    fn read_key_pem(&self, rec: &Record) -> Result<zeroize::Zeroizing<String>> {
+        let data = zeroize::Zeroizing::new(nofollow_read(&rec.key_path())?);
+        let text =
+            std::str::from_utf8(&data).map_err(|_| Error::internal("key.pem is not text"))?;
+        Ok(zeroize::Zeroizing::new(text.to_string()))
+    }
+
+    /// Finds a record by name, or by id.
+    fn find(&self, name_or_id: &str) -> Result<Record> {
+        if !self.check_root()? {
+            return Err(not_found(name_or_id));
+        }
+        if crate::request::validate_name(name_or_id).is_ok() {
+            let dir = self.record_dir(name_or_id);
+            if fs::symlink_metadata(&dir).is_ok() {
+                return Record::read_at(&dir);
+            }
+        }
+        let Ok(id) = name_or_id.parse::<u64>() else {
+            return Err(not_found(name_or_id));
+        };
+        // The catalog says which name holds the id (checked on use);
+        // otherwise scan.
+        let (catalog, _) = self.catalog_read();
+        if let Some((name, _)) = catalog.iter().find(|(_, (_, m))| m.id == id) {
+            if let Ok(rec) = Record::read_at(&self.record_dir(name)) {
+                if rec.meta.id == id {
+                    return Ok(rec);
+                }
+            }
+        }
+        if let Some(row) = self.list()?.into_iter().find(|r| r.summary.id == id) {
+            return row.record();
+        }
+        Err(not_found(name_or_id))
+    }
+
+    /// Every record, sorted by id. A directory whose inode matches its
+    /// catalog line is taken from the catalog (one file read for the whole
+    /// keystore); any other is read from its record.json, and the catalog
+    /// is then rewritten.
+    fn list(&self) -> Result<Vec<Listed>> {
+        if !self.check_root()? {
+            return Ok(vec![]);
+        }
+        let dir = self.records_dir();
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+            Err(e) => return Err(io_at(&dir, e)),
+        };
+        let (mut catalog, lines) = self.catalog_read();
+        let mut out = Vec::new();
+        let mut misses = 0;
+        for entry in entries {
+            let entry = entry.map_err(|e| io_at(&dir, e))?;
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if crate::request::validate_name(name).is_err() {
+                continue;
+            }
+            match catalog.remove_entry(name) {
+                Some((name, (ino, mut summary)))
+                    if ino == entry.ino() && entry.file_type().is_ok_and(|t| t.is_dir()) =>
+                {
+                    summary.name = name;
+                    out.push(Listed {
+                        summary,
+                        dir: entry.path(),
+                    });
+                }
+                _ => {
+                    misses += 1;
+                    let rec = Record::read_at(&entry.path())?;
+                    out.push(Listed {
+                        summary: Summary::of(&rec.meta),
+                        dir: rec.dir,
+                    });
+                }
+            }
+        }
+        out.sort_unstable_by_key(|r| r.summary.id);
+        if misses > 0 || lines > out.len() + CATALOG_SLACK {
+            self.catalog_compact(&out);
+        }
+        Ok(out)
+    }
+
+    fn stage(&self, expected: usize) -> Result<Box<dyn BatchWriter + '_>> {
+        Ok(Box::new(self.start_stage(expected)?))
+    }
+}

@@ -1,0 +1,120 @@
+//! The keystore: where records live, behind one interface ([`Store`]) that
+//! every command talks to. The directory backend ([`dir::DirStore`], the
+//! default) is one implementation; a server-backed one plugs in beside it
+//! by implementing [`Store`] and [`BatchWriter`].
+//!
+//! This room owns the record model ([`record`]: metadata, summaries, what
+//! a commit writes), the interface, and choosing a backend for a
+//! `--keystore` value ([`open`], [`default_root`]). It must not print, and
+//! it never sees a passphrase: keys arrive already encrypted (PKCS#8
+//! PBES2) unless the user said `--no-passphrase`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+pub mod dir;
+pub(crate) mod io;
+mod record;
+
+pub use io::atomic_write;
+pub use record::{
+    exists_error, not_found, now_rfc3339, Listed, NewRecord, Record, RecordMeta, Staged, Summary,
+};
+
+/// A keystore backend. Every method takes and releases whatever lock or
+/// transaction it needs: a commit is all or nothing, and a refusal leaves
+/// the keystore byte-identical.
+///
+/// Errors follow the exit codes of `crate::error::Kind`: 3 for an unknown
+/// record, 4 for a name that is taken, 5 when the keystore stays locked
+/// past the lock timeout, 2 for a keystore csrkit refuses to use (for
+/// example a directory others can write).
+pub trait Store: Send + Sync {
+    /// Where the keystore is, for messages (a directory path).
+    fn location(&self) -> String;
+
+    /// The directory a record's files are in, when the backend keeps them
+    /// in one (shown to users as "CSR: <dir>/csr.pem").
+    fn record_path(&self, name: &str) -> Option<PathBuf>;
+
+    /// Whether a record of that name exists: a quick check before the
+    /// expensive work; the commit checks again.
+    fn exists(&self, name: &str) -> bool;
+
+    /// Commits a new record, giving it the next id (ids are never
+    /// reused). Exit 4 if the name is taken.
+    fn create(&self, rec: NewRecord<'_>) -> Result<RecordMeta>;
+
+    /// Commits a new revision of an existing record (same id); the current
+    /// files move to its history. Exit 3 if the record was deleted or
+    /// replaced by another record of that name meanwhile.
+    fn replace(&self, rec: NewRecord<'_>) -> Result<RecordMeta>;
+
+    /// Deletes a record with its history.
+    fn delete(&self, rec: &Record) -> Result<()>;
+
+    /// Finds a record by name, or by id (decimal). Exit 3 if none.
+    fn find(&self, name_or_id: &str) -> Result<Record>;
+
+    /// Every record's summary, sorted by id.
+    fn list(&self) -> Result<Vec<Listed>>;
+
+    /// A record's private key as stored (PEM; encrypted PKCS#8 unless it
+    /// was made with `--no-passphrase`).
+    fn read_key_pem(&self, rec: &Record) -> Result<Zeroizing<String>>;
+
+    /// Starts a batch of about `expected` new records (`generate --batch`):
+    /// records are written from many threads and committed in groups.
+    fn stage(&self, expected: usize) -> Result<Box<dyn BatchWriter + '_>>;
+}
+
+/// A batch of new records being committed (see [`Store::stage`]). Dropping
+/// it removes whatever was written and not committed.
+pub trait BatchWriter: Send + Sync {
+    /// Writes a record (from any thread) and gives it its id. Exit 4 if
+    /// another record of the batch has the name.
+    fn write(&self, rec: NewRecord<'_>) -> Result<Staged>;
+
+    /// Commits written records; results are per record, in order. `Err`
+    /// for the whole group only when the lock or a flush fails.
+    fn commit(&self, staged: Vec<Staged>) -> Result<Vec<Result<RecordMeta>>>;
+}
+
+/// The keystore a command works on.
+pub type Keystore = Box<dyn Store>;
+
+/// Opens the keystore at `root` (a directory; created 0700 on the first
+/// write). `lock_timeout`: how long a writer waits for the lock (exit 5).
+pub fn open(root: PathBuf, lock_timeout: Duration) -> Keystore {
+    Box::new(dir::DirStore::new(root, lock_timeout))
+}
+
+/// The default keystore: `$XDG_DATA_HOME/csrkit`, else
+/// `~/.local/share/csrkit`. Relative values are ignored, as the XDG base
+/// directory spec asks; `~` is `$HOME`, else the user's home directory from
+/// the password database. With neither, an error: private keys are never
+/// put in a directory relative to wherever the command happens to run.
+pub fn default_root() -> Result<PathBuf> {
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+    {
+        return Ok(x.join("csrkit"));
+    }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::home_dir().filter(|p| p.is_absolute()));
+    match home {
+        Some(home) => Ok(home.join(".local/share/csrkit")),
+        None => Err(Error::invalid(
+            "--keystore",
+            "no home directory to hold the default keystore (HOME is not set or not absolute)",
+        )
+        .with_hint("give --keystore DIR or set CSRKIT_KEYSTORE")),
+    }
+}

@@ -1,0 +1,215 @@
+//! What a keystore holds, whatever the backend: a record's metadata
+//! (`record.json`, [`RecordMeta`]), a record as found ([`Record`]), its
+//! `list` summary ([`Summary`], [`Listed`]), what a commit writes
+//! ([`NewRecord`]), and the errors every backend gives for a name that is
+//! taken or unknown (exit 4, exit 3). No backend logic lives here; reading a
+//! record's files goes through [`super::io`], which never follows a symlink.
+
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::io::{check_not_writable_by_others, nofollow_read};
+use crate::error::{io_at, Error, Kind, Result};
+use crate::request::{KeySpec, Request};
+
+/// record.json
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordMeta {
+    pub id: u64,
+    pub name: String,
+    pub description: Option<String>,
+    pub created: String,
+    pub modified: String,
+    pub revision: u32,
+    pub key: KeySpec,
+    pub encrypted: bool,
+    pub request: Request,
+}
+
+/// A record as read from disk (the CSR is read on demand).
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub meta: RecordMeta,
+    pub dir: PathBuf,
+}
+
+impl Record {
+    /// The stored CSR, decoded (its signature is checked, not enforced:
+    /// see `ParsedCsr::verified`).
+    pub fn parsed_csr(&self) -> Result<crate::csr::ParsedCsr> {
+        let pem = self.csr_pem()?;
+        let der = crate::csr::decode_input(pem.as_bytes()).map_err(|e| {
+            Error::internal(format!("record {}: csr.pem: {}", self.meta.name, e.message))
+        })?;
+        crate::csr::parse(&der)
+    }
+
+    /// The stored CSR, PEM.
+    pub fn csr_pem(&self) -> Result<String> {
+        let path = self.csr_path();
+        let csr = nofollow_read(&path)?;
+        String::from_utf8(csr)
+            .map_err(|_| Error::internal(format!("{} is not text", path.display())))
+    }
+
+    pub fn key_path(&self) -> PathBuf {
+        self.dir.join("key.pem")
+    }
+    pub fn csr_path(&self) -> PathBuf {
+        self.dir.join("csr.pem")
+    }
+}
+
+/// What `list` shows of a record; the catalog keeps one per record.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Summary {
+    pub id: u64,
+    pub name: String,
+    pub description: Option<String>,
+    pub created: String,
+    pub modified: String,
+    pub revision: u32,
+    pub key: KeySpec,
+    pub encrypted: bool,
+    pub common_name: Option<String>,
+    /// RFC 4514
+    pub subject: String,
+}
+
+impl Summary {
+    pub fn of(meta: &RecordMeta) -> Summary {
+        Summary {
+            id: meta.id,
+            name: meta.name.clone(),
+            description: meta.description.clone(),
+            created: meta.created.clone(),
+            modified: meta.modified.clone(),
+            revision: meta.revision,
+            key: meta.key,
+            encrypted: meta.encrypted,
+            common_name: meta.request.subject.common_name().map(String::from),
+            subject: meta.request.subject.to_rfc4514(),
+        }
+    }
+}
+
+/// One row of `list`.
+#[derive(Clone, Debug)]
+pub struct Listed {
+    pub summary: Summary,
+    pub dir: PathBuf,
+}
+
+impl Listed {
+    /// The whole record (for shapes that list more than the summary).
+    pub fn record(&self) -> Result<Record> {
+        Record::read_at(&self.dir)
+    }
+}
+
+/// What a commit writes: the new record's files.
+pub struct NewRecord<'a> {
+    pub meta: RecordMeta,
+    pub csr_pem: &'a str,
+    pub key_pem: &'a str,
+}
+
+impl Record {
+    /// Reads the record in directory `dir`: its `record.json`, after
+    /// checking that neither the directory nor `key.pem` is a symlink or
+    /// open to others (exit 2 naming the path), and that `record.json`
+    /// parses (exit 1 with a hint to restore it from `history/`).
+    pub fn read_at(dir: &Path) -> Result<Record> {
+        let md = fs::symlink_metadata(dir).map_err(|e| io_at(dir, e))?;
+        if md.file_type().is_symlink() {
+            return Err(Error::new(
+                Kind::Invalid,
+                format!(
+                    "{} is a symbolic link; refusing to follow it",
+                    dir.display()
+                ),
+            )
+            .with_hint("records must be real directories inside the keystore"));
+        }
+        if !md.is_dir() {
+            return Err(Error::internal(format!(
+                "{} is not a directory",
+                dir.display()
+            )));
+        }
+        check_not_writable_by_others(dir, &md, "record")?;
+        let json_path = dir.join("record.json");
+        let data = nofollow_read(&json_path).map_err(|e| {
+            if e.kind == Kind::NotFound {
+                Error::internal(format!("{} is missing", json_path.display()))
+            } else {
+                e
+            }
+        })?;
+        let meta: RecordMeta = serde_json::from_slice(&data).map_err(|e| {
+            Error::internal(format!("{} is corrupt: {e}", json_path.display()))
+                .with_hint("restore it from history/ or delete the record")
+        })?;
+        // The key file must not be a symlink either (checked without reading it).
+        let key_md = fs::symlink_metadata(dir.join("key.pem"))
+            .map_err(|e| io_at(&dir.join("key.pem"), e))?;
+        if key_md.file_type().is_symlink() {
+            return Err(Error::new(
+                Kind::Invalid,
+                format!(
+                    "{}/key.pem is a symbolic link; refusing to use it",
+                    dir.display()
+                ),
+            ));
+        }
+        if key_md.mode() & 0o077 != 0 {
+            return Err(Error::new(
+                Kind::Invalid,
+                format!("{}/key.pem is readable by group or others", dir.display()),
+            )
+            .with_hint(format!("run: chmod 600 {}/key.pem", dir.display())));
+        }
+        Ok(Record {
+            meta,
+            dir: dir.to_path_buf(),
+        })
+    }
+}
+
+/// A record written by a [`super::BatchWriter`], waiting for its commit.
+pub struct Staged {
+    /// Where the backend holds it until the commit (the directory
+    /// backend: its directory inside the batch's staging directory).
+    pub(crate) sub: PathBuf,
+    pub(crate) meta: RecordMeta,
+}
+
+/// When the record's metadata was last written: RFC 3339, UTC,
+/// milliseconds (`2026-11-30T11:17:29.123Z`).
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let fmt = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    now.format(&fmt).unwrap_or_default()
+}
+
+/// Exit 4: `name` is taken.
+pub fn exists_error(name: &str) -> Error {
+    Error::new(Kind::Exists, format!("record {name} already exists")).with_hint(format!(
+        "use `csrkit regenerate {name}` to make a new CSR for it, or pick another name"
+    ))
+}
+
+/// Exit 3: no record has this name or id (the value is escaped).
+pub fn not_found(name_or_id: &str) -> Error {
+    Error::not_found(format!(
+        "no record named or numbered '{}'",
+        name_or_id.escape_default()
+    ))
+    .with_hint("run `csrkit list` to see the records")
+}

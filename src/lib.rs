@@ -6,7 +6,6 @@
 //! [`keystore`] -> [`formats`]. [`commands`] wires these together; only
 //! the formatters and the binary's `main` produce output.
 
-pub mod batch;
 pub mod cli;
 pub mod commands;
 pub mod csr;

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::request::{json_err, nonempty, validate_as, NumOrString};
+use super::body::{json_err, nonempty, validate_as, NumOrString};
 use super::{to_json, Op, Options, RecordView, Shape};
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Result};

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::keystore::{Listed, RecordMeta};
 
 pub mod arcgis;
+pub mod body;
 pub mod json;
 pub mod nsx;
 pub mod pem;

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::request::{json_err, nonempty, validate_as, NumOrString};
+use super::body::{json_err, nonempty, validate_as, NumOrString};
 use super::{epoch_ms, to_json, Op, Options, RecordView, Shape};
 use crate::csr::{ParsedAva, ParsedCsr};
 use crate::error::{Error, Kind, Result};
@@ -348,8 +348,8 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
         .extensions
         .and_then(|e| e.subject_alt_names)
         .unwrap_or_default();
-    input.dns = super::request::nonempty_list(san.dns_names);
-    input.ip = super::request::nonempty_list(san.ip_addresses);
+    input.dns = super::body::nonempty_list(san.dns_names);
+    input.ip = super::body::nonempty_list(san.ip_addresses);
     validate_as(&input, "NSX", NAMES)?;
     Ok(input)
 }

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::request::{json_err, nonempty, nonempty_list, validate_as};
+use super::body::{json_err, nonempty, nonempty_list, validate_as};
 use super::{epoch_ms, to_json, Op, Options, RecordView, Shape};
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Kind, Result};
@@ -190,7 +190,7 @@ struct CsrModel {
     name: Option<String>,
     #[allow(dead_code)]
     id: Option<Value>,
-    key_size: Option<super::request::NumOrString>,
+    key_size: Option<super::body::NumOrString>,
     description: Option<String>,
     purpose: Option<String>,
     common_name: Option<String>,

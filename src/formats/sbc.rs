@@ -8,7 +8,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::{Reader, Writer};
 use serde_json::Value;
 
-use super::request::{nonempty, split_list, validate_as};
+use super::body::{nonempty, split_list, validate_as};
 use super::{Op, Options, RecordView, Shape};
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Kind, Result};

@@ -12,8 +12,8 @@ use std::time::Instant;
 
 use serde_json::json;
 
+use super::common::{self as commands, read_input, Ctx, Done};
 use crate::cli::{FormatArg, GenerateArgs};
-use crate::commands::{self, read_input, Ctx, Done};
 use crate::error::{Error, Result};
 use crate::formats;
 use crate::keystore::{BatchWriter, Staged};

@@ -1,0 +1,68 @@
+//! `csrkit regenerate`: a new CSR (and, with `--new-key`, a new key) for an
+//! existing record, as its next revision.
+
+use super::common::{
+    flags_input, layered_input, mint, new_key_passphrase, pass_opts, stored_key_passphrase, Ctx,
+    Done, Minted,
+};
+use crate::cli;
+use crate::error::{Error, Result};
+use crate::formats::RecordView;
+use crate::keys::PrivateKey;
+use crate::keystore::{self, NewRecord, RecordMeta};
+use crate::prompt;
+
+pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
+    let rec = ctx.keystore.find(&a.target)?;
+    let flags = flags_input(&a.subject, &a.sans, &a.key, &a.ext);
+    let input = layered_input(&a.request, flags)?;
+    let req = input.resolve(Some(&rec.meta.request), !a.new_key)?;
+    let popts = pass_opts(&a.passphrase);
+    let (key_pem, encrypted, key) = if a.new_key {
+        let pass = new_key_passphrase(ctx, &popts)?;
+        let spinner = prompt::Spinner::start(ctx.quiet, &req.key);
+        let key = PrivateKey::generate(req.key);
+        drop(spinner);
+        let key = key?;
+        (key.to_pem(pass.as_ref())?, pass.is_some(), key)
+    } else {
+        let pass = stored_key_passphrase(ctx, &rec.meta, &popts)?;
+        let pem = ctx.keystore.read_key_pem(&rec)?;
+        let key = PrivateKey::from_pem(&pem, pass.as_ref())?;
+        if key.spec() != rec.meta.key {
+            return Err(Error::internal(format!(
+                "record {}: key.pem holds a {} key but record.json says {}",
+                rec.meta.name,
+                key.spec(),
+                rec.meta.key
+            )));
+        }
+        (pem, rec.meta.encrypted, key)
+    };
+    let Minted { key, csr } = mint(&req, key)?;
+    drop(key);
+    let meta = RecordMeta {
+        id: rec.meta.id,
+        name: rec.meta.name.clone(),
+        description: req.description.clone(),
+        created: rec.meta.created.clone(),
+        modified: keystore::now_rfc3339(),
+        revision: rec.meta.revision + 1,
+        key: req.key,
+        encrypted,
+        request: req,
+    };
+    let csr_pem = csr.pem();
+    let meta = ctx.keystore.replace(NewRecord {
+        meta,
+        csr_pem: &csr_pem,
+        key_pem: &key_pem,
+    })?;
+    let dir = ctx.keystore.record_path(&meta.name);
+    let view = RecordView {
+        meta: &meta,
+        csr: &csr,
+        dir: dir.as_deref(),
+    };
+    Ok(Done::out(ctx.shape().regenerate(&view, ctx.opts)?))
+}

@@ -1,0 +1,591 @@
+//! The validated, vendor-neutral CSR request.
+//!
+//! Every input (flags, native JSON, vendor bodies, prompts, batch lines)
+//! becomes a [`RequestInput`]: a set of optional fields. Inputs are layered
+//! (stored record < request file < flags) and then validated into a
+//! [`Request`], the only thing the key and CSR code ever see. The parts of
+//! a request each have a room: [`subject`] (DN attributes), [`san`],
+//! [`key`] (key spec, curve, digest) and [`usage`] (purpose, keyUsage,
+//! extendedKeyUsage). Nothing here does cryptography or I/O.
+
+use std::net::IpAddr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+pub mod key;
+pub mod san;
+pub mod subject;
+pub mod usage;
+
+pub use key::{Curve, Digest, KeySpec, KeyType};
+pub use san::{validate_dns, validate_email, validate_uri, San};
+pub use subject::{
+    is_printable_char, validate_value, Attr, AttrInfo, Ava, Rdn, StringType, Subject, ATTRS,
+    COUNTRIES,
+};
+pub use usage::{Eku, KeyUsage, Purpose, EKUS, KEY_USAGES};
+
+// ---------------------------------------------------------------------------
+// The validated request
+
+/// A complete, validated request: what a CSR is built from and what a
+/// record stores so that `regenerate` can start from it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    pub subject: Subject,
+    /// SANs as given (the CN default is derived, see [`Request::effective_sans`]).
+    #[serde(default)]
+    pub sans: Vec<San>,
+    #[serde(default)]
+    pub no_default_san: bool,
+    pub key: KeySpec,
+    pub digest: Option<Digest>,
+    #[serde(default)]
+    pub purpose: Option<Purpose>,
+    #[serde(default)]
+    pub key_usage: Option<Vec<KeyUsage>>,
+    #[serde(default)]
+    pub extended_key_usage: Option<Vec<Eku>>,
+    #[serde(default)]
+    pub ca: bool,
+    #[serde(default)]
+    pub path_len: Option<u8>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+impl Request {
+    /// The SANs that go into the CSR: those given, or else the CN when it
+    /// is a hostname or an IP address.
+    pub fn effective_sans(&self) -> Vec<San> {
+        if !self.sans.is_empty() || self.no_default_san {
+            return self.sans.clone();
+        }
+        self.subject
+            .common_name()
+            .and_then(cn_default_san)
+            .into_iter()
+            .collect()
+    }
+
+    pub fn key_usages(&self) -> Vec<KeyUsage> {
+        if let Some(k) = &self.key_usage {
+            return k.clone();
+        }
+        if let Some(p) = self.purpose {
+            return p.key_usage(&self.key);
+        }
+        if self.ca {
+            return vec![
+                KeyUsage::DigitalSignature,
+                KeyUsage::KeyCertSign,
+                KeyUsage::CrlSign,
+            ];
+        }
+        vec![]
+    }
+
+    pub fn extended_key_usages(&self) -> Vec<Eku> {
+        if let Some(e) = &self.extended_key_usage {
+            return e.clone();
+        }
+        self.purpose
+            .map(|p| p.extended_key_usage())
+            .unwrap_or_default()
+    }
+}
+
+/// Optional request fields from one input layer. Also the native JSON
+/// request format for `--request` and `--batch` (unknown fields are errors).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestInput {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", alias = "cn")]
+    pub common_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locality: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", alias = "org")]
+    pub organization: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", alias = "ou")]
+    pub organizational_unit: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", alias = "dc")]
+    pub domain_component: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none", alias = "uid")]
+    pub user_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dns: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub san: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_default_san: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none", alias = "algorithm")]
+    pub key_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_size: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curve: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_usage: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extended_key_usage: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_len: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl RequestInput {
+    pub fn has_subject_fields(&self) -> bool {
+        self.common_name.is_some()
+            || self.country.is_some()
+            || self.state.is_some()
+            || self.locality.is_some()
+            || self.organization.is_some()
+            || self.organizational_unit.is_some()
+            || self.street_address.is_some()
+            || self.domain_component.is_some()
+            || self.user_id.is_some()
+            || self.email_address.is_some()
+    }
+
+    pub fn has_sans(&self) -> bool {
+        self.dns.is_some()
+            || self.ip.is_some()
+            || self.email.is_some()
+            || self.uri.is_some()
+            || self.san.is_some()
+    }
+
+    pub fn has_key_fields(&self) -> bool {
+        self.key_type.is_some() || self.key_size.is_some() || self.curve.is_some()
+    }
+
+    /// Lays `top` over `self`: every field `top` sets wins.
+    pub fn overlay(mut self, top: RequestInput) -> RequestInput {
+        macro_rules! take {
+            ($($f:ident),*) => { $( if top.$f.is_some() { self.$f = top.$f; } )* };
+        }
+        // A DN in the top layer replaces the lower layer's single fields too.
+        if top.subject.is_some() {
+            self.common_name = None;
+            self.country = None;
+            self.state = None;
+            self.locality = None;
+            self.organization = None;
+            self.organizational_unit = None;
+            self.street_address = None;
+            self.domain_component = None;
+            self.user_id = None;
+            self.email_address = None;
+        }
+        // SANs given on top replace the lower layer's SANs as a whole.
+        if top.has_sans() {
+            self.dns = None;
+            self.ip = None;
+            self.email = None;
+            self.uri = None;
+            self.san = None;
+        }
+        take!(
+            name,
+            subject,
+            common_name,
+            country,
+            state,
+            locality,
+            organization,
+            organizational_unit,
+            street_address,
+            domain_component,
+            user_id,
+            email_address,
+            dns,
+            ip,
+            email,
+            uri,
+            san,
+            no_default_san,
+            key_type,
+            key_size,
+            curve,
+            digest,
+            purpose,
+            key_usage,
+            extended_key_usage,
+            ca,
+            path_len,
+            description
+        );
+        self
+    }
+
+    /// The subject: the base's, replaced by `subject` if given, then with
+    /// each single field set.
+    fn subject_over(&self, base: Subject) -> Result<Subject> {
+        let mut subject = match &self.subject {
+            Some(dn) => Subject::parse(dn)?,
+            None => base,
+        };
+        let single = |v: &Option<String>| v.as_ref().map(|s| vec![s.clone()]);
+        let fields: [(Attr, Option<Vec<String>>); 10] = [
+            (Attr::DC, self.domain_component.clone()),
+            (Attr::C, single(&self.country)),
+            (Attr::ST, single(&self.state)),
+            (Attr::L, single(&self.locality)),
+            (Attr::STREET, single(&self.street_address)),
+            (Attr::O, single(&self.organization)),
+            (Attr::OU, self.organizational_unit.clone()),
+            (Attr::CN, single(&self.common_name)),
+            (Attr::UID, single(&self.user_id)),
+            (Attr::Email, single(&self.email_address)),
+        ];
+        for (attr, values) in fields {
+            if let Some(values) = values {
+                // An empty string clears the field (useful on regenerate).
+                let values: Vec<String> = values.into_iter().filter(|v| !v.is_empty()).collect();
+                subject.set(attr, &values);
+            }
+        }
+        // Validate and normalize every value.
+        for rdn in subject.0.iter_mut() {
+            for ava in rdn.iter_mut() {
+                ava.value = validate_value(ava.attr, &ava.value)?;
+            }
+        }
+        Ok(subject)
+    }
+
+    fn sans(&self) -> Result<Vec<San>> {
+        let mut out = Vec::new();
+        type Parser = fn(&str) -> Result<San>;
+        let lists: [(&Option<Vec<String>>, Parser); 5] = [
+            (&self.dns, San::dns),
+            (&self.ip, San::ip),
+            (&self.email, San::email),
+            (&self.uri, San::uri),
+            (&self.san, San::parse_typed),
+        ];
+        for (list, parse) in lists {
+            for v in list.iter().flatten() {
+                for part in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                    let san = parse(part)?;
+                    if !out.contains(&san) {
+                        out.push(san);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Validates these fields over `base` (a stored request on regenerate)
+    /// into a complete request. `key_fixed` is set when the key is reused,
+    /// so key fields are refused.
+    pub fn resolve(&self, base: Option<&Request>, key_fixed: bool) -> Result<Request> {
+        if self.subject.is_some() && self.has_subject_fields() {
+            return Err(Error::usage(
+                "--subject cannot be combined with single subject fields such as --common-name",
+            )
+            .with_hint("put every attribute in --subject, or use only the single-field options"));
+        }
+        let subject = self.subject_over(base.map(|b| b.subject.clone()).unwrap_or_default())?;
+        let sans = if self.has_sans() {
+            self.sans()?
+        } else {
+            base.map(|b| b.sans.clone()).unwrap_or_default()
+        };
+        let no_default_san = self
+            .no_default_san
+            .or(base.map(|b| b.no_default_san))
+            .unwrap_or(false);
+
+        let key = if key_fixed {
+            if self.has_key_fields() {
+                return Err(Error::usage(
+                    "key options change the key, which regenerate reuses by default",
+                )
+                .with_hint("add --new-key to generate a new key"));
+            }
+            base.map(|b| b.key).unwrap_or_default()
+        } else {
+            let kind = self.key_type.as_deref().map(KeyType::parse).transpose()?;
+            let curve = self.curve.as_deref().map(Curve::parse).transpose()?;
+            if !self.has_key_fields() {
+                base.map(|b| b.key).unwrap_or_default()
+            } else {
+                KeySpec::resolve(kind, self.key_size, curve)?
+            }
+        };
+        let digest_in = match &self.digest {
+            Some(d) => Some(Digest::parse(d)?),
+            // A stored digest carries over only while the key type allows it.
+            None => base
+                .and_then(|b| b.digest)
+                .filter(|d| key.check_digest(Some(*d)).is_ok()),
+        };
+        let digest = key.check_digest(digest_in)?;
+
+        let purpose = match &self.purpose {
+            Some(p) if p.is_empty() => None,
+            Some(p) => Some(Purpose::parse(p)?),
+            None => base.and_then(|b| b.purpose),
+        };
+        let parse_list = |list: &Option<Vec<String>>| {
+            list.as_ref().map(|l| {
+                l.iter()
+                    .flat_map(|s| s.split(','))
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect::<Vec<_>>()
+            })
+        };
+        let key_usage = match parse_list(&self.key_usage) {
+            Some(l) => Some(
+                l.iter()
+                    .map(|s| KeyUsage::parse(s))
+                    .collect::<Result<Vec<_>>>()?,
+            ),
+            None => base.and_then(|b| b.key_usage.clone()),
+        };
+        let extended_key_usage = match parse_list(&self.extended_key_usage) {
+            Some(l) => Some(
+                l.iter()
+                    .map(|s| Eku::parse(s))
+                    .collect::<Result<Vec<_>>>()?,
+            ),
+            None => base.and_then(|b| b.extended_key_usage.clone()),
+        };
+        let ca = self.ca.or(base.map(|b| b.ca)).unwrap_or(false);
+        let path_len = self.path_len.or(base.and_then(|b| b.path_len));
+        if path_len.is_some() && !ca {
+            return Err(Error::invalid("--path-len", "a path length needs --ca")
+                .with_hint("add --ca, or drop --path-len"));
+        }
+        let description = match &self.description {
+            Some(d) => {
+                if d.chars().any(|c| c.is_control() && c != '\t') {
+                    return Err(
+                        Error::invalid("--description", "contains control characters")
+                            .with_hint("write the description on one line"),
+                    );
+                }
+                if d.chars().count() > 1024 {
+                    return Err(Error::invalid(
+                        "--description",
+                        "longer than 1024 characters",
+                    ));
+                }
+                (!d.is_empty()).then(|| d.clone())
+            }
+            None => base.and_then(|b| b.description.clone()),
+        };
+        let req = Request {
+            subject,
+            sans,
+            no_default_san,
+            key,
+            digest,
+            purpose,
+            key_usage,
+            extended_key_usage,
+            ca,
+            path_len,
+            description,
+        };
+        if req.subject.is_empty() && req.effective_sans().is_empty() {
+            return Err(Error::invalid(
+                "--common-name",
+                "the subject is empty and there are no SANs",
+            )
+            .with_hint("give --common-name (or --subject), or at least one SAN such as --dns"));
+        }
+        Ok(req)
+    }
+}
+
+/// The SAN a common name stands for when no SAN is given: an IP address,
+/// or a hostname (dotted, or `localhost`; not a person's name like "Jane").
+pub fn cn_default_san(cn: &str) -> Option<San> {
+    if let Ok(ip) = cn.parse::<IpAddr>() {
+        return Some(San::Ip(ip));
+    }
+    match validate_dns(cn, true) {
+        Ok(ascii) if ascii.contains('.') || ascii.eq_ignore_ascii_case("localhost") => {
+            Some(San::Dns(ascii))
+        }
+        _ => None,
+    }
+}
+
+/// Derives a record name from a common name: lowercased, characters outside
+/// `[a-z0-9._-]` replaced by `-`, trimmed to fit the name rules.
+pub fn name_from_cn(cn: &str) -> Option<String> {
+    let mapped: String = cn
+        .chars()
+        .map(|c| {
+            let c = c.to_ascii_lowercase();
+            if c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let trimmed = mapped.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
+    let name: String = trimmed.chars().take(64).collect();
+    validate_name(&name).ok().map(|_| name)
+}
+
+/// Record names: `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`.
+pub fn validate_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.as_bytes()[0].is_ascii_alphanumeric()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "NAME",
+            format!("'{}' is not a valid record name", name.escape_default()),
+        )
+        .with_hint("use 1 to 64 of A-Z a-z 0-9 . _ - starting with a letter or digit"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc4514_is_reversed_into_der_order() {
+        let s = Subject::parse("CN=a,O=b,C=DE").unwrap();
+        assert_eq!(s.0[0][0].attr, Attr::C);
+        assert_eq!(s.0[2][0].value, "a");
+        assert_eq!(s.to_rfc4514(), "CN=a,O=b,C=DE");
+        assert_eq!(s.to_slash(), "/C=DE/O=b/CN=a");
+    }
+
+    #[test]
+    fn slash_form_keeps_order_and_multivalue() {
+        let s = Subject::parse("/C=DE/O=b\\/c/CN=a+UID=7").unwrap();
+        assert_eq!(s.0.len(), 3);
+        assert_eq!(s.0[1][0].value, "b/c");
+        assert_eq!(s.0[2].len(), 2);
+    }
+
+    #[test]
+    fn escapes_and_hex() {
+        let s = Subject::parse("CN=a\\,b\\+c,O=\\C3\\A9t\\C3\\A9").unwrap();
+        assert_eq!(s.get(Attr::CN), Some("a,b+c"));
+        assert_eq!(s.get(Attr::O), Some("été"));
+    }
+
+    #[test]
+    fn escaped_trailing_space_survives_the_outer_trim() {
+        // Regression: the whole DN was trimmed first, leaving a lone backslash.
+        let s = Subject::parse("CN=a\\ ").unwrap();
+        assert_eq!(s.get(Attr::CN), Some("a "));
+        let s = Subject::parse("  CN=a\\ ,O=b  \n").unwrap();
+        assert_eq!(s.get(Attr::CN), Some("a "));
+        assert_eq!(Subject::parse(&s.to_rfc4514()).unwrap(), s);
+    }
+
+    #[test]
+    fn unicode_and_edge_spaces_roundtrip() {
+        // Regression (found by tests/proptest_parsers.rs): U+00A0 was
+        // trimmed like a space, and the slash form lost edge spaces.
+        for v in ["\u{a0}", "a\u{2003}", " a ", "\u{a0}b\u{a0}"] {
+            let s = Subject(vec![vec![Ava {
+                attr: Attr::ST,
+                value: v.into(),
+            }]]);
+            assert_eq!(Subject::parse(&s.to_rfc4514()).unwrap(), s, "{v:?}");
+            assert_eq!(Subject::parse(&s.to_slash()).unwrap(), s, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn rfc4514_refuses_unknown_escapes() {
+        assert!(Subject::parse("CN=a\\zz").is_err());
+        assert!(Subject::parse("CN=a\\/b").is_err());
+        // The slash form escapes any character, as OpenSSL does.
+        assert_eq!(
+            Subject::parse("/CN=a\\zz").unwrap().get(Attr::CN),
+            Some("azz")
+        );
+        for ok in [
+            "CN=\\\"",
+            "CN=a\\+b",
+            "CN=a\\,b",
+            "CN=a\\;b",
+            "CN=\\<\\>",
+            "CN=a\\=b",
+            "CN=\\#a",
+            "CN=\\ a",
+        ] {
+            assert!(Subject::parse(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn set_replaces_in_place() {
+        let mut s = Subject::parse("/C=DE/O=x/CN=a").unwrap();
+        s.set(Attr::CN, &["b".into()]);
+        s.set(Attr::OU, &["u1".into(), "u2".into()]);
+        assert_eq!(s.to_slash(), "/C=DE/O=x/OU=u1/OU=u2/CN=b");
+    }
+
+    #[test]
+    fn dns_rules() {
+        assert!(validate_dns("*.example.com", true).is_ok());
+        assert!(validate_dns("a.*.example.com", true).is_err());
+        assert!(validate_dns("*.com", true).is_err());
+        assert!(validate_dns("-a.com", true).is_err());
+        assert_eq!(
+            validate_dns("bücher.example", true).unwrap(),
+            "xn--bcher-kva.example"
+        );
+        assert!(validate_dns("a_b.com", true).is_err());
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            name_from_cn("*.Example.com").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(name_from_cn("My Server").as_deref(), Some("my-server"));
+        assert!(validate_name("../x").is_err());
+        assert!(validate_name("a/b").is_err());
+    }
+}

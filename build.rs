@@ -7,7 +7,7 @@
 //! constructor, which asks the CPU for its features with a dozen CPUID
 //! instructions; under a hypervisor each CPUID traps (6 us measured here).
 //! With the archive's objects linked in, `--as-needed` drops libgcc_s:
-//! `csrkit --version` 1.26 -> 1.06 ms, EC generate 3.45 -> 3.31 ms (README,
+//! `csrkit --version` 1.26 -> 1.06 ms, EC generate 3.45 -> 3.31 ms (docs/performance.md,
 //! "Performance"). Fully static binaries (`+crt-static`) already do this.
 //!
 //! Where the C compiler has no libgcc_eh.a (clang-only systems) nothing

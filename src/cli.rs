@@ -187,7 +187,7 @@ pub enum Command {
 /// subcommand runs (or help, completions or man pages need them): clap
 /// otherwise builds every subcommand's arguments at start-up
 /// (`--version` 1.46 -> 1.17 ms; `generate`, whose own arguments are most
-/// of the tree, gains 0.03 ms; see README, "Performance").
+/// of the tree, gains 0.03 ms; see docs/performance.md, "Performance").
 #[derive(Debug)]
 pub struct Lazy<T>(pub T);
 

@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// What went wrong, as a user or a script sees it. Each kind maps to one
-/// exit code (SPEC §6) and one HTTP status for vendor error bodies.
+/// exit code (README, "Exit codes") and one HTTP status for vendor error bodies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// A bug or an environment failure (I/O, corrupt record): exit 1.

@@ -360,7 +360,8 @@ pub fn decrypt_pkcs8(der: &[u8], passphrase: &Passphrase) -> Result<Zeroizing<Ve
     Ok(doc.to_bytes())
 }
 
-/// Where a passphrase comes from (SPEC §4, in this order).
+/// Where a passphrase comes from, in this order: `--passphrase-file`,
+/// `--passphrase-env`, `CSRKIT_PASSPHRASE`, then a prompt at a terminal.
 #[derive(Debug, Default, Clone)]
 pub struct PassphraseOptions {
     pub file: Option<std::path::PathBuf>,

@@ -1,3 +1,7 @@
+//! The `csrkit` binary: parses the command line, runs the command through
+//! the library, and is (with the formatters and prompts) the only code that
+//! writes to stdout and stderr. The exit code is the error's kind.
+
 use std::io::Write;
 
 use clap::Parser;

@@ -1,4 +1,4 @@
-//! What build.rs does for start-up time (see README, "Performance"): on
+//! What build.rs does for start-up time (see docs/performance.md): on
 //! Linux/glibc the unwinder is linked in, so the binary does not load
 //! libgcc_s.so.1, and unwinding still works.
 

@@ -1,5 +1,5 @@
 //! `--format arcgis` (Esri Portal `generateCsr`) and ArcGIS generate
-//! parameters as request bodies: see SPEC §7 and docs/vendor-formats.md.
+//! parameters as request bodies: see docs/vendor-formats.md.
 
 use serde::Deserialize;
 use serde_json::json;

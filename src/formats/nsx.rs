@@ -1,5 +1,5 @@
 //! `--format nsx` (NSX Policy `TlsCsr`) and TlsCsr request bodies: see
-//! SPEC §7 and docs/vendor-formats.md.
+//! docs/vendor-formats.md.
 
 use serde::Deserialize;
 use serde_json::{json, Map, Value};

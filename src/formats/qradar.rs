@@ -1,5 +1,5 @@
 //! `--format qradar` (QRadar `staged_config/certificates/certificate_signing_request`)
-//! and QRadar CSRModel request bodies: see SPEC §7 and docs/vendor-formats.md.
+//! and QRadar CSRModel request bodies: see docs/vendor-formats.md.
 
 use serde::Deserialize;
 use serde_json::{json, Map, Value};

@@ -1,5 +1,5 @@
 //! `--format sbc` (Oracle SBC `generateRequest`) and SBC certificate-record
-//! request bodies (XML or JSON): see SPEC §7 and docs/vendor-formats.md.
+//! request bodies (XML or JSON): see docs/vendor-formats.md.
 //! XML is written and read with quick-xml, never by string concatenation.
 
 use std::io;

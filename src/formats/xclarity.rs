@@ -1,5 +1,5 @@
 //! `--format xclarity` (Lenovo XClarity `certificateSigningRequest`) and
-//! XClarity POST bodies: see SPEC §7 and docs/vendor-formats.md.
+//! XClarity POST bodies: see docs/vendor-formats.md.
 
 use serde::Deserialize;
 use serde_json::{json, Value};

@@ -117,7 +117,7 @@ impl Durable {
     ///
     /// Each `fsync` ends with a cache flush of the disk, and a record has
     /// six things to flush: on a virtual disk those flushes are most of a
-    /// commit (EC generate 3.33 -> 2.97 ms, see README). `syncfs` writes
+    /// commit (EC generate 3.33 -> 2.97 ms, see docs/performance.md). `syncfs` writes
     /// back every dirty page and inode of the file system and flushes the
     /// disk once, so it is used only when [`syncfs_is_cheap`]. Its
     /// guarantee is a superset of the per-file fsyncs; like them it
@@ -150,7 +150,7 @@ impl Durable {
         // A single record's handful of flushes run one after another:
         // starting threads costs more than overlapping them saves (EC
         // generate 3.17 -> 2.84 ms together with `start_writeback`, n=1000,
-        // see README). A group commit has hundreds: up to 16 in flight.
+        // see docs/performance.md). A group commit has hundreds: up to 16 in flight.
         if self.items.len() <= SERIAL_FLUSHES {
             return self.items.iter().try_for_each(one);
         }
@@ -248,7 +248,7 @@ pub(super) fn dirty_kib() -> Option<u64> {
 /// deleted thousands of files, every new inode cost tens of microseconds
 /// (EC generate 4.03 -> 3.06 ms). Spreading every record directory instead
 /// (the flag on `records/` itself) costs a scan of all group descriptors
-/// and a cold bitmap read per record (mkdir 31 -> 145 us, see README).
+/// and a cold bitmap read per record (mkdir 31 -> 145 us, see docs/performance.md).
 pub(super) fn mark_top_dir(dir: &Path) {
     const FS_TOPDIR_FL: libc::c_int = 0x0002_0000;
     let Ok(f) = open_dir(dir) else {

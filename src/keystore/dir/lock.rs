@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::commit::{temp_name, Durable};
-use super::{stage, DirStore};
+use super::DirStore;
 use crate::error::{io_at, Error, Kind, Result};
-use crate::keystore::io::{mkdir, nofollow_read, symlink_or_io};
+use crate::keystore::io::{mkdir, nofollow_read, open_dir, symlink_or_io};
 use crate::keystore::Store;
 
 /// The lock file, in the keystore root.
@@ -26,6 +26,25 @@ pub(super) const LOCK_STATE_SIZE: usize = 1024;
 /// Most `--batch` runs staging records in one keystore at once (each is a
 /// line of the journal; see `stage`).
 pub(super) const MAX_STAGES: usize = 16;
+
+/// The name of every staging directory starts so (see `stage`).
+pub(super) const PREFIX: &str = ".stage-";
+
+/// Whether `name` can be a staging directory's (and is safe to remove).
+pub(super) fn valid_name(name: &str) -> bool {
+    name.starts_with(PREFIX) && name.len() <= 64 && !name.contains('/')
+}
+
+/// Whether the batch that owns a staging directory is still running: it
+/// holds an `flock` on the directory for as long as it lives (the kernel
+/// drops it when the process dies, however it dies). When the directory
+/// cannot be opened, it is treated as owned: nothing is removed on a guess.
+pub(super) fn owner_alive(dir: &Path) -> bool {
+    let Ok(f) = open_dir(dir) else {
+        return true;
+    };
+    !matches!(f.try_lock(), Ok(()))
+}
 
 /// Held while the keystore lock is taken.
 ///
@@ -58,7 +77,7 @@ impl LockState {
             match line.split_once(' ') {
                 Some(("next-id", n)) => state.next_id = n.parse().ok().filter(|n| *n >= 1)?,
                 Some(("pending", p)) => state.pending = Some(p.to_string()),
-                Some(("stage", p)) if stage::valid_name(p) => state.stages.push(p.to_string()),
+                Some(("stage", p)) if valid_name(p) => state.stages.push(p.to_string()),
                 _ => return None,
             }
         }
@@ -200,7 +219,7 @@ impl DirStore {
                 let name = entry.file_name();
                 let name = name.to_string_lossy();
                 let p = entry.path();
-                let stale_stage = name.starts_with(stage::PREFIX) && !stage::owner_alive(&p);
+                let stale_stage = name.starts_with(PREFIX) && !owner_alive(&p);
                 if name.starts_with(".tmp-") || name.starts_with(".trash-") || stale_stage {
                     let _ = if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
                         fs::remove_dir_all(&p)
@@ -221,7 +240,7 @@ impl DirStore {
             let dir = self.records_dir().join(name);
             match fs::symlink_metadata(&dir) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
-                _ if stage::owner_alive(&dir) => true,
+                _ if owner_alive(&dir) => true,
                 _ => {
                     let _ = fs::remove_dir_all(&dir);
                     false

@@ -3,7 +3,7 @@
 //! into `records/` happen under the keystore lock. Creating a record's
 //! directory and files is most of a commit's cost (kernel inode creation);
 //! done by one committing thread it capped `--jobs 2` at 1.2x of
-//! `--jobs 1` (see README).
+//! `--jobs 1` (see docs/performance.md).
 //!
 //! The protocol, next to the lock file's journal (`LockGuard`):
 //! - The staging directory `records/.stage-<pid>-<random>` is named in the
@@ -25,7 +25,7 @@
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use super::catalog::CatalogLine;
@@ -44,24 +44,6 @@ use crate::keystore::{exists_error, BatchWriter, NewRecord, RecordMeta, Staged};
 /// stage, so a batch of up to this many records spends its ids with no
 /// flush of its own).
 const ID_BLOCK: u64 = 1024;
-
-pub(super) const PREFIX: &str = ".stage-";
-
-/// Whether `name` can be a staging directory's (and is safe to remove).
-pub(super) fn valid_name(name: &str) -> bool {
-    name.starts_with(PREFIX) && name.len() <= 64 && !name.contains('/')
-}
-
-/// Whether the batch that owns a staging directory is still running: it
-/// holds an `flock` on the directory for as long as it lives (the kernel
-/// drops it when the process dies, however it dies). When the directory
-/// cannot be opened, it is treated as owned: nothing is removed on a guess.
-pub(super) fn owner_alive(dir: &Path) -> bool {
-    let Ok(f) = open_dir(dir) else {
-        return true;
-    };
-    !matches!(f.try_lock(), Ok(()))
-}
 
 /// A batch's staging directory; removed, with whatever it still holds,
 /// when dropped.

@@ -97,7 +97,7 @@ pub trait Shape: Sync {
     }
 }
 
-/// Every operation (for `ops` of the shapes that render them all).
+/// Every operation (for `ops` of csrkit's own shapes).
 pub const ALL_OPS: &[Op] = &[
     Op::Generate,
     Op::Regenerate,
@@ -107,6 +107,12 @@ pub const ALL_OPS: &[Op] = &[
     Op::Delete,
     Op::Batch,
 ];
+
+/// What a vendor API with a CSR collection renders: all but `--batch`.
+pub const COLLECTION_OPS: &[Op] = ALL_OPS.split_at(6).0;
+
+/// What a vendor API that only makes and returns CSRs renders.
+pub const CSR_OPS: &[Op] = ALL_OPS.split_at(4).0;
 
 /// Exit 2, `--format`: the shape has no such operation.
 pub fn unsupported(shape: &str, op: Op) -> Error {

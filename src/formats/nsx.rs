@@ -117,14 +117,7 @@ impl Shape for Nsx {
         "nsx"
     }
     fn ops(&self) -> &'static [Op] {
-        &[
-            Op::Generate,
-            Op::Regenerate,
-            Op::Show,
-            Op::Download,
-            Op::List,
-            Op::Delete,
-        ]
+        super::COLLECTION_OPS
     }
     /// `DELETE /policy/api/v1/infra/csrs/{id}`: 200 with an empty body.
     fn delete(&self, _meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {

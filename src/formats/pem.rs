@@ -13,7 +13,7 @@ impl Shape for Pem {
         "pem"
     }
     fn ops(&self) -> &'static [Op] {
-        &[Op::Generate, Op::Regenerate, Op::Show, Op::Download]
+        super::CSR_OPS
     }
     fn generate(&self, v: &RecordView<'_>, _o: Options) -> Result<Vec<u8>> {
         Ok(v.csr.pem().into_bytes())
@@ -31,7 +31,7 @@ impl Shape for Der {
         "der"
     }
     fn ops(&self) -> &'static [Op] {
-        &[Op::Generate, Op::Regenerate, Op::Show, Op::Download]
+        super::CSR_OPS
     }
     fn generate(&self, v: &RecordView<'_>, _o: Options) -> Result<Vec<u8>> {
         Ok(v.csr.der.clone())

@@ -59,14 +59,7 @@ impl Shape for Qradar {
         "qradar"
     }
     fn ops(&self) -> &'static [Op] {
-        &[
-            Op::Generate,
-            Op::Regenerate,
-            Op::Show,
-            Op::Download,
-            Op::List,
-            Op::Delete,
-        ]
+        super::COLLECTION_OPS
     }
     /// `DELETE .../certificate_signing_request/{id}`: 204 No Content.
     fn delete(&self, _meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {

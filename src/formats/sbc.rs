@@ -104,7 +104,7 @@ impl Shape for Sbc {
         "sbc"
     }
     fn ops(&self) -> &'static [Op] {
-        &[Op::Generate, Op::Regenerate, Op::Show, Op::Download]
+        super::CSR_OPS
     }
     /// PUT generateRequest (and, through `regenerate`, `reGenerate=true`).
     fn generate(&self, v: &RecordView<'_>, o: Options) -> Result<Vec<u8>> {

@@ -55,7 +55,7 @@ impl Shape for Xclarity {
         "xclarity"
     }
     fn ops(&self) -> &'static [Op] {
-        &[Op::Generate, Op::Regenerate, Op::Show, Op::Download]
+        super::CSR_OPS
     }
     /// POST: the path (id) of the new CSR.
     fn generate(&self, v: &RecordView<'_>, o: Options) -> Result<Vec<u8>> {

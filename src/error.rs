@@ -20,6 +20,15 @@ pub enum Kind {
     Passphrase,
     /// A CSR whose signature does not verify: exit 7.
     BadSignature,
+    /// A certificate that belongs to no record, or not to the record
+    /// named: exit 8.
+    Mismatch,
+    /// A certificate chain that cannot be built (`--require-chain`) or
+    /// whose links do not verify: exit 9.
+    Chain,
+    /// A check found something (`expiring`, `lint`): exit 10. Not a
+    /// failure of the command: the findings are its output.
+    Found,
 }
 
 impl Kind {
@@ -32,6 +41,9 @@ impl Kind {
             Kind::Locked => 5,
             Kind::Passphrase => 6,
             Kind::BadSignature => 7,
+            Kind::Mismatch => 8,
+            Kind::Chain => 9,
+            Kind::Found => 10,
         }
     }
 
@@ -45,6 +57,9 @@ impl Kind {
             Kind::Locked => 423,
             Kind::Passphrase => 401,
             Kind::BadSignature => 400,
+            Kind::Mismatch => 409,
+            Kind::Chain => 400,
+            Kind::Found => 200,
         }
     }
 }

@@ -192,35 +192,71 @@ impl PrivateKey {
         Ok(spki.as_ref().to_vec())
     }
 
-    /// Signs `msg`; returns the signature algorithm OID, whether it takes
-    /// NULL parameters, and the signature.
-    pub fn sign(
-        &self,
-        digest: Option<Digest>,
-        msg: &[u8],
-    ) -> Result<(ObjectIdentifier, bool, Vec<u8>)> {
-        let rng = SystemRandom::new();
-        match &self.signer {
-            Signer::Rsa(kp) => {
-                let d = digest.unwrap_or(Digest::Sha256);
-                let (enc, oid): (&'static dyn signature::RsaEncoding, &str) = match d {
-                    Digest::Sha256 => (&signature::RSA_PKCS1_SHA256, "1.2.840.113549.1.1.11"),
-                    Digest::Sha384 => (&signature::RSA_PKCS1_SHA384, "1.2.840.113549.1.1.12"),
-                    Digest::Sha512 => (&signature::RSA_PKCS1_SHA512, "1.2.840.113549.1.1.13"),
-                };
-                let mut sig = vec![0u8; kp.public_modulus_len()];
-                kp.sign(enc, &rng, msg, &mut sig)
-                    .map_err(|_| crypto_err("RSA signing"))?;
-                Ok((ObjectIdentifier::new_unwrap(oid), true, sig))
-            }
-            Signer::Ec(curve, default_kp) => {
+    /// The signature algorithm [`PrivateKey::sign`] uses with `digest`
+    /// (`None`: the key's default): its OID and whether its parameters are
+    /// NULL (RSA PKCS#1 v1.5, RFC 4055 §5) or absent (ECDSA, RFC 5758
+    /// §3.2; Ed25519, RFC 8410 §3). Exit 2 for a digest the key cannot use.
+    pub fn signature_algorithm(&self, digest: Option<Digest>) -> Result<(ObjectIdentifier, bool)> {
+        let oid = match (&self.signer, self.digest_for(digest)?) {
+            (Signer::Rsa(_), Some(Digest::Sha256)) => "1.2.840.113549.1.1.11",
+            (Signer::Rsa(_), Some(Digest::Sha384)) => "1.2.840.113549.1.1.12",
+            (Signer::Rsa(_), Some(Digest::Sha512)) => "1.2.840.113549.1.1.13",
+            (Signer::Ec(..), Some(Digest::Sha256)) => "1.2.840.10045.4.3.2",
+            (Signer::Ec(..), Some(Digest::Sha384)) => "1.2.840.10045.4.3.3",
+            (Signer::Ec(..), Some(Digest::Sha512)) => "1.2.840.10045.4.3.4",
+            _ => "1.3.101.112",
+        };
+        Ok((
+            ObjectIdentifier::new_unwrap(oid),
+            matches!(self.signer, Signer::Rsa(_)),
+        ))
+    }
+
+    /// The digest a signature uses: the one asked for, else the key's
+    /// default (`None` for Ed25519, which has its own). Exit 2 for a
+    /// digest the curve cannot be used with.
+    fn digest_for(&self, digest: Option<Digest>) -> Result<Option<Digest>> {
+        Ok(match &self.signer {
+            Signer::Rsa(_) => Some(digest.unwrap_or(Digest::Sha256)),
+            Signer::Ec(curve, _) => {
                 let d = digest.unwrap_or_else(|| self.spec.default_digest().expect("EC"));
-                let alg = ec_alg(*curve, d).ok_or_else(|| {
+                ec_alg(*curve, d).ok_or_else(|| {
                     Error::invalid(
                         "--digest",
                         format!("{} cannot be used with a {} key", d.name(), curve.name()),
                     )
                 })?;
+                Some(d)
+            }
+            Signer::Ed25519(_) => None,
+        })
+    }
+
+    /// Signs `msg`; returns the signature algorithm (see
+    /// [`PrivateKey::signature_algorithm`]) and the signature.
+    pub fn sign(
+        &self,
+        digest: Option<Digest>,
+        msg: &[u8],
+    ) -> Result<(ObjectIdentifier, bool, Vec<u8>)> {
+        let (oid, null_params) = self.signature_algorithm(digest)?;
+        let digest = self.digest_for(digest)?;
+        let rng = SystemRandom::new();
+        let sig = match (&self.signer, digest) {
+            (Signer::Rsa(kp), d) => {
+                let enc: &'static dyn signature::RsaEncoding = match d {
+                    Some(Digest::Sha384) => &signature::RSA_PKCS1_SHA384,
+                    Some(Digest::Sha512) => &signature::RSA_PKCS1_SHA512,
+                    _ => &signature::RSA_PKCS1_SHA256,
+                };
+                let mut sig = vec![0u8; kp.public_modulus_len()];
+                kp.sign(enc, &rng, msg, &mut sig)
+                    .map_err(|_| crypto_err("RSA signing"))?;
+                sig
+            }
+            (Signer::Ec(curve, default_kp), d) => {
+                let d = d.expect("EC has a digest");
+                let alg = ec_alg(*curve, d).expect("checked by digest_for");
                 // Another digest (P-521 with SHA-256/384) needs its own key pair.
                 let other;
                 let kp = if Some(d) == self.spec.default_digest() {
@@ -230,29 +266,14 @@ impl PrivateKey {
                         .map_err(|_| crypto_err("EC key load"))?;
                     &other
                 };
-                let sig = kp
-                    .sign(&rng, msg)
-                    .map_err(|_| crypto_err("ECDSA signing"))?;
-                let oid = match d {
-                    Digest::Sha256 => "1.2.840.10045.4.3.2",
-                    Digest::Sha384 => "1.2.840.10045.4.3.3",
-                    Digest::Sha512 => "1.2.840.10045.4.3.4",
-                };
-                Ok((
-                    ObjectIdentifier::new_unwrap(oid),
-                    false,
-                    sig.as_ref().to_vec(),
-                ))
+                kp.sign(&rng, msg)
+                    .map_err(|_| crypto_err("ECDSA signing"))?
+                    .as_ref()
+                    .to_vec()
             }
-            Signer::Ed25519(kp) => {
-                let sig = kp.sign(msg);
-                Ok((
-                    ObjectIdentifier::new_unwrap("1.3.101.112"),
-                    false,
-                    sig.as_ref().to_vec(),
-                ))
-            }
-        }
+            (Signer::Ed25519(kp), _) => kp.sign(msg).as_ref().to_vec(),
+        };
+        Ok((oid, null_params, sig))
     }
 
     /// PEM for the key file: `ENCRYPTED PRIVATE KEY` with a passphrase,

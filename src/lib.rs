@@ -6,6 +6,7 @@
 //! [`keystore`] -> [`formats`]. [`commands`] wires these together; only
 //! the formatters and the binary's `main` produce output.
 
+pub mod cert;
 pub mod cli;
 pub mod commands;
 pub mod csr;

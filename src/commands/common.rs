@@ -270,6 +270,7 @@ impl Prepared {
             meta: self.meta.clone(),
             csr_pem: &self.csr_pem,
             key_pem: &self.key_pem,
+            cert: None,
         }
     }
 }
@@ -294,6 +295,8 @@ pub fn prepare(name: String, req: Request, pass: Option<&Passphrase>) -> Result<
         key: req.key,
         encrypted: pass.is_some(),
         request: req,
+        spki_sha256: Some(csr.spki_sha256.clone()),
+        certificate: None,
     };
     let csr_pem = csr.pem();
     Ok(Prepared {

@@ -51,12 +51,16 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
         key: req.key,
         encrypted,
         request: req,
+        spki_sha256: Some(csr.spki_sha256.clone()),
+        // A new CSR is pending again: the certificate moves to history.
+        certificate: None,
     };
     let csr_pem = csr.pem();
     let meta = ctx.keystore.replace(NewRecord {
         meta,
         csr_pem: &csr_pem,
         key_pem: &key_pem,
+        cert: None,
     })?;
     let dir = ctx.keystore.record_path(&meta.name);
     let view = RecordView {

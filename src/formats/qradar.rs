@@ -159,6 +159,17 @@ fn error_code(err: &Error) -> (u32, u16, &'static str) {
             400,
             "The Certificate Signing Request (CSR) signature does not verify.",
         ),
+        Kind::Mismatch => (
+            1044,
+            422,
+            "The certificate does not match a pending private key.",
+        ),
+        Kind::Chain => (
+            1045,
+            422,
+            "The certificate chain cannot be built or does not verify.",
+        ),
+        Kind::Found => (0, 200, "The check found items."),
     }
 }
 

@@ -47,6 +47,11 @@ fn explanation(kind: Kind) -> &'static str {
         Kind::Passphrase => "The private key cannot be decrypted with the given passphrase.",
         Kind::BadSignature => "The signature of the Certificate Signing Request does not verify.",
         Kind::Internal => "An internal error occurred.",
+        Kind::Mismatch => {
+            "The certificate does not match the key of the Certificate Signing Request."
+        }
+        Kind::Chain => "The certificate chain cannot be built or does not verify.",
+        Kind::Found => "The check found items.",
     }
 }
 

@@ -22,7 +22,8 @@ mod record;
 
 pub use io::atomic_write;
 pub use record::{
-    exists_error, not_found, now_rfc3339, Listed, NewRecord, Record, RecordMeta, Staged, Summary,
+    exists_error, not_found, now_rfc3339, CertFiles, Listed, NewRecord, Record, RecordMeta, Staged,
+    Summary, CERT_FILE, CHAIN_FILE,
 };
 
 /// A keystore backend. Every method takes and releases whatever lock or
@@ -62,6 +63,10 @@ pub trait Store: Send + Sync {
 
     /// Every record's summary, sorted by id.
     fn list(&self) -> Result<Vec<Listed>>;
+
+    /// The record whose key has this SubjectPublicKeyInfo (its SHA-256,
+    /// colon hex, as [`RecordMeta::spki_sha256`]), if any.
+    fn find_by_spki(&self, spki_sha256: &str) -> Result<Option<Record>>;
 
     /// A record's private key as stored (PEM; encrypted PKCS#8 unless it
     /// was made with `--no-passphrase`).

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::io::{check_not_writable_by_others, nofollow_read};
+use crate::cert::CertSummary;
 use crate::error::{io_at, Error, Kind, Result};
 use crate::request::{KeySpec, Request};
 
@@ -28,6 +29,15 @@ pub struct RecordMeta {
     pub key: KeySpec,
     pub encrypted: bool,
     pub request: Request,
+    /// SHA-256 of the key's SubjectPublicKeyInfo (colon hex): how an
+    /// imported certificate finds its record. Absent in records written
+    /// before csrkit kept it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spki_sha256: Option<String>,
+    /// The certificate imported or self-signed for this revision (its
+    /// files are `cert.pem` and `chain.pem`); absent while pending.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<CertSummary>,
 }
 
 /// A record as read from disk (the CSR is read on demand).
@@ -56,6 +66,27 @@ impl Record {
             .map_err(|_| Error::internal(format!("{} is not text", path.display())))
     }
 
+    /// The certificate (PEM), if the record has one.
+    pub fn cert_pem(&self) -> Result<Option<String>> {
+        self.optional_text(CERT_FILE)
+    }
+
+    /// The chain above the certificate (PEM, issuer first), if any.
+    pub fn chain_pem(&self) -> Result<Option<String>> {
+        self.optional_text(CHAIN_FILE)
+    }
+
+    fn optional_text(&self, file: &str) -> Result<Option<String>> {
+        let path = self.dir.join(file);
+        match nofollow_read(&path) {
+            Ok(data) => String::from_utf8(data)
+                .map(Some)
+                .map_err(|_| Error::internal(format!("{} is not text", path.display()))),
+            Err(e) if e.kind == Kind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     pub fn key_path(&self) -> PathBuf {
         self.dir.join("key.pem")
     }
@@ -78,6 +109,12 @@ pub struct Summary {
     pub common_name: Option<String>,
     /// RFC 4514
     pub subject: String,
+    /// See [`RecordMeta::spki_sha256`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spki_sha256: Option<String>,
+    /// The certificate's notAfter (RFC 3339), when the record has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_after: Option<String>,
 }
 
 impl Summary {
@@ -93,6 +130,8 @@ impl Summary {
             encrypted: meta.encrypted,
             common_name: meta.request.subject.common_name().map(String::from),
             subject: meta.request.subject.to_rfc4514(),
+            spki_sha256: meta.spki_sha256.clone(),
+            not_after: meta.certificate.as_ref().map(|c| c.not_after.clone()),
         }
     }
 }
@@ -111,11 +150,25 @@ impl Listed {
     }
 }
 
+/// A record's certificate file (PEM), when it has one.
+pub const CERT_FILE: &str = "cert.pem";
+/// The chain above it (PEM, issuer first), when it has one.
+pub const CHAIN_FILE: &str = "chain.pem";
+
 /// What a commit writes: the new record's files.
 pub struct NewRecord<'a> {
     pub meta: RecordMeta,
     pub csr_pem: &'a str,
     pub key_pem: &'a str,
+    /// `cert.pem` and `chain.pem` (`None`: a pending record).
+    pub cert: Option<CertFiles<'a>>,
+}
+
+/// A certificate's files: the leaf, and the chain above it (may be empty).
+#[derive(Clone, Copy)]
+pub struct CertFiles<'a> {
+    pub cert_pem: &'a str,
+    pub chain_pem: &'a str,
 }
 
 impl Record {

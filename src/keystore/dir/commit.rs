@@ -17,10 +17,12 @@ use std::path::{Path, PathBuf};
 use crate::error::{io_at, Error, Kind, Result};
 use crate::faults;
 use crate::keystore::io::{mkdir, nofollow_read, open_dir, sync_dir};
-use crate::keystore::NewRecord;
+use crate::keystore::{NewRecord, CERT_FILE, CHAIN_FILE};
 
-/// The files of a record's directory (written by [`write_record_files`]).
+/// The files every record's directory has (written by [`write_record_files`]).
 pub(super) const RECORD_FILES: [&str; 3] = ["key.pem", "csr.pem", "record.json"];
+/// The files a record's directory has once it holds a certificate.
+pub(super) const CERT_FILES: [&str; 2] = [CERT_FILE, CHAIN_FILE];
 
 /// Creates `path` with `data`, mode 0600 from the first byte, never
 /// following a symlink, and fsyncs it.
@@ -344,8 +346,10 @@ pub(super) fn link_tree(src: &Path, dst: &Path) -> Result<()> {
     sync_dir(dst)
 }
 
-/// Writes a record's three files into `dir` (a new temporary or staged
-/// directory), adding each to `durable`.
+/// Writes a record's files into `dir` (a new temporary or staged
+/// directory), adding each to `durable`: the three of [`RECORD_FILES`],
+/// and `cert.pem` (with `chain.pem` unless the chain is empty) when the
+/// record has a certificate.
 pub(super) fn write_record_files(
     dir: &Path,
     rec: &NewRecord<'_>,
@@ -354,6 +358,12 @@ pub(super) fn write_record_files(
     let [key, csr, meta] = RECORD_FILES;
     durable.write(&dir.join(key), rec.key_pem.as_bytes())?;
     durable.write(&dir.join(csr), rec.csr_pem.as_bytes())?;
+    if let Some(c) = &rec.cert {
+        durable.write(&dir.join(CERT_FILE), c.cert_pem.as_bytes())?;
+        if !c.chain_pem.is_empty() {
+            durable.write(&dir.join(CHAIN_FILE), c.chain_pem.as_bytes())?;
+        }
+    }
     let mut json =
         serde_json::to_vec_pretty(&rec.meta).map_err(|e| Error::internal(e.to_string()))?;
     json.push(b'\n');

@@ -31,7 +31,9 @@ mod lock;
 mod stage;
 
 use catalog::{CatalogLine, CATALOG_SLACK};
-use commit::{exchange, link_tree, mark_top_dir, write_record_files, Durable, RECORD_FILES};
+use commit::{
+    exchange, link_tree, mark_top_dir, write_record_files, Durable, CERT_FILES, RECORD_FILES,
+};
 
 /// Where the records live, below the root.
 pub const RECORDS: &str = "records";
@@ -205,6 +207,14 @@ impl Store for DirStore {
                 let data = nofollow_read(&dest.join(f))?;
                 durable.write(&prev.join(f), &data)?;
             }
+            // The certificate of the revision being replaced goes with it.
+            for f in CERT_FILES {
+                match nofollow_read(&dest.join(f)) {
+                    Ok(data) => durable.write(&prev.join(f), &data)?,
+                    Err(e) if e.kind == Kind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
             durable.dir(&prev)?;
             durable.dir(&tmp.join(HISTORY))?;
             durable.dir(&tmp)?;
@@ -358,6 +368,25 @@ impl Store for DirStore {
             self.catalog_compact(&out);
         }
         Ok(out)
+    }
+
+    fn find_by_spki(&self, spki_sha256: &str) -> Result<Option<Record>> {
+        for row in self.list()? {
+            let rec = match &row.summary.spki_sha256 {
+                Some(s) if s != spki_sha256 => continue,
+                Some(_) => row.record()?,
+                // Written before records kept it: ask the CSR.
+                None => {
+                    let rec = row.record()?;
+                    if rec.parsed_csr()?.spki_sha256 != spki_sha256 {
+                        continue;
+                    }
+                    rec
+                }
+            };
+            return Ok(Some(rec));
+        }
+        Ok(None)
     }
 
     fn stage(&self, expected: usize) -> Result<Box<dyn BatchWriter + '_>> {

@@ -38,6 +38,9 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             [CompletionResult]::new('regenerate', 'regenerate', [CompletionResultType]::ParameterValue, 'Make a new CSR for a record, keeping its key unless --new-key')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the records in the keystore')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a record and its history')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Take a signed certificate back: find its record by key, check its chain, store both')
+            [CompletionResult]::new('self-sign', 'self-sign', [CompletionResultType]::ParameterValue, 'Issue a self-signed certificate on a record''s key and request')
+            [CompletionResult]::new('expiring', 'expiring', [CompletionResultType]::ParameterValue, 'List the certificates that expire soon (exit 10 when there are any)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages (csrkit.1 and one per subcommand)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -216,6 +219,56 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'csrkit;import' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
+            [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'The record it is for [default: the record that holds the certificate''s key]')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'More certificates to build the chain from (intermediates, roots); repeatable')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON shapes (ArcGIS f=pjson)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal or CI is set')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--require-chain', '--require-chain', [CompletionResultType]::ParameterName, 'Fail (exit 9) unless the chain reaches a self-signed root')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'csrkit;self-sign' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
+            [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Days the certificate is valid, from now')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
+            [CompletionResult]::new('--passphrase-env', '--passphrase-env', [CompletionResultType]::ParameterName, 'Read the passphrase from the environment variable VAR. With no passphrase option, $CSRKIT_PASSPHRASE is used, else csrkit asks at a terminal')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON shapes (ArcGIS f=pjson)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal or CI is set')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--no-passphrase', '--no-passphrase', [CompletionResultType]::ParameterName, 'Store the private key unencrypted (still mode 0600)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'csrkit;expiring' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
+            [CompletionResult]::new('--within', '--within', [CompletionResultType]::ParameterName, 'The window: a number with s, m, h, d or w (a bare number is days)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON shapes (ArcGIS f=pjson)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal or CI is set')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'csrkit;completions' {
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
@@ -251,6 +304,9 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             [CompletionResult]::new('regenerate', 'regenerate', [CompletionResultType]::ParameterValue, 'Make a new CSR for a record, keeping its key unless --new-key')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the records in the keystore')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a record and its history')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Take a signed certificate back: find its record by key, check its chain, store both')
+            [CompletionResult]::new('self-sign', 'self-sign', [CompletionResultType]::ParameterValue, 'Issue a self-signed certificate on a record''s key and request')
+            [CompletionResult]::new('expiring', 'expiring', [CompletionResultType]::ParameterValue, 'List the certificates that expire soon (exit 10 when there are any)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages (csrkit.1 and one per subcommand)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -272,6 +328,15 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             break
         }
         'csrkit;help;delete' {
+            break
+        }
+        'csrkit;help;import' {
+            break
+        }
+        'csrkit;help;self-sign' {
+            break
+        }
+        'csrkit;help;expiring' {
             break
         }
         'csrkit;help;completions' {

@@ -25,11 +25,17 @@ _csrkit() {
             csrkit,download)
                 cmd="csrkit__subcmd__download"
                 ;;
+            csrkit,expiring)
+                cmd="csrkit__subcmd__expiring"
+                ;;
             csrkit,generate)
                 cmd="csrkit__subcmd__generate"
                 ;;
             csrkit,help)
                 cmd="csrkit__subcmd__help"
+                ;;
+            csrkit,import)
+                cmd="csrkit__subcmd__import"
                 ;;
             csrkit,list)
                 cmd="csrkit__subcmd__list"
@@ -39,6 +45,9 @@ _csrkit() {
                 ;;
             csrkit,regenerate)
                 cmd="csrkit__subcmd__regenerate"
+                ;;
+            csrkit,self-sign)
+                cmd="csrkit__subcmd__self__subcmd__sign"
                 ;;
             csrkit,show)
                 cmd="csrkit__subcmd__show"
@@ -52,11 +61,17 @@ _csrkit() {
             csrkit__subcmd__help,download)
                 cmd="csrkit__subcmd__help__subcmd__download"
                 ;;
+            csrkit__subcmd__help,expiring)
+                cmd="csrkit__subcmd__help__subcmd__expiring"
+                ;;
             csrkit__subcmd__help,generate)
                 cmd="csrkit__subcmd__help__subcmd__generate"
                 ;;
             csrkit__subcmd__help,help)
                 cmd="csrkit__subcmd__help__subcmd__help"
+                ;;
+            csrkit__subcmd__help,import)
+                cmd="csrkit__subcmd__help__subcmd__import"
                 ;;
             csrkit__subcmd__help,list)
                 cmd="csrkit__subcmd__help__subcmd__list"
@@ -66,6 +81,9 @@ _csrkit() {
                 ;;
             csrkit__subcmd__help,regenerate)
                 cmd="csrkit__subcmd__help__subcmd__regenerate"
+                ;;
+            csrkit__subcmd__help,self-sign)
+                cmd="csrkit__subcmd__help__subcmd__self__subcmd__sign"
                 ;;
             csrkit__subcmd__help,show)
                 cmd="csrkit__subcmd__help__subcmd__show"
@@ -77,7 +95,7 @@ _csrkit() {
 
     case "${cmd}" in
         csrkit)
-            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --help --version generate show download regenerate list delete completions man help"
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --help --version generate show download regenerate list delete import self-sign expiring completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -178,6 +196,36 @@ _csrkit() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        csrkit__subcmd__expiring)
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --within --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --within)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -371,7 +419,7 @@ _csrkit() {
             return 0
             ;;
         csrkit__subcmd__help)
-            opts="generate show download regenerate list delete completions man help"
+            opts="generate show download regenerate list delete import self-sign expiring completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -426,6 +474,20 @@ _csrkit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        csrkit__subcmd__help__subcmd__expiring)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         csrkit__subcmd__help__subcmd__generate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -441,6 +503,20 @@ _csrkit() {
             return 0
             ;;
         csrkit__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        csrkit__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -496,6 +572,20 @@ _csrkit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        csrkit__subcmd__help__subcmd__self__subcmd__sign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         csrkit__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -503,6 +593,40 @@ _csrkit() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        csrkit__subcmd__import)
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --record --ca-file --require-chain --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --record)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -715,6 +839,44 @@ _csrkit() {
                     ;;
                 --request-format)
                     COMPREPLY=($(compgen -W "native qradar nsx xclarity arcgis sbc" -- "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        csrkit__subcmd__self__subcmd__sign)
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --days --passphrase-file --passphrase-env --no-passphrase --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --days)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --passphrase-file)

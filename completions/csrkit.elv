@@ -35,6 +35,9 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand regenerate 'Make a new CSR for a record, keeping its key unless --new-key'
             cand list 'List the records in the keystore'
             cand delete 'Delete a record and its history'
+            cand import 'Take a signed certificate back: find its record by key, check its chain, store both'
+            cand self-sign 'Issue a self-signed certificate on a record''s key and request'
+            cand expiring 'List the certificates that expire soon (exit 10 when there are any)'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages (csrkit.1 and one per subcommand)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -206,6 +209,53 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'csrkit;import'= {
+            cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --format 'Output shape (each command has its own default)'
+            cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
+            cand --record 'The record it is for [default: the record that holds the certificate''s key]'
+            cand --ca-file 'More certificates to build the chain from (intermediates, roots); repeatable'
+            cand --pretty 'Pretty-print JSON shapes (ArcGIS f=pjson)'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal or CI is set'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand --require-chain 'Fail (exit 9) unless the chain reaches a self-signed root'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'csrkit;self-sign'= {
+            cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --format 'Output shape (each command has its own default)'
+            cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
+            cand --days 'Days the certificate is valid, from now'
+            cand --passphrase-file 'Read the passphrase from the first line of FILE'
+            cand --passphrase-env 'Read the passphrase from the environment variable VAR. With no passphrase option, $CSRKIT_PASSPHRASE is used, else csrkit asks at a terminal'
+            cand --pretty 'Pretty-print JSON shapes (ArcGIS f=pjson)'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal or CI is set'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand --no-passphrase 'Store the private key unencrypted (still mode 0600)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'csrkit;expiring'= {
+            cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --format 'Output shape (each command has its own default)'
+            cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
+            cand --within 'The window: a number with s, m, h, d or w (a bare number is days)'
+            cand --pretty 'Pretty-print JSON shapes (ArcGIS f=pjson)'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal or CI is set'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'csrkit;completions'= {
             cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
             cand --format 'Output shape (each command has its own default)'
@@ -239,6 +289,9 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand regenerate 'Make a new CSR for a record, keeping its key unless --new-key'
             cand list 'List the records in the keystore'
             cand delete 'Delete a record and its history'
+            cand import 'Take a signed certificate back: find its record by key, check its chain, store both'
+            cand self-sign 'Issue a self-signed certificate on a record''s key and request'
+            cand expiring 'List the certificates that expire soon (exit 10 when there are any)'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages (csrkit.1 and one per subcommand)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -254,6 +307,12 @@ set edit:completion:arg-completer[csrkit] = {|@words|
         &'csrkit;help;list'= {
         }
         &'csrkit;help;delete'= {
+        }
+        &'csrkit;help;import'= {
+        }
+        &'csrkit;help;self-sign'= {
+        }
+        &'csrkit;help;expiring'= {
         }
         &'csrkit;help;completions'= {
         }

@@ -10,7 +10,8 @@ const LONG_ABOUT: &str = "\
 Generate certificate signing requests (CSRs) and keep their private keys safe.
 
 csrkit writes each request as a record in a local keystore: the PEM CSR, the \
-private key (encrypted PKCS#8 unless --no-passphrase) and its metadata. Its \
+private key (encrypted PKCS#8 unless --no-passphrase) and its metadata, and takes \
+the signed certificate back (import, self-sign, expiring). Its \
 subcommands mirror the vendor REST operations that generate CSRs, and it prints \
 results in its own formats (text, pem, der, json) or in the response shape of \
 each vendor API (arcgis, qradar, sbc, nsx, xclarity).";
@@ -23,7 +24,8 @@ KEYSTORE LAYOUT:
       record.json             id, name, description, created, modified, revision, key, request
       csr.pem                 the CSR
       key.pem                 0600, ENCRYPTED PRIVATE KEY (scrypt + AES-256-CBC)
-      history/<revision>/     previous csr.pem, key.pem, record.json
+      cert.pem, chain.pem     the signed certificate and its chain (import, self-sign)
+      history/<revision>/     previous csr.pem, key.pem, record.json (and cert.pem, chain.pem)
 
 ENVIRONMENT:
   CSRKIT_KEYSTORE       keystore directory (--keystore)
@@ -45,6 +47,9 @@ EXIT CODES:
   5  keystore locked (gave up after --lock-timeout)
   6  wrong passphrase / key cannot be decrypted
   7  CSR signature does not verify
+  8  certificate does not belong to the record (import)
+  9  certificate chain cannot be built or does not verify (import)
+  10 a check found something (expiring)
 
 VENDOR FORMATS (--format; full reference in docs/vendor-formats.md):
   arcgis    generate/regenerate/show/download:
@@ -171,6 +176,15 @@ pub enum Command {
     /// Delete a record and its history
     #[command(after_help = DELETE_EXAMPLES)]
     Delete(Lazy<DeleteArgs>),
+    /// Take a signed certificate back: find its record by key, check its chain, store both
+    #[command(after_help = IMPORT_EXAMPLES)]
+    Import(Lazy<ImportArgs>),
+    /// Issue a self-signed certificate on a record's key and request
+    #[command(name = "self-sign", after_help = SELF_SIGN_EXAMPLES)]
+    SelfSign(Lazy<SelfSignArgs>),
+    /// List the certificates that expire soon (exit 10 when there are any)
+    #[command(after_help = EXPIRING_EXAMPLES)]
+    Expiring(Lazy<ExpiringArgs>),
     /// Print a shell completion script
     #[command(
         after_help = "EXAMPLES:\n  csrkit completions bash > /etc/bash_completion.d/csrkit\n  csrkit completions zsh > ~/.zfunc/_csrkit\n  csrkit completions fish > ~/.config/fish/completions/csrkit.fish"
@@ -224,6 +238,25 @@ impl<T: Args> Args for Lazy<T> {
         T::group_id()
     }
 }
+
+const IMPORT_EXAMPLES: &str = "\
+EXAMPLES:
+  # The CA's reply, whatever its form: the record is found by the key
+  csrkit import signed.crt
+  csrkit import chain.p7b --ca-file root.pem --require-chain
+  # Say which record, and fail unless the chain reaches a root
+  csrkit import - --record web < reply.pem";
+
+const SELF_SIGN_EXAMPLES: &str = "\
+EXAMPLES:
+  csrkit self-sign web --days 90 --passphrase-file ~/.csrkit-pass
+  csrkit self-sign lab --no-passphrase";
+
+const EXPIRING_EXAMPLES: &str = "\
+EXAMPLES:
+  csrkit expiring                     # within 30 days (and expired)
+  csrkit expiring --within 14d --format json
+  0 6 * * * csrkit expiring --quiet || mail -s 'certificates expire' ops";
 
 const GENERATE_EXAMPLES: &str = "\
 EXAMPLES:
@@ -534,6 +567,41 @@ pub struct RegenerateArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The certificate: PEM (any number, any order, text around them), DER or PKCS#7; - for stdin
+    #[arg(value_name = "FILE|-")]
+    pub file: String,
+    /// The record it is for [default: the record that holds the certificate's key]
+    #[arg(long, value_name = "NAME|ID")]
+    pub record: Option<String>,
+    /// More certificates to build the chain from (intermediates, roots); repeatable
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Vec<PathBuf>,
+    /// Fail (exit 9) unless the chain reaches a self-signed root
+    #[arg(long)]
+    pub require_chain: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SelfSignArgs {
+    /// Record name or id
+    #[arg(value_name = "NAME|ID")]
+    pub target: String,
+    /// Days the certificate is valid, from now
+    #[arg(long, value_name = "N", default_value_t = 365)]
+    pub days: u32,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExpiringArgs {
+    /// The window: a number with s, m, h, d or w (a bare number is days)
+    #[arg(long, value_name = "DURATION", default_value = "30d")]
+    pub within: String,
+}
 
 #[derive(Debug, Args)]
 pub struct DeleteArgs {

@@ -973,15 +973,33 @@ fn list_and_delete() {
     // The exact table: each column as wide as its widest cell, two spaces
     // between columns, none after the last.
     let created = |i: usize| v[i]["created"].as_str().unwrap().to_string();
-    let row = |c: [&str; 6]| {
+    let row = |c: [&str; 8]| {
         format!(
-            "{:<2}  {:<4}  {:<13}  {:<7}  {:<24}  {}\n",
-            c[0], c[1], c[2], c[3], c[4], c[5]
+            "{:<2}  {:<4}  {:<13}  {:<7}  {:<24}  {:<3}  {:<7}  {}\n",
+            c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]
         )
     };
-    let expected = row(["ID", "NAME", "CN", "KEY", "CREATED", "REV"])
-        + &row(["1", "a", "a.example.com", "Ed25519", &created(0), "1"])
-        + &row(["2", "b", "b.example.com", "Ed25519", &created(1), "1"]);
+    let expected = row([
+        "ID", "NAME", "CN", "KEY", "CREATED", "REV", "STATUS", "EXPIRES",
+    ]) + &row([
+        "1",
+        "a",
+        "a.example.com",
+        "Ed25519",
+        &created(0),
+        "1",
+        "pending",
+        "-",
+    ]) + &row([
+        "2",
+        "b",
+        "b.example.com",
+        "Ed25519",
+        &created(1),
+        "1",
+        "pending",
+        "-",
+    ]);
     assert_eq!(t, expected);
     // Delete needs --yes without a terminal.
     let before = ks.snapshot();

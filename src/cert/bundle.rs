@@ -44,10 +44,12 @@ pub fn decode(data: &[u8], what: &str) -> Result<Vec<Cert>> {
         .enumerate()
         .map(|(i, der)| {
             Cert::from_der(der).map_err(|e| {
-                Error::invalid(
+                let mut err = Error::invalid(
                     "certificate",
                     format!("{what}, certificate {}: {}", i + 1, e.message),
-                )
+                );
+                err.hint = e.hint;
+                err
             })
         })
         .collect()

@@ -62,10 +62,11 @@ pub struct CertSummary {
 }
 
 fn bad_cert(what: impl std::fmt::Display) -> Error {
-    Error::invalid(
-        "certificate",
+    Error::new(
+        crate::error::Kind::Invalid,
         format!("not a valid X.509 certificate: {what}"),
     )
+    .with_field("certificate")
     .with_hint("give the certificate the CA returned (PEM, DER or PKCS#7)")
 }
 
@@ -258,6 +259,55 @@ impl Cert {
                 .is_some_and(|top| top.self_issued() && top.signed_by(top).unwrap_or(false)),
         }
     }
+}
+
+/// Days before notAfter when a certificate counts as expiring.
+pub const EXPIRING_DAYS: i64 = 30;
+
+/// Where a record stands (`list`'s STATUS).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// No certificate yet: the CSR waits for its CA.
+    Pending,
+    /// A certificate valid for more than [`EXPIRING_DAYS`].
+    Issued,
+    /// A certificate that ends within [`EXPIRING_DAYS`].
+    Expiring,
+    /// A certificate past its notAfter.
+    Expired,
+}
+
+impl Status {
+    /// The status of a record whose certificate ends at `not_after`
+    /// (RFC 3339; `None`: no certificate), at Unix time `now`.
+    pub fn of(not_after: Option<&str>, now: i64) -> Status {
+        match not_after.and_then(unix_of) {
+            None => Status::Pending,
+            Some(end) if end <= now => Status::Expired,
+            Some(end) if end - now <= EXPIRING_DAYS * 86_400 => Status::Expiring,
+            Some(_) => Status::Issued,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Issued => "issued",
+            Status::Expiring => "expiring",
+            Status::Expired => "expired",
+        }
+    }
+}
+
+/// Whole days from `now` to `not_after` (negative once expired).
+pub fn days_left(not_after: &str, now: i64) -> Option<i64> {
+    unix_of(not_after).map(|end| (end - now).div_euclid(86_400))
+}
+
+/// The current Unix time.
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
 /// PEM of several certificates, in order.

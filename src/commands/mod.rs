@@ -18,10 +18,13 @@ mod batch;
 mod common;
 mod delete;
 mod download;
+mod expiring;
 mod generate;
+mod import;
 mod list;
 mod meta;
 mod regenerate;
+mod self_sign;
 mod show;
 
 pub use common::{read_input, Ctx, Done};
@@ -51,6 +54,9 @@ fn op_of(cmd: &Command) -> Option<(Op, FormatArg)> {
         Command::Regenerate(_) => (Op::Regenerate, FormatArg::Text),
         Command::List(_) => (Op::List, FormatArg::Text),
         Command::Delete(_) => (Op::Delete, FormatArg::Text),
+        Command::Import(_) => (Op::Import, FormatArg::Text),
+        Command::SelfSign(_) => (Op::SelfSign, FormatArg::Text),
+        Command::Expiring(_) => (Op::Expiring, FormatArg::Text),
         Command::Completions(_) | Command::Man(_) => return None,
     })
 }
@@ -124,6 +130,9 @@ pub fn run(cli: &Cli) -> Output {
         Command::Regenerate(a) => regenerate::regenerate(&ctx, a),
         Command::List(_) => list::list(&ctx),
         Command::Delete(a) => delete::delete(&ctx, a),
+        Command::Import(a) => import::import(&ctx, a),
+        Command::SelfSign(a) => self_sign::self_sign(&ctx, a),
+        Command::Expiring(a) => expiring::expiring(&ctx, a),
         Command::Completions(a) => meta::completions(a),
         Command::Man(a) => meta::man(a),
     };

@@ -3,10 +3,11 @@
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use super::{to_json, Op, Options, RecordView, Shape};
+use super::{to_json, CertView, Op, Options, RecordView, Shape};
+use crate::cert::{self, days_left, Cert, CertSummary, Status};
 use crate::csr::ParsedCsr;
 use crate::error::Result;
-use crate::keystore::{Listed, RecordMeta};
+use crate::keystore::{Listed, RecordMeta, CERT_FILE, CHAIN_FILE};
 
 pub struct Json;
 
@@ -54,9 +55,22 @@ pub fn meta_value(meta: &RecordMeta) -> Map<String, Value> {
     m
 }
 
+/// A record's certificate summary with its status and days left.
+fn certificate_value(c: &CertSummary, now: i64) -> Value {
+    let mut v = json!(c);
+    if let Value::Object(m) = &mut v {
+        m.insert("status".into(), json!(Status::of(Some(&c.not_after), now)));
+        m.insert("days_left".into(), json!(days_left(&c.not_after, now)));
+    }
+    v
+}
+
 fn record_value(meta: &RecordMeta, csr: &ParsedCsr, dir: Option<&std::path::Path>) -> Value {
     let mut m = meta_value(meta);
     m.extend(csr_value(csr));
+    if let Some(c) = &meta.certificate {
+        m.insert("certificate".into(), certificate_value(c, cert::now()));
+    }
     if let Some(d) = dir {
         m.insert(
             "files".into(),
@@ -105,7 +119,10 @@ impl Shape for Json {
             key_protection: &'static str,
             common_name: &'a Option<String>,
             subject: &'a str,
+            status: Status,
+            not_after: &'a Option<String>,
         }
+        let now = cert::now();
         let rows: Vec<Row<'_>> = records
             .iter()
             .map(|r| {
@@ -122,6 +139,8 @@ impl Shape for Json {
                     key_protection: protection(s.encrypted),
                     common_name: &s.common_name,
                     subject: &s.subject,
+                    status: Status::of(s.not_after.as_deref(), now),
+                    not_after: &s.not_after,
                 }
             })
             .collect();
@@ -132,5 +151,70 @@ impl Shape for Json {
             &json!({"deleted": {"id": meta.id, "name": meta.name}}),
             o.pretty,
         )
+    }
+    fn certificate(&self, v: &CertView<'_>, o: Options) -> Result<Vec<u8>> {
+        let mut m = meta_value(v.meta);
+        m.insert("unchanged".into(), json!(v.unchanged));
+        if let Some(c) = &v.meta.certificate {
+            m.insert("certificate".into(), certificate_value(c, cert::now()));
+        }
+        if let Some(d) = v.dir {
+            let mut files = Map::new();
+            files.insert("certificate".into(), json!(d.join(CERT_FILE)));
+            if v.meta
+                .certificate
+                .as_ref()
+                .is_some_and(|c| !c.chain.is_empty())
+            {
+                files.insert("chain".into(), json!(d.join(CHAIN_FILE)));
+            }
+            m.insert("files".into(), Value::Object(files));
+        }
+        to_json(&Value::Object(m), o.pretty)
+    }
+    fn expiring(&self, rows: &[&Listed], now: i64, o: Options) -> Result<Vec<u8>> {
+        let rows: Vec<Value> = rows
+            .iter()
+            .map(|r| {
+                let s = &r.summary;
+                json!({
+                    "id": s.id,
+                    "name": s.name,
+                    "status": Status::of(s.not_after.as_deref(), now),
+                    "not_after": s.not_after,
+                    "days_left": s.not_after.as_deref().and_then(|t| days_left(t, now)),
+                })
+            })
+            .collect();
+        to_json(&rows, o.pretty)
+    }
+    fn show_cert(&self, c: &Cert, more: &[Cert], o: Options) -> Result<Vec<u8>> {
+        let now = cert::now();
+        let one = |c: &Cert| {
+            let (nb, na) = c.validity();
+            let na = cert::rfc3339(na);
+            json!({
+                "subject": c.subject().to_string(),
+                "issuer": c.issuer().to_string(),
+                "serial": cert::hex_colon(c.x509.tbs_certificate().serial_number().as_bytes()),
+                "not_before": cert::rfc3339(nb),
+                "days_left": days_left(&na, now),
+                "not_after": na,
+                "sans": c.sans(),
+                "key_usage": c.key_usage(),
+                "extended_key_usage": c.ext_key_usage().iter().map(|o| o.to_string()).collect::<Vec<_>>(),
+                "ca": c.is_ca(),
+                "self_signed": c.self_issued() && c.signed_by(c).unwrap_or(false),
+                "fingerprints": {"sha256": c.fingerprint(), "spki_sha256": c.spki_id().ok()},
+                "pem": c.pem(),
+            })
+        };
+        let mut v = one(c);
+        if !more.is_empty() {
+            if let Value::Object(m) = &mut v {
+                m.insert("more".into(), Value::Array(more.iter().map(one).collect()));
+            }
+        }
+        to_json(&v, o.pretty)
     }
 }

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::cert::Cert;
 use crate::cli::FormatArg;
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Result};
@@ -29,6 +30,9 @@ pub enum Op {
     List,
     Delete,
     Batch,
+    Import,
+    SelfSign,
+    Expiring,
 }
 
 impl Op {
@@ -41,6 +45,9 @@ impl Op {
             Op::List => "list",
             Op::Delete => "delete",
             Op::Batch => "generate --batch",
+            Op::Import => "import",
+            Op::SelfSign => "self-sign",
+            Op::Expiring => "expiring",
         }
     }
 }
@@ -50,6 +57,15 @@ pub struct RecordView<'a> {
     pub meta: &'a RecordMeta,
     pub csr: &'a ParsedCsr,
     pub dir: Option<&'a Path>,
+}
+
+/// A record that has just been given a certificate (`import`,
+/// `self-sign`): its metadata holds the certificate's summary.
+pub struct CertView<'a> {
+    pub meta: &'a RecordMeta,
+    pub dir: Option<&'a Path>,
+    /// The record already held this certificate: nothing was written.
+    pub unchanged: bool,
 }
 
 /// Rendering options shared by all shapes.
@@ -91,6 +107,19 @@ pub trait Shape: Sync {
     fn delete(&self, _meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Delete))
     }
+    /// After `import` or `self-sign`.
+    fn certificate(&self, _v: &CertView<'_>, _o: Options) -> Result<Vec<u8>> {
+        Err(unsupported(self.name(), Op::Import))
+    }
+    /// `expiring`: the records whose certificate ends by `until` (Unix
+    /// seconds), expired ones included; `now` for days left.
+    fn expiring(&self, _rows: &[&Listed], _now: i64, _o: Options) -> Result<Vec<u8>> {
+        Err(unsupported(self.name(), Op::Expiring))
+    }
+    /// `show --file` of a certificate (with what followed it in the file).
+    fn show_cert(&self, _cert: &Cert, _more: &[Cert], _o: Options) -> Result<Vec<u8>> {
+        Err(unsupported(self.name(), Op::Show))
+    }
     /// The vendor's error body for stdout, if the shape has one.
     fn error(&self, _op: Op, _err: &Error, _o: Options) -> Option<Vec<u8>> {
         None
@@ -106,6 +135,9 @@ pub const ALL_OPS: &[Op] = &[
     Op::List,
     Op::Delete,
     Op::Batch,
+    Op::Import,
+    Op::SelfSign,
+    Op::Expiring,
 ];
 
 /// What a vendor API with a CSR collection renders: all but `--batch`.

@@ -2,10 +2,11 @@
 
 use std::fmt::Write;
 
-use super::{Op, Options, RecordView, Shape};
+use super::{CertView, Op, Options, RecordView, Shape};
+use crate::cert::{self, days_left, Cert, CertSummary, Status};
 use crate::csr::ParsedCsr;
 use crate::error::Result;
-use crate::keystore::{Listed, RecordMeta, Summary};
+use crate::keystore::{Listed, RecordMeta, Summary, CERT_FILE, CHAIN_FILE};
 
 pub struct Text;
 
@@ -147,6 +148,9 @@ impl Shape for Text {
             meta_text(&mut out, m);
         }
         csr_text(&mut out, csr);
+        if let Some(c) = meta.and_then(|m| m.certificate.as_ref()) {
+            cert_summary_text(&mut out, c, cert::now());
+        }
         Ok(out.into_bytes())
     }
     fn download(&self, v: &RecordView<'_>, _d: bool, _o: Options) -> Result<Vec<u8>> {
@@ -166,7 +170,16 @@ impl Shape for Text {
         fn cn(s: &Summary) -> &str {
             s.common_name.as_deref().unwrap_or("-")
         }
-        let header = ["ID", "NAME", "CN", "KEY", "CREATED", "REV"];
+        let header = [
+            "ID", "NAME", "CN", "KEY", "CREATED", "REV", "STATUS", "EXPIRES",
+        ];
+        let now = cert::now();
+        let status = |s: &Summary| Status::of(s.not_after.as_deref(), now).name();
+        fn expires(s: &Summary) -> &str {
+            s.not_after
+                .as_deref()
+                .map_or("-", |t| t.get(..10).unwrap_or(t))
+        }
         let mut w = header.map(str::len);
         let mut buf = String::new();
         for s in records.iter().map(|r| &r.summary) {
@@ -177,40 +190,248 @@ impl Shape for Text {
                 cn(s).chars().count(),
                 buf.chars().count(),
                 s.created.chars().count(),
+                digits(u64::from(s.revision)),
+                status(s).len(),
             ];
             for (w, c) in w.iter_mut().zip(cells) {
                 *w = (*w).max(c);
             }
         }
-        let mut out = String::with_capacity((records.len() + 1) * (w.iter().sum::<usize>() + 16));
+        let mut out = String::with_capacity((records.len() + 1) * (w.iter().sum::<usize>() + 24));
         // Each column padded to its width, two spaces between columns,
         // none after the last.
-        let mut row = |c: [&dyn std::fmt::Display; 6]| {
+        let mut row = |c: [&dyn std::fmt::Display; 8]| {
             let _ = writeln!(
                 out,
-                "{:<w0$}  {:<w1$}  {:<w2$}  {:<w3$}  {:<w4$}  {}",
+                "{:<w0$}  {:<w1$}  {:<w2$}  {:<w3$}  {:<w4$}  {:<w5$}  {:<w6$}  {}",
                 c[0],
                 c[1],
                 c[2],
                 c[3],
                 c[4],
                 c[5],
+                c[6],
+                c[7],
                 w0 = w[0],
                 w1 = w[1],
                 w2 = w[2],
                 w3 = w[3],
                 w4 = w[4],
+                w5 = w[5],
+                w6 = w[6],
             );
         };
         row(header.each_ref().map(|h| h as &dyn std::fmt::Display));
         for s in records.iter().map(|r| &r.summary) {
             key(&mut buf, s);
-            row([&s.id, &s.name, &cn(s), &buf, &s.created, &s.revision]);
+            row([
+                &s.id,
+                &s.name,
+                &cn(s),
+                &buf,
+                &s.created,
+                &s.revision,
+                &status(s),
+                &expires(s),
+            ]);
         }
         Ok(out.into_bytes())
     }
     fn delete(&self, meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {
         Ok(format!("Deleted record {} (id {})\n", meta.name, meta.id).into_bytes())
+    }
+    fn certificate(&self, v: &CertView<'_>, _o: Options) -> Result<Vec<u8>> {
+        let mut out = String::new();
+        let m = v.meta;
+        if v.unchanged {
+            let _ = writeln!(
+                out,
+                "Record {} (id {}) already holds this certificate; nothing changed",
+                m.name, m.id
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "Stored the certificate of record {} (id {}, revision {})",
+                m.name, m.id, m.revision
+            );
+        }
+        if let Some(c) = &m.certificate {
+            cert_summary_text(&mut out, c, cert::now());
+        }
+        if let Some(dir) = v.dir {
+            line(
+                &mut out,
+                "  Certificate file",
+                dir.join(CERT_FILE).display(),
+            );
+            if m.certificate.as_ref().is_some_and(|c| !c.chain.is_empty()) {
+                line(&mut out, "  Chain file", dir.join(CHAIN_FILE).display());
+            }
+        }
+        Ok(out.into_bytes())
+    }
+    fn expiring(&self, rows: &[&Listed], now: i64, _o: Options) -> Result<Vec<u8>> {
+        let mut out = String::new();
+        if rows.is_empty() {
+            return Ok(out.into_bytes());
+        }
+        let name_w = rows
+            .iter()
+            .map(|r| r.summary.name.chars().count())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        let _ = writeln!(
+            out,
+            "{:<6}  {:<name_w$}  {:<8}  {:<20}  DAYS",
+            "ID", "NAME", "STATUS", "NOT AFTER"
+        );
+        for r in rows {
+            let s = &r.summary;
+            let na = s.not_after.as_deref().unwrap_or("-");
+            let days = s
+                .not_after
+                .as_deref()
+                .and_then(|t| days_left(t, now))
+                .unwrap_or(0);
+            let _ = writeln!(
+                out,
+                "{:<6}  {:<name_w$}  {:<8}  {:<20}  {days}",
+                s.id,
+                s.name,
+                Status::of(s.not_after.as_deref(), now).name(),
+                na
+            );
+        }
+        Ok(out.into_bytes())
+    }
+    fn show_cert(&self, c: &Cert, more: &[Cert], _o: Options) -> Result<Vec<u8>> {
+        let mut out = String::new();
+        let now = cert::now();
+        cert_text(&mut out, c, now);
+        for (i, m) in more.iter().enumerate() {
+            let _ = writeln!(out, "\nCertificate {} of {}:", i + 2, more.len() + 1);
+            cert_text(&mut out, m, now);
+        }
+        Ok(out.into_bytes())
+    }
+}
+
+/// Control characters (C0, DEL, C1) and bidirectional overrides in a
+/// value read from a file are shown escaped (`\x1b`, `\u{202e}`), never
+/// sent to the terminal.
+fn safe(s: &str) -> String {
+    let bad =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(bad) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if (c as u32) < 0x80 && c.is_control() {
+                format!("\\x{:02x}", c as u32)
+            } else if bad(c) {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+fn validity_text(not_after: &str, now: i64) -> String {
+    match days_left(not_after, now) {
+        Some(d) if d < 0 => format!("{not_after} (expired {} days ago)", -d),
+        Some(d) => format!("{not_after} ({d} days left)"),
+        None => not_after.to_string(),
+    }
+}
+
+/// A record's certificate, from its summary.
+fn cert_summary_text(out: &mut String, c: &CertSummary, now: i64) {
+    line(
+        out,
+        "Certificate",
+        Status::of(Some(&c.not_after), now).name(),
+    );
+    line(out, "  Subject", safe(&c.subject));
+    line(out, "  Issuer", safe(&c.issuer));
+    line(out, "  Serial", &c.serial);
+    line(out, "  Not before", &c.not_before);
+    line(out, "  Not after", validity_text(&c.not_after, now));
+    if !c.sans.is_empty() {
+        line(out, "  SANs", safe(&c.sans.join(", ")));
+    }
+    let chain = if c.self_signed {
+        "self-signed".to_string()
+    } else if c.chain.is_empty() {
+        "(none stored: the issuer was not found)".to_string()
+    } else {
+        format!(
+            "{}{}",
+            safe(&c.chain.join(" <- ")),
+            if c.chain_complete {
+                " (complete)"
+            } else {
+                " (incomplete: no root)"
+            }
+        )
+    };
+    line(out, "  Chain", chain);
+    line(out, "  SHA-256", &c.sha256);
+}
+
+/// A certificate read from a file.
+fn cert_text(out: &mut String, c: &Cert, now: i64) {
+    let (nb, na) = c.validity();
+    line(out, "Subject", safe(&c.subject().to_string()));
+    line(out, "Issuer", safe(&c.issuer().to_string()));
+    line(
+        out,
+        "Serial",
+        cert::hex_colon(c.x509.tbs_certificate().serial_number().as_bytes()),
+    );
+    line(out, "Not before", cert::rfc3339(nb));
+    line(out, "Not after", validity_text(&cert::rfc3339(na), now));
+    let sans = c.sans();
+    line(
+        out,
+        "SANs",
+        if sans.is_empty() {
+            "(none)".into()
+        } else {
+            safe(&sans.join(", "))
+        },
+    );
+    let ku = c.key_usage();
+    if !ku.is_empty() {
+        line(out, "Key usage", ku.join(", "));
+    }
+    let eku = c.ext_key_usage();
+    if !eku.is_empty() {
+        line(
+            out,
+            "Extended key usage",
+            eku.iter()
+                .map(|o| o.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    }
+    line(out, "CA", if c.is_ca() { "yes" } else { "no" });
+    line(
+        out,
+        "Self-signed",
+        if c.self_issued() && c.signed_by(c).unwrap_or(false) {
+            "yes"
+        } else {
+            "no"
+        },
+    );
+    line(out, "SHA-256", c.fingerprint());
+    if let Ok(id) = c.spki_id() {
+        line(out, "SPKI SHA-256", id);
     }
 }
 

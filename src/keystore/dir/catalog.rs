@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::fs::{self, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -21,7 +21,50 @@ pub(super) const CATALOG: &str = ".catalog";
 /// Compact the catalog when it holds this many more lines than records.
 pub(super) const CATALOG_SLACK: usize = 1000;
 
+/// The SPKI index, inside `records/`: one file per key, named by the
+/// SHA-256 of its SubjectPublicKeyInfo, holding the record's name.
+pub(super) const SPKI_INDEX: &str = ".spki";
+
 impl DirStore {
+    fn spki_index_file(&self, spki_sha256: &str) -> Option<std::path::PathBuf> {
+        let hex: String = spki_sha256.chars().filter(|c| *c != ':').collect();
+        (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| self.records_dir().join(SPKI_INDEX).join(hex))
+    }
+
+    /// Notes which record holds `meta`'s key, after its commit landed. A
+    /// cache like the catalog: not fsynced, checked on use, so a lost or
+    /// stale entry costs only a scan.
+    pub(super) fn spki_index_put(&self, meta: &RecordMeta) {
+        let Some(path) = meta
+            .spki_sha256
+            .as_deref()
+            .and_then(|s| self.spki_index_file(s))
+        else {
+            return;
+        };
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::DirBuilder::new().mode(0o700).create(dir);
+        }
+        if let Ok(mut f) = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(&path)
+        {
+            let _ = f.write_all(meta.name.as_bytes());
+        }
+    }
+
+    /// The record name the SPKI index gives for a key (unchecked).
+    pub(super) fn spki_index_get(&self, spki_sha256: &str) -> Option<String> {
+        let data = nofollow_read_any(&self.spki_index_file(spki_sha256)?).ok()?;
+        let name = String::from_utf8(data).ok()?;
+        crate::request::validate_name(&name).is_ok().then_some(name)
+    }
+
     /// Appends a line to the catalog. The catalog is a cache: it is not
     /// fsynced, and every entry is checked against its directory's inode
     /// number before it is trusted, so a lost append costs only speed.

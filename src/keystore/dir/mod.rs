@@ -165,6 +165,8 @@ impl Store for DirStore {
         if result.is_err() {
             self.catalog_rollback(mark);
             let _ = fs::remove_dir_all(&tmp);
+        } else {
+            self.spki_index_put(&rec.meta);
         }
         let _ = lock.set_pending(None);
         result.map(|()| rec.meta)
@@ -254,6 +256,8 @@ impl Store for DirStore {
         if result.is_err() {
             self.catalog_rollback(mark);
             let _ = fs::remove_dir_all(&tmp);
+        } else {
+            self.spki_index_put(&rec.meta);
         }
         let _ = lock.set_pending(None);
         result.map(|()| rec.meta)
@@ -371,6 +375,13 @@ impl Store for DirStore {
     }
 
     fn find_by_spki(&self, spki_sha256: &str) -> Result<Option<Record>> {
+        if let Some(name) = self.spki_index_get(spki_sha256) {
+            if let Ok(rec) = Record::read_at(&self.record_dir(&name)) {
+                if rec.meta.spki_sha256.as_deref() == Some(spki_sha256) {
+                    return Ok(Some(rec));
+                }
+            }
+        }
         for row in self.list()? {
             let rec = match &row.summary.spki_sha256 {
                 Some(s) if s != spki_sha256 => continue,

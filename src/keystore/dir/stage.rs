@@ -249,6 +249,7 @@ impl BatchWriter for Stage<'_> {
                         faults::crash("batch:first-renamed");
                     }
                     landed = true;
+                    self.ks.spki_index_put(&s.meta);
                     Ok(s.meta)
                 }
                 Err(e) => Err(io_at(&dest, e)),

@@ -7,6 +7,7 @@ use crate::cli::FormatArg;
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Result};
 use crate::keystore::{Listed, RecordMeta};
+use crate::request::Request;
 
 pub mod arcgis;
 pub mod body;
@@ -73,6 +74,15 @@ pub trait Shape: Sync {
         self.ops().contains(&op)
     }
 
+    /// Whether the vendor can hold a record made from `req` by `op`
+    /// (`Generate` or `Regenerate`). `generate` and `regenerate` call it
+    /// after validating the request and before a key is made or anything
+    /// is written, so a refusal (exit 2, naming the reason) leaves the
+    /// keystore unchanged. The default accepts every request.
+    fn accepts(&self, _op: Op, _req: &Request) -> Result<()> {
+        Ok(())
+    }
+
     fn generate(&self, _v: &RecordView<'_>, _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Generate))
     }
@@ -136,6 +146,18 @@ pub fn shape(format: FormatArg) -> &'static dyn Shape {
         FormatArg::Nsx => &nsx::Nsx,
         FormatArg::Xclarity => &xclarity::Xclarity,
     }
+}
+
+/// Exit 2: the `format` cannot hold a record (`what`, with the reason).
+/// `field` is the option the refusal concerns (it picks vendor error
+/// codes, such as QRadar's 1040 for a key type); `hint` says what to do.
+pub fn cannot_hold(format: &str, field: &str, what: impl std::fmt::Display, hint: &str) -> Error {
+    Error::invalid(
+        "--format",
+        format!("the {format} format cannot hold {what}"),
+    )
+    .with_field(field)
+    .with_hint(format!("{hint}, or use --format json"))
 }
 
 /// Serializes JSON, compact or pretty, with a trailing newline.

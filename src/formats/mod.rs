@@ -33,6 +33,7 @@ pub enum Op {
 }
 
 impl Op {
+    /// The command as users type it, for messages.
     pub fn name(self) -> &'static str {
         match self {
             Op::Generate => "generate",
@@ -83,21 +84,29 @@ pub trait Shape: Sync {
         Ok(())
     }
 
+    /// The body for a record just made (the vendor's create answer).
     fn generate(&self, _v: &RecordView<'_>, _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Generate))
     }
+    /// The body for a record's new revision (by default, `generate`'s).
     fn regenerate(&self, v: &RecordView<'_>, o: Options) -> Result<Vec<u8>> {
         self.generate(v, o)
     }
+    /// The body describing a record, or a CSR file when `meta` is `None`
+    /// (a shape that describes only records refuses that, exit 2).
     fn show(&self, _meta: Option<&RecordMeta>, _csr: &ParsedCsr, _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Show))
     }
+    /// The vendor's download of a record's CSR (`details`: XClarity's
+    /// `details=true`).
     fn download(&self, _v: &RecordView<'_>, _details: bool, _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Download))
     }
+    /// The vendor's list of CSRs.
     fn list(&self, _records: &[Listed], _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::List))
     }
+    /// The vendor's answer to deleting a record (rendered after the delete).
     fn delete(&self, _meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Delete))
     }

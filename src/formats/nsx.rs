@@ -195,9 +195,9 @@ impl Shape for Nsx {
     fn delete(&self, _meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {
         Ok(Vec::new())
     }
-    /// `POST .../csrs/{id}?action=create`: the new TlsCsr.
+    /// `POST .../csrs/{id}?action=create`: the new TlsCsr. Never refuses:
+    /// the record is committed by now, and [`Shape::accepts`] checked it.
     fn generate(&self, v: &RecordView<'_>, o: Options) -> Result<Vec<u8>> {
-        check_record(v.meta, v.csr)?;
         to_json(&tls_csr(v.meta, v.csr, &user()), o.pretty)
     }
     /// `GET .../csrs/{id}`: the TlsCsr; a CSR file is no TlsCsr (refused).
@@ -212,7 +212,9 @@ impl Shape for Nsx {
         check_record(meta, csr)?;
         to_json(&tls_csr(meta, csr, &user()), o.pretty)
     }
+    /// `GET .../csrs/{id}`: the TlsCsr.
     fn download(&self, v: &RecordView<'_>, _details: bool, o: Options) -> Result<Vec<u8>> {
+        check_record(v.meta, v.csr)?;
         self.generate(v, o)
     }
     /// `GET .../csrs`: a TlsCsrListResult sorted by `display_name`. A

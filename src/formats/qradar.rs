@@ -339,6 +339,9 @@ const NAMES: &[(&str, &str)] = &[
     ("--purpose", "purpose"),
 ];
 
+/// Reads a QRadar CSRModel (the `POST .../certificate_signing_request`
+/// body). Errors name the CSRModel field: an unknown field, a key size
+/// that is not a number, or a value csrkit refuses.
 pub fn parse_request(text: &str) -> Result<RequestInput> {
     let m: CsrModel = serde_json::from_str(text).map_err(|e| json_err("QRadar CSRModel", e))?;
     let input = RequestInput {

@@ -521,6 +521,10 @@ fn typed_san(v: &str) -> String {
     }
 }
 
+/// Reads an SBC certificate-record: the REST configuration body
+/// (`<configElement>`), `<certificateRecord>` XML or JSON. Errors name the
+/// SBC field or element: an unknown field, a malformed document, a
+/// repeated single field, `sha1`, or a value csrkit refuses.
 pub fn parse_request(text: &str) -> Result<RequestInput> {
     let xml = text.trim_start().starts_with('<');
     let fields = if xml {

@@ -19,23 +19,41 @@ pub struct Qradar;
 /// The subject attributes a CSRModel has a field for (short names).
 const MODEL_ATTRS: &[&str] = &["CN", "C", "ST", "L", "O", "OU", "street", "DC", "UID"];
 
+/// What a CSRModel would describe: a request about to be made, a stored
+/// record (by name), or a CSR file.
+#[derive(Clone, Copy)]
+enum Whose<'a> {
+    Request,
+    Record(&'a str),
+    File,
+}
+
 /// Refuses what a CSRModel cannot describe: a key other than RSA
-/// (`key_size` is an RSA modulus length; QRadar makes RSA keys only) or a
-/// subject attribute the model has no field for. `of` names the record.
+/// (`other_alg`, its name; `key_size` is an RSA modulus length and QRadar
+/// makes RSA keys only) or a subject attribute the model has no field for.
 fn check_model<'a>(
-    rsa: Option<&str>,
+    other_alg: Option<&str>,
     shorts: impl IntoIterator<Item = &'a str>,
-    of: Option<&str>,
+    whose: Whose<'_>,
 ) -> Result<()> {
-    let (key_hint, subject_hint) = match of {
-        Some(_) => (
+    let (of, key_hint, subject_hint) = match whose {
+        Whose::Request => (
+            String::new(),
+            "use --key-type rsa",
+            "leave that attribute out",
+        ),
+        Whose::Record(n) => (
+            format!(" (record {n})"),
             "regenerate it with --new-key --key-type rsa",
             "regenerate it without that attribute",
         ),
-        None => ("use --key-type rsa", "leave that attribute out"),
+        Whose::File => (
+            " (the CSR file)".to_string(),
+            "show the file with --format text",
+            "show the file with --format text",
+        ),
     };
-    let of = of.map(|n| format!(" (record {n})")).unwrap_or_default();
-    if let Some(alg) = rsa {
+    if let Some(alg) = other_alg {
         return Err(cannot_hold(
             "qradar",
             "--key-type",
@@ -117,7 +135,8 @@ fn csr_model(meta: Option<&RecordMeta>, csr: &ParsedCsr) -> Result<Value> {
         None => (csr.key.algorithm != "RSA").then(|| csr.key.algorithm.clone()),
     };
     let shorts = csr.subject.iter().flatten().map(|a| a.short.as_str());
-    check_model(rsa.as_deref(), shorts, meta.map(|m| m.name.as_str()))?;
+    let whose = meta.map_or(Whose::File, |m| Whose::Record(&m.name));
+    check_model(rsa.as_deref(), shorts, whose)?;
     let mut m = Map::new();
     // QRadar has one string per attribute; several values are joined.
     let mut text = |key: &str, short: &str, sep: &str| {
@@ -170,7 +189,7 @@ impl Shape for Qradar {
     /// has no field for, before anything is made or written.
     fn accepts(&self, _op: Op, req: &Request) -> Result<()> {
         let shorts = req.subject.0.iter().flatten().map(|a| a.attr.short());
-        check_model(not_rsa(&req.key).as_deref(), shorts, None)
+        check_model(not_rsa(&req.key).as_deref(), shorts, Whose::Request)
     }
     /// `DELETE .../certificate_signing_request/{id}`: 204 No Content.
     fn delete(&self, _meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {

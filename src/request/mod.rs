@@ -6,7 +6,10 @@
 //! [`Request`], the only thing the key and CSR code ever see. The parts of
 //! a request each have a room: [`subject`] (DN attributes), [`san`],
 //! [`key`] (key spec, curve, digest) and [`usage`] (purpose, keyUsage,
-//! extendedKeyUsage). Nothing here does cryptography or I/O.
+//! extendedKeyUsage). What a vendor body carries beyond the CSR rides
+//! along untouched: the NSX fields a record keeps ([`NsxFields`]) and
+//! notes for stderr (`RequestInput::notes`). Nothing here does
+//! cryptography or I/O.
 
 use std::net::IpAddr;
 

@@ -57,7 +57,7 @@ VENDOR FORMATS (--format; full reference in docs/vendor-formats.md):
             (76-character base64 lines, CRLF; --pretty is f=pjson)
             error: {\"status\":\"error\",\"messages\":[\"no record named ...\"],\"code\":404}
   qradar    generate: the new id alone (7); download: the PEM; list: [{\"create_time\":1795446530523,
-            \"description\":null,\"id\":7}]; show: the CSRModel {\"id\":7,\"key_size\":2048,
+            \"description\":\"edge\",\"id\":7}]; show: the CSRModel {\"id\":7,\"key_size\":2048,
             \"description\":..,\"purpose\":\"SERVER\",\"common_name\":..,...,\"uri_list\":[]}
             error: {\"message\":..,\"details\":{},\"description\":..,\"code\":1002,
             \"http_response\":{\"message\":..,\"code\":404}}  (422 + codes 1032-1042 for invalid
@@ -70,12 +70,12 @@ VENDOR FORMATS (--format; full reference in docs/vendor-formats.md):
             envelope with <data/> and <messages><error><reasonCode>NOT_FOUND</reasonCode>...
   nsx       {\"resource_type\":\"TlsCsr\",\"id\":\"web\",\"display_name\":\"web\",\"path\":\"/infra/csrs/web\",
             ...,\"pem_encoded\":..,\"key_size\":2048,\"subject\":{\"attributes\":[{\"key\":\"CN\",..}]},
-            \"algorithm\":\"RSA\",\"is_ca\":false,...,\"_revision\":1}; list: {\"results\":[..],
+            \"algorithm\":\"RSA\",\"is_ca\":false,...,\"_revision\":0}; list: {\"results\":[..],
             \"result_count\":1,\"sort_by\":\"display_name\",\"sort_ascending\":true}
             error: {\"httpStatus\":\"NOT_FOUND\",\"error_code\":9003,\"module_name\":\"csrkit\",\"error_message\":..}
   xclarity  download: raw PEM; show and download --details: {\"response\":{\"CSR\":\"-----BEGIN...\"},
             \"result\":\"success\",\"messages\":[{\"explanation\":\"\",\"id\":\"FQXHMSE0001I\",...}]};
-            generate: {\"response\":{\"path\":\"7\"},...}; error: \"result\":\"failed\", id FQXHMSE000<exit>J
+            generate: {\"response\":{\"path\":\"7\"},...}; error: \"result\":\"failed\", id FQXHMSE000<exit>L
   --request FILE|- reads any of these vendors' request bodies (detected; --request-format forces one).
 
 EXAMPLES:

@@ -146,6 +146,7 @@ pub fn flags_input(
         ca: ext.ca.then_some(true),
         path_len: ext.path_len,
         description: ext.description.clone(),
+        ..RequestInput::default()
     }
 }
 

@@ -6,7 +6,7 @@ use super::common::{
 };
 use crate::cli;
 use crate::error::Result;
-use crate::formats::RecordView;
+use crate::formats::{Op, RecordView};
 use crate::keystore;
 use crate::prompt;
 
@@ -17,6 +17,7 @@ pub(super) fn generate(ctx: &Ctx, a: &cli::GenerateArgs) -> Result<Done> {
         input = prompt::complete_request(input, a.name.is_some())?;
     }
     let req = input.resolve(None, false)?;
+    ctx.shape().accepts(Op::Generate, &req)?;
     let name = record_name(a.name.as_deref(), &input, &req)?;
     if ctx.keystore.exists(&name) {
         return Err(keystore::exists_error(&name));
@@ -32,5 +33,9 @@ pub(super) fn generate(ctx: &Ctx, a: &cli::GenerateArgs) -> Result<Done> {
         csr: &csr,
         dir: dir.as_deref(),
     };
-    Ok(Done::out(ctx.shape().generate(&view, ctx.opts)?))
+    let notes = input.notes;
+    Ok(Done {
+        notes,
+        ..Done::out(ctx.shape().generate(&view, ctx.opts)?)
+    })
 }

@@ -7,7 +7,7 @@ use super::common::{
 };
 use crate::cli;
 use crate::error::{Error, Result};
-use crate::formats::RecordView;
+use crate::formats::{Op, RecordView};
 use crate::keys::PrivateKey;
 use crate::keystore::{self, NewRecord, RecordMeta};
 use crate::prompt;
@@ -17,6 +17,7 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
     let flags = flags_input(&a.subject, &a.sans, &a.key, &a.ext);
     let input = layered_input(&a.request, flags)?;
     let req = input.resolve(Some(&rec.meta.request), !a.new_key)?;
+    ctx.shape().accepts(Op::Regenerate, &req)?;
     let popts = pass_opts(&a.passphrase);
     let (key_pem, encrypted, key) = if a.new_key {
         let pass = new_key_passphrase(ctx, &popts)?;
@@ -68,5 +69,9 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
         csr: &csr,
         dir: dir.as_deref(),
     };
-    Ok(Done::out(ctx.shape().regenerate(&view, ctx.opts)?))
+    let notes = input.notes;
+    Ok(Done {
+        notes,
+        ..Done::out(ctx.shape().regenerate(&view, ctx.opts)?)
+    })
 }

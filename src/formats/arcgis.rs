@@ -1,5 +1,7 @@
-//! `--format arcgis` (Esri Portal `generateCsr`) and ArcGIS generate
-//! parameters as request bodies: see docs/vendor-formats.md.
+//! `--format arcgis` (Esri Portal `generateCsr` responses, the
+//! `delete` status, the error body) and Portal `generateCertificate`
+//! parameters as request bodies, as Esri's `arcgis` package sends them:
+//! see docs/vendor-formats.md.
 
 use serde::Deserialize;
 use serde_json::json;
@@ -11,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::keystore::RecordMeta;
 use crate::request::RequestInput;
 
+/// The shape (a unit struct; see [`Shape`]).
 pub struct Arcgis;
 
 /// The CSR as Portal writes it: `NEW CERTIFICATE REQUEST`, 76-character
@@ -64,10 +67,13 @@ impl Shape for Arcgis {
     }
 }
 
-/// ArcGIS generate parameters as a JSON object. `f` (response format) and
-/// `token` are documented request parameters of the Portal Administrator
-/// API: `f` is checked and ignored (use --format/--pretty), the token is
-/// ignored and never stored or printed.
+/// Portal `generateCertificate` parameters as a JSON object (the keys
+/// Esri's `arcgis` package sends; it sends "" or null for what is not
+/// set). `f` (response format) and `token` are request parameters of the
+/// Portal Administrator API: `f` is checked and ignored (use
+/// --format/--pretty), the token is ignored and never stored or printed.
+/// `validity` (days) is for the self-signed certificate Portal makes; a
+/// CSR has none, so it is checked and ignored with a note.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Params {
@@ -86,6 +92,7 @@ struct Params {
     #[serde(rename = "sigAlg")]
     sig_alg: Option<String>,
     san: Option<String>,
+    validity: Option<serde_json::Value>,
     f: Option<String>,
     #[allow(dead_code)]
     token: Option<serde::de::IgnoredAny>,
@@ -141,8 +148,44 @@ fn same_alg(key_alg: &str, sig: &str) -> bool {
     key_alg.eq_ignore_ascii_case(sig) || (sig == "EC" && key_alg.eq_ignore_ascii_case("ecdsa"))
 }
 
+/// `validity`: a whole number of days, 1 or more (a number or a string
+/// of digits; "" or null is not set).
+fn validity_days(v: &serde_json::Value) -> Result<Option<u64>> {
+    use serde_json::Value;
+    let days = match v {
+        Value::Null => return Ok(None),
+        Value::String(s) if s.trim().is_empty() => return Ok(None),
+        Value::String(s) => s.trim().parse::<u64>().ok(),
+        Value::Number(n) => n.as_u64(),
+        _ => None,
+    };
+    match days {
+        Some(d) if d > 0 => Ok(Some(d)),
+        _ => Err(
+            Error::invalid("validity", "is not a number of days (1 or more)")
+                .with_field("--request"),
+        ),
+    }
+}
+
+/// Reads ArcGIS `generateCertificate` parameters. Errors name the ArcGIS
+/// parameter: an unknown one, an `f` other than html/json/pjson, a
+/// `validity` that is not a number of days, a `sigAlg` that is SHA-1 or
+/// MD5 or does not fit `keyAlg`, or a value csrkit refuses.
 pub fn parse_request(text: &str) -> Result<RequestInput> {
     let p: Params = serde_json::from_str(text).map_err(|e| json_err("ArcGIS", e))?;
+    let mut notes = Vec::new();
+    if let Some(days) = p
+        .validity
+        .as_ref()
+        .map(validity_days)
+        .transpose()?
+        .flatten()
+    {
+        notes.push(format!(
+            "note: ArcGIS validity={days} (days) is for a self-signed certificate; a CSR has no validity, so it is ignored"
+        ));
+    }
     if let Some(f) = &p.f {
         if !matches!(f.as_str(), "html" | "json" | "pjson") {
             return Err(Error::invalid(
@@ -180,6 +223,7 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
         key_size: p.key_size.map(|k| k.bits("keySize")).transpose()?.flatten(),
         digest,
         san: nonempty(p.san).map(|s| vec![s]),
+        notes,
         ..RequestInput::default()
     };
     validate_as(&input, "ArcGIS", NAMES)?;

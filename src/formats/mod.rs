@@ -8,6 +8,7 @@ use crate::cli::FormatArg;
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Result};
 use crate::keystore::{Listed, RecordMeta};
+use crate::request::Request;
 
 pub mod arcgis;
 pub mod body;
@@ -36,6 +37,7 @@ pub enum Op {
 }
 
 impl Op {
+    /// The command as users type it, for messages.
     pub fn name(self) -> &'static str {
         match self {
             Op::Generate => "generate",
@@ -89,21 +91,38 @@ pub trait Shape: Sync {
         self.ops().contains(&op)
     }
 
+    /// Whether the vendor can hold a record made from `req` by `op`
+    /// (`Generate` or `Regenerate`). `generate` and `regenerate` call it
+    /// after validating the request and before a key is made or anything
+    /// is written, so a refusal (exit 2, naming the reason) leaves the
+    /// keystore unchanged. The default accepts every request.
+    fn accepts(&self, _op: Op, _req: &Request) -> Result<()> {
+        Ok(())
+    }
+
+    /// The body for a record just made (the vendor's create answer).
     fn generate(&self, _v: &RecordView<'_>, _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Generate))
     }
+    /// The body for a record's new revision (by default, `generate`'s).
     fn regenerate(&self, v: &RecordView<'_>, o: Options) -> Result<Vec<u8>> {
         self.generate(v, o)
     }
+    /// The body describing a record, or a CSR file when `meta` is `None`
+    /// (a shape that describes only records refuses that, exit 2).
     fn show(&self, _meta: Option<&RecordMeta>, _csr: &ParsedCsr, _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Show))
     }
+    /// The vendor's download of a record's CSR (`details`: XClarity's
+    /// `details=true`).
     fn download(&self, _v: &RecordView<'_>, _details: bool, _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Download))
     }
+    /// The vendor's list of CSRs.
     fn list(&self, _records: &[Listed], _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::List))
     }
+    /// The vendor's answer to deleting a record (rendered after the delete).
     fn delete(&self, _meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Delete))
     }
@@ -168,6 +187,18 @@ pub fn shape(format: FormatArg) -> &'static dyn Shape {
         FormatArg::Nsx => &nsx::Nsx,
         FormatArg::Xclarity => &xclarity::Xclarity,
     }
+}
+
+/// Exit 2: the `format` cannot hold a record (`what`, with the reason).
+/// `field` is the option the refusal concerns (it picks vendor error
+/// codes, such as QRadar's 1040 for a key type); `hint` says what to do.
+pub fn cannot_hold(format: &str, field: &str, what: impl std::fmt::Display, hint: &str) -> Error {
+    Error::invalid(
+        "--format",
+        format!("the {format} format cannot hold {what}"),
+    )
+    .with_field(field)
+    .with_hint(format!("{hint}, or use --format json"))
 }
 
 /// Serializes JSON, compact or pretty, with a trailing newline.

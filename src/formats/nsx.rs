@@ -1,21 +1,78 @@
-//! `--format nsx` (NSX Policy `TlsCsr`) and TlsCsr request bodies: see
-//! docs/vendor-formats.md.
+//! `--format nsx`: NSX Policy `TlsCsr`, `TlsCsrListResult` and `ApiError`
+//! bodies, and TlsCsr request bodies. What NSX can hold (RSA or EC keys;
+//! subject keys CN, O, OU, C, ST, L), which `httpStatus` each failure
+//! gets, and which TlsCsr fields are read: docs/vendor-formats.md.
 
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::body::{json_err, nonempty, validate_as, NumOrString};
-use super::{epoch_ms, to_json, Op, Options, RecordView, Shape};
+use super::{cannot_hold, epoch_ms, to_json, Op, Options, RecordView, Shape};
 use crate::csr::{ParsedAva, ParsedCsr};
 use crate::error::{Error, Kind, Result};
 use crate::keystore::{Listed, RecordMeta};
-use crate::request::{Attr, RequestInput};
+use crate::request::{Attr, KeySpec, NsxFields, NsxTag, Request, RequestInput};
 
+/// The shape (a unit struct; see [`Shape`]).
 pub struct Nsx;
 
-/// NSX lists subject attributes in this order (see the TlsCsr example);
-/// other attributes follow in RFC 4514 order.
+/// The subject keys a TlsCsr has ("the certificate owner's information
+/// (CN, O, OU, C, ST, L)"), in the order of NSX's example response.
 const DN_ORDER: &[&str] = &["CN", "O", "OU", "C", "ST", "L"];
+
+/// Refuses what NSX cannot hold: an Ed25519 key (a TlsCsr's `algorithm` is
+/// RSA or EC) or a subject attribute outside [`DN_ORDER`]. `shorts` are
+/// the subject's attribute short names; `of` names the record, if any.
+fn check_holdable<'a>(
+    key: &KeySpec,
+    shorts: impl IntoIterator<Item = &'a str>,
+    of: Option<&str>,
+) -> Result<()> {
+    let (key_hint, subject_hint) = match of {
+        Some(_) => (
+            "regenerate it with --new-key --key-type rsa or ec",
+            "regenerate it without those attributes",
+        ),
+        None => ("use --key-type rsa or ec", "leave those attributes out"),
+    };
+    let of = of.map(|n| format!(" (record {n})")).unwrap_or_default();
+    if matches!(key, KeySpec::Ed25519) {
+        return Err(cannot_hold(
+            "nsx",
+            "--key-type",
+            format!("an Ed25519 key{of}: a TlsCsr's algorithm is RSA or EC"),
+            key_hint,
+        ));
+    }
+    let mut extra: Vec<&str> = Vec::new();
+    for s in shorts {
+        if !DN_ORDER.contains(&s) && !extra.contains(&s) {
+            extra.push(s);
+        }
+    }
+    if !extra.is_empty() {
+        return Err(cannot_hold(
+            "nsx",
+            "--subject",
+            format!(
+                "the subject attribute {}{of}: a TlsCsr subject has only CN, O, OU, C, ST and L",
+                extra.join(", ")
+            ),
+            subject_hint,
+        ));
+    }
+    Ok(())
+}
+
+/// [`check_holdable`] for a stored record, by its CSR.
+fn check_record(meta: &RecordMeta, csr: &ParsedCsr) -> Result<()> {
+    check_holdable(
+        &meta.key,
+        csr.subject.iter().flatten().map(|a| a.short.as_str()),
+        Some(&meta.name),
+    )
+}
 
 fn subject(csr: &ParsedCsr) -> Value {
     let mut avas: Vec<&ParsedAva> = csr.subject.iter().rev().flatten().collect();
@@ -69,14 +126,23 @@ fn passwd_name() -> Option<String> {
         .map(String::from)
 }
 
-/// One TlsCsr, keys in NSX's order.
+/// One TlsCsr, keys in NSX's order. `_revision` counts from 0 as in NSX
+/// (csrkit's first revision is 1); `display_name` and `tags` are those of
+/// the TlsCsr body the record came from, if any.
 fn tls_csr(meta: &RecordMeta, csr: &ParsedCsr, user: &str) -> Value {
+    let nsx = meta.request.nsx.clone().unwrap_or_default();
     let mut m = Map::new();
     m.insert("resource_type".into(), json!("TlsCsr"));
     m.insert("id".into(), json!(meta.name));
-    m.insert("display_name".into(), json!(meta.name));
+    m.insert(
+        "display_name".into(),
+        json!(nsx.display_name.as_deref().unwrap_or(&meta.name)),
+    );
     if let Some(d) = &meta.description {
         m.insert("description".into(), json!(d));
+    }
+    if !nsx.tags.is_empty() {
+        m.insert("tags".into(), json!(nsx.tags));
     }
     m.insert("path".into(), json!(format!("/infra/csrs/{}", meta.name)));
     m.insert("parent_path".into(), json!("/infra/csrs"));
@@ -108,7 +174,7 @@ fn tls_csr(meta: &RecordMeta, csr: &ParsedCsr, user: &str) -> Value {
     );
     m.insert("_system_owned".into(), json!(false));
     m.insert("_protection".into(), json!("NOT_PROTECTED"));
-    m.insert("_revision".into(), json!(meta.revision));
+    m.insert("_revision".into(), json!(meta.revision.saturating_sub(1)));
     Value::Object(m)
 }
 
@@ -119,13 +185,22 @@ impl Shape for Nsx {
     fn ops(&self) -> &'static [Op] {
         super::COLLECTION_OPS
     }
+    /// Refuses an Ed25519 key or a subject attribute a TlsCsr has no key
+    /// for, before anything is made or written.
+    fn accepts(&self, _op: Op, req: &Request) -> Result<()> {
+        let shorts = req.subject.0.iter().flatten().map(|a| a.attr.short());
+        check_holdable(&req.key, shorts, None)
+    }
     /// `DELETE /policy/api/v1/infra/csrs/{id}`: 200 with an empty body.
     fn delete(&self, _meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {
         Ok(Vec::new())
     }
+    /// `POST .../csrs/{id}?action=create`: the new TlsCsr. Never refuses:
+    /// the record is committed by now, and [`Shape::accepts`] checked it.
     fn generate(&self, v: &RecordView<'_>, o: Options) -> Result<Vec<u8>> {
         to_json(&tls_csr(v.meta, v.csr, &user()), o.pretty)
     }
+    /// `GET .../csrs/{id}`: the TlsCsr; a CSR file is no TlsCsr (refused).
     fn show(&self, meta: Option<&RecordMeta>, csr: &ParsedCsr, o: Options) -> Result<Vec<u8>> {
         let Some(meta) = meta else {
             return Err(Error::invalid(
@@ -134,21 +209,27 @@ impl Shape for Nsx {
             )
             .with_hint("use show NAME --format nsx, or --format json for a CSR file"));
         };
+        check_record(meta, csr)?;
         to_json(&tls_csr(meta, csr, &user()), o.pretty)
     }
+    /// `GET .../csrs/{id}`: the TlsCsr.
     fn download(&self, v: &RecordView<'_>, _details: bool, o: Options) -> Result<Vec<u8>> {
+        check_record(v.meta, v.csr)?;
         self.generate(v, o)
     }
+    /// `GET .../csrs`: a TlsCsrListResult sorted by `display_name`. A
+    /// record NSX cannot hold is refused (never left out silently).
     fn list(&self, records: &[Listed], o: Options) -> Result<Vec<u8>> {
         let user = user();
         let mut rows = records
             .iter()
             .map(|row| {
                 let r = row.record()?;
-                Ok((
-                    r.meta.name.clone(),
-                    tls_csr(&r.meta, &r.parsed_csr()?, &user),
-                ))
+                let csr = r.parsed_csr()?;
+                check_record(&r.meta, &csr)?;
+                let v = tls_csr(&r.meta, &csr, &user);
+                let key = v["display_name"].as_str().unwrap_or_default().to_string();
+                Ok((key, v))
             })
             .collect::<Result<Vec<_>>>()?;
         rows.sort_by(|a, b| a.0.cmp(&b.0));
@@ -156,9 +237,11 @@ impl Shape for Nsx {
         let body = json!({"results": results, "result_count": records.len(), "sort_by": "display_name", "sort_ascending": true});
         to_json(&body, o.pretty)
     }
+    /// An `ApiError`: `httpStatus` from [`http_status`], `error_code`
+    /// from [`error_code`].
     fn error(&self, _op: Op, err: &Error, o: Options) -> Option<Vec<u8>> {
         let body = json!({
-            "httpStatus": super::sbc::reason_code(err.kind),
+            "httpStatus": http_status(err.kind),
             "error_code": error_code(err.kind),
             "module_name": "csrkit",
             "error_message": err.message,
@@ -170,6 +253,26 @@ impl Shape for Nsx {
 /// NSX `error_code`s: 9000 + the exit code. Documented in docs/vendor-formats.md.
 pub fn error_code(kind: Kind) -> u32 {
     9000 + kind.exit_code() as u32
+}
+
+/// The `httpStatus` of an error body. Only statuses the CSR operations
+/// declare (their vAPI errors: InvalidRequest for 400 and 412,
+/// Unauthorized for 403, NotFound, InternalServerError,
+/// ServiceUnavailable): with any other status the SDK raises an
+/// unresolved error and the body is lost. Picked by csrkit's HTTP
+/// analogue of the exit code; the table is in docs/vendor-formats.md.
+pub fn http_status(kind: Kind) -> &'static str {
+    match kind.http_status() {
+        400 | 422 => "BAD_REQUEST",
+        // Wrong passphrase: the caller may not use the key.
+        401 | 403 => "FORBIDDEN",
+        404 => "NOT_FOUND",
+        // The name is taken: a create's precondition does not hold.
+        409 | 412 => "PRECONDITION_FAILED",
+        // The keystore is locked: try again later.
+        423 | 503 => "SERVICE_UNAVAILABLE",
+        _ => "INTERNAL_SERVER_ERROR",
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -201,10 +304,19 @@ struct Extensions {
     subject_alt_names: Option<SubjectAltNames>,
 }
 
-/// A TlsCsr body. The read-only fields of a GET response are accepted so
-/// that a TlsCsr can be pasted back; they are ignored (the server, here
-/// csrkit, sets them), except `id`/`display_name` (the record name) and
-/// `description`.
+/// An NSX `Tag` in a body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Tag {
+    scope: Option<String>,
+    tag: Option<String>,
+}
+
+/// A TlsCsr body. Read-only fields of a GET response (and of NSX's
+/// resource bases: `_links`, `_schema`, `_self`, `unique_id`,
+/// `realization_id`) are accepted and ignored so that a TlsCsr can be
+/// sent back; `id` names the record; `display_name`, `description` and
+/// `tags` are kept.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
@@ -217,20 +329,26 @@ struct TlsCsr {
     id: Option<String>,
     display_name: Option<String>,
     description: Option<String>,
+    tags: Option<Vec<Tag>>,
     resource_type: Option<String>,
-    path: Option<Value>,
-    parent_path: Option<Value>,
-    relative_path: Option<Value>,
-    pem_encoded: Option<Value>,
-    marked_for_delete: Option<Value>,
-    overridden: Option<Value>,
-    _create_user: Option<Value>,
-    _create_time: Option<Value>,
-    _last_modified_user: Option<Value>,
-    _last_modified_time: Option<Value>,
-    _system_owned: Option<Value>,
-    _protection: Option<Value>,
-    _revision: Option<Value>,
+    path: Option<IgnoredAny>,
+    parent_path: Option<IgnoredAny>,
+    relative_path: Option<IgnoredAny>,
+    pem_encoded: Option<IgnoredAny>,
+    marked_for_delete: Option<IgnoredAny>,
+    overridden: Option<IgnoredAny>,
+    unique_id: Option<IgnoredAny>,
+    realization_id: Option<IgnoredAny>,
+    _links: Option<IgnoredAny>,
+    _schema: Option<IgnoredAny>,
+    _self: Option<IgnoredAny>,
+    _create_user: Option<IgnoredAny>,
+    _create_time: Option<IgnoredAny>,
+    _last_modified_user: Option<IgnoredAny>,
+    _last_modified_time: Option<IgnoredAny>,
+    _system_owned: Option<IgnoredAny>,
+    _protection: Option<IgnoredAny>,
+    _revision: Option<IgnoredAny>,
 }
 
 const NAMES: &[(&str, &str)] = &[
@@ -240,10 +358,6 @@ const NAMES: &[(&str, &str)] = &[
     ("--locality", "subject.attributes L"),
     ("--organization", "subject.attributes O"),
     ("--organizational-unit", "subject.attributes OU"),
-    ("--street-address", "subject.attributes street"),
-    ("--domain-component", "subject.attributes DC"),
-    ("--user-id", "subject.attributes UID"),
-    ("--email-address", "subject.attributes emailAddress"),
     ("--key-size", "key_size"),
     ("--key-type", "algorithm"),
     ("--dns", "extensions.subject_alt_names.dns_names"),
@@ -264,43 +378,99 @@ fn set_once(slot: &mut Option<String>, key: &str, value: String) -> Result<()> {
 
 fn apply_subject(input: &mut RequestInput, attrs: Vec<KeyValue>) -> Result<()> {
     for KeyValue { key, value } in attrs {
-        let attr = Attr::parse(&key).ok_or_else(|| {
-            Error::invalid(
-                "subject.attributes",
-                format!("unknown attribute key '{}'", key.escape_default()),
-            )
-            .with_field("--subject")
-            .with_hint("use CN, O, OU, C, ST or L")
-        })?;
+        let attr = Attr::parse(&key)
+            .filter(|a| DN_ORDER.contains(&a.short()))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "subject.attributes",
+                    format!("'{}' is not a TlsCsr subject key", key.escape_default()),
+                )
+                .with_field("--subject")
+                .with_hint("a TlsCsr subject has CN, O, OU, C, ST and L")
+            })?;
         match attr {
             Attr::CN => set_once(&mut input.common_name, &key, value)?,
             Attr::C => set_once(&mut input.country, &key, value)?,
             Attr::ST => set_once(&mut input.state, &key, value)?,
             Attr::L => set_once(&mut input.locality, &key, value)?,
             Attr::O => set_once(&mut input.organization, &key, value)?,
-            Attr::STREET => set_once(&mut input.street_address, &key, value)?,
-            Attr::UID => set_once(&mut input.user_id, &key, value)?,
-            Attr::Email => set_once(&mut input.email_address, &key, value)?,
-            Attr::OU => input
+            _ => input
                 .organizational_unit
                 .get_or_insert_with(Vec::new)
                 .push(value),
-            Attr::DC => input
-                .domain_component
-                .get_or_insert_with(Vec::new)
-                .push(value),
-            _ => {
-                return Err(Error::invalid(
-                    "subject.attributes",
-                    format!("the attribute {key} is not supported in a TlsCsr"),
-                )
-                .with_field("--subject"))
-            }
         }
     }
     Ok(())
 }
 
+/// `algorithm`: NSX's enum is RSA or EC.
+fn algorithm(a: Option<String>) -> Result<Option<String>> {
+    let Some(a) = nonempty(a) else {
+        return Ok(None);
+    };
+    match a.trim().to_ascii_uppercase().as_str() {
+        "RSA" | "EC" => Ok(Some(a)),
+        _ => Err(Error::invalid(
+            "algorithm",
+            format!(
+                "'{}' is not a TlsCsr algorithm (RSA or EC)",
+                a.escape_default()
+            ),
+        )
+        .with_field("--key-type")
+        .with_hint("NSX holds RSA and EC keys; use --format json for an Ed25519 key")),
+    }
+}
+
+/// A field of a body that ends up in output: one line, at most `max` characters.
+fn one_line(field: &str, v: &str, max: usize) -> Result<()> {
+    if v.chars().any(char::is_control) {
+        return Err(Error::invalid(field, "contains control characters").with_field("--request"));
+    }
+    if v.chars().count() > max {
+        return Err(
+            Error::invalid(field, format!("longer than {max} characters")).with_field("--request"),
+        );
+    }
+    Ok(())
+}
+
+/// `display_name` (NSX allows 255 characters) and `tags` (`scope` at most
+/// 128 characters, `tag` at most 256; NSX's default for each is "").
+fn nsx_fields(display: Option<String>, tags: Option<Vec<Tag>>) -> Result<Option<NsxFields>> {
+    if let Some(d) = &display {
+        one_line("display_name", d, 255)?;
+    }
+    let tags = tags
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| {
+            let t = NsxTag {
+                scope: t.scope.unwrap_or_default(),
+                tag: t.tag.unwrap_or_default(),
+            };
+            one_line("tags.scope", &t.scope, 128)?;
+            one_line("tags.tag", &t.tag, 256)?;
+            if t.scope.is_empty() && t.tag.is_empty() {
+                return Err(Error::invalid("tags", "a tag with neither scope nor tag")
+                    .with_field("--request"));
+            }
+            Ok(t)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if display.is_none() && tags.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(NsxFields {
+        display_name: display,
+        tags,
+    }))
+}
+
+/// Reads a TlsCsr body (`POST /policy/api/v1/infra/csrs/{id}?action=create`).
+/// Errors name the TlsCsr field: an unknown field, a subject key other
+/// than CN, O, OU, C, ST, L, an `algorithm` other than RSA or EC, or a
+/// `resource_type` other than TlsCsr.
 pub fn parse_request(text: &str) -> Result<RequestInput> {
     let t: TlsCsr = serde_json::from_str(text).map_err(|e| json_err("NSX TlsCsr", e))?;
     if let Some(rt) = t.resource_type.as_deref().filter(|r| *r != "TlsCsr") {
@@ -310,28 +480,17 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
         )
         .with_field("--request"));
     }
-    let id = nonempty(t.id);
-    let display = nonempty(t.display_name);
-    if let (Some(i), Some(d)) = (&id, &display) {
-        if i != d {
-            return Err(Error::invalid(
-                "display_name",
-                format!("'{d}' differs from id '{i}'; csrkit names a record once"),
-            )
-            .with_field("NAME")
-            .with_hint("drop display_name, or make it equal to id"));
-        }
-    }
     let mut input = RequestInput {
-        name: id.or(display),
+        name: nonempty(t.id),
         description: t.description,
         key_size: t
             .key_size
             .map(|k| k.bits("key_size"))
             .transpose()?
             .flatten(),
-        key_type: nonempty(t.algorithm),
+        key_type: algorithm(t.algorithm)?,
         ca: t.is_ca,
+        nsx: nsx_fields(nonempty(t.display_name), t.tags)?,
         ..RequestInput::default()
     };
     if let Some(s) = t.subject {

@@ -1,57 +1,181 @@
-//! `--format qradar` (QRadar `staged_config/certificates/certificate_signing_request`)
-//! and QRadar CSRModel request bodies: see docs/vendor-formats.md.
+//! `--format qradar` (QRadar `staged_config/certificates/certificate_signing_request`:
+//! the 201 id, the CSRModel, the list rows, the error body) and QRadar
+//! CSRModel request bodies. QRadar holds RSA keys only; fields and codes:
+//! docs/vendor-formats.md.
 
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::body::{json_err, nonempty, nonempty_list, validate_as};
-use super::{epoch_ms, to_json, Op, Options, RecordView, Shape};
+use super::{cannot_hold, epoch_ms, to_json, Op, Options, RecordView, Shape};
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Kind, Result};
 use crate::keystore::{Listed, RecordMeta};
-use crate::request::RequestInput;
+use crate::request::{Eku, KeySpec, Request, RequestInput};
 
+/// The shape (a unit struct; see [`Shape`]).
 pub struct Qradar;
 
-/// The CSRModel of a record (or of a CSR file, without record fields).
-fn csr_model(meta: Option<&RecordMeta>, csr: &ParsedCsr) -> Value {
+/// The subject attributes a CSRModel has a field for (short names).
+const MODEL_ATTRS: &[&str] = &["CN", "C", "ST", "L", "O", "OU", "street", "DC", "UID"];
+
+/// What a CSRModel would describe: a request about to be made, a stored
+/// record (by name), or a CSR file.
+#[derive(Clone, Copy)]
+enum Whose<'a> {
+    Request,
+    Record(&'a str),
+    File,
+}
+
+/// Refuses what a CSRModel cannot describe: a key other than RSA
+/// (`other_alg`, its name; `key_size` is an RSA modulus length and QRadar
+/// makes RSA keys only) or a subject attribute the model has no field for.
+fn check_model<'a>(
+    other_alg: Option<&str>,
+    shorts: impl IntoIterator<Item = &'a str>,
+    whose: Whose<'_>,
+) -> Result<()> {
+    let (of, key_hint, subject_hint) = match whose {
+        Whose::Request => (
+            String::new(),
+            "use --key-type rsa",
+            "leave that attribute out",
+        ),
+        Whose::Record(n) => (
+            format!(" (record {n})"),
+            "regenerate it with --new-key --key-type rsa",
+            "regenerate it without that attribute",
+        ),
+        Whose::File => (
+            " (the CSR file)".to_string(),
+            "show the file with --format text",
+            "show the file with --format text",
+        ),
+    };
+    if let Some(alg) = other_alg {
+        return Err(cannot_hold(
+            "qradar",
+            "--key-type",
+            format!("an {alg} key{of}: QRadar keys are RSA only (a CSRModel's key_size is an RSA modulus length)"),
+            key_hint,
+        ));
+    }
+    let mut extra: Vec<&str> = Vec::new();
+    for s in shorts {
+        if !MODEL_ATTRS.contains(&s) && !extra.contains(&s) {
+            extra.push(s);
+        }
+    }
+    if !extra.is_empty() {
+        return Err(cannot_hold(
+            "qradar",
+            "--subject",
+            format!(
+                "the subject attribute {}{of}: a CSRModel has no field for it",
+                extra.join(", ")
+            ),
+            subject_hint,
+        ));
+    }
+    Ok(())
+}
+
+/// The key algorithm's name when it is not RSA.
+fn not_rsa(key: &KeySpec) -> Option<String> {
+    match key {
+        KeySpec::Rsa { .. } => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// QRadar's `purpose` from the extendedKeyUsage purposes: serverAuth ->
+/// SERVER, clientAuth -> CLIENT, both -> SERVER_CLIENT, else
+/// SIGNING_ENCRYPTION.
+fn purpose_of(server: bool, client: bool) -> &'static str {
+    match (server, client) {
+        (true, true) => "SERVER_CLIENT",
+        (true, false) => "SERVER",
+        (false, true) => "CLIENT",
+        (false, false) => "SIGNING_ENCRYPTION",
+    }
+}
+
+/// The record's `--purpose`, else the purpose its EKU maps to.
+fn record_purpose(req: &Request) -> String {
+    if let Some(p) = req.purpose {
+        return p.upper();
+    }
+    let ekus = req.extended_key_usages();
+    purpose_of(
+        ekus.contains(&Eku::ServerAuth),
+        ekus.contains(&Eku::ClientAuth),
+    )
+    .to_string()
+}
+
+/// The purpose a CSR file's extendedKeyUsage maps to.
+fn file_purpose(csr: &ParsedCsr) -> &'static str {
+    let eku = csr.extensions.iter().find(|e| e.oid == "2.5.29.37");
+    let has = |name: &str, oid: &str| {
+        eku.is_some_and(|e| e.value.split(", ").any(|v| v == name || v == oid))
+    };
+    purpose_of(
+        has("serverAuth", "1.3.6.1.5.5.7.3.1"),
+        has("clientAuth", "1.3.6.1.5.5.7.3.2"),
+    )
+}
+
+/// The CSRModel of a record (or of a CSR file: no `id` nor
+/// `description`). A field with no value is left out (the schema's
+/// strings are never null); `purpose` is always there.
+fn csr_model(meta: Option<&RecordMeta>, csr: &ParsedCsr) -> Result<Value> {
+    let rsa = match meta {
+        Some(m) => not_rsa(&m.key),
+        None => (csr.key.algorithm != "RSA").then(|| csr.key.algorithm.clone()),
+    };
+    let shorts = csr.subject.iter().flatten().map(|a| a.short.as_str());
+    let whose = meta.map_or(Whose::File, |m| Whose::Record(&m.name));
+    check_model(rsa.as_deref(), shorts, whose)?;
+    let mut m = Map::new();
     // QRadar has one string per attribute; several values are joined.
-    let text = |short: &str, sep: &str| -> Value {
+    let mut text = |key: &str, short: &str, sep: &str| {
         let v = csr.subject_values(short);
-        if v.is_empty() {
-            Value::Null
-        } else {
-            json!(v.join(sep))
+        if !v.is_empty() {
+            m.insert(key.into(), json!(v.join(sep)));
         }
     };
-    let mut m = Map::new();
-    m.insert("id".into(), json!(meta.map(|m| m.id)));
-    m.insert(
+    let mut head = Map::new();
+    if let Some(meta) = meta {
+        head.insert("id".into(), json!(meta.id));
+    }
+    head.insert(
         "key_size".into(),
         json!(meta.map(|m| m.key.bits()).unwrap_or(csr.key.bits)),
     );
-    m.insert(
-        "description".into(),
-        json!(meta.and_then(|m| m.description.clone())),
-    );
-    m.insert(
-        "purpose".into(),
-        json!(meta.and_then(|m| m.request.purpose).map(|p| p.upper())),
-    );
-    m.insert("common_name".into(), text("CN", ", "));
-    m.insert("country_name".into(), text("C", ", "));
-    m.insert("state_province".into(), text("ST", ", "));
-    m.insert("locality".into(), text("L", ", "));
-    m.insert("organization_name".into(), text("O", ", "));
-    m.insert("organizational_unit".into(), text("OU", ", "));
-    m.insert("street_address".into(), text("street", ", "));
-    m.insert("domain_component".into(), text("DC", "."));
-    m.insert("user_id".into(), text("UID", ", "));
-    m.insert("dns".into(), json!(csr.sans_of("DNS")));
-    m.insert("ip_addresses".into(), json!(csr.sans_of("IP")));
-    m.insert("emails".into(), json!(csr.sans_of("email")));
-    m.insert("uri_list".into(), json!(csr.sans_of("URI")));
-    Value::Object(m)
+    if let Some(d) = meta.and_then(|m| m.description.as_ref()) {
+        head.insert("description".into(), json!(d));
+    }
+    let purpose = match meta {
+        Some(m) => record_purpose(&m.request),
+        None => file_purpose(csr).to_string(),
+    };
+    head.insert("purpose".into(), json!(purpose));
+    text("common_name", "CN", ", ");
+    text("country_name", "C", ", ");
+    text("state_province", "ST", ", ");
+    text("locality", "L", ", ");
+    text("organization_name", "O", ", ");
+    text("organizational_unit", "OU", ", ");
+    text("street_address", "street", ", ");
+    text("domain_component", "DC", ".");
+    text("user_id", "UID", ", ");
+    head.extend(m);
+    head.insert("dns".into(), json!(csr.sans_of("DNS")));
+    head.insert("ip_addresses".into(), json!(csr.sans_of("IP")));
+    head.insert("emails".into(), json!(csr.sans_of("email")));
+    head.insert("uri_list".into(), json!(csr.sans_of("URI")));
+    Ok(Value::Object(head))
 }
 
 impl Shape for Qradar {
@@ -60,6 +184,12 @@ impl Shape for Qradar {
     }
     fn ops(&self) -> &'static [Op] {
         super::COLLECTION_OPS
+    }
+    /// Refuses a key other than RSA, or a subject attribute the CSRModel
+    /// has no field for, before anything is made or written.
+    fn accepts(&self, _op: Op, req: &Request) -> Result<()> {
+        let shorts = req.subject.0.iter().flatten().map(|a| a.attr.short());
+        check_model(not_rsa(&req.key).as_deref(), shorts, Whose::Request)
     }
     /// `DELETE .../certificate_signing_request/{id}`: 204 No Content.
     fn delete(&self, _meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {
@@ -70,7 +200,7 @@ impl Shape for Qradar {
         Ok(format!("{}\n", v.meta.id).into_bytes())
     }
     fn show(&self, meta: Option<&RecordMeta>, csr: &ParsedCsr, o: Options) -> Result<Vec<u8>> {
-        to_json(&csr_model(meta, csr), o.pretty)
+        to_json(&csr_model(meta, csr)?, o.pretty)
     }
     /// GET .../certificate_signing_request/{id}: the CSR file.
     fn download(&self, v: &RecordView<'_>, _details: bool, _o: Options) -> Result<Vec<u8>> {
@@ -80,7 +210,15 @@ impl Shape for Qradar {
         let rows: Vec<Value> = records
             .iter()
             .map(|r| &r.summary)
-            .map(|s| json!({"create_time": epoch_ms(&s.created), "description": s.description, "id": s.id}))
+            .map(|s| {
+                let mut row = Map::new();
+                row.insert("create_time".into(), json!(epoch_ms(&s.created)));
+                if let Some(d) = &s.description {
+                    row.insert("description".into(), json!(d));
+                }
+                row.insert("id".into(), json!(s.id));
+                Value::Object(row)
+            })
             .collect();
         to_json(&rows, o.pretty)
     }
@@ -231,6 +369,9 @@ const NAMES: &[(&str, &str)] = &[
     ("--purpose", "purpose"),
 ];
 
+/// Reads a QRadar CSRModel (the `POST .../certificate_signing_request`
+/// body). Errors name the CSRModel field: an unknown field, a key size
+/// that is not a number, or a value csrkit refuses.
 pub fn parse_request(text: &str) -> Result<RequestInput> {
     let m: CsrModel = serde_json::from_str(text).map_err(|e| json_err("QRadar CSRModel", e))?;
     let input = RequestInput {

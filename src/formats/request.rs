@@ -63,6 +63,11 @@ const DISTINCT: &[(RequestFormat, &[&str])] = &[
             "parent_path",
             "relative_path",
             "_revision",
+            "tags",
+            "unique_id",
+            "realization_id",
+            "_links",
+            "_schema",
         ],
     ),
     (
@@ -80,7 +85,7 @@ const DISTINCT: &[(RequestFormat, &[&str])] = &[
     (
         RequestFormat::Arcgis,
         &[
-            "alias", "orgUnit", "city", "keyAlg", "keySize", "sigAlg", "f", "token",
+            "alias", "orgUnit", "city", "keyAlg", "keySize", "sigAlg", "f", "token", "validity",
         ],
     ),
     (

@@ -1,5 +1,7 @@
-//! `--format sbc` (Oracle SBC `generateRequest`) and SBC certificate-record
-//! request bodies (XML or JSON): see docs/vendor-formats.md.
+//! `--format sbc` (Oracle SBC `generateRequest` responses and error
+//! envelopes) and SBC certificate-record request bodies: the REST
+//! configuration body (`<configElement>`), `<certificateRecord>` XML, or
+//! JSON. See docs/vendor-formats.md.
 //! XML is written and read with quick-xml, never by string concatenation.
 
 use std::io;
@@ -15,6 +17,7 @@ use crate::error::{Error, Kind, Result};
 use crate::keystore::RecordMeta;
 use crate::request::RequestInput;
 
+/// The shape (a unit struct; see [`Shape`]).
 pub struct Sbc;
 
 /// What goes into `<data>` (a CSR) or `<messages>` (an error).
@@ -199,6 +202,176 @@ fn xml_err(e: impl std::fmt::Display) -> Error {
     Error::invalid("--request", format!("SBC request body: malformed XML: {e}"))
 }
 
+/// The name of an XML body's root element (`None` when there is none).
+fn root_name(text: &str) -> Result<Option<String>> {
+    let mut reader = Reader::from_str(text);
+    loop {
+        match reader.read_event().map_err(xml_err)? {
+            Event::Start(e) | Event::Empty(e) => {
+                return Ok(Some(
+                    String::from_utf8_lossy(e.name().as_ref()).into_owned(),
+                ))
+            }
+            Event::Eof => return Ok(None),
+            _ => {}
+        }
+    }
+}
+
+/// What [`parse_config_element`] has read so far.
+#[derive(Default)]
+struct ConfigElement {
+    fields: Fields,
+    element_type: Option<String>,
+    name: Option<String>,
+    values: Vec<String>,
+}
+
+impl ConfigElement {
+    /// Takes in the text of the element `tag` that just closed.
+    fn close(&mut self, tag: &str, text: String) -> Result<()> {
+        let text = text.trim().to_string();
+        match tag {
+            "elementType" if self.element_type.is_some() => {
+                Err(xml_err("<elementType> is given more than once"))
+            }
+            "elementType" => {
+                self.element_type = Some(text);
+                Ok(())
+            }
+            "name" if self.name.is_some() => {
+                Err(xml_err("an <attribute> has more than one <name>"))
+            }
+            "name" => {
+                self.name = Some(text);
+                Ok(())
+            }
+            "value" => {
+                self.values.push(text);
+                Ok(())
+            }
+            "attribute" => {
+                let name = self
+                    .name
+                    .take()
+                    .ok_or_else(|| xml_err("an <attribute> without a <name>"))?;
+                let values = std::mem::take(&mut self.values);
+                if values.len() > 1 && !LISTS.contains(&acli_name(&name).as_str()) {
+                    return Err(Error::invalid(
+                        &name,
+                        "has more than one <value> but is not a list in the SBC request body",
+                    )
+                    .with_field("--request"));
+                }
+                push(&mut self.fields, &name, values)
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Reads the SBC's configuration body, as `POST
+/// /rest/{version}/configuration/configElements` takes it:
+/// `<configElement><elementType>certificate-record</elementType>` and one
+/// `<attribute><name>..</name><value>..</value></attribute>` per field (a
+/// list field repeats `<value>`). The field names are those of
+/// `<certificateRecord>`; any other element is an error naming it.
+fn parse_config_element(text: &str) -> Result<Fields> {
+    let mut reader = Reader::from_str(text);
+    let mut open: Vec<String> = Vec::new();
+    let mut buf = String::new();
+    let mut seen_root = false;
+    let mut ce = ConfigElement::default();
+    let leaf = |open: &[String]| {
+        matches!(
+            open.last().map(String::as_str),
+            Some("elementType" | "name" | "value")
+        )
+    };
+    loop {
+        let ev = reader.read_event().map_err(xml_err)?;
+        match &ev {
+            Event::Start(e) | Event::Empty(e) => {
+                let tag = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                let allowed = match open.len() {
+                    0 => !seen_root && tag == "configElement",
+                    1 => tag == "elementType" || tag == "attribute",
+                    2 => open[1] == "attribute" && (tag == "name" || tag == "value"),
+                    _ => false,
+                };
+                if !allowed {
+                    let inside = open
+                        .last()
+                        .map(|p| format!(" in <{p}>"))
+                        .unwrap_or_default();
+                    return Err(Error::invalid(
+                        "--request",
+                        format!("SBC configElement body: unexpected element <{tag}>{inside}"),
+                    )
+                    .with_field(&tag));
+                }
+                seen_root = true;
+                buf.clear();
+                if matches!(ev, Event::Empty(_)) {
+                    ce.close(&tag, String::new())?;
+                } else {
+                    open.push(tag);
+                }
+            }
+            Event::End(_) => {
+                let tag = open
+                    .pop()
+                    .ok_or_else(|| xml_err("an end tag without a start tag"))?;
+                ce.close(&tag, std::mem::take(&mut buf))?;
+            }
+            Event::Text(t) => {
+                let t = t.xml_content().map_err(xml_err)?;
+                if leaf(&open) {
+                    buf.push_str(&t);
+                } else if !t.trim().is_empty() {
+                    return Err(xml_err("text outside <elementType>, <name> or <value>"));
+                }
+            }
+            Event::CData(t) if leaf(&open) => buf.push_str(&t.decode().map_err(xml_err)?),
+            Event::CData(_) => {
+                return Err(xml_err("CDATA outside <elementType>, <name> or <value>"))
+            }
+            Event::GeneralRef(r) => {
+                if !leaf(&open) {
+                    return Err(xml_err(
+                        "an entity outside <elementType>, <name> or <value>",
+                    ));
+                }
+                if let Some(c) = r.resolve_char_ref().map_err(xml_err)? {
+                    buf.push(c);
+                } else {
+                    let name = r.decode().map_err(xml_err)?;
+                    let v = quick_xml::escape::resolve_predefined_entity(&name)
+                        .ok_or_else(|| xml_err(format!("unknown entity &{name};")))?;
+                    buf.push_str(v);
+                }
+            }
+            Event::Eof if !open.is_empty() => {
+                return Err(xml_err("the document ends inside an element"))
+            }
+            Event::Eof => break,
+            Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
+        }
+    }
+    match ce.element_type.as_deref() {
+        Some(t) if acli_name(t) == "certificate-record" => Ok(ce.fields),
+        Some(t) => Err(Error::invalid(
+            "elementType",
+            format!(
+                "'{}' is not certificate-record (the element a CSR is generated for)",
+                t.escape_default()
+            ),
+        )
+        .with_field("--request")),
+        None => Err(xml_err("the <configElement> has no <elementType>")),
+    }
+}
+
 fn parse_xml(text: &str) -> Result<Fields> {
     // Text is not trimmed by the reader (that would eat the spaces around
     // `&amp;`); each value is trimmed once it is complete.
@@ -348,10 +521,17 @@ fn typed_san(v: &str) -> String {
     }
 }
 
+/// Reads an SBC certificate-record: the REST configuration body
+/// (`<configElement>`), `<certificateRecord>` XML or JSON. Errors name the
+/// SBC field or element: an unknown field, a malformed document, a
+/// repeated single field, `sha1`, or a value csrkit refuses.
 pub fn parse_request(text: &str) -> Result<RequestInput> {
     let xml = text.trim_start().starts_with('<');
     let fields = if xml {
-        parse_xml(text)?
+        match root_name(text)?.as_deref() {
+            Some("configElement") => parse_config_element(text)?,
+            _ => parse_xml(text)?,
+        }
     } else {
         parse_json(text)?
     };

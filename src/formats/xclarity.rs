@@ -1,5 +1,7 @@
-//! `--format xclarity` (Lenovo XClarity `certificateSigningRequest`) and
-//! XClarity POST bodies: see docs/vendor-formats.md.
+//! `--format xclarity` (Lenovo XClarity Administrator
+//! `certificateSigningRequest`: the raw PEM, the success envelope, the
+//! `"result":"failed"` envelope) and XClarity POST bodies. Message ids and
+//! the fields read: docs/vendor-formats.md.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -11,6 +13,7 @@ use crate::error::{Error, Kind, Result};
 use crate::keystore::RecordMeta;
 use crate::request::RequestInput;
 
+/// The shape (a unit struct; see [`Shape`]).
 pub struct Xclarity;
 
 /// The success envelope around `response`.
@@ -32,10 +35,13 @@ fn csr_details(csr: &ParsedCsr, o: Options) -> Result<Vec<u8>> {
     success(json!({"CSR": csr.pem()}), o)
 }
 
-/// Message ids for failures: FQXHMSE000<exit code>J. Documented in
-/// docs/vendor-formats.md.
+/// Message ids for failures: `FQXHMSE<4-digit exit code>L`. In Lenovo's
+/// message-id scheme (FQXHMccnnnns) the last letter is the severity: `I`
+/// informational, `F` `G` `H` `J` warnings, `K` to `N` errors; `L` is an
+/// error that needs action now (fix the request and send it again).
+/// Documented in docs/vendor-formats.md.
 fn failure_id(kind: Kind) -> String {
-    format!("FQXHMSE{:04}J", kind.exit_code())
+    format!("FQXHMSE{:04}L", kind.exit_code())
 }
 
 fn explanation(kind: Kind) -> &'static str {
@@ -172,6 +178,16 @@ fn typed(g: &GeneralName) -> Result<String> {
     Ok(format!("{t}:{}", g.name))
 }
 
+/// The defaults the appliance fills in for an attribute the POST leaves
+/// out (XClarity Administrator REST API, `POST /certificateSigningRequest`).
+const APPLIANCE_DEFAULTS: &str = "CommonName \"LXCA\", Country \"US\", StateProvince \"North Carolina\", StateLocality \"Raleigh\", Organization from the server firmware";
+
+/// Reads an XClarity `POST /certificateSigningRequest` body. Every
+/// attribute is optional on the appliance, which fills in its own
+/// defaults; csrkit has none, so a body without `CommonName` and without
+/// `subjectAlternativeNames` (such as `{}`) is refused, naming both.
+/// Other errors name the XClarity field (an unknown field, a general
+/// name type, a value csrkit refuses).
 pub fn parse_request(text: &str) -> Result<RequestInput> {
     let p: Post = serde_json::from_str(text).map_err(|e| json_err("XClarity", e))?;
     let san = match p.sans {
@@ -195,6 +211,18 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
         san,
         ..RequestInput::default()
     };
+    if input.common_name.is_none() && input.san.is_none() {
+        return Err(Error::invalid(
+            "CommonName",
+            "the XClarity body has neither CommonName nor subjectAlternativeNames; \
+             the appliance would fill in its defaults, but csrkit has no appliance to take them from",
+        )
+        .with_field("--common-name")
+        .with_hint(format!(
+            "add CommonName (the FQDN or IP address of the server) or subjectAlternativeNames to the body; \
+             the appliance's defaults are {APPLIANCE_DEFAULTS}"
+        )));
+    }
     validate_as(&input, "XClarity", NAMES)?;
     Ok(input)
 }

@@ -6,7 +6,10 @@
 //! [`Request`], the only thing the key and CSR code ever see. The parts of
 //! a request each have a room: [`subject`] (DN attributes), [`san`],
 //! [`key`] (key spec, curve, digest) and [`usage`] (purpose, keyUsage,
-//! extendedKeyUsage). Nothing here does cryptography or I/O.
+//! extendedKeyUsage). What a vendor body carries beyond the CSR rides
+//! along untouched: the NSX fields a record keeps ([`NsxFields`]) and
+//! notes for stderr (`RequestInput::notes`). Nothing here does
+//! cryptography or I/O.
 
 use std::net::IpAddr;
 
@@ -54,6 +57,30 @@ pub struct Request {
     pub path_len: Option<u8>,
     #[serde(default)]
     pub description: Option<String>,
+    /// What an NSX TlsCsr body set beyond the CSR (absent for every other
+    /// input), kept so that `--format nsx` echoes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nsx: Option<NsxFields>,
+}
+
+/// The NSX TlsCsr fields a record keeps that are not part of the CSR:
+/// `display_name` (independent of the record name in NSX) and `tags`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NsxFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<NsxTag>,
+}
+
+/// One NSX `Tag`: `scope` (at most 128 characters) and `tag` (at most 256);
+/// NSX's default for either is "".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NsxTag {
+    #[serde(default)]
+    pub scope: String,
+    #[serde(default)]
+    pub tag: String,
 }
 
 impl Request {
@@ -158,6 +185,13 @@ pub struct RequestInput {
     pub path_len: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Set only by an NSX TlsCsr body (not part of the native format).
+    #[serde(skip)]
+    pub nsx: Option<NsxFields>,
+    /// Notes for stderr from reading a vendor body, such as a field csrkit
+    /// reads but a CSR does not use (not part of the native format).
+    #[serde(skip)]
+    pub notes: Vec<String>,
 }
 
 impl RequestInput {
@@ -240,8 +274,10 @@ impl RequestInput {
             extended_key_usage,
             ca,
             path_len,
-            description
+            description,
+            nsx
         );
+        self.notes.extend(top.notes);
         self
     }
 
@@ -406,6 +442,10 @@ impl RequestInput {
             }
             None => base.and_then(|b| b.description.clone()),
         };
+        let nsx = self
+            .nsx
+            .clone()
+            .or_else(|| base.and_then(|b| b.nsx.clone()));
         let req = Request {
             subject,
             sans,
@@ -418,6 +458,7 @@ impl RequestInput {
             ca,
             path_len,
             description,
+            nsx,
         };
         if req.subject.is_empty() && req.effective_sans().is_empty() {
             return Err(Error::invalid(

@@ -37,6 +37,9 @@ _csrkit() {
             csrkit,import)
                 cmd="csrkit__subcmd__import"
                 ;;
+            csrkit,lint)
+                cmd="csrkit__subcmd__lint"
+                ;;
             csrkit,list)
                 cmd="csrkit__subcmd__list"
                 ;;
@@ -73,6 +76,9 @@ _csrkit() {
             csrkit__subcmd__help,import)
                 cmd="csrkit__subcmd__help__subcmd__import"
                 ;;
+            csrkit__subcmd__help,lint)
+                cmd="csrkit__subcmd__help__subcmd__lint"
+                ;;
             csrkit__subcmd__help,list)
                 cmd="csrkit__subcmd__help__subcmd__list"
                 ;;
@@ -95,7 +101,7 @@ _csrkit() {
 
     case "${cmd}" in
         csrkit)
-            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --help --version generate show download regenerate list delete import self-sign expiring completions man help"
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --help --version generate show download regenerate list delete import self-sign expiring lint completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -419,7 +425,7 @@ _csrkit() {
             return 0
             ;;
         csrkit__subcmd__help)
-            opts="generate show download regenerate list delete import self-sign expiring completions man help"
+            opts="generate show download regenerate list delete import self-sign expiring lint completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -530,6 +536,20 @@ _csrkit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        csrkit__subcmd__help__subcmd__lint)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         csrkit__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -625,6 +645,40 @@ _csrkit() {
                     ;;
                 --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        csrkit__subcmd__lint)
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --file --all --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "cabf arcgis qradar sbc nsx xclarity" -- "${cur}"))
                     return 0
                     ;;
                 *)

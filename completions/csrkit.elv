@@ -38,6 +38,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand import 'Take a signed certificate back: find its record by key, check its chain, store both'
             cand self-sign 'Issue a self-signed certificate on a record''s key and request'
             cand expiring 'List the certificates that expire soon (exit 10 when there are any)'
+            cand lint 'Check a CSR or certificate against what CAs and appliances accept (exit 10 on an error)'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages (csrkit.1 and one per subcommand)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -256,6 +257,22 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'csrkit;lint'= {
+            cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --format 'Output shape (each command has its own default)'
+            cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
+            cand --file 'Lint a CSR or certificate file (PEM or DER), or - for stdin'
+            cand --profile 'Rules beyond the default ones; repeatable'
+            cand --pretty 'Pretty-print JSON shapes (ArcGIS f=pjson)'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal or CI is set'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand --all 'Lint every record in the keystore'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'csrkit;completions'= {
             cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
             cand --format 'Output shape (each command has its own default)'
@@ -292,6 +309,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand import 'Take a signed certificate back: find its record by key, check its chain, store both'
             cand self-sign 'Issue a self-signed certificate on a record''s key and request'
             cand expiring 'List the certificates that expire soon (exit 10 when there are any)'
+            cand lint 'Check a CSR or certificate against what CAs and appliances accept (exit 10 on an error)'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages (csrkit.1 and one per subcommand)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -313,6 +331,8 @@ set edit:completion:arg-completer[csrkit] = {|@words|
         &'csrkit;help;self-sign'= {
         }
         &'csrkit;help;expiring'= {
+        }
+        &'csrkit;help;lint'= {
         }
         &'csrkit;help;completions'= {
         }

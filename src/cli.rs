@@ -49,7 +49,7 @@ EXIT CODES:
   7  CSR signature does not verify
   8  certificate does not belong to the record (import)
   9  certificate chain cannot be built or does not verify (import)
-  10 a check found something (expiring)
+  10 a check found something (expiring, lint)
 
 VENDOR FORMATS (--format; full reference in docs/vendor-formats.md):
   arcgis    generate/regenerate/show/download:
@@ -185,6 +185,9 @@ pub enum Command {
     /// List the certificates that expire soon (exit 10 when there are any)
     #[command(after_help = EXPIRING_EXAMPLES)]
     Expiring(Lazy<ExpiringArgs>),
+    /// Check a CSR or certificate against what CAs and appliances accept (exit 10 on an error)
+    #[command(after_help = LINT_EXAMPLES)]
+    Lint(Lazy<LintArgs>),
     /// Print a shell completion script
     #[command(
         after_help = "EXAMPLES:\n  csrkit completions bash > /etc/bash_completion.d/csrkit\n  csrkit completions zsh > ~/.zfunc/_csrkit\n  csrkit completions fish > ~/.config/fish/completions/csrkit.fish"
@@ -257,6 +260,13 @@ EXAMPLES:
   csrkit expiring                     # within 30 days (and expired)
   csrkit expiring --within 14d --format json
   0 6 * * * csrkit expiring --quiet || mail -s 'certificates expire' ops";
+
+const LINT_EXAMPLES: &str = "\
+EXAMPLES:
+  csrkit lint web                          # the record's CSR (and certificate)
+  csrkit lint --file server.csr --profile cabf
+  csrkit lint --all --profile nsx --format json
+  openssl req -new -key k.pem -subj /CN=x | csrkit lint --file -";
 
 const GENERATE_EXAMPLES: &str = "\
 EXAMPLES:
@@ -594,6 +604,22 @@ pub struct SelfSignArgs {
     pub days: u32,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Record name or id
+    #[arg(value_name = "NAME|ID", required_unless_present_any = ["file", "all"], conflicts_with_all = ["file", "all"])]
+    pub target: Option<String>,
+    /// Lint a CSR or certificate file (PEM or DER), or - for stdin
+    #[arg(long, value_name = "PATH|-", conflicts_with = "all")]
+    pub file: Option<String>,
+    /// Lint every record in the keystore
+    #[arg(long)]
+    pub all: bool,
+    /// Rules beyond the default ones; repeatable
+    #[arg(long, value_enum, value_name = "PROFILE")]
+    pub profile: Vec<crate::lint::Profile>,
 }
 
 #[derive(Debug, Args)]

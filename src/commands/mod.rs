@@ -21,6 +21,7 @@ mod download;
 mod expiring;
 mod generate;
 mod import;
+mod lint;
 mod list;
 mod meta;
 mod regenerate;
@@ -57,6 +58,7 @@ fn op_of(cmd: &Command) -> Option<(Op, FormatArg)> {
         Command::Import(_) => (Op::Import, FormatArg::Text),
         Command::SelfSign(_) => (Op::SelfSign, FormatArg::Text),
         Command::Expiring(_) => (Op::Expiring, FormatArg::Text),
+        Command::Lint(_) => (Op::Lint, FormatArg::Text),
         Command::Completions(_) | Command::Man(_) => return None,
     })
 }
@@ -65,6 +67,7 @@ fn op_of(cmd: &Command) -> Option<(Op, FormatArg)> {
 fn uses_keystore(command: &Command) -> bool {
     match command {
         Command::Show(a) => a.file.is_none(),
+        Command::Lint(a) => a.file.is_none(),
         Command::Completions(_) | Command::Man(_) => false,
         _ => true,
     }
@@ -133,6 +136,7 @@ pub fn run(cli: &Cli) -> Output {
         Command::Import(a) => import::import(&ctx, a),
         Command::SelfSign(a) => self_sign::self_sign(&ctx, a),
         Command::Expiring(a) => expiring::expiring(&ctx, a),
+        Command::Lint(a) => lint::lint(&ctx, a),
         Command::Completions(a) => meta::completions(a),
         Command::Man(a) => meta::man(a),
     };

@@ -34,6 +34,7 @@ pub enum Op {
     Import,
     SelfSign,
     Expiring,
+    Lint,
 }
 
 impl Op {
@@ -50,6 +51,7 @@ impl Op {
             Op::Import => "import",
             Op::SelfSign => "self-sign",
             Op::Expiring => "expiring",
+            Op::Lint => "lint",
         }
     }
 }
@@ -68,6 +70,15 @@ pub struct CertView<'a> {
     pub dir: Option<&'a Path>,
     /// The record already held this certificate: nothing was written.
     pub unchanged: bool,
+}
+
+/// What `lint` found in one CSR or certificate.
+pub struct LintReport<'a> {
+    /// The record's name, or the file's.
+    pub label: &'a str,
+    /// `csr` or `certificate`.
+    pub kind: &'static str,
+    pub findings: &'a [crate::lint::Finding],
 }
 
 /// Rendering options shared by all shapes.
@@ -135,6 +146,10 @@ pub trait Shape: Sync {
     fn expiring(&self, _rows: &[&Listed], _now: i64, _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Expiring))
     }
+    /// `lint`: the findings, per CSR or certificate linted.
+    fn lint(&self, _reports: &[LintReport<'_>], _o: Options) -> Result<Vec<u8>> {
+        Err(unsupported(self.name(), Op::Lint))
+    }
     /// `show --file` of a certificate (with what followed it in the file).
     fn show_cert(&self, _cert: &Cert, _more: &[Cert], _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Show))
@@ -157,6 +172,7 @@ pub const ALL_OPS: &[Op] = &[
     Op::Import,
     Op::SelfSign,
     Op::Expiring,
+    Op::Lint,
 ];
 
 /// What a vendor API with a CSR collection renders: all but `--batch`.

@@ -272,6 +272,10 @@ impl RequestInput {
                 subject.set(attr, &values);
             }
         }
+        // Bounded before the values are validated (and long before the
+        // CSR's DER sort sees them): an error names --subject, or the flag
+        // that brought most values.
+        subject.check_bounds(self.subject.is_some().then_some("--subject"))?;
         // Validate and normalize every value.
         for rdn in subject.0.iter_mut() {
             for ava in rdn.iter_mut() {
@@ -283,6 +287,9 @@ impl RequestInput {
 
     fn sans(&self) -> Result<Vec<San>> {
         let mut out = Vec::new();
+        // Duplicates are dropped through a hash set: `out.contains` made
+        // a long SAN list quadratic (170,000 names fit in a 1 MiB body).
+        let mut seen = std::collections::HashSet::new();
         type Parser = fn(&str) -> Result<San>;
         let lists: [(&Option<Vec<String>>, Parser); 5] = [
             (&self.dns, San::dns),
@@ -295,7 +302,7 @@ impl RequestInput {
             for v in list.iter().flatten() {
                 for part in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
                     let san = parse(part)?;
-                    if !out.contains(&san) {
+                    if seen.insert(san_key(&san)) {
                         out.push(san);
                     }
                 }
@@ -427,6 +434,16 @@ impl RequestInput {
             .with_hint("give --common-name (or --subject), or at least one SAN such as --dns"));
         }
         Ok(req)
+    }
+}
+
+/// What makes two SANs the same, hashable (`San` itself is not `Hash`).
+fn san_key(san: &San) -> (u8, String) {
+    match san {
+        San::Dns(v) => (0, v.clone()),
+        San::Ip(ip) => (1, ip.to_string()),
+        San::Email(v) => (2, v.clone()),
+        San::Uri(v) => (3, v.clone()),
     }
 }
 

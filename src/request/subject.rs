@@ -263,6 +263,12 @@ pub const MAX_RDN_VALUES: usize = 64;
 /// Most attribute values in a whole subject, over all its RDNs.
 pub const MAX_NAME_VALUES: usize = 256;
 
+/// Most bytes (UTF-8) of attribute values in a whole subject. One value
+/// may reach RFC 5280's largest upper bound (32768 characters, GN and
+/// SN); the bound keeps every accepted request within what the keystore
+/// reads back (a record of at most 1 MiB).
+pub const MAX_NAME_BYTES: usize = 64 << 10;
+
 fn too_many_in_rdn(field: &str, n: usize) -> Error {
     Error::invalid(
         field,
@@ -354,8 +360,8 @@ impl Subject {
         self.0 = rdns;
     }
 
-    /// Refuses a subject over [`MAX_RDN_VALUES`] in an RDN or
-    /// [`MAX_NAME_VALUES`] in all; the error names `field`, or, for a
+    /// Refuses a subject over [`MAX_RDN_VALUES`] in an RDN,
+    /// [`MAX_NAME_VALUES`] or [`MAX_NAME_BYTES`] in all; the error names `field`, or, for a
     /// subject built from single fields, the flag of its most frequent
     /// attribute type (`field` is `None`).
     pub fn check_bounds(&self, field: Option<&str>) -> Result<()> {
@@ -378,6 +384,17 @@ impl Subject {
         let total: usize = self.0.iter().map(Vec::len).sum();
         if total > MAX_NAME_VALUES {
             return Err(too_many_in_name(flag(&mut self.0.iter().flatten()), total));
+        }
+        let bytes: usize = self.0.iter().flatten().map(|a| a.value.len()).sum();
+        if bytes > MAX_NAME_BYTES {
+            return Err(Error::invalid(
+                flag(&mut self.0.iter().flatten()),
+                format!(
+                    "the subject's values are {bytes} bytes long; csrkit allows at most {} KiB in a subject",
+                    MAX_NAME_BYTES >> 10
+                ),
+            )
+            .with_hint("shorten the values"));
         }
         Ok(())
     }

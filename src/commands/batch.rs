@@ -444,10 +444,10 @@ impl Order<'_> {
             } else {
                 bytes.extend(serde_json::to_vec(&row).unwrap_or_default());
             }
-            self.report.out(&bytes);
+            self.say(|r| r.out(&bytes));
         } else if let Ok((id, name)) = &r.outcome {
-            self.report
-                .out(format!("created {name} (id {id})\n").as_bytes());
+            let line = format!("created {name} (id {id})\n");
+            self.say(|r| r.out(line.as_bytes()));
         }
         match &r.outcome {
             Ok(_) => self.ok += 1,
@@ -458,14 +458,23 @@ impl Order<'_> {
                 if let Some(h) = &e.hint {
                     msg.push_str(&format!(" (hint: {h})"));
                 }
-                match &self.progress {
-                    Some(pb) => pb.suspend(|| self.report.err(&msg)),
-                    None => self.report.err(&msg),
-                }
+                self.say(|r| r.err(&msg));
             }
         }
         if let Some(pb) = &self.progress {
             pb.inc(1);
+        }
+    }
+
+    /// Reports through `f`; with a progress bar on the terminal, out at
+    /// once and with the bar cleared, so the two do not overwrite.
+    fn say(&mut self, f: impl FnOnce(&mut dyn Report)) {
+        match &self.progress {
+            Some(pb) => pb.suspend(|| {
+                f(&mut *self.report);
+                self.report.flush();
+            }),
+            None => f(&mut *self.report),
         }
     }
 

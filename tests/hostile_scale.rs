@@ -2,7 +2,7 @@
 //! proportion. Nothing here times a run: work is shown bounded by inputs
 //! big enough that quadratic work would take minutes (each test takes
 //! seconds when the work is linear), and memory by the child's peak RSS
-//! (`wait4`). Refusals exit 2 naming the field and leave the keystore
+//! (VmHWM, sampled). Refusals exit 2 naming the field and leave the keystore
 //! byte-identical.
 
 mod support;

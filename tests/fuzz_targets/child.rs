@@ -1,6 +1,10 @@
 //! Running the built binary as a child and measuring it: its exit status,
-//! output, wall time and peak resident memory (from `wait4`'s rusage, so
-//! the number is this child's alone, not the largest of all children).
+//! output, wall time and peak resident memory. The peak is the child's
+//! `VmHWM` (/proc/PID/status), read every millisecond while it runs: the
+//! rusage of `wait4` will not do, as its `ru_maxrss` includes the parent's
+//! high-water mark at the moment of the `exec` (a spawned child shares the
+//! parent's memory until then), and a test binary running many tests at
+//! once is often far larger than the child.
 #![allow(dead_code)]
 
 use std::io::Read;
@@ -14,7 +18,7 @@ pub struct Measured {
     pub signal: Option<i32>,
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
-    /// Peak resident set size in KiB.
+    /// Peak resident set size in KiB (sampled; see the module doc).
     pub max_rss_kib: u64,
     pub took: Duration,
     /// Killed after the hard limit.
@@ -44,12 +48,14 @@ pub fn run_measured(cmd: &mut Command, limit: Duration) -> Measured {
         v
     });
     let mut status: libc::c_int = 0;
-    // SAFETY: an all-zero rusage is a valid value to be overwritten.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let mut killed = false;
+    let mut peak = 0;
     loop {
-        // SAFETY: `pid` is our own unwaited child; the pointers are valid.
-        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if let Some(hwm) = vm_hwm_kib(pid) {
+            peak = peak.max(hwm);
+        }
+        // SAFETY: `pid` is our own unwaited child; `status` is valid.
+        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, std::ptr::null_mut()) };
         if r == pid {
             break;
         }
@@ -59,7 +65,7 @@ pub fn run_measured(cmd: &mut Command, limit: Duration) -> Measured {
             unsafe { libc::kill(pid, libc::SIGKILL) };
             killed = true;
         }
-        std::thread::sleep(Duration::from_millis(2));
+        std::thread::sleep(Duration::from_millis(1));
     }
     let took = start.elapsed();
     // The std handle must not wait for a pid that is gone: forget it.
@@ -76,8 +82,20 @@ pub fn run_measured(cmd: &mut Command, limit: Duration) -> Measured {
         signal,
         stdout: t_out.join().unwrap_or_default(),
         stderr: t_err.join().unwrap_or_default(),
-        max_rss_kib: usage.ru_maxrss as u64,
+        max_rss_kib: peak,
         took,
         killed,
     }
+}
+
+/// The peak resident set of a running process (`None` once it has ended).
+fn vm_hwm_kib(pid: libc::pid_t) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line["VmHWM:".len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }

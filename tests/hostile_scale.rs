@@ -439,3 +439,40 @@ fn duplicate_fields_are_refused_in_every_vendor_body() {
         }
     }
 }
+
+/// A batch from a pipe given as a path (`/dev/stdin`, `<(...)`) is read
+/// once: only a regular file is counted ahead.
+#[test]
+fn a_batch_from_a_pipe_path_is_read_once() {
+    use std::io::Write;
+    let ks = Ks::new();
+    let root = ks.root();
+    let mut child = csrkit(&root)
+        .args(["generate", "--no-passphrase", "--batch", "/dev/stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for n in ["p1", "p2", "p3"] {
+        writeln!(
+            stdin,
+            "{{\"name\":\"{n}\",\"common_name\":\"{n}.example.com\",\"key_type\":\"ec\"}}"
+        )
+        .unwrap();
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout)
+            .lines()
+            .filter(|l| l.starts_with("created p"))
+            .count(),
+        3
+    );
+    for n in ["p1", "p2", "p3"] {
+        assert_verifies(&ks.csr_path(n));
+    }
+}

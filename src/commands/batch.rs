@@ -109,11 +109,14 @@ fn open_batch(path: &str) -> Result<Box<dyn BufRead + Send>> {
     Ok(Box::new(std::io::BufReader::with_capacity(64 << 10, f)))
 }
 
-/// Request lines in a regular file (`None` for stdin), counted in one
-/// streaming pass before the batch starts: the batch then reserves
-/// exactly that many ids.
+/// Request lines in a regular file (`None` for stdin, a pipe or anything
+/// else that cannot be read twice), counted in one streaming pass before
+/// the batch starts: the batch then reserves exactly that many ids.
 fn count_requests(path: &str) -> Option<usize> {
-    let mut r = open_batch(path).ok().filter(|_| path != "-")?;
+    if path == "-" || !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let mut r = open_batch(path).ok()?;
     let mut n = 0;
     // A line is a request unless it is blank or a `#` comment; only its
     // first non-blank byte decides.

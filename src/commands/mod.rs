@@ -28,6 +28,7 @@ mod regenerate;
 mod self_sign;
 mod show;
 
+pub use batch::{Buffered, Report};
 pub use common::{read_input, Ctx, Done};
 
 /// Everything `main` needs to finish: bytes for stdout, notes for stderr,
@@ -73,8 +74,21 @@ fn uses_keystore(command: &Command) -> bool {
     }
 }
 
-/// Runs the parsed command line.
+/// Runs the parsed command line; a batch's per-line results are kept in
+/// the output (see [`run_streaming`] to print them as they come).
 pub fn run(cli: &Cli) -> Output {
+    let mut kept = Buffered::default();
+    let mut output = run_streaming(cli, &mut kept);
+    kept.stdout.append(&mut output.stdout);
+    output.stdout = kept.stdout;
+    kept.errors.append(&mut output.errors);
+    output.errors = kept.errors;
+    output
+}
+
+/// Runs the parsed command line; `generate --batch` sends each line's
+/// result to `report` as it is decided, in line order, and keeps none.
+pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
     let g = &cli.global;
     let (op, default_format) = match op_of(&cli.command) {
         Some((op, f)) => (Some(op), f),
@@ -126,7 +140,7 @@ pub fn run(cli: &Cli) -> Output {
         quiet: g.quiet,
     };
     let result = match &cli.command {
-        Command::Generate(a) if a.batch.is_some() => batch::run(&ctx, a),
+        Command::Generate(a) if a.batch.is_some() => batch::run(&ctx, a, report),
         Command::Generate(a) => generate::generate(&ctx, a),
         Command::Show(a) => show::show(&ctx, a),
         Command::Download(a) => download::download(&ctx, a),

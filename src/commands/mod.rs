@@ -19,6 +19,7 @@ mod common;
 mod delete;
 mod download;
 mod expiring;
+mod export;
 mod generate;
 mod import;
 mod list;
@@ -57,6 +58,7 @@ fn op_of(cmd: &Command) -> Option<(Op, FormatArg)> {
         Command::Import(_) => (Op::Import, FormatArg::Text),
         Command::SelfSign(_) => (Op::SelfSign, FormatArg::Text),
         Command::Expiring(_) => (Op::Expiring, FormatArg::Text),
+        Command::Export(_) => (Op::Export, FormatArg::Pem),
         Command::Completions(_) | Command::Man(_) => return None,
     })
 }
@@ -133,6 +135,7 @@ pub fn run(cli: &Cli) -> Output {
         Command::Import(a) => import::import(&ctx, a),
         Command::SelfSign(a) => self_sign::self_sign(&ctx, a),
         Command::Expiring(a) => expiring::expiring(&ctx, a),
+        Command::Export(a) => export::export(&ctx, a),
         Command::Completions(a) => meta::completions(a),
         Command::Man(a) => meta::man(a),
     };

@@ -15,6 +15,7 @@ pub mod body;
 pub mod json;
 pub mod nsx;
 pub mod pem;
+pub mod pkcs;
 pub mod qradar;
 pub mod request;
 pub mod sbc;
@@ -34,6 +35,7 @@ pub enum Op {
     Import,
     SelfSign,
     Expiring,
+    Export,
 }
 
 impl Op {
@@ -50,6 +52,7 @@ impl Op {
             Op::Import => "import",
             Op::SelfSign => "self-sign",
             Op::Expiring => "expiring",
+            Op::Export => "export",
         }
     }
 }
@@ -68,6 +71,30 @@ pub struct CertView<'a> {
     pub dir: Option<&'a Path>,
     /// The record already held this certificate: nothing was written.
     pub unchanged: bool,
+}
+
+/// What `export` hands a shape: the record, its certificate and chain
+/// (issuer first), and the key when the shape carries one (already checked
+/// against the leaf; encrypted on the way out unless the user said
+/// `--no-export-passphrase`).
+pub struct ExportView<'a> {
+    pub meta: &'a RecordMeta,
+    pub leaf: &'a Cert,
+    pub chain: &'a [Cert],
+    pub key: Option<&'a crate::export::KeyOut>,
+    /// `--p12-profile` (PKCS#12 and the ArcGIS PFX).
+    pub profile: crate::export::Profile,
+}
+
+/// Whether a shape's export body holds the private key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyUse {
+    /// Never (certificates only).
+    Never,
+    /// Only with `--with-key` (`pem`).
+    OnRequest,
+    /// Always (PKCS#12, the vendor bodies that install a key).
+    Always,
 }
 
 /// Rendering options shared by all shapes.
@@ -135,6 +162,19 @@ pub trait Shape: Sync {
     fn expiring(&self, _rows: &[&Listed], _now: i64, _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Expiring))
     }
+    /// Whether [`Shape::export`] needs the key (see [`KeyUse`]).
+    fn export_key(&self) -> KeyUse {
+        KeyUse::Never
+    }
+    /// Whether the vendor can hold the record's key (checked before the key
+    /// is decrypted or anything is written; exit 2 naming the reason).
+    fn export_accepts(&self, _meta: &RecordMeta) -> Result<()> {
+        Ok(())
+    }
+    /// `export`: the body of the vendor's import call (or the file).
+    fn export(&self, _v: &ExportView<'_>, _o: Options) -> Result<Vec<u8>> {
+        Err(unsupported(self.name(), Op::Export))
+    }
     /// `show --file` of a certificate (with what followed it in the file).
     fn show_cert(&self, _cert: &Cert, _more: &[Cert], _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Show))
@@ -186,6 +226,8 @@ pub fn shape(format: FormatArg) -> &'static dyn Shape {
         FormatArg::Sbc => &sbc::Sbc,
         FormatArg::Nsx => &nsx::Nsx,
         FormatArg::Xclarity => &xclarity::Xclarity,
+        FormatArg::Pkcs7 => &pkcs::Pkcs7,
+        FormatArg::Pkcs12 => &pkcs::Pkcs12,
     }
 }
 

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::body::{json_err, nonempty, validate_as, NumOrString};
-use super::{to_json, Op, Options, RecordView, Shape};
+use super::{to_json, ExportView, KeyUse, Op, Options, RecordView, Shape};
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Result};
 use crate::keystore::RecordMeta;
@@ -45,7 +45,17 @@ impl Shape for Arcgis {
             Op::Show,
             Op::Download,
             Op::Delete,
+            Op::Export,
         ]
+    }
+    fn export_key(&self) -> KeyUse {
+        KeyUse::Always
+    }
+    /// `importExistingServerCertificate`: the PKCS#12 file Portal takes
+    /// as the multipart field `file` (with `alias` = the record name and
+    /// `password` = the export passphrase); `friendlyName` is the alias.
+    fn export(&self, v: &ExportView<'_>, _o: Options) -> Result<Vec<u8>> {
+        super::pkcs::pfx(v)
     }
     /// `POST .../security/sslCertificates/{alias}/delete`: `{"status":"success"}`.
     fn delete(&self, _meta: &RecordMeta, o: Options) -> Result<Vec<u8>> {

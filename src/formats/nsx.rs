@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::body::{json_err, nonempty, validate_as, NumOrString};
-use super::{cannot_hold, epoch_ms, to_json, Op, Options, RecordView, Shape};
+use super::{cannot_hold, epoch_ms, to_json, ExportView, KeyUse, Op, Options, RecordView, Shape};
 use crate::csr::{ParsedAva, ParsedCsr};
 use crate::error::{Error, Kind, Result};
 use crate::keystore::{Listed, RecordMeta};
@@ -183,7 +183,28 @@ impl Shape for Nsx {
         "nsx"
     }
     fn ops(&self) -> &'static [Op] {
-        super::COLLECTION_OPS
+        &[
+            Op::Generate,
+            Op::Regenerate,
+            Op::Show,
+            Op::Download,
+            Op::List,
+            Op::Delete,
+            Op::Export,
+        ]
+    }
+    fn export_key(&self) -> KeyUse {
+        KeyUse::Always
+    }
+    /// NSX holds RSA and EC keys: an Ed25519 record is refused before its
+    /// key is opened.
+    fn export_accepts(&self, meta: &RecordMeta) -> Result<()> {
+        check_holdable(&meta.key, [], Some(&meta.name))
+    }
+    /// `PUT /policy/api/v1/infra/certificates/{id}` (or `POST
+    /// .../certificates/{id}?action=import`): the TlsTrustData.
+    fn export(&self, v: &ExportView<'_>, o: Options) -> Result<Vec<u8>> {
+        trust_data(v, o)
     }
     /// Refuses an Ed25519 key or a subject attribute a TlsCsr has no key
     /// for, before anything is made or written.
@@ -248,6 +269,41 @@ impl Shape for Nsx {
         });
         to_json(&body, o.pretty).ok()
     }
+}
+
+/// A TlsTrustData: `display_name` (the TlsCsr's, else the record name),
+/// `description` (if any), `pem_encoded` (the leaf, then the chain),
+/// `private_key` (PKCS#8 PEM; `ENCRYPTED PRIVATE KEY` under the export
+/// passphrase, which csrkit never prints, so the caller adds `passphrase`;
+/// `PRIVATE KEY` with `--no-export-passphrase`) and `key_algo`.
+fn trust_data(v: &ExportView<'_>, o: Options) -> Result<Vec<u8>> {
+    let key = v
+        .key
+        .ok_or_else(|| Error::internal("NSX export without the key"))?;
+    let key_pem = key.pem()?;
+    let nsx = v.meta.request.nsx.clone().unwrap_or_default();
+    let mut m = Map::new();
+    m.insert(
+        "display_name".into(),
+        json!(nsx.display_name.as_deref().unwrap_or(&v.meta.name)),
+    );
+    if let Some(d) = &v.meta.description {
+        m.insert("description".into(), json!(d));
+    }
+    let pem = crate::export::pem_bundle(v.leaf, v.chain, None)?;
+    m.insert("pem_encoded".into(), json!(String::from_utf8_lossy(&pem)));
+    m.insert("private_key".into(), json!(key_pem.as_str()));
+    m.insert("key_algo".into(), json!(v.meta.key.algorithm()));
+    let body = Value::Object(m);
+    let out = to_json(&body, o.pretty);
+    if let Value::Object(m) = body {
+        for (_, v) in m {
+            if let Value::String(mut s) = v {
+                zeroize::Zeroize::zeroize(&mut s);
+            }
+        }
+    }
+    out
 }
 
 /// NSX `error_code`s: 9000 + the exit code. Documented in docs/vendor-formats.md.

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::body::{json_err, nonempty, nonempty_list, validate_as};
-use super::{cannot_hold, epoch_ms, to_json, Op, Options, RecordView, Shape};
+use super::{cannot_hold, epoch_ms, to_json, ExportView, KeyUse, Op, Options, RecordView, Shape};
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Kind, Result};
 use crate::keystore::{Listed, RecordMeta};
@@ -183,7 +183,28 @@ impl Shape for Qradar {
         "qradar"
     }
     fn ops(&self) -> &'static [Op] {
-        super::COLLECTION_OPS
+        &[
+            Op::Generate,
+            Op::Regenerate,
+            Op::Show,
+            Op::Download,
+            Op::List,
+            Op::Delete,
+            Op::Export,
+        ]
+    }
+    fn export_key(&self) -> KeyUse {
+        KeyUse::Always
+    }
+    /// QRadar keys are RSA only: an EC or Ed25519 record is refused before
+    /// its key is opened.
+    fn export_accepts(&self, meta: &RecordMeta) -> Result<()> {
+        check_model(not_rsa(&meta.key).as_deref(), [], Whose::Record(&meta.name))
+    }
+    /// `POST /staged_config/certificates/end_certificates`: the
+    /// EndCertificateDTO to create (see [`end_certificate`]).
+    fn export(&self, v: &ExportView<'_>, o: Options) -> Result<Vec<u8>> {
+        end_certificate(v, o)
     }
     /// Refuses a key other than RSA, or a subject attribute the CSRModel
     /// has no field for, before anything is made or written.
@@ -232,6 +253,46 @@ impl Shape for Qradar {
             "http_response": {"message": http_message(http), "code": http},
         });
         to_json(&body, o.pretty).ok()
+    }
+}
+
+/// The EndCertificateDTO of `POST /staged_config/certificates/end_certificates`:
+/// `name` (the record name), `purpose` (as the CSRModel's), `cert_file`
+/// (the leaf, PEM), `ca_chain_file` (the chain, child first; left out when
+/// there is none) and `key_file` (PKCS#8 PEM: `ENCRYPTED PRIVATE KEY` under
+/// the export passphrase, which csrkit never prints, so the caller adds
+/// `key_password`; `PRIVATE KEY` with `--no-export-passphrase`).
+fn end_certificate(v: &ExportView<'_>, o: Options) -> Result<Vec<u8>> {
+    let key = v
+        .key
+        .ok_or_else(|| Error::internal("QRadar export without the key"))?;
+    let key_pem = key.pem()?;
+    let mut m = Map::new();
+    m.insert("name".into(), json!(v.meta.name));
+    m.insert("purpose".into(), json!(record_purpose(&v.meta.request)));
+    m.insert("cert_file".into(), json!(v.leaf.pem()));
+    if !v.chain.is_empty() {
+        m.insert(
+            "ca_chain_file".into(),
+            json!(crate::cert::pem_chain(v.chain)),
+        );
+    }
+    m.insert("key_file".into(), json!(key_pem.as_str()));
+    let body = Value::Object(m);
+    let out = to_json(&body, o.pretty);
+    zeroize_value(body);
+    out
+}
+
+/// Wipes the strings of a JSON value that held a key.
+fn zeroize_value(v: Value) {
+    use zeroize::Zeroize;
+    if let Value::Object(m) = v {
+        for (_, v) in m {
+            if let Value::String(mut s) = v {
+                s.zeroize();
+            }
+        }
     }
 }
 

@@ -265,7 +265,9 @@ EXAMPLES:
   csrkit import signed.crt
   csrkit import chain.p7b --ca-file root.pem --require-chain
   # Say which record, and fail unless the chain reaches a root
-  csrkit import - --record web < reply.pem";
+  csrkit import - --record web < reply.pem
+  # A vendor's import body: NSX TlsTrustData or QRadar {cert_file, ca_chain_file, csr_id}
+  csrkit import --request trust-data.json --format nsx";
 
 const SELF_SIGN_EXAMPLES: &str = "\
 EXAMPLES:
@@ -614,8 +616,15 @@ pub struct ListArgs {}
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The certificate: PEM (any number, any order, text around them), DER or PKCS#7; - for stdin
-    #[arg(value_name = "FILE|-")]
-    pub file: String,
+    #[arg(
+        value_name = "FILE|-",
+        required_unless_present = "request",
+        conflicts_with = "request"
+    )]
+    pub file: Option<String>,
+    /// A vendor's import body instead of FILE: NSX TlsTrustData ({"pem_encoded":..}) or QRadar ({"cert_file","ca_chain_file","csr_id"})
+    #[arg(long, value_name = "FILE|-")]
+    pub request: Option<String>,
     /// The record it is for [default: the record that holds the certificate's key]
     #[arg(long, value_name = "NAME|ID")]
     pub record: Option<String>,

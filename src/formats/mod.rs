@@ -12,6 +12,7 @@ use crate::request::Request;
 
 pub mod arcgis;
 pub mod body;
+pub mod certinfo;
 pub mod json;
 pub mod nsx;
 pub mod pem;
@@ -71,6 +72,9 @@ pub struct CertView<'a> {
     pub dir: Option<&'a Path>,
     /// The record already held this certificate: nothing was written.
     pub unchanged: bool,
+    /// The certificate and the chain above it (issuer first).
+    pub leaf: &'a Cert,
+    pub chain: &'a [Cert],
 }
 
 /// What `export` hands a shape: the record, its certificate and chain

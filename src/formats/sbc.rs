@@ -11,7 +11,7 @@ use quick_xml::{Reader, Writer};
 use serde_json::Value;
 
 use super::body::{nonempty, split_list, validate_as};
-use super::{ExportView, Op, Options, RecordView, Shape};
+use super::{CertView, ExportView, Op, Options, RecordView, Shape};
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Kind, Result};
 use crate::keystore::RecordMeta;
@@ -22,8 +22,18 @@ pub struct Sbc;
 
 /// What goes into `<data>` (a CSR) or `<messages>` (an error).
 enum Body<'a> {
-    Csr { name: &'a str, pem: &'a str },
-    Error { code: &'a str, text: &'a str },
+    Csr {
+        name: &'a str,
+        pem: &'a str,
+    },
+    /// `certificates/import`'s answer: the certificate record's name.
+    Imported {
+        name: &'a str,
+    },
+    Error {
+        code: &'a str,
+        text: &'a str,
+    },
 }
 
 /// The SBC response envelope: `<response><data/><messages/><links/></response>`.
@@ -51,6 +61,14 @@ fn envelope(body: Body<'_>, pretty: bool) -> Result<Vec<u8>> {
                                     .write_text_content(BytesText::new(pem))?;
                                 Ok(())
                             })?;
+                        Ok(())
+                    })?;
+                    w.create_element("messages").write_empty()?;
+                }
+                Body::Imported { name } => {
+                    w.create_element("data").write_inner_content(|w| {
+                        w.create_element("recordName")
+                            .write_text_content(BytesText::new(name))?;
                         Ok(())
                     })?;
                     w.create_element("messages").write_empty()?;
@@ -145,8 +163,14 @@ impl Shape for Sbc {
             Op::Regenerate,
             Op::Show,
             Op::Download,
+            Op::Import,
             Op::Export,
         ]
+    }
+    /// `PUT .../certificates/import`: "certificate record name in request
+    /// body is returned in response body", in the usual envelope.
+    fn certificate(&self, v: &CertView<'_>, o: Options) -> Result<Vec<u8>> {
+        envelope(Body::Imported { name: &v.meta.name }, o.pretty)
     }
     /// `PUT /rest/{version}/configuration/certificates/import`: the
     /// `<ImportCertificate>` body (the certificate-record keeps the key).

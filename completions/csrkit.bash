@@ -28,6 +28,9 @@ _csrkit() {
             csrkit,expiring)
                 cmd="csrkit__subcmd__expiring"
                 ;;
+            csrkit,export)
+                cmd="csrkit__subcmd__export"
+                ;;
             csrkit,generate)
                 cmd="csrkit__subcmd__generate"
                 ;;
@@ -67,6 +70,9 @@ _csrkit() {
             csrkit__subcmd__help,expiring)
                 cmd="csrkit__subcmd__help__subcmd__expiring"
                 ;;
+            csrkit__subcmd__help,export)
+                cmd="csrkit__subcmd__help__subcmd__export"
+                ;;
             csrkit__subcmd__help,generate)
                 cmd="csrkit__subcmd__help__subcmd__generate"
                 ;;
@@ -101,7 +107,7 @@ _csrkit() {
 
     case "${cmd}" in
         csrkit)
-            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --help --version generate show download regenerate list delete import self-sign expiring lint completions man help"
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --help --version generate show download regenerate list delete import self-sign expiring lint export completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -112,7 +118,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -138,7 +144,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -164,7 +170,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -190,7 +196,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -224,7 +230,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -232,6 +238,60 @@ _csrkit() {
                     return 0
                     ;;
                 --within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        csrkit__subcmd__export)
+            opts="-q -o -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --output --force --with-key --p12-profile --export-passphrase-file --export-passphrase-env --no-export-passphrase --passphrase-file --passphrase-env --no-passphrase --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --p12-profile)
+                    COMPREPLY=($(compgen -W "modern legacy-3des legacy-rc2" -- "${cur}"))
+                    return 0
+                    ;;
+                --export-passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --export-passphrase-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -254,7 +314,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -425,7 +485,7 @@ _csrkit() {
             return 0
             ;;
         csrkit__subcmd__help)
-            opts="generate show download regenerate list delete import self-sign expiring lint completions man help"
+            opts="generate show download regenerate list delete import self-sign expiring lint export completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -481,6 +541,20 @@ _csrkit() {
             return 0
             ;;
         csrkit__subcmd__help__subcmd__expiring)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        csrkit__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -621,7 +695,7 @@ _csrkit() {
             return 0
             ;;
         csrkit__subcmd__import)
-            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --record --ca-file --require-chain --help --version"
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --request --record --ca-file --require-chain --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -632,10 +706,14 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -666,7 +744,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -700,7 +778,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -726,7 +804,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -752,7 +830,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -922,7 +1000,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -960,7 +1038,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)

@@ -115,6 +115,23 @@ pub enum FormatArg {
     Nsx,
     /// Lenovo XClarity certificateSigningRequest response
     Xclarity,
+    /// export: PKCS#7 certs-only bundle (PEM)
+    Pkcs7,
+    /// export: PKCS#12 (key, certificate, chain; see --p12-profile)
+    Pkcs12,
+}
+
+/// `export --p12-profile`: the algorithms that protect a PKCS#12 file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum P12Profile {
+    /// PBES2 AES-256-CBC with PBKDF2-HMAC-SHA256, SHA-256 MAC (OpenSSL 3's default)
+    Modern,
+    /// pbeWithSHAAnd3-KeyTripleDES-CBC for key and certificates, SHA-1 MAC (Java 8, Windows 2012)
+    #[value(name = "legacy-3des")]
+    Legacy3des,
+    /// 40-bit RC2 certificates, 3DES key, SHA-1 MAC (openssl pkcs12 -export -legacy)
+    #[value(name = "legacy-rc2")]
+    LegacyRc2,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -188,6 +205,9 @@ pub enum Command {
     /// Check a CSR or certificate against what CAs and appliances accept (exit 10 on an error)
     #[command(after_help = LINT_EXAMPLES)]
     Lint(Lazy<LintArgs>),
+    /// Write a record's certificate and chain (and key) as PEM, DER, PKCS#7, PKCS#12 or a vendor's import body
+    #[command(after_help = EXPORT_EXAMPLES)]
+    Export(Lazy<ExportArgs>),
     /// Print a shell completion script
     #[command(
         after_help = "EXAMPLES:\n  csrkit completions bash > /etc/bash_completion.d/csrkit\n  csrkit completions zsh > ~/.zfunc/_csrkit\n  csrkit completions fish > ~/.config/fish/completions/csrkit.fish"
@@ -248,7 +268,9 @@ EXAMPLES:
   csrkit import signed.crt
   csrkit import chain.p7b --ca-file root.pem --require-chain
   # Say which record, and fail unless the chain reaches a root
-  csrkit import - --record web < reply.pem";
+  csrkit import - --record web < reply.pem
+  # A vendor's import body: NSX TlsTrustData or QRadar {cert_file, ca_chain_file, csr_id}
+  csrkit import --request trust-data.json --format nsx";
 
 const SELF_SIGN_EXAMPLES: &str = "\
 EXAMPLES:
@@ -267,6 +289,28 @@ EXAMPLES:
   csrkit lint --file server.csr --profile cabf
   csrkit lint --all --profile nsx --format json
   openssl req -new -key k.pem -subj /CN=x | csrkit lint --file -";
+const EXPORT_EXAMPLES: &str = "\
+FORMATS (--format; default pem):
+  pem       the certificate, then the chain (issuer first); --with-key adds the key
+  der       the certificate alone (DER)
+  pkcs7     certs-only PKCS#7 bundle (PEM), leaf first
+  pkcs12    key, certificate and chain; friendlyName = the record name; --p12-profile
+  arcgis    the PFX for Portal's importExistingServerCertificate (form field file)
+  qradar    the end_certificates JSON (name, purpose, cert_file, ca_chain_file, key_file)
+  sbc       <ImportCertificate> XML for the SBC's certificates/import
+  nsx       TlsTrustData (display_name, pem_encoded, private_key)
+  xclarity  the PEM bundle, leaf first
+A key leaves encrypted with the export passphrase (--export-passphrase-file,
+--export-passphrase-env, or asked twice at a terminal), or in the clear with
+--no-export-passphrase. The stored key is opened with --passphrase-file,
+--passphrase-env or CSRKIT_PASSPHRASE. Files are created 0600.
+
+EXAMPLES:
+  csrkit export web -o web-fullchain.pem
+  csrkit export web --format pkcs12 -o web.p12 --export-passphrase-file ~/.p12-pass
+  csrkit export web --format pkcs12 --p12-profile legacy-3des -o web-java8.p12 \\
+      --export-passphrase-env P12_PASS
+  csrkit export web --format qradar --no-export-passphrase > end_certificate.json";
 
 const GENERATE_EXAMPLES: &str = "\
 EXAMPLES:
@@ -581,8 +625,15 @@ pub struct ListArgs {}
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The certificate: PEM (any number, any order, text around them), DER or PKCS#7; - for stdin
-    #[arg(value_name = "FILE|-")]
-    pub file: String,
+    #[arg(
+        value_name = "FILE|-",
+        required_unless_present = "request",
+        conflicts_with = "request"
+    )]
+    pub file: Option<String>,
+    /// A vendor's import body instead of FILE: NSX TlsTrustData ({"pem_encoded":..}) or QRadar ({"cert_file","ca_chain_file","csr_id"})
+    #[arg(long, value_name = "FILE|-")]
+    pub request: Option<String>,
     /// The record it is for [default: the record that holds the certificate's key]
     #[arg(long, value_name = "NAME|ID")]
     pub record: Option<String>,
@@ -620,6 +671,41 @@ pub struct LintArgs {
     /// Rules beyond the default ones; repeatable
     #[arg(long, value_enum, value_name = "PROFILE")]
     pub profile: Vec<crate::lint::Profile>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Record name or id
+    #[arg(value_name = "NAME|ID")]
+    pub target: String,
+    /// Write to FILE (created 0600) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
+    /// pem: add the private key after the chain
+    #[arg(long)]
+    pub with_key: bool,
+    /// PKCS#12 algorithms (pkcs12, arcgis)
+    #[arg(long, value_enum, value_name = "PROFILE", default_value = "modern")]
+    pub p12_profile: P12Profile,
+    /// Read the export passphrase from the first line of FILE
+    #[arg(long, value_name = "FILE", help_heading = "Export passphrase")]
+    pub export_passphrase_file: Option<PathBuf>,
+    /// Read the export passphrase from the environment variable VAR
+    #[arg(
+        long,
+        value_name = "VAR",
+        conflicts_with = "export_passphrase_file",
+        help_heading = "Export passphrase"
+    )]
+    pub export_passphrase_env: Option<String>,
+    /// Let the key leave unencrypted (PKCS#12: an empty password)
+    #[arg(long, conflicts_with_all = ["export_passphrase_file", "export_passphrase_env"], help_heading = "Export passphrase")]
+    pub no_export_passphrase: bool,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod csr;
 pub mod error;
+pub mod export;
 pub mod faults;
 pub mod formats;
 pub mod keys;

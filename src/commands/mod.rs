@@ -19,6 +19,7 @@ mod common;
 mod delete;
 mod download;
 mod expiring;
+mod export;
 mod generate;
 mod import;
 mod lint;
@@ -60,6 +61,7 @@ fn op_of(cmd: &Command) -> Option<(Op, FormatArg)> {
         Command::SelfSign(_) => (Op::SelfSign, FormatArg::Text),
         Command::Expiring(_) => (Op::Expiring, FormatArg::Text),
         Command::Lint(_) => (Op::Lint, FormatArg::Text),
+        Command::Export(_) => (Op::Export, FormatArg::Pem),
         Command::Completions(_) | Command::Man(_) => return None,
     })
 }
@@ -151,6 +153,7 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
         Command::SelfSign(a) => self_sign::self_sign(&ctx, a),
         Command::Expiring(a) => expiring::expiring(&ctx, a),
         Command::Lint(a) => lint::lint(&ctx, a),
+        Command::Export(a) => export::export(&ctx, a),
         Command::Completions(a) => meta::completions(a),
         Command::Man(a) => meta::man(a),
     };

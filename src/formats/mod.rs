@@ -12,9 +12,11 @@ use crate::request::Request;
 
 pub mod arcgis;
 pub mod body;
+pub mod certinfo;
 pub mod json;
 pub mod nsx;
 pub mod pem;
+pub mod pkcs;
 pub mod qradar;
 pub mod request;
 pub mod sbc;
@@ -35,6 +37,7 @@ pub enum Op {
     SelfSign,
     Expiring,
     Lint,
+    Export,
 }
 
 impl Op {
@@ -52,6 +55,7 @@ impl Op {
             Op::SelfSign => "self-sign",
             Op::Expiring => "expiring",
             Op::Lint => "lint",
+            Op::Export => "export",
         }
     }
 }
@@ -70,6 +74,33 @@ pub struct CertView<'a> {
     pub dir: Option<&'a Path>,
     /// The record already held this certificate: nothing was written.
     pub unchanged: bool,
+    /// The certificate and the chain above it (issuer first).
+    pub leaf: &'a Cert,
+    pub chain: &'a [Cert],
+}
+
+/// What `export` hands a shape: the record, its certificate and chain
+/// (issuer first), and the key when the shape carries one (already checked
+/// against the leaf; encrypted on the way out unless the user said
+/// `--no-export-passphrase`).
+pub struct ExportView<'a> {
+    pub meta: &'a RecordMeta,
+    pub leaf: &'a Cert,
+    pub chain: &'a [Cert],
+    pub key: Option<&'a crate::export::KeyOut>,
+    /// `--p12-profile` (PKCS#12 and the ArcGIS PFX).
+    pub profile: crate::export::Profile,
+}
+
+/// Whether a shape's export body holds the private key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyUse {
+    /// Never (certificates only).
+    Never,
+    /// Only with `--with-key` (`pem`).
+    OnRequest,
+    /// Always (PKCS#12, the vendor bodies that install a key).
+    Always,
 }
 
 /// What `lint` found in one CSR or certificate.
@@ -150,6 +181,19 @@ pub trait Shape: Sync {
     fn lint(&self, _reports: &[LintReport<'_>], _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Lint))
     }
+    /// Whether [`Shape::export`] needs the key (see [`KeyUse`]).
+    fn export_key(&self) -> KeyUse {
+        KeyUse::Never
+    }
+    /// Whether the vendor can hold the record's key (checked before the key
+    /// is decrypted or anything is written; exit 2 naming the reason).
+    fn export_accepts(&self, _meta: &RecordMeta) -> Result<()> {
+        Ok(())
+    }
+    /// `export`: the body of the vendor's import call (or the file).
+    fn export(&self, _v: &ExportView<'_>, _o: Options) -> Result<Vec<u8>> {
+        Err(unsupported(self.name(), Op::Export))
+    }
     /// `show --file` of a certificate (with what followed it in the file).
     fn show_cert(&self, _cert: &Cert, _more: &[Cert], _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Show))
@@ -202,6 +246,8 @@ pub fn shape(format: FormatArg) -> &'static dyn Shape {
         FormatArg::Sbc => &sbc::Sbc,
         FormatArg::Nsx => &nsx::Nsx,
         FormatArg::Xclarity => &xclarity::Xclarity,
+        FormatArg::Pkcs7 => &pkcs::Pkcs7,
+        FormatArg::Pkcs12 => &pkcs::Pkcs12,
     }
 }
 

@@ -433,7 +433,7 @@ fn pem_der_and_pkcs7() {
     let with = stdout(&ok_export(&ks, "web", &["--with-key"]));
     assert!(with.starts_with(&pem_out), "leaf and chain first");
     assert!(with.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
-    let key = ks.file("k.pem", with[pem_out.len()..].as_bytes());
+    let key = ks.file("k.pem", &with.as_bytes()[pem_out.len()..]);
     let o = openssl_pass(&[
         "pkey",
         "-in",

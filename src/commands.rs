@@ -506,12 +506,9 @@ fn show(ctx: &Ctx, a: &cli::ShowArgs) -> Result<Done> {
         }
         (None, None) => return Err(Error::usage("show needs NAME|ID or --file PATH")),
     };
-    let error = (!parsed.verified).then(|| {
-        Error::new(
-            Kind::BadSignature,
-            "the CSR's signature does not verify: it was altered or signed with another key",
-        )
-    });
+    // Exit 7 for a bad signature; exit 2 for an algorithm csrkit does not
+    // implement or a malformed key, with the rest still shown.
+    let error = parsed.verification_error();
     // A vendor shape answers a failure with its error body alone; csrkit's
     // own formats still show what the CSR says.
     if let Some(e) = &error {

@@ -493,7 +493,7 @@ fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
 }
 
 fn show(ctx: &Ctx, a: &cli::ShowArgs) -> Result<Done> {
-    let (meta, parsed) = match (&a.file, &a.target) {
+    let (meta, mut parsed) = match (&a.file, &a.target) {
         (Some(path), _) => {
             let data = read_input(path, formats::request::MAX_REQUEST, "--file")?;
             let der = csr::decode_input(&data)?;
@@ -506,6 +506,9 @@ fn show(ctx: &Ctx, a: &cli::ShowArgs) -> Result<Done> {
         }
         (None, None) => return Err(Error::usage("show needs NAME|ID or --file PATH")),
     };
+    if a.show_secrets {
+        parsed.reveal_secrets();
+    }
     // Exit 7 for a bad signature; exit 2 for an algorithm csrkit does not
     // implement or a malformed key, with the rest still shown.
     let error = parsed.verification_error();

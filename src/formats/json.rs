@@ -10,9 +10,16 @@ use crate::keystore::{Listed, RecordMeta};
 
 pub struct Json;
 
-/// The decoded CSR as a JSON object.
+/// The decoded CSR as a JSON object. Values are exact (no escaping beyond
+/// JSON's own): `subject_attributes[].value`, `sans[].value` (with `hex`
+/// holding the bytes of a non-ASCII IA5String name), `attributes[].values`
+/// (a challengePassword as `set, N characters` unless `--show-secrets`),
+/// `extensions[].hex` (the extnValue octets). `signature_status` is
+/// `valid`, `invalid`, `unsupported` or `malformed`, with
+/// `signature_problem` naming what csrkit could not check.
 pub fn csr_value(csr: &ParsedCsr) -> Map<String, Value> {
     let mut m = Map::new();
+    m.insert("version".into(), json!(csr.version));
     m.insert("subject".into(), json!(csr.subject_rfc4514()));
     m.insert(
         "subject_attributes".into(),
@@ -20,9 +27,18 @@ pub fn csr_value(csr: &ParsedCsr) -> Map<String, Value> {
     );
     m.insert("sans".into(), json!(csr.sans));
     m.insert("extensions".into(), json!(csr.extensions));
+    m.insert("attributes".into(), json!(csr.attributes));
     m.insert("public_key".into(), json!(csr.key));
     m.insert("signature_algorithm".into(), json!(csr.signature_algorithm));
+    if let Some(p) = &csr.signature_parameters {
+        m.insert("signature_parameters".into(), json!(p));
+    }
     m.insert("signature_valid".into(), json!(csr.verified));
+    m.insert("signature_status".into(), json!(csr.verdict.status()));
+    if let Some(p) = csr.verdict.problem() {
+        m.insert("signature_problem".into(), json!(p));
+    }
+    m.insert("warnings".into(), json!(csr.warnings));
     m.insert(
         "fingerprints".into(),
         json!({"sha256": csr.fingerprint_sha256, "spki_sha256": csr.spki_sha256}),

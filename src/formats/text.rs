@@ -1,9 +1,21 @@
 //! `--format text`: for people at a terminal.
+//!
+//! Terminal safety: every value that comes from a CSR is escaped before it
+//! is printed, so a hostile request cannot recolour, retitle or clear the
+//! terminal, nor reverse the text around it. C0 controls, DEL and C1
+//! controls become `\xNN` (`\x1b` for ESC); the Unicode bidi controls and
+//! line/paragraph separators become `\u{NNNN}` (`\u{202e}`); a backslash
+//! is shown doubled (`\\`), so the output is unambiguous. IA5String names
+//! (dNSName, rfc822Name, URI) whose bytes are not ASCII are shown byte by
+//! byte, `\xNN` for each byte above 0x7e. The subject line is RFC 4514,
+//! whose own `\XX` escapes already cover these characters. JSON output
+//! carries the exact values.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use super::{Options, RecordView, Shape};
-use crate::csr::ParsedCsr;
+use crate::csr::{is_unsafe_char, ParsedCsr, ParsedSan, Verdict};
 use crate::error::Result;
 use crate::keystore::{Listed, RecordMeta, Summary};
 
@@ -14,10 +26,16 @@ fn line(out: &mut String, label: &str, value: impl std::fmt::Display) {
 }
 
 fn key_text(csr: &ParsedCsr) -> String {
-    match &csr.key.curve {
-        Some(c) => format!("{} {}", csr.key.algorithm, c),
-        None if csr.key.algorithm == "ED25519" => "Ed25519".to_string(),
-        None => format!("{} {}", csr.key.algorithm, csr.key.bits),
+    let k = &csr.key;
+    let text = match &k.curve {
+        Some(c) => format!("{} {}", k.algorithm, c),
+        None if k.algorithm == "ED25519" => "Ed25519".to_string(),
+        None if k.bits == 0 => k.algorithm.clone(),
+        None => format!("{} {}", k.algorithm, k.bits),
+    };
+    match &k.restricted_to {
+        Some(r) => format!("{text} ({r} only)"),
+        None => text,
     }
 }
 
@@ -29,31 +47,80 @@ fn protection(meta: &RecordMeta) -> &'static str {
     }
 }
 
-fn csr_text(out: &mut String, csr: &ParsedCsr) {
-    line(
-        out,
-        "Subject",
-        if csr.subject.is_empty() {
-            "(empty)".to_string()
+/// A value from a CSR made safe for a terminal (see the module doc).
+pub fn term(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c == '\\' || is_unsafe_char(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c == '\\' {
+            out.push_str("\\\\");
+        } else if is_unsafe_char(c) {
+            let n = u32::from(c);
+            if n <= 0xff {
+                let _ = write!(out, "\\x{n:02x}");
+            } else {
+                let _ = write!(out, "\\u{{{n:04x}}}");
+            }
         } else {
-            csr.subject_rfc4514()
-        },
-    );
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The bytes of an IA5String name: printable ASCII as is, everything else
+/// (and the backslash) escaped.
+fn term_bytes(b: &[u8]) -> String {
+    let mut out = String::with_capacity(b.len() + 8);
+    for &c in b {
+        match c {
+            b'\\' => out.push_str("\\\\"),
+            0x20..=0x7e => out.push(char::from(c)),
+            _ => {
+                let _ = write!(out, "\\x{c:02x}");
+            }
+        }
+    }
+    out
+}
+
+fn san_text(s: &ParsedSan) -> String {
+    match &s.raw {
+        Some(raw) => format!("{}:{}", s.kind, term_bytes(raw)),
+        None => format!("{}:{}", s.kind, term(&s.value)),
+    }
+}
+
+fn sans_text(sans: &[ParsedSan]) -> String {
+    sans.iter().map(san_text).collect::<Vec<_>>().join(", ")
+}
+
+fn subject_text(csr: &ParsedCsr) -> String {
+    if csr.subject.is_empty() {
+        "(empty)".to_string()
+    } else {
+        // RFC 4514 escaping already turned control and bidi characters
+        // into \XX pairs (and a backslash into \\).
+        csr.subject_rfc4514()
+    }
+}
+
+fn csr_text(out: &mut String, csr: &ParsedCsr) {
+    line(out, "Subject", subject_text(csr));
     for ava in csr.subject.iter().flatten() {
-        let _ = writeln!(out, "  {:<18}{}", format!("{}:", ava.short), ava.value);
+        let _ = writeln!(
+            out,
+            "  {:<18}{}",
+            format!("{}:", term(&ava.short)),
+            term(&ava.value)
+        );
     }
     if csr.sans.is_empty() {
         line(out, "SANs", "(none)");
     } else {
-        line(
-            out,
-            "SANs",
-            csr.sans
-                .iter()
-                .map(|s| format!("{}:{}", s.kind, s.value))
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
+        line(out, "SANs", sans_text(&csr.sans));
     }
     if csr.extensions.is_empty() {
         line(out, "Extensions", "(none requested)");
@@ -61,20 +128,49 @@ fn csr_text(out: &mut String, csr: &ParsedCsr) {
         line(out, "Extensions", "");
         for e in &csr.extensions {
             let crit = if e.critical { " (critical)" } else { "" };
-            let _ = writeln!(out, "  {}{crit}: {}", e.name, e.value);
+            // SANs as on the SANs line: non-ASCII name bytes escaped.
+            let value = if e.oid == "2.5.29.17" && !e.value.starts_with('<') {
+                Cow::Owned(sans_text(&csr.sans))
+            } else {
+                term(&e.value)
+            };
+            let _ = writeln!(out, "  {}{crit}: {value}", e.name);
+        }
+    }
+    // The extension request is listed above; other attributes here.
+    let attrs: Vec<_> = csr
+        .attributes
+        .iter()
+        .filter(|a| a.name != "extensionRequest" && a.name != "msExtReq")
+        .collect();
+    if !attrs.is_empty() {
+        line(out, "Attributes", "");
+        for a in attrs {
+            let _ = writeln!(out, "  {}: {}", a.name, term(&a.values.join("; ")));
         }
     }
     line(out, "Public key", key_text(csr));
-    line(out, "Signature", &csr.signature_algorithm);
+    match &csr.signature_parameters {
+        Some(p) => line(
+            out,
+            "Signature",
+            format!("{} ({p})", csr.signature_algorithm),
+        ),
+        None => line(out, "Signature", &csr.signature_algorithm),
+    }
     line(
         out,
         "Signature valid",
-        if csr.verified {
-            "yes"
-        } else {
-            "NO - the signature does not verify"
+        match &csr.verdict {
+            Verdict::Valid => "yes".to_string(),
+            Verdict::Invalid => "NO - the signature does not verify".to_string(),
+            Verdict::Unsupported(m) => format!("NOT CHECKED - {m}"),
+            Verdict::Malformed(m) => format!("NOT CHECKED - malformed: {m}"),
         },
     );
+    for w in &csr.warnings {
+        line(out, "Warning", term(w));
+    }
     line(out, "SHA-256", &csr.fingerprint_sha256);
     line(out, "SPKI SHA-256", &csr.spki_sha256);
 }
@@ -85,7 +181,7 @@ fn meta_text(out: &mut String, meta: &RecordMeta) {
     line(out, "Created", &meta.created);
     line(out, "Modified", &meta.modified);
     if let Some(d) = &meta.description {
-        line(out, "Description", d);
+        line(out, "Description", term(d));
     }
     line(out, "Key protection", protection(meta));
 }
@@ -106,26 +202,9 @@ impl Shape for Text {
             "{verb} record {} (id {}, revision {})",
             v.meta.name, v.meta.id, v.meta.revision
         );
-        line(
-            &mut out,
-            "  Subject",
-            if v.csr.subject.is_empty() {
-                "(empty)".into()
-            } else {
-                v.csr.subject_rfc4514()
-            },
-        );
+        line(&mut out, "  Subject", subject_text(v.csr));
         if !v.csr.sans.is_empty() {
-            line(
-                &mut out,
-                "  SANs",
-                v.csr
-                    .sans
-                    .iter()
-                    .map(|s| format!("{}:{}", s.kind, s.value))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            );
+            line(&mut out, "  SANs", sans_text(&v.csr.sans));
         }
         line(
             &mut out,
@@ -214,4 +293,25 @@ impl Shape for Text {
 /// Decimal digits of `n` (the width of `n.to_string()`).
 fn digits(n: u64) -> usize {
     n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_escapes() {
+        assert_eq!(term("plain é 中"), "plain é 中");
+        assert_eq!(
+            term("x\u{1b}]0;pwned\u{7}\u{1b}[2J"),
+            "x\\x1b]0;pwned\\x07\\x1b[2J"
+        );
+        assert_eq!(term("a\u{9b}b\u{7f}"), "a\\x9bb\\x7f");
+        assert_eq!(term("evil\u{202e}txt.exe"), "evil\\u{202e}txt.exe");
+        assert_eq!(term("a\\x1b"), "a\\\\x1b");
+        assert_eq!(
+            term_bytes(b"b\xc3\xbccher.example"),
+            "b\\xc3\\xbccher.example"
+        );
+    }
 }

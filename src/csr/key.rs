@@ -220,7 +220,7 @@ fn other_bits(oid: &str, alg: &AlgId<'_>) -> u32 {
         "1.3.101.110" => 253,
         "1.3.101.111" => 448,
         "1.2.643.7.1.1.1.2" => 512,
-        "1.2.643.7.1.1.1.1" | "1.2.643.2.2.19" => 256,
+        "1.2.643.7.1.1.1.1" | "1.2.643.2.2.19" | "1.2.156.10197.1.301" => 256,
         _ => alg
             .params
             .as_ref()
@@ -308,9 +308,7 @@ fn ec<'a>(alg: &AlgId<'a>, point: &'a [u8]) -> Spki<'a> {
                     let shown = if name.is_empty() { oid.as_str() } else { name };
                     Spki {
                         info: info("EC", bits, Some(shown)),
-                        key: PublicKey::Unsupported(format!(
-                            "{words} is not implemented (csrkit verifies P-256, P-384 and P-521)"
-                        )),
+                        key: PublicKey::Unsupported(format!("{words} is not implemented")),
                     }
                 }
             }
@@ -318,7 +316,8 @@ fn ec<'a>(alg: &AlgId<'a>, point: &'a [u8]) -> Spki<'a> {
         tag::SEQUENCE => Spki {
             info: info("EC", explicit_bits(p), Some("explicit parameters")),
             key: PublicKey::Unsupported(
-                "EC keys with explicit curve parameters are not implemented (csrkit verifies the named curves P-256, P-384 and P-521)".into(),
+                "EC keys with explicit curve parameters are not implemented (only named curves)"
+                    .into(),
             ),
         },
         tag::NULL => Spki {
@@ -329,7 +328,9 @@ fn ec<'a>(alg: &AlgId<'a>, point: &'a [u8]) -> Spki<'a> {
         },
         _ => Spki {
             info: info("EC", 0, None),
-            key: PublicKey::Malformed("the EC key's curve parameters are neither an OID nor explicit parameters".into()),
+            key: PublicKey::Malformed(
+                "the EC key's curve parameters are neither an OID nor explicit parameters".into(),
+            ),
         },
     }
 }

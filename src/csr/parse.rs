@@ -42,7 +42,15 @@ pub fn decode_input(data: &[u8]) -> Result<Vec<u8>> {
         let text = std::str::from_utf8(data).map_err(|_| bad_csr("the PEM text is not UTF-8"))?;
         let blocks = pem::parse_many(text).map_err(|e| bad_csr(format!("bad PEM: {e}")))?;
         if blocks.is_empty() {
-            return Err(bad_csr("no PEM block found"));
+            let bare_base64 = text.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || b"+/=".contains(&b) || b.is_ascii_whitespace()
+            });
+            return Err(if bare_base64 {
+                bad_csr("no PEM block found; the text looks like bare base64 (an EST body?)")
+                    .with_hint("wrap it in -----BEGIN CERTIFICATE REQUEST----- and -----END CERTIFICATE REQUEST----- lines, or decode it to DER (base64 -d)")
+            } else {
+                bad_csr("no PEM block found")
+            });
         }
         return blocks
             .into_iter()
@@ -131,10 +139,15 @@ fn decode(t: &Tlv<'_>) -> Decoded {
             if b.len() % 2 != 0 {
                 return Decoded::Hex;
             }
-            let units = b.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
-            match char::decode_utf16(units).collect::<std::result::Result<String, _>>() {
+            // UCS-2 as OpenSSL reads it: a lone surrogate is kept (shown
+            // as U+FFFD), not refused.
+            let units: Vec<u16> = b
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            match String::from_utf16(&units) {
                 Ok(s) => Decoded::Ok(s),
-                Err(_) => Decoded::Hex,
+                Err(_) => Decoded::Lax(String::from_utf16_lossy(&units)),
             }
         }
         tag::UNIVERSAL => {
@@ -167,12 +180,40 @@ fn short_name(oid: &str) -> String {
         .unwrap_or_else(|| oid.to_string())
 }
 
+/// What OpenSSL's name decoder (ASN1_PRINTABLE) takes as a value: the
+/// directory strings, and as opaque values BIT STRING, SEQUENCE and a few
+/// rare universal types. Anything else makes OpenSSL refuse the request.
+fn openssl_takes(t: &Tlv<'_>) -> bool {
+    let primitive_universal = t.tag & 0xe0 == 0;
+    match t.tag {
+        tag::SEQUENCE => true,
+        _ if !primitive_universal => false,
+        tag::UTF8
+        | tag::NUMERIC
+        | tag::PRINTABLE
+        | tag::TELETEX
+        | tag::IA5
+        | tag::UNIVERSAL
+        | tag::BMP
+        | tag::BIT_STRING => true,
+        // ObjectDescriptor, EXTERNAL, REAL, ENUMERATED, EMBEDDED PDV,
+        // RELATIVE-OID and reserved tags OpenSSL keeps as "unknown".
+        0x07..=0x0b | 0x0d..=0x0f | 0x1d => true,
+        _ => false,
+    }
+}
+
 /// Decodes a Name (RFC 5280 4.1.2.4): RDNs in encoded order, each RDN's
 /// attributes in encoded order. `Err` names a structural problem; values
 /// that are odd for their type are kept with a warning in `warnings`.
+/// `strict` (the subject) also refuses what OpenSSL refuses to load: a
+/// value that is neither a directory string nor one of the opaque types it
+/// keeps, and a UTF8String, BMPString or UniversalString that does not
+/// decode.
 pub fn decode_name_warn(
     name: &Tlv<'_>,
     warnings: &mut Vec<String>,
+    strict: bool,
 ) -> std::result::Result<Vec<Vec<ParsedAva>>, String> {
     if name.tag != tag::SEQUENCE {
         return Err("the name is not a SEQUENCE".into());
@@ -197,23 +238,32 @@ pub fn decode_name_warn(
                 .flatten()
                 .ok_or("an attribute type is not a valid OID")?;
             let short = short_name(&oid);
+            let ty_name = type_name(value.tag);
+            if strict && !openssl_takes(value) {
+                return Err(format!(
+                    "{short} is a{} {ty_name}, not a directory string",
+                    if ty_name.starts_with(['a', 'e', 'i', 'o', 'u', 'E', 'I', 'O', 'U']) {
+                        "n"
+                    } else {
+                        ""
+                    }
+                ));
+            }
             let (value_text, hex_form) = match decode(value) {
                 Decoded::Ok(s) => (s, false),
                 Decoded::Lax(s) => {
                     warnings.push(format!(
-                        "subject {short}: the {} holds characters its type does not allow",
-                        type_name(value.tag)
+                        "subject {short}: the {ty_name} holds characters its type does not allow"
                     ));
                     (s, false)
                 }
                 Decoded::Hex => {
-                    if value.tag == tag::UTF8
-                        || value.tag == tag::BMP
-                        || value.tag == tag::UNIVERSAL
-                    {
+                    if matches!(value.tag, tag::UTF8 | tag::BMP | tag::UNIVERSAL) {
+                        if strict {
+                            return Err(format!("{short}: the {ty_name} does not decode"));
+                        }
                         warnings.push(format!(
-                            "subject {short}: the {} is not a valid encoding; shown as hex",
-                            type_name(value.tag)
+                            "{short}: the {ty_name} does not decode; shown as hex"
                         ));
                     }
                     (format!("#{}", hex(value.raw)), true)
@@ -223,7 +273,7 @@ pub fn decode_name_warn(
                 short,
                 oid,
                 value: value_text,
-                encoding: type_name(value.tag),
+                encoding: ty_name,
                 hex_form,
             });
         }
@@ -237,7 +287,7 @@ pub fn decode_name_warn(
 
 /// [`decode_name_warn`] without the warnings (names inside extensions).
 pub fn decode_name(name: &Tlv<'_>) -> std::result::Result<Vec<Vec<ParsedAva>>, String> {
-    decode_name_warn(name, &mut Vec::new())
+    decode_name_warn(name, &mut Vec::new(), false)
 }
 
 /// The RFC 4514 string of a decoded name.
@@ -299,7 +349,7 @@ pub fn parse(der_bytes: &[u8]) -> Result<ParsedCsr> {
             "version {shown}: RFC 2986 defines only version 0 (v1); read as v1, as OpenSSL does"
         ));
     }
-    let subject = decode_name_warn(subject, &mut warnings)
+    let subject = decode_name_warn(subject, &mut warnings, true)
         .map_err(|e| bad_csr(format!("the subject: {e}")))?;
     if spki.tag != tag::SEQUENCE {
         return Err(bad_csr("the subject public key info is not a SEQUENCE"));

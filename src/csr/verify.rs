@@ -452,7 +452,7 @@ pub fn verify_signature(
     match &key {
         PublicKey::Unsupported(m) => {
             return done(
-                Verdict::Unsupported(format!("{m} (signature algorithm {algorithm})")),
+                Verdict::Unsupported(format!("{m}; signature algorithm {algorithm}")),
                 warnings,
             )
         }

@@ -291,7 +291,7 @@ fn openssl_req(ks: &Ks, label: &str, args: &[&str]) -> Vec<u8> {
 }
 
 /// `openssl req -new` with an existing key file.
-fn openssl_req_with(ks: &Ks, label: &str, key: &std::path::Path, args: &[&str]) -> Vec<u8> {
+fn openssl_req_with(label: &str, key: &std::path::Path, args: &[&str]) -> Vec<u8> {
     let mut a = vec![
         "req",
         "-new",
@@ -409,7 +409,6 @@ fn small_odd_and_legacy_rsa_verify_with_warnings() {
     ] {
         let label = format!("rsa1000-{digest}");
         let der = openssl_req_with(
-            &ks,
             &label,
             &k1000.path,
             &["-subj", "/CN=legacy", &format!("-{digest}")],
@@ -420,12 +419,7 @@ fn small_odd_and_legacy_rsa_verify_with_warnings() {
         assert_eq!(warnings(&v).contains("weak digest"), weak, "{label}: {v}");
     }
     // The text says it beside "yes".
-    let der = openssl_req_with(
-        &ks,
-        "md5-text",
-        &k1000.path,
-        &["-subj", "/CN=legacy", "-md5"],
-    );
+    let der = openssl_req_with("md5-text", &k1000.path, &["-subj", "/CN=legacy", "-md5"]);
     let o = show(&ks, "md5-text", &der, &[]);
     let t = stdout(&o);
     assert!(t.contains("Signature valid:    yes"), "{t}");
@@ -449,11 +443,10 @@ fn rsa_above_8192_bits_verifies() {
             "rsa_keygen_primes:5",
         ],
     );
-    let der = openssl_req_with(&ks, "rsa8320", &k.path, &["-subj", "/CN=big"]);
+    let der = openssl_req_with("rsa8320", &k.path, &["-subj", "/CN=big"]);
     let v = both_valid(&ks, "rsa8320", &der);
     assert_eq!(v["public_key"]["bits"], 8320);
     let der = openssl_req_with(
-        &ks,
         "rsa8320-pss",
         &k.path,
         &["-subj", "/CN=big", "-sigopt", "rsa_padding_mode:pss"],
@@ -503,7 +496,7 @@ fn pss_with_any_salt_and_mgf1_hash_verifies() {
     for (label, extra, params) in cases {
         let mut args = vec!["-subj", "/CN=pss", "-sigopt", "rsa_padding_mode:pss"];
         args.extend_from_slice(extra);
-        let der = openssl_req_with(&ks, label, &k.path, &args);
+        let der = openssl_req_with(label, &k.path, &args);
         let v = both_valid(&ks, label, &der);
         assert_eq!(v["signature_algorithm"], "rsassaPss");
         let got = v["signature_parameters"].as_str().unwrap();
@@ -559,8 +552,7 @@ fn ecdsa_with_any_hash_on_the_nist_curves_verifies() {
         );
         for d in digests {
             let label = format!("{curve}-{d}");
-            let der =
-                openssl_req_with(&ks, &label, &k.path, &["-subj", "/CN=ec", &format!("-{d}")]);
+            let der = openssl_req_with(&label, &k.path, &["-subj", "/CN=ec", &format!("-{d}")]);
             let v = both_valid(&ks, &label, &der);
             assert_eq!(v["public_key"]["curve"], curve);
             assert_eq!(

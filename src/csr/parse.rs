@@ -136,7 +136,7 @@ fn decode(t: &Tlv<'_>) -> Decoded {
             Decoded::Ok(b.iter().map(|c| char::from(*c)).collect())
         }
         tag::BMP => {
-            if b.len() % 2 != 0 {
+            if !b.len().is_multiple_of(2) {
                 return Decoded::Hex;
             }
             // UCS-2 as OpenSSL reads it: a lone surrogate is kept (shown
@@ -151,7 +151,7 @@ fn decode(t: &Tlv<'_>) -> Decoded {
             }
         }
         tag::UNIVERSAL => {
-            if b.len() % 4 != 0 {
+            if !b.len().is_multiple_of(4) {
                 return Decoded::Hex;
             }
             b.chunks_exact(4)

@@ -42,7 +42,7 @@ fn aws_lc(scheme: Scheme, bits: u32) -> Option<&'static RsaParameters> {
         Scheme::Pkcs1(Hash::Sha512) if legacy => {
             Some(&sig::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY)
         }
-        Scheme::Pss(p) if modern && p.mgf_hash == p.hash && p.salt_len == p.hash.len() => {
+        Scheme::Pss(p) if modern && p.mgf_hash == p.hash && p.salt_len == p.hash.output_len() => {
             match p.hash {
                 Hash::Sha256 => Some(&sig::RSA_PSS_2048_8192_SHA256),
                 Hash::Sha384 => Some(&sig::RSA_PSS_2048_8192_SHA384),
@@ -89,7 +89,7 @@ pub fn verify(
     match scheme {
         Scheme::Pkcs1(h) => {
             let padding = Pkcs1v15Sign {
-                hash_len: Some(h.len()),
+                hash_len: Some(h.output_len()),
                 prefix: h.digest_info_prefix().into_boxed_slice(),
             };
             verdict(key.verify(padding, &h.digest(tbs), signature).is_ok())
@@ -127,7 +127,7 @@ fn public_key(n: &[u8], e: &[u8]) -> Result<rsa::PublicKey, Verdict> {
 
 /// MGF1 (RFC 8017 B.2.1).
 fn mgf1(h: Hash, seed: &[u8], len: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(len + h.len());
+    let mut out = Vec::with_capacity(len + h.output_len());
     let mut counter: u32 = 0;
     let mut buf = Vec::with_capacity(seed.len() + 4);
     while out.len() < len {
@@ -153,7 +153,7 @@ fn pss_verify(key: &rsa::PublicKey, p: PssParams, tbs: &[u8], signature: &[u8]) 
     let Ok(s) = BoxedUint::from_be_slice(signature, key.n_bits_precision()) else {
         return false;
     };
-    if &s >= key.n().as_ref() {
+    if s >= *key.n().as_ref() {
         return false;
     }
     let Ok(m) = rsa::hazmat::rsa_encrypt(key, &s) else {
@@ -171,7 +171,7 @@ fn pss_verify(key: &rsa::PublicKey, p: PssParams, tbs: &[u8], signature: &[u8]) 
 
 /// EMSA-PSS-VERIFY (RFC 8017 9.1.2), steps 2-14.
 fn emsa_pss_verify(em: &[u8], em_bits: usize, p: PssParams, msg: &[u8]) -> bool {
-    let h_len = p.hash.len();
+    let h_len = p.hash.output_len();
     let s_len = p.salt_len;
     let em_len = em.len();
     let m_hash = p.hash.digest(msg);

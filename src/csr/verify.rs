@@ -113,7 +113,7 @@ impl Hash {
     }
 
     /// Output length in bytes.
-    pub fn len(self) -> usize {
+    pub fn output_len(self) -> usize {
         match self {
             Hash::Md5 => 16,
             Hash::Sha1 => 20,
@@ -152,7 +152,7 @@ impl Hash {
     pub fn digest_info_prefix(self) -> Vec<u8> {
         let oid = self.oid_der();
         let alg_len = 2 + oid.len() + 2;
-        let total = 2 + alg_len + 2 + self.len();
+        let total = 2 + alg_len + 2 + self.output_len();
         let mut p = vec![
             0x30,
             total as u8,
@@ -162,7 +162,7 @@ impl Hash {
             oid.len() as u8,
         ];
         p.extend_from_slice(oid);
-        p.extend_from_slice(&[0x05, 0x00, 0x04, self.len() as u8]);
+        p.extend_from_slice(&[0x05, 0x00, 0x04, self.output_len() as u8]);
         p
     }
 }

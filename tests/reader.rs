@@ -1121,3 +1121,104 @@ fn non_string_values_are_rfc4514_hex() {
         assert!(err.contains(word), "{label}: {err}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// More of what OpenSSL reads, and what it does not.
+
+#[test]
+fn compressed_points_and_large_exponents_verify() {
+    let ks = Ks::new();
+    // The same key with its point compressed (SEC 1 2.3.3).
+    let key = Key::ec(&ks, "ec");
+    let point = &key.spki[key.spki.len() - 65..];
+    assert_eq!(point[0], 0x04);
+    let mut compressed = vec![0x02 | (point[64] & 1)];
+    compressed.extend_from_slice(&point[1..33]);
+    let spki = seq(&[
+        &seq(&[&oid("1.2.840.10045.2.1"), &oid("1.2.840.10045.3.1.7")]),
+        &tlv(0x03, &[&[0u8][..], &compressed].concat()),
+    ]);
+    let tbs = info(0, &cn("compressed"), &spki, &[]);
+    let v = both_valid(&ks, "compressed", &key.sign_ec(&ks, &tbs));
+    assert_eq!(v["public_key"]["curve"], "P-256");
+
+    // An RSA exponent above 2^64 (OpenSSL takes any below a 3072-bit modulus).
+    let k = Key::new(
+        &ks,
+        "bige",
+        &[
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:1024",
+            "-pkeyopt",
+            "rsa_keygen_pubexp:36893488147419103235",
+        ],
+    );
+    let der = openssl_req_with("bige", &k.path, &["-subj", "/CN=bige"]);
+    both_valid(&ks, "bige", &der);
+}
+
+#[test]
+fn what_openssl_cannot_verify_is_exit_2() {
+    let ks = Ks::new();
+    let rsa = Key::new(
+        &ks,
+        "rsa",
+        &["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024"],
+    );
+    let ec = Key::ec(&ks, "ec");
+    for (label, key, digest) in [
+        ("rsa-sha512-224", &rsa, "sha512-224"),
+        ("rsa-sha512-256", &rsa, "sha512-256"),
+        ("ec-sha3-256", &ec, "sha3-256"),
+    ] {
+        let der = openssl_req_with(label, &key.path, &["-subj", "/CN=x", &format!("-{digest}")]);
+        assert_eq!(openssl_verdict(&ks, label, &der), "unreadable", "{label}");
+        let o = show(&ks, label, &der, &[]);
+        assert_eq!(o.status.code(), Some(2), "{label}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("not implemented"),
+            "{label}: {}",
+            stderr(&o)
+        );
+    }
+    // A version INTEGER with illegal padding: OpenSSL refuses to load it.
+    let tbs = seq(&[
+        &[0x02, 0x02, 0x00, 0x00],
+        &cn("pad"),
+        &ec.spki,
+        &[0xa0, 0x00],
+    ]);
+    let der = ec.sign_ec(&ks, &tbs);
+    assert_eq!(openssl_verdict(&ks, "version-pad", &der), "unreadable");
+    let o = show(&ks, "version-pad", &der, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("version INTEGER has illegal padding"),
+        "{}",
+        stderr(&o)
+    );
+    // PSS over SHA-512/224 is one OpenSSL verifies.
+    let k = Key::new(
+        &ks,
+        "rsa2048",
+        &["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+    );
+    let der = openssl_req_with(
+        "pss-512-224",
+        &k.path,
+        &[
+            "-subj",
+            "/CN=x",
+            "-sha512-224",
+            "-sigopt",
+            "rsa_padding_mode:pss",
+        ],
+    );
+    let v = both_valid(&ks, "pss-512-224", &der);
+    assert!(v["signature_parameters"]
+        .as_str()
+        .unwrap()
+        .contains("SHA-512/224"));
+}

@@ -340,6 +340,15 @@ pub fn parse(der_bytes: &[u8]) -> Result<ParsedCsr> {
     if version.tag != tag::INTEGER || version.content.is_empty() {
         return Err(bad_csr("the version is not an INTEGER"));
     }
+    if let [first, second, ..] = version.content {
+        // X.690 8.3.2: the first nine bits are never all equal. OpenSSL
+        // refuses such padding too.
+        if (*first == 0 && second & 0x80 == 0) || (*first == 0xff && second & 0x80 != 0) {
+            return Err(bad_csr(
+                "the version INTEGER has illegal padding (X.690 8.3.2)",
+            ));
+        }
+    }
     let version_n = version.small_int().unwrap_or(-1);
     if version_n != 0 {
         let shown = version

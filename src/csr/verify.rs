@@ -5,12 +5,13 @@
 //! (RFC 5280 4.1.1.3, 6.1.3).
 //!
 //! Verified (SPEC §8): RSA PKCS#1 v1.5 (RFC 8017 8.2) with MD5, SHA-1,
-//! SHA-224/256/384/512 (and SHA-512/256, SHA3-256/384/512) at any modulus
-//! from 256 to 16384 bits; RSASSA-PSS (RFC 8017 8.1, RFC 4055) with any of
-//! those hashes, MGF1 hash and salt length; ECDSA (RFC 5758 3.2) on P-256,
-//! P-384 and P-521 with any of those hashes; Ed25519 (RFC 8410). aws-lc-rs
-//! verifies what it supports; RSA it refuses goes to the `rsa` crate's
-//! public-key operation. A weak key or digest is a warning beside a valid
+//! SHA-224/256/384/512 and SHA3-256/384/512 at any modulus from 256 to
+//! 16384 bits; RSASSA-PSS (RFC 8017 8.1, RFC 4055) with any of those
+//! hashes or SHA-512/224, SHA-512/256 as hash and MGF1 hash, any salt
+//! length; ECDSA (RFC 5758 3.2) on P-256, P-384 and P-521 with SHA-1 and
+//! SHA-224/256/384/512; Ed25519 (RFC 8410). aws-lc-rs verifies what it
+//! supports; RSA it refuses goes to the `rsa` crate's public-key
+//! operation. A weak key or digest is a warning beside a valid
 //! signature. Anything else is [`Verdict::Unsupported`], named in words.
 
 use aws_lc_rs::digest::{self, Digest};
@@ -52,6 +53,8 @@ pub enum Hash {
     Sha384,
     /// SHA-512.
     Sha512,
+    /// SHA-512/224.
+    Sha512_224,
     /// SHA-512/256.
     Sha512_256,
     /// SHA3-256 (FIPS 202).
@@ -72,6 +75,7 @@ impl Hash {
             "2.16.840.1.101.3.4.2.1" => Hash::Sha256,
             "2.16.840.1.101.3.4.2.2" => Hash::Sha384,
             "2.16.840.1.101.3.4.2.3" => Hash::Sha512,
+            "2.16.840.1.101.3.4.2.5" => Hash::Sha512_224,
             "2.16.840.1.101.3.4.2.6" => Hash::Sha512_256,
             "2.16.840.1.101.3.4.2.8" => Hash::Sha3_256,
             "2.16.840.1.101.3.4.2.9" => Hash::Sha3_384,
@@ -89,6 +93,7 @@ impl Hash {
             Hash::Sha256 => &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01],
             Hash::Sha384 => &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02],
             Hash::Sha512 => &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03],
+            Hash::Sha512_224 => &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x05],
             Hash::Sha512_256 => &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x06],
             Hash::Sha3_256 => &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x08],
             Hash::Sha3_384 => &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x09],
@@ -105,6 +110,7 @@ impl Hash {
             Hash::Sha256 => "SHA-256",
             Hash::Sha384 => "SHA-384",
             Hash::Sha512 => "SHA-512",
+            Hash::Sha512_224 => "SHA-512/224",
             Hash::Sha512_256 => "SHA-512/256",
             Hash::Sha3_256 => "SHA3-256",
             Hash::Sha3_384 => "SHA3-384",
@@ -117,7 +123,7 @@ impl Hash {
         match self {
             Hash::Md5 => 16,
             Hash::Sha1 => 20,
-            Hash::Sha224 => 28,
+            Hash::Sha224 | Hash::Sha512_224 => 28,
             Hash::Sha256 | Hash::Sha512_256 | Hash::Sha3_256 => 32,
             Hash::Sha384 | Hash::Sha3_384 => 48,
             Hash::Sha512 | Hash::Sha3_512 => 64,
@@ -134,6 +140,7 @@ impl Hash {
         use md5::Digest as _;
         let alg = match self {
             Hash::Md5 => return md5::Md5::digest(data).to_vec(),
+            Hash::Sha512_224 => return sha2::Sha512_224::digest(data).to_vec(),
             Hash::Sha1 => &digest::SHA1_FOR_LEGACY_USE_ONLY,
             Hash::Sha224 => &digest::SHA224,
             Hash::Sha256 => &digest::SHA256,
@@ -241,9 +248,16 @@ fn unsupported_signature(oid: &str) -> Option<&'static str> {
     Some(match oid {
         "1.2.840.113549.1.1.2" => "RSA with MD2",
         "1.2.840.113549.1.1.3" => "RSA with MD4",
+        // What OpenSSL 3.0 cannot verify either is refused, so that the
+        // two agree: SHA-512/t with PKCS#1 v1.5, ECDSA with SHA-3 (and
+        // RSA with SHA3-224, for want of a SHA3-224 digest here).
         "1.2.840.113549.1.1.15" => "RSA with SHA-512/224",
+        "1.2.840.113549.1.1.16" => "RSA with SHA-512/256",
         "2.16.840.1.101.3.4.3.13" => "RSA with SHA3-224",
         "2.16.840.1.101.3.4.3.9" => "ECDSA with SHA3-224",
+        "2.16.840.1.101.3.4.3.10" => "ECDSA with SHA3-256",
+        "2.16.840.1.101.3.4.3.11" => "ECDSA with SHA3-384",
+        "2.16.840.1.101.3.4.3.12" => "ECDSA with SHA3-512",
         "1.3.101.113" => "Ed448",
         "1.2.840.10040.4.3"
         | "2.16.840.1.101.3.4.3.1"
@@ -299,7 +313,6 @@ fn scheme(alg: &AlgId<'_>) -> Result<Scheme, Refusal> {
         "1.2.840.113549.1.1.11" => pkcs1(Hash::Sha256),
         "1.2.840.113549.1.1.12" => pkcs1(Hash::Sha384),
         "1.2.840.113549.1.1.13" => pkcs1(Hash::Sha512),
-        "1.2.840.113549.1.1.16" => pkcs1(Hash::Sha512_256),
         "2.16.840.1.101.3.4.3.14" => pkcs1(Hash::Sha3_256),
         "2.16.840.1.101.3.4.3.15" => pkcs1(Hash::Sha3_384),
         "2.16.840.1.101.3.4.3.16" => pkcs1(Hash::Sha3_512),
@@ -308,9 +321,6 @@ fn scheme(alg: &AlgId<'_>) -> Result<Scheme, Refusal> {
         "1.2.840.10045.4.3.2" => ecdsa(Hash::Sha256),
         "1.2.840.10045.4.3.3" => ecdsa(Hash::Sha384),
         "1.2.840.10045.4.3.4" => ecdsa(Hash::Sha512),
-        "2.16.840.1.101.3.4.3.10" => ecdsa(Hash::Sha3_256),
-        "2.16.840.1.101.3.4.3.11" => ecdsa(Hash::Sha3_384),
-        "2.16.840.1.101.3.4.3.12" => ecdsa(Hash::Sha3_512),
         "1.3.101.112" => match alg.params {
             None => Ok(Scheme::Ed25519),
             Some(_) => Err(Refusal::Malformed(
@@ -333,7 +343,6 @@ fn hash_of(alg: &AlgId<'_>, what: &str) -> Result<Hash, Refusal> {
             match alg.oid.as_str() {
                 "1.2.840.113549.2.2" => "MD2",
                 "1.2.840.113549.2.4" => "MD4",
-                "2.16.840.1.101.3.4.2.5" => "SHA-512/224",
                 "2.16.840.1.101.3.4.2.7" => "SHA3-224",
                 other => other,
             }

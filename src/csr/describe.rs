@@ -34,6 +34,7 @@ pub fn attribute_name(oid: &str) -> Option<&'static str> {
 pub fn extension_name(oid: &str) -> Option<&'static str> {
     Some(match oid {
         "2.5.29.14" => "subjectKeyIdentifier",
+        "2.5.29.16" => "privateKeyUsagePeriod",
         "2.5.29.15" => "keyUsage",
         "2.5.29.17" => "subjectAltName",
         "2.5.29.18" => "issuerAltName",
@@ -190,6 +191,7 @@ pub fn extension(
             read_one(value).ok().and_then(|t| decode_string(&t).ok())
         }
         "1.3.6.1.4.1.311.21.7" => certificate_template(value),
+        "2.5.29.16" => private_key_usage_period(value),
         "2.16.840.1.113730.1.1" => ns_cert_type(value),
         "1.3.6.1.5.5.7.48.1.5" | "1.3.6.1.4.1.11129.2.4.3" => {
             (value == [0x05, 0x00]).then(|| "NULL".to_string())
@@ -200,7 +202,11 @@ pub fn extension(
         warnings.push(format!(
             "the {name} extension is malformed; its value is shown in hex"
         ));
-        format!("{} {}", malformed("value"), hex_colon(value))
+        if value.is_empty() {
+            malformed("value: empty")
+        } else {
+            format!("{} {}", malformed("value"), hex_colon(value))
+        }
     });
     ParsedExtension {
         oid,
@@ -383,6 +389,21 @@ fn certificate_template(value: &[u8]) -> Option<String> {
         s.push_str(&format!(", minor version {}", minor.small_int()?));
     }
     Some(s)
+}
+
+fn private_key_usage_period(value: &[u8]) -> Option<String> {
+    // SEQUENCE { notBefore [0] GeneralizedTime OPTIONAL, notAfter [1] ... }
+    let f = children_of(value, tag::SEQUENCE)?;
+    let mut out = Vec::new();
+    for t in f {
+        let time = std::str::from_utf8(t.content).ok()?;
+        match t.number {
+            0 => out.push(format!("not before {time}")),
+            1 => out.push(format!("not after {time}")),
+            _ => return None,
+        }
+    }
+    Some(out.join(", "))
 }
 
 /// Decodes GeneralNames (RFC 5280 4.2.1.6) from an extension value.

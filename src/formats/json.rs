@@ -8,6 +8,7 @@ use crate::csr::ParsedCsr;
 use crate::error::Result;
 use crate::keystore::{Listed, RecordMeta};
 
+/// The `json` shape: csrkit's own JSON (exact values).
 pub struct Json;
 
 /// The decoded CSR as a JSON object. Values are exact (no escaping beyond

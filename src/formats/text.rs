@@ -19,6 +19,7 @@ use crate::csr::{is_unsafe_char, ParsedCsr, ParsedSan, Verdict};
 use crate::error::Result;
 use crate::keystore::{Listed, RecordMeta, Summary};
 
+/// The `text` shape: for people at a terminal (escaped values).
 pub struct Text;
 
 fn line(out: &mut String, label: &str, value: impl std::fmt::Display) {

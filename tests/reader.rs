@@ -737,6 +737,13 @@ fn hostile_text_cannot_drive_the_terminal() {
     let der = key.sign_ec(&ks, &tbs);
     let v = both_valid(&ks, "bidi", &der);
     assert_eq!(v["subject_attributes"][0]["value"], evil);
+    let raw = show(&ks, "bidi-json", &der, &["--format", "json"]).stdout;
+    let raw = String::from_utf8(raw).unwrap();
+    assert!(raw.contains("pay\\u202efdp.exe\\u009b31m"), "{raw}");
+    assert!(
+        !raw.contains('\u{202e}') && !raw.contains('\u{9b}'),
+        "{raw}"
+    );
     assert_eq!(v["sans"][0]["value"], "a\x1b[31m.example");
     let o = show(&ks, "bidi-text", &der, &[]);
     let t = stdout(&o);

@@ -164,6 +164,7 @@ pub fn extension(
 ) -> ParsedExtension {
     let known = extension_name(&oid);
     let name = known.map(str::to_string).unwrap_or_else(|| oid.clone());
+    let mut san_range = None;
     let described = match oid.as_str() {
         "2.5.29.17" | "2.5.29.18" => general_names(value).map(|names| {
             let text = names
@@ -172,6 +173,7 @@ pub fn extension(
                 .collect::<Vec<_>>()
                 .join(", ");
             if oid == "2.5.29.17" {
+                san_range = Some(sans.len()..sans.len() + names.len());
                 sans.extend(names);
             }
             text
@@ -214,6 +216,7 @@ pub fn extension(
         critical,
         value: value_text,
         hex: hex(value),
+        sans: san_range,
     }
 }
 

@@ -70,6 +70,10 @@ pub struct ParsedExtension {
     pub value: String,
     /// The `extnValue` octets as lowercase hex (exact).
     pub hex: String,
+    /// For a subjectAltName extension, where its names are in
+    /// [`ParsedCsr::sans`].
+    #[serde(skip)]
+    pub sans: Option<std::ops::Range<usize>>,
 }
 
 /// The subject public key, as far as csrkit understands it.

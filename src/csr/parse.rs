@@ -389,6 +389,7 @@ pub fn parse(der_bytes: &[u8]) -> Result<ParsedCsr> {
 
     let v = verify_signature(alg.raw, spki.raw, info.raw, sig.content);
     warnings.extend(v.warnings);
+    let warnings = collapse(warnings);
     Ok(ParsedCsr {
         der: der_bytes.to_vec(),
         version: version_n,
@@ -406,6 +407,29 @@ pub fn parse(der_bytes: &[u8]) -> Result<ParsedCsr> {
         spki_sha256: sha256_colon(spki.raw),
         spki_der: spki.raw.to_vec(),
     })
+}
+
+/// The same warning once, with a count when it came up more than once
+/// (a hostile request can repeat one thing many thousand times).
+fn collapse(warnings: Vec<String>) -> Vec<String> {
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for w in &warnings {
+        *counts.entry(w.as_str()).or_default() += 1;
+    }
+    if counts.len() == warnings.len() {
+        return warnings;
+    }
+    let mut out = Vec::with_capacity(counts.len());
+    for w in &warnings {
+        if let Some(n) = counts.remove(w.as_str()) {
+            out.push(if n > 1 {
+                format!("{w} ({n} times)")
+            } else {
+                w.clone()
+            });
+        }
+    }
+    out
 }
 
 /// Reads the attributes (RFC 2986 4.1: SET OF Attribute { type, SET OF
@@ -499,7 +523,7 @@ fn read_extensions(
     let Ok(items) = value.children() else {
         return malformed(warnings, "bad encoding");
     };
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for ext in items {
         let Some(f) = (ext.tag == tag::SEQUENCE)
             .then(|| ext.children().ok())
@@ -526,13 +550,12 @@ fn read_extensions(
         if octets.tag != tag::OCTET_STRING {
             return malformed(warnings, "an extension value is not an OCTET STRING");
         }
-        if seen.contains(&oid) {
+        if !seen.insert(oid.clone()) {
             warnings.push(format!(
                 "the extension request repeats {} (RFC 5280 4.2 allows each extension once)",
                 extension_name(&oid).unwrap_or(&oid)
             ));
         }
-        seen.push(oid.clone());
         extensions.push(describe::extension(
             oid,
             critical,

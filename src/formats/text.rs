@@ -130,10 +130,9 @@ fn csr_text(out: &mut String, csr: &ParsedCsr) {
         for e in &csr.extensions {
             let crit = if e.critical { " (critical)" } else { "" };
             // SANs as on the SANs line: non-ASCII name bytes escaped.
-            let value = if e.oid == "2.5.29.17" && !e.value.starts_with('<') {
-                Cow::Owned(sans_text(&csr.sans))
-            } else {
-                term(&e.value)
+            let value = match e.sans.as_ref().and_then(|r| csr.sans.get(r.clone())) {
+                Some(names) => Cow::Owned(sans_text(names)),
+                None => term(&e.value),
             };
             let _ = writeln!(out, "  {}{crit}: {value}", e.name);
         }

@@ -198,17 +198,18 @@ pub fn analyse(raw: &[u8]) -> Result<Spki<'_>, String> {
                 }
             }
         }
-        other => {
-            let (name, bits) = match unsupported_key(other) {
-                Some(n) => (n.to_string(), other_bits(other, &alg)),
-                None => (format!("{other} (an algorithm unknown to csrkit)"), 0),
-            };
-            let algorithm = unsupported_key(other).unwrap_or(other);
-            Spki {
-                info: info(algorithm, bits, None),
+        other => match unsupported_key(other) {
+            Some(name) => Spki {
+                info: info(name, other_bits(other, &alg), None),
                 key: PublicKey::Unsupported(format!("{name} keys are not implemented")),
-            }
-        }
+            },
+            None => Spki {
+                info: info(other, 0, None),
+                key: PublicKey::Unsupported(format!(
+                    "the key algorithm {other} is unknown to csrkit"
+                )),
+            },
+        },
     })
 }
 

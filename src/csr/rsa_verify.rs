@@ -110,37 +110,31 @@ fn public_key(n: &[u8], e: &[u8]) -> Result<rsa::PublicKey, Verdict> {
         return Err(malformed("integers out of range"));
     };
     let e_bits = super::key::bit_len(e);
-    rsa::PublicKey::new_with_size_limits(nn.clone(), ee.clone(), MIN_BITS as usize..=MAX_BITS as usize).or_else(
-        |err| match err {
-            // OpenSSL takes any exponent below a modulus of up to 3072
-            // bits, and up to 64 bits above that (RSA_MAX_PUBEXP_BITS);
-            // the rsa crate stops at 2^33-1 by default (a denial-of-service
-            // guard). Within OpenSSL's bounds a verification costs at most
-            // 3072 squarings: allowed, with the checks new_with_size_limits
-            // makes (n odd, e odd, e < n).
-            rsa::Error::PublicExponentTooLarge
-                if (e_bits <= 64 || super::key::bit_len(n) <= 3072)
-                    && n.last().is_some_and(|b| b & 1 == 1)
-                    && e.last().is_some_and(|b| b & 1 == 1)
-                    && e.len() < n.len() =>
-            {
-                Ok(rsa::PublicKey::new_unchecked(nn, ee))
-            }
-            other => Err(other),
-        },
-    ).map_err(
-        |err| match err {
-            rsa::Error::PublicExponentTooLarge => Verdict::Unsupported(format!(
-                "RSA public exponents of {e_bits} bits with a modulus over 3072 bits are not implemented (csrkit verifies up to 64 bits there, as OpenSSL does)"
-            )),
-            rsa::Error::PublicExponentTooSmall => malformed("the public exponent is below 3"),
-            rsa::Error::InvalidExponent => malformed("the public exponent is even"),
-            rsa::Error::InvalidModulus => {
-                malformed("the modulus is even, or not larger than the exponent")
-            }
-            other => malformed(&other.to_string()),
-        },
-    )
+    // OpenSSL takes any exponent below a modulus of up to 3072 bits, and up
+    // to 64 bits above that (RSA_MAX_PUBEXP_BITS); the rsa crate stops at
+    // 2^33-1 by default (a denial-of-service guard). Within OpenSSL's
+    // bounds a verification costs at most 3072 squarings: allowed, after
+    // the checks new_with_size_limits makes (n odd, e odd, e < n).
+    let openssl_takes = (e_bits <= 64 || super::key::bit_len(n) <= 3072)
+        && n.last().is_some_and(|b| b & 1 == 1)
+        && e.last().is_some_and(|b| b & 1 == 1)
+        && e.len() < n.len();
+    let limits = MIN_BITS as usize..=MAX_BITS as usize;
+    match rsa::PublicKey::new_with_size_limits(nn.clone(), ee.clone(), limits) {
+        Ok(key) => Ok(key),
+        Err(rsa::Error::PublicExponentTooLarge) if openssl_takes => {
+            Ok(rsa::PublicKey::new_unchecked(nn, ee))
+        }
+        Err(rsa::Error::PublicExponentTooLarge) => Err(Verdict::Unsupported(format!(
+            "RSA public exponents of {e_bits} bits with a modulus over 3072 bits are not implemented (csrkit verifies up to 64 bits there, as OpenSSL does)"
+        ))),
+        Err(rsa::Error::PublicExponentTooSmall) => Err(malformed("the public exponent is 1")),
+        Err(rsa::Error::InvalidExponent) => Err(malformed("the public exponent is even")),
+        Err(rsa::Error::InvalidModulus) => Err(malformed(
+            "the modulus is even, or not larger than the exponent",
+        )),
+        Err(other) => Err(malformed(&other.to_string())),
+    }
 }
 
 /// MGF1 (RFC 8017 B.2.1).

@@ -1027,7 +1027,7 @@ _csrkit() {
             return 0
             ;;
         csrkit__subcmd__show)
-            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --file --help --version"
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --file --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

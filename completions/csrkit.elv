@@ -108,6 +108,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand --no-input 'Never prompt; implied when stdin is not a terminal or CI is set'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
+            cand --show-secrets 'Show a challengePassword''s text instead of "set, N characters"'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

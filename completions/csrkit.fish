@@ -130,6 +130,7 @@ complete -c csrkit -n "__fish_csrkit_using_subcommand show" -l file -d 'Read a C
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -l no-input -d 'Never prompt; implied when stdin is not a terminal or CI is set'
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c csrkit -n "__fish_csrkit_using_subcommand show" -l show-secrets -d 'Show a challengePassword\'s text instead of "set, N characters"'
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -s V -l version -d 'Print version'
 complete -c csrkit -n "__fish_csrkit_using_subcommand download" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F

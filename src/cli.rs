@@ -579,6 +579,9 @@ pub struct ShowArgs {
     /// Read a CSR from FILE or - (PEM or DER) instead of a record
     #[arg(long, value_name = "PATH|-")]
     pub file: Option<String>,
+    /// Show a challengePassword's text instead of "set, N characters"
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 #[derive(Debug, Args)]

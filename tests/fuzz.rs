@@ -286,6 +286,14 @@ fn campaign() {
         stats.findings.len(),
         fuzz_targets::SHOW_CONTROL_XFAIL.load(std::sync::atomic::Ordering::Relaxed),
     );
+    if target == "cli" {
+        let exits: Vec<String> = cli::EXITS
+            .iter()
+            .enumerate()
+            .map(|(c, n)| format!("{c}: {}", n.load(std::sync::atomic::Ordering::Relaxed)))
+            .collect();
+        eprintln!("fuzz cli: runs by exit code: {}", exits.join(", "));
+    }
     for f in stats.findings.iter().take(20) {
         eprintln!("finding: {f}");
     }

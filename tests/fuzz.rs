@@ -277,7 +277,7 @@ fn campaign() {
     };
     let secs = start.elapsed().as_secs_f64();
     eprintln!(
-        "fuzz {target}: seed {seed}, {} runs in {secs:.0} s ({:.0}/s), mean {} bytes, largest {} bytes, {} accepted, {} findings, show-control xfail {}",
+        "fuzz {target}: seed {seed}, {} runs in {secs:.0} s ({:.0}/s), mean {} bytes, largest {} bytes, {} accepted (in process; cli: see exit codes), {} findings, show-control xfail {}",
         stats.runs,
         stats.runs as f64 / secs,
         stats.bytes / stats.runs.max(1),

@@ -277,7 +277,7 @@ fn campaign() {
     };
     let secs = start.elapsed().as_secs_f64();
     eprintln!(
-        "fuzz {target}: seed {seed}, {} runs in {secs:.0} s ({:.0}/s), mean {} bytes, largest {} bytes, {} accepted, {} findings, show-control xfail {}",
+        "fuzz {target}: seed {seed}, {} runs in {secs:.0} s ({:.0}/s), mean {} bytes, largest {} bytes, {} accepted (in process; cli: see exit codes), {} findings, show-control xfail {}",
         stats.runs,
         stats.runs as f64 / secs,
         stats.bytes / stats.runs.max(1),
@@ -286,6 +286,14 @@ fn campaign() {
         stats.findings.len(),
         fuzz_targets::SHOW_CONTROL_XFAIL.load(std::sync::atomic::Ordering::Relaxed),
     );
+    if target == "cli" {
+        let exits: Vec<String> = cli::EXITS
+            .iter()
+            .enumerate()
+            .map(|(c, n)| format!("{c}: {}", n.load(std::sync::atomic::Ordering::Relaxed)))
+            .collect();
+        eprintln!("fuzz cli: runs by exit code: {}", exits.join(", "));
+    }
     for f in stats.findings.iter().take(20) {
         eprintln!("finding: {f}");
     }

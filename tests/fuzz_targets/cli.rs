@@ -21,6 +21,10 @@ use crate::support::{csrkit, snapshot};
 
 pub const MODES: usize = 5;
 
+/// Runs per exit code (0-7), to see how deep a campaign got.
+pub static EXITS: [std::sync::atomic::AtomicUsize; 8] =
+    [const { std::sync::atomic::AtomicUsize::new(0) }; 8];
+
 /// The wall time a run of a debug binary may take on an input of `len`
 /// bytes: 10 s plus 2 ms per KiB, and 3 s more per batch line (an RSA-4096
 /// key is generated per line, and that is the input's doing).
@@ -98,6 +102,7 @@ pub fn run(data: &[u8], ks: &Path, work: &Path, timed: bool) -> Result<(), Strin
         (Some(c), _) => return Err(format!("mode {mode}: undocumented exit code {c}: {err}")),
         (None, s) => return Err(format!("mode {mode}: ended by signal {s:?}: {err}")),
     };
+    EXITS[code as usize].fetch_add(1, Ordering::Relaxed);
     if err.contains("panicked") {
         return Err(format!("mode {mode}: panic: {err}"));
     }

@@ -323,6 +323,44 @@ fn pkcs12_profiles_are_what_openssl_reports_and_hold_key_and_chain() {
 }
 
 #[test]
+fn pkcs12_without_an_export_passphrase_has_an_empty_password() {
+    let (ks, _pki) = issued(false, "web");
+    let file = ks.dir.path().join("open.p12");
+    let o = ks
+        .cmd()
+        .args([
+            "export",
+            "web",
+            "--format",
+            "pkcs12",
+            "--no-export-passphrase",
+            "-o",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("with the key, unencrypted"),
+        "{}",
+        stderr(&o)
+    );
+    let o = openssl(
+        &[
+            "pkcs12",
+            "-in",
+            file.to_str().unwrap(),
+            "-passin",
+            "pass:",
+            "-nodes",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(subjects(&stdout(&o)), CHAIN);
+}
+
+#[test]
 fn keytool_reads_modern_and_legacy_3des() {
     if StdCommand::new("keytool").arg("-help").output().is_err() {
         println!("note: keytool (OpenJDK) is not installed; skipping the keytool reader");
@@ -433,7 +471,7 @@ fn pem_der_and_pkcs7() {
     let with = stdout(&ok_export(&ks, "web", &["--with-key"]));
     assert!(with.starts_with(&pem_out), "leaf and chain first");
     assert!(with.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
-    let key = ks.file("k.pem", with[pem_out.len()..].as_bytes());
+    let key = ks.file("k.pem", &with.as_bytes()[pem_out.len()..]);
     let o = openssl_pass(&[
         "pkey",
         "-in",

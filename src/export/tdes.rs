@@ -183,7 +183,7 @@ impl Tdes {
     /// read-back of an export), never on ciphertext from elsewhere, so it
     /// offers no padding oracle.
     pub fn cbc_decrypt(&self, iv: &[u8; 8], data: &[u8]) -> Option<zeroize::Zeroizing<Vec<u8>>> {
-        if data.is_empty() || data.len() % 8 != 0 {
+        if data.is_empty() || !data.len().is_multiple_of(8) {
             return None;
         }
         let mut out = zeroize::Zeroizing::new(Vec::with_capacity(data.len()));

@@ -40,7 +40,7 @@ pub fn key(c: &Cert) -> (&'static str, u32) {
             let bits = spki
                 .subject_public_key
                 .as_bytes()
-                .and_then(|b| rsa_modulus_bits(b))
+                .and_then(rsa_modulus_bits)
                 .unwrap_or(0);
             ("RSA", bits)
         }

@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Take a signed certificate back: find its record by key, check its chain, store both')
             [CompletionResult]::new('self-sign', 'self-sign', [CompletionResultType]::ParameterValue, 'Issue a self-signed certificate on a record''s key and request')
             [CompletionResult]::new('expiring', 'expiring', [CompletionResultType]::ParameterValue, 'List the certificates that expire soon (exit 10 when there are any)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a record''s certificate and chain (and key) as PEM, DER, PKCS#7, PKCS#12 or a vendor''s import body')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages (csrkit.1 and one per subcommand)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -223,6 +224,7 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
+            [CompletionResult]::new('--request', '--request', [CompletionResultType]::ParameterName, 'A vendor''s import body instead of FILE: NSX TlsTrustData ({"pem_encoded":..}) or QRadar ({"cert_file","ca_chain_file","csr_id"})')
             [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'The record it is for [default: the record that holds the certificate''s key]')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'More certificates to build the chain from (intermediates, roots); repeatable')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON shapes (ArcGIS f=pjson)')
@@ -269,6 +271,31 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'csrkit;export' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE (created 0600) instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE (created 0600) instead of stdout')
+            [CompletionResult]::new('--p12-profile', '--p12-profile', [CompletionResultType]::ParameterName, 'PKCS#12 algorithms (pkcs12, arcgis)')
+            [CompletionResult]::new('--export-passphrase-file', '--export-passphrase-file', [CompletionResultType]::ParameterName, 'Read the export passphrase from the first line of FILE')
+            [CompletionResult]::new('--export-passphrase-env', '--export-passphrase-env', [CompletionResultType]::ParameterName, 'Read the export passphrase from the environment variable VAR')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from the first line of FILE')
+            [CompletionResult]::new('--passphrase-env', '--passphrase-env', [CompletionResultType]::ParameterName, 'Read the passphrase from the environment variable VAR. With no passphrase option, $CSRKIT_PASSPHRASE is used, else csrkit asks at a terminal')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON shapes (ArcGIS f=pjson)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal or CI is set')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace FILE if it exists')
+            [CompletionResult]::new('--with-key', '--with-key', [CompletionResultType]::ParameterName, 'pem: add the private key after the chain')
+            [CompletionResult]::new('--no-export-passphrase', '--no-export-passphrase', [CompletionResultType]::ParameterName, 'Let the key leave unencrypted (PKCS#12: an empty password)')
+            [CompletionResult]::new('--no-passphrase', '--no-passphrase', [CompletionResultType]::ParameterName, 'Store the private key unencrypted (still mode 0600)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'csrkit;completions' {
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
@@ -307,6 +334,7 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Take a signed certificate back: find its record by key, check its chain, store both')
             [CompletionResult]::new('self-sign', 'self-sign', [CompletionResultType]::ParameterValue, 'Issue a self-signed certificate on a record''s key and request')
             [CompletionResult]::new('expiring', 'expiring', [CompletionResultType]::ParameterValue, 'List the certificates that expire soon (exit 10 when there are any)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a record''s certificate and chain (and key) as PEM, DER, PKCS#7, PKCS#12 or a vendor''s import body')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages (csrkit.1 and one per subcommand)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -337,6 +365,9 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             break
         }
         'csrkit;help;expiring' {
+            break
+        }
+        'csrkit;help;export' {
             break
         }
         'csrkit;help;completions' {

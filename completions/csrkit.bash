@@ -28,6 +28,9 @@ _csrkit() {
             csrkit,expiring)
                 cmd="csrkit__subcmd__expiring"
                 ;;
+            csrkit,export)
+                cmd="csrkit__subcmd__export"
+                ;;
             csrkit,generate)
                 cmd="csrkit__subcmd__generate"
                 ;;
@@ -64,6 +67,9 @@ _csrkit() {
             csrkit__subcmd__help,expiring)
                 cmd="csrkit__subcmd__help__subcmd__expiring"
                 ;;
+            csrkit__subcmd__help,export)
+                cmd="csrkit__subcmd__help__subcmd__export"
+                ;;
             csrkit__subcmd__help,generate)
                 cmd="csrkit__subcmd__help__subcmd__generate"
                 ;;
@@ -95,7 +101,7 @@ _csrkit() {
 
     case "${cmd}" in
         csrkit)
-            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --help --version generate show download regenerate list delete import self-sign expiring completions man help"
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --help --version generate show download regenerate list delete import self-sign expiring export completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -106,7 +112,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -132,7 +138,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -158,7 +164,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -184,7 +190,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -218,7 +224,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -226,6 +232,60 @@ _csrkit() {
                     return 0
                     ;;
                 --within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        csrkit__subcmd__export)
+            opts="-q -o -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --output --force --with-key --p12-profile --export-passphrase-file --export-passphrase-env --no-export-passphrase --passphrase-file --passphrase-env --no-passphrase --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --p12-profile)
+                    COMPREPLY=($(compgen -W "modern legacy-3des legacy-rc2" -- "${cur}"))
+                    return 0
+                    ;;
+                --export-passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --export-passphrase-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -248,7 +308,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -419,7 +479,7 @@ _csrkit() {
             return 0
             ;;
         csrkit__subcmd__help)
-            opts="generate show download regenerate list delete import self-sign expiring completions man help"
+            opts="generate show download regenerate list delete import self-sign expiring export completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -475,6 +535,20 @@ _csrkit() {
             return 0
             ;;
         csrkit__subcmd__help__subcmd__expiring)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        csrkit__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -601,7 +675,7 @@ _csrkit() {
             return 0
             ;;
         csrkit__subcmd__import)
-            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --record --ca-file --require-chain --help --version"
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --request --record --ca-file --require-chain --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -612,10 +686,14 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -646,7 +724,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -672,7 +750,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -698,7 +776,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -868,7 +946,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)
@@ -906,7 +984,7 @@ _csrkit() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
                     return 0
                     ;;
                 --lock-timeout)

@@ -38,6 +38,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand import 'Take a signed certificate back: find its record by key, check its chain, store both'
             cand self-sign 'Issue a self-signed certificate on a record''s key and request'
             cand expiring 'List the certificates that expire soon (exit 10 when there are any)'
+            cand export 'Write a record''s certificate and chain (and key) as PEM, DER, PKCS#7, PKCS#12 or a vendor''s import body'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages (csrkit.1 and one per subcommand)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -213,6 +214,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
             cand --format 'Output shape (each command has its own default)'
             cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
+            cand --request 'A vendor''s import body instead of FILE: NSX TlsTrustData ({"pem_encoded":..}) or QRadar ({"cert_file","ca_chain_file","csr_id"})'
             cand --record 'The record it is for [default: the record that holds the certificate''s key]'
             cand --ca-file 'More certificates to build the chain from (intermediates, roots); repeatable'
             cand --pretty 'Pretty-print JSON shapes (ArcGIS f=pjson)'
@@ -256,6 +258,30 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'csrkit;export'= {
+            cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --format 'Output shape (each command has its own default)'
+            cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
+            cand -o 'Write to FILE (created 0600) instead of stdout'
+            cand --output 'Write to FILE (created 0600) instead of stdout'
+            cand --p12-profile 'PKCS#12 algorithms (pkcs12, arcgis)'
+            cand --export-passphrase-file 'Read the export passphrase from the first line of FILE'
+            cand --export-passphrase-env 'Read the export passphrase from the environment variable VAR'
+            cand --passphrase-file 'Read the passphrase from the first line of FILE'
+            cand --passphrase-env 'Read the passphrase from the environment variable VAR. With no passphrase option, $CSRKIT_PASSPHRASE is used, else csrkit asks at a terminal'
+            cand --pretty 'Pretty-print JSON shapes (ArcGIS f=pjson)'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal or CI is set'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand --force 'Replace FILE if it exists'
+            cand --with-key 'pem: add the private key after the chain'
+            cand --no-export-passphrase 'Let the key leave unencrypted (PKCS#12: an empty password)'
+            cand --no-passphrase 'Store the private key unencrypted (still mode 0600)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'csrkit;completions'= {
             cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
             cand --format 'Output shape (each command has its own default)'
@@ -292,6 +318,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand import 'Take a signed certificate back: find its record by key, check its chain, store both'
             cand self-sign 'Issue a self-signed certificate on a record''s key and request'
             cand expiring 'List the certificates that expire soon (exit 10 when there are any)'
+            cand export 'Write a record''s certificate and chain (and key) as PEM, DER, PKCS#7, PKCS#12 or a vendor''s import body'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages (csrkit.1 and one per subcommand)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -313,6 +340,8 @@ set edit:completion:arg-completer[csrkit] = {|@words|
         &'csrkit;help;self-sign'= {
         }
         &'csrkit;help;expiring'= {
+        }
+        &'csrkit;help;export'= {
         }
         &'csrkit;help;completions'= {
         }

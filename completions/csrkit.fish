@@ -33,7 +33,9 @@ arcgis\t'Esri ArcGIS Portal generateCsr response'
 qradar\t'IBM QRadar certificate_signing_request responses'
 sbc\t'Oracle SBC generateRequest XML response'
 nsx\t'VMware NSX TlsCsr'
-xclarity\t'Lenovo XClarity certificateSigningRequest response'"
+xclarity\t'Lenovo XClarity certificateSigningRequest response'
+pkcs7\t'export: PKCS#7 certs-only bundle (PEM)'
+pkcs12\t'export: PKCS#12 (key, certificate, chain; see --p12-profile)'"
 complete -c csrkit -n "__fish_csrkit_needs_command" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
 complete -c csrkit -n "__fish_csrkit_needs_command" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
 complete -c csrkit -n "__fish_csrkit_needs_command" -l no-input -d 'Never prompt; implied when stdin is not a terminal or CI is set'
@@ -49,6 +51,7 @@ complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "delete" -d 'Delete a 
 complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "import" -d 'Take a signed certificate back: find its record by key, check its chain, store both'
 complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "self-sign" -d 'Issue a self-signed certificate on a record\'s key and request'
 complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "expiring" -d 'List the certificates that expire soon (exit 10 when there are any)'
+complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "export" -d 'Write a record\'s certificate and chain (and key) as PEM, DER, PKCS#7, PKCS#12 or a vendor\'s import body'
 complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "man" -d 'Write the man pages (csrkit.1 and one per subcommand)'
 complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -61,7 +64,9 @@ arcgis\t'Esri ArcGIS Portal generateCsr response'
 qradar\t'IBM QRadar certificate_signing_request responses'
 sbc\t'Oracle SBC generateRequest XML response'
 nsx\t'VMware NSX TlsCsr'
-xclarity\t'Lenovo XClarity certificateSigningRequest response'"
+xclarity\t'Lenovo XClarity certificateSigningRequest response'
+pkcs7\t'export: PKCS#7 certs-only bundle (PEM)'
+pkcs12\t'export: PKCS#12 (key, certificate, chain; see --p12-profile)'"
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l common-name -l cn -d 'Common name (CN)' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l country -d 'Country (C): ISO 3166 two-letter code' -r
@@ -116,7 +121,9 @@ arcgis\t'Esri ArcGIS Portal generateCsr response'
 qradar\t'IBM QRadar certificate_signing_request responses'
 sbc\t'Oracle SBC generateRequest XML response'
 nsx\t'VMware NSX TlsCsr'
-xclarity\t'Lenovo XClarity certificateSigningRequest response'"
+xclarity\t'Lenovo XClarity certificateSigningRequest response'
+pkcs7\t'export: PKCS#7 certs-only bundle (PEM)'
+pkcs12\t'export: PKCS#12 (key, certificate, chain; see --p12-profile)'"
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -l file -d 'Read a CSR from FILE or - (PEM or DER) instead of a record' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
@@ -133,7 +140,9 @@ arcgis\t'Esri ArcGIS Portal generateCsr response'
 qradar\t'IBM QRadar certificate_signing_request responses'
 sbc\t'Oracle SBC generateRequest XML response'
 nsx\t'VMware NSX TlsCsr'
-xclarity\t'Lenovo XClarity certificateSigningRequest response'"
+xclarity\t'Lenovo XClarity certificateSigningRequest response'
+pkcs7\t'export: PKCS#7 certs-only bundle (PEM)'
+pkcs12\t'export: PKCS#12 (key, certificate, chain; see --p12-profile)'"
 complete -c csrkit -n "__fish_csrkit_using_subcommand download" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand download" -s o -l output -d 'Write to FILE instead of stdout' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand download" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
@@ -152,7 +161,9 @@ arcgis\t'Esri ArcGIS Portal generateCsr response'
 qradar\t'IBM QRadar certificate_signing_request responses'
 sbc\t'Oracle SBC generateRequest XML response'
 nsx\t'VMware NSX TlsCsr'
-xclarity\t'Lenovo XClarity certificateSigningRequest response'"
+xclarity\t'Lenovo XClarity certificateSigningRequest response'
+pkcs7\t'export: PKCS#7 certs-only bundle (PEM)'
+pkcs12\t'export: PKCS#12 (key, certificate, chain; see --p12-profile)'"
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l common-name -l cn -d 'Common name (CN)' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l country -d 'Country (C): ISO 3166 two-letter code' -r
@@ -206,7 +217,9 @@ arcgis\t'Esri ArcGIS Portal generateCsr response'
 qradar\t'IBM QRadar certificate_signing_request responses'
 sbc\t'Oracle SBC generateRequest XML response'
 nsx\t'VMware NSX TlsCsr'
-xclarity\t'Lenovo XClarity certificateSigningRequest response'"
+xclarity\t'Lenovo XClarity certificateSigningRequest response'
+pkcs7\t'export: PKCS#7 certs-only bundle (PEM)'
+pkcs12\t'export: PKCS#12 (key, certificate, chain; see --p12-profile)'"
 complete -c csrkit -n "__fish_csrkit_using_subcommand list" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand list" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
 complete -c csrkit -n "__fish_csrkit_using_subcommand list" -l no-input -d 'Never prompt; implied when stdin is not a terminal or CI is set'
@@ -222,7 +235,9 @@ arcgis\t'Esri ArcGIS Portal generateCsr response'
 qradar\t'IBM QRadar certificate_signing_request responses'
 sbc\t'Oracle SBC generateRequest XML response'
 nsx\t'VMware NSX TlsCsr'
-xclarity\t'Lenovo XClarity certificateSigningRequest response'"
+xclarity\t'Lenovo XClarity certificateSigningRequest response'
+pkcs7\t'export: PKCS#7 certs-only bundle (PEM)'
+pkcs12\t'export: PKCS#12 (key, certificate, chain; see --p12-profile)'"
 complete -c csrkit -n "__fish_csrkit_using_subcommand delete" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand delete" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
 complete -c csrkit -n "__fish_csrkit_using_subcommand delete" -l no-input -d 'Never prompt; implied when stdin is not a terminal or CI is set'
@@ -239,8 +254,11 @@ arcgis\t'Esri ArcGIS Portal generateCsr response'
 qradar\t'IBM QRadar certificate_signing_request responses'
 sbc\t'Oracle SBC generateRequest XML response'
 nsx\t'VMware NSX TlsCsr'
-xclarity\t'Lenovo XClarity certificateSigningRequest response'"
+xclarity\t'Lenovo XClarity certificateSigningRequest response'
+pkcs7\t'export: PKCS#7 certs-only bundle (PEM)'
+pkcs12\t'export: PKCS#12 (key, certificate, chain; see --p12-profile)'"
 complete -c csrkit -n "__fish_csrkit_using_subcommand import" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
+complete -c csrkit -n "__fish_csrkit_using_subcommand import" -l request -d 'A vendor\'s import body instead of FILE: NSX TlsTrustData ({"pem_encoded":..}) or QRadar ({"cert_file","ca_chain_file","csr_id"})' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand import" -l record -d 'The record it is for [default: the record that holds the certificate\'s key]' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand import" -l ca-file -d 'More certificates to build the chain from (intermediates, roots); repeatable' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand import" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
@@ -258,7 +276,9 @@ arcgis\t'Esri ArcGIS Portal generateCsr response'
 qradar\t'IBM QRadar certificate_signing_request responses'
 sbc\t'Oracle SBC generateRequest XML response'
 nsx\t'VMware NSX TlsCsr'
-xclarity\t'Lenovo XClarity certificateSigningRequest response'"
+xclarity\t'Lenovo XClarity certificateSigningRequest response'
+pkcs7\t'export: PKCS#7 certs-only bundle (PEM)'
+pkcs12\t'export: PKCS#12 (key, certificate, chain; see --p12-profile)'"
 complete -c csrkit -n "__fish_csrkit_using_subcommand self-sign" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand self-sign" -l days -d 'Days the certificate is valid, from now' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand self-sign" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
@@ -278,7 +298,9 @@ arcgis\t'Esri ArcGIS Portal generateCsr response'
 qradar\t'IBM QRadar certificate_signing_request responses'
 sbc\t'Oracle SBC generateRequest XML response'
 nsx\t'VMware NSX TlsCsr'
-xclarity\t'Lenovo XClarity certificateSigningRequest response'"
+xclarity\t'Lenovo XClarity certificateSigningRequest response'
+pkcs7\t'export: PKCS#7 certs-only bundle (PEM)'
+pkcs12\t'export: PKCS#12 (key, certificate, chain; see --p12-profile)'"
 complete -c csrkit -n "__fish_csrkit_using_subcommand expiring" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand expiring" -l within -d 'The window: a number with s, m, h, d or w (a bare number is days)' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand expiring" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
@@ -286,6 +308,36 @@ complete -c csrkit -n "__fish_csrkit_using_subcommand expiring" -l no-input -d '
 complete -c csrkit -n "__fish_csrkit_using_subcommand expiring" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c csrkit -n "__fish_csrkit_using_subcommand expiring" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c csrkit -n "__fish_csrkit_using_subcommand expiring" -s V -l version -d 'Print version'
+complete -c csrkit -n "__fish_csrkit_using_subcommand export" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand export" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
+pem\t'The CSR as PEM'
+der\t'The CSR as DER (binary)'
+json\t'csrkit\'s JSON'
+arcgis\t'Esri ArcGIS Portal generateCsr response'
+qradar\t'IBM QRadar certificate_signing_request responses'
+sbc\t'Oracle SBC generateRequest XML response'
+nsx\t'VMware NSX TlsCsr'
+xclarity\t'Lenovo XClarity certificateSigningRequest response'
+pkcs7\t'export: PKCS#7 certs-only bundle (PEM)'
+pkcs12\t'export: PKCS#12 (key, certificate, chain; see --p12-profile)'"
+complete -c csrkit -n "__fish_csrkit_using_subcommand export" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
+complete -c csrkit -n "__fish_csrkit_using_subcommand export" -s o -l output -d 'Write to FILE (created 0600) instead of stdout' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand export" -l p12-profile -d 'PKCS#12 algorithms (pkcs12, arcgis)' -r -f -a "modern\t'PBES2 AES-256-CBC with PBKDF2-HMAC-SHA256, SHA-256 MAC (OpenSSL 3\'s default)'
+legacy-3des\t'pbeWithSHAAnd3-KeyTripleDES-CBC for key and certificates, SHA-1 MAC (Java 8, Windows 2012)'
+legacy-rc2\t'40-bit RC2 certificates, 3DES key, SHA-1 MAC (openssl pkcs12 -export -legacy)'"
+complete -c csrkit -n "__fish_csrkit_using_subcommand export" -l export-passphrase-file -d 'Read the export passphrase from the first line of FILE' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand export" -l export-passphrase-env -d 'Read the export passphrase from the environment variable VAR' -r
+complete -c csrkit -n "__fish_csrkit_using_subcommand export" -l passphrase-file -d 'Read the passphrase from the first line of FILE' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand export" -l passphrase-env -d 'Read the passphrase from the environment variable VAR. With no passphrase option, $CSRKIT_PASSPHRASE is used, else csrkit asks at a terminal' -r
+complete -c csrkit -n "__fish_csrkit_using_subcommand export" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand export" -l no-input -d 'Never prompt; implied when stdin is not a terminal or CI is set'
+complete -c csrkit -n "__fish_csrkit_using_subcommand export" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c csrkit -n "__fish_csrkit_using_subcommand export" -l force -d 'Replace FILE if it exists'
+complete -c csrkit -n "__fish_csrkit_using_subcommand export" -l with-key -d 'pem: add the private key after the chain'
+complete -c csrkit -n "__fish_csrkit_using_subcommand export" -l no-export-passphrase -d 'Let the key leave unencrypted (PKCS#12: an empty password)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand export" -l no-passphrase -d 'Store the private key unencrypted (still mode 0600)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c csrkit -n "__fish_csrkit_using_subcommand export" -s V -l version -d 'Print version'
 complete -c csrkit -n "__fish_csrkit_using_subcommand completions" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand completions" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
 pem\t'The CSR as PEM'
@@ -295,7 +347,9 @@ arcgis\t'Esri ArcGIS Portal generateCsr response'
 qradar\t'IBM QRadar certificate_signing_request responses'
 sbc\t'Oracle SBC generateRequest XML response'
 nsx\t'VMware NSX TlsCsr'
-xclarity\t'Lenovo XClarity certificateSigningRequest response'"
+xclarity\t'Lenovo XClarity certificateSigningRequest response'
+pkcs7\t'export: PKCS#7 certs-only bundle (PEM)'
+pkcs12\t'export: PKCS#12 (key, certificate, chain; see --p12-profile)'"
 complete -c csrkit -n "__fish_csrkit_using_subcommand completions" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand completions" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
 complete -c csrkit -n "__fish_csrkit_using_subcommand completions" -l no-input -d 'Never prompt; implied when stdin is not a terminal or CI is set'
@@ -311,22 +365,25 @@ arcgis\t'Esri ArcGIS Portal generateCsr response'
 qradar\t'IBM QRadar certificate_signing_request responses'
 sbc\t'Oracle SBC generateRequest XML response'
 nsx\t'VMware NSX TlsCsr'
-xclarity\t'Lenovo XClarity certificateSigningRequest response'"
+xclarity\t'Lenovo XClarity certificateSigningRequest response'
+pkcs7\t'export: PKCS#7 certs-only bundle (PEM)'
+pkcs12\t'export: PKCS#12 (key, certificate, chain; see --p12-profile)'"
 complete -c csrkit -n "__fish_csrkit_using_subcommand man" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
 complete -c csrkit -n "__fish_csrkit_using_subcommand man" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
 complete -c csrkit -n "__fish_csrkit_using_subcommand man" -l no-input -d 'Never prompt; implied when stdin is not a terminal or CI is set'
 complete -c csrkit -n "__fish_csrkit_using_subcommand man" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c csrkit -n "__fish_csrkit_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c csrkit -n "__fish_csrkit_using_subcommand man" -s V -l version -d 'Print version'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "generate" -d 'Generate a new key pair and CSR, stored as record NAME'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "show" -d 'Decode and verify a CSR (a record, or a file with --file)'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "download" -d 'Print or save a record\'s CSR'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "regenerate" -d 'Make a new CSR for a record, keeping its key unless --new-key'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "list" -d 'List the records in the keystore'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "delete" -d 'Delete a record and its history'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "import" -d 'Take a signed certificate back: find its record by key, check its chain, store both'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "self-sign" -d 'Issue a self-signed certificate on a record\'s key and request'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "expiring" -d 'List the certificates that expire soon (exit 10 when there are any)'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "man" -d 'Write the man pages (csrkit.1 and one per subcommand)'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring export completions man help" -f -a "generate" -d 'Generate a new key pair and CSR, stored as record NAME'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring export completions man help" -f -a "show" -d 'Decode and verify a CSR (a record, or a file with --file)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring export completions man help" -f -a "download" -d 'Print or save a record\'s CSR'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring export completions man help" -f -a "regenerate" -d 'Make a new CSR for a record, keeping its key unless --new-key'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring export completions man help" -f -a "list" -d 'List the records in the keystore'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring export completions man help" -f -a "delete" -d 'Delete a record and its history'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring export completions man help" -f -a "import" -d 'Take a signed certificate back: find its record by key, check its chain, store both'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring export completions man help" -f -a "self-sign" -d 'Issue a self-signed certificate on a record\'s key and request'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring export completions man help" -f -a "expiring" -d 'List the certificates that expire soon (exit 10 when there are any)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring export completions man help" -f -a "export" -d 'Write a record\'s certificate and chain (and key) as PEM, DER, PKCS#7, PKCS#12 or a vendor\'s import body'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring export completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring export completions man help" -f -a "man" -d 'Write the man pages (csrkit.1 and one per subcommand)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring export completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -740,3 +740,54 @@ fn qradar_refuses_an_ec_record_before_asking_for_anything() {
     let body = json_body(&o);
     assert_eq!(body["http_response"]["code"], 422);
 }
+
+#[test]
+fn at_a_terminal_the_export_passphrase_is_asked_twice() {
+    let (ks, _pki) = issued(true, "web");
+    let file = ks.dir.path().join("tty.p12");
+    let stored = format!("{PASS}\r");
+    let script: Vec<(&str, &str)> = vec![
+        ("Passphrase for web", &stored),
+        ("Export passphrase for web", "tty export 9\r"),
+        ("Repeat", "tty export 9\r"),
+    ];
+    let script_path = ks.file(
+        "script.json",
+        serde_json::to_string(&script).unwrap().as_bytes(),
+    );
+    let o = StdCommand::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pty_driver.py"))
+        .arg(&script_path)
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_csrkit"))
+        .args(["export", "web", "--format", "pkcs12", "-o"])
+        .arg(&file)
+        .env("CSRKIT_KEYSTORE", ks.root())
+        .env_remove("CI")
+        .env_remove("CSRKIT_NO_INPUT")
+        .env_remove("CSRKIT_PASSPHRASE")
+        .env("TERM", "xterm")
+        .output()
+        .expect("python3 runs");
+    let transcript = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{transcript}");
+    assert!(
+        !transcript.contains("tty export 9"),
+        "the passphrase was echoed"
+    );
+    assert!(!transcript.contains(PASS), "the passphrase was echoed");
+    let o = StdCommand::new("openssl")
+        .args([
+            "pkcs12",
+            "-in",
+            file.to_str().unwrap(),
+            "-passin",
+            "env:P",
+            "-nokeys",
+        ])
+        .env("P", "tty export 9")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(subjects(&stdout(&o)), CHAIN);
+}

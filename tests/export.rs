@@ -717,6 +717,16 @@ fn vendor_bodies_carry_what_each_import_call_needs() {
         "{s}"
     );
     assert_eq!(subjects(&s), CHAIN);
+    let parsed = StdCommand::new("python3")
+        .args(["-c", "import sys, xml.etree.ElementTree as E\nr = E.fromstring(sys.argv[1])\nprint(r.tag, [c.tag for c in r], r.find('format').text)", &s])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&parsed).trim(),
+        "ImportCertificate ['recordName', 'format', 'certificateRequest'] x509",
+        "{}",
+        stderr(&parsed)
+    );
     // XClarity: the PEM bundle, leaf first, no key.
     let x = stdout(&ok_export(&ks, "web", &["--format", "xclarity"]));
     assert_eq!(subjects(&x), CHAIN);

@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Take a signed certificate back: find its record by key, check its chain, store both')
             [CompletionResult]::new('self-sign', 'self-sign', [CompletionResultType]::ParameterValue, 'Issue a self-signed certificate on a record''s key and request')
             [CompletionResult]::new('expiring', 'expiring', [CompletionResultType]::ParameterValue, 'List the certificates that expire soon (exit 10 when there are any)')
+            [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Check a CSR or certificate against what CAs and appliances accept (exit 10 on an error)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a record''s certificate and chain (and key) as PEM, DER, PKCS#7, PKCS#12 or a vendor''s import body')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages (csrkit.1 and one per subcommand)')
@@ -112,6 +113,7 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal or CI is set')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Show a challengePassword''s text instead of "set, N characters"')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -271,6 +273,23 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'csrkit;lint' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Lint a CSR or certificate file (PEM or DER), or - for stdin')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Rules beyond the default ones; repeatable')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON shapes (ArcGIS f=pjson)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal or CI is set')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Lint every record in the keystore')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'csrkit;export' {
             [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
@@ -334,6 +353,7 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Take a signed certificate back: find its record by key, check its chain, store both')
             [CompletionResult]::new('self-sign', 'self-sign', [CompletionResultType]::ParameterValue, 'Issue a self-signed certificate on a record''s key and request')
             [CompletionResult]::new('expiring', 'expiring', [CompletionResultType]::ParameterValue, 'List the certificates that expire soon (exit 10 when there are any)')
+            [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Check a CSR or certificate against what CAs and appliances accept (exit 10 on an error)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write a record''s certificate and chain (and key) as PEM, DER, PKCS#7, PKCS#12 or a vendor''s import body')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages (csrkit.1 and one per subcommand)')
@@ -365,6 +385,9 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             break
         }
         'csrkit;help;expiring' {
+            break
+        }
+        'csrkit;help;lint' {
             break
         }
         'csrkit;help;export' {

@@ -40,6 +40,9 @@ _csrkit() {
             csrkit,import)
                 cmd="csrkit__subcmd__import"
                 ;;
+            csrkit,lint)
+                cmd="csrkit__subcmd__lint"
+                ;;
             csrkit,list)
                 cmd="csrkit__subcmd__list"
                 ;;
@@ -79,6 +82,9 @@ _csrkit() {
             csrkit__subcmd__help,import)
                 cmd="csrkit__subcmd__help__subcmd__import"
                 ;;
+            csrkit__subcmd__help,lint)
+                cmd="csrkit__subcmd__help__subcmd__lint"
+                ;;
             csrkit__subcmd__help,list)
                 cmd="csrkit__subcmd__help__subcmd__list"
                 ;;
@@ -101,7 +107,7 @@ _csrkit() {
 
     case "${cmd}" in
         csrkit)
-            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --help --version generate show download regenerate list delete import self-sign expiring export completions man help"
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --help --version generate show download regenerate list delete import self-sign expiring lint export completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -479,7 +485,7 @@ _csrkit() {
             return 0
             ;;
         csrkit__subcmd__help)
-            opts="generate show download regenerate list delete import self-sign expiring export completions man help"
+            opts="generate show download regenerate list delete import self-sign expiring lint export completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -604,6 +610,20 @@ _csrkit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        csrkit__subcmd__help__subcmd__lint)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         csrkit__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -703,6 +723,40 @@ _csrkit() {
                     ;;
                 --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        csrkit__subcmd__lint)
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --file --all --profile --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity pkcs7 pkcs12" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "cabf arcgis qradar sbc nsx xclarity" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -973,7 +1027,7 @@ _csrkit() {
             return 0
             ;;
         csrkit__subcmd__show)
-            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --file --help --version"
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --file --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

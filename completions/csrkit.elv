@@ -38,6 +38,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand import 'Take a signed certificate back: find its record by key, check its chain, store both'
             cand self-sign 'Issue a self-signed certificate on a record''s key and request'
             cand expiring 'List the certificates that expire soon (exit 10 when there are any)'
+            cand lint 'Check a CSR or certificate against what CAs and appliances accept (exit 10 on an error)'
             cand export 'Write a record''s certificate and chain (and key) as PEM, DER, PKCS#7, PKCS#12 or a vendor''s import body'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages (csrkit.1 and one per subcommand)'
@@ -107,6 +108,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand --no-input 'Never prompt; implied when stdin is not a terminal or CI is set'
             cand -q 'Print nothing on stderr but errors'
             cand --quiet 'Print nothing on stderr but errors'
+            cand --show-secrets 'Show a challengePassword''s text instead of "set, N characters"'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -258,6 +260,22 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'csrkit;lint'= {
+            cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --format 'Output shape (each command has its own default)'
+            cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
+            cand --file 'Lint a CSR or certificate file (PEM or DER), or - for stdin'
+            cand --profile 'Rules beyond the default ones; repeatable'
+            cand --pretty 'Pretty-print JSON shapes (ArcGIS f=pjson)'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal or CI is set'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand --all 'Lint every record in the keystore'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'csrkit;export'= {
             cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
             cand --format 'Output shape (each command has its own default)'
@@ -318,6 +336,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand import 'Take a signed certificate back: find its record by key, check its chain, store both'
             cand self-sign 'Issue a self-signed certificate on a record''s key and request'
             cand expiring 'List the certificates that expire soon (exit 10 when there are any)'
+            cand lint 'Check a CSR or certificate against what CAs and appliances accept (exit 10 on an error)'
             cand export 'Write a record''s certificate and chain (and key) as PEM, DER, PKCS#7, PKCS#12 or a vendor''s import body'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages (csrkit.1 and one per subcommand)'
@@ -340,6 +359,8 @@ set edit:completion:arg-completer[csrkit] = {|@words|
         &'csrkit;help;self-sign'= {
         }
         &'csrkit;help;expiring'= {
+        }
+        &'csrkit;help;lint'= {
         }
         &'csrkit;help;export'= {
         }

@@ -50,7 +50,7 @@ EXIT CODES:
   7  CSR signature does not verify
   8  certificate does not belong to the record (import)
   9  certificate chain cannot be built or does not verify (import)
-  10 a check found something (expiring)
+  10 a check found something (expiring, lint)
 
 VENDOR FORMATS (--format; full reference in docs/vendor-formats.md):
   arcgis    generate/regenerate/show/download:
@@ -205,6 +205,9 @@ pub enum Command {
     /// List the certificates that expire soon (exit 10 when there are any)
     #[command(after_help = EXPIRING_EXAMPLES)]
     Expiring(Lazy<ExpiringArgs>),
+    /// Check a CSR or certificate against what CAs and appliances accept (exit 10 on an error)
+    #[command(after_help = LINT_EXAMPLES)]
+    Lint(Lazy<LintArgs>),
     /// Write a record's certificate and chain (and key) as PEM, DER, PKCS#7, PKCS#12 or a vendor's import body
     #[command(after_help = EXPORT_EXAMPLES)]
     Export(Lazy<ExportArgs>),
@@ -283,6 +286,12 @@ EXAMPLES:
   csrkit expiring --within 14d --format json
   0 6 * * * csrkit expiring --quiet || mail -s 'certificates expire' ops";
 
+const LINT_EXAMPLES: &str = "\
+EXAMPLES:
+  csrkit lint web                          # the record's CSR (and certificate)
+  csrkit lint --file server.csr --profile cabf
+  csrkit lint --all --profile nsx --format json
+  openssl req -new -key k.pem -subj /CN=x | csrkit lint --file -";
 const EXPORT_EXAMPLES: &str = "\
 FORMATS (--format; default pem):
   pem       the certificate, then the chain (issuer first); --with-key adds the key
@@ -573,6 +582,9 @@ pub struct ShowArgs {
     /// Read a CSR from FILE or - (PEM or DER) instead of a record
     #[arg(long, value_name = "PATH|-")]
     pub file: Option<String>,
+    /// Show a challengePassword's text instead of "set, N characters"
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 #[derive(Debug, Args)]
@@ -649,6 +661,22 @@ pub struct SelfSignArgs {
     pub days: u32,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Record name or id
+    #[arg(value_name = "NAME|ID", required_unless_present_any = ["file", "all"], conflicts_with_all = ["file", "all"])]
+    pub target: Option<String>,
+    /// Lint a CSR or certificate file (PEM or DER), or - for stdin
+    #[arg(long, value_name = "PATH|-", conflicts_with = "all")]
+    pub file: Option<String>,
+    /// Lint every record in the keystore
+    #[arg(long)]
+    pub all: bool,
+    /// Rules beyond the default ones; repeatable
+    #[arg(long, value_enum, value_name = "PROFILE")]
+    pub profile: Vec<crate::lint::Profile>,
 }
 
 #[derive(Debug, Args)]

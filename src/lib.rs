@@ -16,6 +16,7 @@ pub mod faults;
 pub mod formats;
 pub mod keys;
 pub mod keystore;
+pub mod lint;
 pub mod manpages;
 pub mod prompt;
 pub mod request;

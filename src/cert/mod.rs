@@ -12,7 +12,7 @@ use aws_lc_rs::digest;
 use der::asn1::{BitString, ObjectIdentifier};
 use der::{Decode, Encode, Reader, SliceReader};
 use serde::{Deserialize, Serialize};
-use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+use spki::SubjectPublicKeyInfoOwned;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAltName};
 use x509_cert::name::Name;
@@ -33,7 +33,8 @@ pub struct Cert {
     pub der: Vec<u8>,
     pub x509: Certificate,
     tbs: std::ops::Range<usize>,
-    sig_alg: AlgorithmIdentifierOwned,
+    /// The signatureAlgorithm's DER, as received.
+    sig_alg: Vec<u8>,
     sig: Vec<u8>,
 }
 
@@ -114,7 +115,7 @@ impl Cert {
             der::Header::decode(&mut r).map_err(bad_cert)?;
             let start = der.len() - usize::try_from(r.remaining_len()).unwrap_or(0);
             let tbs = r.tlv_bytes().map_err(bad_cert)?;
-            let alg = AlgorithmIdentifierOwned::decode(&mut r).map_err(bad_cert)?;
+            let alg = r.tlv_bytes().map_err(bad_cert)?.to_vec();
             let sig = BitString::decode(&mut r).map_err(bad_cert)?;
             (start..start + tbs.len(), alg, sig)
         };

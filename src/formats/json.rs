@@ -3,17 +3,25 @@
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use super::{to_json, CertView, Op, Options, RecordView, Shape};
+use super::{to_json, CertView, LintReport, Op, Options, RecordView, Shape};
 use crate::cert::{self, days_left, Cert, CertSummary, Status};
-use crate::csr::ParsedCsr;
+use crate::csr::{is_unsafe_char, ParsedCsr};
 use crate::error::Result;
 use crate::keystore::{Listed, RecordMeta, CERT_FILE, CHAIN_FILE};
 
+/// The `json` shape: csrkit's own JSON (exact values).
 pub struct Json;
 
-/// The decoded CSR as a JSON object.
+/// The decoded CSR as a JSON object. Values are exact (no escaping beyond
+/// JSON's own): `subject_attributes[].value`, `sans[].value` (with `hex`
+/// holding the bytes of a non-ASCII IA5String name), `attributes[].values`
+/// (a challengePassword as `set, N characters` unless `--show-secrets`),
+/// `extensions[].hex` (the extnValue octets). `signature_status` is
+/// `valid`, `invalid`, `unsupported` or `malformed`, with
+/// `signature_problem` naming what csrkit could not check.
 pub fn csr_value(csr: &ParsedCsr) -> Map<String, Value> {
     let mut m = Map::new();
+    m.insert("version".into(), json!(csr.version));
     m.insert("subject".into(), json!(csr.subject_rfc4514()));
     m.insert(
         "subject_attributes".into(),
@@ -21,15 +29,49 @@ pub fn csr_value(csr: &ParsedCsr) -> Map<String, Value> {
     );
     m.insert("sans".into(), json!(csr.sans));
     m.insert("extensions".into(), json!(csr.extensions));
+    m.insert("attributes".into(), json!(csr.attributes));
     m.insert("public_key".into(), json!(csr.key));
     m.insert("signature_algorithm".into(), json!(csr.signature_algorithm));
+    if let Some(p) = &csr.signature_parameters {
+        m.insert("signature_parameters".into(), json!(p));
+    }
     m.insert("signature_valid".into(), json!(csr.verified));
+    m.insert("signature_status".into(), json!(csr.verdict.status()));
+    if let Some(p) = csr.verdict.problem() {
+        m.insert("signature_problem".into(), json!(p));
+    }
+    m.insert("warnings".into(), json!(csr.warnings));
     m.insert(
         "fingerprints".into(),
         json!({"sha256": csr.fingerprint_sha256, "spki_sha256": csr.spki_sha256}),
     );
     m.insert("pem".into(), json!(csr.pem()));
     m
+}
+
+/// JSON whose strings hold no character a terminal acts on: serde_json
+/// escapes C0 controls itself; DEL, C1 controls and bidi controls are
+/// written as `\uXXXX` here. They only occur inside strings, and the
+/// escape decodes to the same value: the output stays exact.
+fn terminal_safe(json: Vec<u8>) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(&json) else {
+        return json;
+    };
+    // C0 controls are already escaped inside strings; outside them only
+    // the layout's newlines and spaces occur.
+    let unsafe_char = |c: char| c >= '\u{7f}' && is_unsafe_char(c);
+    if !text.chars().any(unsafe_char) {
+        return json;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into_bytes()
 }
 
 fn protection(encrypted: bool) -> &'static str {
@@ -95,7 +137,7 @@ impl Shape for Json {
             Some(m) => record_value(m, csr, None),
             None => Value::Object(csr_value(csr)),
         };
-        to_json(&value, o.pretty)
+        to_json(&value, o.pretty).map(terminal_safe)
     }
     fn download(&self, v: &RecordView<'_>, _d: bool, o: Options) -> Result<Vec<u8>> {
         to_json(
@@ -185,6 +227,13 @@ impl Shape for Json {
                     "days_left": s.not_after.as_deref().and_then(|t| days_left(t, now)),
                 })
             })
+            .collect();
+        to_json(&rows, o.pretty)
+    }
+    fn lint(&self, reports: &[LintReport<'_>], o: Options) -> Result<Vec<u8>> {
+        let rows: Vec<Value> = reports
+            .iter()
+            .map(|r| json!({"target": r.label, "kind": r.kind, "findings": r.findings}))
             .collect();
         to_json(&rows, o.pretty)
     }

@@ -36,6 +36,7 @@ pub enum Op {
     Import,
     SelfSign,
     Expiring,
+    Lint,
     Export,
 }
 
@@ -53,6 +54,7 @@ impl Op {
             Op::Import => "import",
             Op::SelfSign => "self-sign",
             Op::Expiring => "expiring",
+            Op::Lint => "lint",
             Op::Export => "export",
         }
     }
@@ -99,6 +101,15 @@ pub enum KeyUse {
     OnRequest,
     /// Always (PKCS#12, the vendor bodies that install a key).
     Always,
+}
+
+/// What `lint` found in one CSR or certificate.
+pub struct LintReport<'a> {
+    /// The record's name, or the file's.
+    pub label: &'a str,
+    /// `csr` or `certificate`.
+    pub kind: &'static str,
+    pub findings: &'a [crate::lint::Finding],
 }
 
 /// Rendering options shared by all shapes.
@@ -166,6 +177,10 @@ pub trait Shape: Sync {
     fn expiring(&self, _rows: &[&Listed], _now: i64, _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Expiring))
     }
+    /// `lint`: the findings, per CSR or certificate linted.
+    fn lint(&self, _reports: &[LintReport<'_>], _o: Options) -> Result<Vec<u8>> {
+        Err(unsupported(self.name(), Op::Lint))
+    }
     /// Whether [`Shape::export`] needs the key (see [`KeyUse`]).
     fn export_key(&self) -> KeyUse {
         KeyUse::Never
@@ -201,6 +216,7 @@ pub const ALL_OPS: &[Op] = &[
     Op::Import,
     Op::SelfSign,
     Op::Expiring,
+    Op::Lint,
 ];
 
 /// What a vendor API with a CSR collection renders: all but `--batch`.

@@ -10,7 +10,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::{Reader, Writer};
 use serde_json::Value;
 
-use super::body::{nonempty, split_list, validate_as};
+use super::body::{json_members, nonempty, split_list, validate_as};
 use super::{CertView, ExportView, Op, Options, RecordView, Shape};
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Kind, Result};
@@ -521,16 +521,11 @@ fn parse_xml(text: &str) -> Result<Fields> {
 }
 
 fn parse_json(text: &str) -> Result<Fields> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| Error::invalid("--request", format!("SBC request body: {e}")))?;
-    let Value::Object(obj) = value else {
-        return Err(Error::invalid(
-            "--request",
-            "SBC request body: expected a JSON object",
-        ));
-    };
+    // A duplicate key is an error naming it, as in XML and every other
+    // vendor's JSON (a `Value` object kept the last one silently).
+    let members = json_members("SBC", text, acli_name)?;
     let mut fields = Fields::new();
-    for (k, v) in obj {
+    for (k, v) in members {
         let values = match v {
             Value::Null => vec![],
             Value::String(s) => vec![s],

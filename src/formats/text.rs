@@ -1,13 +1,27 @@
 //! `--format text`: for people at a terminal.
+//!
+//! Terminal safety: every value that comes from a CSR is escaped before it
+//! is printed, so a hostile request cannot recolour, retitle or clear the
+//! terminal, nor reverse the text around it. C0 controls, DEL and C1
+//! controls become `\xNN` (`\x1b` for ESC); the Unicode bidi controls and
+//! line/paragraph separators become `\u{NNNN}` (`\u{202e}`); a backslash
+//! is shown doubled (`\\`), so the output is unambiguous. IA5String names
+//! (dNSName, rfc822Name, URI) whose bytes are not ASCII are shown byte by
+//! byte, `\xNN` for each byte above 0x7e. The subject line is RFC 4514,
+//! whose own `\XX` escapes already cover these characters. JSON output
+//! carries the exact values.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
-use super::{CertView, Op, Options, RecordView, Shape};
+use super::{CertView, LintReport, Op, Options, RecordView, Shape};
 use crate::cert::{self, days_left, Cert, CertSummary, Status};
-use crate::csr::ParsedCsr;
+use crate::csr::{is_unsafe_char, ParsedCsr, ParsedSan, Verdict};
 use crate::error::Result;
 use crate::keystore::{Listed, RecordMeta, Summary, CERT_FILE, CHAIN_FILE};
+use crate::lint::Severity;
 
+/// The `text` shape: for people at a terminal (escaped values).
 pub struct Text;
 
 fn line(out: &mut String, label: &str, value: impl std::fmt::Display) {
@@ -15,10 +29,16 @@ fn line(out: &mut String, label: &str, value: impl std::fmt::Display) {
 }
 
 fn key_text(csr: &ParsedCsr) -> String {
-    match &csr.key.curve {
-        Some(c) => format!("{} {}", csr.key.algorithm, c),
-        None if csr.key.algorithm == "ED25519" => "Ed25519".to_string(),
-        None => format!("{} {}", csr.key.algorithm, csr.key.bits),
+    let k = &csr.key;
+    let text = match &k.curve {
+        Some(c) => format!("{} {}", k.algorithm, c),
+        None if k.algorithm == "ED25519" => "Ed25519".to_string(),
+        None if k.bits == 0 => k.algorithm.clone(),
+        None => format!("{} {}", k.algorithm, k.bits),
+    };
+    match &k.restricted_to {
+        Some(r) => format!("{text} ({r} only)"),
+        None => text,
     }
 }
 
@@ -30,31 +50,80 @@ fn protection(meta: &RecordMeta) -> &'static str {
     }
 }
 
-fn csr_text(out: &mut String, csr: &ParsedCsr) {
-    line(
-        out,
-        "Subject",
-        if csr.subject.is_empty() {
-            "(empty)".to_string()
+/// A value from a CSR made safe for a terminal (see the module doc).
+pub fn term(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c == '\\' || is_unsafe_char(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c == '\\' {
+            out.push_str("\\\\");
+        } else if is_unsafe_char(c) {
+            let n = u32::from(c);
+            if n <= 0xff {
+                let _ = write!(out, "\\x{n:02x}");
+            } else {
+                let _ = write!(out, "\\u{{{n:04x}}}");
+            }
         } else {
-            csr.subject_rfc4514()
-        },
-    );
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The bytes of an IA5String name: printable ASCII as is, everything else
+/// (and the backslash) escaped.
+fn term_bytes(b: &[u8]) -> String {
+    let mut out = String::with_capacity(b.len() + 8);
+    for &c in b {
+        match c {
+            b'\\' => out.push_str("\\\\"),
+            0x20..=0x7e => out.push(char::from(c)),
+            _ => {
+                let _ = write!(out, "\\x{c:02x}");
+            }
+        }
+    }
+    out
+}
+
+fn san_text(s: &ParsedSan) -> String {
+    match &s.raw {
+        Some(raw) => format!("{}:{}", s.kind, term_bytes(raw)),
+        None => format!("{}:{}", s.kind, term(&s.value)),
+    }
+}
+
+fn sans_text(sans: &[ParsedSan]) -> String {
+    sans.iter().map(san_text).collect::<Vec<_>>().join(", ")
+}
+
+fn subject_text(csr: &ParsedCsr) -> String {
+    if csr.subject.is_empty() {
+        "(empty)".to_string()
+    } else {
+        // RFC 4514 escaping already turned control and bidi characters
+        // into \XX pairs (and a backslash into \\).
+        csr.subject_rfc4514()
+    }
+}
+
+fn csr_text(out: &mut String, csr: &ParsedCsr) {
+    line(out, "Subject", subject_text(csr));
     for ava in csr.subject.iter().flatten() {
-        let _ = writeln!(out, "  {:<18}{}", format!("{}:", ava.short), ava.value);
+        let _ = writeln!(
+            out,
+            "  {:<18}{}",
+            format!("{}:", term(&ava.short)),
+            term(&ava.value)
+        );
     }
     if csr.sans.is_empty() {
         line(out, "SANs", "(none)");
     } else {
-        line(
-            out,
-            "SANs",
-            csr.sans
-                .iter()
-                .map(|s| format!("{}:{}", s.kind, s.value))
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
+        line(out, "SANs", sans_text(&csr.sans));
     }
     if csr.extensions.is_empty() {
         line(out, "Extensions", "(none requested)");
@@ -62,20 +131,48 @@ fn csr_text(out: &mut String, csr: &ParsedCsr) {
         line(out, "Extensions", "");
         for e in &csr.extensions {
             let crit = if e.critical { " (critical)" } else { "" };
-            let _ = writeln!(out, "  {}{crit}: {}", e.name, e.value);
+            // SANs as on the SANs line: non-ASCII name bytes escaped.
+            let value = match e.sans.as_ref().and_then(|r| csr.sans.get(r.clone())) {
+                Some(names) => Cow::Owned(sans_text(names)),
+                None => term(&e.value),
+            };
+            let _ = writeln!(out, "  {}{crit}: {value}", e.name);
+        }
+    }
+    // The extension request is listed above; other attributes here.
+    let attrs: Vec<_> = csr
+        .attributes
+        .iter()
+        .filter(|a| a.name != "extensionRequest" && a.name != "msExtReq")
+        .collect();
+    if !attrs.is_empty() {
+        line(out, "Attributes", "");
+        for a in attrs {
+            let _ = writeln!(out, "  {}: {}", a.name, term(&a.values.join("; ")));
         }
     }
     line(out, "Public key", key_text(csr));
-    line(out, "Signature", &csr.signature_algorithm);
+    match &csr.signature_parameters {
+        Some(p) => line(
+            out,
+            "Signature",
+            format!("{} ({p})", csr.signature_algorithm),
+        ),
+        None => line(out, "Signature", &csr.signature_algorithm),
+    }
     line(
         out,
         "Signature valid",
-        if csr.verified {
-            "yes"
-        } else {
-            "NO - the signature does not verify"
+        match &csr.verdict {
+            Verdict::Valid => "yes".to_string(),
+            Verdict::Invalid => "NO - the signature does not verify".to_string(),
+            Verdict::Unsupported(m) => format!("NOT CHECKED - {m}"),
+            Verdict::Malformed(m) => format!("NOT CHECKED - malformed: {m}"),
         },
     );
+    for w in &csr.warnings {
+        line(out, "Warning", term(w));
+    }
     line(out, "SHA-256", &csr.fingerprint_sha256);
     line(out, "SPKI SHA-256", &csr.spki_sha256);
 }
@@ -86,7 +183,7 @@ fn meta_text(out: &mut String, meta: &RecordMeta) {
     line(out, "Created", &meta.created);
     line(out, "Modified", &meta.modified);
     if let Some(d) = &meta.description {
-        line(out, "Description", d);
+        line(out, "Description", term(d));
     }
     line(out, "Key protection", protection(meta));
 }
@@ -110,26 +207,9 @@ impl Shape for Text {
             "{verb} record {} (id {}, revision {})",
             v.meta.name, v.meta.id, v.meta.revision
         );
-        line(
-            &mut out,
-            "  Subject",
-            if v.csr.subject.is_empty() {
-                "(empty)".into()
-            } else {
-                v.csr.subject_rfc4514()
-            },
-        );
+        line(&mut out, "  Subject", subject_text(v.csr));
         if !v.csr.sans.is_empty() {
-            line(
-                &mut out,
-                "  SANs",
-                v.csr
-                    .sans
-                    .iter()
-                    .map(|s| format!("{}:{}", s.kind, s.value))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            );
+            line(&mut out, "  SANs", sans_text(&v.csr.sans));
         }
         line(
             &mut out,
@@ -306,6 +386,9 @@ impl Shape for Text {
         }
         Ok(out.into_bytes())
     }
+    fn lint(&self, reports: &[LintReport<'_>], _o: Options) -> Result<Vec<u8>> {
+        Ok(lint_text(reports).into_bytes())
+    }
     fn show_cert(&self, c: &Cert, more: &[Cert], _o: Options) -> Result<Vec<u8>> {
         let mut out = String::new();
         let now = cert::now();
@@ -318,26 +401,32 @@ impl Shape for Text {
     }
 }
 
-/// Control characters (C0, DEL, C1) and bidirectional overrides in a
-/// value read from a file are shown escaped (`\x1b`, `\u{202e}`), never
-/// sent to the terminal.
-fn safe(s: &str) -> String {
-    let bad =
-        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-    if !s.chars().any(bad) {
-        return s.to_string();
-    }
-    s.chars()
-        .map(|c| {
-            if (c as u32) < 0x80 && c.is_control() {
-                format!("\\x{:02x}", c as u32)
-            } else if bad(c) {
-                format!("\\u{{{:x}}}", c as u32)
-            } else {
-                c.to_string()
+/// Findings grouped by severity, errors first, under a line per report.
+fn lint_text(reports: &[LintReport<'_>]) -> String {
+    let mut out = String::new();
+    for r in reports {
+        let errors = r
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        let _ = writeln!(
+            out,
+            "{} ({}): {} finding{}, {errors} error{}",
+            term(r.label),
+            r.kind,
+            r.findings.len(),
+            if r.findings.len() == 1 { "" } else { "s" },
+            if errors == 1 { "" } else { "s" },
+        );
+        for sev in [Severity::Error, Severity::Warning, Severity::Notice] {
+            for f in r.findings.iter().filter(|f| f.severity == sev) {
+                let _ = writeln!(out, "  {:<8}{}: {}", sev.name(), f.rule, term(&f.message));
+                let _ = writeln!(out, "          source: {}", f.source);
             }
-        })
-        .collect()
+        }
+    }
+    out
 }
 
 fn validity_text(not_after: &str, now: i64) -> String {
@@ -355,13 +444,13 @@ fn cert_summary_text(out: &mut String, c: &CertSummary, now: i64) {
         "Certificate",
         Status::of(Some(&c.not_after), now).name(),
     );
-    line(out, "  Subject", safe(&c.subject));
-    line(out, "  Issuer", safe(&c.issuer));
+    line(out, "  Subject", term(&c.subject));
+    line(out, "  Issuer", term(&c.issuer));
     line(out, "  Serial", &c.serial);
     line(out, "  Not before", &c.not_before);
     line(out, "  Not after", validity_text(&c.not_after, now));
     if !c.sans.is_empty() {
-        line(out, "  SANs", safe(&c.sans.join(", ")));
+        line(out, "  SANs", term(&c.sans.join(", ")));
     }
     let chain = if c.self_signed {
         "self-signed".to_string()
@@ -370,7 +459,7 @@ fn cert_summary_text(out: &mut String, c: &CertSummary, now: i64) {
     } else {
         format!(
             "{}{}",
-            safe(&c.chain.join(" <- ")),
+            term(&c.chain.join(" <- ")),
             if c.chain_complete {
                 " (complete)"
             } else {
@@ -385,8 +474,8 @@ fn cert_summary_text(out: &mut String, c: &CertSummary, now: i64) {
 /// A certificate read from a file.
 fn cert_text(out: &mut String, c: &Cert, now: i64) {
     let (nb, na) = c.validity();
-    line(out, "Subject", safe(&c.subject().to_string()));
-    line(out, "Issuer", safe(&c.issuer().to_string()));
+    line(out, "Subject", term(&c.subject().to_string()));
+    line(out, "Issuer", term(&c.issuer().to_string()));
     line(
         out,
         "Serial",
@@ -401,7 +490,7 @@ fn cert_text(out: &mut String, c: &Cert, now: i64) {
         if sans.is_empty() {
             "(none)".into()
         } else {
-            safe(&sans.join(", "))
+            term(&sans.join(", ")).into_owned()
         },
     );
     let ku = c.key_usage();
@@ -438,4 +527,25 @@ fn cert_text(out: &mut String, c: &Cert, now: i64) {
 /// Decimal digits of `n` (the width of `n.to_string()`).
 fn digits(n: u64) -> usize {
     n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_escapes() {
+        assert_eq!(term("plain é 中"), "plain é 中");
+        assert_eq!(
+            term("x\u{1b}]0;pwned\u{7}\u{1b}[2J"),
+            "x\\x1b]0;pwned\\x07\\x1b[2J"
+        );
+        assert_eq!(term("a\u{9b}b\u{7f}"), "a\\x9bb\\x7f");
+        assert_eq!(term("evil\u{202e}txt.exe"), "evil\\u{202e}txt.exe");
+        assert_eq!(term("a\\x1b"), "a\\\\x1b");
+        assert_eq!(
+            term_bytes(b"b\xc3\xbccher.example"),
+            "b\\xc3\\xbccher.example"
+        );
+    }
 }

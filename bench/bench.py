@@ -105,10 +105,12 @@ class Bench:
         run(["openssl", "x509", "-req", "-in", os.path.join(rec, "csr.pem"), "-CA", root, "-CAkey", root_key,
              "-set_serial", "7", "-days", "30", "-out", leaf])
         run([self.bin, "import", leaf, "--ca-file", root], env)
-        out_a, out_b = os.path.join(self.tmp, "a.p12"), os.path.join(self.tmp, "b.p12")
+        # Each run writes a new file on both sides (an export that replaces
+        # a file with --force also flushes it; openssl never flushes).
         a, b = [], []
         for i in range(reps + 1):
-            ta = run([self.bin, "export", "web", "--format", "pkcs12", "-o", out_a, "--force",
+            out_a, out_b = os.path.join(self.tmp, f"a{i}.p12"), os.path.join(self.tmp, f"b{i}.p12")
+            ta = run([self.bin, "export", "web", "--format", "pkcs12", "-o", out_a,
                       "--export-passphrase-env", "P12PASS"], env)
             tb = run(["openssl", "pkcs12", "-export", "-inkey", os.path.join(rec, "key.pem"),
                       "-in", os.path.join(rec, "cert.pem"), "-certfile", os.path.join(rec, "chain.pem"),

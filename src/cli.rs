@@ -11,7 +11,8 @@ Generate certificate signing requests (CSRs) and keep their private keys safe.
 
 csrkit writes each request as a record in a local keystore: the PEM CSR, the \
 private key (encrypted PKCS#8 unless --no-passphrase) and its metadata, and takes \
-the signed certificate back (import, self-sign, expiring). Its \
+the signed certificate back (import, self-sign, expiring) and hands it out \
+with its chain and key (export: PEM, DER, PKCS#7, PKCS#12, vendor import bodies). Its \
 subcommands mirror the vendor REST operations that generate CSRs, and it prints \
 results in its own formats (text, pem, der, json) or in the response shape of \
 each vendor API (arcgis, qradar, sbc, nsx, xclarity).";
@@ -77,6 +78,8 @@ VENDOR FORMATS (--format; full reference in docs/vendor-formats.md):
             \"result\":\"success\",\"messages\":[{\"explanation\":\"\",\"id\":\"FQXHMSE0001I\",...}]};
             generate: {\"response\":{\"path\":\"7\"},...}; error: \"result\":\"failed\", id FQXHMSE000<exit>L
   --request FILE|- reads any of these vendors' request bodies (detected; --request-format forces one).
+  export writes each vendor's import body (arcgis PFX, qradar end_certificates, sbc ImportCertificate,
+  nsx TlsTrustData, xclarity PEM); --format pkcs7|pkcs12 are export's own.
 
 EXAMPLES:
   csrkit generate --cn www.example.com --org Example --country DE --dns example.com

@@ -323,6 +323,44 @@ fn pkcs12_profiles_are_what_openssl_reports_and_hold_key_and_chain() {
 }
 
 #[test]
+fn pkcs12_without_an_export_passphrase_has_an_empty_password() {
+    let (ks, _pki) = issued(false, "web");
+    let file = ks.dir.path().join("open.p12");
+    let o = ks
+        .cmd()
+        .args([
+            "export",
+            "web",
+            "--format",
+            "pkcs12",
+            "--no-export-passphrase",
+            "-o",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("with the key, unencrypted"),
+        "{}",
+        stderr(&o)
+    );
+    let o = openssl(
+        &[
+            "pkcs12",
+            "-in",
+            file.to_str().unwrap(),
+            "-passin",
+            "pass:",
+            "-nodes",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(subjects(&stdout(&o)), CHAIN);
+}
+
+#[test]
 fn keytool_reads_modern_and_legacy_3des() {
     if StdCommand::new("keytool").arg("-help").output().is_err() {
         println!("note: keytool (OpenJDK) is not installed; skipping the keytool reader");
@@ -679,6 +717,16 @@ fn vendor_bodies_carry_what_each_import_call_needs() {
         "{s}"
     );
     assert_eq!(subjects(&s), CHAIN);
+    let parsed = StdCommand::new("python3")
+        .args(["-c", "import sys, xml.etree.ElementTree as E\nr = E.fromstring(sys.argv[1])\nprint(r.tag, [c.tag for c in r], r.find('format').text)", &s])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&parsed).trim(),
+        "ImportCertificate ['recordName', 'format', 'certificateRequest'] x509",
+        "{}",
+        stderr(&parsed)
+    );
     // XClarity: the PEM bundle, leaf first, no key.
     let x = stdout(&ok_export(&ks, "web", &["--format", "xclarity"]));
     assert_eq!(subjects(&x), CHAIN);
@@ -701,4 +749,55 @@ fn qradar_refuses_an_ec_record_before_asking_for_anything() {
     );
     let body = json_body(&o);
     assert_eq!(body["http_response"]["code"], 422);
+}
+
+#[test]
+fn at_a_terminal_the_export_passphrase_is_asked_twice() {
+    let (ks, _pki) = issued(true, "web");
+    let file = ks.dir.path().join("tty.p12");
+    let stored = format!("{PASS}\r");
+    let script: Vec<(&str, &str)> = vec![
+        ("Passphrase for web", &stored),
+        ("Export passphrase for web", "tty export 9\r"),
+        ("Repeat", "tty export 9\r"),
+    ];
+    let script_path = ks.file(
+        "script.json",
+        serde_json::to_string(&script).unwrap().as_bytes(),
+    );
+    let o = StdCommand::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pty_driver.py"))
+        .arg(&script_path)
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_csrkit"))
+        .args(["export", "web", "--format", "pkcs12", "-o"])
+        .arg(&file)
+        .env("CSRKIT_KEYSTORE", ks.root())
+        .env_remove("CI")
+        .env_remove("CSRKIT_NO_INPUT")
+        .env_remove("CSRKIT_PASSPHRASE")
+        .env("TERM", "xterm")
+        .output()
+        .expect("python3 runs");
+    let transcript = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{transcript}");
+    assert!(
+        !transcript.contains("tty export 9"),
+        "the passphrase was echoed"
+    );
+    assert!(!transcript.contains(PASS), "the passphrase was echoed");
+    let o = StdCommand::new("openssl")
+        .args([
+            "pkcs12",
+            "-in",
+            file.to_str().unwrap(),
+            "-passin",
+            "env:P",
+            "-nokeys",
+        ])
+        .env("P", "tty export 9")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(subjects(&stdout(&o)), CHAIN);
 }

@@ -213,8 +213,12 @@ fn export_passphrase_from_sources(a: &cli::ExportArgs) -> Result<Option<Passphra
 }
 
 /// Writes `data` to `dest`: a temporary file in the same directory,
-/// created 0600 (never through a symlink), flushed, then linked into place
-/// (fails if `dest` appeared meanwhile) or, with `force`, renamed over it.
+/// created 0600 (never through a symlink), then linked into place (fails
+/// if `dest` appeared meanwhile) or, with `force`, flushed and renamed over
+/// it. A new file is not flushed, as `openssl pkcs12` does not flush its
+/// own: a crash can lose it, and nothing else (see docs/performance.md); a
+/// replaced file is flushed first, so that a crash leaves the old or the
+/// new one.
 fn write_new(dest: &Path, data: &[u8], force: bool) -> Result<()> {
     let dir = dest
         .parent()
@@ -232,9 +236,12 @@ fn write_new(dest: &Path, data: &[u8], force: bool) -> Result<()> {
             .open(&tmp)
             .map_err(|e| io_at(&tmp, e))?;
         f.write_all(data).map_err(|e| io_at(dest, e))?;
-        f.sync_all().map_err(|e| io_at(dest, e))?;
         if force {
+            f.sync_all().map_err(|e| io_at(dest, e))?;
             fs::rename(&tmp, dest).map_err(|e| io_at(dest, e))?;
+            return fs::File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(|e| io_at(dir, e));
         } else {
             fs::hard_link(&tmp, dest).map_err(|e| {
                 if e.kind() == std::io::ErrorKind::AlreadyExists {
@@ -249,9 +256,7 @@ fn write_new(dest: &Path, data: &[u8], force: bool) -> Result<()> {
             })?;
             let _ = fs::remove_file(&tmp);
         }
-        fs::File::open(dir)
-            .and_then(|d| d.sync_all())
-            .map_err(|e| io_at(dir, e))
+        Ok(())
     })();
     let _ = fs::remove_file(&tmp);
     result

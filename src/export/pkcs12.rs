@@ -4,8 +4,9 @@
 //!
 //! The structure is RustCrypto's `pkcs12` types (with `cms` for the
 //! encrypted and data content infos) and its RFC 7292 Appendix B KDF; PBES2
-//! is the `pkcs5` crate's (PBKDF2-HMAC-SHA256 and AES-256-CBC), the MAC is
-//! aws-lc-rs HMAC (checked in constant time), 3DES is [`super::tdes`]
+//! parameters are the `pkcs5` crate's, PBKDF2-HMAC-SHA256 and AES-256-CBC
+//! aws-lc-rs's, the MAC is aws-lc-rs HMAC (checked in constant time), 3DES
+//! is [`super::tdes`]
 //! (constant time) and 40-bit RC2, which only ever encrypts certificates,
 //! is the `rc2` crate's. Laid out as `openssl pkcs12 -export` (OpenSSL 3)
 //! lays it out: an encrypted SafeContents of certificate bags (the leaf
@@ -146,18 +147,69 @@ fn pkcs12_alg(oid: ObjectIdentifier, salt: &[u8]) -> Result<AlgorithmIdentifierO
     })
 }
 
+/// Keys derived from the password while writing, by salt, so that the
+/// read-back does not run the same deterministic KDFs a second time (it
+/// still parses every structure, decrypts every bag and checks the MAC).
+#[derive(Default)]
+pub struct Derived {
+    pbes2: Vec<(Vec<u8>, Zeroizing<[u8; 32]>)>,
+    mac: Vec<(Vec<u8>, Zeroizing<Vec<u8>>)>,
+}
+
+impl Derived {
+    /// PBKDF2-HMAC-SHA256 (aws-lc-rs) of the password: an AES-256 key.
+    fn pbes2(
+        &mut self,
+        password: &str,
+        salt: &[u8],
+        iterations: u32,
+    ) -> Result<Zeroizing<[u8; 32]>> {
+        if iterations != ITERATIONS {
+            return Err(enc("PBES2", format!("{iterations} iterations")));
+        }
+        if let Some((_, k)) = self.pbes2.iter().find(|(s, _)| s == salt) {
+            return Ok(k.clone());
+        }
+        let mut key = Zeroizing::new([0u8; 32]);
+        aws_lc_rs::pbkdf2::derive(
+            aws_lc_rs::pbkdf2::PBKDF2_HMAC_SHA256,
+            std::num::NonZeroU32::new(iterations).expect("non-zero"),
+            salt,
+            password.as_bytes(),
+            &mut key[..],
+        );
+        self.pbes2.push((salt.to_vec(), key.clone()));
+        Ok(key)
+    }
+}
+
+fn aes_key(key: &[u8; 32]) -> Result<aws_lc_rs::cipher::UnboundCipherKey> {
+    aws_lc_rs::cipher::UnboundCipherKey::new(&aws_lc_rs::cipher::AES_256, key)
+        .map_err(|_| enc("AES", "bad key"))
+}
+
 /// Encrypts `data` with `pbe` under `password`: the AlgorithmIdentifier
 /// and the ciphertext.
-fn encrypt(pbe: Pbe, password: &str, data: &[u8]) -> Result<(AlgorithmIdentifierOwned, Vec<u8>)> {
+fn encrypt(
+    pbe: Pbe,
+    password: &str,
+    data: &[u8],
+    keys: &mut Derived,
+) -> Result<(AlgorithmIdentifierOwned, Vec<u8>)> {
     match pbe {
         Pbe::Pbes2 => {
+            use aws_lc_rs::cipher::{EncryptionContext, PaddedBlockEncryptingKey};
             let salt = random::<16>()?;
             let iv = random::<16>()?;
             let params = pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(ITERATIONS, &salt, iv)
                 .map_err(|e| enc("PBES2 parameters", e))?;
-            let ct = params
-                .encrypt(password.as_bytes(), data)
-                .map_err(|e| enc("encryption", e))?;
+            let key = keys.pbes2(password, &salt, ITERATIONS)?;
+            let cipher = PaddedBlockEncryptingKey::cbc_pkcs7(aes_key(&key)?)
+                .map_err(|_| enc("AES", "key"))?;
+            let mut ct = data.to_vec();
+            cipher
+                .less_safe_encrypt(&mut ct, EncryptionContext::Iv128(iv.into()))
+                .map_err(|_| enc("encryption", "AES-256-CBC failed"))?;
             let alg = AlgorithmIdentifierOwned {
                 oid: pbes2::PBES2_OID,
                 parameters: Some(Any::encode_from(&params).map_err(|e| enc("parameters", e))?),
@@ -195,19 +247,37 @@ fn decrypt(
     alg: &AlgorithmIdentifierOwned,
     password: &str,
     data: &[u8],
+    keys: &mut Derived,
 ) -> std::result::Result<Zeroizing<Vec<u8>>, String> {
     let params = alg.parameters.as_ref().ok_or("no PBE parameters")?;
     match (want, alg.oid) {
         (Pbe::Pbes2, pbes2::PBES2_OID) => {
+            use aws_lc_rs::cipher::{DecryptionContext, PaddedBlockDecryptingKey};
             let p = pbes2::Parameters::try_from(params.to_ref()).map_err(|e| e.to_string())?;
-            if p.kdf.pbkdf2().is_none()
-                || !matches!(p.encryption, pbes2::EncryptionScheme::Aes256Cbc { .. })
-            {
+            let (Some(kdf), pbes2::EncryptionScheme::Aes256Cbc { iv }) =
+                (p.kdf.pbkdf2(), p.encryption)
+            else {
                 return Err("PBES2 is not PBKDF2 with AES-256-CBC".into());
+            };
+            if kdf.prf != pbes2::Pbkdf2Prf::HmacWithSha256
+                || kdf.key_length.is_some_and(|l| l != 32)
+            {
+                return Err("PBKDF2 is not HMAC-SHA256 for a 256-bit key".into());
             }
-            p.decrypt(password.as_bytes(), data)
-                .map(Zeroizing::new)
-                .map_err(|_| "PBES2 decryption failed".into())
+            let key = keys
+                .pbes2(password, kdf.salt.as_bytes(), kdf.iteration_count)
+                .map_err(|e| e.message)?;
+            let cipher = aes_key(&key)
+                .ok()
+                .and_then(|k| PaddedBlockDecryptingKey::cbc_pkcs7(k).ok())
+                .ok_or("AES key")?;
+            let mut buf = Zeroizing::new(data.to_vec());
+            let n = cipher
+                .decrypt(&mut buf, DecryptionContext::Iv128(iv.into()))
+                .map_err(|_| "PBES2 decryption failed")?
+                .len();
+            buf.truncate(n);
+            Ok(buf)
         }
         (Pbe::Tdes | Pbe::Rc2x40, oid)
             if oid
@@ -285,8 +355,16 @@ fn hmac_alg(oid: ObjectIdentifier) -> Option<(hmac::Algorithm, usize)> {
 }
 
 /// The MAC key (RFC 7292 Appendix B with the MAC's own hash).
-fn mac_key(oid: ObjectIdentifier, password: &str, salt: &[u8]) -> Result<hmac::Key> {
+fn mac_key(
+    oid: ObjectIdentifier,
+    password: &str,
+    salt: &[u8],
+    keys: &mut Derived,
+) -> Result<hmac::Key> {
     let (alg, len) = hmac_alg(oid).ok_or_else(|| enc("MAC", format!("unexpected hash {oid}")))?;
+    if let Some((_, k)) = keys.mac.iter().find(|(s, _)| s == salt) {
+        return Ok(hmac::Key::new(alg, k));
+    }
     let it = ITERATIONS as i32;
     let key = if oid == OID_SHA256 {
         derive_key_utf8::<sha2::Sha256>(password, salt, Pkcs12KeyType::Mac, it, len)
@@ -295,11 +373,23 @@ fn mac_key(oid: ObjectIdentifier, password: &str, salt: &[u8]) -> Result<hmac::K
     }
     .map(Zeroizing::new)
     .map_err(|e| enc("MAC key", e))?;
-    Ok(hmac::Key::new(alg, &key))
+    let out = hmac::Key::new(alg, &key);
+    keys.mac.push((salt.to_vec(), key));
+    Ok(out)
 }
 
-/// Writes the PFX (DER). Exit 1 only if the encoders fail.
-pub fn write(profile: Profile, c: &Contents<'_>) -> Result<Vec<u8>> {
+/// Writes the PFX and reads it back ([`verify`]), reusing the keys derived
+/// while writing: the file an export hands out.
+pub fn write_verified(profile: Profile, c: &Contents<'_>) -> Result<Vec<u8>> {
+    let mut keys = Derived::default();
+    let der = write(profile, c, &mut keys)?;
+    verify(profile, &der, c, &mut keys)?;
+    Ok(der)
+}
+
+/// Writes the PFX (DER); `keys` collects what the password derived. Exit
+/// 1 only if the encoders fail.
+pub fn write(profile: Profile, c: &Contents<'_>, keys: &mut Derived) -> Result<Vec<u8>> {
     let key_id = local_key_id(c.leaf);
     let attrs = attributes(c.name, &key_id)?;
     // Certificates: the leaf with its attributes, then the chain.
@@ -308,7 +398,7 @@ pub fn write(profile: Profile, c: &Contents<'_>) -> Result<Vec<u8>> {
         bags.push(cert_bag(cert, None)?);
     }
     let plain = bags.to_der().map_err(|e| enc("certificates", e))?;
-    let (alg, ct) = encrypt(profile.cert_pbe(), c.password, &plain)?;
+    let (alg, ct) = encrypt(profile.cert_pbe(), c.password, &plain, keys)?;
     let encrypted = EncryptedData {
         version: CmsVersion::V0,
         enc_content_info: EncryptedContentInfo {
@@ -323,7 +413,7 @@ pub fn write(profile: Profile, c: &Contents<'_>) -> Result<Vec<u8>> {
         content: Any::encode_from(&encrypted).map_err(|e| enc("certificates", e))?,
     };
     // The key: a shrouded key bag in a plain SafeContents.
-    let (alg, ct) = encrypt(profile.key_pbe(), c.password, c.key_pkcs8)?;
+    let (alg, ct) = encrypt(profile.key_pbe(), c.password, c.key_pkcs8, keys)?;
     let epki = EncryptedPrivateKeyInfo {
         encryption_algorithm: alg,
         encrypted_data: OctetString::new(ct).map_err(|e| enc("key", e))?,
@@ -335,13 +425,15 @@ pub fn write(profile: Profile, c: &Contents<'_>) -> Result<Vec<u8>> {
     }];
     let key_data = OctetString::new(key_bags.to_der().map_err(|e| enc("key", e))?)
         .map_err(|e| enc("key", e))?;
-    let keys = ContentInfo {
+    let key_safe = ContentInfo {
         content_type: OID_DATA,
         content: Any::encode_from(&key_data).map_err(|e| enc("key", e))?,
     };
-    let auth = vec![certs, keys].to_der().map_err(|e| enc("contents", e))?;
+    let auth = vec![certs, key_safe]
+        .to_der()
+        .map_err(|e| enc("contents", e))?;
     let mac_salt = random::<8>()?;
-    let tag = hmac::sign(&mac_key(profile.mac(), c.password, &mac_salt)?, &auth);
+    let tag = hmac::sign(&mac_key(profile.mac(), c.password, &mac_salt, keys)?, &auth);
     let mac_data = MacData {
         mac: DigestInfo {
             algorithm: AlgorithmIdentifierOwned {
@@ -369,10 +461,11 @@ pub fn write(profile: Profile, c: &Contents<'_>) -> Result<Vec<u8>> {
 /// constant time) with the profile's hash, every bag decrypts with the
 /// profile's algorithms, the key is the one given and belongs to the leaf,
 /// the certificates are the leaf then the chain, and the key and the leaf
-/// carry the name and the same `localKeyId`. Exit 1 naming what differs:
-/// the caller then writes nothing.
-pub fn verify(profile: Profile, der: &[u8], c: &Contents<'_>) -> Result<()> {
-    read_back(profile, der, c).map_err(|what| {
+/// carry the name and the same `localKeyId`. `keys` may hold the keys
+/// derived while writing, or be empty. Exit 1 naming what differs: the
+/// caller then writes nothing.
+pub fn verify(profile: Profile, der: &[u8], c: &Contents<'_>, keys: &mut Derived) -> Result<()> {
+    read_back(profile, der, c, keys).map_err(|what| {
         Error::internal(format!(
             "the PKCS#12 file did not read back ({what}); nothing was written"
         ))
@@ -398,7 +491,12 @@ fn bag_value(bag: &SafeBag) -> std::result::Result<&[u8], String> {
     r.read_slice(header.length()).map_err(|e| e.to_string())
 }
 
-fn read_back(profile: Profile, der: &[u8], c: &Contents<'_>) -> std::result::Result<(), String> {
+fn read_back(
+    profile: Profile,
+    der: &[u8],
+    c: &Contents<'_>,
+    keys: &mut Derived,
+) -> std::result::Result<(), String> {
     let s = |e: der::Error| e.to_string();
     let pfx = Pfx::from_der(der).map_err(s)?;
     if pfx.auth_safe.content_type != OID_DATA {
@@ -414,10 +512,11 @@ fn read_back(profile: Profile, der: &[u8], c: &Contents<'_>) -> std::result::Res
     if mac.mac.algorithm.oid != profile.mac() || mac.iterations != ITERATIONS as i32 {
         return Err(format!("MAC algorithm {}", mac.mac.algorithm.oid));
     }
-    let key = mac_key(profile.mac(), c.password, mac.mac_salt.as_bytes()).map_err(|e| e.message)?;
+    let key =
+        mac_key(profile.mac(), c.password, mac.mac_salt.as_bytes(), keys).map_err(|e| e.message)?;
     hmac::verify(&key, auth, mac.mac.digest.as_bytes()).map_err(|_| "the MAC does not verify")?;
     let safes = Vec::<ContentInfo>::from_der(auth).map_err(s)?;
-    let [certs, keys] = safes.as_slice() else {
+    let [certs, key_safe] = safes.as_slice() else {
         return Err(format!("{} content infos", safes.len()));
     };
     // Certificates: encrypted with the profile's certificate PBE.
@@ -434,6 +533,7 @@ fn read_back(profile: Profile, der: &[u8], c: &Contents<'_>) -> std::result::Res
         &ed.enc_content_info.content_enc_alg,
         c.password,
         ct.as_bytes(),
+        keys,
     )?;
     let cert_bags = Bags::from_der(&plain).map_err(s)?;
     let want: Vec<&[u8]> = std::iter::once(c.leaf.der.as_slice())
@@ -460,10 +560,10 @@ fn read_back(profile: Profile, der: &[u8], c: &Contents<'_>) -> std::result::Res
         return Err("the leaf's friendlyName or localKeyId".into());
     }
     // The key: a shrouded key bag with the profile's key PBE.
-    if keys.content_type != OID_DATA {
+    if key_safe.content_type != OID_DATA {
         return Err("the key's safe is not data".into());
     }
-    let data = keys.content.decode_as::<OctetString>().map_err(s)?;
+    let data = key_safe.content.decode_as::<OctetString>().map_err(s)?;
     let key_bags = Bags::from_der(data.as_bytes()).map_err(s)?;
     let [bag] = key_bags.as_slice() else {
         return Err(format!("{} key bags", key_bags.len()));
@@ -479,8 +579,10 @@ fn read_back(profile: Profile, der: &[u8], c: &Contents<'_>) -> std::result::Res
         &epki.encryption_algorithm,
         c.password,
         epki.encrypted_data.as_bytes(),
+        keys,
     )?;
+    // The key given was checked against the leaf when it was opened
+    // (`KeyOut::new`); the file holds exactly that key.
     constant_time::verify_slices_are_equal(&pkcs8, c.key_pkcs8).map_err(|_| "the key differs")?;
-    super::key_matches(&pkcs8, c.leaf).map_err(|e| e.message)?;
     Ok(())
 }

@@ -209,7 +209,9 @@ impl Shape for Nsx {
     /// NSX holds RSA and EC keys: an Ed25519 record is refused before its
     /// key is opened.
     fn export_accepts(&self, meta: &RecordMeta) -> Result<()> {
-        check_holdable(&meta.key, [], Some(&meta.name))
+        check_holdable(&meta.key, [], Some(&meta.name)).map_err(|e| {
+            e.with_hint("export it with --format pem --with-key or --format pkcs12, or give NSX an RSA or EC record (regenerate --new-key)")
+        })
     }
     /// `PUT /policy/api/v1/infra/certificates/{id}` (or `POST
     /// .../certificates/{id}?action=import`): the TlsTrustData.

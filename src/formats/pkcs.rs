@@ -40,9 +40,7 @@ pub fn pfx(v: &ExportView<'_>) -> Result<Vec<u8>> {
         chain: v.chain,
         password: key.password()?,
     };
-    let der = pkcs12::write(v.profile, &contents)?;
-    pkcs12::verify(v.profile, &der, &contents)?;
-    Ok(der)
+    pkcs12::write_verified(v.profile, &contents)
 }
 
 impl Shape for Pkcs12 {

@@ -208,7 +208,9 @@ impl Shape for Qradar {
     /// QRadar keys are RSA only: an EC or Ed25519 record is refused before
     /// its key is opened.
     fn export_accepts(&self, meta: &RecordMeta) -> Result<()> {
-        check_model(not_rsa(&meta.key).as_deref(), [], Whose::Record(&meta.name))
+        check_model(not_rsa(&meta.key).as_deref(), [], Whose::Record(&meta.name)).map_err(|e| {
+            e.with_hint("export it with --format pem --with-key or --format pkcs12, or give QRadar an RSA record (regenerate --new-key --key-type rsa)")
+        })
     }
     /// `POST /staged_config/certificates/end_certificates`: the
     /// EndCertificateDTO to create (see [`end_certificate`]).

@@ -9,6 +9,8 @@
 pub mod cert;
 pub mod cli;
 pub mod commands;
+pub mod complete;
+pub mod config;
 pub mod csr;
 pub mod error;
 pub mod faults;
@@ -18,5 +20,6 @@ pub mod keystore;
 pub mod manpages;
 pub mod prompt;
 pub mod request;
+pub mod usage;
 
 pub use error::{Error, Kind, Result};

@@ -1,14 +1,16 @@
-//! The `csrkit` binary: parses the command line, runs the command through
-//! the library, and is (with the formatters and prompts) the only code that
-//! writes to stdout and stderr. The exit code is the error's kind.
+//! The `csrkit` binary: answers shell completion requests, parses the
+//! command line, runs the command through the library, and is (with the
+//! formatters and prompts) the only code that writes to stdout and stderr.
+//! The exit code is the error's kind; with `--format json` a failure that
+//! printed nothing else is also a JSON error body on stdout.
 
 use std::io::Write;
 
 use clap::Parser;
 
-use csrkit::cli::Cli;
+use csrkit::cli::{Cli, FormatArg};
 use csrkit::commands::{self, Output};
-use csrkit::formats;
+use csrkit::{formats, usage};
 
 fn write_all(out: &mut impl Write, data: &[u8]) {
     if let Err(e) = out.write_all(data).and_then(|()| out.flush()) {
@@ -19,8 +21,35 @@ fn write_all(out: &mut impl Write, data: &[u8]) {
     }
 }
 
+/// Prints `err` the way every failure ends: the JSON body on stdout when
+/// asked for, `error:` and `hint:` on stderr, and the exit code.
+fn fail(err: &csrkit::Error, json: bool, pretty: bool) -> ! {
+    if json {
+        if let Ok(body) = formats::to_json(&err.to_json(), pretty) {
+            write_all(&mut std::io::stdout().lock(), &body);
+        }
+    }
+    eprintln!("error: {}", err.message);
+    if let Some(h) = &err.hint {
+        eprintln!("hint: {h}");
+    }
+    std::process::exit(err.exit_code());
+}
+
 fn main() {
-    let cli = Cli::parse();
+    // `COMPLETE=bash csrkit -- csrkit ...` (what the completion scripts
+    // run) answers with candidates and exits; otherwise this returns.
+    clap_complete::CompleteEnv::with_factory(csrkit::complete::command)
+        .bin("csrkit")
+        .completer("csrkit")
+        .complete();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => match usage::parse_error(&e, usage::json_requested()) {
+            Some(err) => fail(&err, usage::json_requested(), false),
+            None => e.exit(),
+        },
+    };
     let quiet = cli.global.quiet;
     let Output {
         stdout,
@@ -34,6 +63,7 @@ fn main() {
     // The process is about to exit: the OS takes the memory back at once.
     std::mem::forget(leftovers);
     let mut out = std::io::stdout().lock();
+    let printed = !stdout.is_empty();
     write_all(&mut out, &stdout);
     if !quiet {
         for n in &notes {
@@ -55,10 +85,10 @@ fn main() {
                 write_all(&mut out, &body);
             }
         }
-        eprintln!("error: {}", err.message);
-        if let Some(h) = &err.hint {
-            eprintln!("hint: {h}");
-        }
-        std::process::exit(err.exit_code());
+        drop(out);
+        // csrkit's own JSON: a failure that printed nothing else is an
+        // error body, so a pipeline reads one JSON document either way.
+        let json = shape == Some(FormatArg::Json) && !printed;
+        fail(&err, json, cli.global.pretty);
     }
 }

@@ -30,12 +30,14 @@ struct LineResult {
 /// Validates one line and prepares its record in memory.
 fn prepare_line(
     a: &GenerateArgs,
+    config: &crate::config::Config,
     line: &str,
     pass: Option<&crate::keys::Passphrase>,
 ) -> Result<commands::Prepared> {
-    let file_input = formats::request::parse(line.as_bytes(), a.request.request_format)?;
+    let file_input = formats::request::parse(line.as_bytes(), a.request.request_format)
+        .map_err(batch_line_error)?;
     let flags = commands::flags_input(&a.subject, &a.sans, &a.key, &a.ext);
-    let input = file_input.overlay(flags);
+    let input = config.under(file_input.overlay(flags));
     let req = input.resolve(None, false)?;
     let name = match &input.name {
         Some(n) => {
@@ -56,6 +58,23 @@ fn prepare_line(
     // Whether a record has the name is left to the commit: a lookup in
     // `records/` here would wait behind the commits' renames there.
     commands::prepare(name, req, pass)
+}
+
+/// A line's body errors are about the line, not `--request` (which a
+/// batch does not take): "line 3: the request body is not UTF-8".
+fn batch_line_error(mut e: Error) -> Error {
+    if e.field.as_deref() == Some("--request") {
+        e.message = e
+            .message
+            .strip_prefix("--request: ")
+            .unwrap_or(&e.message)
+            .to_string();
+        e.field = Some("--batch".into());
+        e.hint = e
+            .hint
+            .map(|h| h.replace("--request-format", "--request-format (for every line)"));
+    }
+    e
 }
 
 /// Largest group committed with one flush and one lock acquisition.
@@ -203,6 +222,7 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
             "no requests in the batch (one JSON object per line)",
         ));
     }
+    let config = crate::config::load()?;
     let pass = commands::new_key_passphrase(
         ctx,
         &crate::keys::PassphraseOptions {
@@ -255,11 +275,11 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
         lines.get(i).copied()
     };
     let prepare = |(line, body): (usize, &str)| {
-        let staged = prepare_line(a, body, pass.as_ref()).and_then(|prepared| {
-            match stage.get_or_init(|| ctx.keystore.stage(lines.len())) {
-                Ok(stage) => stage.write(prepared.as_new()),
-                Err(e) => Err(e.clone()),
-            }
+        let staged = prepare_line(a, &config, body, pass.as_ref()).and_then(|prepared| match stage
+            .get_or_init(|| ctx.keystore.stage(lines.len()))
+        {
+            Ok(stage) => stage.write(prepared.as_new()),
+            Err(e) => Err(e.clone()),
         });
         match staged {
             Ok(staged) => Some((line, staged)),

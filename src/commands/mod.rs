@@ -16,6 +16,7 @@ use crate::prompt;
 
 mod batch;
 mod common;
+mod config;
 mod delete;
 mod download;
 mod expiring;
@@ -23,6 +24,7 @@ mod generate;
 mod import;
 mod list;
 mod meta;
+mod passwd;
 mod regenerate;
 mod self_sign;
 mod show;
@@ -57,6 +59,7 @@ fn op_of(cmd: &Command) -> Option<(Op, FormatArg)> {
         Command::Import(_) => (Op::Import, FormatArg::Text),
         Command::SelfSign(_) => (Op::SelfSign, FormatArg::Text),
         Command::Expiring(_) => (Op::Expiring, FormatArg::Text),
+        Command::Passwd(_) | Command::Config(_) => return None,
         Command::Completions(_) | Command::Man(_) => return None,
     })
 }
@@ -65,8 +68,30 @@ fn op_of(cmd: &Command) -> Option<(Op, FormatArg)> {
 fn uses_keystore(command: &Command) -> bool {
     match command {
         Command::Show(a) => a.file.is_none(),
-        Command::Completions(_) | Command::Man(_) => false,
+        Command::Completions(_) | Command::Man(_) | Command::Config(_) => false,
         _ => true,
+    }
+}
+
+/// Where the keystore location came from, for `csrkit config`.
+fn keystore_source(given: Option<&std::path::Path>) -> &'static str {
+    match (given, std::env::var_os("CSRKIT_KEYSTORE")) {
+        (None, _) => "default",
+        (Some(p), Some(env)) if p.as_os_str() == env => "CSRKIT_KEYSTORE",
+        (Some(_), _) => "--keystore",
+    }
+}
+
+/// A hint for `show PATH` when PATH is a file rather than a record.
+fn show_file_hint(command: &Command, err: Error) -> Error {
+    match command {
+        Command::Show(a) if err.kind == crate::error::Kind::NotFound => match &a.target {
+            Some(t) if std::path::Path::new(t).is_file() => err.with_hint(format!(
+                "{t} is a file; to read a CSR or certificate file: csrkit show --file {t}"
+            )),
+            _ => err,
+        },
+        _ => err,
     }
 }
 
@@ -115,8 +140,22 @@ pub fn run(cli: &Cli) -> Output {
             return output;
         }
     };
+    // A keystore URL csrkit cannot open does not stop the commands that
+    // never use the keystore.
+    let root = if keystore::url_scheme(&root).is_some() && !uses_keystore(&cli.command) {
+        PathBuf::new()
+    } else {
+        root
+    };
+    let keystore = match keystore::open(root, lock_timeout) {
+        Ok(ks) => ks,
+        Err(e) => {
+            output.error = Some(e);
+            return output;
+        }
+    };
     let ctx = Ctx {
-        keystore: keystore::open(root, lock_timeout),
+        keystore,
         format,
         opts: Options { pretty: g.pretty },
         interactive: prompt::interactive(g.no_input),
@@ -133,6 +172,8 @@ pub fn run(cli: &Cli) -> Output {
         Command::Import(a) => import::import(&ctx, a),
         Command::SelfSign(a) => self_sign::self_sign(&ctx, a),
         Command::Expiring(a) => expiring::expiring(&ctx, a),
+        Command::Passwd(a) => passwd::passwd(&ctx, a),
+        Command::Config(_) => config::config(&ctx, keystore_source(g.keystore.as_deref())),
         Command::Completions(a) => meta::completions(a),
         Command::Man(a) => meta::man(a),
     };
@@ -144,7 +185,7 @@ pub fn run(cli: &Cli) -> Output {
             output.error = done.error;
             output.leftovers = done.leftovers;
         }
-        Err(e) => output.error = Some(e),
+        Err(e) => output.error = Some(show_file_hint(&cli.command, e)),
     }
     output
 }

@@ -33,11 +33,7 @@ pub fn csr_value(csr: &ParsedCsr) -> Map<String, Value> {
 }
 
 fn protection(encrypted: bool) -> &'static str {
-    if encrypted {
-        "PBES2 scrypt (N=2^14, r=8, p=1) AES-256-CBC"
-    } else {
-        "none"
-    }
+    super::key_protection(encrypted)
 }
 
 /// A record's metadata as a JSON object (id first).

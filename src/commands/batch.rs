@@ -63,12 +63,8 @@ fn prepare_line(
 /// A line's body errors are about the line, not `--request` (which a
 /// batch does not take): "line 3: the request body is not UTF-8".
 fn batch_line_error(mut e: Error) -> Error {
-    if e.field.as_deref() == Some("--request") {
-        e.message = e
-            .message
-            .strip_prefix("--request: ")
-            .unwrap_or(&e.message)
-            .to_string();
+    if let Some(m) = e.message.strip_prefix("--request: ") {
+        e.message = m.to_string();
         e.field = Some("--batch".into());
         e.hint = e
             .hint

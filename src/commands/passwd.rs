@@ -48,7 +48,7 @@ pub(super) fn passwd(ctx: &Ctx, a: &cli::PasswdArgs) -> Result<Done> {
             ))
         }
         _ => keys::passphrase_from_sources(&new)
-            .map_err(|e| rename_field(e))?
+            .map_err(rename_field)?
             .ok_or_else(|| Error::internal("no new passphrase"))?,
     };
     let key_pem = key.to_pem(Some(&pass))?;

@@ -109,7 +109,10 @@ fn generate_asks_for_what_is_missing_in_a_terminal() {
         "{transcript}"
     );
     // Errors speak the prompt's words, not flag names.
-    assert!(transcript.contains("'USA' is not an ISO 3166"), "{transcript}");
+    assert!(
+        transcript.contains("'USA' is not an ISO 3166"),
+        "{transcript}"
+    );
     assert!(!transcript.contains("--country"), "{transcript}");
     assert_terminal_restored(&transcript);
 }
@@ -141,10 +144,7 @@ fn a_common_name_alone_still_asks_for_the_rest() {
     let (code, transcript) = run_pty(&ks, &script, &["generate", "--cn", "cn.example.com"]);
     assert_eq!(code, 0, "{transcript}");
     let csr = ks.csr_path("cn.example.com");
-    assert_eq!(
-        req_subject(&csr),
-        "CN=cn.example.com,OU=Web,O=Cfg Org,C=FR"
-    );
+    assert_eq!(req_subject(&csr), "CN=cn.example.com,OU=Web,O=Cfg Org,C=FR");
     let text = req_text(&csr);
     assert!(text.contains("DNS:cn.example.com"), "{text}");
     assert!(text.contains("NIST CURVE: P-256"), "{text}");
@@ -176,7 +176,13 @@ fn declining_generate_is_not_a_failure() {
     let (code, transcript) = run_pty(
         &ks,
         &script,
-        &["generate", "--cn", "no.example.com", "--key-type", "ed25519"],
+        &[
+            "generate",
+            "--cn",
+            "no.example.com",
+            "--key-type",
+            "ed25519",
+        ],
     );
     assert_eq!(code, 0, "{transcript}");
     assert!(transcript.contains("nothing was written"), "{transcript}");

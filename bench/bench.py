@@ -88,6 +88,37 @@ class Bench:
                     f"(csrkit {ms(med(a)).strip()}, openssl {ms(med(b)).strip()}, n={reps})")
         return med(a), med(b)
 
+    def pkcs12(self, reps, target):
+        """`export --format pkcs12` (modern) vs `openssl pkcs12 -export` on
+        the same RSA-2048 key (unencrypted in the keystore, as openssl gets
+        it) and chain (leaf + a root made here), both writing a file under
+        an export passphrase from the environment, interleaved."""
+        ks = self.fresh("p12")
+        env = self.env(ks)
+        env["P12PASS"] = "bench export passphrase"
+        run([self.bin, "generate", "web", "--cn", "web.example.com", "--no-passphrase"], env)
+        rec = os.path.join(ks, "records", "web")
+        root_key, root = os.path.join(self.tmp, "root.key"), os.path.join(self.tmp, "root.pem")
+        run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+             "-keyout", root_key, "-out", root, "-subj", "/CN=Bench Root", "-days", "30"])
+        leaf = os.path.join(self.tmp, "leaf.pem")
+        run(["openssl", "x509", "-req", "-in", os.path.join(rec, "csr.pem"), "-CA", root, "-CAkey", root_key,
+             "-set_serial", "7", "-days", "30", "-out", leaf])
+        run([self.bin, "import", leaf, "--ca-file", root], env)
+        out_a, out_b = os.path.join(self.tmp, "a.p12"), os.path.join(self.tmp, "b.p12")
+        a, b = [], []
+        for i in range(reps + 1):
+            ta = run([self.bin, "export", "web", "--format", "pkcs12", "-o", out_a, "--force",
+                      "--export-passphrase-env", "P12PASS"], env)
+            tb = run(["openssl", "pkcs12", "-export", "-inkey", os.path.join(rec, "key.pem"),
+                      "-in", os.path.join(rec, "cert.pem"), "-certfile", os.path.join(rec, "chain.pem"),
+                      "-name", "web", "-passout", "env:P12PASS", "-out", out_b], env)
+            if i:
+                a.append(ta); b.append(tb)
+        ratio = med(a) / med(b)
+        self.record("export pkcs12 (modern): csrkit/openssl", f"{ratio:.3f}x", f"<= {target}x", ratio <= target,
+                    f"(csrkit {ms(med(a)).strip()}, openssl {ms(med(b)).strip()}, n={reps})")
+
     def batch(self, count, target):
         lines = "".join(f'{{"name":"b{i}","common_name":"b{i}.example.com","key_type":"ec"}}\n' for i in range(count))
         path = os.path.join(self.tmp, "batch.jsonl")
@@ -200,10 +231,10 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--fault-bin", help="a build with --features failpoints, for the per-file fsync row")
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--only", help="comma-separated: ec,rsa2048,rsa4096,batch,pass,big")
+    ap.add_argument("--only", help="comma-separated: ec,rsa2048,rsa4096,batch,pass,big,pkcs12")
     a = ap.parse_args()
     b = Bench(a.bin, a.quick)
-    only = set(a.only.split(",")) if a.only else {"ec", "rsa2048", "rsa4096", "batch", "pass", "big"}
+    only = set(a.only.split(",")) if a.only else {"ec", "rsa2048", "rsa4096", "batch", "pass", "big", "pkcs12"}
     pressure = wait_for_quiet_disk()
     load = os.getloadavg()[0]
     ossl = subprocess.run(["openssl", "version"], capture_output=True, text=True).stdout.strip()
@@ -223,6 +254,8 @@ def main():
         b.side_by_side("RSA-2048 generate", [], ["-newkey", "rsa:2048"], 21 if q else 41, 0.6)
     if "rsa4096" in only:
         b.side_by_side("RSA-4096 generate", ["--key-size", "4096"], ["-newkey", "rsa:4096"], 9 if q else 21, 0.7)
+    if "pkcs12" in only:
+        b.pkcs12(41 if q else 201, 0.5)
     if "batch" in only:
         b.batch(400, 20)
     if "pass" in only:

@@ -62,7 +62,7 @@ EXIT CODES:
   7  CSR signature does not verify
   8  certificate does not belong to the record (import)
   9  certificate chain cannot be built or does not verify (import)
-  10 a check found something (expiring)
+  10 a check found something (expiring, lint)
 
 VENDOR FORMATS (--format; full reference in docs/vendor-formats.md):
   arcgis    generate/regenerate/show/download:
@@ -128,6 +128,23 @@ pub enum FormatArg {
     Nsx,
     /// Lenovo XClarity certificateSigningRequest response
     Xclarity,
+    /// export: PKCS#7 certs-only bundle (PEM)
+    Pkcs7,
+    /// export: PKCS#12 (key, certificate, chain; see --p12-profile)
+    Pkcs12,
+}
+
+/// `export --p12-profile`: the algorithms that protect a PKCS#12 file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum P12Profile {
+    /// PBES2 AES-256-CBC with PBKDF2-HMAC-SHA256, SHA-256 MAC (OpenSSL 3's default)
+    Modern,
+    /// pbeWithSHAAnd3-KeyTripleDES-CBC for key and certificates, SHA-1 MAC (Java 8, Windows 2012)
+    #[value(name = "legacy-3des")]
+    Legacy3des,
+    /// 40-bit RC2 certificates, 3DES key, SHA-1 MAC (openssl pkcs12 -export -legacy)
+    #[value(name = "legacy-rc2")]
+    LegacyRc2,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -198,6 +215,12 @@ pub enum Command {
     /// List the certificates that expire soon (exit 10 when there are any)
     #[command(after_help = EXPIRING_EXAMPLES)]
     Expiring(Lazy<ExpiringArgs>),
+    /// Check a CSR or certificate against what CAs and appliances accept (exit 10 on an error)
+    #[command(after_help = LINT_EXAMPLES)]
+    Lint(Lazy<LintArgs>),
+    /// Write a record's certificate and chain (and key) as PEM, DER, PKCS#7, PKCS#12 or a vendor's import body
+    #[command(after_help = EXPORT_EXAMPLES)]
+    Export(Lazy<ExportArgs>),
     /// Change the passphrase of a record's private key (or encrypt an unencrypted one)
     #[command(after_help = PASSWD_EXAMPLES)]
     Passwd(Lazy<PasswdArgs>),
@@ -267,13 +290,7 @@ EXAMPLES:
 const CONFIG_EXAMPLES: &str = "\
 EXAMPLES:
   csrkit config
-  csrkit config --format json
-
-  # ~/.config/csrkit/config.toml
-  organization = \"Example GmbH\"
-  country = \"DE\"
-  key_type = \"ec\"
-  purpose = \"server\"";
+  csrkit config --format json   # ~/.config/csrkit/config.toml: organization = \"Example\"";
 
 const IMPORT_EXAMPLES: &str = "\
 EXAMPLES:
@@ -281,7 +298,9 @@ EXAMPLES:
   csrkit import signed.crt
   csrkit import chain.p7b --ca-file root.pem --require-chain
   # Say which record, and fail unless the chain reaches a root
-  csrkit import - --record web < reply.pem";
+  csrkit import - --record web < reply.pem
+  # A vendor's import body: NSX TlsTrustData or QRadar {cert_file, ca_chain_file, csr_id}
+  csrkit import --request trust-data.json --format nsx";
 
 const SELF_SIGN_EXAMPLES: &str = "\
 EXAMPLES:
@@ -293,6 +312,35 @@ EXAMPLES:
   csrkit expiring                     # within 30 days (and expired)
   csrkit expiring --within 14d --format json
   0 6 * * * csrkit expiring --quiet || mail -s 'certificates expire' ops";
+
+const LINT_EXAMPLES: &str = "\
+EXAMPLES:
+  csrkit lint web                          # the record's CSR (and certificate)
+  csrkit lint --file server.csr --profile cabf
+  csrkit lint --all --profile nsx --format json
+  openssl req -new -key k.pem -subj /CN=x | csrkit lint --file -";
+const EXPORT_EXAMPLES: &str = "\
+FORMATS (--format; default pem):
+  pem       the certificate, then the chain (issuer first); --with-key adds the key
+  der       the certificate alone (DER)
+  pkcs7     certs-only PKCS#7 bundle (PEM), leaf first
+  pkcs12    key, certificate and chain; friendlyName = the record name; --p12-profile
+  arcgis    the PFX for Portal's importExistingServerCertificate (form field file)
+  qradar    the end_certificates JSON (name, purpose, cert_file, ca_chain_file, key_file)
+  sbc       <ImportCertificate> XML for the SBC's certificates/import
+  nsx       TlsTrustData (display_name, pem_encoded, private_key)
+  xclarity  the PEM bundle, leaf first
+A key leaves encrypted with the export passphrase (--export-passphrase-file,
+--export-passphrase-env, or asked twice at a terminal), or in the clear with
+--no-export-passphrase. The stored key is opened with --passphrase-file,
+--passphrase-env or CSRKIT_PASSPHRASE. Files are created 0600.
+
+EXAMPLES:
+  csrkit export web -o web-fullchain.pem
+  csrkit export web --format pkcs12 -o web.p12 --export-passphrase-file ~/.p12-pass
+  csrkit export web --format pkcs12 --p12-profile legacy-3des -o web-java8.p12 \\
+      --export-passphrase-env P12_PASS
+  csrkit export web --format qradar --no-export-passphrase > end_certificate.json";
 
 const GENERATE_EXAMPLES: &str = "\
 EXAMPLES:
@@ -647,8 +695,15 @@ pub struct ListArgs {}
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The certificate: PEM (any number, any order, text around them), DER or PKCS#7; - for stdin
-    #[arg(value_name = "FILE|-")]
-    pub file: String,
+    #[arg(
+        value_name = "FILE|-",
+        required_unless_present = "request",
+        conflicts_with = "request"
+    )]
+    pub file: Option<String>,
+    /// A vendor's import body instead of FILE: NSX TlsTrustData ({"pem_encoded":..}) or QRadar ({"cert_file","ca_chain_file","csr_id"})
+    #[arg(long, value_name = "FILE|-")]
+    pub request: Option<String>,
     /// The record it is for [default: the record that holds the certificate's key]
     #[arg(long, value_name = "NAME|ID")]
     pub record: Option<String>,
@@ -668,6 +723,57 @@ pub struct SelfSignArgs {
     /// Days the certificate is valid, from now
     #[arg(long, value_name = "N", default_value_t = 365)]
     pub days: u32,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Record name or id
+    #[arg(value_name = "NAME|ID", required_unless_present_any = ["file", "all"], conflicts_with_all = ["file", "all"])]
+    pub target: Option<String>,
+    /// Lint a CSR or certificate file (PEM or DER), or - for stdin
+    #[arg(long, value_name = "PATH|-", conflicts_with = "all")]
+    pub file: Option<String>,
+    /// Lint every record in the keystore
+    #[arg(long)]
+    pub all: bool,
+    /// Rules beyond the default ones; repeatable
+    #[arg(long, value_enum, value_name = "PROFILE")]
+    pub profile: Vec<crate::lint::Profile>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Record name or id
+    #[arg(value_name = "NAME|ID")]
+    pub target: String,
+    /// Write to FILE (created 0600) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
+    /// pem: add the private key after the chain
+    #[arg(long)]
+    pub with_key: bool,
+    /// PKCS#12 algorithms (pkcs12, arcgis)
+    #[arg(long, value_enum, value_name = "PROFILE", default_value = "modern")]
+    pub p12_profile: P12Profile,
+    /// Read the export passphrase from the first line of FILE
+    #[arg(long, value_name = "FILE", help_heading = "Export passphrase")]
+    pub export_passphrase_file: Option<PathBuf>,
+    /// Read the export passphrase from the environment variable VAR
+    #[arg(
+        long,
+        value_name = "VAR",
+        conflicts_with = "export_passphrase_file",
+        help_heading = "Export passphrase"
+    )]
+    pub export_passphrase_env: Option<String>,
+    /// Let the key leave unencrypted (PKCS#12: an empty password)
+    #[arg(long, conflicts_with_all = ["export_passphrase_file", "export_passphrase_env"], help_heading = "Export passphrase")]
+    pub no_export_passphrase: bool,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
 }
@@ -702,7 +808,3 @@ pub struct ManArgs {
     #[arg(value_name = "DIR", default_value = "man")]
     pub dir: PathBuf,
 }
-
-/// Where a passphrase can come from, for hints.
-pub const PASSPHRASE_SOURCES: &str = "--passphrase-file FILE (or CSRKIT_PASSPHRASE_FILE), \
---passphrase-env VAR, CSRKIT_PASSPHRASE, or the prompt at a terminal";

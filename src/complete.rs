@@ -41,6 +41,8 @@ fn op_of(sub: &str) -> Option<Op> {
         "import" => Op::Import,
         "self-sign" => Op::SelfSign,
         "expiring" => Op::Expiring,
+        "lint" => Op::Lint,
+        "export" => Op::Export,
         _ => return None,
     })
 }

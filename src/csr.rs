@@ -132,19 +132,15 @@ fn extensions(req: &Request) -> Result<Vec<Extension>> {
 pub fn build(req: &Request, key: &PrivateKey) -> Result<Vec<u8>> {
     let mut rdns = Vec::with_capacity(req.subject.0.len());
     for rdn in &req.subject.0 {
-        let mut set = SetOfVec::new();
+        let mut atvs = Vec::with_capacity(rdn.len());
         for ava in rdn {
-            let atv = AttributeTypeAndValue {
+            atvs.push(AttributeTypeAndValue {
                 oid: ava.attr.info().oid.parse().expect("static OID"),
                 value: encode_value(ava.attr, &ava.value)?,
-            };
-            set.insert(atv).map_err(|_| {
-                Error::invalid(
-                    "--subject",
-                    format!("the RDN repeats {}={}", ava.attr.short(), ava.value),
-                )
-            })?;
+            });
         }
+        // Sorted once (n log n); `insert` re-sorted the set on every value.
+        let set = SetOfVec::try_from(atvs).map_err(enc_err)?;
         rdns.push(RelativeDistinguishedName::from(set));
     }
     let subject = Name::hazmat_from_rdn_sequence(RdnSequence::from(rdns));

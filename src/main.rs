@@ -36,6 +36,52 @@ fn fail(err: &csrkit::Error, json: bool, pretty: bool) -> ! {
     std::process::exit(err.exit_code());
 }
 
+/// Prints a batch's per-line results as they come: both streams buffered
+/// and flushed by the batch every so often and at its end.
+struct Streamed {
+    out: std::io::BufWriter<std::io::Stdout>,
+    err: std::io::BufWriter<std::io::Stderr>,
+    /// A write to stdout failed (not a closed pipe): exit 1 at the end.
+    failed: Option<std::io::Error>,
+    /// Stdout is a closed pipe: nothing more is written there.
+    closed: bool,
+    /// Something was written to stdout.
+    wrote: bool,
+}
+
+impl Streamed {
+    fn check(&mut self, r: std::io::Result<()>) {
+        if let Err(e) = r {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                self.closed = true;
+            } else if self.failed.is_none() {
+                self.failed = Some(e);
+            }
+        }
+    }
+}
+
+impl commands::Report for Streamed {
+    fn out(&mut self, bytes: &[u8]) {
+        self.wrote |= !bytes.is_empty();
+        if !self.closed && self.failed.is_none() {
+            let r = self.out.write_all(bytes);
+            self.check(r);
+        }
+    }
+    fn err(&mut self, line: &str) {
+        // Like eprintln!, a failing stderr is ignored.
+        let _ = writeln!(self.err, "error: {line}");
+    }
+    fn flush(&mut self) {
+        let _ = self.err.flush();
+        if !self.closed && self.failed.is_none() {
+            let r = self.out.flush();
+            self.check(r);
+        }
+    }
+}
+
 fn main() {
     // `COMPLETE=bash csrkit -- csrkit ...` (what the completion scripts
     // run) answers with candidates and exits; otherwise this returns.
@@ -51,6 +97,13 @@ fn main() {
         },
     };
     let quiet = cli.global.quiet;
+    let mut streamed = Streamed {
+        out: std::io::BufWriter::with_capacity(64 << 10, std::io::stdout()),
+        err: std::io::BufWriter::with_capacity(16 << 10, std::io::stderr()),
+        failed: None,
+        closed: false,
+        wrote: false,
+    };
     let Output {
         stdout,
         notes,
@@ -59,11 +112,16 @@ fn main() {
         op,
         shape,
         leftovers,
-    } = commands::run(&cli);
+    } = commands::run_streaming(&cli, &mut streamed);
     // The process is about to exit: the OS takes the memory back at once.
     std::mem::forget(leftovers);
+    commands::Report::flush(&mut streamed);
+    if let Some(e) = streamed.failed {
+        eprintln!("error: cannot write output: {e}");
+        std::process::exit(1);
+    }
     let mut out = std::io::stdout().lock();
-    let printed = !stdout.is_empty();
+    let printed = streamed.wrote || !stdout.is_empty();
     write_all(&mut out, &stdout);
     if !quiet {
         for n in &notes {

@@ -3,7 +3,11 @@
 //! transposed flag such as `--dsn` (clap's similarity suggestions miss
 //! it), and with `--format json` an error body for every parse failure.
 
-use crate::cli::{Cli, PASSPHRASE_SOURCES};
+use crate::cli::Cli;
+
+/// Where a passphrase can come from, for hints.
+pub const PASSPHRASE_SOURCES: &str = "--passphrase-file FILE (or CSRKIT_PASSPHRASE_FILE), \
+--passphrase-env VAR, CSRKIT_PASSPHRASE, or the prompt at a terminal";
 
 /// Whether the command line or `CSRKIT_FORMAT` asks for `--format json`
 /// (read from the raw arguments: used when they do not parse).

@@ -7,7 +7,7 @@ mod support;
 use support::*;
 
 const FORMATS: &[&str] = &[
-    "text", "json", "pem", "der", "arcgis", "qradar", "sbc", "nsx", "xclarity",
+    "text", "json", "pem", "der", "arcgis", "qradar", "sbc", "nsx", "xclarity", "pkcs7", "pkcs12",
 ];
 
 /// The commands that touch the keystore, on a keystore holding record `r`
@@ -41,6 +41,7 @@ fn commands(dir: &std::path::Path) -> Vec<Vec<String>> {
         s(&["download", "r"]),
         s(&["list"]),
         s(&["delete", "r", "--yes"]),
+        s(&["export", "r", "--no-export-passphrase"]),
     ]
 }
 
@@ -53,6 +54,7 @@ fn a_refused_format_leaves_the_keystore_unchanged() {
             // Each command on a fresh keystore holding record `r`.
             let ks = Ks::new();
             ks.generate_ec("r");
+            ks.cmd().args(["self-sign", "r"]).assert().success();
             let args = commands(ks.dir.path()).swap_remove(i);
             let before = ks.snapshot();
             let out = ks

@@ -154,3 +154,19 @@ fn pkcs7_certs(data: &[u8], what: &str) -> Result<Vec<Vec<u8>>> {
     })
     .map_err(bad)
 }
+
+/// Whether `data` holds certificates rather than a CSR: a PEM
+/// certificate or PKCS#7 block and no request, or DER that decodes as a
+/// certificate.
+pub fn holds_certificates(data: &[u8]) -> bool {
+    let has = |label: &[u8]| data.windows(label.len()).any(|w| w == label);
+    if has(b"-----BEGIN ") {
+        let request = has(b"CERTIFICATE REQUEST-----");
+        let cert = has(b"-----BEGIN CERTIFICATE-----")
+            || has(b"-----BEGIN X509 CERTIFICATE-----")
+            || has(b"-----BEGIN TRUSTED CERTIFICATE-----")
+            || has(b"-----BEGIN PKCS7-----");
+        return cert && !request;
+    }
+    Cert::from_der(data.to_vec()).is_ok() || decode(data, "").is_ok()
+}

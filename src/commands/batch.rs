@@ -1,30 +1,225 @@
-//! `generate --batch`: JSON Lines in, records out, in parallel.
+//! `generate --batch`: JSON Lines in, records out, in parallel, with
+//! memory that does not grow with the number of lines.
 //!
-//! Each line is validated on its own; a bad line is reported with its line
-//! number and does not stop the others. Every one of `--jobs` threads
-//! prepares records (key, CSR, signature) and writes them into the batch's
-//! staging directory (`keystore::BatchWriter`); committed groups are only
-//! flushed and renamed into place, the renames under the keystore lock.
+//! Lines are read as the workers need them (never the whole file; a line
+//! may be up to 1 MiB), each validated on its own: a bad line is reported
+//! with its line number and does not stop the others. Every one of
+//! `--jobs` threads prepares records (key, CSR, signature) and writes
+//! them into the batch's staging directory (`keystore::BatchWriter`);
+//! committed groups are only flushed and renamed into place, the renames
+//! under the keystore lock. Each line's result goes to a [`Report`] (the
+//! binary's `main` streams it to stdout and stderr) as soon as it and
+//! every line before it are decided, in line order; a worker waits rather
+//! than run more than [`WINDOW`] lines ahead of the oldest undecided one,
+//! so what is held is bounded by the window, not by the input.
 
+use std::collections::BTreeMap;
+use std::io::{BufRead, Read};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use super::common::{self as commands, read_input, Ctx, Done};
+use super::common::{self as commands, Ctx, Done};
 use crate::cli::{FormatArg, GenerateArgs};
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::formats;
 use crate::keystore::{BatchWriter, Staged};
 use crate::request;
 
-/// Largest batch file we read.
-const MAX_BATCH: u64 = 64 << 20;
+/// Where the result of each batch line goes, in line order, as it is
+/// decided. The binary streams it (stdout, stderr); [`Buffered`] keeps it
+/// for a library caller. Called from the batch's threads, one at a time.
+pub trait Report: Send {
+    /// Bytes for stdout: a created line, or a piece of the JSON array.
+    fn out(&mut self, bytes: &[u8]);
+    /// One error line for stderr, printed even with `--quiet` (without the
+    /// `error: ` prefix, which the printer adds).
+    fn err(&mut self, line: &str);
+    /// Pushes buffered output out (called every so often and at the end).
+    fn flush(&mut self) {}
+}
+
+/// A [`Report`] that keeps everything, for callers that print at the end.
+#[derive(Default)]
+pub struct Buffered {
+    pub stdout: Vec<u8>,
+    pub errors: Vec<String>,
+}
+
+impl Report for Buffered {
+    fn out(&mut self, bytes: &[u8]) {
+        self.stdout.extend_from_slice(bytes);
+    }
+    fn err(&mut self, line: &str) {
+        self.errors.push(line.to_string());
+    }
+}
+
+/// Longest batch line (one request body, like `--request`).
+const MAX_LINE: usize = formats::request::MAX_REQUEST as usize;
+
+/// Most lines in flight: read and not yet reported. Bounds what a batch
+/// holds whatever its length (a result is a few hundred bytes) while
+/// leaving the workers far more room than `2 * GROUP` staged records.
+pub const WINDOW: usize = 1024;
+
+/// A request line's place: its order among the request lines (from 0)
+/// and its line number in the file (from 1).
+#[derive(Clone, Copy)]
+struct Numbered {
+    seq: usize,
+    line: usize,
+}
 
 struct LineResult {
-    line: usize,
+    at: Numbered,
     outcome: Result<(u64, String)>,
+}
+
+/// The batch input, read line by line.
+struct Input {
+    reader: Box<dyn BufRead + Send>,
+    /// Lines read so far (numbers lines, comments and blank ones too).
+    lines: usize,
+    /// Request lines handed out so far.
+    requests: usize,
+    eof: bool,
+    /// A read error, which ends the input.
+    failed: Option<Error>,
+}
+
+fn open_batch(path: &str) -> Result<Box<dyn BufRead + Send>> {
+    if path == "-" {
+        return Ok(Box::new(std::io::BufReader::new(std::io::stdin())));
+    }
+    let f = std::fs::File::open(path).map_err(|e| {
+        let kind = if e.kind() == std::io::ErrorKind::NotFound {
+            Kind::NotFound
+        } else {
+            Kind::Invalid
+        };
+        Error::new(kind, format!("--batch: cannot open {path}: {e}")).with_field("--batch")
+    })?;
+    let md = f.metadata().map_err(|e| Error::invalid("--batch", e))?;
+    if md.is_dir() {
+        return Err(Error::invalid("--batch", format!("{path} is a directory")));
+    }
+    Ok(Box::new(std::io::BufReader::with_capacity(64 << 10, f)))
+}
+
+/// Request lines in a regular file (`None` for stdin, a pipe or anything
+/// else that cannot be read twice), counted in one streaming pass before
+/// the batch starts: the batch then reserves exactly that many ids.
+fn count_requests(path: &str) -> Option<usize> {
+    if path == "-" || !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let mut r = open_batch(path).ok()?;
+    let mut n = 0;
+    // A line is a request unless it is blank or a `#` comment; only its
+    // first non-blank byte decides.
+    let mut at_start = true;
+    loop {
+        let buf = r.fill_buf().ok()?;
+        if buf.is_empty() {
+            break;
+        }
+        let len = buf.len();
+        for &b in buf {
+            if b == b'\n' {
+                at_start = true;
+            } else if at_start && !b.is_ascii_whitespace() {
+                at_start = false;
+                n += usize::from(b != b'#');
+            }
+        }
+        r.consume(len);
+    }
+    Some(n)
+}
+
+impl Input {
+    /// The next request line (blank lines and `#` comments skipped), or
+    /// `None` at the end. A line over [`MAX_LINE`] or not UTF-8 is that
+    /// line's error; its bytes are skipped, never held.
+    fn next(&mut self) -> Option<(usize, Result<String>)> {
+        let mut buf = Vec::new();
+        while !self.eof {
+            buf.clear();
+            let read = (&mut self.reader)
+                .take(MAX_LINE as u64 + 1)
+                .read_until(b'\n', &mut buf);
+            match read {
+                Ok(0) => self.eof = true,
+                Ok(_) => {
+                    self.lines += 1;
+                    let line = self.lines;
+                    if buf.len() > MAX_LINE && buf.last() != Some(&b'\n') {
+                        if let Err(e) = self.skip_line() {
+                            self.fail(e);
+                        }
+                        self.requests += 1;
+                        return Some((line, Err(line_too_long())));
+                    }
+                    let Ok(text) = std::str::from_utf8(&buf) else {
+                        self.requests += 1;
+                        return Some((
+                            line,
+                            Err(Error::invalid("--batch", "the line is not UTF-8")),
+                        ));
+                    };
+                    let text = text.trim();
+                    if text.is_empty() || text.starts_with('#') {
+                        continue;
+                    }
+                    self.requests += 1;
+                    return Some((line, Ok(text.to_string())));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => self.fail(e),
+            }
+        }
+        None
+    }
+
+    fn fail(&mut self, e: std::io::Error) {
+        self.eof = true;
+        self.failed = Some(Error::invalid(
+            "--batch",
+            format!("cannot read the batch after line {}: {e}", self.lines),
+        ));
+    }
+
+    /// Reads past the rest of an overlong line without keeping it.
+    fn skip_line(&mut self) -> std::io::Result<()> {
+        loop {
+            let buf = match self.reader.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                self.eof = true;
+                return Ok(());
+            }
+            if let Some(i) = buf.iter().position(|b| *b == b'\n') {
+                self.reader.consume(i + 1);
+                return Ok(());
+            }
+            let n = buf.len();
+            self.reader.consume(n);
+        }
+    }
+}
+
+fn line_too_long() -> Error {
+    Error::invalid(
+        "--batch",
+        format!("the line is longer than {} KiB", MAX_LINE / 1024),
+    )
+    .with_hint("one request per line, as a single-line JSON object")
 }
 
 /// Validates one line and prepares its record in memory.
@@ -79,7 +274,7 @@ const GROUP: usize = 64;
 /// Longest a staged record waits for others to share its commit.
 const LINGER: std::time::Duration = std::time::Duration::from_millis(20);
 
-type Ready = (usize, Staged);
+type Ready = (Numbered, Staged);
 
 /// Staged records on their way from the workers to the committing
 /// thread. Unlike a channel, it wakes the committer only when a group can
@@ -180,20 +375,20 @@ impl Handoff {
 
 /// Commits one group and reports each line.
 fn commit_group(stage: &dyn BatchWriter, group: Vec<Ready>, done: &dyn Fn(LineResult)) {
-    let (lines, staged): (Vec<usize>, Vec<Staged>) = group.into_iter().unzip();
+    let (lines, staged): (Vec<Numbered>, Vec<Staged>) = group.into_iter().unzip();
     match stage.commit(staged) {
         Ok(results) => {
-            for (line, r) in lines.into_iter().zip(results) {
+            for (at, r) in lines.into_iter().zip(results) {
                 done(LineResult {
-                    line,
+                    at,
                     outcome: r.map(|m| (m.id, m.name)),
                 });
             }
         }
         Err(e) => {
-            for line in lines {
+            for at in lines {
                 done(LineResult {
-                    line,
+                    at,
                     outcome: Err(e.clone()),
                 });
             }
@@ -201,23 +396,126 @@ fn commit_group(stage: &dyn BatchWriter, group: Vec<Ready>, done: &dyn Fn(LineRe
     }
 }
 
-pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
-    let path = a.batch.as_deref().expect("batch mode");
-    let data = read_input(path, MAX_BATCH, "--batch")?;
-    let text = String::from_utf8(data)
-        .map_err(|_| Error::invalid("--batch", "the batch file is not UTF-8"))?;
-    let lines: Vec<(usize, &str)> = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim()))
-        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
-        .collect();
-    if lines.is_empty() {
-        return Err(Error::invalid(
-            "--batch",
-            "no requests in the batch (one JSON object per line)",
-        ));
+/// How often streamed results are pushed out while a batch runs.
+const FLUSH_EVERY: Duration = Duration::from_millis(100);
+
+/// Results waiting for the lines before them, and what was reported.
+struct Order<'r> {
+    /// The next result to report (by `seq`).
+    next: usize,
+    waiting: BTreeMap<usize, LineResult>,
+    report: &'r mut dyn Report,
+    json: bool,
+    pretty: bool,
+    ok: usize,
+    failed: usize,
+    /// The kind of the first failed line (in line order): the exit code.
+    first_failure: Option<Kind>,
+    last_flush: Instant,
+    progress: Option<indicatif::ProgressBar>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Order<'_> {
+    /// Takes a line's result and reports every result now in order.
+    fn deliver(&mut self, r: LineResult) {
+        self.waiting.insert(r.at.seq, r);
+        while let Some(r) = self.waiting.remove(&self.next) {
+            self.emit(r);
+            self.next += 1;
+        }
+        if self.last_flush.elapsed() >= FLUSH_EVERY {
+            self.report.flush();
+            self.last_flush = Instant::now();
+        }
     }
+
+    fn emit(&mut self, r: LineResult) {
+        if self.json {
+            let row = match &r.outcome {
+                Ok((id, name)) => {
+                    json!({"line": r.at.line, "status": "ok", "id": id, "name": name})
+                }
+                Err(e) => {
+                    json!({"line": r.at.line, "status": "error", "exit_code": e.exit_code(), "error": e.message})
+                }
+            };
+            let mut bytes: Vec<u8> = match (self.ok + self.failed == 0, self.pretty) {
+                (true, true) => b"[\n".to_vec(),
+                (true, false) => b"[".to_vec(),
+                (false, true) => b",\n".to_vec(),
+                (false, false) => b",".to_vec(),
+            };
+            if self.pretty {
+                // The array's elements indented as serde_json indents them.
+                let text = serde_json::to_string_pretty(&row).unwrap_or_default();
+                for (i, l) in text.lines().enumerate() {
+                    if i > 0 {
+                        bytes.push(b'\n');
+                    }
+                    bytes.extend_from_slice(b"  ");
+                    bytes.extend_from_slice(l.as_bytes());
+                }
+            } else {
+                bytes.extend(serde_json::to_vec(&row).unwrap_or_default());
+            }
+            self.say(|r| r.out(&bytes));
+        } else if let Ok((id, name)) = &r.outcome {
+            let line = format!("created {name} (id {id})\n");
+            self.say(|r| r.out(line.as_bytes()));
+        }
+        match &r.outcome {
+            Ok(_) => self.ok += 1,
+            Err(e) => {
+                self.failed += 1;
+                self.first_failure.get_or_insert(e.kind);
+                let mut msg = format!("line {}: {}", r.at.line, e.message);
+                if let Some(h) = &e.hint {
+                    msg.push_str(&format!(" (hint: {h})"));
+                }
+                self.say(|r| r.err(&msg));
+            }
+        }
+        if let Some(pb) = &self.progress {
+            pb.inc(1);
+        }
+    }
+
+    /// Reports through `f`; with a progress bar on the terminal, out at
+    /// once and with the bar cleared, so the two do not overwrite.
+    fn say(&mut self, f: impl FnOnce(&mut dyn Report)) {
+        match &self.progress {
+            Some(pb) => pb.suspend(|| {
+                f(&mut *self.report);
+                self.report.flush();
+            }),
+            None => f(&mut *self.report),
+        }
+    }
+
+    /// Closes the JSON array and pushes everything out.
+    fn finish(&mut self) {
+        if let Some(pb) = self.progress.take() {
+            pb.finish_and_clear();
+        }
+        if self.json && self.ok + self.failed > 0 {
+            self.report.out(if self.pretty { b"\n]\n" } else { b"]\n" });
+        }
+        self.report.flush();
+    }
+}
+
+/// Runs a batch. Each line's result goes to `report` as it is decided, in
+/// line order: with `--format json` the results form one JSON array on
+/// stdout, streamed element by element; else a `created NAME (id N)` line
+/// per record on stdout. A failed line is also an error line for stderr.
+pub fn run(ctx: &Ctx, a: &GenerateArgs, report: &mut dyn Report) -> Result<Done> {
+    let path = a.batch.as_deref().expect("batch mode");
+    let reader = open_batch(path)?;
+    let counted = count_requests(path);
     let config = crate::config::load()?;
     let pass = commands::new_key_passphrase(
         ctx,
@@ -235,27 +533,62 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
                 .unwrap_or(1)
         })
         .clamp(1, 256)
-        .min(lines.len());
+        .min(counted.unwrap_or(usize::MAX).max(1));
 
-    let progress = if !ctx.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        let pb = indicatif::ProgressBar::new(lines.len() as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} {msg} [{elapsed_precise}]",
-        ) {
-            pb.set_style(style);
-        }
-        Some(pb)
-    } else {
-        None
-    };
-
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<LineResult>> = Mutex::new(Vec::with_capacity(lines.len()));
+    let progress =
+        (!ctx.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
+            let pb = match counted {
+                Some(n) => indicatif::ProgressBar::new(n as u64),
+                None => indicatif::ProgressBar::no_length(),
+            };
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} {msg} [{elapsed_precise}]",
+            ) {
+                pb.set_style(style);
+            }
+            pb
+        });
+    let input = Mutex::new(Input {
+        reader,
+        lines: 0,
+        requests: 0,
+        eof: false,
+        failed: None,
+    });
+    let order = Mutex::new(Order {
+        next: 0,
+        waiting: BTreeMap::new(),
+        report,
+        json: ctx.format == FormatArg::Json,
+        pretty: ctx.opts.pretty,
+        ok: 0,
+        failed: 0,
+        first_failure: None,
+        last_flush: Instant::now(),
+        progress,
+    });
+    // Signals workers waiting for the window to move on.
+    let advanced = Condvar::new();
     let done = |r: LineResult| {
-        if let Some(pb) = &progress {
-            pb.inc(1);
+        lock(&order).deliver(r);
+        advanced.notify_all();
+    };
+    // Request lines read, for the id reservation of a batch from stdin.
+    let read = AtomicUsize::new(0);
+    let at_end = std::sync::atomic::AtomicBool::new(false);
+    let take = || -> Option<(Numbered, Result<String>)> {
+        let mut input = lock(&input);
+        let seq = input.requests;
+        let mut o = lock(&order);
+        while seq >= o.next + WINDOW {
+            o = advanced.wait(o).unwrap_or_else(|e| e.into_inner());
         }
-        results.lock().expect("no poisoned lock").push(r);
+        drop(o);
+        let next = input.next();
+        read.store(input.requests, Ordering::Relaxed);
+        at_end.store(input.eof, Ordering::Relaxed);
+        let (line, body) = next?;
+        Some((Numbered { seq, line }, body))
     };
     // `--jobs N` threads prepare records and write them into the stage;
     // this thread commits whatever is staged whenever the previous commit
@@ -266,22 +599,27 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
     // so a batch whose every line is invalid leaves the keystore untouched.
     let stage: OnceLock<Result<Box<dyn BatchWriter + '_>>> = OnceLock::new();
     let handoff = Handoff::new(jobs);
-    let take = || {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        lines.get(i).copied()
-    };
-    let prepare = |(line, body): (usize, &str)| {
-        let staged = prepare_line(a, &config, body, pass.as_ref()).and_then(|prepared| match stage
-            .get_or_init(|| ctx.keystore.stage(lines.len()))
-        {
-            Ok(stage) => stage.write(prepared.as_new()),
-            Err(e) => Err(e.clone()),
-        });
+    let prepare = |at: Numbered, body: Result<String>| {
+        let staged = body
+            .and_then(|body| prepare_line(a, &config, &body, pass.as_ref()))
+            .and_then(|prepared| {
+                let expected = counted.unwrap_or_else(|| {
+                    if at_end.load(Ordering::Relaxed) {
+                        read.load(Ordering::Relaxed)
+                    } else {
+                        usize::MAX
+                    }
+                });
+                match stage.get_or_init(|| ctx.keystore.stage(expected)) {
+                    Ok(stage) => stage.write(prepared.as_new()),
+                    Err(e) => Err(e.clone()),
+                }
+            });
         match staged {
-            Ok(staged) => Some((line, staged)),
+            Ok(staged) => Some((at, staged)),
             Err(e) => {
                 done(LineResult {
-                    line,
+                    at,
                     outcome: Err(e),
                 });
                 None
@@ -289,9 +627,15 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
         }
     };
     // Only records already staged are committed, so the stage exists.
-    let commit = |group: Vec<Ready>| {
-        if let Some(Ok(stage)) = stage.get() {
-            commit_group(stage.as_ref(), group, &done);
+    let commit = |group: Vec<Ready>| match stage.get() {
+        Some(Ok(stage)) => commit_group(stage.as_ref(), group, &done),
+        _ => {
+            for (at, _) in group {
+                done(LineResult {
+                    at,
+                    outcome: Err(Error::internal("the batch's staging directory is gone")),
+                });
+            }
         }
     };
     std::thread::scope(|s| {
@@ -299,8 +643,8 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
             let (take, prepare, handoff) = (&take, &prepare, &handoff);
             s.spawn(move || {
                 let _done = handoff.worker();
-                while let Some(item) = take() {
-                    if let Some(ready) = prepare(item) {
+                while let Some((at, body)) = take() {
+                    if let Some(ready) = prepare(at, body) {
                         handoff.put(ready);
                     }
                 }
@@ -310,67 +654,37 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs) -> Result<Done> {
             commit(group);
         }
     });
-    // Removes the stage and gives back unused ids before reporting.
+    // Removes the stage and gives back unused ids before the summary.
     drop(stage);
-    if let Some(pb) = progress {
-        pb.finish_and_clear();
+    let Input {
+        requests, failed, ..
+    } = input.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut order = order.into_inner().unwrap_or_else(|e| e.into_inner());
+    order.finish();
+    if let Some(e) = failed {
+        return Err(e);
     }
-    let mut results = results.into_inner().expect("no poisoned lock");
-    results.sort_by_key(|r| r.line);
-
-    let failed: Vec<&LineResult> = results.iter().filter(|r| r.outcome.is_err()).collect();
-    let ok = results.len() - failed.len();
-    let mut errors = Vec::new();
-    for r in &failed {
-        if let Err(e) = &r.outcome {
-            let mut msg = format!("line {}: {}", r.line, e.message);
-            if let Some(h) = &e.hint {
-                msg.push_str(&format!(" (hint: {h})"));
-            }
-            errors.push(msg);
-        }
+    if requests == 0 {
+        return Err(Error::invalid(
+            "--batch",
+            "no requests in the batch (one JSON object per line)",
+        ));
     }
-    let stdout = match ctx.format {
-        FormatArg::Json => {
-            let rows: Vec<serde_json::Value> = results
-                .iter()
-                .map(|r| match &r.outcome {
-                    Ok((id, name)) => json!({"line": r.line, "status": "ok", "id": id, "name": name}),
-                    Err(e) => json!({"line": r.line, "status": "error", "exit_code": e.exit_code(), "error": e.message}),
-                })
-                .collect();
-            formats::to_json(&rows, ctx.opts.pretty)?
-        }
-        _ => {
-            let mut s = String::new();
-            for r in &results {
-                if let Ok((id, name)) = &r.outcome {
-                    s.push_str(&format!("created {name} (id {id})\n"));
-                }
-            }
-            s.into_bytes()
-        }
-    };
+    let (ok, failed) = (order.ok, order.failed);
     let summary = format!(
-        "batch: {ok} created, {} failed, {} lines, {jobs} jobs",
-        failed.len(),
-        results.len()
+        "batch: {ok} created, {failed} failed, {} lines, {jobs} jobs",
+        ok + failed
     );
-    let error = failed
-        .first()
-        .and_then(|r| r.outcome.as_ref().err())
-        .map(|first| {
-            let mut e = Error::new(
-                first.kind,
-                format!("{} of {} batch lines failed", failed.len(), results.len()),
-            );
-            e.hint = Some("see the line errors above; the other lines were committed".into());
-            e
-        });
+    let error = order.first_failure.map(|kind| {
+        let mut e = Error::new(
+            kind,
+            format!("{failed} of {} batch lines failed", ok + failed),
+        );
+        e.hint = Some("see the line errors above; the other lines were committed".into());
+        e
+    });
     Ok(Done {
-        stdout,
         notes: vec![summary],
-        errors,
         error,
         ..Done::default()
     })

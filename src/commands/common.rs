@@ -177,7 +177,7 @@ pub(super) fn pass_opts(p: &cli::PassphraseArgs) -> PassphraseOptions {
 pub(super) fn no_passphrase_source() -> Error {
     Error::usage("no passphrase for the new private key").with_hint(format!(
         "give it with {}; or --no-passphrase to store the key unencrypted",
-        cli::PASSPHRASE_SOURCES
+        crate::usage::PASSPHRASE_SOURCES
     ))
 }
 
@@ -190,7 +190,7 @@ pub(super) fn no_stored_passphrase(name: &str) -> Error {
     .with_field("--passphrase-file")
     .with_hint(format!(
         "give its passphrase with {}",
-        cli::PASSPHRASE_SOURCES
+        crate::usage::PASSPHRASE_SOURCES
     ))
 }
 
@@ -209,7 +209,7 @@ pub fn new_key_passphrase(ctx: &Ctx, p: &PassphraseOptions) -> Result<Option<Pas
 }
 
 /// The passphrase to open a stored key.
-fn stored_key_passphrase(
+pub(super) fn stored_key_passphrase(
     ctx: &Ctx,
     meta: &RecordMeta,
     p: &PassphraseOptions,

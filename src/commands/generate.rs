@@ -50,7 +50,8 @@ pub(super) fn generate(ctx: &Ctx, a: &cli::GenerateArgs) -> Result<Done> {
         csr: &csr,
         dir: dir.as_deref(),
     };
-    let notes = input.notes;
+    let mut notes = input.notes;
+    notes.extend(super::lint::advice(ctx.format, &csr.der));
     Ok(Done {
         notes,
         ..Done::out(ctx.shape().generate(&view, ctx.opts)?)

@@ -11,7 +11,7 @@ use crate::cert::chain::{self, Source};
 use crate::cert::{self, bundle, Cert};
 use crate::cli;
 use crate::error::{Error, Kind, Result};
-use crate::formats::CertView;
+use crate::formats::{self, CertView};
 use crate::keystore::Record;
 
 /// Largest certificate input read (a chain is a few KiB; a trust store
@@ -19,14 +19,31 @@ use crate::keystore::Record;
 const MAX_BUNDLE: u64 = 4 << 20;
 
 pub(super) fn import(ctx: &Ctx, a: &cli::ImportArgs) -> Result<Done> {
-    let data = read_input(&a.file, MAX_BUNDLE, "FILE")?;
-    let what = if a.file == "-" {
-        "stdin"
-    } else {
-        a.file.as_str()
+    // A vendor's import body (`--request`) carries the certificates, and
+    // may name the record (QRadar `csr_id`).
+    let (data, what, named) = match (&a.request, &a.file) {
+        (Some(req), _) => {
+            let body = read_input(req, MAX_BUNDLE, "--request")?;
+            let b = formats::request::parse_import(&body)?;
+            (
+                b.certificates.into_bytes(),
+                format!("the {} request body", b.vendor),
+                b.record,
+            )
+        }
+        (None, Some(file)) => {
+            let what = if file == "-" {
+                "stdin".to_string()
+            } else {
+                file.clone()
+            };
+            (read_input(file, MAX_BUNDLE, "FILE")?, what, None)
+        }
+        (None, None) => return Err(Error::usage("give the certificate FILE or --request FILE")),
     };
+    let what = what.as_str();
     let certs = bundle::decode(&data, what)?;
-    let (leaf_at, rec) = find_leaf(ctx, &certs, a.record.as_deref())?;
+    let (leaf_at, rec) = find_leaf(ctx, &certs, a.record.as_deref().or(named.as_deref()))?;
     let leaf = &certs[leaf_at];
     let mut notes = Vec::new();
     check_leaf(leaf, &rec)?;
@@ -95,6 +112,8 @@ pub(super) fn import(ctx: &Ctx, a: &cli::ImportArgs) -> Result<Done> {
         meta: &meta,
         dir: dir.as_deref(),
         unchanged,
+        leaf,
+        chain: &built.certs,
     };
     Ok(Done {
         stdout: ctx.shape().certificate(&view, ctx.opts)?,

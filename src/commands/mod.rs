@@ -20,8 +20,10 @@ mod config;
 mod delete;
 mod download;
 mod expiring;
+mod export;
 mod generate;
 mod import;
+mod lint;
 mod list;
 mod meta;
 mod passwd;
@@ -29,6 +31,7 @@ mod regenerate;
 mod self_sign;
 mod show;
 
+pub use batch::{Buffered, Report};
 pub use common::{read_input, Ctx, Done};
 
 /// Everything `main` needs to finish: bytes for stdout, notes for stderr,
@@ -59,6 +62,8 @@ fn op_of(cmd: &Command) -> Option<(Op, FormatArg)> {
         Command::Import(_) => (Op::Import, FormatArg::Text),
         Command::SelfSign(_) => (Op::SelfSign, FormatArg::Text),
         Command::Expiring(_) => (Op::Expiring, FormatArg::Text),
+        Command::Lint(_) => (Op::Lint, FormatArg::Text),
+        Command::Export(_) => (Op::Export, FormatArg::Pem),
         Command::Passwd(_) | Command::Config(_) => return None,
         Command::Completions(_) | Command::Man(_) => return None,
     })
@@ -68,6 +73,7 @@ fn op_of(cmd: &Command) -> Option<(Op, FormatArg)> {
 fn uses_keystore(command: &Command) -> bool {
     match command {
         Command::Show(a) => a.file.is_none(),
+        Command::Lint(a) => a.file.is_none(),
         Command::Completions(_) | Command::Man(_) | Command::Config(_) => false,
         _ => true,
     }
@@ -95,8 +101,21 @@ fn show_file_hint(command: &Command, err: Error) -> Error {
     }
 }
 
-/// Runs the parsed command line.
+/// Runs the parsed command line; a batch's per-line results are kept in
+/// the output (see [`run_streaming`] to print them as they come).
 pub fn run(cli: &Cli) -> Output {
+    let mut kept = Buffered::default();
+    let mut output = run_streaming(cli, &mut kept);
+    kept.stdout.append(&mut output.stdout);
+    output.stdout = kept.stdout;
+    kept.errors.append(&mut output.errors);
+    output.errors = kept.errors;
+    output
+}
+
+/// Runs the parsed command line; `generate --batch` sends each line's
+/// result to `report` as it is decided, in line order, and keeps none.
+pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
     let g = &cli.global;
     let (op, default_format) = match op_of(&cli.command) {
         Some((op, f)) => (Some(op), f),
@@ -162,7 +181,7 @@ pub fn run(cli: &Cli) -> Output {
         quiet: g.quiet,
     };
     let result = match &cli.command {
-        Command::Generate(a) if a.batch.is_some() => batch::run(&ctx, a),
+        Command::Generate(a) if a.batch.is_some() => batch::run(&ctx, a, report),
         Command::Generate(a) => generate::generate(&ctx, a),
         Command::Show(a) => show::show(&ctx, a),
         Command::Download(a) => download::download(&ctx, a),
@@ -172,6 +191,8 @@ pub fn run(cli: &Cli) -> Output {
         Command::Import(a) => import::import(&ctx, a),
         Command::SelfSign(a) => self_sign::self_sign(&ctx, a),
         Command::Expiring(a) => expiring::expiring(&ctx, a),
+        Command::Lint(a) => lint::lint(&ctx, a),
+        Command::Export(a) => export::export(&ctx, a),
         Command::Passwd(a) => passwd::passwd(&ctx, a),
         Command::Config(_) => config::config(&ctx, keystore_source(g.keystore.as_deref())),
         Command::Completions(a) => meta::completions(a),

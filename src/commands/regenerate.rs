@@ -68,7 +68,8 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
         csr: &csr,
         dir: dir.as_deref(),
     };
-    let notes = input.notes;
+    let mut notes = input.notes;
+    notes.extend(super::lint::advice(ctx.format, &csr.der));
     Ok(Done {
         notes,
         ..Done::out(ctx.shape().regenerate(&view, ctx.opts)?)

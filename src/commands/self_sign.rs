@@ -20,6 +20,8 @@ pub(super) fn self_sign(ctx: &Ctx, a: &cli::SelfSignArgs) -> Result<Done> {
         meta: &meta,
         dir: dir.as_deref(),
         unchanged,
+        leaf: &cert,
+        chain: &[],
     };
     Ok(Done::out(ctx.shape().certificate(&view, ctx.opts)?))
 }

@@ -2,7 +2,7 @@
 //! certificate), or any CSR or certificate file (`--file`).
 
 use super::common::{read_input, Ctx, Done};
-use crate::cert::{bundle, Cert};
+use crate::cert::bundle;
 use crate::cli;
 use crate::csr;
 use crate::error::{Error, Kind, Result};
@@ -12,7 +12,7 @@ pub(super) fn show(ctx: &Ctx, a: &cli::ShowArgs) -> Result<Done> {
     let (meta, parsed) = match (&a.file, &a.target) {
         (Some(path), _) => {
             let data = read_input(path, formats::request::MAX_REQUEST, "--file")?;
-            let as_cert = is_certificate(&data).then(|| bundle::decode(&data, path));
+            let as_cert = bundle::holds_certificates(&data).then(|| bundle::decode(&data, path));
             let cert_err = match as_cert {
                 Some(Ok(certs)) => {
                     return Ok(Done::out(ctx.shape().show_cert(
@@ -59,20 +59,4 @@ pub(super) fn show(ctx: &Ctx, a: &cli::ShowArgs) -> Result<Done> {
         error,
         ..Done::default()
     })
-}
-
-/// Whether `data` holds certificates rather than a CSR: a PEM
-/// certificate or PKCS#7 block and no request, or DER that decodes as a
-/// certificate.
-fn is_certificate(data: &[u8]) -> bool {
-    let has = |label: &[u8]| data.windows(label.len()).any(|w| w == label);
-    if has(b"-----BEGIN ") {
-        let request = has(b"CERTIFICATE REQUEST-----");
-        let cert = has(b"-----BEGIN CERTIFICATE-----")
-            || has(b"-----BEGIN X509 CERTIFICATE-----")
-            || has(b"-----BEGIN TRUSTED CERTIFICATE-----")
-            || has(b"-----BEGIN PKCS7-----");
-        return cert && !request;
-    }
-    Cert::from_der(data.to_vec()).is_ok() || bundle::decode(data, "").is_ok()
 }

@@ -7,7 +7,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::body::{json_err, nonempty, validate_as, NumOrString};
-use super::{to_json, Op, Options, RecordView, Shape};
+use super::{certinfo, to_json, CertView, ExportView, KeyUse, Op, Options, RecordView, Shape};
+use crate::cert::Cert;
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Result};
 use crate::keystore::RecordMeta;
@@ -45,7 +46,29 @@ impl Shape for Arcgis {
             Op::Show,
             Op::Download,
             Op::Delete,
+            Op::Import,
+            Op::SelfSign,
+            Op::Export,
         ]
+    }
+    /// `sslCertificates/{alias}/importSignedCertificate` (import) and
+    /// `sslCertificates/generate` (self-sign): `{"status":"success"}`.
+    fn certificate(&self, _v: &CertView<'_>, o: Options) -> Result<Vec<u8>> {
+        to_json(&json!({"status": "success"}), o.pretty)
+    }
+    /// `GET sslCertificates/{alias}`: the certificate resource (alias: the CN).
+    fn show_cert(&self, c: &Cert, _more: &[Cert], o: Options) -> Result<Vec<u8>> {
+        let alias = certinfo::cn(c.subject()).unwrap_or_default();
+        to_json(&resource(c, &alias, "trustedCertEntry"), o.pretty)
+    }
+    fn export_key(&self) -> KeyUse {
+        KeyUse::Always
+    }
+    /// `importExistingServerCertificate`: the PKCS#12 file Portal takes
+    /// as the multipart field `file` (with `alias` = the record name and
+    /// `password` = the export passphrase); `friendlyName` is the alias.
+    fn export(&self, v: &ExportView<'_>, _o: Options) -> Result<Vec<u8>> {
+        super::pkcs::pfx(v)
     }
     /// `POST .../security/sslCertificates/{alias}/delete`: `{"status":"success"}`.
     fn delete(&self, _meta: &RecordMeta, o: Options) -> Result<Vec<u8>> {
@@ -65,6 +88,47 @@ impl Shape for Arcgis {
             json!({"status": "error", "messages": [err.message], "code": err.kind.http_status()});
         to_json(&body, o.pretty).ok()
     }
+}
+
+/// Java's `Date.toString()` form, which Portal prints (`Mon Dec 05
+/// 10:28:39 UTC 2022`).
+fn java_date(unix: i64) -> String {
+    let fmt = time::macros::format_description!(
+        "[weekday repr:short] [month repr:short] [day] [hour]:[minute]:[second] UTC [year]"
+    );
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&fmt).ok())
+        .unwrap_or_default()
+}
+
+/// The Portal SSL certificate resource (`GET sslCertificates/{alias}`):
+/// `aliasName`, `entryType`, `issuer`, `subject`,
+/// `subjectAlternativeName`, `validFrom`/`validUntil` (and their epoch
+/// milliseconds), key algorithm and size, serial, version, signature
+/// algorithm, key usage and the SHA-1 and SHA-256 fingerprints.
+pub fn resource(c: &Cert, alias: &str, entry: &str) -> serde_json::Value {
+    let (nb, na) = c.validity();
+    let (alg, bits) = certinfo::key(c);
+    json!({
+        "aliasName": alias,
+        "entryType": entry,
+        "issuer": c.issuer().to_string(),
+        "subject": c.subject().to_string(),
+        "subjectAlternativeName": c.sans(),
+        "validFrom": java_date(nb),
+        "validUntil": java_date(na),
+        "validFromEpoch": nb * 1000,
+        "validUntilEpoch": na * 1000,
+        "keyAlgorithm": alg,
+        "keySize": bits.to_string(),
+        "serialNumber": certinfo::serial_hex(c),
+        "version": "3",
+        "signatureAlgorithm": certinfo::sig_alg(c),
+        "keyUsage": c.key_usage(),
+        "sha1Fingerprint": certinfo::sha1_fingerprint(c),
+        "sha256Fingerprint": c.fingerprint(),
+    })
 }
 
 /// Portal `generateCertificate` parameters as a JSON object (the keys

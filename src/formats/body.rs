@@ -23,6 +23,63 @@ pub fn json_err(vendor: &str, e: serde_json::Error) -> Error {
     err
 }
 
+/// The members of a JSON object body in the order given, duplicates kept
+/// (a `serde_json::Value` keeps only the last of two equal keys).
+struct Members(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for Members {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Members, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    out.push(entry);
+                }
+                Ok(Members(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// A `vendor` body that must be one JSON object: its members in order.
+/// A key given twice is refused naming it (exit 2), as serde refuses a
+/// duplicate field of every other vendor's body: the last one never wins.
+/// `canonical` maps a key to the field it names, so two spellings of one
+/// field (SBC's `commonName` and `common-name`) are a duplicate too.
+pub fn json_members(
+    vendor: &str,
+    text: &str,
+    canonical: impl Fn(&str) -> String,
+) -> Result<Vec<(String, serde_json::Value)>> {
+    let Members(members) = serde_json::from_str(text)
+        .map_err(|e| Error::invalid("--request", format!("{vendor} request body: {e}")))?;
+    let mut seen = std::collections::HashMap::with_capacity(members.len());
+    for (k, _) in &members {
+        if let Some(first) = seen.insert(canonical(k), k.as_str()) {
+            let what = if first == k {
+                "given more than once".to_string()
+            } else {
+                format!("given more than once (also as `{first}`)")
+            };
+            return Err(
+                Error::invalid(k, format!("{what} in the {vendor} request body"))
+                    .with_field("--request")
+                    .with_hint("give each field once; a list is one field with a list value"),
+            );
+        }
+    }
+    Ok(members)
+}
+
 /// `None` for an empty or blank value (vendors send "" for "not set").
 pub fn nonempty(v: Option<String>) -> Option<String> {
     v.filter(|s| !s.trim().is_empty())

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use super::{to_json, CertView, Op, Options, RecordView, Shape};
+use super::{to_json, CertView, LintReport, Op, Options, RecordView, Shape};
 use crate::cert::{self, days_left, Cert, CertSummary, Status};
 use crate::csr::ParsedCsr;
 use crate::error::Result;
@@ -181,6 +181,13 @@ impl Shape for Json {
                     "days_left": s.not_after.as_deref().and_then(|t| days_left(t, now)),
                 })
             })
+            .collect();
+        to_json(&rows, o.pretty)
+    }
+    fn lint(&self, reports: &[LintReport<'_>], o: Options) -> Result<Vec<u8>> {
+        let rows: Vec<Value> = reports
+            .iter()
+            .map(|r| json!({"target": r.label, "kind": r.kind, "findings": r.findings}))
             .collect();
         to_json(&rows, o.pretty)
     }

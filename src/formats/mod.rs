@@ -12,9 +12,11 @@ use crate::request::Request;
 
 pub mod arcgis;
 pub mod body;
+pub mod certinfo;
 pub mod json;
 pub mod nsx;
 pub mod pem;
+pub mod pkcs;
 pub mod qradar;
 pub mod request;
 pub mod sbc;
@@ -34,6 +36,8 @@ pub enum Op {
     Import,
     SelfSign,
     Expiring,
+    Lint,
+    Export,
 }
 
 impl Op {
@@ -50,6 +54,8 @@ impl Op {
             Op::Import => "import",
             Op::SelfSign => "self-sign",
             Op::Expiring => "expiring",
+            Op::Lint => "lint",
+            Op::Export => "export",
         }
     }
 }
@@ -68,6 +74,42 @@ pub struct CertView<'a> {
     pub dir: Option<&'a Path>,
     /// The record already held this certificate: nothing was written.
     pub unchanged: bool,
+    /// The certificate and the chain above it (issuer first).
+    pub leaf: &'a Cert,
+    pub chain: &'a [Cert],
+}
+
+/// What `export` hands a shape: the record, its certificate and chain
+/// (issuer first), and the key when the shape carries one (already checked
+/// against the leaf; encrypted on the way out unless the user said
+/// `--no-export-passphrase`).
+pub struct ExportView<'a> {
+    pub meta: &'a RecordMeta,
+    pub leaf: &'a Cert,
+    pub chain: &'a [Cert],
+    pub key: Option<&'a crate::export::KeyOut>,
+    /// `--p12-profile` (PKCS#12 and the ArcGIS PFX).
+    pub profile: crate::export::Profile,
+}
+
+/// Whether a shape's export body holds the private key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyUse {
+    /// Never (certificates only).
+    Never,
+    /// Only with `--with-key` (`pem`).
+    OnRequest,
+    /// Always (PKCS#12, the vendor bodies that install a key).
+    Always,
+}
+
+/// What `lint` found in one CSR or certificate.
+pub struct LintReport<'a> {
+    /// The record's name, or the file's.
+    pub label: &'a str,
+    /// `csr` or `certificate`.
+    pub kind: &'static str,
+    pub findings: &'a [crate::lint::Finding],
 }
 
 /// Rendering options shared by all shapes.
@@ -135,6 +177,23 @@ pub trait Shape: Sync {
     fn expiring(&self, _rows: &[&Listed], _now: i64, _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Expiring))
     }
+    /// `lint`: the findings, per CSR or certificate linted.
+    fn lint(&self, _reports: &[LintReport<'_>], _o: Options) -> Result<Vec<u8>> {
+        Err(unsupported(self.name(), Op::Lint))
+    }
+    /// Whether [`Shape::export`] needs the key (see [`KeyUse`]).
+    fn export_key(&self) -> KeyUse {
+        KeyUse::Never
+    }
+    /// Whether the vendor can hold the record's key (checked before the key
+    /// is decrypted or anything is written; exit 2 naming the reason).
+    fn export_accepts(&self, _meta: &RecordMeta) -> Result<()> {
+        Ok(())
+    }
+    /// `export`: the body of the vendor's import call (or the file).
+    fn export(&self, _v: &ExportView<'_>, _o: Options) -> Result<Vec<u8>> {
+        Err(unsupported(self.name(), Op::Export))
+    }
     /// `show --file` of a certificate (with what followed it in the file).
     fn show_cert(&self, _cert: &Cert, _more: &[Cert], _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Show))
@@ -157,6 +216,7 @@ pub const ALL_OPS: &[Op] = &[
     Op::Import,
     Op::SelfSign,
     Op::Expiring,
+    Op::Lint,
 ];
 
 /// What a vendor API with a CSR collection renders: all but `--batch`.
@@ -186,6 +246,8 @@ pub fn shape(format: FormatArg) -> &'static dyn Shape {
         FormatArg::Sbc => &sbc::Sbc,
         FormatArg::Nsx => &nsx::Nsx,
         FormatArg::Xclarity => &xclarity::Xclarity,
+        FormatArg::Pkcs7 => &pkcs::Pkcs7,
+        FormatArg::Pkcs12 => &pkcs::Pkcs12,
     }
 }
 

@@ -8,7 +8,10 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::body::{json_err, nonempty, validate_as, NumOrString};
-use super::{cannot_hold, epoch_ms, to_json, Op, Options, RecordView, Shape};
+use super::{
+    cannot_hold, certinfo, epoch_ms, to_json, CertView, ExportView, KeyUse, Op, Options,
+    RecordView, Shape,
+};
 use crate::csr::{ParsedAva, ParsedCsr};
 use crate::error::{Error, Kind, Result};
 use crate::keystore::{Listed, RecordMeta};
@@ -183,7 +186,35 @@ impl Shape for Nsx {
         "nsx"
     }
     fn ops(&self) -> &'static [Op] {
-        super::COLLECTION_OPS
+        &[
+            Op::Generate,
+            Op::Regenerate,
+            Op::Show,
+            Op::Download,
+            Op::List,
+            Op::Delete,
+            Op::Import,
+            Op::SelfSign,
+            Op::Export,
+        ]
+    }
+    /// Import (`PUT /policy/api/v1/infra/certificates/{id}`) and
+    /// `POST .../csrs/{id}?action=self_sign`: the TlsCertificate.
+    fn certificate(&self, v: &CertView<'_>, o: Options) -> Result<Vec<u8>> {
+        to_json(&tls_certificate(v, &user()), o.pretty)
+    }
+    fn export_key(&self) -> KeyUse {
+        KeyUse::Always
+    }
+    /// NSX holds RSA and EC keys: an Ed25519 record is refused before its
+    /// key is opened.
+    fn export_accepts(&self, meta: &RecordMeta) -> Result<()> {
+        check_holdable(&meta.key, [], Some(&meta.name))
+    }
+    /// `PUT /policy/api/v1/infra/certificates/{id}` (or `POST
+    /// .../certificates/{id}?action=import`): the TlsTrustData.
+    fn export(&self, v: &ExportView<'_>, o: Options) -> Result<Vec<u8>> {
+        trust_data(v, o)
     }
     /// Refuses an Ed25519 key or a subject attribute a TlsCsr has no key
     /// for, before anything is made or written.
@@ -248,6 +279,143 @@ impl Shape for Nsx {
         });
         to_json(&body, o.pretty).ok()
     }
+}
+
+/// A TlsTrustData: `display_name` (the TlsCsr's, else the record name),
+/// `description` (if any), `pem_encoded` (the leaf, then the chain),
+/// `private_key` (PKCS#8 PEM; `ENCRYPTED PRIVATE KEY` under the export
+/// passphrase, which csrkit never prints, so the caller adds `passphrase`;
+/// `PRIVATE KEY` with `--no-export-passphrase`) and `key_algo`.
+fn trust_data(v: &ExportView<'_>, o: Options) -> Result<Vec<u8>> {
+    let key = v
+        .key
+        .ok_or_else(|| Error::internal("NSX export without the key"))?;
+    let key_pem = key.pem()?;
+    let nsx = v.meta.request.nsx.clone().unwrap_or_default();
+    let mut m = Map::new();
+    m.insert(
+        "display_name".into(),
+        json!(nsx.display_name.as_deref().unwrap_or(&v.meta.name)),
+    );
+    if let Some(d) = &v.meta.description {
+        m.insert("description".into(), json!(d));
+    }
+    let pem = crate::export::pem_bundle(v.leaf, v.chain, None)?;
+    m.insert("pem_encoded".into(), json!(String::from_utf8_lossy(&pem)));
+    m.insert("private_key".into(), json!(key_pem.as_str()));
+    m.insert("key_algo".into(), json!(v.meta.key.algorithm()));
+    let body = Value::Object(m);
+    let out = to_json(&body, o.pretty);
+    if let Value::Object(m) = body {
+        for (_, v) in m {
+            if let Value::String(mut s) = v {
+                zeroize::Zeroize::zeroize(&mut s);
+            }
+        }
+    }
+    out
+}
+
+/// An X509Certificate (a TlsCertificate's `details` entry).
+fn x509_details(c: &crate::cert::Cert) -> Value {
+    let (nb, na) = certinfo::validity_ms(c);
+    let now = crate::cert::now() * 1000;
+    let (alg, bits) = certinfo::key(c);
+    json!({
+        "subject": c.subject().to_string(),
+        "subject_cn": certinfo::cn(c.subject()).unwrap_or_default(),
+        "issuer": c.issuer().to_string(),
+        "issuer_cn": certinfo::cn(c.issuer()).unwrap_or_default(),
+        "serial_number": certinfo::serial_hex(c),
+        "version": "3",
+        "not_before": nb,
+        "not_after": na,
+        "signature_algorithm": certinfo::sig_alg(c),
+        "public_key_algo": alg,
+        "public_key_length": bits,
+        "is_ca": c.is_ca(),
+        "is_valid": nb <= now && now <= na,
+    })
+}
+
+/// A TlsCertificate (`/infra/certificates/<name>`): the record's name as
+/// `id`, `pem_encoded` the leaf then the chain, `details` one
+/// X509Certificate per certificate, `has_private_key` true (the keystore
+/// holds it), `used_by` empty, and the resource fields of a TlsCsr.
+fn tls_certificate(v: &CertView<'_>, user: &str) -> Value {
+    let meta = v.meta;
+    let nsx = meta.request.nsx.clone().unwrap_or_default();
+    let pem: String = std::iter::once(v.leaf.pem())
+        .chain(v.chain.iter().map(|c| c.pem()))
+        .collect();
+    let mut m = Map::new();
+    m.insert("resource_type".into(), json!("TlsCertificate"));
+    m.insert("id".into(), json!(meta.name));
+    m.insert(
+        "display_name".into(),
+        json!(nsx.display_name.as_deref().unwrap_or(&meta.name)),
+    );
+    if let Some(d) = &meta.description {
+        m.insert("description".into(), json!(d));
+    }
+    m.insert(
+        "path".into(),
+        json!(format!("/infra/certificates/{}", meta.name)),
+    );
+    m.insert("parent_path".into(), json!("/infra/certificates"));
+    m.insert("relative_path".into(), json!(meta.name));
+    m.insert("pem_encoded".into(), json!(pem));
+    let details: Vec<Value> = std::iter::once(v.leaf)
+        .chain(v.chain)
+        .map(x509_details)
+        .collect();
+    m.insert("details".into(), json!(details));
+    m.insert("has_private_key".into(), json!(true));
+    m.insert("used_by".into(), json!([]));
+    m.insert("marked_for_delete".into(), json!(false));
+    m.insert("overridden".into(), json!(false));
+    m.insert("_create_user".into(), json!(user));
+    m.insert("_create_time".into(), json!(epoch_ms(&meta.created)));
+    m.insert("_last_modified_user".into(), json!(user));
+    m.insert(
+        "_last_modified_time".into(),
+        json!(epoch_ms(&meta.modified)),
+    );
+    m.insert("_system_owned".into(), json!(false));
+    m.insert("_protection".into(), json!("NOT_PROTECTED"));
+    m.insert("_revision".into(), json!(meta.revision.saturating_sub(1)));
+    Value::Object(m)
+}
+
+/// A TlsTrustData import body (`import --request`): `pem_encoded` (the
+/// certificate, then its chain); `display_name`, `description`, `id`,
+/// `resource_type`, `key_algo` and `tags` are accepted and not used.
+/// `private_key` and `passphrase` are refused: the key is the record's.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct TrustData {
+    pem_encoded: String,
+    display_name: Option<String>,
+    description: Option<String>,
+    id: Option<String>,
+    resource_type: Option<String>,
+    key_algo: Option<String>,
+    tags: Option<IgnoredAny>,
+    private_key: Option<String>,
+    passphrase: Option<String>,
+}
+
+/// Reads an NSX TlsTrustData import body (see [`TrustData`]).
+pub fn parse_import(text: &str) -> Result<super::request::ImportBody> {
+    let t: TrustData = serde_json::from_str(text).map_err(|e| json_err("NSX TlsTrustData", e))?;
+    super::request::no_key_in_body("NSX", "private_key", t.private_key.is_some())?;
+    super::request::no_key_in_body("NSX", "passphrase", t.passphrase.is_some())?;
+    Ok(super::request::ImportBody {
+        vendor: "NSX",
+        certificates: t.pem_encoded,
+        record: None,
+    })
 }
 
 /// NSX `error_code`s: 9000 + the exit code. Documented in docs/vendor-formats.md.

@@ -1,6 +1,8 @@
-//! `--format pem` and `--format der`: the CSR itself.
+//! `--format pem` and `--format der`: the CSR itself; for `export`, the
+//! PEM bundle (leaf, chain, and the key with `--with-key`) and the leaf's
+//! DER.
 
-use super::{Op, Options, RecordView, Shape};
+use super::{ExportView, KeyUse, Op, Options, RecordView, Shape};
 use crate::csr::ParsedCsr;
 use crate::error::Result;
 use crate::keystore::RecordMeta;
@@ -8,12 +10,28 @@ use crate::keystore::RecordMeta;
 pub struct Pem;
 pub struct Der;
 
+/// The CSR operations and `export`.
+const OPS: &[Op] = &[
+    Op::Generate,
+    Op::Regenerate,
+    Op::Show,
+    Op::Download,
+    Op::Export,
+];
+
 impl Shape for Pem {
     fn name(&self) -> &'static str {
         "pem"
     }
     fn ops(&self) -> &'static [Op] {
-        super::CSR_OPS
+        OPS
+    }
+    fn export_key(&self) -> KeyUse {
+        KeyUse::OnRequest
+    }
+    fn export(&self, v: &ExportView<'_>, _o: Options) -> Result<Vec<u8>> {
+        let pem = crate::export::pem_bundle(v.leaf, v.chain, v.key)?;
+        Ok(pem.to_vec())
     }
     fn generate(&self, v: &RecordView<'_>, _o: Options) -> Result<Vec<u8>> {
         Ok(v.csr.pem().into_bytes())
@@ -31,7 +49,10 @@ impl Shape for Der {
         "der"
     }
     fn ops(&self) -> &'static [Op] {
-        super::CSR_OPS
+        OPS
+    }
+    fn export(&self, v: &ExportView<'_>, _o: Options) -> Result<Vec<u8>> {
+        Ok(crate::export::leaf_der(v.leaf))
     }
     fn generate(&self, v: &RecordView<'_>, _o: Options) -> Result<Vec<u8>> {
         Ok(v.csr.der.clone())

@@ -7,7 +7,10 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::body::{json_err, nonempty, nonempty_list, validate_as};
-use super::{cannot_hold, epoch_ms, to_json, Op, Options, RecordView, Shape};
+use super::{
+    cannot_hold, certinfo, epoch_ms, to_json, CertView, ExportView, KeyUse, Op, Options,
+    RecordView, Shape,
+};
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Kind, Result};
 use crate::keystore::{Listed, RecordMeta};
@@ -183,7 +186,34 @@ impl Shape for Qradar {
         "qradar"
     }
     fn ops(&self) -> &'static [Op] {
-        super::COLLECTION_OPS
+        &[
+            Op::Generate,
+            Op::Regenerate,
+            Op::Show,
+            Op::Download,
+            Op::List,
+            Op::Delete,
+            Op::Import,
+            Op::Export,
+        ]
+    }
+    /// `POST /staged_config/certificates/end_certificates` with `csr_id`:
+    /// the EndCertificateDTO of the new certificate (see [`end_certificate_dto`]).
+    fn certificate(&self, v: &CertView<'_>, o: Options) -> Result<Vec<u8>> {
+        to_json(&end_certificate_dto(v), o.pretty)
+    }
+    fn export_key(&self) -> KeyUse {
+        KeyUse::Always
+    }
+    /// QRadar keys are RSA only: an EC or Ed25519 record is refused before
+    /// its key is opened.
+    fn export_accepts(&self, meta: &RecordMeta) -> Result<()> {
+        check_model(not_rsa(&meta.key).as_deref(), [], Whose::Record(&meta.name))
+    }
+    /// `POST /staged_config/certificates/end_certificates`: the
+    /// EndCertificateDTO to create (see [`end_certificate`]).
+    fn export(&self, v: &ExportView<'_>, o: Options) -> Result<Vec<u8>> {
+        end_certificate(v, o)
     }
     /// Refuses a key other than RSA, or a subject attribute the CSRModel
     /// has no field for, before anything is made or written.
@@ -232,6 +262,140 @@ impl Shape for Qradar {
             "http_response": {"message": http_message(http), "code": http},
         });
         to_json(&body, o.pretty).ok()
+    }
+}
+
+/// The EndCertificateDTO of `POST /staged_config/certificates/end_certificates`:
+/// `name` (the record name), `purpose` (as the CSRModel's), `cert_file`
+/// (the leaf, PEM), `ca_chain_file` (the chain, child first; left out when
+/// there is none) and `key_file` (PKCS#8 PEM: `ENCRYPTED PRIVATE KEY` under
+/// the export passphrase, which csrkit never prints, so the caller adds
+/// `key_password`; `PRIVATE KEY` with `--no-export-passphrase`).
+fn end_certificate(v: &ExportView<'_>, o: Options) -> Result<Vec<u8>> {
+    let key = v
+        .key
+        .ok_or_else(|| Error::internal("QRadar export without the key"))?;
+    let key_pem = key.pem()?;
+    let mut m = Map::new();
+    m.insert("name".into(), json!(v.meta.name));
+    m.insert("purpose".into(), json!(record_purpose(&v.meta.request)));
+    m.insert("cert_file".into(), json!(v.leaf.pem()));
+    if !v.chain.is_empty() {
+        m.insert(
+            "ca_chain_file".into(),
+            json!(crate::cert::pem_chain(v.chain)),
+        );
+    }
+    m.insert("key_file".into(), json!(key_pem.as_str()));
+    let body = Value::Object(m);
+    let out = to_json(&body, o.pretty);
+    zeroize_value(body);
+    out
+}
+
+/// The EndCertificateDTO QRadar answers with: `id` and `csr_id` (the
+/// record's id), `name`, `purpose`, `subject` and `issuer` as
+/// `[{"field_name","value"}]`, `serial_number`, `not_before` and `expiry`
+/// (epoch ms), `key_usage` and `extended_key_usage` in QRadar's enum
+/// spellings, and `status` `STAGED` (a deploy makes it live).
+fn end_certificate_dto(v: &CertView<'_>) -> Value {
+    let c = v.leaf;
+    let dn = |n: &x509_cert::name::Name| -> Vec<Value> {
+        certinfo::fields(n)
+            .into_iter()
+            .map(|(k, val)| json!({"field_name": k, "value": val}))
+            .collect()
+    };
+    let ku: Vec<String> = c
+        .key_usage()
+        .iter()
+        .map(|k| match k.as_str() {
+            "CRLSign" => "CRL_SIGN".to_string(),
+            k => k
+                .chars()
+                .enumerate()
+                .flat_map(|(i, ch)| {
+                    let sep = (i > 0 && ch.is_ascii_uppercase()).then_some('_');
+                    sep.into_iter()
+                        .chain(std::iter::once(ch.to_ascii_uppercase()))
+                })
+                .collect(),
+        })
+        .collect();
+    let eku: Vec<&str> = c
+        .ext_key_usage()
+        .iter()
+        .filter_map(|o| match o.to_string().as_str() {
+            "1.3.6.1.5.5.7.3.1" => Some("TLS_Web_server_authentication"),
+            "1.3.6.1.5.5.7.3.2" => Some("TLS_Web_client_authentication"),
+            "1.3.6.1.5.5.7.3.4" => Some("Email_protection"),
+            _ => None,
+        })
+        .collect();
+    let (nb, na) = certinfo::validity_ms(c);
+    json!({
+        "id": v.meta.id,
+        "name": v.meta.name,
+        "csr_id": v.meta.id,
+        "purpose": record_purpose(&v.meta.request),
+        "subject": dn(c.subject()),
+        "issuer": dn(c.issuer()),
+        "serial_number": certinfo::serial_hex(c),
+        "not_before": nb,
+        "expiry": na,
+        "key_usage": ku,
+        "extended_key_usage": eku,
+        "status": "STAGED",
+    })
+}
+
+/// An end-certificate import body (`import --request`): `cert_file`,
+/// `ca_chain_file` (child first) and `csr_id` (the record's id); `name`,
+/// `purpose` and `component_id` are accepted and not used. `key_file` and
+/// `key_password` are refused: the key is the record's.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct EndCertificateBody {
+    cert_file: String,
+    ca_chain_file: Option<String>,
+    csr_id: Option<u64>,
+    name: Option<String>,
+    purpose: Option<String>,
+    component_id: Option<Value>,
+    key_file: Option<String>,
+    key_password: Option<String>,
+}
+
+/// Reads a QRadar end-certificate import body (see [`EndCertificateBody`]).
+pub fn parse_import(text: &str) -> Result<super::request::ImportBody> {
+    let b: EndCertificateBody =
+        serde_json::from_str(text).map_err(|e| json_err("QRadar end certificate", e))?;
+    super::request::no_key_in_body("QRadar", "key_file", b.key_file.is_some())?;
+    super::request::no_key_in_body("QRadar", "key_password", b.key_password.is_some())?;
+    let mut pem = b.cert_file;
+    if let Some(chain) = b.ca_chain_file.filter(|c| !c.trim().is_empty()) {
+        if !pem.ends_with('\n') {
+            pem.push('\n');
+        }
+        pem.push_str(&chain);
+    }
+    Ok(super::request::ImportBody {
+        vendor: "QRadar",
+        certificates: pem,
+        record: b.csr_id.map(|id| id.to_string()),
+    })
+}
+
+/// Wipes the strings of a JSON value that held a key.
+fn zeroize_value(v: Value) {
+    use zeroize::Zeroize;
+    if let Value::Object(m) = v {
+        for (_, v) in m {
+            if let Value::String(mut s) = v {
+                s.zeroize();
+            }
+        }
     }
 }
 

@@ -39,6 +39,57 @@ fn native(text: &str) -> Result<RequestInput> {
     serde_json::from_str::<RequestInput>(text).map_err(|e| json_err("csrkit", e))
 }
 
+/// An import body (`import --request`): the certificates it carries (PEM,
+/// leaf first) and the record it names, if any.
+pub struct ImportBody {
+    pub vendor: &'static str,
+    pub certificates: String,
+    pub record: Option<String>,
+}
+
+/// Reads a vendor's certificate import body: NSX TlsTrustData (has
+/// `pem_encoded`) or a QRadar end certificate (has `cert_file`). Exit 2
+/// for anything else, an unknown field, or a private key in the body
+/// (csrkit imports certificates for the keys it holds).
+pub fn parse_import(data: &[u8]) -> Result<ImportBody> {
+    let text = std::str::from_utf8(data)
+        .map_err(|_| Error::invalid("--request", "the request body is not UTF-8"))?;
+    let text = text.trim_start_matches('\u{feff}');
+    let obj = match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(o)) => o,
+        _ => {
+            return Err(Error::invalid(
+                "--request",
+                "an import body is a JSON object: NSX TlsTrustData or a QRadar end certificate",
+            ))
+        }
+    };
+    if obj.contains_key("pem_encoded") {
+        nsx::parse_import(text)
+    } else if obj.contains_key("cert_file") {
+        qradar::parse_import(text)
+    } else {
+        Err(Error::invalid(
+            "--request",
+            "neither pem_encoded (NSX TlsTrustData) nor cert_file (QRadar) is in the body",
+        )
+        .with_hint("give the certificate FILE instead, or an NSX or QRadar import body"))
+    }
+}
+
+/// Refuses a private key (or its password) in an import body.
+pub(super) fn no_key_in_body(vendor: &str, field: &str, present: bool) -> Result<()> {
+    if present {
+        return Err(Error::invalid(
+            field,
+            format!("the {vendor} import body carries a private key; csrkit imports certificates for the keys it already holds"),
+        )
+        .with_field("--request")
+        .with_hint(format!("leave {field} out of the body")));
+    }
+    Ok(())
+}
+
 /// Field names only one vendor uses (csrkit's own names are not listed).
 const DISTINCT: &[(RequestFormat, &[&str])] = &[
     (

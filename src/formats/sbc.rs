@@ -10,8 +10,8 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::{Reader, Writer};
 use serde_json::Value;
 
-use super::body::{nonempty, split_list, validate_as};
-use super::{Op, Options, RecordView, Shape};
+use super::body::{json_members, nonempty, split_list, validate_as};
+use super::{CertView, ExportView, Op, Options, RecordView, Shape};
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Kind, Result};
 use crate::keystore::RecordMeta;
@@ -22,8 +22,18 @@ pub struct Sbc;
 
 /// What goes into `<data>` (a CSR) or `<messages>` (an error).
 enum Body<'a> {
-    Csr { name: &'a str, pem: &'a str },
-    Error { code: &'a str, text: &'a str },
+    Csr {
+        name: &'a str,
+        pem: &'a str,
+    },
+    /// `certificates/import`'s answer: the certificate record's name.
+    Imported {
+        name: &'a str,
+    },
+    Error {
+        code: &'a str,
+        text: &'a str,
+    },
 }
 
 /// The SBC response envelope: `<response><data/><messages/><links/></response>`.
@@ -55,6 +65,14 @@ fn envelope(body: Body<'_>, pretty: bool) -> Result<Vec<u8>> {
                     })?;
                     w.create_element("messages").write_empty()?;
                 }
+                Body::Imported { name } => {
+                    w.create_element("data").write_inner_content(|w| {
+                        w.create_element("recordName")
+                            .write_text_content(BytesText::new(name))?;
+                        Ok(())
+                    })?;
+                    w.create_element("messages").write_empty()?;
+                }
                 Body::Error { code, text } => {
                     w.create_element("data").write_empty()?;
                     w.create_element("messages").write_inner_content(|w| {
@@ -75,6 +93,39 @@ fn envelope(body: Body<'_>, pretty: bool) -> Result<Vec<u8>> {
         Ok(())
     };
     write(&mut w).map_err(|e| Error::internal(format!("XML encoding: {e}")))?;
+    let mut out = w.into_inner();
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// `<ImportCertificate><recordName>NAME</recordName><format>x509</format>
+/// <certificateRequest>PEM</certificateRequest></ImportCertificate>`: the
+/// leaf, then the chain (issuer first), as the SBC's import takes an
+/// X.509 chain.
+fn import_body(
+    name: &str,
+    leaf: &crate::cert::Cert,
+    chain: &[crate::cert::Cert],
+    pretty: bool,
+) -> Result<Vec<u8>> {
+    let pem = crate::export::pem_bundle(leaf, chain, None)?;
+    let pem = std::str::from_utf8(&pem).map_err(|e| Error::internal(e.to_string()))?;
+    let mut w = if pretty {
+        Writer::new_with_indent(Vec::new(), b' ', 2)
+    } else {
+        Writer::new(Vec::new())
+    };
+    w.create_element("ImportCertificate")
+        .write_inner_content(|w| {
+            w.create_element("recordName")
+                .write_text_content(BytesText::new(name))?;
+            w.create_element("format")
+                .write_text_content(BytesText::new("x509"))?;
+            w.create_element("certificateRequest")
+                .write_text_content(BytesText::new(pem))?;
+            Ok::<(), io::Error>(())
+        })
+        .map_err(|e| Error::internal(format!("XML encoding: {e}")))?;
     let mut out = w.into_inner();
     out.push(b'\n');
     Ok(out)
@@ -107,7 +158,24 @@ impl Shape for Sbc {
         "sbc"
     }
     fn ops(&self) -> &'static [Op] {
-        super::CSR_OPS
+        &[
+            Op::Generate,
+            Op::Regenerate,
+            Op::Show,
+            Op::Download,
+            Op::Import,
+            Op::Export,
+        ]
+    }
+    /// `PUT .../certificates/import`: "certificate record name in request
+    /// body is returned in response body", in the usual envelope.
+    fn certificate(&self, v: &CertView<'_>, o: Options) -> Result<Vec<u8>> {
+        envelope(Body::Imported { name: &v.meta.name }, o.pretty)
+    }
+    /// `PUT /rest/{version}/configuration/certificates/import`: the
+    /// `<ImportCertificate>` body (the certificate-record keeps the key).
+    fn export(&self, v: &ExportView<'_>, o: Options) -> Result<Vec<u8>> {
+        import_body(&v.meta.name, v.leaf, v.chain, o.pretty)
     }
     /// PUT generateRequest (and, through `regenerate`, `reGenerate=true`).
     fn generate(&self, v: &RecordView<'_>, o: Options) -> Result<Vec<u8>> {
@@ -453,16 +521,11 @@ fn parse_xml(text: &str) -> Result<Fields> {
 }
 
 fn parse_json(text: &str) -> Result<Fields> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| Error::invalid("--request", format!("SBC request body: {e}")))?;
-    let Value::Object(obj) = value else {
-        return Err(Error::invalid(
-            "--request",
-            "SBC request body: expected a JSON object",
-        ));
-    };
+    // A duplicate key is an error naming it, as in XML and every other
+    // vendor's JSON (a `Value` object kept the last one silently).
+    let members = json_members("SBC", text, acli_name)?;
     let mut fields = Fields::new();
-    for (k, v) in obj {
+    for (k, v) in members {
         let values = match v {
             Value::Null => vec![],
             Value::String(s) => vec![s],

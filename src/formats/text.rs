@@ -2,11 +2,12 @@
 
 use std::fmt::Write;
 
-use super::{CertView, Op, Options, RecordView, Shape};
+use super::{CertView, LintReport, Op, Options, RecordView, Shape};
 use crate::cert::{self, days_left, Cert, CertSummary, Status};
 use crate::csr::ParsedCsr;
 use crate::error::Result;
 use crate::keystore::{Listed, RecordMeta, Summary, CERT_FILE, CHAIN_FILE};
+use crate::lint::Severity;
 
 pub struct Text;
 
@@ -299,6 +300,9 @@ impl Shape for Text {
         }
         Ok(out.into_bytes())
     }
+    fn lint(&self, reports: &[LintReport<'_>], _o: Options) -> Result<Vec<u8>> {
+        Ok(lint_text(reports).into_bytes())
+    }
     fn show_cert(&self, c: &Cert, more: &[Cert], _o: Options) -> Result<Vec<u8>> {
         let mut out = String::new();
         let now = cert::now();
@@ -309,6 +313,34 @@ impl Shape for Text {
         }
         Ok(out.into_bytes())
     }
+}
+
+/// Findings grouped by severity, errors first, under a line per report.
+fn lint_text(reports: &[LintReport<'_>]) -> String {
+    let mut out = String::new();
+    for r in reports {
+        let errors = r
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        let _ = writeln!(
+            out,
+            "{} ({}): {} finding{}, {errors} error{}",
+            safe(r.label),
+            r.kind,
+            r.findings.len(),
+            if r.findings.len() == 1 { "" } else { "s" },
+            if errors == 1 { "" } else { "s" },
+        );
+        for sev in [Severity::Error, Severity::Warning, Severity::Notice] {
+            for f in r.findings.iter().filter(|f| f.severity == sev) {
+                let _ = writeln!(out, "  {:<8}{}: {}", sev.name(), f.rule, safe(&f.message));
+                let _ = writeln!(out, "          source: {}", f.source);
+            }
+        }
+    }
+    out
 }
 
 /// Control characters (C0, DEL, C1) and bidirectional overrides in a

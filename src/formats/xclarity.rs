@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::body::{json_err, nonempty, validate_as};
-use super::{to_json, Op, Options, RecordView, Shape};
+use super::{to_json, ExportView, Op, Options, RecordView, Shape};
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Kind, Result};
 use crate::keystore::RecordMeta;
@@ -66,7 +66,18 @@ impl Shape for Xclarity {
         "xclarity"
     }
     fn ops(&self) -> &'static [Op] {
-        super::CSR_OPS
+        &[
+            Op::Generate,
+            Op::Regenerate,
+            Op::Show,
+            Op::Download,
+            Op::Export,
+        ]
+    }
+    /// The certificate for the appliance, whose key made the CSR: the PEM
+    /// bundle, leaf first, then the chain (no key).
+    fn export(&self, v: &ExportView<'_>, _o: Options) -> Result<Vec<u8>> {
+        Ok(crate::export::pem_bundle(v.leaf, v.chain, None)?.to_vec())
     }
     /// POST: the path (id) of the new CSR.
     fn generate(&self, v: &RecordView<'_>, o: Options) -> Result<Vec<u8>> {

@@ -311,6 +311,10 @@ impl RequestInput {
                 subject.set(attr, &values);
             }
         }
+        // Bounded before the values are validated (and long before the
+        // CSR's DER sort sees them): an error names --subject, or the flag
+        // that brought most values.
+        subject.check_bounds(self.subject.is_some().then_some("--subject"))?;
         // Validate and normalize every value.
         for rdn in subject.0.iter_mut() {
             for ava in rdn.iter_mut() {
@@ -322,21 +326,39 @@ impl RequestInput {
 
     fn sans(&self) -> Result<Vec<San>> {
         let mut out = Vec::new();
+        // Duplicates are dropped through a hash set: `out.contains` made
+        // a long SAN list quadratic (170,000 names fit in a 1 MiB body).
+        let mut seen = std::collections::HashSet::new();
+        let mut bytes = 0;
         type Parser = fn(&str) -> Result<San>;
-        let lists: [(&Option<Vec<String>>, Parser); 5] = [
-            (&self.dns, San::dns),
-            (&self.ip, San::ip),
-            (&self.email, San::email),
-            (&self.uri, San::uri),
-            (&self.san, San::parse_typed),
+        let lists: [(&Option<Vec<String>>, Parser, &str); 5] = [
+            (&self.dns, San::dns, "--dns"),
+            (&self.ip, San::ip, "--ip"),
+            (&self.email, San::email, "--email"),
+            (&self.uri, San::uri, "--uri"),
+            (&self.san, San::parse_typed, "--san"),
         ];
-        for (list, parse) in lists {
+        for (list, parse, flag) in lists {
             for v in list.iter().flatten() {
                 for part in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
                     let san = parse(part)?;
-                    if !out.contains(&san) {
-                        out.push(san);
+                    let key = san_key(&san);
+                    if seen.contains(&key) {
+                        continue;
                     }
+                    bytes += key.1.len();
+                    if out.len() == MAX_SANS || bytes > MAX_SAN_BYTES {
+                        return Err(Error::invalid(
+                            flag,
+                            format!(
+                                "more than {MAX_SANS} SANs or {} KiB of them; csrkit allows no more in one request",
+                                MAX_SAN_BYTES >> 10
+                            ),
+                        )
+                        .with_hint("split the names over several certificates"));
+                    }
+                    seen.insert(key);
+                    out.push(san);
                 }
             }
         }
@@ -477,6 +499,24 @@ impl RequestInput {
             ));
         }
         Ok(req)
+    }
+}
+
+/// Most SANs in one request. RFC 5280 sets no limit; public CAs take 100
+/// to 250. With [`MAX_SAN_BYTES`] it keeps every accepted request within
+/// what the keystore reads back (a record of at most 1 MiB).
+pub const MAX_SANS: usize = 1024;
+
+/// Most bytes of SAN values in one request (duplicates not counted).
+pub const MAX_SAN_BYTES: usize = 64 << 10;
+
+/// What makes two SANs the same, hashable (`San` itself is not `Hash`).
+fn san_key(san: &San) -> (u8, String) {
+    match san {
+        San::Dns(v) => (0, v.clone()),
+        San::Ip(ip) => (1, ip.to_string()),
+        San::Email(v) => (2, v.clone()),
+        San::Uri(v) => (3, v.clone()),
     }
 }
 

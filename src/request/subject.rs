@@ -255,6 +255,36 @@ pub type Rdn = Vec<Ava>;
 #[serde(transparent)]
 pub struct Subject(pub Vec<Rdn>);
 
+/// Most attribute values in one RDN (`+` in DN strings). RFC 5280 sets no
+/// limit; real subjects use two or three, and every value costs a DER sort
+/// in the CSR (docs/design.md, "Bounds").
+pub const MAX_RDN_VALUES: usize = 64;
+
+/// Most attribute values in a whole subject, over all its RDNs.
+pub const MAX_NAME_VALUES: usize = 256;
+
+/// Most bytes (UTF-8) of attribute values in a whole subject. One value
+/// may reach RFC 5280's largest upper bound (32768 characters, GN and
+/// SN); the bound keeps every accepted request within what the keystore
+/// reads back (a record of at most 1 MiB).
+pub const MAX_NAME_BYTES: usize = 64 << 10;
+
+fn too_many_in_rdn(field: &str, n: usize) -> Error {
+    Error::invalid(
+        field,
+        format!("an RDN with {n} values; csrkit allows at most {MAX_RDN_VALUES} values in one RDN"),
+    )
+    .with_hint("join fewer values with '+'; RFC 5280 sets no limit, csrkit does")
+}
+
+fn too_many_in_name(field: &str, n: usize) -> Error {
+    Error::invalid(
+        field,
+        format!("a subject with {n} values; csrkit allows at most {MAX_NAME_VALUES} in a subject"),
+    )
+    .with_hint("give fewer attributes; RFC 5280 sets no limit, csrkit does")
+}
+
 /// Canonical order used when the subject is built from single fields.
 const FIELD_ORDER: &[Attr] = &[
     Attr::DC,
@@ -330,6 +360,45 @@ impl Subject {
         self.0 = rdns;
     }
 
+    /// Refuses a subject over [`MAX_RDN_VALUES`] in an RDN,
+    /// [`MAX_NAME_VALUES`] or [`MAX_NAME_BYTES`] in all; the error names `field`, or, for a
+    /// subject built from single fields, the flag of its most frequent
+    /// attribute type (`field` is `None`).
+    pub fn check_bounds(&self, field: Option<&str>) -> Result<()> {
+        let flag = |rdns: &mut dyn Iterator<Item = &Ava>| -> &str {
+            if let Some(f) = field {
+                return f;
+            }
+            let mut counts = [0usize; ATTRS.len()];
+            for a in rdns {
+                if let Some(i) = ATTRS.iter().position(|i| i.attr == a.attr) {
+                    counts[i] += 1;
+                }
+            }
+            let top = (0..ATTRS.len()).max_by_key(|i| counts[*i]).unwrap_or(0);
+            ATTRS[top].flag
+        };
+        if let Some(rdn) = self.0.iter().find(|r| r.len() > MAX_RDN_VALUES) {
+            return Err(too_many_in_rdn(flag(&mut rdn.iter()), rdn.len()));
+        }
+        let total: usize = self.0.iter().map(Vec::len).sum();
+        if total > MAX_NAME_VALUES {
+            return Err(too_many_in_name(flag(&mut self.0.iter().flatten()), total));
+        }
+        let bytes: usize = self.0.iter().flatten().map(|a| a.value.len()).sum();
+        if bytes > MAX_NAME_BYTES {
+            return Err(Error::invalid(
+                flag(&mut self.0.iter().flatten()),
+                format!(
+                    "the subject's values are {bytes} bytes long; csrkit allows at most {} KiB in a subject",
+                    MAX_NAME_BYTES >> 10
+                ),
+            )
+            .with_hint("shorten the values"));
+        }
+        Ok(())
+    }
+
     /// RFC 4514 string (most specific RDN first, as LDAP and `openssl -nameopt RFC2253` print).
     pub fn to_rfc4514(&self) -> String {
         self.0
@@ -379,9 +448,20 @@ impl Subject {
         };
         let body = if slash { &dn_trim[1..] } else { dn_trim };
         let mut rdns = Vec::new();
+        let mut total = 0usize;
         for rdn_str in split_unescaped(body, rdn_sep) {
             let mut rdn = Vec::new();
-            for ava_str in split_unescaped(&rdn_str, '+') {
+            let avas = split_unescaped(&rdn_str, '+');
+            // Refused before any value is decoded: the bounds are what
+            // keep building the CSR cheap.
+            if avas.len() > MAX_RDN_VALUES {
+                return Err(too_many_in_rdn("--subject", avas.len()));
+            }
+            total += avas.len();
+            if total > MAX_NAME_VALUES {
+                return Err(too_many_in_name("--subject", total));
+            }
+            for ava_str in avas {
                 let Some(eq) = find_unescaped(&ava_str, '=') else {
                     return Err(Error::invalid(
                         "--subject",

@@ -282,6 +282,7 @@ impl Store for DirStore {
             id: rec.meta.id,
             name: rec.meta.name.clone(),
         }]);
+        self.spki_index_drop(&current.meta);
         fs::remove_dir_all(&trash).map_err(|e| io_at(&trash, e))?;
         lock.set_pending(None)
     }

@@ -1,0 +1,258 @@
+//! `csrkit export`: a record's certificate and chain, and its key when the
+//! shape carries one, as PEM, DER, PKCS#7, PKCS#12 or the body of a
+//! vendor's import call, to stdout or `-o FILE`.
+//!
+//! Order of checks, so that a refusal leaves nothing behind: the record
+//! has a certificate (exit 3), the shape can hold the record (exit 2), `-o`
+//! names no existing file unless `--force` (exit 2), the export passphrase
+//! has a source (exit 2), the stored key opens (exit 6); only then is the
+//! body built (a PKCS#12 is read back first) and written, 0600 from the
+//! first byte, through a temporary file that is linked or renamed into
+//! place. The keystore is only read.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use zeroize::Zeroizing;
+
+use super::common::{pass_opts, stored_key_passphrase, Ctx, Done};
+use crate::cli::{self, FormatArg, P12Profile};
+use crate::error::{io_at, Error, Kind, Result};
+use crate::export::{self, KeyOut, Profile};
+use crate::formats::{ExportView, KeyUse};
+use crate::keys::{self, Passphrase};
+use crate::keystore::Record;
+use crate::prompt;
+
+pub(super) fn export(ctx: &Ctx, a: &cli::ExportArgs) -> Result<Done> {
+    let shape = ctx.shape();
+    let rec = ctx.keystore.find(&a.target)?;
+    let Some(cert_pem) = rec.cert_pem()? else {
+        return Err(no_certificate(&rec));
+    };
+    let (leaf, chain) = export::read_chain(&cert_pem, rec.chain_pem()?.as_deref())?;
+    let wants_key = match shape.export_key() {
+        KeyUse::Always => true,
+        KeyUse::OnRequest => a.with_key,
+        KeyUse::Never if a.with_key => {
+            return Err(Error::invalid(
+                "--with-key",
+                format!("the {} format carries no private key", shape.name()),
+            )
+            .with_hint("use --format pem --with-key, or --format pkcs12"));
+        }
+        KeyUse::Never => false,
+    };
+    shape.export_accepts(&rec.meta)?;
+    if let Some(path) = &a.output {
+        refuse_existing(path, a.force)?;
+    } else if binary(ctx.format) && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Err(Error::usage(format!(
+            "refusing to write {} (binary) to a terminal",
+            shape.name()
+        ))
+        .with_hint("use -o FILE or redirect stdout"));
+    }
+    let key = if wants_key {
+        Some(open_key(ctx, a, &rec, &leaf)?)
+    } else {
+        None
+    };
+    let view = ExportView {
+        meta: &rec.meta,
+        leaf: &leaf,
+        chain: &chain,
+        key: key.as_ref(),
+        profile: profile(a.p12_profile),
+    };
+    let body = Zeroizing::new(shape.export(&view, ctx.opts)?);
+    let encrypted = key.as_ref().is_some_and(KeyOut::encrypted);
+    drop(key);
+    let Some(path) = &a.output else {
+        return Ok(Done::out(body.to_vec()));
+    };
+    write_new(path, &body, a.force)?;
+    let what = match (wants_key, encrypted) {
+        (true, true) => "with the key, encrypted",
+        (true, false) => "with the key, unencrypted",
+        _ => "no key",
+    };
+    Ok(Done {
+        notes: vec![format!(
+            "wrote {} ({}, {} certificate{}, {what})",
+            path.display(),
+            shape.name(),
+            1 + chain.len(),
+            if chain.is_empty() { "" } else { "s" }
+        )],
+        ..Done::default()
+    })
+}
+
+fn profile(p: P12Profile) -> Profile {
+    match p {
+        P12Profile::Modern => Profile::Modern,
+        P12Profile::Legacy3des => Profile::Legacy3des,
+        P12Profile::LegacyRc2 => Profile::LegacyRc2,
+    }
+}
+
+/// Shapes whose body is binary.
+fn binary(f: FormatArg) -> bool {
+    matches!(f, FormatArg::Der | FormatArg::Pkcs12 | FormatArg::Arcgis)
+}
+
+/// Exit 3: the record waits for its certificate.
+fn no_certificate(rec: &Record) -> Error {
+    Error::not_found(format!(
+        "record {} has no certificate yet (its CSR is pending)",
+        rec.meta.name
+    ))
+    .with_hint(format!(
+        "import the CA's reply with `csrkit import FILE`, or issue a self-signed one with `csrkit self-sign {}`",
+        rec.meta.name
+    ))
+}
+
+fn refuse_existing(path: &Path, force: bool) -> Result<()> {
+    if !force && fs::symlink_metadata(path).is_ok() {
+        return Err(Error::invalid(
+            "--output",
+            format!("{} exists; refusing to overwrite it", path.display()),
+        )
+        .with_hint("give --force to replace it, or another -o FILE"));
+    }
+    Ok(())
+}
+
+/// The stored key, opened, with the export passphrase it leaves under.
+fn open_key(
+    ctx: &Ctx,
+    a: &cli::ExportArgs,
+    rec: &Record,
+    leaf: &crate::cert::Cert,
+) -> Result<KeyOut> {
+    // A missing export passphrase is refused before anything is asked.
+    let given = export_passphrase_from_sources(a)?;
+    if !a.no_export_passphrase && given.is_none() && !ctx.interactive {
+        return Err(Error::usage("the export holds the private key and no export passphrase was given")
+            .with_field("--export-passphrase-file")
+            .with_hint("give --export-passphrase-file FILE or --export-passphrase-env VAR, or --no-export-passphrase to let the key leave unencrypted"));
+    }
+    let pass = stored_key_passphrase(ctx, &rec.meta, &pass_opts(&a.passphrase))?;
+    let key_pem = ctx.keystore.read_key_pem(rec)?;
+    let pkcs8 = stored_pkcs8(&key_pem, pass.as_ref())?;
+    drop(key_pem);
+    let export_pass = match given {
+        _ if a.no_export_passphrase => None,
+        Some(p) => Some(p),
+        None => Some(prompt::passphrase(
+            &format!("Export passphrase for {}", rec.meta.name),
+            true,
+        )?),
+    };
+    KeyOut::new(pkcs8, export_pass, leaf)
+}
+
+/// The PKCS#8 DER of a key file; exit 6 when it does not decrypt.
+fn stored_pkcs8(key_pem: &str, pass: Option<&Passphrase>) -> Result<Zeroizing<Vec<u8>>> {
+    let parsed =
+        pem::parse(key_pem).map_err(|e| Error::internal(format!("key.pem is not PEM: {e}")))?;
+    let contents = Zeroizing::new(parsed.contents().to_vec());
+    drop(parsed);
+    match keys::pem_label(key_pem) {
+        Some("ENCRYPTED PRIVATE KEY") => {
+            let Some(p) = pass else {
+                return Err(Error::new(
+                    Kind::Passphrase,
+                    "the private key is encrypted and no passphrase was given",
+                ));
+            };
+            keys::decrypt_pkcs8(&contents, p)
+        }
+        Some("PRIVATE KEY") => Ok(contents),
+        other => Err(Error::internal(format!(
+            "key.pem has the unexpected label {:?}",
+            other.unwrap_or("")
+        ))),
+    }
+}
+
+/// `--export-passphrase-file` (its first line) or `--export-passphrase-env`.
+fn export_passphrase_from_sources(a: &cli::ExportArgs) -> Result<Option<Passphrase>> {
+    let field = |f: &str, e: Error| e.with_field(f);
+    if let Some(path) = &a.export_passphrase_file {
+        let data = Zeroizing::new(fs::read(path).map_err(|e| {
+            let mut err = io_at(path, e);
+            err.message = format!("--export-passphrase-file: {}", err.message);
+            err
+        })?);
+        let text = std::str::from_utf8(&data).map_err(|_| {
+            Error::invalid("--export-passphrase-file", "the file is not UTF-8 text")
+        })?;
+        let line = text.split('\n').next().unwrap_or("");
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        return Passphrase::new(Zeroizing::new(line.to_string()))
+            .map(Some)
+            .map_err(|e| field("--export-passphrase-file", e));
+    }
+    if let Some(var) = &a.export_passphrase_env {
+        let v = std::env::var(var).map_err(|_| {
+            Error::invalid(
+                "--export-passphrase-env",
+                format!("the environment variable {var} is not set"),
+            )
+        })?;
+        return Passphrase::new(Zeroizing::new(v))
+            .map(Some)
+            .map_err(|e| field("--export-passphrase-env", e));
+    }
+    Ok(None)
+}
+
+/// Writes `data` to `dest`: a temporary file in the same directory,
+/// created 0600 (never through a symlink), flushed, then linked into place
+/// (fails if `dest` appeared meanwhile) or, with `force`, renamed over it.
+fn write_new(dest: &Path, data: &[u8], force: bool) -> Result<()> {
+    let dir = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = dest.file_name().and_then(|s| s.to_str()).unwrap_or("out");
+    let tmp: PathBuf = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let _ = fs::remove_file(&tmp);
+    let result = (|| {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(&tmp)
+            .map_err(|e| io_at(&tmp, e))?;
+        f.write_all(data).map_err(|e| io_at(dest, e))?;
+        f.sync_all().map_err(|e| io_at(dest, e))?;
+        if force {
+            fs::rename(&tmp, dest).map_err(|e| io_at(dest, e))?;
+        } else {
+            fs::hard_link(&tmp, dest).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    Error::invalid(
+                        "--output",
+                        format!("{} exists; refusing to overwrite it", dest.display()),
+                    )
+                    .with_hint("give --force to replace it, or another -o FILE")
+                } else {
+                    io_at(dest, e)
+                }
+            })?;
+            let _ = fs::remove_file(&tmp);
+        }
+        fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| io_at(dir, e))
+    })();
+    let _ = fs::remove_file(&tmp);
+    result
+}

@@ -1,0 +1,385 @@
+//! The default rules (what every CA and appliance agrees on) and the
+//! CA/Browser Forum Baseline Requirements profile (`cabf`).
+
+use std::collections::HashSet;
+use std::net::IpAddr;
+
+use x509_cert::ext::pkix::KeyUsages;
+
+use super::target::{Key, Kind, Target};
+use super::{push, Finding, Severity};
+
+pub const CN: &str = "2.5.4.3";
+pub const O: &str = "2.5.4.10";
+pub const OU: &str = "2.5.4.11";
+pub const C: &str = "2.5.4.6";
+pub const ST: &str = "2.5.4.8";
+pub const L: &str = "2.5.4.7";
+
+const EKU_SERVER: &str = "1.3.6.1.5.5.7.3.1";
+
+/// The signature algorithms with a weak digest: MD2, MD5, SHA-1 (RSA,
+/// ECDSA, DSA).
+fn weak_digest(oid: &str) -> Option<&'static str> {
+    match oid {
+        "1.2.840.113549.1.1.2" => Some("MD2"),
+        "1.2.840.113549.1.1.4" => Some("MD5"),
+        "1.2.840.113549.1.1.5" | "1.2.840.10045.4.1" | "1.2.840.10040.4.3" | "1.3.14.3.2.29" => {
+            Some("SHA-1")
+        }
+        _ => None,
+    }
+}
+
+const NIST_CURVES: [&str; 3] = ["1.2.840.10045.3.1.7", "1.3.132.0.34", "1.3.132.0.35"];
+
+/// The rules of the default profile.
+pub fn default(t: &Target, out: &mut Vec<Finding>) {
+    match &t.key {
+        Key::Rsa { bits } if *bits < 2048 => push(
+            out,
+            "key.rsa_too_small",
+            Severity::Error,
+            "CA/B Forum BR §6.1.5; NIST SP 800-131A Rev. 2 §3",
+            format!("the RSA key has {bits} bits; CAs and appliances take 2048 or more"),
+        ),
+        Key::Ec { curve }
+            if !curve.is_some_and(|c| NIST_CURVES.contains(&c.to_string().as_str())) =>
+        {
+            push(
+                out,
+                "key.curve_not_nist",
+                Severity::Error,
+                "CA/B Forum BR §6.1.5; RFC 5480 §2.1.1.1",
+                match curve {
+                    Some(c) => format!("the EC key is on curve {c}, not P-256, P-384 or P-521"),
+                    None => {
+                        "the EC key has explicit curve parameters, not a named NIST curve".into()
+                    }
+                },
+            )
+        }
+        _ => {}
+    }
+    if let Some(d) = weak_digest(&t.signature.to_string()) {
+        push(
+            out,
+            "sig.weak_digest",
+            Severity::Error,
+            "CA/B Forum BR §7.1.3.2; RFC 6151; RFC 9155",
+            format!("signed with {d}, which CAs refuse; sign with SHA-256 or better"),
+        );
+    }
+    let cns = t.attr(CN);
+    let dns: Vec<&str> = t
+        .sans
+        .iter()
+        .filter(|s| s.kind == "DNS")
+        .map(|s| s.value.as_str())
+        .collect();
+    if t.sans.is_empty() {
+        push(
+            out,
+            "san.missing",
+            Severity::Warning,
+            "RFC 2818 §3.1; CA/B Forum BR §7.1.2.7.12",
+            "no subjectAltName: browsers and TLS clients ignore the CN and match SANs only".into(),
+        );
+    } else {
+        for cn in &cns {
+            let in_sans = t.sans.iter().any(|s| {
+                s.value.eq_ignore_ascii_case(cn)
+                    || s.ip
+                        .is_some_and(|ip| cn.parse::<IpAddr>().is_ok_and(|c| c == ip))
+            });
+            if !in_sans {
+                push(
+                    out,
+                    "name.cn_not_in_sans",
+                    Severity::Warning,
+                    "CA/B Forum BR §7.1.4.3",
+                    format!("the CN {cn} is not among the SANs; CAs drop it or refuse the request"),
+                );
+            }
+        }
+    }
+    if t.subject.is_empty() && !t.sans.is_empty() && !t.san_critical {
+        push(
+            out,
+            "subject.empty_without_critical_san",
+            Severity::Error,
+            "RFC 5280 §4.2.1.6",
+            "the subject is empty, so the subjectAltName extension must be critical".into(),
+        );
+    }
+    if t.subject.is_empty() && t.sans.is_empty() {
+        push(
+            out,
+            "subject.empty",
+            Severity::Error,
+            "RFC 5280 §4.1.2.6",
+            "neither a subject nor a subjectAltName: nothing names the holder".into(),
+        );
+    }
+    let mut seen = HashSet::new();
+    for s in &t.sans {
+        if !seen.insert((s.kind, s.value.to_ascii_lowercase())) {
+            push(
+                out,
+                "san.duplicate",
+                Severity::Warning,
+                "RFC 5280 §4.2.1.6",
+                format!("{}:{} is listed twice", s.kind, s.value),
+            );
+        }
+    }
+    for name in &dns {
+        dns_rules(name, out);
+    }
+    for s in t.sans.iter().filter(|s| !s.ascii) {
+        push(
+            out,
+            "san.idn_ulabel",
+            Severity::Error,
+            "RFC 5280 §7.2; RFC 5890 §2.3.2.1",
+            format!(
+                "{}:{} holds non-ASCII bytes; internationalized names must be A-labels (xn--)",
+                s.kind,
+                s.value.escape_default()
+            ),
+        );
+    }
+    if matches!(t.key, Key::Ec { .. } | Key::Ed25519) && t.has_ku(KeyUsages::KeyEncipherment) {
+        push(
+            out,
+            "ku.key_encipherment_on_ec",
+            Severity::Warning,
+            "RFC 5480 §3; RFC 8813 §3",
+            "keyUsage keyEncipherment is for RSA keys; an EC or Ed25519 key cannot encipher".into(),
+        );
+    }
+    if t.ca && t.ext_key_usage.iter().any(|e| e.to_string() == EKU_SERVER) {
+        push(
+            out,
+            "bc.ca_with_server_purpose",
+            Severity::Error,
+            "CA/B Forum BR §7.1.2.7.8",
+            "basicConstraints CA:TRUE on a TLS server certificate; a subscriber certificate is not a CA".into(),
+        );
+    }
+}
+
+fn dns_rules(name: &str, out: &mut Vec<Finding>) {
+    if !name.is_ascii() {
+        return; // san.idn_ulabel says it
+    }
+    if name.contains('_') {
+        push(
+            out,
+            "san.underscore",
+            Severity::Warning,
+            "RFC 5280 §4.2.1.6; CA/B Forum BR §7.1.4.2 (ballot SC12)",
+            format!("DNS:{name} contains '_'; public CAs refuse underscores in names since 2019"),
+        );
+        return;
+    }
+    if name.contains('*') && !name.starts_with("*.") || name.matches('*').count() > 1 {
+        push(
+            out,
+            "san.wildcard_misuse",
+            Severity::Error,
+            "RFC 6125 §6.4.3; CA/B Forum BR §1.6.1 (Wildcard Domain Name)",
+            format!("DNS:{name}: a wildcard must be the whole left-most label (*.example.com)"),
+        );
+        return;
+    }
+    if let Err(why) = crate::request::validate_dns(name, true) {
+        push(
+            out,
+            "san.malformed_dns",
+            Severity::Error,
+            "RFC 5280 §4.2.1.6; RFC 1034 §3.5",
+            format!("DNS:{name}: {why}"),
+        );
+    }
+}
+
+/// Names that cannot be publicly resolved (BR §4.2.2 "Internal Name").
+fn internal_name(name: &str) -> bool {
+    let n = name.trim_start_matches("*.").to_ascii_lowercase();
+    let internal_tlds = [
+        "local",
+        "internal",
+        "lan",
+        "localdomain",
+        "corp",
+        "home",
+        "intranet",
+        "private",
+        "test",
+        "localhost",
+        "invalid",
+        "example",
+        "home.arpa",
+    ];
+    !n.contains('.')
+        || internal_tlds
+            .iter()
+            .any(|t| n == *t || n.ends_with(&format!(".{t}")))
+}
+
+/// Private, loopback, link-local, documentation and other reserved
+/// addresses (BR §7.1.4.2.1 "Reserved IP Address").
+fn reserved_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v) => {
+            let o = v.octets();
+            v.is_private()
+                || v.is_loopback()
+                || v.is_link_local()
+                || v.is_unspecified()
+                || v.is_broadcast()
+                || v.is_documentation()
+                || o[0] == 0
+                || (o[0] == 100 && (64..128).contains(&o[1]))
+                || (o[0] == 198 && (o[1] == 18 || o[1] == 19))
+                || o[0] >= 240
+        }
+        IpAddr::V6(v) => {
+            let s = v.segments();
+            v.is_loopback()
+                || v.is_unspecified()
+                || (s[0] & 0xfe00) == 0xfc00
+                || (s[0] & 0xffc0) == 0xfe80
+                || (s[0] == 0x2001 && s[1] == 0x0db8)
+                || v.to_ipv4_mapped().is_some()
+        }
+    }
+}
+
+/// CA/Browser Forum Baseline Requirements (v2), for publicly trusted TLS.
+pub fn cabf(t: &Target, out: &mut Vec<Finding>) {
+    let names = t
+        .sans
+        .iter()
+        .filter(|s| s.kind == "DNS")
+        .map(|s| s.value.clone())
+        .chain(
+            t.attr(CN)
+                .into_iter()
+                .filter(|c| c.parse::<IpAddr>().is_err())
+                .map(String::from),
+        );
+    let mut seen = HashSet::new();
+    for n in names {
+        if seen.insert(n.to_ascii_lowercase()) && internal_name(&n) {
+            push(
+                out,
+                "cabf.internal_name",
+                Severity::Error,
+                "CA/B Forum BR §4.2.2, §7.1.4.2",
+                format!("{n} is an internal name (single label or a reserved TLD); public CAs cannot certify it"),
+            );
+        }
+    }
+    for s in t.sans.iter().filter(|s| s.kind == "IP") {
+        if s.ip.is_some_and(reserved_ip) {
+            push(
+                out,
+                "cabf.reserved_ip",
+                Severity::Error,
+                "CA/B Forum BR §7.1.2.7.12, §7.1.4.2.1",
+                format!(
+                    "IP:{} is a private or reserved address; public CAs cannot certify it",
+                    s.value
+                ),
+            );
+        }
+    }
+    for s in t
+        .sans
+        .iter()
+        .filter(|s| s.kind == "DNS" && s.value.contains('_'))
+    {
+        push(
+            out,
+            "cabf.underscore",
+            Severity::Error,
+            "CA/B Forum BR §7.1.4.2 (ballot SC12)",
+            format!("DNS:{} contains '_', which the BRs prohibit", s.value),
+        );
+    }
+    if t.kind == Kind::Certificate {
+        if let Some((nb, na)) = t.validity {
+            let days = (na - nb) / 86_400;
+            if days > 398 {
+                push(
+                    out,
+                    "cabf.validity_too_long",
+                    Severity::Error,
+                    "CA/B Forum BR §6.3.2",
+                    format!("valid for {days} days; subscriber certificates may be valid for at most 398"),
+                );
+            }
+        }
+    }
+    let has = |oid| !t.attr(oid).is_empty();
+    if has(O) && !has(C) {
+        push(
+            out,
+            "cabf.org_without_country",
+            Severity::Error,
+            "CA/B Forum BR §7.1.4.2.2 (countryName)",
+            "an organizationName needs a countryName".into(),
+        );
+    }
+    if has(O) && !has(ST) && !has(L) {
+        push(
+            out,
+            "cabf.org_without_locality",
+            Severity::Error,
+            "CA/B Forum BR §7.1.4.2.2 (localityName, stateOrProvinceName)",
+            "an organizationName needs a localityName or a stateOrProvinceName".into(),
+        );
+    }
+    if has(OU) {
+        push(
+            out,
+            "cabf.ou_prohibited",
+            Severity::Error,
+            "CA/B Forum BR §7.1.2.7.4 (ballot SC47)",
+            "organizationalUnitName is no longer allowed in publicly trusted certificates".into(),
+        );
+    }
+    for c in t.attr(C) {
+        if !crate::request::COUNTRIES.contains(&c) {
+            push(
+                out,
+                "cabf.country_code",
+                Severity::Error,
+                "CA/B Forum BR §7.1.4.2.2; ISO 3166-1",
+                format!("countryName {c} is not an ISO 3166-1 alpha-2 code"),
+            );
+        }
+    }
+    if matches!(t.key, Key::Ed25519) {
+        push(
+            out,
+            "cabf.key_ed25519",
+            Severity::Error,
+            "CA/B Forum BR §6.1.5, §7.1.3.1",
+            "Ed25519 keys are not allowed by the BRs (RSA or ECDSA P-256/P-384 only)".into(),
+        );
+    }
+    if let Key::Ec { curve: Some(c) } = &t.key {
+        if c.to_string() == "1.3.132.0.35" {
+            push(
+                out,
+                "cabf.key_p521",
+                Severity::Error,
+                "CA/B Forum BR §6.1.5",
+                "P-521 keys are not allowed by the BRs (P-256 or P-384)".into(),
+            );
+        }
+    }
+}

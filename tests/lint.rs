@@ -1,0 +1,283 @@
+//! `lint`: each rule fires on a failing input and stays quiet on a passing
+//! one. Inputs are made by OpenSSL (not by csrkit), so the rules are tested
+//! on the kind of files users bring.
+
+mod support;
+
+use support::*;
+
+/// A CSR (or with `cert_days`, a self-signed certificate) made by
+/// `openssl req` with a new `key` (`rsa:2048`, `ec:P-256`, ...), the
+/// subject and `-addext` extensions given.
+fn make(dir: &std::path::Path, key: &str, subj: &str, exts: &[&str], extra: &[&str]) -> Vec<u8> {
+    let mut args: Vec<String> = vec!["req".into(), "-new".into(), "-nodes".into()];
+    match key.split_once(':') {
+        Some(("ec", curve)) => args.extend(
+            [
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                &format!("ec_paramgen_curve:{curve}"),
+            ]
+            .map(String::from),
+        ),
+        _ => args.extend(["-newkey".to_string(), key.to_string()]),
+    }
+    args.extend(["-keyout", "/dev/null", "-subj", subj].map(String::from));
+    for e in exts {
+        args.push("-addext".into());
+        args.push(e.to_string());
+    }
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let out = std::process::Command::new("openssl")
+        .args(&args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "openssl {args:?}: {}", stderr(&out));
+    out.stdout
+}
+
+fn rules(ks: &Ks, input: &[u8], profiles: &[&str]) -> (Option<i32>, Vec<String>) {
+    let mut cmd = ks.cmd();
+    cmd.args(["lint", "--file", "-", "--format", "json"]);
+    for p in profiles {
+        cmd.args(["--profile", p]);
+    }
+    let out = cmd.write_stdin(input.to_vec()).output().unwrap();
+    no_panic(&out);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&out), stderr(&out)));
+    let rules = v[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect();
+    (out.status.code(), rules)
+}
+
+struct Case {
+    rule: &'static str,
+    profiles: &'static [&'static str],
+    key: &'static str,
+    bad: (
+        &'static str,
+        &'static [&'static str],
+        &'static [&'static str],
+    ),
+    good: (
+        &'static str,
+        &'static [&'static str],
+        &'static [&'static str],
+    ),
+}
+
+const SAN_OK: &str = "subjectAltName=DNS:www.example.com";
+
+#[test]
+fn each_rule_has_a_failing_and_a_passing_input() {
+    let cases = [
+        Case { rule: "key.rsa_too_small", profiles: &[], key: "rsa:1024",
+            bad: ("/CN=www.example.com", &[SAN_OK], &[]),
+            good: ("/CN=www.example.com", &[SAN_OK], &["-newkey", "rsa:2048"]) },
+        Case { rule: "key.curve_not_nist", profiles: &[], key: "ec:secp256k1",
+            bad: ("/CN=www.example.com", &[SAN_OK], &[]),
+            good: ("/CN=www.example.com", &[SAN_OK], &["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384"]) },
+        Case { rule: "sig.weak_digest", profiles: &[], key: "rsa:2048",
+            bad: ("/CN=www.example.com", &[SAN_OK], &["-sha1"]),
+            good: ("/CN=www.example.com", &[SAN_OK], &["-sha256"]) },
+        Case { rule: "name.cn_not_in_sans", profiles: &[], key: "ec:P-256",
+            bad: ("/CN=www.example.com", &["subjectAltName=DNS:example.com"], &[]),
+            good: ("/CN=www.example.com", &["subjectAltName=DNS:example.com,DNS:www.example.com"], &[]) },
+        Case { rule: "san.missing", profiles: &[], key: "ec:P-256",
+            bad: ("/CN=www.example.com", &[], &[]),
+            good: ("/CN=www.example.com", &[SAN_OK], &[]) },
+        Case { rule: "san.malformed_dns", profiles: &[], key: "ec:P-256",
+            bad: ("/O=x", &["subjectAltName=DNS:bad..example.com"], &[]),
+            good: ("/O=x", &["subjectAltName=DNS:good.example.com"], &[]) },
+        Case { rule: "san.idn_ulabel", profiles: &[], key: "ec:P-256",
+            bad: ("/O=x", &["subjectAltName=DNS:b\u{fc}cher.example"], &["-utf8"]),
+            good: ("/O=x", &["subjectAltName=DNS:xn--bcher-kva.example"], &[]) },
+        Case { rule: "san.wildcard_misuse", profiles: &[], key: "ec:P-256",
+            bad: ("/O=x", &["subjectAltName=DNS:w*.example.com"], &[]),
+            good: ("/O=x", &["subjectAltName=DNS:*.example.com"], &[]) },
+        Case { rule: "san.underscore", profiles: &[], key: "ec:P-256",
+            bad: ("/O=x", &["subjectAltName=DNS:a_b.example.com"], &[]),
+            good: ("/O=x", &["subjectAltName=DNS:a-b.example.com"], &[]) },
+        Case { rule: "san.duplicate", profiles: &[], key: "ec:P-256",
+            bad: ("/O=x", &["subjectAltName=DNS:a.example.com,DNS:A.example.com"], &[]),
+            good: ("/O=x", &["subjectAltName=DNS:a.example.com,DNS:b.example.com"], &[]) },
+        Case { rule: "subject.empty_without_critical_san", profiles: &[], key: "ec:P-256",
+            bad: ("/", &["subjectAltName=DNS:a.example.com"], &[]),
+            good: ("/", &["subjectAltName=critical,DNS:a.example.com"], &[]) },
+        Case { rule: "ku.key_encipherment_on_ec", profiles: &[], key: "ec:P-256",
+            bad: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com", "keyUsage=digitalSignature,keyEncipherment"], &[]),
+            good: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com", "keyUsage=digitalSignature"], &[]) },
+        Case { rule: "bc.ca_with_server_purpose", profiles: &[], key: "ec:P-256",
+            bad: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com", "basicConstraints=CA:TRUE", "extendedKeyUsage=serverAuth"], &[]),
+            good: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com", "basicConstraints=CA:FALSE", "extendedKeyUsage=serverAuth"], &[]) },
+        Case { rule: "cabf.internal_name", profiles: &["cabf"], key: "ec:P-256",
+            bad: ("/CN=host.local", &["subjectAltName=DNS:host.local"], &[]),
+            good: ("/CN=host.example.com", &["subjectAltName=DNS:host.example.com"], &[]) },
+        Case { rule: "cabf.reserved_ip", profiles: &["cabf"], key: "ec:P-256",
+            bad: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com,IP:10.1.2.3"], &[]),
+            good: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com,IP:8.8.8.8"], &[]) },
+        Case { rule: "cabf.org_without_country", profiles: &["cabf"], key: "ec:P-256",
+            bad: ("/CN=a.example.com/O=Example/L=Berlin", &["subjectAltName=DNS:a.example.com"], &[]),
+            good: ("/CN=a.example.com/O=Example/L=Berlin/C=DE", &["subjectAltName=DNS:a.example.com"], &[]) },
+        Case { rule: "cabf.validity_too_long", profiles: &["cabf"], key: "ec:P-256",
+            bad: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &["-x509", "-days", "800"]),
+            good: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &["-x509", "-days", "90"]) },
+        Case { rule: "qradar.rsa_only", profiles: &["qradar"], key: "ec:P-256",
+            bad: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &[]),
+            good: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &["-newkey", "rsa:2048"]) },
+        Case { rule: "xclarity.attribute_length", profiles: &["xclarity"], key: "ec:P-256",
+            bad: ("/CN=a.example.com/O=Oooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooo", &["subjectAltName=DNS:a.example.com"], &[]),
+            good: ("/CN=a.example.com/O=Example", &["subjectAltName=DNS:a.example.com"], &[]) },
+        Case { rule: "nsx.digest", profiles: &["nsx"], key: "rsa:2048",
+            bad: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &["-sha1"]),
+            good: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &["-sha384"]) },
+        Case { rule: "nsx.subject_attribute", profiles: &["nsx"], key: "ec:P-256",
+            bad: ("/CN=a.example.com/emailAddress=a@example.com", &["subjectAltName=DNS:a.example.com"], &[]),
+            good: ("/CN=a.example.com/OU=Ops", &["subjectAltName=DNS:a.example.com"], &[]) },
+    ];
+    let ks = Ks::new();
+    for c in &cases {
+        let (subj, exts, extra) = c.bad;
+        let bad = make(ks.dir.path(), c.key, subj, exts, extra);
+        let (_, found) = rules(&ks, &bad, c.profiles);
+        assert!(
+            found.iter().any(|r| r == c.rule),
+            "{}: not found in {found:?}",
+            c.rule
+        );
+        let (subj, exts, extra) = c.good;
+        // A -newkey in `extra` takes the place of the case's key.
+        let good = if extra.contains(&"-newkey") {
+            make_with(ks.dir.path(), subj, exts, extra)
+        } else {
+            make(ks.dir.path(), c.key, subj, exts, extra)
+        };
+        let (_, found) = rules(&ks, &good, c.profiles);
+        assert!(
+            !found.iter().any(|r| r == c.rule),
+            "{}: fires on the passing input: {found:?}",
+            c.rule
+        );
+    }
+}
+
+/// `openssl req` with the key options given in `extra`.
+fn make_with(dir: &std::path::Path, subj: &str, exts: &[&str], extra: &[&str]) -> Vec<u8> {
+    let mut args: Vec<&str> = vec![
+        "req",
+        "-new",
+        "-nodes",
+        "-keyout",
+        "/dev/null",
+        "-subj",
+        subj,
+    ];
+    for e in exts {
+        args.extend(["-addext", e]);
+    }
+    args.extend(extra);
+    let out = std::process::Command::new("openssl")
+        .args(&args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "openssl {args:?}: {}", stderr(&out));
+    out.stdout
+}
+
+#[test]
+fn exit_10_on_errors_and_records_are_linted_with_their_certificates() {
+    let ks = Ks::new();
+    // The README's first example: CN among the SANs, nothing to say.
+    ks.cmd()
+        .args([
+            "generate",
+            "--cn",
+            "www.example.com",
+            "--dns",
+            "www.example.com",
+            "--dns",
+            "example.com",
+            "--purpose",
+            "server",
+            "--no-passphrase",
+            "--key-type",
+            "ec",
+        ])
+        .assert()
+        .success()
+        .stderr("");
+    let out = ks.cmd().args(["lint", "www.example.com"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // A CN outside the SANs: generate warns on stderr, lint exits 0 (a warning).
+    let out = ks
+        .cmd()
+        .args([
+            "generate",
+            "w2",
+            "--cn",
+            "w2.example.com",
+            "--dns",
+            "example.com",
+            "--no-passphrase",
+            "--key-type",
+            "ec",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&out).contains("lint: warning name.cn_not_in_sans"),
+        "{}",
+        stderr(&out)
+    );
+    ks.cmd()
+        .args(["self-sign", "w2", "--days", "800"])
+        .assert()
+        .success();
+    let out = ks
+        .cmd()
+        .args(["lint", "w2", "--profile", "cabf", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(10), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["kind"], "csr");
+    assert_eq!(v[1]["kind"], "certificate");
+    let rules: Vec<&str> = v[1]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"cabf.validity_too_long"), "{rules:?}");
+    for f in v[1]["findings"].as_array().unwrap() {
+        assert!(!f["source"].as_str().unwrap().is_empty());
+        assert!(["error", "warning", "notice"].contains(&f["severity"].as_str().unwrap()));
+    }
+    // --all covers every record; text groups by severity.
+    let out = ks
+        .cmd()
+        .args(["lint", "--all", "--profile", "cabf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(10));
+    let text = stdout(&out);
+    assert!(
+        text.contains("www.example.com (csr)") && text.contains("w2 (certificate)"),
+        "{text}"
+    );
+    // Vendor shapes have no lint body.
+    let out = ks
+        .cmd()
+        .args(["lint", "w2", "--format", "nsx"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

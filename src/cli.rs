@@ -1,4 +1,5 @@
-//! Command-line types (clap derive). No logic lives here.
+//! Command-line types (clap derive). No logic lives here (what csrkit
+//! says when a command line does not parse is in `crate::usage`).
 
 use std::path::PathBuf;
 
@@ -30,14 +31,26 @@ KEYSTORE LAYOUT:
 
 ENVIRONMENT:
   CSRKIT_KEYSTORE       keystore directory (--keystore)
+  CSRKIT_PASSPHRASE_FILE  file whose first line is the passphrase (--passphrase-file)
   CSRKIT_PASSPHRASE     passphrase for private keys (after --passphrase-file, --passphrase-env)
+  CSRKIT_NO_PASSPHRASE  store new keys unencrypted (--no-passphrase)
+  CSRKIT_NEW_PASSPHRASE_FILE  the new passphrase for passwd (--new-passphrase-file)
   CSRKIT_NO_INPUT       never prompt (--no-input); CI=true has the same effect
   CSRKIT_LOCK_TIMEOUT   seconds to wait for the keystore lock (--lock-timeout)
   CSRKIT_FORMAT         default output format (--format)
   CSRKIT_QUIET          nothing on stderr but errors (--quiet)
   CSRKIT_JOBS           parallel jobs for generate --batch (--jobs)
+  CSRKIT_CONFIG         the config file [default: $XDG_CONFIG_HOME/csrkit/config.toml,
+                        else ~/.config/csrkit/config.toml]
   XDG_DATA_HOME, HOME   locate the default keystore
+  XDG_CONFIG_HOME       locates the config file
   CI                    when set, csrkit never prompts
+
+FILES:
+  ~/.config/csrkit/config.toml  defaults for new requests: country, state, locality,
+                        organization, organizational_unit, key_type, key_size, curve,
+                        purpose (flags and --request files override; see csrkit config)
+  ~/.local/share/csrkit the default keystore
 
 EXIT CODES:
   0  success
@@ -211,6 +224,12 @@ pub enum Command {
     /// Write a record's certificate and chain (and key) as PEM, DER, PKCS#7, PKCS#12 or a vendor's import body
     #[command(after_help = EXPORT_EXAMPLES)]
     Export(Lazy<ExportArgs>),
+    /// Change the passphrase of a record's private key (or encrypt an unencrypted one)
+    #[command(after_help = PASSWD_EXAMPLES)]
+    Passwd(Lazy<PasswdArgs>),
+    /// Print the effective settings: config file, keystore, defaults for new requests
+    #[command(after_help = CONFIG_EXAMPLES)]
+    Config(Lazy<ConfigArgs>),
     /// Print a shell completion script
     #[command(
         after_help = "EXAMPLES:\n  csrkit completions bash > /etc/bash_completion.d/csrkit\n  csrkit completions zsh > ~/.zfunc/_csrkit\n  csrkit completions fish > ~/.config/fish/completions/csrkit.fish"
@@ -264,6 +283,17 @@ impl<T: Args> Args for Lazy<T> {
         T::group_id()
     }
 }
+
+const PASSWD_EXAMPLES: &str = "\
+EXAMPLES:
+  csrkit passwd www.example.com        # asks for the old and the new passphrase
+  csrkit passwd 3 --passphrase-file old.txt --new-passphrase-file new.txt
+  csrkit passwd lab --new-passphrase-file pass.txt   # encrypt a --no-passphrase key";
+
+const CONFIG_EXAMPLES: &str = "\
+EXAMPLES:
+  csrkit config
+  csrkit config --format json   # ~/.config/csrkit/config.toml: organization = \"Example\"";
 
 const IMPORT_EXAMPLES: &str = "\
 EXAMPLES:
@@ -568,7 +598,47 @@ pub struct GenerateArgs {
     pub jobs: Option<usize>,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
+    /// If record NAME exists with exactly this request, print it and exit 0 (nothing is written)
+    #[arg(long, conflicts_with = "batch")]
+    pub exist_ok: bool,
 }
+
+#[derive(Debug, Args)]
+pub struct PasswdArgs {
+    /// Record name or id
+    #[arg(value_name = "NAME|ID")]
+    pub target: String,
+    /// Read the current passphrase from the first line of FILE
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "CSRKIT_PASSPHRASE_FILE",
+        help_heading = "Passphrase"
+    )]
+    pub passphrase_file: Option<PathBuf>,
+    /// Read the current passphrase from the environment variable VAR [default: $CSRKIT_PASSPHRASE, else asked]
+    #[arg(long, value_name = "VAR", help_heading = "Passphrase")]
+    pub passphrase_env: Option<String>,
+    /// Read the new passphrase from the first line of FILE [default: asked at a terminal]
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "CSRKIT_NEW_PASSPHRASE_FILE",
+        help_heading = "Passphrase"
+    )]
+    pub new_passphrase_file: Option<PathBuf>,
+    /// Read the new passphrase from the environment variable VAR
+    #[arg(
+        long,
+        value_name = "VAR",
+        conflicts_with = "new_passphrase_file",
+        help_heading = "Passphrase"
+    )]
+    pub new_passphrase_env: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {}
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {

@@ -47,6 +47,24 @@ impl Kind {
         }
     }
 
+    /// The kind in snake_case, as `--format json` error bodies name it
+    /// (`internal`, `invalid`, `not_found`, `exists`, `locked`,
+    /// `passphrase`, `bad_signature`, `mismatch`, `chain`, `found`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Internal => "internal",
+            Kind::Invalid => "invalid",
+            Kind::NotFound => "not_found",
+            Kind::Exists => "exists",
+            Kind::Locked => "locked",
+            Kind::Passphrase => "passphrase",
+            Kind::BadSignature => "bad_signature",
+            Kind::Mismatch => "mismatch",
+            Kind::Chain => "chain",
+            Kind::Found => "found",
+        }
+    }
+
     /// The HTTP status a vendor API would answer with.
     pub fn http_status(self) -> u16 {
         match self {
@@ -121,6 +139,19 @@ impl Error {
 
     pub fn exit_code(&self) -> i32 {
         self.kind.exit_code()
+    }
+
+    /// The error as `--format json` prints it on stdout:
+    /// `{"error":{"exit_code":N,"kind":"not_found","message":..,"hint":..,"field":..}}`
+    /// (`hint` and `field` are `null` when absent).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({"error": {
+            "exit_code": self.exit_code(),
+            "kind": self.kind.name(),
+            "message": self.message,
+            "hint": self.hint,
+            "field": self.field,
+        }})
     }
 }
 

@@ -9,6 +9,8 @@
 pub mod cert;
 pub mod cli;
 pub mod commands;
+pub mod complete;
+pub mod config;
 pub mod csr;
 pub mod error;
 pub mod export;
@@ -20,5 +22,6 @@ pub mod lint;
 pub mod manpages;
 pub mod prompt;
 pub mod request;
+pub mod usage;
 
 pub use error::{Error, Kind, Result};

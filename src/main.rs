@@ -1,14 +1,16 @@
-//! The `csrkit` binary: parses the command line, runs the command through
-//! the library, and is (with the formatters and prompts) the only code that
-//! writes to stdout and stderr. The exit code is the error's kind.
+//! The `csrkit` binary: answers shell completion requests, parses the
+//! command line, runs the command through the library, and is (with the
+//! formatters and prompts) the only code that writes to stdout and stderr.
+//! The exit code is the error's kind; with `--format json` a failure that
+//! printed nothing else is also a JSON error body on stdout.
 
 use std::io::Write;
 
 use clap::Parser;
 
-use csrkit::cli::Cli;
+use csrkit::cli::{Cli, FormatArg};
 use csrkit::commands::{self, Output};
-use csrkit::formats;
+use csrkit::{formats, usage};
 
 fn write_all(out: &mut impl Write, data: &[u8]) {
     if let Err(e) = out.write_all(data).and_then(|()| out.flush()) {
@@ -17,6 +19,21 @@ fn write_all(out: &mut impl Write, data: &[u8]) {
             std::process::exit(1);
         }
     }
+}
+
+/// Prints `err` the way every failure ends: the JSON body on stdout when
+/// asked for, `error:` and `hint:` on stderr, and the exit code.
+fn fail(err: &csrkit::Error, json: bool, pretty: bool) -> ! {
+    if json {
+        if let Ok(body) = formats::to_json(&err.to_json(), pretty) {
+            write_all(&mut std::io::stdout().lock(), &body);
+        }
+    }
+    eprintln!("error: {}", err.message);
+    if let Some(h) = &err.hint {
+        eprintln!("hint: {h}");
+    }
+    std::process::exit(err.exit_code());
 }
 
 /// Prints a batch's per-line results as they come: both streams buffered
@@ -28,6 +45,8 @@ struct Streamed {
     failed: Option<std::io::Error>,
     /// Stdout is a closed pipe: nothing more is written there.
     closed: bool,
+    /// Something was written to stdout.
+    wrote: bool,
 }
 
 impl Streamed {
@@ -44,6 +63,7 @@ impl Streamed {
 
 impl commands::Report for Streamed {
     fn out(&mut self, bytes: &[u8]) {
+        self.wrote |= !bytes.is_empty();
         if !self.closed && self.failed.is_none() {
             let r = self.out.write_all(bytes);
             self.check(r);
@@ -63,13 +83,26 @@ impl commands::Report for Streamed {
 }
 
 fn main() {
-    let cli = Cli::parse();
+    // `COMPLETE=bash csrkit -- csrkit ...` (what the completion scripts
+    // run) answers with candidates and exits; otherwise this returns.
+    clap_complete::CompleteEnv::with_factory(csrkit::complete::command)
+        .bin("csrkit")
+        .completer("csrkit")
+        .complete();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => match usage::parse_error(&e, usage::json_requested()) {
+            Some(err) => fail(&err, usage::json_requested(), false),
+            None => e.exit(),
+        },
+    };
     let quiet = cli.global.quiet;
     let mut streamed = Streamed {
         out: std::io::BufWriter::with_capacity(64 << 10, std::io::stdout()),
         err: std::io::BufWriter::with_capacity(16 << 10, std::io::stderr()),
         failed: None,
         closed: false,
+        wrote: false,
     };
     let Output {
         stdout,
@@ -88,6 +121,7 @@ fn main() {
         std::process::exit(1);
     }
     let mut out = std::io::stdout().lock();
+    let printed = streamed.wrote || !stdout.is_empty();
     write_all(&mut out, &stdout);
     if !quiet {
         for n in &notes {
@@ -109,10 +143,10 @@ fn main() {
                 write_all(&mut out, &body);
             }
         }
-        eprintln!("error: {}", err.message);
-        if let Some(h) = &err.hint {
-            eprintln!("hint: {h}");
-        }
-        std::process::exit(err.exit_code());
+        drop(out);
+        // csrkit's own JSON: a failure that printed nothing else is an
+        // error body, so a pipeline reads one JSON document either way.
+        let json = shape == Some(FormatArg::Json) && !printed;
+        fail(&err, json, cli.global.pretty);
     }
 }

@@ -1,6 +1,14 @@
-//! Man pages from the clap definitions (clap_mangen): `csrkit.1` and
-//! `csrkit-<subcommand>.1`.
+//! Man pages from the clap definitions (clap_mangen for the title, name,
+//! synopsis, description and options): `csrkit.1` and
+//! `csrkit-<subcommand>.1`. Each subcommand page's synopsis reads
+//! `csrkit generate ...` and lists the global options too; an option's
+//! visible aliases (`--cn`, `--org`) are in its text. The free text of
+//! `--help` (examples, environment, exit codes, files) becomes real
+//! sections (EXAMPLES, ENVIRONMENT, EXIT STATUS, FILES, ...) set as
+//! preformatted blocks, so that `man --warnings` has nothing to say and
+//! examples render as typed.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
@@ -8,25 +16,181 @@ use clap::CommandFactory;
 use crate::cli::Cli;
 use crate::error::{io_at, Result};
 
+/// Troff for one line of preformatted text: backslashes and a leading
+/// control character escaped, `-` as a real minus so that options can be
+/// copied.
+fn roff_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    if line.starts_with(['.', '\'']) {
+        out.push_str("\\&");
+    }
+    for c in line.chars() {
+        match c {
+            '\\' => out.push_str("\\e"),
+            '-' => out.push_str("\\-"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Splits `--help` free text into sections at lines such as `EXAMPLES:`.
+fn sections(text: &str) -> Vec<(String, Vec<&str>)> {
+    let mut out: Vec<(String, Vec<&str>)> = Vec::new();
+    for line in text.lines() {
+        let heading = line
+            .strip_suffix(':')
+            .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_uppercase() || c == ' '));
+        match (heading, out.last_mut()) {
+            (Some(h), _) => out.push((h.to_string(), Vec::new())),
+            (None, Some((_, body))) => body.push(line),
+            (None, None) => out.push(("NOTES".into(), vec![line])),
+        }
+    }
+    for (_, body) in &mut out {
+        while body.last().is_some_and(|l| l.trim().is_empty()) {
+            body.pop();
+        }
+    }
+    out
+}
+
+/// A section's body, preformatted.
+fn write_section(w: &mut Vec<u8>, title: &str, body: &[&str]) -> std::io::Result<()> {
+    writeln!(w, ".SH \"{title}\"")?;
+    writeln!(w, ".nf")?;
+    for line in body {
+        writeln!(w, "{}", roff_line(line))?;
+    }
+    writeln!(w, ".fi")
+}
+
+/// The common sections every page ends with, from the main `--help` text.
+fn common_sections(main_after: &str) -> Vec<(String, Vec<&str>)> {
+    sections(main_after)
+        .into_iter()
+        .filter(|(h, _)| matches!(h.as_str(), "ENVIRONMENT" | "EXIT CODES" | "FILES"))
+        .map(|(h, b)| {
+            let h = if h == "EXIT CODES" {
+                "EXIT STATUS".into()
+            } else {
+                h
+            };
+            (h, b)
+        })
+        .collect()
+}
+
+/// Visible aliases in an option's text (the man renderer shows only the
+/// long and short names).
+fn with_aliases(mut cmd: clap::Command) -> clap::Command {
+    let ids: Vec<(String, Vec<String>)> = cmd
+        .get_arguments()
+        .filter_map(|a| {
+            let aliases: Vec<String> = a
+                .get_visible_aliases()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| format!("--{s}"))
+                .chain(
+                    a.get_visible_short_aliases()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|c| format!("-{c}")),
+                )
+                .collect();
+            (!aliases.is_empty()).then(|| (a.get_id().to_string(), aliases))
+        })
+        .collect();
+    for (id, aliases) in ids {
+        cmd = cmd.mut_arg(&id, |a| {
+            let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+            let label = if aliases.len() == 1 {
+                "alias"
+            } else {
+                "aliases"
+            };
+            a.help(format!("{help} [{label}: {}]", aliases.join(", ")))
+        });
+    }
+    cmd
+}
+
+/// One page: clap_mangen's title, name, synopsis, description and
+/// options, then the free-text sections.
+fn page(cmd: clap::Command, extra: &[(String, Vec<&str>)], see_also: &str) -> Result<Vec<u8>> {
+    let man = clap_mangen::Man::new(cmd.clone());
+    let mut buf = Vec::new();
+    man.render_title(&mut buf)?;
+    man.render_name_section(&mut buf)?;
+    man.render_synopsis_section(&mut buf)?;
+    man.render_description_section(&mut buf)?;
+    if cmd.get_arguments().any(|a| !a.is_hide_set()) {
+        man.render_options_section(&mut buf)?;
+    }
+    if cmd.get_subcommands().next().is_some() {
+        man.render_subcommands_section(&mut buf)?;
+    }
+    let own = cmd
+        .get_after_long_help()
+        .or(cmd.get_after_help())
+        .map(|h| h.to_string())
+        .unwrap_or_default();
+    for (title, body) in sections(&own) {
+        if !extra.iter().any(|(t, _)| *t == title) && title != "EXIT CODES" {
+            write_section(&mut buf, &title, &body)?;
+        }
+    }
+    for (title, body) in extra {
+        write_section(&mut buf, title, body)?;
+    }
+    writeln!(buf, ".SH \"SEE ALSO\"")?;
+    writeln!(buf, "{see_also}")?;
+    man.render_version_section(&mut buf)?;
+    Ok(buf)
+}
+
 /// Renders every page: (file name, roff bytes).
 pub fn render() -> Result<Vec<(String, Vec<u8>)>> {
-    let cmd = Cli::command();
+    let mut cmd = Cli::command();
+    cmd.build();
+    let main_after = cmd
+        .get_after_long_help()
+        .map(|h| h.to_string())
+        .unwrap_or_default();
+    let common = common_sections(&main_after);
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .filter(|n| n != "help")
+        .collect();
+    let see_also = |except: &str| {
+        let mut refs: Vec<String> = std::iter::once("csrkit".to_string())
+            .chain(subs.iter().map(|s| format!("csrkit\\-{s}")))
+            .filter(|r| r != except)
+            .map(|r| format!("\\fB{r}\\fR(1)"))
+            .collect();
+        refs.sort();
+        refs.join(", ")
+    };
     let mut pages = Vec::new();
-    let mut buf = Vec::new();
-    clap_mangen::Man::new(cmd.clone()).render(&mut buf)?;
-    pages.push(("csrkit.1".to_string(), buf));
-    for sub in cmd.get_subcommands() {
-        if sub.get_name() == "help" {
+    let main = with_aliases(cmd.clone());
+    pages.push((
+        "csrkit.1".to_string(),
+        page(main, &common, &see_also("csrkit"))?,
+    ));
+    let version = cmd.get_version().unwrap_or_default().to_string();
+    for name in &subs {
+        let Some(sub) = cmd.find_subcommand(name) else {
             continue;
-        }
-        let name = format!("csrkit-{}", sub.get_name());
-        let sub = sub
-            .clone()
-            .name(name.clone())
-            .version(cmd.get_version().unwrap_or_default().to_string());
-        let mut buf = Vec::new();
-        clap_mangen::Man::new(sub).render(&mut buf)?;
-        pages.push((format!("{name}.1"), buf));
+        };
+        let page_name = format!("csrkit-{name}");
+        let sub = with_aliases(sub.clone())
+            .name(page_name.clone())
+            .bin_name(format!("csrkit {name}"))
+            .version(version.clone());
+        let body = page(sub, &common, &see_also(&page_name.replace('-', "\\-")))?;
+        pages.push((format!("{page_name}.1"), body));
     }
     Ok(pages)
 }

@@ -80,7 +80,7 @@ fn man_pages_are_fresh() {
     }
     let top = String::from_utf8_lossy(&fresh["csrkit.1"]);
     for needle in [
-        "EXIT CODES",
+        "EXIT STATUS",
         "KEYSTORE LAYOUT",
         "CSRKIT_KEYSTORE",
         "CSRKIT_PASSPHRASE",

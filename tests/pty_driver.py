@@ -4,9 +4,13 @@
 usage: pty_driver.py SCRIPT.json -- csrkit ARGS...
 SCRIPT is a list of [pattern, reply] pairs: wait until the screen output
 (ANSI codes stripped) matches the regex `pattern` since the last match,
-then type `reply`. Exits with the child's exit code; prints the whole
-transcript to stdout. Fails (exit 99) if a pattern does not show up within
-20 seconds.
+then type `reply`. Exits with the child's exit code (128 + N when a
+signal N ended it); prints the whole transcript to stdout, then one line
+`[pty_driver] cursor=visible|hidden echo=on|off icanon=on|off` telling
+how the child left the terminal (the last cursor show/hide sequence it
+wrote, and the line discipline's flags after it exited). Fails (exit 99)
+if a pattern does not show up within 20 seconds. PTY_COLS sets the
+terminal's width (default 160).
 """
 import fcntl, json, os, pty, re, select, struct, sys, termios, time
 
@@ -18,7 +22,8 @@ def main():
     pid, fd = pty.fork()
     if pid == 0:
         os.execvp(argv[0], argv)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 160, 0, 0))
+    cols = int(os.environ.get("PTY_COLS", "160"))
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, cols, 0, 0))
     transcript = b""
     seen = 0  # transcript offset after the last match
 
@@ -55,7 +60,17 @@ def main():
     while pump(0.5):
         pass
     _, status = os.waitpid(pid, 0)
+    try:
+        lflag = termios.tcgetattr(fd)[3]
+        echo = "on" if lflag & termios.ECHO else "off"
+        icanon = "on" if lflag & termios.ICANON else "off"
+    except termios.error:
+        echo = icanon = "unknown"
+    hidden = transcript.rfind(b"\x1b[?25l") > transcript.rfind(b"\x1b[?25h")
     sys.stdout.write(ANSI.sub(b"", transcript).decode("utf-8", "replace"))
-    sys.exit(os.waitstatus_to_exitcode(status))
+    cursor = "hidden" if hidden else "visible"
+    sys.stdout.write(f"\n[pty_driver] cursor={cursor} echo={echo} icanon={icanon}\n")
+    code = os.waitstatus_to_exitcode(status)
+    sys.exit(128 - code if code < 0 else code)
 
 main()

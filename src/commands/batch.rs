@@ -225,12 +225,14 @@ fn line_too_long() -> Error {
 /// Validates one line and prepares its record in memory.
 fn prepare_line(
     a: &GenerateArgs,
+    config: &crate::config::Config,
     line: &str,
     pass: Option<&crate::keys::Passphrase>,
 ) -> Result<commands::Prepared> {
-    let file_input = formats::request::parse(line.as_bytes(), a.request.request_format)?;
+    let file_input = formats::request::parse(line.as_bytes(), a.request.request_format)
+        .map_err(batch_line_error)?;
     let flags = commands::flags_input(&a.subject, &a.sans, &a.key, &a.ext);
-    let input = file_input.overlay(flags);
+    let input = config.under(file_input.overlay(flags));
     let req = input.resolve(None, false)?;
     let name = match &input.name {
         Some(n) => {
@@ -251,6 +253,19 @@ fn prepare_line(
     // Whether a record has the name is left to the commit: a lookup in
     // `records/` here would wait behind the commits' renames there.
     commands::prepare(name, req, pass)
+}
+
+/// A line's body errors are about the line, not `--request` (which a
+/// batch does not take): "line 3: the request body is not UTF-8".
+fn batch_line_error(mut e: Error) -> Error {
+    if let Some(m) = e.message.strip_prefix("--request: ") {
+        e.message = m.to_string();
+        e.field = Some("--batch".into());
+        e.hint = e
+            .hint
+            .map(|h| h.replace("--request-format", "--request-format (for every line)"));
+    }
+    e
 }
 
 /// Largest group committed with one flush and one lock acquisition.
@@ -501,6 +516,7 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs, report: &mut dyn Report) -> Result<Done>
     let path = a.batch.as_deref().expect("batch mode");
     let reader = open_batch(path)?;
     let counted = count_requests(path);
+    let config = crate::config::load()?;
     let pass = commands::new_key_passphrase(
         ctx,
         &crate::keys::PassphraseOptions {
@@ -585,7 +601,7 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs, report: &mut dyn Report) -> Result<Done>
     let handoff = Handoff::new(jobs);
     let prepare = |at: Numbered, body: Result<String>| {
         let staged = body
-            .and_then(|body| prepare_line(a, &body, pass.as_ref()))
+            .and_then(|body| prepare_line(a, &config, &body, pass.as_ref()))
             .and_then(|prepared| {
                 let expected = counted.unwrap_or_else(|| {
                     if at_end.load(Ordering::Relaxed) {

@@ -173,9 +173,25 @@ pub(super) fn pass_opts(p: &cli::PassphraseArgs) -> PassphraseOptions {
     }
 }
 
+/// Exit 2: a new key needs a passphrase and none of its sources gave one.
 pub(super) fn no_passphrase_source() -> Error {
-    Error::usage("no passphrase for the private key")
-        .with_hint("give --passphrase-file FILE, --passphrase-env VAR or CSRKIT_PASSPHRASE, or --no-passphrase to store the key unencrypted")
+    Error::usage("no passphrase for the new private key").with_hint(format!(
+        "give it with {}; or --no-passphrase to store the key unencrypted",
+        crate::usage::PASSPHRASE_SOURCES
+    ))
+}
+
+/// Exit 2: a stored key is encrypted and no source gave its passphrase
+/// (`--no-passphrase` cannot help: the key already has one).
+pub(super) fn no_stored_passphrase(name: &str) -> Error {
+    Error::usage(format!(
+        "the private key of {name} is encrypted and no passphrase was given"
+    ))
+    .with_field("--passphrase-file")
+    .with_hint(format!(
+        "give its passphrase with {}",
+        crate::usage::PASSPHRASE_SOURCES
+    ))
 }
 
 /// The passphrase that protects a new key (`None`: unencrypted).
@@ -219,7 +235,44 @@ pub(super) fn stored_key_passphrase(
     if ctx.interactive {
         return prompt::passphrase(&format!("Passphrase for {}", meta.name), false).map(Some);
     }
-    Err(no_passphrase_source())
+    Err(no_stored_passphrase(&meta.name))
+}
+
+/// How many passphrases the prompt takes for a stored key before exit 6.
+const PROMPT_TRIES: u32 = 3;
+
+/// A record's private key, decrypted: with the passphrase from its
+/// sources (one try: a wrong one is exit 6), or asked at a terminal, where
+/// a wrong passphrase is asked again up to three times in all. Errors: 2
+/// when no source gives a passphrase, 6 for a wrong one, 1 for an
+/// unreadable key file.
+pub(super) fn open_stored_key(
+    ctx: &Ctx,
+    rec: &Record,
+    p: &PassphraseOptions,
+) -> Result<PrivateKey> {
+    let pem = ctx.keystore.read_key_pem(rec)?;
+    let asks = rec.meta.encrypted
+        && !p.no_passphrase
+        && p.file.is_none()
+        && p.env.is_none()
+        && std::env::var_os("CSRKIT_PASSPHRASE").is_none()
+        && ctx.interactive;
+    if !asks {
+        let pass = stored_key_passphrase(ctx, &rec.meta, p)?;
+        return PrivateKey::from_pem(&pem, pass.as_ref());
+    }
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let pass = prompt::passphrase(&format!("Passphrase for {}", rec.meta.name), false)?;
+        match PrivateKey::from_pem(&pem, Some(&pass)) {
+            Err(e) if e.kind == Kind::Passphrase && tries < PROMPT_TRIES => {
+                prompt::wrong_passphrase(PROMPT_TRIES - tries);
+            }
+            result => return result,
+        }
+    }
 }
 
 /// Picks the record name: given, from the request, or derived from the CN.
@@ -236,12 +289,28 @@ pub(super) fn record_name(
         .common_name()
         .and_then(request::name_from_cn)
         .ok_or_else(|| {
-            Error::invalid(
-                "NAME",
-                "no record name given and none can be derived from the common name",
-            )
-            .with_hint("give a NAME: csrkit generate NAME ...")
+            let why = if req.subject.common_name().is_some() {
+                "no record name given and none can be derived from the common name"
+            } else {
+                "no record name given and no common name to derive one from"
+            };
+            Error::invalid("NAME", why).with_hint("give a NAME: csrkit generate NAME ...")
         })
+}
+
+/// Whether a stored request asks for the same certificate as `req`: the
+/// subject, the SANs that go into the CSR, the key type and size, and the
+/// extensions (key usages, extended key usages, CA constraints). The
+/// description, digest and vendor fields do not count
+/// (`generate --exist-ok`).
+pub(super) fn same_request(stored: &Request, req: &Request) -> bool {
+    stored.subject == req.subject
+        && stored.effective_sans() == req.effective_sans()
+        && stored.key == req.key
+        && stored.key_usages() == req.key_usages()
+        && stored.extended_key_usages() == req.extended_key_usages()
+        && stored.ca == req.ca
+        && stored.path_len == req.path_len
 }
 
 /// Key + CSR for a validated request, all in memory.

@@ -1,25 +1,42 @@
-//! `csrkit generate`: one new record from flags, a request file and prompts
-//! (`--batch` is in `batch`).
+//! `csrkit generate`: one new record from the config file's defaults, a
+//! request file, flags and prompts (`--batch` is in `batch`), or with
+//! `--exist-ok` the record that already holds exactly this request.
 
 use super::common::{
-    flags_input, generate_one, layered_input, new_key_passphrase, pass_opts, record_name, Ctx, Done,
+    flags_input, generate_one, layered_input, new_key_passphrase, pass_opts, record_csr,
+    record_name, same_request, Ctx, Done,
 };
-use crate::cli;
+use crate::cli::{self, FormatArg};
+use crate::config;
 use crate::error::Result;
 use crate::formats::{Op, RecordView};
 use crate::keystore;
 use crate::prompt;
 
 pub(super) fn generate(ctx: &Ctx, a: &cli::GenerateArgs) -> Result<Done> {
+    let config = config::load()?;
     let flags = flags_input(&a.subject, &a.sans, &a.key, &a.ext);
     let mut input = layered_input(&a.request, flags)?;
     if ctx.interactive {
-        input = prompt::complete_request(input, a.name.is_some())?;
+        match prompt::complete_request(input, &config.defaults, a.request.request.is_some())? {
+            Some(answered) => input = answered,
+            // Declining is not a failure (exit 0), as for delete.
+            None => {
+                return Ok(Done {
+                    notes: vec!["cancelled at the prompt; nothing was written".into()],
+                    ..Done::default()
+                })
+            }
+        }
     }
+    let input = config.under(input);
     let req = input.resolve(None, false)?;
     ctx.shape().accepts(Op::Generate, &req)?;
     let name = record_name(a.name.as_deref(), &input, &req)?;
     if ctx.keystore.exists(&name) {
+        if a.exist_ok {
+            return existing(ctx, &name, &req);
+        }
         return Err(keystore::exists_error(&name));
     }
     let pass = new_key_passphrase(ctx, &pass_opts(&a.passphrase))?;
@@ -38,5 +55,37 @@ pub(super) fn generate(ctx: &Ctx, a: &cli::GenerateArgs) -> Result<Done> {
     Ok(Done {
         notes,
         ..Done::out(ctx.shape().generate(&view, ctx.opts)?)
+    })
+}
+
+/// `--exist-ok` on a taken name: the record, when it holds the same
+/// request (see `same_request`), printed as `show` prints it in text and
+/// as `generate` answers in every other shape; nothing is written. A
+/// different request is exit 4, as without `--exist-ok`.
+fn existing(ctx: &Ctx, name: &str, req: &crate::request::Request) -> Result<Done> {
+    let rec = ctx.keystore.find(name)?;
+    if !same_request(&rec.meta.request, req) {
+        return Err(keystore::exists_error(name).with_hint(format!(
+            "record {name} holds a different request (--exist-ok accepts only the same one); \
+             compare with csrkit show {name}, or use csrkit regenerate {name}"
+        )));
+    }
+    let csr = record_csr(&rec)?;
+    let stdout = if ctx.format == FormatArg::Text {
+        ctx.shape().show(Some(&rec.meta), &csr, ctx.opts)?
+    } else {
+        let view = RecordView {
+            meta: &rec.meta,
+            csr: &csr,
+            dir: Some(&rec.dir),
+        };
+        ctx.shape().generate(&view, ctx.opts)?
+    };
+    Ok(Done {
+        notes: vec![format!(
+            "record {name} (id {}) already holds this request; nothing was written",
+            rec.meta.id
+        )],
+        ..Done::out(stdout)
     })
 }

@@ -2,14 +2,13 @@
 //! command-line definitions.
 
 use super::common::Done;
-use crate::cli::{self, Cli};
+use crate::cli;
 use crate::error::Result;
 
 pub(super) fn completions(a: &cli::CompletionsArgs) -> Result<Done> {
-    let mut cmd = <Cli as clap::CommandFactory>::command();
-    let mut buf = Vec::new();
-    clap_complete::generate(a.shell, &mut cmd, "csrkit", &mut buf);
-    Ok(Done::out(buf))
+    Ok(Done::out(crate::complete::registration(
+        &a.shell.to_string(),
+    )?))
 }
 
 pub(super) fn man(a: &cli::ManArgs) -> Result<Done> {

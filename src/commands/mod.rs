@@ -16,6 +16,7 @@ use crate::prompt;
 
 mod batch;
 mod common;
+mod config;
 mod delete;
 mod download;
 mod expiring;
@@ -25,6 +26,7 @@ mod import;
 mod lint;
 mod list;
 mod meta;
+mod passwd;
 mod regenerate;
 mod self_sign;
 mod show;
@@ -62,6 +64,7 @@ fn op_of(cmd: &Command) -> Option<(Op, FormatArg)> {
         Command::Expiring(_) => (Op::Expiring, FormatArg::Text),
         Command::Lint(_) => (Op::Lint, FormatArg::Text),
         Command::Export(_) => (Op::Export, FormatArg::Pem),
+        Command::Passwd(_) | Command::Config(_) => return None,
         Command::Completions(_) | Command::Man(_) => return None,
     })
 }
@@ -71,8 +74,30 @@ fn uses_keystore(command: &Command) -> bool {
     match command {
         Command::Show(a) => a.file.is_none(),
         Command::Lint(a) => a.file.is_none(),
-        Command::Completions(_) | Command::Man(_) => false,
+        Command::Completions(_) | Command::Man(_) | Command::Config(_) => false,
         _ => true,
+    }
+}
+
+/// Where the keystore location came from, for `csrkit config`.
+fn keystore_source(given: Option<&std::path::Path>) -> &'static str {
+    match (given, std::env::var_os("CSRKIT_KEYSTORE")) {
+        (None, _) => "default",
+        (Some(p), Some(env)) if p.as_os_str() == env => "CSRKIT_KEYSTORE",
+        (Some(_), _) => "--keystore",
+    }
+}
+
+/// A hint for `show PATH` when PATH is a file rather than a record.
+fn show_file_hint(command: &Command, err: Error) -> Error {
+    match command {
+        Command::Show(a) if err.kind == crate::error::Kind::NotFound => match &a.target {
+            Some(t) if std::path::Path::new(t).is_file() => err.with_hint(format!(
+                "{t} is a file; to read a CSR or certificate file: csrkit show --file {t}"
+            )),
+            _ => err,
+        },
+        _ => err,
     }
 }
 
@@ -134,8 +159,22 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
             return output;
         }
     };
+    // A keystore URL csrkit cannot open does not stop the commands that
+    // never use the keystore.
+    let root = if keystore::url_scheme(&root).is_some() && !uses_keystore(&cli.command) {
+        PathBuf::new()
+    } else {
+        root
+    };
+    let keystore = match keystore::open(root, lock_timeout) {
+        Ok(ks) => ks,
+        Err(e) => {
+            output.error = Some(e);
+            return output;
+        }
+    };
     let ctx = Ctx {
-        keystore: keystore::open(root, lock_timeout),
+        keystore,
         format,
         opts: Options { pretty: g.pretty },
         interactive: prompt::interactive(g.no_input),
@@ -154,6 +193,8 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
         Command::Expiring(a) => expiring::expiring(&ctx, a),
         Command::Lint(a) => lint::lint(&ctx, a),
         Command::Export(a) => export::export(&ctx, a),
+        Command::Passwd(a) => passwd::passwd(&ctx, a),
+        Command::Config(_) => config::config(&ctx, keystore_source(g.keystore.as_deref())),
         Command::Completions(a) => meta::completions(a),
         Command::Man(a) => meta::man(a),
     };
@@ -165,7 +206,7 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
             output.error = done.error;
             output.leftovers = done.leftovers;
         }
-        Err(e) => output.error = Some(e),
+        Err(e) => output.error = Some(show_file_hint(&cli.command, e)),
     }
     output
 }

@@ -2,8 +2,8 @@
 //! existing record, as its next revision.
 
 use super::common::{
-    flags_input, layered_input, mint, new_key_passphrase, pass_opts, stored_key_passphrase, Ctx,
-    Done, Minted,
+    flags_input, layered_input, mint, new_key_passphrase, open_stored_key, pass_opts, Ctx, Done,
+    Minted,
 };
 use crate::cli;
 use crate::error::{Error, Result};
@@ -27,9 +27,8 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
         let key = key?;
         (key.to_pem(pass.as_ref())?, pass.is_some(), key)
     } else {
-        let pass = stored_key_passphrase(ctx, &rec.meta, &popts)?;
+        let key = open_stored_key(ctx, &rec, &popts)?;
         let pem = ctx.keystore.read_key_pem(&rec)?;
-        let key = PrivateKey::from_pem(&pem, pass.as_ref())?;
         if key.spec() != rec.meta.key {
             return Err(Error::internal(format!(
                 "record {}: key.pem holds a {} key but record.json says {}",

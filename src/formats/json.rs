@@ -75,11 +75,7 @@ fn terminal_safe(json: Vec<u8>) -> Vec<u8> {
 }
 
 fn protection(encrypted: bool) -> &'static str {
-    if encrypted {
-        "PBES2 scrypt (N=2^14, r=8, p=1) AES-256-CBC"
-    } else {
-        "none"
-    }
+    super::key_protection(encrypted)
 }
 
 /// A record's metadata as a JSON object (id first).

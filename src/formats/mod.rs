@@ -263,6 +263,16 @@ pub fn cannot_hold(format: &str, field: &str, what: impl std::fmt::Display, hint
     .with_hint(format!("{hint}, or use --format json"))
 }
 
+/// How a record's private key is protected, in the same words in every
+/// shape that says it (text, json).
+pub fn key_protection(encrypted: bool) -> &'static str {
+    if encrypted {
+        "encrypted (PBES2: scrypt N=2^14 r=8 p=1, AES-256-CBC)"
+    } else {
+        "NOT encrypted (--no-passphrase)"
+    }
+}
+
 /// Serializes JSON, compact or pretty, with a trailing newline.
 pub fn to_json(v: &impl serde::Serialize, pretty: bool) -> Result<Vec<u8>> {
     let mut out = if pretty {

@@ -43,11 +43,7 @@ fn key_text(csr: &ParsedCsr) -> String {
 }
 
 fn protection(meta: &RecordMeta) -> &'static str {
-    if meta.encrypted {
-        "encrypted (PBES2: scrypt N=2^14 r=8 p=1, AES-256-CBC)"
-    } else {
-        "NOT encrypted (--no-passphrase)"
-    }
+    super::key_protection(meta.encrypted)
 }
 
 /// A value from a CSR made safe for a terminal (see the module doc).
@@ -128,7 +124,7 @@ fn csr_text(out: &mut String, csr: &ParsedCsr) {
     if csr.extensions.is_empty() {
         line(out, "Extensions", "(none requested)");
     } else {
-        line(out, "Extensions", "");
+        let _ = writeln!(out, "Extensions:");
         for e in &csr.extensions {
             let crit = if e.critical { " (critical)" } else { "" };
             // SANs as on the SANs line: non-ASCII name bytes escaped.
@@ -237,9 +233,6 @@ impl Shape for Text {
         Ok(v.csr.pem().into_bytes())
     }
     fn list(&self, records: &[Listed], _o: Options) -> Result<Vec<u8>> {
-        if records.is_empty() {
-            return Ok(Vec::new());
-        }
         // Two passes over the summaries (column widths, then the padded
         // rows) into one buffer: no allocation per cell (10,000 rows made
         // 120,000 small strings before).

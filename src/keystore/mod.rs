@@ -92,10 +92,34 @@ pub trait BatchWriter: Send + Sync {
 /// The keystore a command works on.
 pub type Keystore = Box<dyn Store>;
 
-/// Opens the keystore at `root` (a directory; created 0700 on the first
-/// write). `lock_timeout`: how long a writer waits for the lock (exit 5).
-pub fn open(root: PathBuf, lock_timeout: Duration) -> Keystore {
-    Box::new(dir::DirStore::new(root, lock_timeout))
+/// Opens the keystore that a `--keystore` value names: a directory
+/// (created 0700 on the first write), or a `scheme://...` URL, which picks
+/// the backend by its scheme. No URL scheme is supported yet: any is exit 2
+/// (`--keystore`), never taken as a relative directory named `scheme:`.
+/// `lock_timeout`: how long a writer waits for the lock (exit 5).
+pub fn open(root: PathBuf, lock_timeout: Duration) -> Result<Keystore> {
+    if let Some(scheme) = url_scheme(&root) {
+        return Err(Error::invalid(
+            "--keystore",
+            format!("{scheme}:// keystores are not supported"),
+        )
+        .with_hint(
+            "give a directory (a path such as ./keystore if a directory name contains ://)",
+        ));
+    }
+    Ok(Box::new(dir::DirStore::new(root, lock_timeout)))
+}
+
+/// The URL scheme of a `--keystore` value written `scheme://...`
+/// (RFC 3986 scheme characters), if it is one.
+pub fn url_scheme(location: &std::path::Path) -> Option<&str> {
+    let s = location.to_str()?;
+    let (scheme, _) = s.split_once("://")?;
+    let mut chars = scheme.chars();
+    let first = chars.next()?;
+    (first.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then_some(scheme)
 }
 
 /// The default keystore: `$XDG_DATA_HOME/csrkit`, else

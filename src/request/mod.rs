@@ -303,6 +303,9 @@ impl RequestInput {
         ];
         for (attr, values) in fields {
             if let Some(values) = values {
+                for v in &values {
+                    check_edges(attr.info().flag, v)?;
+                }
                 // An empty string clears the field (useful on regenerate).
                 let values: Vec<String> = values.into_iter().filter(|v| !v.is_empty()).collect();
                 subject.set(attr, &values);
@@ -482,12 +485,18 @@ impl RequestInput {
             description,
             nsx,
         };
-        if req.subject.is_empty() && req.effective_sans().is_empty() {
-            return Err(Error::invalid(
-                "--common-name",
-                "the subject is empty and there are no SANs",
-            )
-            .with_hint("give --common-name (or --subject), or at least one SAN such as --dns"));
+        if req.subject.common_name().is_none() && req.effective_sans().is_empty() {
+            let what = if req.subject.is_empty() {
+                "the subject is empty and there are no SANs".to_string()
+            } else {
+                format!(
+                    "the subject {} has no common name (CN) and there are no SANs",
+                    req.subject.to_rfc4514()
+                )
+            };
+            return Err(Error::invalid("--common-name", what).with_hint(
+                "give --common-name (or CN= in --subject), or at least one SAN such as --dns",
+            ));
         }
         Ok(req)
     }
@@ -525,9 +534,34 @@ pub fn cn_default_san(cn: &str) -> Option<San> {
     }
 }
 
+/// Refuses a single-field value (`--common-name`, `--org`, ...) with
+/// whitespace at either end: `'c.example.com '` would become a CN with a
+/// space, no default SAN and a record named `c.example.com-`. Exit 2,
+/// naming `field`. (A DN given whole with `--subject` may still carry an
+/// escaped edge space, `CN=a\ `, which is explicit.)
+pub fn check_edges(field: &str, value: &str) -> Result<()> {
+    let edge = if value.starts_with(char::is_whitespace) {
+        "leading"
+    } else if value.ends_with(char::is_whitespace) {
+        "trailing"
+    } else {
+        return Ok(());
+    };
+    Err(Error::invalid(
+        field,
+        format!("'{}' has {edge} whitespace", value.escape_debug()),
+    )
+    .with_hint("remove the spaces around the value (check the quotes)"))
+}
+
 /// Derives a record name from a common name: lowercased, characters outside
-/// `[a-z0-9._-]` replaced by `-`, trimmed to fit the name rules.
+/// `[a-z0-9._-]` replaced by `-`, trimmed to fit the name rules. A wildcard
+/// left-most label becomes `wildcard`, so `*.example.com` and
+/// `example.com` get distinct records (`wildcard.example.com`,
+/// `example.com`). `None` when nothing usable is left.
 pub fn name_from_cn(cn: &str) -> Option<String> {
+    let wildcard = cn.strip_prefix("*.").map(|rest| format!("wildcard.{rest}"));
+    let cn = wildcard.as_deref().unwrap_or(cn);
     let mapped: String = cn
         .chars()
         .map(|c| {
@@ -663,8 +697,11 @@ mod tests {
     fn names() {
         assert_eq!(
             name_from_cn("*.Example.com").as_deref(),
-            Some("example.com")
+            Some("wildcard.example.com")
         );
+        assert!(check_edges("--common-name", "c.example.com ").is_err());
+        assert!(check_edges("--common-name", " c").is_err());
+        assert!(check_edges("--common-name", "a b").is_ok());
         assert_eq!(name_from_cn("My Server").as_deref(), Some("my-server"));
         assert!(validate_name("../x").is_err());
         assert!(validate_name("a/b").is_err());

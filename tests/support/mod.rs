@@ -43,6 +43,9 @@ impl Ks {
     pub fn cmd(&self) -> Command {
         let mut c = Command::cargo_bin("csrkit").unwrap();
         c.env("CSRKIT_KEYSTORE", self.root())
+            // A config file of the tests' own (absent unless a test writes
+            // it): never the developer's ~/.config/csrkit/config.toml.
+            .env("CSRKIT_CONFIG", self.dir.path().join("config.toml"))
             .env_remove("CSRKIT_PASSPHRASE")
             .env_remove("CSRKIT_FORMAT")
             .env_remove("CSRKIT_NO_PASSPHRASE")
@@ -213,7 +216,9 @@ pub fn csrkit(ks: &Path) -> StdCommand {
             cmd.env_remove(&k);
         }
     }
+    let no_config = ks.parent().unwrap_or(ks).join("no-config.toml");
     cmd.env("CSRKIT_KEYSTORE", ks)
+        .env("CSRKIT_CONFIG", no_config)
         .env("CSRKIT_NO_INPUT", "true")
         .env("CI", "1")
         .env_remove("RUST_BACKTRACE");

@@ -1,0 +1,109 @@
+//! `csrkit passwd`: a record's private key under a new passphrase (or an
+//! unencrypted `--no-passphrase` key encrypted), committed as the record's
+//! next revision through the keystore's replace: the CSR, the certificate
+//! and the request stay as they are, history keeps the old key file, and a
+//! crash leaves the old revision or the new one.
+
+use super::common::{open_stored_key, Ctx, Done};
+use crate::cli::{self, FormatArg};
+use crate::error::{Error, Result};
+use crate::formats;
+use crate::keys::{self, PassphraseOptions};
+use crate::keystore::{self, CertFiles, NewRecord};
+use crate::prompt;
+
+pub(super) fn passwd(ctx: &Ctx, a: &cli::PasswdArgs) -> Result<Done> {
+    if !matches!(ctx.format, FormatArg::Text | FormatArg::Json) {
+        return Err(Error::invalid(
+            "--format",
+            format!("passwd prints text or json, not {:?}", ctx.format).to_lowercase(),
+        )
+        .with_hint("use --format text or --format json"));
+    }
+    let rec = ctx.keystore.find(&a.target)?;
+    let old = PassphraseOptions {
+        file: a.passphrase_file.clone(),
+        env: a.passphrase_env.clone(),
+        no_passphrase: false,
+    };
+    let key = open_stored_key(ctx, &rec, &old)?;
+    let new = PassphraseOptions {
+        file: a.new_passphrase_file.clone(),
+        env: a.new_passphrase_env.clone(),
+        no_passphrase: false,
+    };
+    let pass = match (&new.file, &new.env) {
+        (None, None) if ctx.interactive => {
+            prompt::passphrase(&format!("New passphrase for {}", rec.meta.name), true)?
+        }
+        (None, None) => {
+            return Err(Error::usage(format!(
+                "no new passphrase for the private key of {}",
+                rec.meta.name
+            ))
+            .with_field("--new-passphrase-file")
+            .with_hint(
+                "give it with --new-passphrase-file FILE (or CSRKIT_NEW_PASSPHRASE_FILE) or \
+                 --new-passphrase-env VAR, or run passwd at a terminal",
+            ))
+        }
+        _ => keys::passphrase_from_sources(&new)
+            .map_err(rename_field)?
+            .ok_or_else(|| Error::internal("no new passphrase"))?,
+    };
+    let key_pem = key.to_pem(Some(&pass))?;
+    drop(key);
+    let csr_pem = rec.csr_pem()?;
+    let cert_pem = rec.cert_pem()?;
+    let chain_pem = rec.chain_pem()?.unwrap_or_default();
+    let mut meta = rec.meta.clone();
+    meta.modified = keystore::now_rfc3339();
+    meta.revision += 1;
+    meta.encrypted = true;
+    let meta = ctx.keystore.replace(NewRecord {
+        meta,
+        csr_pem: &csr_pem,
+        key_pem: &key_pem,
+        cert: cert_pem.as_deref().map(|cert_pem| CertFiles {
+            cert_pem,
+            chain_pem: &chain_pem,
+        }),
+    })?;
+    let verb = if rec.meta.encrypted {
+        "Changed the passphrase of"
+    } else {
+        "Encrypted the private key of"
+    };
+    let stdout = match ctx.format {
+        FormatArg::Json => {
+            let mut m = formats::json::meta_value(&meta);
+            m.insert("key_path".into(), serde_json::json!(rec.key_path()));
+            formats::to_json(&serde_json::Value::Object(m), ctx.opts.pretty)?
+        }
+        _ => format!(
+            "{verb} record {} (id {}, revision {})\n  Key protection:   {}\n",
+            meta.name,
+            meta.id,
+            meta.revision,
+            formats::key_protection(true)
+        )
+        .into_bytes(),
+    };
+    Ok(Done::out(stdout))
+}
+
+/// The new passphrase's errors name the new-passphrase options.
+fn rename_field(mut e: Error) -> Error {
+    for (old, new) in [
+        ("--passphrase-file", "--new-passphrase-file"),
+        ("--passphrase-env", "--new-passphrase-env"),
+    ] {
+        if e.message.starts_with(old) {
+            e.message = e.message.replacen(old, new, 1);
+        }
+        if e.field.as_deref() == Some(old) {
+            e.field = Some(new.to_string());
+        }
+    }
+    e
+}

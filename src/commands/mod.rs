@@ -21,6 +21,8 @@ mod download;
 mod expiring;
 mod generate;
 mod import;
+#[path = "keystore.rs"]
+mod keystore_cmd;
 mod list;
 mod meta;
 mod regenerate;
@@ -57,7 +59,7 @@ fn op_of(cmd: &Command) -> Option<(Op, FormatArg)> {
         Command::Import(_) => (Op::Import, FormatArg::Text),
         Command::SelfSign(_) => (Op::SelfSign, FormatArg::Text),
         Command::Expiring(_) => (Op::Expiring, FormatArg::Text),
-        Command::Completions(_) | Command::Man(_) => return None,
+        Command::Completions(_) | Command::Man(_) | Command::Keystore(_) => return None,
     })
 }
 
@@ -66,6 +68,7 @@ fn uses_keystore(command: &Command) -> bool {
     match command {
         Command::Show(a) => a.file.is_none(),
         Command::Completions(_) | Command::Man(_) => false,
+        Command::Keystore(k) => keystore_cmd::uses_keystore(k),
         _ => true,
     }
 }
@@ -115,8 +118,21 @@ pub fn run(cli: &Cli) -> Output {
             return output;
         }
     };
+    // A command that never opens the keystore ignores its value too.
+    let root = if uses_keystore(&cli.command) {
+        root
+    } else {
+        PathBuf::new()
+    };
+    let ks = match keystore::open(root, lock_timeout) {
+        Ok(ks) => ks,
+        Err(e) => {
+            output.error = Some(e);
+            return output;
+        }
+    };
     let ctx = Ctx {
-        keystore: keystore::open(root, lock_timeout),
+        keystore: ks,
         format,
         opts: Options { pretty: g.pretty },
         interactive: prompt::interactive(g.no_input),
@@ -135,6 +151,7 @@ pub fn run(cli: &Cli) -> Output {
         Command::Expiring(a) => expiring::expiring(&ctx, a),
         Command::Completions(a) => meta::completions(a),
         Command::Man(a) => meta::man(a),
+        Command::Keystore(k) => keystore_cmd::run(&ctx, k, lock_timeout),
     };
     match result {
         Ok(done) => {

@@ -51,8 +51,10 @@ pub(super) fn run(ctx: &Ctx, k: &KeystoreCommand, lock_timeout: Duration) -> Res
                     Ok(Put::Written) => written += 1,
                     Ok(Put::Present) => present += 1,
                     Err(e) => {
-                        done.errors
-                            .push(format!("{} (id {}): {}", row.summary.name, row.summary.id, e.message));
+                        done.errors.push(format!(
+                            "{} (id {}): {}",
+                            row.summary.name, row.summary.id, e.message
+                        ));
                         first_error.get_or_insert(e);
                     }
                 }
@@ -73,7 +75,10 @@ pub(super) fn run(ctx: &Ctx, k: &KeystoreCommand, lock_timeout: Duration) -> Res
                 done.error = Some(
                     Error::new(
                         e.kind,
-                        format!("{failed} record{} not copied", if failed == 1 { "" } else { "s" }),
+                        format!(
+                            "{failed} record{} not copied",
+                            if failed == 1 { "" } else { "s" }
+                        ),
                     )
                     .with_hint("see the errors above; run the same copy again to resume"),
                 );

@@ -130,11 +130,10 @@ pub fn open(location: PathBuf, lock_timeout: Duration) -> Result<Keystore> {
         Some(s) if pg::SCHEMES.contains(&s.as_str()) => {
             Ok(Box::new(pg::PgStore::new(&location, lock_timeout)?))
         }
-        Some(s) => Err(Error::invalid(
-            "--keystore",
-            format!("{s}:// keystores are not supported"),
-        )
-        .with_hint("give a directory, or a postgresql://user@host:port/db URL")),
+        Some(s) => Err(
+            Error::invalid("--keystore", format!("{s}:// keystores are not supported"))
+                .with_hint("give a directory, or a postgresql://user@host:port/db URL"),
+        ),
         None => Ok(Box::new(dir::DirStore::new(location, lock_timeout))),
     }
 }

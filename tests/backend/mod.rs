@@ -90,7 +90,10 @@ impl PgDb {
 impl Drop for PgDb {
     fn drop(&mut self) {
         if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }
@@ -103,7 +106,10 @@ pub struct Store {
 
 impl Store {
     pub fn dir() -> Store {
-        Store { ks: Ks::new(), pg: None }
+        Store {
+            ks: Ks::new(),
+            pg: None,
+        }
     }
 
     /// `None` (after a note) without a server.
@@ -148,7 +154,11 @@ impl Store {
     /// The record's CSR as `download` gives it, saved to a file.
     pub fn csr_file(&self, name: &str) -> PathBuf {
         let o = self.cmd().args(["download", name]).output().unwrap();
-        assert!(o.status.success(), "download {name}: {}", crate::support::stderr(&o));
+        assert!(
+            o.status.success(),
+            "download {name}: {}",
+            crate::support::stderr(&o)
+        );
         self.file(&format!("{name}.csr.pem"), &o.stdout)
     }
 
@@ -157,7 +167,10 @@ impl Store {
         let pem = match &self.pg {
             Some(db) => db
                 .client()
-                .query_one("SELECT key_pem FROM csrkit.records WHERE name = $1", &[&name])
+                .query_one(
+                    "SELECT key_pem FROM csrkit.records WHERE name = $1",
+                    &[&name],
+                )
                 .unwrap()
                 .get::<_, String>(0),
             None => std::fs::read_to_string(self.ks.key_path(name)).unwrap(),
@@ -167,14 +180,26 @@ impl Store {
 
     /// `show NAME --format json`.
     pub fn meta(&self, name: &str) -> serde_json::Value {
-        let o = self.cmd().args(["show", name, "--format", "json"]).output().unwrap();
-        assert!(o.status.success(), "show {name}: {}", crate::support::stderr(&o));
+        let o = self
+            .cmd()
+            .args(["show", name, "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "show {name}: {}",
+            crate::support::stderr(&o)
+        );
         serde_json::from_slice(&o.stdout).unwrap()
     }
 
     /// `list --format json`.
     pub fn list(&self) -> Vec<serde_json::Value> {
-        let o = self.cmd().args(["list", "--format", "json"]).output().unwrap();
+        let o = self
+            .cmd()
+            .args(["list", "--format", "json"])
+            .output()
+            .unwrap();
         assert!(o.status.success(), "list: {}", crate::support::stderr(&o));
         serde_json::from_slice::<serde_json::Value>(&o.stdout)
             .unwrap()

@@ -142,8 +142,7 @@ fn read_revision(dir: &Path, meta: RecordMeta) -> Result<Revision> {
         }
     };
     let need = |file: &str| -> Result<String> {
-        text(file)?
-            .ok_or_else(|| Error::internal(format!("{}/{file} is missing", dir.display())))
+        text(file)?.ok_or_else(|| Error::internal(format!("{}/{file} is missing", dir.display())))
     };
     Ok(Revision {
         meta,

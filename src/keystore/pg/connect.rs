@@ -70,7 +70,9 @@ pub fn parse(url: &str, lock_timeout: Duration) -> Result<Target> {
                     "require" => Tls::Require,
                     "verify-ca" => Tls::VerifyCa,
                     "verify-full" => Tls::VerifyFull,
-                    other => return Err(bad(format!("unknown sslmode '{}'", other.escape_default()))),
+                    other => {
+                        return Err(bad(format!("unknown sslmode '{}'", other.escape_default())))
+                    }
                 }
             }
             "sslrootcert" => root_cert = Some(value),
@@ -432,7 +434,9 @@ fn pgpass_lookup(config: &Config, passfile: Option<String>) -> Option<String> {
     let path = passfile
         .map(std::path::PathBuf::from)
         .or_else(|| std::env::var_os("PGPASSFILE").map(std::path::PathBuf::from))
-        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".pgpass")))?;
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".pgpass"))
+        })?;
     let md = std::fs::metadata(&path).ok()?;
     if !md.is_file() || md.permissions().mode() & 0o077 != 0 {
         return None;
@@ -443,7 +447,12 @@ fn pgpass_lookup(config: &Config, passfile: Option<String>) -> Option<String> {
         // libpq matches a socket directory as "localhost".
         Host::Unix(_) => "localhost".to_string(),
     };
-    let port = config.get_ports().first().copied().unwrap_or(5432).to_string();
+    let port = config
+        .get_ports()
+        .first()
+        .copied()
+        .unwrap_or(5432)
+        .to_string();
     let want = [
         host.as_str(),
         port.as_str(),
@@ -513,7 +522,9 @@ pub fn query_error(shown: &str, lock_timeout: Duration, e: postgres::Error) -> E
                 lock_timeout.as_secs_f64()
             ),
         )
-        .with_hint("another csrkit is writing the same record; try again, or raise --lock-timeout");
+        .with_hint(
+            "another csrkit is writing the same record; try again, or raise --lock-timeout",
+        );
     }
     if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
         return Error::new(

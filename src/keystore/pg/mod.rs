@@ -60,9 +60,9 @@ impl PgStore {
     /// A store for `url` (a `postgresql://` URL); nothing is sent yet.
     /// Exit 2 when the URL does not parse (named without its password).
     pub fn new(url: &Path, lock_timeout: Duration) -> Result<PgStore> {
-        let url = url.to_str().ok_or_else(|| {
-            Error::invalid("--keystore", "the keystore URL is not UTF-8")
-        })?;
+        let url = url
+            .to_str()
+            .ok_or_else(|| Error::invalid("--keystore", "the keystore URL is not UTF-8"))?;
         Ok(PgStore {
             conn: Arc::new(Conn {
                 target: connect::parse(url, lock_timeout)?,
@@ -344,9 +344,8 @@ impl Store for PgStore {
         let from = ListedFrom::Store(self.conn.clone());
         rows.iter()
             .map(|row| {
-                let summary: Summary = serde_json::from_str(row.get(0)).map_err(|e| {
-                    Error::internal(format!("a record's summary is corrupt: {e}"))
-                })?;
+                let summary: Summary = serde_json::from_str(row.get(0))
+                    .map_err(|e| Error::internal(format!("a record's summary is corrupt: {e}")))?;
                 Ok(Listed {
                     summary,
                     from: from.clone(),
@@ -373,7 +372,9 @@ impl Store for PgStore {
                 "SELECT key_pem FROM csrkit.records WHERE id = $1 AND revision = $2",
                 &[&(rec.meta.id as i64), &(rec.meta.revision as i32)],
             )?;
-            Ok(Ok(row.map(|r| zeroize::Zeroizing::new(r.get::<_, String>(0)))))
+            Ok(Ok(
+                row.map(|r| zeroize::Zeroizing::new(r.get::<_, String>(0)))
+            ))
         })?;
         key.ok_or_else(|| {
             Error::not_found(format!(

@@ -314,7 +314,7 @@ pub(crate) enum StagedAt {
     /// directory.
     Dir(PathBuf),
     /// In memory, committed in one transaction with its group.
-    Memory(Revision),
+    Memory(Box<Revision>),
 }
 
 /// One revision of a record, owned whole: what `keystore copy` moves and

@@ -71,7 +71,7 @@ impl BatchWriter for PgBatch {
             Ok(id) => {
                 rec.meta.id = id as u64;
                 Ok(Staged {
-                    held: StagedAt::Memory(Revision::of(&rec)),
+                    held: StagedAt::Memory(Box::new(Revision::of(&rec))),
                     meta: rec.meta,
                 })
             }

@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'csrkit' {
-            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON shapes (ArcGIS f=pjson)')
@@ -41,13 +41,14 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Take a signed certificate back: find its record by key, check its chain, store both')
             [CompletionResult]::new('self-sign', 'self-sign', [CompletionResultType]::ParameterValue, 'Issue a self-signed certificate on a record''s key and request')
             [CompletionResult]::new('expiring', 'expiring', [CompletionResultType]::ParameterValue, 'List the certificates that expire soon (exit 10 when there are any)')
+            [CompletionResult]::new('keystore', 'keystore', [CompletionResultType]::ParameterValue, 'Keystore maintenance: apply a PostgreSQL keystore''s schema migrations, copy records between keystores')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages (csrkit.1 and one per subcommand)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'csrkit;generate' {
-            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
             [CompletionResult]::new('--common-name', '--common-name', [CompletionResultType]::ParameterName, 'Common name (CN)')
@@ -103,7 +104,7 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             break
         }
         'csrkit;show' {
-            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read a CSR from FILE or - (PEM or DER) instead of a record')
@@ -118,7 +119,7 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             break
         }
         'csrkit;download' {
-            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE instead of stdout')
@@ -136,7 +137,7 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             break
         }
         'csrkit;regenerate' {
-            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
             [CompletionResult]::new('--common-name', '--common-name', [CompletionResultType]::ParameterName, 'Common name (CN)')
@@ -190,7 +191,7 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             break
         }
         'csrkit;list' {
-            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON shapes (ArcGIS f=pjson)')
@@ -204,7 +205,7 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             break
         }
         'csrkit;delete' {
-            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON shapes (ArcGIS f=pjson)')
@@ -220,7 +221,7 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             break
         }
         'csrkit;import' {
-            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
             [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'The record it is for [default: the record that holds the certificate''s key]')
@@ -237,7 +238,7 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             break
         }
         'csrkit;self-sign' {
-            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
             [CompletionResult]::new('--days', '--days', [CompletionResultType]::ParameterName, 'Days the certificate is valid, from now')
@@ -255,7 +256,7 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             break
         }
         'csrkit;expiring' {
-            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
             [CompletionResult]::new('--within', '--within', [CompletionResultType]::ParameterName, 'The window: a number with s, m, h, d or w (a bare number is days)')
@@ -269,8 +270,68 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'csrkit;keystore' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON shapes (ArcGIS f=pjson)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal or CI is set')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Apply the schema migrations a PostgreSQL keystore lacks (also done on first use)')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy every record, with its id and history, from SRC to DST (a directory or a postgresql:// URL); resumable')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'csrkit;keystore;migrate' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON shapes (ArcGIS f=pjson)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal or CI is set')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'csrkit;keystore;copy' {
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON shapes (ArcGIS f=pjson)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; implied when stdin is not a terminal or CI is set')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'csrkit;keystore;help' {
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Apply the schema migrations a PostgreSQL keystore lacks (also done on first use)')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy every record, with its id and history, from SRC to DST (a directory or a postgresql:// URL); resumable')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'csrkit;keystore;help;migrate' {
+            break
+        }
+        'csrkit;keystore;help;copy' {
+            break
+        }
+        'csrkit;keystore;help;help' {
+            break
+        }
         'csrkit;completions' {
-            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON shapes (ArcGIS f=pjson)')
@@ -284,7 +345,7 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             break
         }
         'csrkit;man' {
-            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
+            [CompletionResult]::new('--keystore', '--keystore', [CompletionResultType]::ParameterName, 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output shape (each command has its own default)')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the keystore lock before giving up (exit 5)')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Pretty-print JSON shapes (ArcGIS f=pjson)')
@@ -307,6 +368,7 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Take a signed certificate back: find its record by key, check its chain, store both')
             [CompletionResult]::new('self-sign', 'self-sign', [CompletionResultType]::ParameterValue, 'Issue a self-signed certificate on a record''s key and request')
             [CompletionResult]::new('expiring', 'expiring', [CompletionResultType]::ParameterValue, 'List the certificates that expire soon (exit 10 when there are any)')
+            [CompletionResult]::new('keystore', 'keystore', [CompletionResultType]::ParameterValue, 'Keystore maintenance: apply a PostgreSQL keystore''s schema migrations, copy records between keystores')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages (csrkit.1 and one per subcommand)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -337,6 +399,17 @@ Register-ArgumentCompleter -Native -CommandName 'csrkit' -ScriptBlock {
             break
         }
         'csrkit;help;expiring' {
+            break
+        }
+        'csrkit;help;keystore' {
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Apply the schema migrations a PostgreSQL keystore lacks (also done on first use)')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy every record, with its id and history, from SRC to DST (a directory or a postgresql:// URL); resumable')
+            break
+        }
+        'csrkit;help;keystore;migrate' {
+            break
+        }
+        'csrkit;help;keystore;copy' {
             break
         }
         'csrkit;help;completions' {

@@ -37,6 +37,9 @@ _csrkit() {
             csrkit,import)
                 cmd="csrkit__subcmd__import"
                 ;;
+            csrkit,keystore)
+                cmd="csrkit__subcmd__keystore"
+                ;;
             csrkit,list)
                 cmd="csrkit__subcmd__list"
                 ;;
@@ -73,6 +76,9 @@ _csrkit() {
             csrkit__subcmd__help,import)
                 cmd="csrkit__subcmd__help__subcmd__import"
                 ;;
+            csrkit__subcmd__help,keystore)
+                cmd="csrkit__subcmd__help__subcmd__keystore"
+                ;;
             csrkit__subcmd__help,list)
                 cmd="csrkit__subcmd__help__subcmd__list"
                 ;;
@@ -88,6 +94,30 @@ _csrkit() {
             csrkit__subcmd__help,show)
                 cmd="csrkit__subcmd__help__subcmd__show"
                 ;;
+            csrkit__subcmd__help__subcmd__keystore,copy)
+                cmd="csrkit__subcmd__help__subcmd__keystore__subcmd__copy"
+                ;;
+            csrkit__subcmd__help__subcmd__keystore,migrate)
+                cmd="csrkit__subcmd__help__subcmd__keystore__subcmd__migrate"
+                ;;
+            csrkit__subcmd__keystore,copy)
+                cmd="csrkit__subcmd__keystore__subcmd__copy"
+                ;;
+            csrkit__subcmd__keystore,help)
+                cmd="csrkit__subcmd__keystore__subcmd__help"
+                ;;
+            csrkit__subcmd__keystore,migrate)
+                cmd="csrkit__subcmd__keystore__subcmd__migrate"
+                ;;
+            csrkit__subcmd__keystore__subcmd__help,copy)
+                cmd="csrkit__subcmd__keystore__subcmd__help__subcmd__copy"
+                ;;
+            csrkit__subcmd__keystore__subcmd__help,help)
+                cmd="csrkit__subcmd__keystore__subcmd__help__subcmd__help"
+                ;;
+            csrkit__subcmd__keystore__subcmd__help,migrate)
+                cmd="csrkit__subcmd__keystore__subcmd__help__subcmd__migrate"
+                ;;
             *)
                 ;;
         esac
@@ -95,7 +125,7 @@ _csrkit() {
 
     case "${cmd}" in
         csrkit)
-            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --help --version generate show download regenerate list delete import self-sign expiring completions man help"
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --help --version generate show download regenerate list delete import self-sign expiring keystore completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -419,7 +449,7 @@ _csrkit() {
             return 0
             ;;
         csrkit__subcmd__help)
-            opts="generate show download regenerate list delete import self-sign expiring completions man help"
+            opts="generate show download regenerate list delete import self-sign expiring keystore completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -530,6 +560,48 @@ _csrkit() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        csrkit__subcmd__help__subcmd__keystore)
+            opts="migrate copy"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        csrkit__subcmd__help__subcmd__keystore__subcmd__copy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        csrkit__subcmd__help__subcmd__keystore__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         csrkit__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -624,6 +696,140 @@ _csrkit() {
                     return 0
                     ;;
                 --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        csrkit__subcmd__keystore)
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --help --version migrate copy help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        csrkit__subcmd__keystore__subcmd__copy)
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        csrkit__subcmd__keystore__subcmd__help)
+            opts="migrate copy help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        csrkit__subcmd__keystore__subcmd__help__subcmd__copy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        csrkit__subcmd__keystore__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        csrkit__subcmd__keystore__subcmd__help__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        csrkit__subcmd__keystore__subcmd__migrate)
+            opts="-q -h -V --keystore --format --pretty --no-input --quiet --lock-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keystore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text pem der json arcgis qradar sbc nsx xclarity" -- "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

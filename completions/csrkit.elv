@@ -18,7 +18,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
     }
     var completions = [
         &'csrkit'= {
-            cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --keystore 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
             cand --format 'Output shape (each command has its own default)'
             cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
             cand --pretty 'Pretty-print JSON shapes (ArcGIS f=pjson)'
@@ -38,12 +38,13 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand import 'Take a signed certificate back: find its record by key, check its chain, store both'
             cand self-sign 'Issue a self-signed certificate on a record''s key and request'
             cand expiring 'List the certificates that expire soon (exit 10 when there are any)'
+            cand keystore 'Keystore maintenance: apply a PostgreSQL keystore''s schema migrations, copy records between keystores'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages (csrkit.1 and one per subcommand)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'csrkit;generate'= {
-            cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --keystore 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
             cand --format 'Output shape (each command has its own default)'
             cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
             cand --common-name 'Common name (CN)'
@@ -98,7 +99,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand --version 'Print version'
         }
         &'csrkit;show'= {
-            cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --keystore 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
             cand --format 'Output shape (each command has its own default)'
             cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
             cand --file 'Read a CSR from FILE or - (PEM or DER) instead of a record'
@@ -112,7 +113,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand --version 'Print version'
         }
         &'csrkit;download'= {
-            cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --keystore 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
             cand --format 'Output shape (each command has its own default)'
             cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
             cand -o 'Write to FILE instead of stdout'
@@ -129,7 +130,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand --version 'Print version'
         }
         &'csrkit;regenerate'= {
-            cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --keystore 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
             cand --format 'Output shape (each command has its own default)'
             cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
             cand --common-name 'Common name (CN)'
@@ -182,7 +183,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand --version 'Print version'
         }
         &'csrkit;list'= {
-            cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --keystore 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
             cand --format 'Output shape (each command has its own default)'
             cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
             cand --pretty 'Pretty-print JSON shapes (ArcGIS f=pjson)'
@@ -195,7 +196,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand --version 'Print version'
         }
         &'csrkit;delete'= {
-            cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --keystore 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
             cand --format 'Output shape (each command has its own default)'
             cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
             cand --pretty 'Pretty-print JSON shapes (ArcGIS f=pjson)'
@@ -210,7 +211,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand --version 'Print version'
         }
         &'csrkit;import'= {
-            cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --keystore 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
             cand --format 'Output shape (each command has its own default)'
             cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
             cand --record 'The record it is for [default: the record that holds the certificate''s key]'
@@ -226,7 +227,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand --version 'Print version'
         }
         &'csrkit;self-sign'= {
-            cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --keystore 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
             cand --format 'Output shape (each command has its own default)'
             cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
             cand --days 'Days the certificate is valid, from now'
@@ -243,7 +244,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand --version 'Print version'
         }
         &'csrkit;expiring'= {
-            cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --keystore 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
             cand --format 'Output shape (each command has its own default)'
             cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
             cand --within 'The window: a number with s, m, h, d or w (a bare number is days)'
@@ -256,8 +257,61 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'csrkit;keystore'= {
+            cand --keystore 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --format 'Output shape (each command has its own default)'
+            cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
+            cand --pretty 'Pretty-print JSON shapes (ArcGIS f=pjson)'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal or CI is set'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand migrate 'Apply the schema migrations a PostgreSQL keystore lacks (also done on first use)'
+            cand copy 'Copy every record, with its id and history, from SRC to DST (a directory or a postgresql:// URL); resumable'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'csrkit;keystore;migrate'= {
+            cand --keystore 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --format 'Output shape (each command has its own default)'
+            cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
+            cand --pretty 'Pretty-print JSON shapes (ArcGIS f=pjson)'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal or CI is set'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'csrkit;keystore;copy'= {
+            cand --keystore 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --format 'Output shape (each command has its own default)'
+            cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
+            cand --pretty 'Pretty-print JSON shapes (ArcGIS f=pjson)'
+            cand --no-input 'Never prompt; implied when stdin is not a terminal or CI is set'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'csrkit;keystore;help'= {
+            cand migrate 'Apply the schema migrations a PostgreSQL keystore lacks (also done on first use)'
+            cand copy 'Copy every record, with its id and history, from SRC to DST (a directory or a postgresql:// URL); resumable'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'csrkit;keystore;help;migrate'= {
+        }
+        &'csrkit;keystore;help;copy'= {
+        }
+        &'csrkit;keystore;help;help'= {
+        }
         &'csrkit;completions'= {
-            cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --keystore 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
             cand --format 'Output shape (each command has its own default)'
             cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
             cand --pretty 'Pretty-print JSON shapes (ArcGIS f=pjson)'
@@ -270,7 +324,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand --version 'Print version'
         }
         &'csrkit;man'= {
-            cand --keystore 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
+            cand --keystore 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]'
             cand --format 'Output shape (each command has its own default)'
             cand --lock-timeout 'Seconds to wait for the keystore lock before giving up (exit 5)'
             cand --pretty 'Pretty-print JSON shapes (ArcGIS f=pjson)'
@@ -292,6 +346,7 @@ set edit:completion:arg-completer[csrkit] = {|@words|
             cand import 'Take a signed certificate back: find its record by key, check its chain, store both'
             cand self-sign 'Issue a self-signed certificate on a record''s key and request'
             cand expiring 'List the certificates that expire soon (exit 10 when there are any)'
+            cand keystore 'Keystore maintenance: apply a PostgreSQL keystore''s schema migrations, copy records between keystores'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages (csrkit.1 and one per subcommand)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -313,6 +368,14 @@ set edit:completion:arg-completer[csrkit] = {|@words|
         &'csrkit;help;self-sign'= {
         }
         &'csrkit;help;expiring'= {
+        }
+        &'csrkit;help;keystore'= {
+            cand migrate 'Apply the schema migrations a PostgreSQL keystore lacks (also done on first use)'
+            cand copy 'Copy every record, with its id and history, from SRC to DST (a directory or a postgresql:// URL); resumable'
+        }
+        &'csrkit;help;keystore;migrate'= {
+        }
+        &'csrkit;help;keystore;copy'= {
         }
         &'csrkit;help;completions'= {
         }

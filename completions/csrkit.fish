@@ -24,7 +24,7 @@ function __fish_csrkit_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c csrkit -n "__fish_csrkit_needs_command" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
+complete -c csrkit -n "__fish_csrkit_needs_command" -l keystore -d 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
 complete -c csrkit -n "__fish_csrkit_needs_command" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
 pem\t'The CSR as PEM'
 der\t'The CSR as DER (binary)'
@@ -49,10 +49,11 @@ complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "delete" -d 'Delete a 
 complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "import" -d 'Take a signed certificate back: find its record by key, check its chain, store both'
 complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "self-sign" -d 'Issue a self-signed certificate on a record\'s key and request'
 complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "expiring" -d 'List the certificates that expire soon (exit 10 when there are any)'
+complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "keystore" -d 'Keystore maintenance: apply a PostgreSQL keystore\'s schema migrations, copy records between keystores'
 complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "man" -d 'Write the man pages (csrkit.1 and one per subcommand)'
 complete -c csrkit -n "__fish_csrkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l keystore -d 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
 pem\t'The CSR as PEM'
 der\t'The CSR as DER (binary)'
@@ -107,7 +108,7 @@ complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l ca -d 'Reques
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -l no-passphrase -d 'Store the private key unencrypted (still mode 0600)'
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c csrkit -n "__fish_csrkit_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c csrkit -n "__fish_csrkit_using_subcommand show" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand show" -l keystore -d 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
 pem\t'The CSR as PEM'
 der\t'The CSR as DER (binary)'
@@ -124,7 +125,7 @@ complete -c csrkit -n "__fish_csrkit_using_subcommand show" -l no-input -d 'Neve
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c csrkit -n "__fish_csrkit_using_subcommand show" -s V -l version -d 'Print version'
-complete -c csrkit -n "__fish_csrkit_using_subcommand download" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand download" -l keystore -d 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand download" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
 pem\t'The CSR as PEM'
 der\t'The CSR as DER (binary)'
@@ -143,7 +144,7 @@ complete -c csrkit -n "__fish_csrkit_using_subcommand download" -l der -d 'DER i
 complete -c csrkit -n "__fish_csrkit_using_subcommand download" -l details -d 'XClarity: the JSON envelope instead of the raw PEM'
 complete -c csrkit -n "__fish_csrkit_using_subcommand download" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c csrkit -n "__fish_csrkit_using_subcommand download" -s V -l version -d 'Print version'
-complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l keystore -d 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
 pem\t'The CSR as PEM'
 der\t'The CSR as DER (binary)'
@@ -197,7 +198,7 @@ complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l ca -d 'Requ
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -l no-passphrase -d 'Store the private key unencrypted (still mode 0600)'
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c csrkit -n "__fish_csrkit_using_subcommand regenerate" -s V -l version -d 'Print version'
-complete -c csrkit -n "__fish_csrkit_using_subcommand list" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand list" -l keystore -d 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand list" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
 pem\t'The CSR as PEM'
 der\t'The CSR as DER (binary)'
@@ -213,7 +214,7 @@ complete -c csrkit -n "__fish_csrkit_using_subcommand list" -l no-input -d 'Neve
 complete -c csrkit -n "__fish_csrkit_using_subcommand list" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c csrkit -n "__fish_csrkit_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c csrkit -n "__fish_csrkit_using_subcommand list" -s V -l version -d 'Print version'
-complete -c csrkit -n "__fish_csrkit_using_subcommand delete" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand delete" -l keystore -d 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand delete" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
 pem\t'The CSR as PEM'
 der\t'The CSR as DER (binary)'
@@ -230,7 +231,7 @@ complete -c csrkit -n "__fish_csrkit_using_subcommand delete" -s q -l quiet -d '
 complete -c csrkit -n "__fish_csrkit_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation (required when not at a terminal)'
 complete -c csrkit -n "__fish_csrkit_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c csrkit -n "__fish_csrkit_using_subcommand delete" -s V -l version -d 'Print version'
-complete -c csrkit -n "__fish_csrkit_using_subcommand import" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand import" -l keystore -d 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand import" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
 pem\t'The CSR as PEM'
 der\t'The CSR as DER (binary)'
@@ -249,7 +250,7 @@ complete -c csrkit -n "__fish_csrkit_using_subcommand import" -s q -l quiet -d '
 complete -c csrkit -n "__fish_csrkit_using_subcommand import" -l require-chain -d 'Fail (exit 9) unless the chain reaches a self-signed root'
 complete -c csrkit -n "__fish_csrkit_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c csrkit -n "__fish_csrkit_using_subcommand import" -s V -l version -d 'Print version'
-complete -c csrkit -n "__fish_csrkit_using_subcommand self-sign" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand self-sign" -l keystore -d 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand self-sign" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
 pem\t'The CSR as PEM'
 der\t'The CSR as DER (binary)'
@@ -269,7 +270,7 @@ complete -c csrkit -n "__fish_csrkit_using_subcommand self-sign" -s q -l quiet -
 complete -c csrkit -n "__fish_csrkit_using_subcommand self-sign" -l no-passphrase -d 'Store the private key unencrypted (still mode 0600)'
 complete -c csrkit -n "__fish_csrkit_using_subcommand self-sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c csrkit -n "__fish_csrkit_using_subcommand self-sign" -s V -l version -d 'Print version'
-complete -c csrkit -n "__fish_csrkit_using_subcommand expiring" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand expiring" -l keystore -d 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand expiring" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
 pem\t'The CSR as PEM'
 der\t'The CSR as DER (binary)'
@@ -286,7 +287,61 @@ complete -c csrkit -n "__fish_csrkit_using_subcommand expiring" -l no-input -d '
 complete -c csrkit -n "__fish_csrkit_using_subcommand expiring" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c csrkit -n "__fish_csrkit_using_subcommand expiring" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c csrkit -n "__fish_csrkit_using_subcommand expiring" -s V -l version -d 'Print version'
-complete -c csrkit -n "__fish_csrkit_using_subcommand completions" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and not __fish_seen_subcommand_from migrate copy help" -l keystore -d 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and not __fish_seen_subcommand_from migrate copy help" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
+pem\t'The CSR as PEM'
+der\t'The CSR as DER (binary)'
+json\t'csrkit\'s JSON'
+arcgis\t'Esri ArcGIS Portal generateCsr response'
+qradar\t'IBM QRadar certificate_signing_request responses'
+sbc\t'Oracle SBC generateRequest XML response'
+nsx\t'VMware NSX TlsCsr'
+xclarity\t'Lenovo XClarity certificateSigningRequest response'"
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and not __fish_seen_subcommand_from migrate copy help" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and not __fish_seen_subcommand_from migrate copy help" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and not __fish_seen_subcommand_from migrate copy help" -l no-input -d 'Never prompt; implied when stdin is not a terminal or CI is set'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and not __fish_seen_subcommand_from migrate copy help" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and not __fish_seen_subcommand_from migrate copy help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and not __fish_seen_subcommand_from migrate copy help" -s V -l version -d 'Print version'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and not __fish_seen_subcommand_from migrate copy help" -f -a "migrate" -d 'Apply the schema migrations a PostgreSQL keystore lacks (also done on first use)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and not __fish_seen_subcommand_from migrate copy help" -f -a "copy" -d 'Copy every record, with its id and history, from SRC to DST (a directory or a postgresql:// URL); resumable'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and not __fish_seen_subcommand_from migrate copy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and __fish_seen_subcommand_from migrate" -l keystore -d 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and __fish_seen_subcommand_from migrate" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
+pem\t'The CSR as PEM'
+der\t'The CSR as DER (binary)'
+json\t'csrkit\'s JSON'
+arcgis\t'Esri ArcGIS Portal generateCsr response'
+qradar\t'IBM QRadar certificate_signing_request responses'
+sbc\t'Oracle SBC generateRequest XML response'
+nsx\t'VMware NSX TlsCsr'
+xclarity\t'Lenovo XClarity certificateSigningRequest response'"
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and __fish_seen_subcommand_from migrate" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and __fish_seen_subcommand_from migrate" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and __fish_seen_subcommand_from migrate" -l no-input -d 'Never prompt; implied when stdin is not a terminal or CI is set'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and __fish_seen_subcommand_from migrate" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and __fish_seen_subcommand_from migrate" -s V -l version -d 'Print version'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and __fish_seen_subcommand_from copy" -l keystore -d 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and __fish_seen_subcommand_from copy" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
+pem\t'The CSR as PEM'
+der\t'The CSR as DER (binary)'
+json\t'csrkit\'s JSON'
+arcgis\t'Esri ArcGIS Portal generateCsr response'
+qradar\t'IBM QRadar certificate_signing_request responses'
+sbc\t'Oracle SBC generateRequest XML response'
+nsx\t'VMware NSX TlsCsr'
+xclarity\t'Lenovo XClarity certificateSigningRequest response'"
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and __fish_seen_subcommand_from copy" -l lock-timeout -d 'Seconds to wait for the keystore lock before giving up (exit 5)' -r
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and __fish_seen_subcommand_from copy" -l pretty -d 'Pretty-print JSON shapes (ArcGIS f=pjson)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and __fish_seen_subcommand_from copy" -l no-input -d 'Never prompt; implied when stdin is not a terminal or CI is set'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and __fish_seen_subcommand_from copy" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and __fish_seen_subcommand_from copy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and __fish_seen_subcommand_from copy" -s V -l version -d 'Print version'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Apply the schema migrations a PostgreSQL keystore lacks (also done on first use)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and __fish_seen_subcommand_from help" -f -a "copy" -d 'Copy every record, with its id and history, from SRC to DST (a directory or a postgresql:// URL); resumable'
+complete -c csrkit -n "__fish_csrkit_using_subcommand keystore; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand completions" -l keystore -d 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand completions" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
 pem\t'The CSR as PEM'
 der\t'The CSR as DER (binary)'
@@ -302,7 +357,7 @@ complete -c csrkit -n "__fish_csrkit_using_subcommand completions" -l no-input -
 complete -c csrkit -n "__fish_csrkit_using_subcommand completions" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c csrkit -n "__fish_csrkit_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c csrkit -n "__fish_csrkit_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c csrkit -n "__fish_csrkit_using_subcommand man" -l keystore -d 'Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
+complete -c csrkit -n "__fish_csrkit_using_subcommand man" -l keystore -d 'Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]' -r -F
 complete -c csrkit -n "__fish_csrkit_using_subcommand man" -l format -d 'Output shape (each command has its own default)' -r -f -a "text\t'Human-readable text'
 pem\t'The CSR as PEM'
 der\t'The CSR as DER (binary)'
@@ -318,15 +373,18 @@ complete -c csrkit -n "__fish_csrkit_using_subcommand man" -l no-input -d 'Never
 complete -c csrkit -n "__fish_csrkit_using_subcommand man" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c csrkit -n "__fish_csrkit_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c csrkit -n "__fish_csrkit_using_subcommand man" -s V -l version -d 'Print version'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "generate" -d 'Generate a new key pair and CSR, stored as record NAME'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "show" -d 'Decode and verify a CSR (a record, or a file with --file)'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "download" -d 'Print or save a record\'s CSR'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "regenerate" -d 'Make a new CSR for a record, keeping its key unless --new-key'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "list" -d 'List the records in the keystore'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "delete" -d 'Delete a record and its history'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "import" -d 'Take a signed certificate back: find its record by key, check its chain, store both'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "self-sign" -d 'Issue a self-signed certificate on a record\'s key and request'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "expiring" -d 'List the certificates that expire soon (exit 10 when there are any)'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "man" -d 'Write the man pages (csrkit.1 and one per subcommand)'
-complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring keystore completions man help" -f -a "generate" -d 'Generate a new key pair and CSR, stored as record NAME'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring keystore completions man help" -f -a "show" -d 'Decode and verify a CSR (a record, or a file with --file)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring keystore completions man help" -f -a "download" -d 'Print or save a record\'s CSR'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring keystore completions man help" -f -a "regenerate" -d 'Make a new CSR for a record, keeping its key unless --new-key'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring keystore completions man help" -f -a "list" -d 'List the records in the keystore'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring keystore completions man help" -f -a "delete" -d 'Delete a record and its history'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring keystore completions man help" -f -a "import" -d 'Take a signed certificate back: find its record by key, check its chain, store both'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring keystore completions man help" -f -a "self-sign" -d 'Issue a self-signed certificate on a record\'s key and request'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring keystore completions man help" -f -a "expiring" -d 'List the certificates that expire soon (exit 10 when there are any)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring keystore completions man help" -f -a "keystore" -d 'Keystore maintenance: apply a PostgreSQL keystore\'s schema migrations, copy records between keystores'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring keystore completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring keystore completions man help" -f -a "man" -d 'Write the man pages (csrkit.1 and one per subcommand)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and not __fish_seen_subcommand_from generate show download regenerate list delete import self-sign expiring keystore completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and __fish_seen_subcommand_from keystore" -f -a "migrate" -d 'Apply the schema migrations a PostgreSQL keystore lacks (also done on first use)'
+complete -c csrkit -n "__fish_csrkit_using_subcommand help; and __fish_seen_subcommand_from keystore" -f -a "copy" -d 'Copy every record, with its id and history, from SRC to DST (a directory or a postgresql:// URL); resumable'

@@ -30,7 +30,8 @@ KEYSTORE LAYOUT:
       history/<revision>/     previous csr.pem, key.pem, record.json (and cert.pem, chain.pem)
 
 ENVIRONMENT:
-  CSRKIT_KEYSTORE       keystore directory (--keystore)
+  CSRKIT_KEYSTORE       keystore directory or postgresql:// URL (--keystore)
+  PGPASSWORD, PGPASSFILE, PGUSER  a PostgreSQL keystore's password and user, as libpq
   CSRKIT_PASSPHRASE_FILE  file whose first line is the passphrase (--passphrase-file)
   CSRKIT_PASSPHRASE     passphrase for private keys (after --passphrase-file, --passphrase-env)
   CSRKIT_NO_PASSPHRASE  store new keys unencrypted (--no-passphrase)
@@ -152,8 +153,8 @@ pub enum P12Profile {
 
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
-    /// Keystore directory [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]
-    #[arg(long, global = true, env = "CSRKIT_KEYSTORE", value_name = "DIR")]
+    /// Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]
+    #[arg(long, global = true, env = "CSRKIT_KEYSTORE", value_name = "DIR|URL")]
     pub keystore: Option<PathBuf>,
 
     /// Output shape (each command has its own default)
@@ -230,6 +231,9 @@ pub enum Command {
     /// Print the effective settings: config file, keystore, defaults for new requests
     #[command(after_help = CONFIG_EXAMPLES)]
     Config(Lazy<ConfigArgs>),
+    /// Keystore maintenance: apply a PostgreSQL keystore's schema migrations, copy records between keystores
+    #[command(subcommand, after_help = KEYSTORE_EXAMPLES)]
+    Keystore(KeystoreCommand),
     /// Print a shell completion script
     #[command(
         after_help = "EXAMPLES:\n  csrkit completions bash > /etc/bash_completion.d/csrkit\n  csrkit completions zsh > ~/.zfunc/_csrkit\n  csrkit completions fish > ~/.config/fish/completions/csrkit.fish"
@@ -799,6 +803,31 @@ pub struct DeleteArgs {
     /// Do not ask for confirmation (required when not at a terminal)
     #[arg(short, long)]
     pub yes: bool,
+}
+
+const KEYSTORE_EXAMPLES: &str = "\
+EXAMPLES:
+  csrkit keystore migrate --keystore postgresql://csrkit@db.example.com/pki?sslmode=verify-full
+  csrkit keystore copy ~/.local/share/csrkit postgresql://csrkit@db.example.com/pki
+  csrkit keystore copy postgresql://csrkit@db.example.com/pki /backup/csrkit";
+
+/// `csrkit keystore ...`
+#[derive(Debug, Subcommand)]
+pub enum KeystoreCommand {
+    /// Apply the schema migrations a PostgreSQL keystore lacks (also done on first use)
+    Migrate,
+    /// Copy every record, with its id and history, from SRC to DST (a directory or a postgresql:// URL); resumable
+    Copy(KeystoreCopyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeystoreCopyArgs {
+    /// The keystore to copy from: a directory or a postgresql:// URL
+    #[arg(value_name = "SRC")]
+    pub src: PathBuf,
+    /// The keystore to copy into (records it already holds are skipped)
+    #[arg(value_name = "DST")]
+    pub dst: PathBuf,
 }
 
 #[derive(Debug, Args)]

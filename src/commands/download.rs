@@ -15,7 +15,7 @@ pub(super) fn download(ctx: &Ctx, a: &cli::DownloadArgs) -> Result<Done> {
     let view = RecordView {
         meta: &rec.meta,
         csr: &parsed,
-        dir: Some(&rec.dir),
+        dir: rec.dir(),
     };
     let body = ctx.shape().download(&view, a.details, ctx.opts)?;
     match &a.output {

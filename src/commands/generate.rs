@@ -77,7 +77,7 @@ fn existing(ctx: &Ctx, name: &str, req: &crate::request::Request) -> Result<Done
         let view = RecordView {
             meta: &rec.meta,
             csr: &csr,
-            dir: Some(&rec.dir),
+            dir: rec.dir(),
         };
         ctx.shape().generate(&view, ctx.opts)?
     };

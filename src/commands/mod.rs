@@ -24,6 +24,8 @@ mod export;
 mod generate;
 mod import;
 mod lint;
+#[path = "keystore.rs"]
+mod keystore_cmd;
 mod list;
 mod meta;
 mod passwd;
@@ -65,7 +67,7 @@ fn op_of(cmd: &Command) -> Option<(Op, FormatArg)> {
         Command::Lint(_) => (Op::Lint, FormatArg::Text),
         Command::Export(_) => (Op::Export, FormatArg::Pem),
         Command::Passwd(_) | Command::Config(_) => return None,
-        Command::Completions(_) | Command::Man(_) => return None,
+        Command::Completions(_) | Command::Man(_) | Command::Keystore(_) => return None,
     })
 }
 
@@ -75,6 +77,7 @@ fn uses_keystore(command: &Command) -> bool {
         Command::Show(a) => a.file.is_none(),
         Command::Lint(a) => a.file.is_none(),
         Command::Completions(_) | Command::Man(_) | Command::Config(_) => false,
+        Command::Keystore(k) => keystore_cmd::uses_keystore(k),
         _ => true,
     }
 }
@@ -161,7 +164,7 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
     };
     // A keystore URL csrkit cannot open does not stop the commands that
     // never use the keystore.
-    let root = if keystore::url_scheme(&root).is_some() && !uses_keystore(&cli.command) {
+    let root = if keystore::scheme(&root).is_some() && !uses_keystore(&cli.command) {
         PathBuf::new()
     } else {
         root
@@ -197,6 +200,7 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
         Command::Config(_) => config::config(&ctx, keystore_source(g.keystore.as_deref())),
         Command::Completions(a) => meta::completions(a),
         Command::Man(a) => meta::man(a),
+        Command::Keystore(k) => keystore_cmd::run(&ctx, k, lock_timeout),
     };
     match result {
         Ok(done) => {

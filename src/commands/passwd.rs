@@ -77,7 +77,9 @@ pub(super) fn passwd(ctx: &Ctx, a: &cli::PasswdArgs) -> Result<Done> {
     let stdout = match ctx.format {
         FormatArg::Json => {
             let mut m = formats::json::meta_value(&meta);
-            m.insert("key_path".into(), serde_json::json!(rec.key_path()));
+            if let Some(d) = rec.dir() {
+                m.insert("key_path".into(), serde_json::json!(d.join("key.pem")));
+            }
             formats::to_json(&serde_json::Value::Object(m), ctx.opts.pretty)?
         }
         _ => format!(

@@ -1,15 +1,16 @@
 //! The keystore: where records live, behind one interface ([`Store`]) that
 //! every command talks to. The directory backend ([`dir::DirStore`], the
-//! default) is one implementation; a server-backed one plugs in beside it
-//! by implementing [`Store`] and [`BatchWriter`].
+//! default, no server) and the PostgreSQL backend ([`pg::PgStore`], for a
+//! `postgresql://` URL) implement [`Store`] and [`BatchWriter`].
 //!
 //! This room owns the record model ([`record`]: metadata, summaries, what
 //! a commit writes), the interface, and choosing a backend for a
-//! `--keystore` value ([`open`], [`default_root`]). It must not print, and
-//! it never sees a passphrase: keys arrive already encrypted (PKCS#8
-//! PBES2) unless the user said `--no-passphrase`.
+//! `--keystore` value ([`open`], [`default_root`]): a URL is never taken
+//! for a directory. It must not print, and it never sees a passphrase: keys
+//! arrive already encrypted (PKCS#8 PBES2) unless the user said
+//! `--no-passphrase`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use zeroize::Zeroizing;
@@ -18,12 +19,15 @@ use crate::error::{Error, Result};
 
 pub mod dir;
 pub(crate) mod io;
+pub mod pg;
 mod record;
 
 pub use io::atomic_write;
+pub(crate) use record::StagedAt;
 pub use record::{
-    exists_error, not_found, now_rfc3339, CertFiles, Listed, NewRecord, Record, RecordMeta, Staged,
-    Summary, CERT_FILE, CHAIN_FILE,
+    exists_error, not_found, now_rfc3339, CertFiles, Fetch, FullRecord, HeldFiles, Listed,
+    ListedFrom, Location, NewRecord, Put, Record, RecordMeta, Revision, Staged, Summary, CERT_FILE,
+    CHAIN_FILE,
 };
 
 /// A keystore backend. Every method takes and releases whatever lock or
@@ -32,10 +36,13 @@ pub use record::{
 ///
 /// Errors follow the exit codes of `crate::error::Kind`: 3 for an unknown
 /// record, 4 for a name that is taken, 5 when the keystore stays locked
-/// past the lock timeout, 2 for a keystore csrkit refuses to use (for
-/// example a directory others can write).
+/// past the lock timeout (directory lock, or the server's lock or
+/// statement timeout), 2 for a keystore csrkit refuses to use (a directory
+/// others can write, a server it cannot reach or log in to, a schema newer
+/// than this binary).
 pub trait Store: Send + Sync {
-    /// Where the keystore is, for messages (a directory path).
+    /// Where the keystore is, for messages: a directory path, or a URL
+    /// without its password.
     fn location(&self) -> String;
 
     /// The directory a record's files are in, when the backend keeps them
@@ -75,6 +82,23 @@ pub trait Store: Send + Sync {
     /// Starts a batch of about `expected` new records (`generate --batch`):
     /// records are written from many threads and committed in groups.
     fn stage(&self, expected: usize) -> Result<Box<dyn BatchWriter + '_>>;
+
+    /// A record with its whole history, for `keystore copy`.
+    fn read_full(&self, rec: &Record) -> Result<FullRecord>;
+
+    /// Writes a record with its history and its id, atomically
+    /// (`keystore copy`); ids given out later follow it. [`Put::Present`]
+    /// when the store already holds this record (same name, id and
+    /// revision): a copy resumed after an interruption skips it. Exit 4
+    /// when the name or the id belongs to another record.
+    fn put_full(&self, full: &FullRecord) -> Result<Put>;
+
+    /// Brings the store's layout up to this binary's (`keystore
+    /// migrate`): the schema version before and after. Both `None` for a
+    /// backend without versions (a directory).
+    fn migrate(&self) -> Result<(Option<u32>, Option<u32>)> {
+        Ok((None, None))
+    }
 }
 
 /// A batch of new records being committed (see [`Store::stage`]). Dropping
@@ -92,34 +116,38 @@ pub trait BatchWriter: Send + Sync {
 /// The keystore a command works on.
 pub type Keystore = Box<dyn Store>;
 
-/// Opens the keystore that a `--keystore` value names: a directory
-/// (created 0700 on the first write), or a `scheme://...` URL, which picks
-/// the backend by its scheme. No URL scheme is supported yet: any is exit 2
-/// (`--keystore`), never taken as a relative directory named `scheme:`.
-/// `lock_timeout`: how long a writer waits for the lock (exit 5).
-pub fn open(root: PathBuf, lock_timeout: Duration) -> Result<Keystore> {
-    if let Some(scheme) = url_scheme(&root) {
-        return Err(Error::invalid(
-            "--keystore",
-            format!("{scheme}:// keystores are not supported"),
-        )
-        .with_hint(
-            "give a directory (a path such as ./keystore if a directory name contains ://)",
-        ));
+/// Opens the keystore named by `location`: a `postgresql://` (or
+/// `postgres://`) URL opens [`pg::PgStore`] (connected on first use),
+/// anything else is a directory ([`dir::DirStore`], created 0700 on the
+/// first write). `lock_timeout`: how long a writer waits for the lock, or
+/// the server's lock and statement timeout (exit 5).
+///
+/// Errors (exit 2): another `scheme://` value, which is never taken for a
+/// directory; a PostgreSQL URL that does not parse (named without its
+/// password).
+pub fn open(location: PathBuf, lock_timeout: Duration) -> Result<Keystore> {
+    match scheme(&location) {
+        Some(s) if pg::SCHEMES.contains(&s.as_str()) => {
+            Ok(Box::new(pg::PgStore::new(&location, lock_timeout)?))
+        }
+        Some(s) => Err(
+            Error::invalid("--keystore", format!("{s}:// keystores are not supported"))
+                .with_hint("give a directory, or a postgresql://user@host:port/db URL"),
+        ),
+        None => Ok(Box::new(dir::DirStore::new(location, lock_timeout))),
     }
-    Ok(Box::new(dir::DirStore::new(root, lock_timeout)))
 }
 
-/// The URL scheme of a `--keystore` value written `scheme://...`
-/// (RFC 3986 scheme characters), if it is one.
-pub fn url_scheme(location: &std::path::Path) -> Option<&str> {
+/// The URL scheme of a `--keystore` value (`scheme://...`, lowercased),
+/// if it has one.
+pub fn scheme(location: &Path) -> Option<String> {
     let s = location.to_str()?;
     let (scheme, _) = s.split_once("://")?;
-    let mut chars = scheme.chars();
-    let first = chars.next()?;
-    (first.is_ascii_alphabetic()
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-    .then_some(scheme)
+    let ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    ok.then(|| scheme.to_ascii_lowercase())
 }
 
 /// The default keystore: `$XDG_DATA_HOME/csrkit`, else

@@ -1,13 +1,17 @@
 //! What a keystore holds, whatever the backend: a record's metadata
-//! (`record.json`, [`RecordMeta`]), a record as found ([`Record`]), its
-//! `list` summary ([`Summary`], [`Listed`]), what a commit writes
-//! ([`NewRecord`]), and the errors every backend gives for a name that is
-//! taken or unknown (exit 4, exit 3). No backend logic lives here; reading a
-//! record's files goes through [`super::io`], which never follows a symlink.
+//! (`record.json`, [`RecordMeta`]), a record as found ([`Record`], its
+//! files behind a [`Location`]: a directory, or held in memory as a server
+//! returned them), its `list` summary ([`Summary`], [`Listed`]), what a
+//! commit writes ([`NewRecord`], [`Staged`]), a record with its history as
+//! `keystore copy` moves it ([`FullRecord`]), and the errors every backend
+//! gives for a name that is taken or unknown (exit 4, exit 3). No backend
+//! logic lives here; reading a record's files goes through [`super::io`],
+//! which never follows a symlink.
 
 use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +19,7 @@ use super::io::{check_not_writable_by_others, nofollow_read};
 use crate::cert::CertSummary;
 use crate::error::{io_at, Error, Kind, Result};
 use crate::request::{KeySpec, Request};
+use zeroize::Zeroizing;
 
 /// record.json
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -40,14 +45,44 @@ pub struct RecordMeta {
     pub certificate: Option<CertSummary>,
 }
 
-/// A record as read from disk (the CSR is read on demand).
+/// A record as found: its metadata, and where its files are read from
+/// ([`Location`]). The CSR and certificate are read through
+/// [`Record::csr_pem`], [`Record::cert_pem`] and [`Record::chain_pem`]
+/// whatever the backend; the key only through `Store::read_key_pem`.
 #[derive(Clone, Debug)]
 pub struct Record {
     pub meta: RecordMeta,
-    pub dir: PathBuf,
+    pub at: Location,
+}
+
+/// Where a record's files are.
+#[derive(Clone, Debug)]
+pub enum Location {
+    /// The directory backend: the record's directory (files read on
+    /// demand, never through a symlink).
+    Dir(PathBuf),
+    /// A backend that hands a record over whole (PostgreSQL): the CSR and
+    /// certificate came with the metadata, in the same transaction.
+    Held(Arc<HeldFiles>),
+}
+
+/// A record's public files as a server-backed store returns them.
+#[derive(Debug, Default)]
+pub struct HeldFiles {
+    pub csr_pem: String,
+    pub cert_pem: Option<String>,
+    pub chain_pem: Option<String>,
 }
 
 impl Record {
+    /// The record's directory, when its backend keeps one.
+    pub fn dir(&self) -> Option<&Path> {
+        match &self.at {
+            Location::Dir(d) => Some(d),
+            Location::Held(_) => None,
+        }
+    }
+
     /// The stored CSR, decoded (its signature is checked, not enforced:
     /// see `ParsedCsr::verified`).
     pub fn parsed_csr(&self) -> Result<crate::csr::ParsedCsr> {
@@ -58,40 +93,46 @@ impl Record {
         crate::csr::parse(&der)
     }
 
-    /// The stored CSR, PEM.
+    /// The stored CSR, PEM. Errors: the file is missing, a symlink or not
+    /// text (directory backend).
     pub fn csr_pem(&self) -> Result<String> {
-        let path = self.csr_path();
-        let csr = nofollow_read(&path)?;
-        String::from_utf8(csr)
-            .map_err(|_| Error::internal(format!("{} is not text", path.display())))
+        match &self.at {
+            Location::Dir(dir) => {
+                let path = dir.join("csr.pem");
+                let csr = nofollow_read(&path)?;
+                String::from_utf8(csr)
+                    .map_err(|_| Error::internal(format!("{} is not text", path.display())))
+            }
+            Location::Held(f) => Ok(f.csr_pem.clone()),
+        }
     }
 
     /// The certificate (PEM), if the record has one.
     pub fn cert_pem(&self) -> Result<Option<String>> {
-        self.optional_text(CERT_FILE)
+        match &self.at {
+            Location::Dir(dir) => optional_text(dir, CERT_FILE),
+            Location::Held(f) => Ok(f.cert_pem.clone()),
+        }
     }
 
     /// The chain above the certificate (PEM, issuer first), if any.
     pub fn chain_pem(&self) -> Result<Option<String>> {
-        self.optional_text(CHAIN_FILE)
-    }
-
-    fn optional_text(&self, file: &str) -> Result<Option<String>> {
-        let path = self.dir.join(file);
-        match nofollow_read(&path) {
-            Ok(data) => String::from_utf8(data)
-                .map(Some)
-                .map_err(|_| Error::internal(format!("{} is not text", path.display()))),
-            Err(e) if e.kind == Kind::NotFound => Ok(None),
-            Err(e) => Err(e),
+        match &self.at {
+            Location::Dir(dir) => optional_text(dir, CHAIN_FILE),
+            Location::Held(f) => Ok(f.chain_pem.clone()),
         }
     }
+}
 
-    pub fn key_path(&self) -> PathBuf {
-        self.dir.join("key.pem")
-    }
-    pub fn csr_path(&self) -> PathBuf {
-        self.dir.join("csr.pem")
+/// `dir/file` as text, `None` when it does not exist.
+fn optional_text(dir: &Path, file: &str) -> Result<Option<String>> {
+    let path = dir.join(file);
+    match nofollow_read(&path) {
+        Ok(data) => String::from_utf8(data)
+            .map(Some)
+            .map_err(|_| Error::internal(format!("{} is not text", path.display()))),
+        Err(e) if e.kind == Kind::NotFound => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
@@ -137,16 +178,43 @@ impl Summary {
 }
 
 /// One row of `list`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Listed {
     pub summary: Summary,
-    pub dir: PathBuf,
+    pub from: ListedFrom,
+}
+
+/// Where the rest of a listed record is read from (see [`Listed::record`]).
+#[derive(Clone)]
+pub enum ListedFrom {
+    /// The directory backend: the record's directory.
+    Dir(PathBuf),
+    /// A server-backed store, asked by id.
+    Store(Arc<dyn Fetch>),
+}
+
+/// Reads a whole record by id (a server-backed store's connection).
+pub trait Fetch: Send + Sync {
+    /// The record with this id. Exit 3 if it was deleted meanwhile.
+    fn fetch(&self, id: u64) -> Result<Record>;
 }
 
 impl Listed {
-    /// The whole record (for shapes that list more than the summary).
+    /// The whole record (for shapes that list more than the summary),
+    /// read through its backend.
     pub fn record(&self) -> Result<Record> {
-        Record::read_at(&self.dir)
+        match &self.from {
+            ListedFrom::Dir(dir) => Record::read_at(dir),
+            ListedFrom::Store(f) => f.fetch(self.summary.id),
+        }
+    }
+
+    /// The record's directory, when its backend keeps one.
+    pub fn dir(&self) -> Option<&Path> {
+        match &self.from {
+            ListedFrom::Dir(d) => Some(d),
+            ListedFrom::Store(_) => None,
+        }
     }
 }
 
@@ -228,17 +296,82 @@ impl Record {
         }
         Ok(Record {
             meta,
-            dir: dir.to_path_buf(),
+            at: Location::Dir(dir.to_path_buf()),
         })
     }
 }
 
 /// A record written by a [`super::BatchWriter`], waiting for its commit.
 pub struct Staged {
-    /// Where the backend holds it until the commit (the directory
-    /// backend: its directory inside the batch's staging directory).
-    pub(crate) sub: PathBuf,
+    /// Where the backend holds it until the commit.
+    pub(crate) held: StagedAt,
     pub(crate) meta: RecordMeta,
+}
+
+/// Where a staged record waits.
+pub(crate) enum StagedAt {
+    /// The directory backend: its directory inside the batch's staging
+    /// directory.
+    Dir(PathBuf),
+    /// In memory, committed in one transaction with its group.
+    Memory(Box<Revision>),
+}
+
+/// One revision of a record, owned whole: what `keystore copy` moves and
+/// what a server-backed batch holds until its commit. The key is as stored
+/// (encrypted PKCS#8 unless made with `--no-passphrase`).
+pub struct Revision {
+    pub meta: RecordMeta,
+    pub csr_pem: String,
+    pub key_pem: Zeroizing<String>,
+    pub cert_pem: Option<String>,
+    pub chain_pem: Option<String>,
+}
+
+impl Revision {
+    /// An owned copy of what a commit writes.
+    pub fn of(rec: &NewRecord<'_>) -> Revision {
+        Revision {
+            meta: rec.meta.clone(),
+            csr_pem: rec.csr_pem.to_string(),
+            key_pem: Zeroizing::new(rec.key_pem.to_string()),
+            cert_pem: rec.cert.map(|c| c.cert_pem.to_string()),
+            chain_pem: rec
+                .cert
+                .map(|c| c.chain_pem.to_string())
+                .filter(|c| !c.is_empty()),
+        }
+    }
+
+    /// The revision as a commit's input.
+    pub fn as_new(&self) -> NewRecord<'_> {
+        NewRecord {
+            meta: self.meta.clone(),
+            csr_pem: &self.csr_pem,
+            key_pem: &self.key_pem,
+            cert: self.cert_pem.as_deref().map(|cert_pem| CertFiles {
+                cert_pem,
+                chain_pem: self.chain_pem.as_deref().unwrap_or(""),
+            }),
+        }
+    }
+}
+
+/// A record with its whole history (`keystore copy`): the current
+/// revision and the earlier ones, oldest first.
+pub struct FullRecord {
+    pub current: Revision,
+    pub history: Vec<Revision>,
+}
+
+/// What `Store::put_full` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Put {
+    /// The record was written, with its id.
+    Written,
+    /// The store already held this record at this revision (a copy that
+    /// is resumed): nothing was written.
+    Present,
 }
 
 /// When the record's metadata was last written: RFC 3339, UTC,

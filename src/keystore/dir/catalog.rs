@@ -2,7 +2,11 @@
 //! cache of every record's [`Summary`], one JSON line per commit or delete,
 //! each naming the inode of the record's directory so that a stale line is
 //! never trusted. `list` reads it instead of every `record.json`; it is
-//! rewritten when it grows or misses. Losing it costs speed, never data.
+//! rewritten when it grows or misses. Beside it, two indexes of one small
+//! file per entry, `records/.spki/<sha256>` and `records/.ids/<id>`, each
+//! holding a record's name: `import` finds a key's record and `show 123`
+//! its record without reading the catalog. Losing any of them costs speed,
+//! never data: every entry is checked against the record it names.
 
 use std::collections::HashMap;
 use std::fs::{self, OpenOptions};
@@ -25,6 +29,10 @@ pub(super) const CATALOG_SLACK: usize = 1000;
 /// SHA-256 of its SubjectPublicKeyInfo, holding the record's name.
 pub(super) const SPKI_INDEX: &str = ".spki";
 
+/// The id index, inside `records/`: one file per record, named by its id,
+/// holding the record's name (`show 123` without reading the catalog).
+pub(super) const ID_INDEX: &str = ".ids";
+
 impl DirStore {
     fn spki_index_file(&self, spki_sha256: &str) -> Option<std::path::PathBuf> {
         let hex: String = spki_sha256.chars().filter(|c| *c != ':').collect();
@@ -32,30 +40,44 @@ impl DirStore {
             .then(|| self.records_dir().join(SPKI_INDEX).join(hex))
     }
 
-    /// Notes which record holds `meta`'s key, after its commit landed. A
-    /// cache like the catalog: not fsynced, checked on use, so a lost or
-    /// stale entry costs only a scan.
-    pub(super) fn spki_index_put(&self, meta: &RecordMeta) {
-        let Some(path) = meta
+    /// Notes which record holds `meta`'s key and id, after its commit
+    /// landed. Caches like the catalog: not fsynced, checked on use, so a
+    /// lost or stale entry costs only a scan.
+    pub(super) fn index_put(&self, meta: &RecordMeta) {
+        if let Some(path) = meta
             .spki_sha256
             .as_deref()
             .and_then(|s| self.spki_index_file(s))
-        else {
-            return;
-        };
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::DirBuilder::new().mode(0o700).create(dir);
-        }
-        if let Ok(mut f) = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-            .open(&path)
         {
-            let _ = f.write_all(meta.name.as_bytes());
+            put_name(&path, &meta.name);
         }
+        self.id_index_put(meta.id, &meta.name);
+    }
+
+    /// Drops a deleted record's index entries (best effort).
+    pub(super) fn index_forget(&self, meta: &RecordMeta) {
+        if let Some(path) = meta
+            .spki_sha256
+            .as_deref()
+            .and_then(|s| self.spki_index_file(s))
+        {
+            if read_name(&path).as_deref() == Some(meta.name.as_str()) {
+                let _ = fs::remove_file(path);
+            }
+        }
+        let _ = fs::remove_file(self.records_dir().join(ID_INDEX).join(meta.id.to_string()));
+    }
+
+    /// Notes that record `name` has id `id` (see [`ID_INDEX`]).
+    pub(super) fn id_index_put(&self, id: u64, name: &str) {
+        let path = self.records_dir().join(ID_INDEX).join(id.to_string());
+        put_name(&path, name);
+    }
+
+    /// The record name the id index gives for an id (unchecked).
+    pub(super) fn id_index_get(&self, id: u64) -> Option<String> {
+        let path = self.records_dir().join(ID_INDEX).join(id.to_string());
+        read_name(&path)
     }
 
     /// Forgets `meta`'s key after its record was deleted (if the index
@@ -72,9 +94,7 @@ impl DirStore {
 
     /// The record name the SPKI index gives for a key (unchecked).
     pub(super) fn spki_index_get(&self, spki_sha256: &str) -> Option<String> {
-        let data = nofollow_read_any(&self.spki_index_file(spki_sha256)?).ok()?;
-        let name = String::from_utf8(data).ok()?;
-        crate::request::validate_name(&name).is_ok().then_some(name)
+        read_name(&self.spki_index_file(spki_sha256)?)
     }
 
     /// Appends a line to the catalog. The catalog is a cache: it is not
@@ -177,7 +197,8 @@ impl DirStore {
         }
         let mut out = Vec::new();
         for r in records {
-            if let Ok(md) = fs::symlink_metadata(&r.dir) {
+            let Some(dir) = r.dir() else { continue };
+            if let Ok(md) = fs::symlink_metadata(dir) {
                 let line = CatalogLine::Put {
                     ino: md.ino(),
                     summary: r.summary.clone(),
@@ -190,6 +211,32 @@ impl DirStore {
         }
         let _ = atomic_write(&self.records_dir().join(CATALOG), &out, 0o600);
     }
+}
+
+/// Writes an index entry: `path` (0600, in a 0700 directory made on
+/// demand) holding `name`. Best effort: a missing entry costs a scan.
+fn put_name(path: &Path, name: &str) {
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::DirBuilder::new().mode(0o700).create(dir);
+    }
+    if let Ok(mut f) = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path)
+    {
+        let _ = f.write_all(name.as_bytes());
+    }
+}
+
+/// An index entry's record name, if it is one (never trusted further:
+/// the caller checks the record it names).
+fn read_name(path: &Path) -> Option<String> {
+    let data = nofollow_read_any(path).ok()?;
+    let name = String::from_utf8(data).ok()?;
+    crate::request::validate_name(&name).is_ok().then_some(name)
 }
 
 /// One catalog line.

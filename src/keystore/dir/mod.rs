@@ -22,11 +22,13 @@ use crate::error::{io_at, Error, Kind, Result};
 use crate::faults;
 use crate::keystore::io::{check_not_writable_by_others, mkdir, nofollow_read, sync_dir};
 use crate::keystore::{
-    exists_error, not_found, BatchWriter, Listed, NewRecord, Record, RecordMeta, Store, Summary,
+    exists_error, not_found, BatchWriter, FullRecord, Listed, ListedFrom, NewRecord, Put, Record,
+    RecordMeta, Store, Summary,
 };
 
 mod catalog;
 mod commit;
+mod copy;
 mod lock;
 mod stage;
 
@@ -115,6 +117,36 @@ impl DirStore {
     }
 }
 
+impl DirStore {
+    /// The record with id `id`, if any. The id index says which name holds
+    /// it (checked on use), else the catalog; otherwise a scan. A hit found
+    /// the slow way is indexed.
+    fn find_id(&self, id: u64) -> Result<Option<Record>> {
+        if let Some(name) = self.id_index_get(id) {
+            if let Ok(rec) = Record::read_at(&self.record_dir(&name)) {
+                if rec.meta.id == id {
+                    return Ok(Some(rec));
+                }
+            }
+        }
+        let (catalog, _) = self.catalog_read();
+        if let Some((name, _)) = catalog.iter().find(|(_, (_, m))| m.id == id) {
+            if let Ok(rec) = Record::read_at(&self.record_dir(name)) {
+                if rec.meta.id == id {
+                    self.id_index_put(id, &rec.meta.name);
+                    return Ok(Some(rec));
+                }
+            }
+        }
+        if let Some(row) = self.list()?.into_iter().find(|r| r.summary.id == id) {
+            let rec = row.record()?;
+            self.id_index_put(id, &rec.meta.name);
+            return Ok(Some(rec));
+        }
+        Ok(None)
+    }
+}
+
 impl Store for DirStore {
     fn location(&self) -> String {
         self.root.display().to_string()
@@ -166,7 +198,7 @@ impl Store for DirStore {
             self.catalog_rollback(mark);
             let _ = fs::remove_dir_all(&tmp);
         } else {
-            self.spki_index_put(&rec.meta);
+            self.index_put(&rec.meta);
         }
         let _ = lock.set_pending(None);
         result.map(|()| rec.meta)
@@ -257,7 +289,7 @@ impl Store for DirStore {
             self.catalog_rollback(mark);
             let _ = fs::remove_dir_all(&tmp);
         } else {
-            self.spki_index_put(&rec.meta);
+            self.index_put(&rec.meta);
         }
         let _ = lock.set_pending(None);
         result.map(|()| rec.meta)
@@ -284,11 +316,15 @@ impl Store for DirStore {
         }]);
         self.spki_index_drop(&current.meta);
         fs::remove_dir_all(&trash).map_err(|e| io_at(&trash, e))?;
+        self.index_forget(&rec.meta);
         lock.set_pending(None)
     }
 
     fn read_key_pem(&self, rec: &Record) -> Result<zeroize::Zeroizing<String>> {
-        let data = zeroize::Zeroizing::new(nofollow_read(&rec.key_path())?);
+        let dir = rec
+            .dir()
+            .map_or_else(|| self.record_dir(&rec.meta.name), Path::to_path_buf);
+        let data = zeroize::Zeroizing::new(nofollow_read(&dir.join("key.pem"))?);
         let text =
             std::str::from_utf8(&data).map_err(|_| Error::internal("key.pem is not text"))?;
         Ok(zeroize::Zeroizing::new(text.to_string()))
@@ -308,22 +344,8 @@ impl Store for DirStore {
         let Ok(id) = name_or_id.parse::<u64>() else {
             return Err(not_found(name_or_id));
         };
-        // The catalog says which name holds the id (checked on use);
-        // otherwise scan.
-        let (catalog, _) = self.catalog_read();
-        if let Some((name, _)) = catalog.iter().find(|(_, (_, m))| m.id == id) {
-            if let Ok(rec) = Record::read_at(&self.record_dir(name)) {
-                if rec.meta.id == id {
-                    return Ok(rec);
-                }
-            }
-        }
-        if let Some(row) = self.list()?.into_iter().find(|r| r.summary.id == id) {
-            return row.record();
-        }
-        Err(not_found(name_or_id))
+        self.find_id(id)?.ok_or_else(|| not_found(name_or_id))
     }
-
     /// Every record, sorted by id. A directory whose inode matches its
     /// catalog line is taken from the catalog (one file read for the whole
     /// keystore); any other is read from its record.json, and the catalog
@@ -355,7 +377,7 @@ impl Store for DirStore {
                     summary.name = name;
                     out.push(Listed {
                         summary,
-                        dir: entry.path(),
+                        from: ListedFrom::Dir(entry.path()),
                     });
                 }
                 _ => {
@@ -363,7 +385,7 @@ impl Store for DirStore {
                     let rec = Record::read_at(&entry.path())?;
                     out.push(Listed {
                         summary: Summary::of(&rec.meta),
-                        dir: rec.dir,
+                        from: ListedFrom::Dir(entry.path()),
                     });
                 }
             }
@@ -403,5 +425,13 @@ impl Store for DirStore {
 
     fn stage(&self, expected: usize) -> Result<Box<dyn BatchWriter + '_>> {
         Ok(Box::new(self.start_stage(expected)?))
+    }
+
+    fn read_full(&self, rec: &Record) -> Result<FullRecord> {
+        self.read_full_record(rec)
+    }
+
+    fn put_full(&self, full: &FullRecord) -> Result<Put> {
+        self.put_full_record(full)
     }
 }

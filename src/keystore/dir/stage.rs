@@ -37,7 +37,7 @@ use super::DirStore;
 use crate::error::{io_at, Error, Kind, Result};
 use crate::faults;
 use crate::keystore::io::{mkdir, open_dir};
-use crate::keystore::{exists_error, BatchWriter, NewRecord, RecordMeta, Staged};
+use crate::keystore::{exists_error, BatchWriter, NewRecord, RecordMeta, Staged, StagedAt};
 
 /// Most ids spent at once (one durable journal write per block; the
 /// first block, sized to the batch, shares the flush that names the
@@ -67,6 +67,16 @@ pub struct Stage<'k> {
 struct Ids {
     next: u64,
     end: u64,
+}
+
+/// A staged record's directory. Every record this stage commits was
+/// written by its own `write`, so it is always a directory; anything else
+/// names no path (and its rename fails).
+fn sub(s: &Staged) -> &std::path::Path {
+    match &s.held {
+        StagedAt::Dir(p) => p,
+        StagedAt::Memory(_) => std::path::Path::new(""),
+    }
 }
 
 fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -167,7 +177,7 @@ impl Stage<'_> {
         let parts = RECORD_FILES.len() + 1;
         in_parallel(staged.len() * parts, |i| {
             let part = RECORD_FILES.get(i % parts).copied().unwrap_or("");
-            let path = staged[i / parts].sub.join(part);
+            let path = sub(&staged[i / parts]).join(part);
             OpenOptions::new()
                 .read(true)
                 .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
@@ -200,7 +210,7 @@ impl BatchWriter for Stage<'_> {
             }
             faults::pause("stage:written");
             Ok(Staged {
-                sub,
+                held: StagedAt::Dir(sub),
                 meta: rec.meta,
             })
         })();
@@ -236,20 +246,20 @@ impl BatchWriter for Stage<'_> {
         }
         let lines: Vec<CatalogLine> = moving
             .iter()
-            .filter_map(|(i, _)| CatalogLine::put(&staged[*i].meta, &staged[*i].sub))
+            .filter_map(|(i, _)| CatalogLine::put(&staged[*i].meta, sub(&staged[*i])))
             .collect();
         self.ks.catalog_append(&lines);
         let mut landed = false;
         let mut staged: Vec<Option<Staged>> = staged.into_iter().map(Some).collect();
         for (i, dest) in moving {
             let Some(s) = staged[i].take() else { continue };
-            results[i] = Some(match fs::rename(&s.sub, &dest) {
+            results[i] = Some(match fs::rename(sub(&s), &dest) {
                 Ok(()) => {
                     if !landed {
                         faults::crash("batch:first-renamed");
                     }
                     landed = true;
-                    self.ks.spki_index_put(&s.meta);
+                    self.ks.index_put(&s.meta);
                     Ok(s.meta)
                 }
                 Err(e) => Err(io_at(&dest, e)),

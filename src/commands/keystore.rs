@@ -1,0 +1,89 @@
+//! `csrkit keystore`: maintenance of a keystore as a whole. `migrate`
+//! applies a PostgreSQL keystore's schema migrations (first use does it
+//! too); `copy SRC DST` copies every record with its id and history from
+//! one keystore to another, a directory or a PostgreSQL database either
+//! way, each record in one commit (`Store::put_full`), so that a copy
+//! stopped at any point is resumed by running it again.
+
+use std::time::Duration;
+
+use super::common::{Ctx, Done};
+use crate::cli::KeystoreCommand;
+use crate::error::{Error, Result};
+use crate::keystore::{self, Put};
+
+/// Whether the subcommand works on `--keystore` (copy names its own two).
+pub(super) fn uses_keystore(k: &KeystoreCommand) -> bool {
+    matches!(k, KeystoreCommand::Migrate)
+}
+
+pub(super) fn run(ctx: &Ctx, k: &KeystoreCommand, lock_timeout: Duration) -> Result<Done> {
+    match k {
+        KeystoreCommand::Migrate => {
+            let (before, after) = ctx.keystore.migrate()?;
+            let ks = ctx.keystore.location();
+            let note = match (before, after) {
+                (_, None) => format!("{ks} is a directory keystore: it has no schema to migrate"),
+                (Some(b), Some(a)) if b == a => format!("{ks}: schema version {a}, up to date"),
+                (Some(b), Some(a)) => format!("{ks}: schema version {b} -> {a}"),
+                (None, Some(a)) => format!("{ks}: schema created at version {a}"),
+            };
+            Ok(Done {
+                notes: vec![note],
+                ..Done::default()
+            })
+        }
+        KeystoreCommand::Copy(a) => {
+            let src = keystore::open(a.src.clone(), lock_timeout)?;
+            let dst = keystore::open(a.dst.clone(), lock_timeout)?;
+            if src.location() == dst.location() {
+                return Err(Error::usage("SRC and DST are the same keystore"));
+            }
+            let mut done = Done::default();
+            let (mut written, mut present) = (0, 0);
+            let mut first_error: Option<Error> = None;
+            for row in src.list()? {
+                let result = row
+                    .record()
+                    .and_then(|rec| src.read_full(&rec))
+                    .and_then(|full| dst.put_full(&full));
+                match result {
+                    Ok(Put::Written) => written += 1,
+                    Ok(Put::Present) => present += 1,
+                    Err(e) => {
+                        done.errors.push(format!(
+                            "{} (id {}): {}",
+                            row.summary.name, row.summary.id, e.message
+                        ));
+                        first_error.get_or_insert(e);
+                    }
+                }
+            }
+            done.notes.push(format!(
+                "copied {written} record{} from {} to {}{}",
+                if written == 1 { "" } else { "s" },
+                src.location(),
+                dst.location(),
+                if present > 0 {
+                    format!(" ({present} already there)")
+                } else {
+                    String::new()
+                }
+            ));
+            if let Some(e) = first_error {
+                let failed = done.errors.len();
+                done.error = Some(
+                    Error::new(
+                        e.kind,
+                        format!(
+                            "{failed} record{} not copied",
+                            if failed == 1 { "" } else { "s" }
+                        ),
+                    )
+                    .with_hint("see the errors above; run the same copy again to resume"),
+                );
+            }
+            Ok(done)
+        }
+    }
+}

@@ -1,0 +1,406 @@
+//! The PostgreSQL keystore (`--keystore postgresql://user@host:port/db`):
+//! the same records as a directory keystore, kept by a server so that a
+//! team shares them. Every commit is one transaction: a writer killed at
+//! any moment leaves the complete old state or the complete new one, and
+//! the server's row locks and `lock_timeout` take the place of the
+//! directory's lock (exit 5). Ids come from a sequence and are never
+//! reused; names are unique (a constraint); the catalog is a query.
+//!
+//! Keys reach the server as they would be written to disk: encrypted
+//! PKCS#8 unless the user said `--no-passphrase`; the server never sees a
+//! passphrase. The connection ([`connect`]: URL, password, TLS, timeout),
+//! the schema and its migrations ([`schema`]), `generate --batch`
+//! ([`batch`]) and `keystore copy` ([`copy`]) each have their room; the
+//! queries of single records live here. Layout and protocol:
+//! docs/design.md, "The PostgreSQL keystore".
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::Duration;
+
+use postgres::{Client, GenericClient, Row};
+
+use crate::error::{Error, Result};
+use crate::keystore::{
+    exists_error, not_found, BatchWriter, Fetch, FullRecord, HeldFiles, Listed, ListedFrom,
+    Location, NewRecord, Put, Record, RecordMeta, Store, Summary,
+};
+
+mod batch;
+pub mod connect;
+mod copy;
+pub mod schema;
+
+/// The URL schemes that name a PostgreSQL keystore.
+pub const SCHEMES: [&str; 2] = ["postgresql", "postgres"];
+
+/// A keystore in a PostgreSQL database (see the module doc). Connects on
+/// first use, and brings the schema up to date then.
+pub struct PgStore {
+    conn: Arc<Conn>,
+}
+
+/// The connection a store and its listed rows share.
+pub(crate) struct Conn {
+    target: connect::Target,
+    lock_timeout: Duration,
+    client: OnceLock<Result<Mutex<Client>>>,
+    /// Set once the schema was found (or made) at this binary's version.
+    ready: OnceLock<Result<()>>,
+}
+
+/// A query's outcome: the server's error, or csrkit's own answer (which
+/// may itself be an error, such as a name that is taken).
+pub(crate) type Answer<T> = std::result::Result<Result<T>, postgres::Error>;
+
+/// The columns [`record_of`] reads, in order.
+const REC_COLS: &str = "id, name, revision, meta, csr_pem, cert_pem, chain_pem";
+
+impl PgStore {
+    /// A store for `url` (a `postgresql://` URL); nothing is sent yet.
+    /// Exit 2 when the URL does not parse (named without its password).
+    pub fn new(url: &Path, lock_timeout: Duration) -> Result<PgStore> {
+        let url = url
+            .to_str()
+            .ok_or_else(|| Error::invalid("--keystore", "the keystore URL is not UTF-8"))?;
+        Ok(PgStore {
+            conn: Arc::new(Conn {
+                target: connect::parse(url, lock_timeout)?,
+                lock_timeout,
+                client: OnceLock::new(),
+                ready: OnceLock::new(),
+            }),
+        })
+    }
+}
+
+impl Conn {
+    /// The connection, made on first use (exit 2 if it cannot be).
+    fn raw(&self) -> Result<MutexGuard<'_, Client>> {
+        let client = self
+            .client
+            .get_or_init(|| connect::connect(&self.target).map(Mutex::new));
+        match client {
+            Ok(m) => Ok(m.lock().unwrap_or_else(|e| e.into_inner())),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    /// The connection, with the schema at this binary's version: applied
+    /// on first use, refused when newer (exit 2).
+    fn client(&self) -> Result<MutexGuard<'_, Client>> {
+        let mut client = self.raw()?;
+        let ready = self.ready.get_or_init(|| {
+            let shown = &self.target.shown;
+            match schema::current(&mut client) {
+                Ok(Some(v)) if v == schema::VERSION => Ok(()),
+                Ok(Some(v)) if v > schema::VERSION => Err(schema::too_new(shown, v)),
+                Ok(_) => schema::migrate(&mut client, shown)
+                    .map_err(|e| self.error(e))
+                    .and_then(|r| r.map(|_| ())),
+                Err(e) => Err(self.error(e)),
+            }
+        });
+        ready.clone().map(|()| client)
+    }
+
+    /// Runs `f` on the connection (schema ready), turning the server's
+    /// errors into csrkit's ([`connect::query_error`]).
+    pub(crate) fn run<T>(&self, f: impl FnOnce(&mut Client) -> Answer<T>) -> Result<T> {
+        let mut client = self.client()?;
+        f(&mut client).unwrap_or_else(|e| Err(self.error(e)))
+    }
+
+    fn error(&self, e: postgres::Error) -> Error {
+        connect::query_error(&self.target.shown, self.lock_timeout, e)
+    }
+
+    fn find(self: &Arc<Self>, name_or_id: &str) -> Result<Record> {
+        // A name first, as the directory keystore does; ids start at 1.
+        let id = name_or_id.parse::<i64>().unwrap_or(-1);
+        let sql = format!(
+            "SELECT {REC_COLS}, 0 AS o FROM csrkit.records WHERE name = $1
+             UNION ALL
+             SELECT {REC_COLS}, 1 FROM csrkit.records WHERE id = $2
+             ORDER BY o LIMIT 1"
+        );
+        let row = self.run(|c| Ok(Ok(c.query_opt(&sql, &[&name_or_id, &id])?)))?;
+        match row {
+            Some(row) => record_of(&row),
+            None => Err(not_found(name_or_id)),
+        }
+    }
+}
+
+impl Fetch for Conn {
+    fn fetch(&self, id: u64) -> Result<Record> {
+        let sql = format!("SELECT {REC_COLS} FROM csrkit.records WHERE id = $1");
+        let row = self.run(|c| Ok(Ok(c.query_opt(&sql, &[&(id as i64)])?)))?;
+        match row {
+            Some(row) => record_of(&row),
+            None => Err(not_found(&id.to_string())),
+        }
+    }
+}
+
+/// A record from a row of [`REC_COLS`]: the columns are authoritative for
+/// id, name and revision.
+fn record_of(row: &Row) -> Result<Record> {
+    let name: String = row.get(1);
+    let mut meta: RecordMeta = serde_json::from_str(row.get(3))
+        .map_err(|e| Error::internal(format!("record {name}: its metadata is corrupt: {e}")))?;
+    meta.id = row.get::<_, i64>(0) as u64;
+    meta.revision = row.get::<_, i32>(2) as u32;
+    meta.name = name;
+    Ok(Record {
+        meta,
+        at: Location::Held(Arc::new(HeldFiles {
+            csr_pem: row.get(4),
+            cert_pem: row.get(5),
+            chain_pem: row.get(6),
+        })),
+    })
+}
+
+/// `v` as JSON text (a metadata or summary column).
+pub(crate) fn json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| Error::internal(e.to_string()))
+}
+
+/// The SPKI hash a row is indexed by: the metadata's, else the CSR's
+/// (records written before csrkit kept it).
+pub(crate) fn spki_of(meta: &RecordMeta, csr_pem: &str) -> Option<String> {
+    meta.spki_sha256.clone().or_else(|| {
+        let der = crate::csr::decode_input(csr_pem.as_bytes()).ok()?;
+        crate::csr::parse(&der).ok().map(|c| c.spki_sha256)
+    })
+}
+
+/// Inserts a record's current row (its id already in `rec.meta`); `false`
+/// when the name is taken (nothing written).
+pub(crate) fn insert_record(
+    c: &mut impl GenericClient,
+    rec: &NewRecord<'_>,
+) -> std::result::Result<Result<bool>, postgres::Error> {
+    let (meta, summary) = match (json(&rec.meta), json(&Summary::of(&rec.meta))) {
+        (Ok(m), Ok(s)) => (m, s),
+        (Err(e), _) | (_, Err(e)) => return Ok(Err(e)),
+    };
+    let spki = spki_of(&rec.meta, rec.csr_pem);
+    let cert = rec.cert.map(|c| c.cert_pem);
+    let chain = rec.cert.map(|c| c.chain_pem).filter(|c| !c.is_empty());
+    let n = c.execute(
+        "INSERT INTO csrkit.records
+            (id, name, revision, meta, summary, spki_sha256, csr_pem, key_pem, cert_pem, chain_pem)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (name) DO NOTHING",
+        &[
+            &(rec.meta.id as i64),
+            &rec.meta.name,
+            &(rec.meta.revision as i32),
+            &meta,
+            &summary,
+            &spki,
+            &rec.csr_pem,
+            &rec.key_pem,
+            &cert,
+            &chain,
+        ],
+    )?;
+    Ok(Ok(n == 1))
+}
+
+impl Store for PgStore {
+    fn location(&self) -> String {
+        self.conn.target.shown.clone()
+    }
+
+    /// None: the files are rows, not paths.
+    fn record_path(&self, _name: &str) -> Option<PathBuf> {
+        None
+    }
+
+    fn exists(&self, name: &str) -> bool {
+        self.conn
+            .run(|c| {
+                let row = c.query_opt("SELECT 1 FROM csrkit.records WHERE name = $1", &[&name])?;
+                Ok(Ok(row.is_some()))
+            })
+            .unwrap_or(false)
+    }
+
+    /// One INSERT (its own transaction) after the id is drawn from the
+    /// sequence: an id drawn for a name that turns out taken is spent.
+    fn create(&self, mut rec: NewRecord<'_>) -> Result<RecordMeta> {
+        self.conn.run(|c| {
+            let id: i64 = c
+                .query_one("SELECT nextval('csrkit.record_id')", &[])?
+                .get(0);
+            rec.meta.id = id as u64;
+            Ok(match insert_record(c, &rec)? {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(exists_error(&rec.meta.name)),
+                Err(e) => Err(e),
+            })
+        })?;
+        Ok(rec.meta)
+    }
+
+    /// One transaction: the current row is locked (`FOR UPDATE`, waiting
+    /// at most the lock timeout), copied into `history`, and overwritten.
+    fn replace(&self, mut rec: NewRecord<'_>) -> Result<RecordMeta> {
+        self.conn.run(|c| {
+            let mut tx = c.transaction()?;
+            let row = tx.query_opt(
+                "SELECT revision, meta FROM csrkit.records WHERE id = $1 AND name = $2 FOR UPDATE",
+                &[&(rec.meta.id as i64), &rec.meta.name],
+            )?;
+            let Some(row) = row else {
+                return Ok(Err(Error::not_found(format!(
+                    "record {} was deleted or replaced while regenerating",
+                    rec.meta.name
+                ))));
+            };
+            let current: i32 = row.get(0);
+            let old: RecordMeta = match serde_json::from_str(row.get(1)) {
+                Ok(m) => m,
+                Err(e) => {
+                    return Ok(Err(Error::internal(format!(
+                        "record {}: its metadata is corrupt: {e}",
+                        rec.meta.name
+                    ))))
+                }
+            };
+            rec.meta.revision = current as u32 + 1;
+            rec.meta.created = old.created;
+            tx.execute(
+                "INSERT INTO csrkit.history
+                    (record_id, revision, meta, csr_pem, key_pem, cert_pem, chain_pem)
+                 SELECT id, revision, meta, csr_pem, key_pem, cert_pem, chain_pem
+                 FROM csrkit.records WHERE id = $1",
+                &[&(rec.meta.id as i64)],
+            )?;
+            let (meta, summary) = match (json(&rec.meta), json(&Summary::of(&rec.meta))) {
+                (Ok(m), Ok(s)) => (m, s),
+                (Err(e), _) | (_, Err(e)) => return Ok(Err(e)),
+            };
+            let spki = spki_of(&rec.meta, rec.csr_pem);
+            let cert = rec.cert.map(|c| c.cert_pem);
+            let chain = rec.cert.map(|c| c.chain_pem).filter(|c| !c.is_empty());
+            tx.execute(
+                "UPDATE csrkit.records SET revision = $2, meta = $3, summary = $4,
+                    spki_sha256 = $5, csr_pem = $6, key_pem = $7, cert_pem = $8, chain_pem = $9
+                 WHERE id = $1",
+                &[
+                    &(rec.meta.id as i64),
+                    &(rec.meta.revision as i32),
+                    &meta,
+                    &summary,
+                    &spki,
+                    &rec.csr_pem,
+                    &rec.key_pem,
+                    &cert,
+                    &chain,
+                ],
+            )?;
+            crate::faults::crash("pg:replace:before-commit");
+            tx.commit()?;
+            Ok(Ok(()))
+        })?;
+        Ok(rec.meta)
+    }
+
+    /// One DELETE; the history goes with it (`ON DELETE CASCADE`).
+    fn delete(&self, rec: &Record) -> Result<()> {
+        self.conn.run(|c| {
+            let n = c.execute(
+                "DELETE FROM csrkit.records WHERE id = $1 AND name = $2",
+                &[&(rec.meta.id as i64), &rec.meta.name],
+            )?;
+            Ok(if n == 1 {
+                Ok(())
+            } else {
+                Err(Error::not_found(format!(
+                    "record {} changed while deleting",
+                    rec.meta.name
+                )))
+            })
+        })
+    }
+
+    fn find(&self, name_or_id: &str) -> Result<Record> {
+        self.conn.find(name_or_id)
+    }
+
+    /// `SELECT summary ... ORDER BY id`; each row reads the rest of its
+    /// record through this store's connection.
+    fn list(&self) -> Result<Vec<Listed>> {
+        let rows = self.conn.run(|c| {
+            Ok(Ok(c.query(
+                "SELECT summary FROM csrkit.records ORDER BY id",
+                &[],
+            )?))
+        })?;
+        let from = ListedFrom::Store(self.conn.clone());
+        rows.iter()
+            .map(|row| {
+                let summary: Summary = serde_json::from_str(row.get(0))
+                    .map_err(|e| Error::internal(format!("a record's summary is corrupt: {e}")))?;
+                Ok(Listed {
+                    summary,
+                    from: from.clone(),
+                })
+            })
+            .collect()
+    }
+
+    fn find_by_spki(&self, spki_sha256: &str) -> Result<Option<Record>> {
+        let sql = format!(
+            "SELECT {REC_COLS} FROM csrkit.records WHERE spki_sha256 = $1 ORDER BY id LIMIT 1"
+        );
+        let row = self
+            .conn
+            .run(|c| Ok(Ok(c.query_opt(&sql, &[&spki_sha256])?)))?;
+        row.as_ref().map(record_of).transpose()
+    }
+
+    /// The key of the revision `rec` was read at (exit 3 if the record
+    /// changed since).
+    fn read_key_pem(&self, rec: &Record) -> Result<zeroize::Zeroizing<String>> {
+        let key = self.conn.run(|c| {
+            let row = c.query_opt(
+                "SELECT key_pem FROM csrkit.records WHERE id = $1 AND revision = $2",
+                &[&(rec.meta.id as i64), &(rec.meta.revision as i32)],
+            )?;
+            Ok(Ok(
+                row.map(|r| zeroize::Zeroizing::new(r.get::<_, String>(0)))
+            ))
+        })?;
+        key.ok_or_else(|| {
+            Error::not_found(format!(
+                "record {} was deleted or changed meanwhile",
+                rec.meta.name
+            ))
+        })
+    }
+
+    fn stage(&self, expected: usize) -> Result<Box<dyn BatchWriter + '_>> {
+        Ok(Box::new(batch::PgBatch::new(&self.conn, expected)))
+    }
+
+    fn read_full(&self, rec: &Record) -> Result<FullRecord> {
+        copy::read_full(&self.conn, rec)
+    }
+
+    fn put_full(&self, full: &FullRecord) -> Result<Put> {
+        copy::put_full(&self.conn, full)
+    }
+
+    /// Applies the migrations the database lacks (`keystore migrate`).
+    fn migrate(&self) -> Result<(Option<u32>, Option<u32>)> {
+        let mut client = self.conn.raw()?;
+        let (before, after) = schema::migrate(&mut client, &self.conn.target.shown)
+            .map_err(|e| self.conn.error(e))??;
+        Ok((before, Some(after)))
+    }
+}

@@ -130,9 +130,17 @@ pub fn build(req: &Request, key: &PrivateKey) -> Result<Vec<u8>> {
     for rdn in &req.subject.0 {
         let mut atvs = Vec::with_capacity(rdn.len());
         for ava in rdn {
+            let value = match &ava.der {
+                // A `#hex` value: the DER given, checked as one TLV when parsed.
+                Some(hex) => {
+                    let der = crate::request::der::from_hex(hex).map_err(Error::internal)?;
+                    Any::from_der(&der).map_err(enc_err)?
+                }
+                None => encode_value(ava.attr, &ava.value)?,
+            };
             atvs.push(AttributeTypeAndValue {
-                oid: ava.attr.info().oid.parse().expect("static OID"),
-                value: encode_value(ava.attr, &ava.value)?,
+                oid: ava.attr.oid(),
+                value,
             });
         }
         // Sorted once (n log n); `insert` re-sorted the set on every value.

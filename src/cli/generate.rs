@@ -157,6 +157,19 @@ pub struct ExtArgs {
     /// Path length constraint for --ca
     #[arg(long, value_name = "N", requires = "ca", help_heading = "Extensions")]
     pub path_len: Option<u8>,
+    /// Ask for OCSP stapling: the TLS Feature extension status_request (RFC 7633)
+    #[arg(long, help_heading = "Extensions")]
+    pub must_staple: bool,
+    /// Any other extension, as the hex of its DER value (like openssl req -addext); repeatable; '' clears
+    #[arg(
+        long,
+        value_name = "OID[:critical]:DER-HEX",
+        help_heading = "Extensions"
+    )]
+    pub extension: Vec<String>,
+    /// The PKCS#9 unstructuredName CSR attribute; '' clears
+    #[arg(long, value_name = "TEXT", help_heading = "CSR attributes")]
+    pub unstructured_name: Option<String>,
     /// Description stored with the record
     #[arg(long, value_name = "TEXT")]
     pub description: Option<String>,
@@ -201,6 +214,26 @@ pub struct PassphraseArgs {
     pub no_passphrase: bool,
 }
 
+/// Where the PKCS#9 challengePassword comes from: never the command line
+/// itself, and never a request body. Records do not keep it.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ChallengeArgs {
+    /// Put a challengePassword in the CSR, read from the first line of FILE (not stored in the record)
+    #[arg(long, value_name = "FILE", help_heading = "CSR attributes")]
+    pub challenge_password_file: Option<PathBuf>,
+    /// Put a challengePassword in the CSR, read from the environment variable VAR
+    #[arg(
+        long,
+        value_name = "VAR",
+        conflicts_with = "challenge_password_file",
+        help_heading = "CSR attributes"
+    )]
+    pub challenge_password_env: Option<String>,
+    /// Put a challengePassword in the CSR, asked (hidden, twice) at a terminal
+    #[arg(long, conflicts_with_all = ["challenge_password_file", "challenge_password_env"], help_heading = "CSR attributes")]
+    pub challenge_password_prompt: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
     /// Record name [default: derived from the CN]
@@ -214,6 +247,8 @@ pub struct GenerateArgs {
     pub key: KeyArgs,
     #[command(flatten)]
     pub ext: ExtArgs,
+    #[command(flatten)]
+    pub challenge: ChallengeArgs,
     #[command(flatten)]
     pub request: RequestFileArgs,
     /// JSON Lines, one request per line (any accepted shape plus "name"), from FILE or -
@@ -256,6 +291,8 @@ pub struct RegenerateArgs {
     pub key: KeyArgs,
     #[command(flatten)]
     pub ext: ExtArgs,
+    #[command(flatten)]
+    pub challenge: ChallengeArgs,
     #[command(flatten)]
     pub request: RequestFileArgs,
     #[command(flatten)]

@@ -19,12 +19,14 @@ use crate::error::{Error, Result};
 
 pub mod attrs;
 pub mod der;
+pub mod extras;
 pub mod key;
 pub mod san;
 pub mod subject;
 pub mod usage;
 
 pub use attrs::{Attr, AttrInfo, StringType, ATTRS, COUNTRIES};
+pub use extras::{ChallengePassword, CustomExtension};
 pub use key::{Curve, Digest, KeySpec, KeyType};
 pub use san::{validate_dns, validate_email, validate_uri, San};
 pub use subject::{is_printable_char, validate_value, Ava, Rdn, Subject};
@@ -57,6 +59,20 @@ pub struct Request {
     pub path_len: Option<u8>,
     #[serde(default)]
     pub description: Option<String>,
+    /// The TLS Feature extension status_request (RFC 7633).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub must_staple: bool,
+    /// Other extensions, as DER (`--extension`), in the order given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<CustomExtension>,
+    /// The PKCS#9 unstructuredName CSR attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unstructured_name: Option<String>,
+    /// The PKCS#9 challengePassword CSR attribute: a secret, never
+    /// serialized, so records do not keep it (regenerate takes it again
+    /// from its own flags; docs/design.md).
+    #[serde(skip)]
+    pub challenge_password: Option<ChallengePassword>,
     /// What an NSX TlsCsr body set beyond the CSR (absent for every other
     /// input), kept so that `--format nsx` echoes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -185,6 +201,13 @@ pub struct RequestInput {
     pub path_len: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub must_staple: Option<bool>,
+    /// `OID[:critical]:DER-HEX` each; an empty list or `""` clears.
+    #[serde(skip_serializing_if = "Option::is_none", alias = "extensions")]
+    pub extension: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unstructured_name: Option<String>,
     /// Set only by an NSX TlsCsr body (not part of the native format).
     #[serde(skip)]
     pub nsx: Option<NsxFields>,
@@ -275,6 +298,9 @@ impl RequestInput {
             ca,
             path_len,
             description,
+            must_staple,
+            extension,
+            unstructured_name,
             nsx
         );
         self.notes.extend(top.notes);
@@ -472,6 +498,29 @@ impl RequestInput {
             .nsx
             .clone()
             .or_else(|| base.and_then(|b| b.nsx.clone()));
+        let must_staple = self
+            .must_staple
+            .or(base.map(|b| b.must_staple))
+            .unwrap_or(false);
+        let extensions = match &self.extension {
+            Some(list) => list
+                .iter()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| extras::parse_extension(s))
+                .collect::<Result<Vec<_>>>()?,
+            None => base.map(|b| b.extensions.clone()).unwrap_or_default(),
+        };
+        extras::check_extensions(&extensions, must_staple)?;
+        let unstructured_name = match &self.unstructured_name {
+            Some(v) if v.is_empty() => None,
+            Some(v) => {
+                extras::check_pkcs9_string("--unstructured-name", "unstructured name", v)?;
+                Some(v.clone())
+            }
+            None => base.and_then(|b| b.unstructured_name.clone()),
+        };
+        let mut subject = subject;
+        cn_as_host(&mut subject, &sans, no_default_san, self.subject.is_some())?;
         let req = Request {
             subject,
             sans,
@@ -484,6 +533,10 @@ impl RequestInput {
             ca,
             path_len,
             description,
+            must_staple,
+            extensions,
+            unstructured_name,
+            challenge_password: None,
             nsx,
         };
         if req.subject.common_name().is_none() && req.effective_sans().is_empty() {
@@ -533,6 +586,53 @@ pub fn cn_default_san(cn: &str) -> Option<San> {
         }
         _ => None,
     }
+}
+
+/// A common name that is a hostname follows `--dns`'s rules where it
+/// stands for one: a trailing dot is refused (as `--dns` refuses it), and
+/// an IDN (U-label) CN becomes its A-label when it is the default SAN or
+/// names one of the SANs, so the CN and the SAN hold the same name.
+fn cn_as_host(subject: &mut Subject, sans: &[San], no_default_san: bool, dn: bool) -> Result<()> {
+    let field = if dn { "--subject" } else { "--common-name" };
+    let Some(ava) = subject
+        .0
+        .iter_mut()
+        .flatten()
+        .rfind(|a| a.attr == Attr::CN && a.der.is_none())
+    else {
+        return Ok(());
+    };
+    let cn = ava.value.as_str();
+    if let Some(stem) = cn.strip_suffix('.') {
+        if let Some(San::Dns(_)) = cn_default_san(stem) {
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "common name '{}': remove the trailing dot",
+                    cn.escape_debug()
+                ),
+            )
+            .with_hint(format!("write CN {stem}, as --dns takes it")));
+        }
+    }
+    if cn.is_ascii() {
+        return Ok(());
+    }
+    if let Some(San::Dns(ascii)) = cn_default_san(cn) {
+        let is_default = sans.is_empty() && !no_default_san;
+        if is_default || sans.contains(&San::Dns(ascii.clone())) {
+            let max = Attr::CN.info().max;
+            if ascii.len() > max {
+                return Err(Error::invalid(
+                    field,
+                    format!("common name '{cn}' is {} characters as an A-label ({ascii}); RFC 5280 allows at most {max}", ascii.len()),
+                )
+                .with_hint("give the name with --dns and a shorter CN"));
+            }
+            ava.value = ascii;
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a single-field value (`--common-name`, `--org`, ...) with

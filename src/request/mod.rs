@@ -203,8 +203,9 @@ pub struct RequestInput {
     pub description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub must_staple: Option<bool>,
-    /// `OID[:critical]:DER-HEX` each; an empty list or `""` clears.
-    #[serde(skip_serializing_if = "Option::is_none", alias = "extensions")]
+    /// `OID[:critical]:DER-HEX` each; an empty list or `""` clears. (Not
+    /// `extensions`: that names an NSX TlsCsr body.)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extension: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unstructured_name: Option<String>,

@@ -64,6 +64,8 @@ pub struct AttrInfo {
     pub label: &'static str,
 }
 
+// One row of the table, positionally: the table stays one line per type.
+#[allow(clippy::too_many_arguments)]
 const fn info(
     attr: Attr,
     short: &'static str,
@@ -391,7 +393,15 @@ impl Attr {
                     || i.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
             })
             .map(|i| i.attr)
-            .or_else(|| parse_dotted(name).map(Attr::Other))
+            .or_else(|| {
+                // RFC 1779's `OID.2.5.4.3` (Windows writes it for types it has no name for).
+                let dotted = match name.get(..4) {
+                    Some(p) if p.eq_ignore_ascii_case("oid.") => &name[4..],
+                    _ => name,
+                };
+                let oid = parse_dotted(dotted)?;
+                Some(Attr::from_oid(dotted).unwrap_or(Attr::Other(oid)))
+            })
     }
 
     /// A named attribute by its dotted OID (`None` for any other OID).
@@ -409,8 +419,7 @@ impl Attr {
     }
 }
 
-/// A dotted OID as text (`2.5.4.97`), digits only: `OID.2.5.4.97` and
-/// names are not OIDs here.
+/// A dotted OID as text (`2.5.4.97`), digits and dots only.
 fn parse_dotted(s: &str) -> Option<ObjectIdentifier> {
     if !s.starts_with(|c: char| c.is_ascii_digit()) {
         return None;

@@ -81,7 +81,7 @@ pub struct SubjectArgs {
     /// Email address attribute in the subject (prefer --email for a SAN)
     #[arg(long, value_name = "EMAIL", help_heading = "Subject")]
     pub email_address: Option<String>,
-    /// Whole subject: RFC 4514 (CN=a,O=b) or OpenSSL form (/C=DE/O=b/CN=a); '+' joins multi-valued RDNs
+    /// Whole subject: RFC 4514 (CN=a,O=b; ';' also separates RDNs) or OpenSSL form (/C=DE/O=b/CN=a); '+' joins multi-valued RDNs; types by name (organizationIdentifier, jurisdictionC, ...) or dotted OID; RFC 4514 values may be #DER-HEX or "quoted"
     #[arg(long, value_name = "DN", help_heading = "Subject", conflicts_with_all = [
         "common_name", "country", "state", "locality", "organization", "organizational_unit",
         "street_address", "domain_component", "user_id", "email_address"])]

@@ -102,6 +102,26 @@ pub fn passphrase(prompt: &str, confirm: bool) -> Result<Passphrase> {
     Passphrase::new(s)
 }
 
+/// The CSR's challengePassword, asked twice without echo.
+pub fn challenge_password() -> Result<Zeroizing<String>> {
+    guard_terminal();
+    let p = dialoguer::Password::new()
+        .with_prompt("Challenge password for the CSR")
+        .allow_empty_password(true)
+        .validate_with(|s: &String| {
+            if s.is_empty() {
+                Err("The challenge password is empty; type one")
+            } else {
+                Ok(())
+            }
+        })
+        .with_confirmation(
+            "Repeat the challenge password",
+            "The challenge passwords do not match; try again",
+        );
+    Ok(Zeroizing::new(p.interact().map_err(prompt_err)?))
+}
+
 /// Says that a stored key's passphrase was wrong, before asking again.
 pub fn wrong_passphrase(tries_left: u32) {
     let s = if tries_left == 1 { "" } else { "s" };

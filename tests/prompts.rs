@@ -409,3 +409,32 @@ fn nothing_waits_for_input_without_a_terminal() {
     }
     assert!(!ks.root().join("records/x").exists());
 }
+
+#[test]
+fn challenge_password_is_asked_hidden_and_twice() {
+    let ks = Ks::new();
+    let script = [
+        ("Challenge password for the CSR", "Typed-Challenge-9\r"),
+        ("Repeat the challenge password", "Typed-Challenge-9\r"),
+    ];
+    let (code, transcript) = run_pty(
+        &ks,
+        &script,
+        &[
+            "generate",
+            "cp",
+            // A whole DN: the interview asks nothing more.
+            "--subject",
+            "CN=cp.example.com",
+            "--no-passphrase",
+            "--challenge-password-prompt",
+        ],
+    );
+    assert_eq!(code, 0, "{transcript}");
+    // Never echoed; in the CSR, and nowhere in record.json.
+    assert!(!transcript.contains("Typed-Challenge-9"), "{transcript}");
+    assert_terminal_restored(&transcript);
+    assert!(req_text(&ks.csr_path("cp")).contains("challengePassword        :Typed-Challenge-9"));
+    let record = std::fs::read_to_string(ks.record("cp").join("record.json")).unwrap();
+    assert!(!record.contains("Typed-Challenge-9"), "{record}");
+}

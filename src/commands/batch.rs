@@ -228,12 +228,14 @@ fn prepare_line(
     config: &crate::config::Config,
     line: &str,
     pass: Option<&crate::keys::Passphrase>,
+    challenge: Option<&request::ChallengePassword>,
 ) -> Result<commands::Prepared> {
     let file_input = formats::request::parse(line.as_bytes(), a.request.request_format)
         .map_err(batch_line_error)?;
     let flags = commands::flags_input(&a.subject, &a.sans, &a.key, &a.ext);
     let input = config.under(file_input.overlay(flags));
-    let req = input.resolve(None, false)?;
+    let mut req = input.resolve(None, false)?;
+    req.challenge_password = challenge.cloned();
     let name = match &input.name {
         Some(n) => {
             request::validate_name(n)?;
@@ -525,6 +527,8 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs, report: &mut dyn Report) -> Result<Done>
             no_passphrase: a.passphrase.no_passphrase,
         },
     )?;
+    // One challengePassword, if any, for every line's CSR.
+    let challenge = commands::challenge_password(ctx, &a.challenge)?;
     let jobs = a
         .jobs
         .unwrap_or_else(|| {
@@ -601,7 +605,7 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs, report: &mut dyn Report) -> Result<Done>
     let handoff = Handoff::new(jobs);
     let prepare = |at: Numbered, body: Result<String>| {
         let staged = body
-            .and_then(|body| prepare_line(a, &config, &body, pass.as_ref()))
+            .and_then(|body| prepare_line(a, &config, &body, pass.as_ref(), challenge.as_ref()))
             .and_then(|prepared| {
                 let expected = counted.unwrap_or_else(|| {
                     if at_end.load(Ordering::Relaxed) {

@@ -146,6 +146,9 @@ pub fn flags_input(
         ca: ext.ca.then_some(true),
         path_len: ext.path_len,
         description: ext.description.clone(),
+        must_staple: ext.must_staple.then_some(true),
+        extension: list(&ext.extension),
+        unstructured_name: ext.unstructured_name.clone(),
         ..RequestInput::default()
     }
 }
@@ -171,6 +174,50 @@ pub(super) fn pass_opts(p: &cli::PassphraseArgs) -> PassphraseOptions {
         env: p.passphrase_env.clone(),
         no_passphrase: p.no_passphrase,
     }
+}
+
+/// The challengePassword for a new CSR, from `--challenge-password-file`
+/// (its first line), `--challenge-password-env` or, with
+/// `--challenge-password-prompt`, a hidden prompt at a terminal; `None`
+/// when none is asked for. Never from the command line itself.
+pub fn challenge_password(
+    ctx: &Ctx,
+    c: &cli::ChallengeArgs,
+) -> Result<Option<request::ChallengePassword>> {
+    use request::ChallengePassword;
+    if let Some(path) = &c.challenge_password_file {
+        const FIELD: &str = "--challenge-password-file";
+        let data = Zeroizing::new(std::fs::read(path).map_err(|e| {
+            let mut err = crate::error::io_at(path, e);
+            err.message = format!("{FIELD}: {}", err.message);
+            err
+        })?);
+        let text = std::str::from_utf8(&data)
+            .map_err(|_| Error::invalid(FIELD, "the file is not UTF-8 text"))?;
+        let line = text.split('\n').next().unwrap_or("");
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        return ChallengePassword::new(FIELD, Zeroizing::new(line.to_string())).map(Some);
+    }
+    if let Some(var) = &c.challenge_password_env {
+        const FIELD: &str = "--challenge-password-env";
+        let v = std::env::var(var).map_err(|_| {
+            Error::invalid(FIELD, format!("the environment variable {var} is not set"))
+                .with_hint(format!("export {var}, or give --challenge-password-file"))
+        })?;
+        return ChallengePassword::new(FIELD, Zeroizing::new(v)).map(Some);
+    }
+    if c.challenge_password_prompt {
+        if !ctx.interactive {
+            return Err(Error::usage(
+                "--challenge-password-prompt needs a terminal (and no --no-input or CI)",
+            )
+            .with_field("--challenge-password-prompt")
+            .with_hint("give it with --challenge-password-file or --challenge-password-env"));
+        }
+        let s = prompt::challenge_password()?;
+        return ChallengePassword::new("--challenge-password-prompt", s).map(Some);
+    }
+    Ok(None)
 }
 
 /// Exit 2: a new key needs a passphrase and none of its sources gave one.
@@ -300,7 +347,9 @@ pub(super) fn record_name(
 
 /// Whether a stored request asks for the same certificate as `req`: the
 /// subject, the SANs that go into the CSR, the key type and size, and the
-/// extensions (key usages, extended key usages, CA constraints). The
+/// extensions (key usages, extended key usages, CA constraints, TLS
+/// Feature, `--extension`s) and the unstructuredName. The challenge
+/// password (never stored) does not count either. The
 /// description, digest and vendor fields do not count
 /// (`generate --exist-ok`).
 pub(super) fn same_request(stored: &Request, req: &Request) -> bool {
@@ -311,6 +360,9 @@ pub(super) fn same_request(stored: &Request, req: &Request) -> bool {
         && stored.extended_key_usages() == req.extended_key_usages()
         && stored.ca == req.ca
         && stored.path_len == req.path_len
+        && stored.must_staple == req.must_staple
+        && stored.extensions == req.extensions
+        && stored.unstructured_name == req.unstructured_name
 }
 
 /// Key + CSR for a validated request, all in memory.

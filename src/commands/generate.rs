@@ -3,8 +3,8 @@
 //! `--exist-ok` the record that already holds exactly this request.
 
 use super::common::{
-    flags_input, generate_one, layered_input, new_key_passphrase, pass_opts, record_csr,
-    record_name, same_request, Ctx, Done,
+    challenge_password, flags_input, generate_one, layered_input, new_key_passphrase, pass_opts,
+    record_csr, record_name, same_request, Ctx, Done,
 };
 use crate::cli::{self, FormatArg};
 use crate::config;
@@ -30,7 +30,7 @@ pub(super) fn generate(ctx: &Ctx, a: &cli::GenerateArgs) -> Result<Done> {
         }
     }
     let input = config.under(input);
-    let req = input.resolve(None, false)?;
+    let mut req = input.resolve(None, false)?;
     ctx.shape().accepts(Op::Generate, &req)?;
     let name = record_name(a.name.as_deref(), &input, &req)?;
     if ctx.keystore.exists(&name) {
@@ -39,6 +39,7 @@ pub(super) fn generate(ctx: &Ctx, a: &cli::GenerateArgs) -> Result<Done> {
         }
         return Err(keystore::exists_error(&name));
     }
+    req.challenge_password = challenge_password(ctx, &a.challenge)?;
     let pass = new_key_passphrase(ctx, &pass_opts(&a.passphrase))?;
     let spinner = prompt::Spinner::start(ctx.quiet, &req.key);
     let result = generate_one(ctx.keystore.as_ref(), name, req, pass.as_ref());

@@ -2,8 +2,8 @@
 //! existing record, as its next revision.
 
 use super::common::{
-    flags_input, layered_input, mint, new_key_passphrase, open_stored_key, pass_opts, Ctx, Done,
-    Minted,
+    challenge_password, flags_input, layered_input, mint, new_key_passphrase, open_stored_key,
+    pass_opts, Ctx, Done, Minted,
 };
 use crate::cli;
 use crate::error::{Error, Result};
@@ -16,8 +16,16 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
     let rec = ctx.keystore.find(&a.target)?;
     let flags = flags_input(&a.subject, &a.sans, &a.key, &a.ext);
     let input = layered_input(&a.request, flags)?;
-    let req = input.resolve(Some(&rec.meta.request), !a.new_key)?;
+    let mut req = input.resolve(Some(&rec.meta.request), !a.new_key)?;
     ctx.shape().accepts(Op::Regenerate, &req)?;
+    // Not kept in the record: asked for again by regenerate's own flags.
+    req.challenge_password = challenge_password(ctx, &a.challenge)?;
+    let dropped_challenge = req.challenge_password.is_none()
+        && rec.parsed_csr().is_ok_and(|c| {
+            c.attributes
+                .iter()
+                .any(|at| at.oid == "1.2.840.113549.1.9.7")
+        });
     let popts = pass_opts(&a.passphrase);
     let (key_pem, encrypted, key) = if a.new_key {
         let pass = new_key_passphrase(ctx, &popts)?;
@@ -69,6 +77,13 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
         dir: dir.as_deref(),
     };
     let mut notes = input.notes;
+    if dropped_challenge {
+        notes.push(
+            "the previous CSR had a challengePassword, which records do not keep; this one has none \
+             (give --challenge-password-file, --challenge-password-env or --challenge-password-prompt)"
+                .into(),
+        );
+    }
     notes.extend(super::lint::advice(ctx.format, &csr.der));
     Ok(Done {
         notes,

@@ -19,9 +19,13 @@ use x509_cert::request::{CertReq, CertReqInfo, ExtensionReq, Version};
 
 use crate::error::{Error, Result};
 use crate::keys::PrivateKey;
-use crate::request::{Attr, KeyUsage, Request, San, StringType};
+use crate::request::{extras, Attr, KeyUsage, Request, San, StringType};
 
 const OID_EXT_REQ: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.14");
+const OID_UNSTRUCTURED_NAME: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.2");
+const OID_CHALLENGE_PASSWORD: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.7");
 const OID_SAN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
 const OID_KU: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.15");
 const OID_EKU: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37");
@@ -48,6 +52,24 @@ fn extension(oid: ObjectIdentifier, critical: bool, value: &impl Encode) -> Resu
         critical,
         extn_value: OctetString::new(value.to_der().map_err(enc_err)?).map_err(enc_err)?,
     })
+}
+
+fn raw_extension(oid: ObjectIdentifier, critical: bool, der: Vec<u8>) -> Result<Extension> {
+    Ok(Extension {
+        extn_id: oid,
+        critical,
+        extn_value: OctetString::new(der).map_err(enc_err)?,
+    })
+}
+
+/// A PKCS#9 attribute with one UTF8String value, as OpenSSL 3 writes
+/// unstructuredName and challengePassword (string_mask utf8only).
+fn string_attribute(oid: ObjectIdentifier, value: &str) -> Result<Attribute> {
+    let mut values = SetOfVec::new();
+    values
+        .insert(Any::encode_from(&Utf8StringRef::new(value).map_err(enc_err)?).map_err(enc_err)?)
+        .map_err(enc_err)?;
+    Ok(Attribute { oid, values })
 }
 
 fn ku_flag(k: KeyUsage) -> KeyUsages {
@@ -121,6 +143,16 @@ fn extensions(req: &Request) -> Result<Vec<Extension>> {
             .collect::<Result<Vec<_>>>()?;
         exts.push(extension(OID_EKU, false, &ExtendedKeyUsage(oids))?);
     }
+    if req.must_staple {
+        exts.push(raw_extension(
+            ObjectIdentifier::new_unwrap(extras::OID_TLS_FEATURE),
+            false,
+            extras::MUST_STAPLE_DER.to_vec(),
+        )?);
+    }
+    for e in &req.extensions {
+        exts.push(raw_extension(e.oid(), e.critical, e.der())?);
+    }
     Ok(exts)
 }
 
@@ -130,9 +162,17 @@ pub fn build(req: &Request, key: &PrivateKey) -> Result<Vec<u8>> {
     for rdn in &req.subject.0 {
         let mut atvs = Vec::with_capacity(rdn.len());
         for ava in rdn {
+            let value = match &ava.der {
+                // A `#hex` value: the DER given, checked as one TLV when parsed.
+                Some(hex) => {
+                    let der = crate::request::der::from_hex(hex).map_err(Error::internal)?;
+                    Any::from_der(&der).map_err(enc_err)?
+                }
+                None => encode_value(ava.attr, &ava.value)?,
+            };
             atvs.push(AttributeTypeAndValue {
-                oid: ava.attr.info().oid.parse().expect("static OID"),
-                value: encode_value(ava.attr, &ava.value)?,
+                oid: ava.attr.oid(),
+                value,
             });
         }
         // Sorted once (n log n); `insert` re-sorted the set on every value.
@@ -154,6 +194,16 @@ pub fn build(req: &Request, key: &PrivateKey) -> Result<Vec<u8>> {
                 oid: OID_EXT_REQ,
                 values,
             })
+            .map_err(enc_err)?;
+    }
+    if let Some(v) = &req.unstructured_name {
+        attributes
+            .insert(string_attribute(OID_UNSTRUCTURED_NAME, v)?)
+            .map_err(enc_err)?;
+    }
+    if let Some(p) = &req.challenge_password {
+        attributes
+            .insert(string_attribute(OID_CHALLENGE_PASSWORD, p.as_str())?)
             .map_err(enc_err)?;
     }
     let info = CertReqInfo {

@@ -221,8 +221,14 @@ impl Shape for Nsx {
     /// Refuses an Ed25519 key or a subject attribute a TlsCsr has no key
     /// for, before anything is made or written.
     fn accepts(&self, _op: Op, req: &Request) -> Result<()> {
-        let shorts = req.subject.0.iter().flatten().map(|a| a.attr.short());
-        check_holdable(&req.key, shorts, None)
+        let shorts: Vec<_> = req
+            .subject
+            .0
+            .iter()
+            .flatten()
+            .map(|a| a.attr.short())
+            .collect();
+        check_holdable(&req.key, shorts.iter().map(|s| s.as_ref()), None)
     }
     /// `DELETE /policy/api/v1/infra/csrs/{id}`: 200 with an empty body.
     fn delete(&self, _meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {
@@ -549,7 +555,7 @@ fn set_once(slot: &mut Option<String>, key: &str, value: String) -> Result<()> {
 fn apply_subject(input: &mut RequestInput, attrs: Vec<KeyValue>) -> Result<()> {
     for KeyValue { key, value } in attrs {
         let attr = Attr::parse(&key)
-            .filter(|a| DN_ORDER.contains(&a.short()))
+            .filter(|a| DN_ORDER.contains(&a.short().as_ref()))
             .ok_or_else(|| {
                 Error::invalid(
                     "subject.attributes",

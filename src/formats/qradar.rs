@@ -220,8 +220,18 @@ impl Shape for Qradar {
     /// Refuses a key other than RSA, or a subject attribute the CSRModel
     /// has no field for, before anything is made or written.
     fn accepts(&self, _op: Op, req: &Request) -> Result<()> {
-        let shorts = req.subject.0.iter().flatten().map(|a| a.attr.short());
-        check_model(not_rsa(&req.key).as_deref(), shorts, Whose::Request)
+        let shorts: Vec<_> = req
+            .subject
+            .0
+            .iter()
+            .flatten()
+            .map(|a| a.attr.short())
+            .collect();
+        check_model(
+            not_rsa(&req.key).as_deref(),
+            shorts.iter().map(|s| s.as_ref()),
+            Whose::Request,
+        )
     }
     /// `DELETE .../certificate_signing_request/{id}`: 204 No Content.
     fn delete(&self, _meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {

@@ -17,17 +17,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+pub mod attrs;
+pub mod der;
+pub mod extras;
 pub mod key;
 pub mod san;
 pub mod subject;
 pub mod usage;
 
+pub use attrs::{Attr, AttrInfo, StringType, ATTRS, COUNTRIES};
+pub use extras::{ChallengePassword, CustomExtension};
 pub use key::{Curve, Digest, KeySpec, KeyType};
 pub use san::{validate_dns, validate_email, validate_uri, San};
-pub use subject::{
-    is_printable_char, validate_value, Attr, AttrInfo, Ava, Rdn, StringType, Subject, ATTRS,
-    COUNTRIES,
-};
+pub use subject::{is_printable_char, validate_value, Ava, Rdn, Subject};
 pub use usage::{Eku, KeyUsage, Purpose, EKUS, KEY_USAGES};
 
 // ---------------------------------------------------------------------------
@@ -57,6 +59,20 @@ pub struct Request {
     pub path_len: Option<u8>,
     #[serde(default)]
     pub description: Option<String>,
+    /// The TLS Feature extension status_request (RFC 7633).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub must_staple: bool,
+    /// Other extensions, as DER (`--extension`), in the order given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<CustomExtension>,
+    /// The PKCS#9 unstructuredName CSR attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unstructured_name: Option<String>,
+    /// The PKCS#9 challengePassword CSR attribute: a secret, never
+    /// serialized, so records do not keep it (regenerate takes it again
+    /// from its own flags; docs/design.md).
+    #[serde(skip)]
+    pub challenge_password: Option<ChallengePassword>,
     /// What an NSX TlsCsr body set beyond the CSR (absent for every other
     /// input), kept so that `--format nsx` echoes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -185,6 +201,14 @@ pub struct RequestInput {
     pub path_len: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub must_staple: Option<bool>,
+    /// `OID[:critical]:DER-HEX` each; an empty list or `""` clears. (Not
+    /// `extensions`: that names an NSX TlsCsr body.)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extension: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unstructured_name: Option<String>,
     /// Set only by an NSX TlsCsr body (not part of the native format).
     #[serde(skip)]
     pub nsx: Option<NsxFields>,
@@ -275,6 +299,9 @@ impl RequestInput {
             ca,
             path_len,
             description,
+            must_staple,
+            extension,
+            unstructured_name,
             nsx
         );
         self.notes.extend(top.notes);
@@ -317,7 +344,8 @@ impl RequestInput {
         subject.check_bounds(self.subject.is_some().then_some("--subject"))?;
         // Validate and normalize every value.
         for rdn in subject.0.iter_mut() {
-            for ava in rdn.iter_mut() {
+            // A `#hex` value is taken as the DER it is (checked as one TLV).
+            for ava in rdn.iter_mut().filter(|a| a.der.is_none()) {
                 ava.value = validate_value(ava.attr, &ava.value)?;
             }
         }
@@ -471,6 +499,29 @@ impl RequestInput {
             .nsx
             .clone()
             .or_else(|| base.and_then(|b| b.nsx.clone()));
+        let must_staple = self
+            .must_staple
+            .or(base.map(|b| b.must_staple))
+            .unwrap_or(false);
+        let extensions = match &self.extension {
+            Some(list) => list
+                .iter()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| extras::parse_extension(s))
+                .collect::<Result<Vec<_>>>()?,
+            None => base.map(|b| b.extensions.clone()).unwrap_or_default(),
+        };
+        extras::check_extensions(&extensions, must_staple)?;
+        let unstructured_name = match &self.unstructured_name {
+            Some(v) if v.is_empty() => None,
+            Some(v) => {
+                extras::check_pkcs9_string("--unstructured-name", "unstructured name", v)?;
+                Some(v.clone())
+            }
+            None => base.and_then(|b| b.unstructured_name.clone()),
+        };
+        let mut subject = subject;
+        cn_as_host(&mut subject, &sans, no_default_san, self.subject.is_some())?;
         let req = Request {
             subject,
             sans,
@@ -483,6 +534,10 @@ impl RequestInput {
             ca,
             path_len,
             description,
+            must_staple,
+            extensions,
+            unstructured_name,
+            challenge_password: None,
             nsx,
         };
         if req.subject.common_name().is_none() && req.effective_sans().is_empty() {
@@ -532,6 +587,53 @@ pub fn cn_default_san(cn: &str) -> Option<San> {
         }
         _ => None,
     }
+}
+
+/// A common name that is a hostname follows `--dns`'s rules where it
+/// stands for one: a trailing dot is refused (as `--dns` refuses it), and
+/// an IDN (U-label) CN becomes its A-label when it is the default SAN or
+/// names one of the SANs, so the CN and the SAN hold the same name.
+fn cn_as_host(subject: &mut Subject, sans: &[San], no_default_san: bool, dn: bool) -> Result<()> {
+    let field = if dn { "--subject" } else { "--common-name" };
+    let Some(ava) = subject
+        .0
+        .iter_mut()
+        .flatten()
+        .rfind(|a| a.attr == Attr::CN && a.der.is_none())
+    else {
+        return Ok(());
+    };
+    let cn = ava.value.as_str();
+    if let Some(stem) = cn.strip_suffix('.') {
+        if let Some(San::Dns(_)) = cn_default_san(stem) {
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "common name '{}': remove the trailing dot",
+                    cn.escape_debug()
+                ),
+            )
+            .with_hint(format!("write CN {stem}, as --dns takes it")));
+        }
+    }
+    if cn.is_ascii() {
+        return Ok(());
+    }
+    if let Some(San::Dns(ascii)) = cn_default_san(cn) {
+        let is_default = sans.is_empty() && !no_default_san;
+        if is_default || sans.contains(&San::Dns(ascii.clone())) {
+            let max = Attr::CN.info().max;
+            if ascii.len() > max {
+                return Err(Error::invalid(
+                    field,
+                    format!("common name '{cn}' is {} characters as an A-label ({ascii}); RFC 5280 allows at most {max}", ascii.len()),
+                )
+                .with_hint("give the name with --dns and a shorter CN"));
+            }
+            ava.value = ascii;
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a single-field value (`--common-name`, `--org`, ...) with
@@ -598,112 +700,4 @@ pub fn validate_name(name: &str) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rfc4514_is_reversed_into_der_order() {
-        let s = Subject::parse("CN=a,O=b,C=DE").unwrap();
-        assert_eq!(s.0[0][0].attr, Attr::C);
-        assert_eq!(s.0[2][0].value, "a");
-        assert_eq!(s.to_rfc4514(), "CN=a,O=b,C=DE");
-        assert_eq!(s.to_slash(), "/C=DE/O=b/CN=a");
-    }
-
-    #[test]
-    fn slash_form_keeps_order_and_multivalue() {
-        let s = Subject::parse("/C=DE/O=b\\/c/CN=a+UID=7").unwrap();
-        assert_eq!(s.0.len(), 3);
-        assert_eq!(s.0[1][0].value, "b/c");
-        assert_eq!(s.0[2].len(), 2);
-    }
-
-    #[test]
-    fn escapes_and_hex() {
-        let s = Subject::parse("CN=a\\,b\\+c,O=\\C3\\A9t\\C3\\A9").unwrap();
-        assert_eq!(s.get(Attr::CN), Some("a,b+c"));
-        assert_eq!(s.get(Attr::O), Some("été"));
-    }
-
-    #[test]
-    fn escaped_trailing_space_survives_the_outer_trim() {
-        // Regression: the whole DN was trimmed first, leaving a lone backslash.
-        let s = Subject::parse("CN=a\\ ").unwrap();
-        assert_eq!(s.get(Attr::CN), Some("a "));
-        let s = Subject::parse("  CN=a\\ ,O=b  \n").unwrap();
-        assert_eq!(s.get(Attr::CN), Some("a "));
-        assert_eq!(Subject::parse(&s.to_rfc4514()).unwrap(), s);
-    }
-
-    #[test]
-    fn unicode_and_edge_spaces_roundtrip() {
-        // Regression (found by tests/proptest_parsers.rs): U+00A0 was
-        // trimmed like a space, and the slash form lost edge spaces.
-        for v in ["\u{a0}", "a\u{2003}", " a ", "\u{a0}b\u{a0}"] {
-            let s = Subject(vec![vec![Ava {
-                attr: Attr::ST,
-                value: v.into(),
-            }]]);
-            assert_eq!(Subject::parse(&s.to_rfc4514()).unwrap(), s, "{v:?}");
-            assert_eq!(Subject::parse(&s.to_slash()).unwrap(), s, "{v:?}");
-        }
-    }
-
-    #[test]
-    fn rfc4514_refuses_unknown_escapes() {
-        assert!(Subject::parse("CN=a\\zz").is_err());
-        assert!(Subject::parse("CN=a\\/b").is_err());
-        // The slash form escapes any character, as OpenSSL does.
-        assert_eq!(
-            Subject::parse("/CN=a\\zz").unwrap().get(Attr::CN),
-            Some("azz")
-        );
-        for ok in [
-            "CN=\\\"",
-            "CN=a\\+b",
-            "CN=a\\,b",
-            "CN=a\\;b",
-            "CN=\\<\\>",
-            "CN=a\\=b",
-            "CN=\\#a",
-            "CN=\\ a",
-        ] {
-            assert!(Subject::parse(ok).is_ok(), "{ok}");
-        }
-    }
-
-    #[test]
-    fn set_replaces_in_place() {
-        let mut s = Subject::parse("/C=DE/O=x/CN=a").unwrap();
-        s.set(Attr::CN, &["b".into()]);
-        s.set(Attr::OU, &["u1".into(), "u2".into()]);
-        assert_eq!(s.to_slash(), "/C=DE/O=x/OU=u1/OU=u2/CN=b");
-    }
-
-    #[test]
-    fn dns_rules() {
-        assert!(validate_dns("*.example.com", true).is_ok());
-        assert!(validate_dns("a.*.example.com", true).is_err());
-        assert!(validate_dns("*.com", true).is_err());
-        assert!(validate_dns("-a.com", true).is_err());
-        assert_eq!(
-            validate_dns("bücher.example", true).unwrap(),
-            "xn--bcher-kva.example"
-        );
-        assert!(validate_dns("a_b.com", true).is_err());
-    }
-
-    #[test]
-    fn names() {
-        assert_eq!(
-            name_from_cn("*.Example.com").as_deref(),
-            Some("wildcard.example.com")
-        );
-        assert!(check_edges("--common-name", "c.example.com ").is_err());
-        assert!(check_edges("--common-name", " c").is_err());
-        assert!(check_edges("--common-name", "a b").is_ok());
-        assert_eq!(name_from_cn("My Server").as_deref(), Some("my-server"));
-        assert!(validate_name("../x").is_err());
-        assert!(validate_name("a/b").is_err());
-    }
-}
+mod tests;

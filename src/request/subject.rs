@@ -1,250 +1,38 @@
-//! Subject distinguished names (RFC 5280 §4.1.2.4): the attribute types
-//! csrkit knows ([`ATTRS`]: names, OIDs, DER string types, upper bounds),
-//! parsing RFC 4514 (`CN=a,O=b`) and OpenSSL (`/O=b/CN=a`) forms,
-//! escaping for printing, and validating each value. It must not know
-//! about keys, SANs or vendors.
+//! Subject distinguished names (RFC 5280 §4.1.2.4): parsing RFC 4514
+//! (`CN=a,O=b`; also `;` between RDNs, RFC 1779 quoted values and `#hex`
+//! values) and OpenSSL (`/O=b/CN=a`) forms, escaping for printing, and
+//! validating each value. The attribute types are in [`super::attrs`]. It
+//! must not know about keys, SANs or vendors.
 
 use serde::{Deserialize, Serialize};
 
+use super::attrs::{Attr, StringType, ATTRS, COUNTRIES};
+use super::der;
 use super::san::{is_ldh_label, validate_email};
 use crate::error::{Error, Result};
-
-/// How an attribute value is encoded in DER.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StringType {
-    Printable,
-    Utf8,
-    Ia5,
-}
-
-/// One attribute type we can put in a subject.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Attr {
-    DC,
-    C,
-    ST,
-    L,
-    STREET,
-    O,
-    OU,
-    CN,
-    UID,
-    #[serde(rename = "emailAddress")]
-    Email,
-    #[serde(rename = "serialNumber")]
-    SerialNumber,
-    #[serde(rename = "title")]
-    Title,
-    GN,
-    SN,
-    #[serde(rename = "postalCode")]
-    PostalCode,
-}
-
-pub struct AttrInfo {
-    pub attr: Attr,
-    /// The short name used in DN strings (OpenSSL / RFC 4514).
-    pub short: &'static str,
-    /// Other names accepted on input (case-insensitive).
-    pub aliases: &'static [&'static str],
-    pub oid: &'static str,
-    pub string_type: StringType,
-    /// Upper bound in characters (RFC 5280 Appendix A).
-    pub max: usize,
-    /// The command-line flag that sets it, for error messages.
-    pub flag: &'static str,
-    /// Human label for prompts and text output.
-    pub label: &'static str,
-}
-
-pub const ATTRS: &[AttrInfo] = &[
-    AttrInfo {
-        attr: Attr::DC,
-        short: "DC",
-        aliases: &["domainComponent"],
-        oid: "0.9.2342.19200300.100.1.25",
-        string_type: StringType::Ia5,
-        max: 63,
-        flag: "--domain-component",
-        label: "Domain component",
-    },
-    AttrInfo {
-        attr: Attr::C,
-        short: "C",
-        aliases: &["countryName"],
-        oid: "2.5.4.6",
-        string_type: StringType::Printable,
-        max: 2,
-        flag: "--country",
-        label: "Country",
-    },
-    AttrInfo {
-        attr: Attr::ST,
-        short: "ST",
-        aliases: &["S", "stateOrProvinceName"],
-        oid: "2.5.4.8",
-        string_type: StringType::Utf8,
-        max: 128,
-        flag: "--state",
-        label: "State or province",
-    },
-    AttrInfo {
-        attr: Attr::L,
-        short: "L",
-        aliases: &["localityName"],
-        oid: "2.5.4.7",
-        string_type: StringType::Utf8,
-        max: 128,
-        flag: "--locality",
-        label: "Locality",
-    },
-    AttrInfo {
-        attr: Attr::STREET,
-        short: "street",
-        aliases: &["STREET", "streetAddress"],
-        oid: "2.5.4.9",
-        string_type: StringType::Utf8,
-        max: 128,
-        flag: "--street-address",
-        label: "Street address",
-    },
-    AttrInfo {
-        attr: Attr::O,
-        short: "O",
-        aliases: &["organizationName"],
-        oid: "2.5.4.10",
-        string_type: StringType::Utf8,
-        max: 64,
-        flag: "--organization",
-        label: "Organization",
-    },
-    AttrInfo {
-        attr: Attr::OU,
-        short: "OU",
-        aliases: &["organizationalUnitName"],
-        oid: "2.5.4.11",
-        string_type: StringType::Utf8,
-        max: 64,
-        flag: "--organizational-unit",
-        label: "Organizational unit",
-    },
-    AttrInfo {
-        attr: Attr::CN,
-        short: "CN",
-        aliases: &["commonName"],
-        oid: "2.5.4.3",
-        string_type: StringType::Utf8,
-        max: 64,
-        flag: "--common-name",
-        label: "Common name",
-    },
-    AttrInfo {
-        attr: Attr::UID,
-        short: "UID",
-        aliases: &["userId"],
-        oid: "0.9.2342.19200300.100.1.1",
-        string_type: StringType::Utf8,
-        max: 256,
-        flag: "--user-id",
-        label: "User id",
-    },
-    AttrInfo {
-        attr: Attr::Email,
-        short: "emailAddress",
-        aliases: &["E", "EMAIL"],
-        oid: "1.2.840.113549.1.9.1",
-        string_type: StringType::Ia5,
-        max: 255,
-        flag: "--email-address",
-        label: "Email address",
-    },
-    AttrInfo {
-        attr: Attr::SerialNumber,
-        short: "serialNumber",
-        aliases: &[],
-        oid: "2.5.4.5",
-        string_type: StringType::Printable,
-        max: 64,
-        flag: "--subject",
-        label: "Serial number",
-    },
-    AttrInfo {
-        attr: Attr::Title,
-        short: "title",
-        aliases: &[],
-        oid: "2.5.4.12",
-        string_type: StringType::Utf8,
-        max: 64,
-        flag: "--subject",
-        label: "Title",
-    },
-    AttrInfo {
-        attr: Attr::GN,
-        short: "GN",
-        aliases: &["givenName"],
-        oid: "2.5.4.42",
-        string_type: StringType::Utf8,
-        max: 32768,
-        flag: "--subject",
-        label: "Given name",
-    },
-    AttrInfo {
-        attr: Attr::SN,
-        short: "SN",
-        aliases: &["surname"],
-        oid: "2.5.4.4",
-        string_type: StringType::Utf8,
-        max: 32768,
-        flag: "--subject",
-        label: "Surname",
-    },
-    AttrInfo {
-        attr: Attr::PostalCode,
-        short: "postalCode",
-        aliases: &[],
-        oid: "2.5.4.17",
-        string_type: StringType::Utf8,
-        max: 40,
-        flag: "--subject",
-        label: "Postal code",
-    },
-];
-
-impl Attr {
-    pub fn info(self) -> &'static AttrInfo {
-        ATTRS
-            .iter()
-            .find(|i| i.attr == self)
-            .expect("every Attr has info")
-    }
-
-    pub fn short(self) -> &'static str {
-        self.info().short
-    }
-
-    /// Looks up an attribute by short name, long name or dotted OID.
-    pub fn parse(name: &str) -> Option<Attr> {
-        ATTRS
-            .iter()
-            .find(|i| {
-                i.short.eq_ignore_ascii_case(name)
-                    || i.oid == name
-                    || i.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
-            })
-            .map(|i| i.attr)
-    }
-
-    pub fn from_oid(oid: &str) -> Option<Attr> {
-        ATTRS.iter().find(|i| i.oid == oid).map(|i| i.attr)
-    }
-}
 
 /// One attribute value in a subject.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ava {
     #[serde(rename = "type")]
     pub attr: Attr,
+    /// The value's text; for a `#hex` value that is not a character
+    /// string, `#` and the hex.
     pub value: String,
+    /// A value given as RFC 4514 `#hex`: the DER of the whole
+    /// AttributeValue (lowercase hex), written into the CSR as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub der: Option<String>,
+}
+
+impl Ava {
+    pub fn text(attr: Attr, value: String) -> Ava {
+        Ava {
+            attr,
+            value,
+            der: None,
+        }
+    }
 }
 
 /// A relative distinguished name: one or more values (`+` in DN strings).
@@ -349,12 +137,7 @@ impl Subject {
         let at = insert_at.unwrap_or_else(|| canonical_position(&rdns, attr));
         let new: Vec<Rdn> = values
             .iter()
-            .map(|v| {
-                vec![Ava {
-                    attr,
-                    value: v.clone(),
-                }]
-            })
+            .map(|v| vec![Ava::text(attr, v.clone())])
             .collect();
         rdns.splice(at..at, new);
         self.0 = rdns;
@@ -385,7 +168,12 @@ impl Subject {
         if total > MAX_NAME_VALUES {
             return Err(too_many_in_name(flag(&mut self.0.iter().flatten()), total));
         }
-        let bytes: usize = self.0.iter().flatten().map(|a| a.value.len()).sum();
+        let bytes: usize = self
+            .0
+            .iter()
+            .flatten()
+            .map(|a| a.value.len() + a.der.as_ref().map_or(0, |d| d.len() / 2))
+            .sum();
         if bytes > MAX_NAME_BYTES {
             return Err(Error::invalid(
                 flag(&mut self.0.iter().flatten()),
@@ -406,7 +194,10 @@ impl Subject {
             .rev()
             .map(|rdn| {
                 rdn.iter()
-                    .map(|a| format!("{}={}", a.attr.short(), escape_rfc4514(&a.value)))
+                    .map(|a| match &a.der {
+                        Some(hex) => format!("{}=#{hex}", a.attr.short()),
+                        None => format!("{}={}", a.attr.short(), escape_rfc4514(&a.value)),
+                    })
                     .collect::<Vec<_>>()
                     .join("+")
             })
@@ -428,8 +219,12 @@ impl Subject {
         out
     }
 
-    /// Parses a DN in RFC 4514 form (`CN=a,O=b`) or OpenSSL slash form
-    /// (`/C=DE/O=b/CN=a`), with `+` joining the values of a multi-valued RDN.
+    /// Parses a DN in RFC 4514 form (`CN=a,O=b`; `;` also separates RDNs,
+    /// as RFC 1779 and Windows write them) or OpenSSL slash form
+    /// (`/C=DE/O=b/CN=a`, where `,` and `;` are text), with `+` joining
+    /// the values of a multi-valued RDN. Attribute types by name (any
+    /// case) or dotted OID; in RFC 4514 form a value may be `#hex` (the
+    /// DER of the AttributeValue, RFC 4514 §2.4) or `"quoted"` (RFC 1779).
     pub fn parse(dn: &str) -> Result<Subject> {
         // Surrounding ASCII whitespace goes, except a space escaped as `\ `
         // (RFC 4514 writes a value's trailing space that way). Other
@@ -441,17 +236,12 @@ impl Subject {
         if dn_trim.is_empty() || dn_trim == "/" {
             return Ok(Subject::default());
         }
-        let (rdn_sep, slash) = if dn_trim.starts_with('/') {
-            ('/', true)
-        } else {
-            (',', false)
-        };
+        let slash = dn_trim.starts_with('/');
         let body = if slash { &dn_trim[1..] } else { dn_trim };
         let mut rdns = Vec::new();
         let mut total = 0usize;
-        for rdn_str in split_unescaped(body, rdn_sep) {
+        for avas in split_dn(body, slash)? {
             let mut rdn = Vec::new();
-            let avas = split_unescaped(&rdn_str, '+');
             // Refused before any value is decoded: the bounds are what
             // keep building the CSR cheap.
             if avas.len() > MAX_RDN_VALUES {
@@ -462,32 +252,7 @@ impl Subject {
                 return Err(too_many_in_name("--subject", total));
             }
             for ava_str in avas {
-                let Some(eq) = find_unescaped(&ava_str, '=') else {
-                    return Err(Error::invalid(
-                        "--subject",
-                        format!("'{}' is not TYPE=VALUE", ava_str.trim()),
-                    )
-                    .with_hint("write the subject as CN=name,O=org or /C=DE/O=org/CN=name"));
-                };
-                let key = ava_str[..eq].trim();
-                let raw = trim_unescaped(&ava_str[eq + 1..]);
-                let attr = Attr::parse(key).ok_or_else(|| {
-                    Error::invalid("--subject", format!("unknown attribute type '{key}'"))
-                        .with_hint("use CN, C, ST, L, street, O, OU, DC, UID, emailAddress, serialNumber, title, GN, SN or postalCode")
-                })?;
-                if raw.starts_with('#') && !slash {
-                    return Err(Error::invalid(
-                        "--subject",
-                        format!("{key}: hex-encoded (#...) values are not supported"),
-                    )
-                    .with_hint("write the value as text; escape a leading # as \\#"));
-                }
-                let value = unescape(raw, !slash)
-                    .map_err(|m| Error::invalid("--subject", format!("{key}: {m}")))?;
-                rdn.push(Ava { attr, value });
-            }
-            if rdn.is_empty() {
-                return Err(Error::invalid("--subject", "empty RDN"));
+                rdn.push(parse_ava(ava_str, slash)?);
             }
             rdns.push(rdn);
         }
@@ -496,6 +261,122 @@ impl Subject {
         }
         Ok(Subject(rdns))
     }
+}
+
+/// One `TYPE=VALUE` of a DN.
+fn parse_ava(ava_str: &str, slash: bool) -> Result<Ava> {
+    let shown = |s: &str| s.trim().escape_debug().to_string();
+    if ava_str.trim().is_empty() {
+        return Err(
+            Error::invalid("--subject", "an empty RDN (two separators in a row?)")
+                .with_hint("remove the extra ',', ';', '/' or '+'"),
+        );
+    }
+    let Some(eq) = find_unescaped(ava_str, '=') else {
+        return Err(Error::invalid(
+            "--subject",
+            format!("'{}' is not TYPE=VALUE", shown(ava_str)),
+        )
+        .with_hint("write the subject as CN=name,O=org or /C=DE/O=org/CN=name; escape a ',', ';' or '+' in a value with a backslash"));
+    };
+    let key = ava_str[..eq].trim();
+    let raw = trim_unescaped(&ava_str[eq + 1..]);
+    let attr = Attr::parse(key).ok_or_else(|| {
+        Error::invalid("--subject", format!("unknown attribute type '{}'", shown(key)))
+            .with_hint("use a name such as CN, O, OU, C, ST, L, serialNumber, organizationIdentifier, jurisdictionC, businessCategory, or a dotted OID such as 2.5.4.97")
+    })?;
+    let key = shown(key);
+    if !slash {
+        if let Some(hex) = raw.strip_prefix('#') {
+            let bytes = der::from_hex(hex)
+                .and_then(|b| der::check_tlv(&b).map(|()| b))
+                .and_then(|b| der::check_attribute_value(&b).map(|()| b))
+                .map_err(|m| {
+                    Error::invalid("--subject", format!("{key}=#...: {m}")).with_hint(
+                        "after '#' give the DER of the whole value in hex (e.g. #0c03616263 for the UTF8String abc); escape a leading # as \\#",
+                    )
+                })?;
+            let value =
+                der::string_text(&bytes).unwrap_or_else(|| format!("#{}", der::to_hex(&bytes)));
+            return Ok(Ava {
+                attr,
+                value,
+                der: Some(der::to_hex(&bytes)),
+            });
+        }
+        if let Some(inner) = raw.strip_prefix('"') {
+            let Some(inner) = inner.strip_suffix('"').filter(|i| !ends_escaped(i)) else {
+                return Err(Error::invalid(
+                    "--subject",
+                    format!("{key}: a quoted value must end with its quote"),
+                )
+                .with_hint("write TYPE=\"value\" with nothing after the closing quote, or escape the quote as \\\""));
+            };
+            let value = unescape(inner, true)
+                .map_err(|m| Error::invalid("--subject", format!("{key}: {m}")))?;
+            return Ok(Ava::text(attr, value));
+        }
+    }
+    let value =
+        unescape(raw, !slash).map_err(|m| Error::invalid("--subject", format!("{key}: {m}")))?;
+    Ok(Ava::text(attr, value))
+}
+
+/// Whether `s` ends with an odd run of backslashes (its last character
+/// escapes what follows).
+fn ends_escaped(s: &str) -> bool {
+    s.chars().rev().take_while(|c| *c == '\\').count() % 2 == 1
+}
+
+/// Splits a DN body into RDNs of AVA strings (escapes kept), in one pass:
+/// RDNs at an unescaped `/` (slash form) or `,` / `;` (RFC 4514 form), AVAs
+/// at `+`. In RFC 4514 form a value that starts with `"` runs to the next
+/// unescaped `"`, separators included (RFC 1779 quoting).
+fn split_dn(body: &str, slash: bool) -> Result<Vec<Vec<&str>>> {
+    let mut rdns = Vec::new();
+    let mut rdn = Vec::new();
+    let mut start = 0;
+    let (mut esc, mut quoted, mut seen_eq, mut value_start) = (false, false, false, false);
+    for (i, c) in body.char_indices() {
+        if esc {
+            esc = false;
+            value_start = false;
+            continue;
+        }
+        match c {
+            '\\' => esc = true,
+            '"' if quoted => quoted = false,
+            _ if quoted => {}
+            '"' if value_start && !slash => quoted = true,
+            '=' if !seen_eq => (seen_eq, value_start) = (true, true),
+            ' ' => {}
+            '/' if slash => {
+                rdn.push(&body[start..i]);
+                rdns.push(std::mem::take(&mut rdn));
+                (start, seen_eq, value_start) = (i + 1, false, false);
+            }
+            ',' | ';' if !slash => {
+                rdn.push(&body[start..i]);
+                rdns.push(std::mem::take(&mut rdn));
+                (start, seen_eq, value_start) = (i + 1, false, false);
+            }
+            '+' => {
+                rdn.push(&body[start..i]);
+                (start, seen_eq, value_start) = (i + 1, false, false);
+            }
+            _ => value_start = false,
+        }
+    }
+    if quoted {
+        return Err(Error::invalid(
+            "--subject",
+            "a quoted value never ends: its closing '\"' is missing",
+        )
+        .with_hint("close the quote, or escape a literal quote as \\\""));
+    }
+    rdn.push(&body[start..]);
+    rdns.push(rdn);
+    Ok(rdns)
 }
 
 fn canonical_position(rdns: &[Rdn], attr: Attr) -> usize {
@@ -542,31 +423,6 @@ fn escape_slash(v: &str) -> String {
         out.push(c);
     }
     out
-}
-
-/// Splits on `sep` where it is not escaped by a backslash.
-fn split_unescaped(s: &str, sep: char) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut cur = String::new();
-    let mut esc = false;
-    for c in s.chars() {
-        if esc {
-            cur.push('\\');
-            cur.push(c);
-            esc = false;
-        } else if c == '\\' {
-            esc = true;
-        } else if c == sep {
-            parts.push(std::mem::take(&mut cur));
-        } else {
-            cur.push(c);
-        }
-    }
-    if esc {
-        cur.push('\\');
-    }
-    parts.push(cur);
-    parts
 }
 
 fn find_unescaped(s: &str, target: char) -> Option<usize> {
@@ -637,7 +493,7 @@ fn unescape(s: &str, hex: bool) -> std::result::Result<String, String> {
 pub fn validate_value(attr: Attr, value: &str) -> Result<String> {
     let info = attr.info();
     let field = info.flag;
-    let name = info.short;
+    let name = attr.short();
     if value.is_empty() {
         return Err(Error::invalid(field, format!("{name} must not be empty"))
             .with_hint("leave the field out instead of giving an empty value"));
@@ -649,7 +505,7 @@ pub fn validate_value(attr: Attr, value: &str) -> Result<String> {
         )
         .with_hint("remove control characters (tabs, newlines, NUL) from the value"));
     }
-    if attr == Attr::C {
+    if matches!(attr, Attr::C | Attr::JurisdictionC) {
         let up = value.to_ascii_uppercase();
         if up.len() != 2
             || !up.bytes().all(|b| b.is_ascii_uppercase())
@@ -703,23 +559,3 @@ pub fn validate_value(attr: Attr, value: &str) -> Result<String> {
 pub fn is_printable_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || " '()+,-./:=?".contains(c)
 }
-
-/// ISO 3166-1 alpha-2 codes (officially assigned).
-pub const COUNTRIES: &[&str] = &[
-    "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
-    "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS",
-    "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN",
-    "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE",
-    "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF",
-    "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM",
-    "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM",
-    "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC",
-    "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK",
-    "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA",
-    "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG",
-    "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW",
-    "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS",
-    "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
-    "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
-    "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
-];

@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
+mod generate;
+pub use generate::*;
+
 pub const ABOUT: &str = "Generate certificate signing requests and keep their private keys safe";
 
 const LONG_ABOUT: &str = "\
@@ -349,22 +352,6 @@ EXAMPLES:
       --export-passphrase-env P12_PASS
   csrkit export web --format qradar --no-export-passphrase > end_certificate.json";
 
-const GENERATE_EXAMPLES: &str = "\
-EXAMPLES:
-  # Web server, RSA-2048, passphrase from a file
-  csrkit generate --cn www.example.com --org 'Example Ltd' --country GB \\
-      --dns example.com --purpose server --passphrase-file ~/.csrkit-pass
-
-  # EC P-384 client certificate, full DN in one flag, no passphrase
-  csrkit generate api-client --subject 'CN=api,OU=Payments,O=Example,C=DE' \\
-      --key-type ec --curve P-384 --purpose client --no-passphrase
-
-  # From a vendor request body (NSX TlsCsr, QRadar CSRModel, ...)
-  csrkit generate edge --request tlscsr.json --format nsx
-
-  # Many at once: JSON Lines, one request per line, in parallel
-  csrkit generate --batch requests.jsonl --jobs 4 --no-passphrase";
-
 const SHOW_EXAMPLES: &str = "\
 EXAMPLES:
   csrkit show www.example.com
@@ -378,13 +365,6 @@ EXAMPLES:
   csrkit download www.example.com --der -o www.der
   csrkit download 3 --format xclarity --details";
 
-const REGENERATE_EXAMPLES: &str = "\
-EXAMPLES:
-  # Same key, one more SAN (SANs given replace the stored ones)
-  csrkit regenerate www.example.com --dns www.example.com --dns example.com
-  # New key and a new organization
-  csrkit regenerate www.example.com --new-key --key-type ec --org 'New Org'";
-
 const LIST_EXAMPLES: &str = "\
 EXAMPLES:
   csrkit list
@@ -395,217 +375,6 @@ const DELETE_EXAMPLES: &str = "\
 EXAMPLES:
   csrkit delete www.example.com        # asks on a terminal
   csrkit delete 3 --yes                # scripts must say --yes";
-
-#[derive(Debug, Clone, Default, Args)]
-pub struct SubjectArgs {
-    /// Common name (CN)
-    #[arg(
-        long = "common-name",
-        visible_alias = "cn",
-        value_name = "CN",
-        help_heading = "Subject"
-    )]
-    pub common_name: Option<String>,
-    /// Country (C): ISO 3166 two-letter code
-    #[arg(long, value_name = "CC", help_heading = "Subject")]
-    pub country: Option<String>,
-    /// State or province (ST)
-    #[arg(long, help_heading = "Subject")]
-    pub state: Option<String>,
-    /// Locality or city (L)
-    #[arg(long, help_heading = "Subject")]
-    pub locality: Option<String>,
-    /// Organization (O)
-    #[arg(long, visible_alias = "org", help_heading = "Subject")]
-    pub organization: Option<String>,
-    /// Organizational unit (OU); repeatable, kept in order
-    #[arg(
-        long = "organizational-unit",
-        visible_alias = "ou",
-        value_name = "OU",
-        help_heading = "Subject"
-    )]
-    pub organizational_unit: Vec<String>,
-    /// Street address
-    #[arg(long, help_heading = "Subject")]
-    pub street_address: Option<String>,
-    /// Domain component (DC); repeatable, kept in order
-    #[arg(
-        long = "domain-component",
-        visible_alias = "dc",
-        value_name = "DC",
-        help_heading = "Subject"
-    )]
-    pub domain_component: Vec<String>,
-    /// User id (UID)
-    #[arg(
-        long = "user-id",
-        visible_alias = "uid",
-        value_name = "UID",
-        help_heading = "Subject"
-    )]
-    pub user_id: Option<String>,
-    /// Email address attribute in the subject (prefer --email for a SAN)
-    #[arg(long, value_name = "EMAIL", help_heading = "Subject")]
-    pub email_address: Option<String>,
-    /// Whole subject: RFC 4514 (CN=a,O=b) or OpenSSL form (/C=DE/O=b/CN=a); '+' joins multi-valued RDNs
-    #[arg(long, value_name = "DN", help_heading = "Subject", conflicts_with_all = [
-        "common_name", "country", "state", "locality", "organization", "organizational_unit",
-        "street_address", "domain_component", "user_id", "email_address"])]
-    pub subject: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Args)]
-pub struct SanArgs {
-    /// DNS name SAN; repeatable, comma-separable
-    #[arg(long, value_name = "NAME", help_heading = "Subject alternative names")]
-    pub dns: Vec<String>,
-    /// IP address SAN (IPv4 or IPv6); repeatable, comma-separable
-    #[arg(long, value_name = "ADDR", help_heading = "Subject alternative names")]
-    pub ip: Vec<String>,
-    /// Email SAN; repeatable, comma-separable
-    #[arg(long, value_name = "ADDR", help_heading = "Subject alternative names")]
-    pub email: Vec<String>,
-    /// URI SAN (absolute URI); repeatable, comma-separable
-    #[arg(long, value_name = "URI", help_heading = "Subject alternative names")]
-    pub uri: Vec<String>,
-    /// SAN as TYPE:VALUE with TYPE dns, ip, email or uri; repeatable
-    #[arg(
-        long,
-        value_name = "TYPE:VALUE",
-        help_heading = "Subject alternative names"
-    )]
-    pub san: Vec<String>,
-    /// Do not add the CN as a SAN when no SAN is given
-    #[arg(long, help_heading = "Subject alternative names")]
-    pub no_default_san: bool,
-}
-
-#[derive(Debug, Clone, Default, Args)]
-pub struct KeyArgs {
-    /// Key type: rsa, ec (ecdsa) or ed25519 [default: rsa]
-    #[arg(
-        long,
-        visible_alias = "algorithm",
-        value_name = "TYPE",
-        help_heading = "Key"
-    )]
-    pub key_type: Option<String>,
-    /// RSA: 2048, 3072, 4096 [default: 2048]; EC: 256, 384, 521
-    #[arg(long, value_name = "BITS", help_heading = "Key")]
-    pub key_size: Option<u32>,
-    /// EC curve: P-256, P-384 or P-521 [default: P-256]
-    #[arg(long, value_name = "CURVE", help_heading = "Key")]
-    pub curve: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Args)]
-pub struct ExtArgs {
-    /// Signature digest: sha256, sha384 or sha512 [default: fits the key]
-    #[arg(long, value_name = "DIGEST", help_heading = "Extensions")]
-    pub digest: Option<String>,
-    /// server, client, server-client or signing-encryption (sets key usages)
-    #[arg(long, value_name = "PURPOSE", help_heading = "Extensions")]
-    pub purpose: Option<String>,
-    /// Key usages, comma-separated (digitalSignature,keyEncipherment,...)
-    #[arg(long, value_name = "LIST", help_heading = "Extensions")]
-    pub key_usage: Vec<String>,
-    /// Extended key usages, comma-separated (serverAuth,clientAuth,... or OIDs)
-    #[arg(
-        long,
-        visible_alias = "eku",
-        value_name = "LIST",
-        help_heading = "Extensions"
-    )]
-    pub extended_key_usage: Vec<String>,
-    /// Request a CA certificate (basicConstraints CA:TRUE)
-    #[arg(long, help_heading = "Extensions")]
-    pub ca: bool,
-    /// Path length constraint for --ca
-    #[arg(long, value_name = "N", requires = "ca", help_heading = "Extensions")]
-    pub path_len: Option<u8>,
-    /// Description stored with the record
-    #[arg(long, value_name = "TEXT")]
-    pub description: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RequestFormat {
-    /// csrkit's own JSON (field names as the long options, with underscores)
-    Native,
-    Qradar,
-    Nsx,
-    Xclarity,
-    Arcgis,
-    Sbc,
-}
-
-#[derive(Debug, Clone, Default, Args)]
-pub struct RequestFileArgs {
-    /// Read a request body (QRadar, NSX, XClarity, ArcGIS, SBC or native JSON) from FILE or - (stdin); flags override its fields
-    #[arg(long, value_name = "FILE|-")]
-    pub request: Option<String>,
-    /// Force the request body's format instead of detecting it
-    #[arg(long, value_name = "FMT", value_enum, requires = "request")]
-    pub request_format: Option<RequestFormat>,
-}
-
-#[derive(Debug, Clone, Default, Args)]
-pub struct PassphraseArgs {
-    /// Read the passphrase from the first line of FILE
-    #[arg(
-        long,
-        value_name = "FILE",
-        env = "CSRKIT_PASSPHRASE_FILE",
-        help_heading = "Passphrase"
-    )]
-    pub passphrase_file: Option<PathBuf>,
-    /// Read the passphrase from the environment variable VAR. With no passphrase option, $CSRKIT_PASSPHRASE is used, else csrkit asks at a terminal
-    #[arg(long, value_name = "VAR", help_heading = "Passphrase")]
-    pub passphrase_env: Option<String>,
-    /// Store the private key unencrypted (still mode 0600)
-    #[arg(long, env = "CSRKIT_NO_PASSPHRASE", value_parser = clap::builder::FalseyValueParser::new(), conflicts_with_all = ["passphrase_file", "passphrase_env"], help_heading = "Passphrase")]
-    pub no_passphrase: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct GenerateArgs {
-    /// Record name [default: derived from the CN]
-    #[arg(value_name = "NAME", conflicts_with = "batch")]
-    pub name: Option<String>,
-    #[command(flatten)]
-    pub subject: SubjectArgs,
-    #[command(flatten)]
-    pub sans: SanArgs,
-    #[command(flatten)]
-    pub key: KeyArgs,
-    #[command(flatten)]
-    pub ext: ExtArgs,
-    #[command(flatten)]
-    pub request: RequestFileArgs,
-    /// JSON Lines, one request per line (any accepted shape plus "name"), from FILE or -
-    #[arg(
-        long,
-        value_name = "FILE|-",
-        conflicts_with = "request",
-        help_heading = "Batch"
-    )]
-    pub batch: Option<String>,
-    /// Parallel jobs for --batch [default: all cores]
-    #[arg(
-        long,
-        short = 'j',
-        value_name = "N",
-        env = "CSRKIT_JOBS",
-        help_heading = "Batch"
-    )]
-    pub jobs: Option<usize>,
-    #[command(flatten)]
-    pub passphrase: PassphraseArgs,
-    /// If record NAME exists with exactly this request, print it and exit 0 (nothing is written)
-    #[arg(long, conflicts_with = "batch")]
-    pub exist_ok: bool,
-}
 
 #[derive(Debug, Args)]
 pub struct PasswdArgs {
@@ -675,28 +444,6 @@ pub struct DownloadArgs {
     /// XClarity: the JSON envelope instead of the raw PEM
     #[arg(long)]
     pub details: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct RegenerateArgs {
-    /// Record name or id
-    #[arg(value_name = "NAME|ID")]
-    pub target: String,
-    /// Generate a new key instead of reusing the stored one
-    #[arg(long)]
-    pub new_key: bool,
-    #[command(flatten)]
-    pub subject: SubjectArgs,
-    #[command(flatten)]
-    pub sans: SanArgs,
-    #[command(flatten)]
-    pub key: KeyArgs,
-    #[command(flatten)]
-    pub ext: ExtArgs,
-    #[command(flatten)]
-    pub request: RequestFileArgs,
-    #[command(flatten)]
-    pub passphrase: PassphraseArgs,
 }
 
 #[derive(Debug, Args)]

@@ -542,3 +542,68 @@ fn a_writer_dying_before_its_commit_leaves_the_previous_revision() {
     }
     assert_eq!(pg.meta("web")["revision"], 1);
 }
+
+/// `list` streams its rows from the server page by page (1,000 rows a
+/// page): more than one page lists every record once, in id order, as one
+/// JSON array (compact and pretty exactly as serde_json writes a whole
+/// array) and as one text table with one header.
+#[test]
+fn list_streams_pages_of_rows_into_one_table_and_one_array() {
+    let db = db!("list_streams_pages_of_rows_into_one_table_and_one_array");
+    let url = db.url();
+    let lines: String = (0..1003)
+        .map(|i| format!("{{\"name\":\"p{i:04}\",\"common_name\":\"p{i}.example.com\",\"key_type\":\"ec\"}}\n"))
+        .collect();
+    let mut child = csrkit_at(&url)
+        .args(["generate", "--batch", "-", "--no-passphrase"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(lines.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let compact = out(csrkit_at(&url).args(["list", "--format", "json"]));
+    assert!(compact.status.success());
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&compact.stdout).unwrap();
+    assert_eq!(rows.len(), 1003);
+    let ids: Vec<u64> = rows.iter().map(|r| r["id"].as_u64().unwrap()).collect();
+    assert!(
+        ids.windows(2).all(|w| w[0] < w[1]),
+        "ids in order, once each"
+    );
+    let mut again = serde_json::to_vec(&rows).unwrap();
+    again.push(b'\n');
+    assert_eq!(text(&compact.stdout), text(&again));
+
+    let pretty = out(csrkit_at(&url).args(["list", "--format", "json", "--pretty"]));
+    let mut again = serde_json::to_vec_pretty(&rows).unwrap();
+    again.push(b'\n');
+    assert_eq!(text(&pretty.stdout), text(&again));
+
+    let table = out(csrkit_at(&url).args(["list"]));
+    let t = text(&table.stdout);
+    assert_eq!(t.lines().count(), 1004, "one header and a line per record");
+    assert_eq!(t.lines().filter(|l| l.starts_with("ID ")).count(), 1);
+    let mut names: Vec<&str> = t
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().nth(1).unwrap())
+        .collect();
+    let json_names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names, json_names,
+        "the table and the array in the same order"
+    );
+    names.sort_unstable();
+    let expected: Vec<String> = (0..1003).map(|i| format!("p{i:04}")).collect();
+    assert_eq!(names, expected);
+}

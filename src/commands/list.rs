@@ -1,22 +1,63 @@
-//! `csrkit list`: every record's summary.
+//! `csrkit list`: every record's summary. In csrkit's own shapes the rows
+//! are printed page by page as the keystore hands them over
+//! ([`crate::formats::list`]); vendor shapes render the whole list.
 
 use super::common::{Ctx, Done};
+use super::Report;
 use crate::error::Result;
+use crate::keystore::Listed;
 
-pub(super) fn list(ctx: &Ctx) -> Result<Done> {
-    let records = ctx.keystore.list()?;
-    let stdout = ctx.shape().list(&records, ctx.opts)?;
-    let mut notes = Vec::new();
-    if records.is_empty() {
-        notes.push(format!(
-            "the keystore {} has no records",
-            ctx.keystore.location()
-        ));
+/// Rows per page when the keystore streams its rows: the first page sets
+/// the text table's column widths.
+const PAGE: usize = 1000;
+
+pub(super) fn list(ctx: &Ctx, report: &mut dyn Report) -> Result<Done> {
+    let Some(mut stream) = ctx.shape().list_stream(ctx.opts) else {
+        let records = ctx.keystore.list()?;
+        let stdout = ctx.shape().list(&records, ctx.opts)?;
+        return Ok(Done {
+            stdout,
+            notes: empty_note(ctx, records.is_empty()),
+            leftovers: Some(Box::new(records)),
+            ..Done::default()
+        });
+    };
+    // A backend that reads every row at once renders them as one page.
+    let page = if ctx.keystore.streams_list() {
+        PAGE
+    } else {
+        usize::MAX
+    };
+    let mut rows: Vec<Listed> = Vec::new();
+    let mut count = 0usize;
+    ctx.keystore.list_each(&mut |row| {
+        rows.push(row);
+        count += 1;
+        if rows.len() >= page {
+            report.out(&stream.page(&rows)?);
+            report.flush();
+            rows.clear();
+        }
+        Ok(())
+    })?;
+    if !rows.is_empty() {
+        report.out(&stream.page(&rows)?);
     }
+    report.out(&stream.finish()?);
     Ok(Done {
-        stdout,
-        notes,
-        leftovers: Some(Box::new(records)),
+        notes: empty_note(ctx, count == 0),
+        leftovers: Some(Box::new(rows)),
         ..Done::default()
     })
+}
+
+fn empty_note(ctx: &Ctx, empty: bool) -> Vec<String> {
+    if empty {
+        vec![format!(
+            "the keystore {} has no records",
+            ctx.keystore.location()
+        )]
+    } else {
+        Vec::new()
+    }
 }

@@ -23,9 +23,9 @@ mod expiring;
 mod export;
 mod generate;
 mod import;
-mod lint;
 #[path = "keystore.rs"]
 mod keystore_cmd;
+mod lint;
 mod list;
 mod meta;
 mod passwd;
@@ -189,7 +189,7 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
         Command::Show(a) => show::show(&ctx, a),
         Command::Download(a) => download::download(&ctx, a),
         Command::Regenerate(a) => regenerate::regenerate(&ctx, a),
-        Command::List(_) => list::list(&ctx),
+        Command::List(_) => list::list(&ctx, report),
         Command::Delete(a) => delete::delete(&ctx, a),
         Command::Import(a) => import::import(&ctx, a),
         Command::SelfSign(a) => self_sign::self_sign(&ctx, a),

@@ -14,6 +14,7 @@ pub mod arcgis;
 pub mod body;
 pub mod certinfo;
 pub mod json;
+pub mod list;
 pub mod nsx;
 pub mod pem;
 pub mod pkcs;
@@ -163,6 +164,11 @@ pub trait Shape: Sync {
     /// The vendor's list of CSRs.
     fn list(&self, _records: &[Listed], _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::List))
+    }
+    /// `list` written page by page as the rows arrive ([`list::ListStream`]);
+    /// `None` when the shape renders the whole list at once.
+    fn list_stream(&self, _o: Options) -> Option<Box<dyn list::ListStream>> {
+        None
     }
     /// The vendor's answer to deleting a record (rendered after the delete).
     fn delete(&self, _meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {

@@ -18,7 +18,7 @@ use super::{CertView, LintReport, Op, Options, RecordView, Shape};
 use crate::cert::{self, days_left, Cert, CertSummary, Status};
 use crate::csr::{is_unsafe_char, ParsedCsr, ParsedSan, Verdict};
 use crate::error::Result;
-use crate::keystore::{Listed, RecordMeta, Summary, CERT_FILE, CHAIN_FILE};
+use crate::keystore::{Listed, RecordMeta, CERT_FILE, CHAIN_FILE};
 use crate::lint::Severity;
 
 /// The `text` shape: for people at a terminal (escaped values).
@@ -233,82 +233,10 @@ impl Shape for Text {
         Ok(v.csr.pem().into_bytes())
     }
     fn list(&self, records: &[Listed], _o: Options) -> Result<Vec<u8>> {
-        // Two passes over the summaries (column widths, then the padded
-        // rows) into one buffer: no allocation per cell (10,000 rows made
-        // 120,000 small strings before).
-        let key = |buf: &mut String, s: &Summary| {
-            buf.clear();
-            let _ = write!(buf, "{}", s.key);
-        };
-        fn cn(s: &Summary) -> &str {
-            s.common_name.as_deref().unwrap_or("-")
-        }
-        let header = [
-            "ID", "NAME", "CN", "KEY", "CREATED", "REV", "STATUS", "EXPIRES",
-        ];
-        let now = cert::now();
-        let status = |s: &Summary| Status::of(s.not_after.as_deref(), now).name();
-        fn expires(s: &Summary) -> &str {
-            s.not_after
-                .as_deref()
-                .map_or("-", |t| t.get(..10).unwrap_or(t))
-        }
-        let mut w = header.map(str::len);
-        let mut buf = String::new();
-        for s in records.iter().map(|r| &r.summary) {
-            key(&mut buf, s);
-            let cells = [
-                digits(s.id),
-                s.name.chars().count(),
-                cn(s).chars().count(),
-                buf.chars().count(),
-                s.created.chars().count(),
-                digits(u64::from(s.revision)),
-                status(s).len(),
-            ];
-            for (w, c) in w.iter_mut().zip(cells) {
-                *w = (*w).max(c);
-            }
-        }
-        let mut out = String::with_capacity((records.len() + 1) * (w.iter().sum::<usize>() + 24));
-        // Each column padded to its width, two spaces between columns,
-        // none after the last.
-        let mut row = |c: [&dyn std::fmt::Display; 8]| {
-            let _ = writeln!(
-                out,
-                "{:<w0$}  {:<w1$}  {:<w2$}  {:<w3$}  {:<w4$}  {:<w5$}  {:<w6$}  {}",
-                c[0],
-                c[1],
-                c[2],
-                c[3],
-                c[4],
-                c[5],
-                c[6],
-                c[7],
-                w0 = w[0],
-                w1 = w[1],
-                w2 = w[2],
-                w3 = w[3],
-                w4 = w[4],
-                w5 = w[5],
-                w6 = w[6],
-            );
-        };
-        row(header.each_ref().map(|h| h as &dyn std::fmt::Display));
-        for s in records.iter().map(|r| &r.summary) {
-            key(&mut buf, s);
-            row([
-                &s.id,
-                &s.name,
-                &cn(s),
-                &buf,
-                &s.created,
-                &s.revision,
-                &status(s),
-                &expires(s),
-            ]);
-        }
-        Ok(out.into_bytes())
+        super::list::whole(super::list::TextList::new(), records)
+    }
+    fn list_stream(&self, _o: Options) -> Option<Box<dyn super::list::ListStream>> {
+        Some(Box::new(super::list::TextList::new()))
     }
     fn delete(&self, meta: &RecordMeta, _o: Options) -> Result<Vec<u8>> {
         Ok(format!("Deleted record {} (id {})\n", meta.name, meta.id).into_bytes())
@@ -515,11 +443,6 @@ fn cert_text(out: &mut String, c: &Cert, now: i64) {
     if let Ok(id) = c.spki_id() {
         line(out, "SPKI SHA-256", id);
     }
-}
-
-/// Decimal digits of `n` (the width of `n.to_string()`).
-fn digits(n: u64) -> usize {
-    n.checked_ilog10().map_or(1, |d| d as usize + 1)
 }
 
 #[cfg(test)]

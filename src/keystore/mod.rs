@@ -71,6 +71,21 @@ pub trait Store: Send + Sync {
     /// Every record's summary, sorted by id.
     fn list(&self) -> Result<Vec<Listed>>;
 
+    /// Every record's summary, sorted by id, handed to `each` as it is
+    /// read: a backend that streams (PostgreSQL) calls it before the last
+    /// row arrives. `each` must not use this store (its connection is
+    /// busy); its error stops the listing and is returned. The default
+    /// reads [`Store::list`] whole.
+    fn list_each(&self, each: &mut dyn FnMut(Listed) -> Result<()>) -> Result<()> {
+        self.list()?.into_iter().try_for_each(each)
+    }
+
+    /// Whether [`Store::list_each`] streams (rows reach `each` before the
+    /// whole list is read), so that a caller prints them page by page.
+    fn streams_list(&self) -> bool {
+        false
+    }
+
     /// The record whose key has this SubjectPublicKeyInfo (its SHA-256,
     /// colon hex, as [`RecordMeta::spki_sha256`]), if any.
     fn find_by_spki(&self, spki_sha256: &str) -> Result<Option<Record>>;

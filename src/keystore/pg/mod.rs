@@ -354,6 +354,46 @@ impl Store for PgStore {
             .collect()
     }
 
+    /// `SELECT summary ... ORDER BY id` through a portal: rows reach
+    /// `each` as the server sends them (the primary key's order, no sort).
+    fn list_each(&self, each: &mut dyn FnMut(Listed) -> Result<()>) -> Result<()> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let from = ListedFrom::Store(self.conn.clone());
+        self.conn.run(|c| {
+            let params: [&(dyn postgres::types::ToSql + Sync); 0] = [];
+            let mut rows =
+                match c.query_raw("SELECT summary FROM csrkit.records ORDER BY id", params) {
+                    Ok(rows) => rows,
+                    Err(e) => return Err(e),
+                };
+            loop {
+                let row = match rows.next() {
+                    Ok(Some(row)) => row,
+                    Ok(None) => return Ok(Ok(())),
+                    Err(e) => return Err(e),
+                };
+                let summary: Summary = match serde_json::from_str(row.get(0)) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        return Ok(Err(Error::internal(format!(
+                            "a record's summary is corrupt: {e}"
+                        ))))
+                    }
+                };
+                if let Err(e) = each(Listed {
+                    summary,
+                    from: from.clone(),
+                }) {
+                    return Ok(Err(e));
+                }
+            }
+        })
+    }
+
+    fn streams_list(&self) -> bool {
+        true
+    }
+
     fn find_by_spki(&self, spki_sha256: &str) -> Result<Option<Record>> {
         let sql = format!(
             "SELECT {REC_COLS} FROM csrkit.records WHERE spki_sha256 = $1 ORDER BY id LIMIT 1"

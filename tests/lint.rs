@@ -128,7 +128,15 @@ fn each_rule_has_a_failing_and_a_passing_input() {
             good: ("/CN=a.example.com/O=Example/L=Berlin/C=DE", &["subjectAltName=DNS:a.example.com"], &[]) },
         Case { rule: "cabf.validity_too_long", profiles: &["cabf"], key: "ec:P-256",
             bad: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &["-x509", "-days", "800"]),
-            good: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &["-x509", "-days", "90"]) },
+            good: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &["-x509", "-days", "40"]) },
+        // `-days 200` is 200 days and a second, notBefore through notAfter
+        // inclusive (BR §1.6.1): over every limit from 15 March 2026 on.
+        Case { rule: "cabf.validity_too_long", profiles: &["cabf"], key: "ec:P-256",
+            bad: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &["-x509", "-days", "200"]),
+            good: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &["-x509", "-days", "40"]) },
+        Case { rule: "cabf.country_code", profiles: &["cabf"], key: "ec:P-256",
+            bad: ("/C=UK/L=London/O=Example/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &[]),
+            good: ("/C=XX/L=Nowhere/O=Example/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &[]) },
         Case { rule: "qradar.rsa_only", profiles: &["qradar"], key: "ec:P-256",
             bad: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &[]),
             good: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &["-newkey", "rsa:2048"]) },

@@ -60,31 +60,17 @@ impl Record {
 
     /// The stored CSR, PEM.
     pub fn csr_pem(&self) -> Result<String> {
-        let path = self.csr_path();
-        let csr = nofollow_read(&path)?;
-        String::from_utf8(csr)
-            .map_err(|_| Error::internal(format!("{} is not text", path.display())))
+        csr_pem_at(&self.dir)
     }
 
     /// The certificate (PEM), if the record has one.
     pub fn cert_pem(&self) -> Result<Option<String>> {
-        self.optional_text(CERT_FILE)
+        optional_text(&self.dir, CERT_FILE)
     }
 
     /// The chain above the certificate (PEM, issuer first), if any.
     pub fn chain_pem(&self) -> Result<Option<String>> {
-        self.optional_text(CHAIN_FILE)
-    }
-
-    fn optional_text(&self, file: &str) -> Result<Option<String>> {
-        let path = self.dir.join(file);
-        match nofollow_read(&path) {
-            Ok(data) => String::from_utf8(data)
-                .map(Some)
-                .map_err(|_| Error::internal(format!("{} is not text", path.display()))),
-            Err(e) if e.kind == Kind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
+        optional_text(&self.dir, CHAIN_FILE)
     }
 
     pub fn key_path(&self) -> PathBuf {
@@ -92,6 +78,25 @@ impl Record {
     }
     pub fn csr_path(&self) -> PathBuf {
         self.dir.join("csr.pem")
+    }
+}
+
+/// `dir`/csr.pem, as text.
+fn csr_pem_at(dir: &Path) -> Result<String> {
+    let path = dir.join("csr.pem");
+    let csr = nofollow_read(&path)?;
+    String::from_utf8(csr).map_err(|_| Error::internal(format!("{} is not text", path.display())))
+}
+
+/// `dir`/`file` as text, or None when there is no such file.
+fn optional_text(dir: &Path, file: &str) -> Result<Option<String>> {
+    let path = dir.join(file);
+    match nofollow_read(&path) {
+        Ok(data) => String::from_utf8(data)
+            .map(Some)
+            .map_err(|_| Error::internal(format!("{} is not text", path.display()))),
+        Err(e) if e.kind == Kind::NotFound => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
@@ -147,6 +152,17 @@ impl Listed {
     /// The whole record (for shapes that list more than the summary).
     pub fn record(&self) -> Result<Record> {
         Record::read_at(&self.dir)
+    }
+
+    /// The record's CSR (PEM), read without its record.json.
+    pub fn csr_pem(&self) -> Result<String> {
+        csr_pem_at(&self.dir)
+    }
+
+    /// The record's certificate (PEM), if it has one, read without its
+    /// record.json.
+    pub fn cert_pem(&self) -> Result<Option<String>> {
+        optional_text(&self.dir, CERT_FILE)
     }
 }
 

@@ -154,13 +154,14 @@ impl Listed {
         Record::read_at(&self.dir)
     }
 
-    /// The record's CSR (PEM), read without its record.json.
+    /// The record's CSR (PEM), read without its record.json. Errors: the
+    /// file cannot be read (exit as for any record file) or is not UTF-8.
     pub fn csr_pem(&self) -> Result<String> {
         csr_pem_at(&self.dir)
     }
 
-    /// The record's certificate (PEM), if it has one, read without its
-    /// record.json.
+    /// The record's certificate (PEM), if it has one (None: no cert.pem),
+    /// read without its record.json. Errors as [`Listed::csr_pem`].
     pub fn cert_pem(&self) -> Result<Option<String>> {
         optional_text(&self.dir, CERT_FILE)
     }

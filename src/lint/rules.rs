@@ -391,6 +391,17 @@ pub fn cabf(t: &Target, out: &mut Vec<Finding>) {
             );
         }
     }
+    if let Key::Rsa { bits } = t.key {
+        if bits >= 2048 && bits % 8 != 0 {
+            push(
+                out,
+                "cabf.rsa_modulus_length",
+                Severity::Error,
+                "CA/B Forum BR §6.1.5 (RSA: modulus size in bits divisible by 8)",
+                format!("the RSA modulus has {bits} bits; the BRs take sizes divisible by 8"),
+            );
+        }
+    }
     if matches!(t.key, Key::Ed25519) {
         push(
             out,
@@ -412,5 +423,21 @@ pub fn cabf(t: &Target, out: &mut Vec<Finding>) {
                 "P-521 keys are refused by the browsers' root programs (P-256 or P-384), though the BRs allow them".into(),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::max_validity_days;
+
+    #[test]
+    fn the_validity_limit_follows_ballot_sc_081_by_not_before() {
+        // 2026-03-14T23:59:59Z, 2026-03-15T00:00:00Z, and so on.
+        assert_eq!(max_validity_days(1_773_532_799), 398);
+        assert_eq!(max_validity_days(1_773_532_800), 200);
+        assert_eq!(max_validity_days(1_805_068_799), 200);
+        assert_eq!(max_validity_days(1_805_068_800), 100);
+        assert_eq!(max_validity_days(1_868_227_199), 100);
+        assert_eq!(max_validity_days(1_868_227_200), 47);
     }
 }

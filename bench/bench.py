@@ -33,6 +33,20 @@ def run_rss(cmd, env):
         sys.exit(f"command failed: {' '.join(cmd)}")
     return dt, ru.ru_maxrss
 
+def run_cpu(cmd, env=None, ok=(0,)):
+    """Process time (user + sys, s) and wall time of one child, from wait4.
+    posix_spawn (vfork), not fork: a forked child would be charged for
+    unmapping this Python process's pages when it execs."""
+    t = time.perf_counter()
+    acts = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
+    path = cmd[0] if os.sep in cmd[0] else shutil.which(cmd[0])
+    pid = os.posix_spawn(path, cmd, env or os.environ, file_actions=acts)
+    _, status, ru = os.wait4(pid, 0)
+    dt = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) not in ok:
+        sys.exit(f"command failed ({os.waitstatus_to_exitcode(status)}): {' '.join(cmd)}")
+    return ru.ru_utime + ru.ru_stime, dt
+
 def med(xs):
     return statistics.median(xs)
 
@@ -195,6 +209,62 @@ class Bench:
         self.record(f"generate into {count} records / into empty", f"{ratio:.3f}x", "<= 1.25x", ratio <= 1.25,
                     f"({ms(med(full)).strip()} vs {ms(med(empty)).strip()})")
 
+    def lint(self, count, with_certs):
+        """`lint` in process time (user + sys, from wait4), the figure its
+        targets are set in: a file (a 2 KB CSR; a certificate, `--profile
+        cabf`) against OpenSSL printing the same file (`openssl req|x509
+        -noout -text`), interleaved; a record by name; and `--all` on a
+        keystore of `count` records, `with_certs` of them with a
+        certificate (`self-sign`)."""
+        d = os.path.join(self.tmp, "lint")
+        os.makedirs(d, exist_ok=True)
+        csr, crt = os.path.join(d, "big.csr"), os.path.join(d, "leaf.pem")
+        sans = ",".join(f"DNS:h{i}.example.com" for i in range(8))
+        subprocess.run(["openssl", "req", "-new", "-nodes", "-newkey", "rsa:4096", "-keyout", "/dev/null",
+                        "-subj", "/C=DE/L=Berlin/O=Example/CN=h0.example.com", "-addext", f"subjectAltName={sans}",
+                        "-out", csr], check=True, capture_output=True)
+        subprocess.run(["openssl", "req", "-x509", "-nodes", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                        "-keyout", "/dev/null", "-days", "40", "-subj", "/CN=www.example.com",
+                        "-addext", "subjectAltName=DNS:www.example.com", "-out", crt], check=True, capture_output=True)
+        reps = 41 if self.quick else 201
+        env = self.env(self.fresh("lintfile"))
+        for label, path, ours, theirs in [
+                (f"lint --file CSR ({os.path.getsize(csr)} B)", csr, [], ["req", "-noout", "-text", "-in", csr]),
+                (f"lint --file certificate ({os.path.getsize(crt)} B), cabf", crt, ["--profile", "cabf"],
+                 ["x509", "-noout", "-text", "-in", crt])]:
+            a, b, wa = [], [], []
+            for i in range(reps + 1):
+                ca, wall = run_cpu([self.bin, "lint", "--file", path] + ours, env)
+                cb, _ = run_cpu(["openssl"] + theirs)
+                if i:
+                    a.append(ca); b.append(cb); wa.append(wall)
+            self.record(f"{label}, process time", ms(med(a)).strip(), "<= 3 ms", med(a) <= 0.003,
+                        f"(openssl -text {ms(med(b)).strip()}, ratio {med(a) / med(b):.2f}x; "
+                        f"wall {ms(med(wa)).strip()}; n={reps})")
+        ks = self.fresh("lintks")
+        env = self.env(ks)
+        path = os.path.join(self.tmp, "lint.jsonl")
+        with open(path, "w") as f:
+            for i in range(count):
+                f.write(f'{{"name":"r{i:05}","common_name":"r{i}.example.com","key_type":"ec"}}\n')
+        t = time.perf_counter()
+        run([self.bin, "generate", "--no-passphrase", "--batch", path], env)
+        for i in range(0, count, max(1, count // with_certs)):
+            run([self.bin, "self-sign", f"r{i:05}", "--days", "40"], env)
+        print(f"  (filled a keystore with {count} records, {with_certs} with a certificate, "
+              f"in {time.perf_counter() - t:.1f} s)")
+        wait_for_quiet_disk(60)
+        r = 21 if self.quick else 101
+        names = [f"r{(i * 7919) % count:05}" for i in range(r)]
+        one = [run_cpu([self.bin, "lint", n], env) for n in names]
+        self.record(f"lint NAME, {count} records, process time", ms(med([c for c, _ in one])).strip(), "<= 3 ms",
+                    med([c for c, _ in one]) <= 0.003, f"(wall {ms(med([w for _, w in one])).strip()}; n={r})")
+        r = 7 if self.quick else 21
+        every = [run_cpu([self.bin, "lint", "--all", "--profile", "cabf"], env, ok=(0, 10)) for _ in range(r + 1)][1:]
+        cpu, wall = med([c for c, _ in every]), med([w for _, w in every])
+        self.record(f"lint --all, {count} records, process time", ms(cpu).strip(), "<= 1 s", cpu <= 1.0,
+                    f"(wall {ms(wall).strip()}; n={r})")
+
 def io_pressure():
     """Share of the last 10 s in which some task waited on I/O (Linux PSI), or None."""
     try:
@@ -233,10 +303,10 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--fault-bin", help="a build with --features failpoints, for the per-file fsync row")
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--only", help="comma-separated: ec,rsa2048,rsa4096,batch,pass,big,pkcs12")
+    ap.add_argument("--only", help="comma-separated: ec,rsa2048,rsa4096,batch,pass,big,pkcs12,lint")
     a = ap.parse_args()
     b = Bench(a.bin, a.quick)
-    only = set(a.only.split(",")) if a.only else {"ec", "rsa2048", "rsa4096", "batch", "pass", "big", "pkcs12"}
+    only = set(a.only.split(",")) if a.only else {"ec", "rsa2048", "rsa4096", "batch", "pass", "big", "pkcs12", "lint"}
     pressure = wait_for_quiet_disk()
     load = os.getloadavg()[0]
     ossl = subprocess.run(["openssl", "version"], capture_output=True, text=True).stdout.strip()
@@ -264,6 +334,8 @@ def main():
         b.passphrase()
     if "big" in only:
         b.big_keystore(10000)
+    if "lint" in only:
+        b.lint(10000, 1000)
     os.makedirs("bench/out", exist_ok=True)
     with open("bench/out/latest.json", "w") as f:
         json.dump({"date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()} {os.cpu_count()} cores",

@@ -78,69 +78,299 @@ const SAN_OK: &str = "subjectAltName=DNS:www.example.com";
 #[test]
 fn each_rule_has_a_failing_and_a_passing_input() {
     let cases = [
-        Case { rule: "key.rsa_too_small", profiles: &[], key: "rsa:1024",
+        Case {
+            rule: "key.rsa_too_small",
+            profiles: &[],
+            key: "rsa:1024",
             bad: ("/CN=www.example.com", &[SAN_OK], &[]),
-            good: ("/CN=www.example.com", &[SAN_OK], &["-newkey", "rsa:2048"]) },
-        Case { rule: "key.curve_not_nist", profiles: &[], key: "ec:secp256k1",
+            good: ("/CN=www.example.com", &[SAN_OK], &["-newkey", "rsa:2048"]),
+        },
+        Case {
+            rule: "key.curve_not_nist",
+            profiles: &[],
+            key: "ec:secp256k1",
             bad: ("/CN=www.example.com", &[SAN_OK], &[]),
-            good: ("/CN=www.example.com", &[SAN_OK], &["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384"]) },
-        Case { rule: "sig.weak_digest", profiles: &[], key: "rsa:2048",
+            good: (
+                "/CN=www.example.com",
+                &[SAN_OK],
+                &["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384"],
+            ),
+        },
+        Case {
+            rule: "sig.weak_digest",
+            profiles: &[],
+            key: "rsa:2048",
             bad: ("/CN=www.example.com", &[SAN_OK], &["-sha1"]),
-            good: ("/CN=www.example.com", &[SAN_OK], &["-sha256"]) },
-        Case { rule: "name.cn_not_in_sans", profiles: &[], key: "ec:P-256",
-            bad: ("/CN=www.example.com", &["subjectAltName=DNS:example.com"], &[]),
-            good: ("/CN=www.example.com", &["subjectAltName=DNS:example.com,DNS:www.example.com"], &[]) },
-        Case { rule: "san.missing", profiles: &[], key: "ec:P-256",
+            good: ("/CN=www.example.com", &[SAN_OK], &["-sha256"]),
+        },
+        Case {
+            rule: "name.cn_not_in_sans",
+            profiles: &[],
+            key: "ec:P-256",
+            bad: (
+                "/CN=www.example.com",
+                &["subjectAltName=DNS:example.com"],
+                &[],
+            ),
+            good: (
+                "/CN=www.example.com",
+                &["subjectAltName=DNS:example.com,DNS:www.example.com"],
+                &[],
+            ),
+        },
+        Case {
+            rule: "san.missing",
+            profiles: &[],
+            key: "ec:P-256",
             bad: ("/CN=www.example.com", &[], &[]),
-            good: ("/CN=www.example.com", &[SAN_OK], &[]) },
-        Case { rule: "san.malformed_dns", profiles: &[], key: "ec:P-256",
+            good: ("/CN=www.example.com", &[SAN_OK], &[]),
+        },
+        Case {
+            rule: "san.malformed_dns",
+            profiles: &[],
+            key: "ec:P-256",
             bad: ("/O=x", &["subjectAltName=DNS:bad..example.com"], &[]),
-            good: ("/O=x", &["subjectAltName=DNS:good.example.com"], &[]) },
-        Case { rule: "san.idn_ulabel", profiles: &[], key: "ec:P-256",
-            bad: ("/O=x", &["subjectAltName=DNS:b\u{fc}cher.example"], &["-utf8"]),
-            good: ("/O=x", &["subjectAltName=DNS:xn--bcher-kva.example"], &[]) },
-        Case { rule: "san.wildcard_misuse", profiles: &[], key: "ec:P-256",
+            good: ("/O=x", &["subjectAltName=DNS:good.example.com"], &[]),
+        },
+        Case {
+            rule: "san.idn_ulabel",
+            profiles: &[],
+            key: "ec:P-256",
+            bad: (
+                "/O=x",
+                &["subjectAltName=DNS:b\u{fc}cher.example"],
+                &["-utf8"],
+            ),
+            good: ("/O=x", &["subjectAltName=DNS:xn--bcher-kva.example"], &[]),
+        },
+        Case {
+            rule: "san.wildcard_misuse",
+            profiles: &[],
+            key: "ec:P-256",
             bad: ("/O=x", &["subjectAltName=DNS:w*.example.com"], &[]),
-            good: ("/O=x", &["subjectAltName=DNS:*.example.com"], &[]) },
-        Case { rule: "san.underscore", profiles: &[], key: "ec:P-256",
+            good: ("/O=x", &["subjectAltName=DNS:*.example.com"], &[]),
+        },
+        Case {
+            rule: "san.underscore",
+            profiles: &[],
+            key: "ec:P-256",
             bad: ("/O=x", &["subjectAltName=DNS:a_b.example.com"], &[]),
-            good: ("/O=x", &["subjectAltName=DNS:a-b.example.com"], &[]) },
-        Case { rule: "san.duplicate", profiles: &[], key: "ec:P-256",
-            bad: ("/O=x", &["subjectAltName=DNS:a.example.com,DNS:A.example.com"], &[]),
-            good: ("/O=x", &["subjectAltName=DNS:a.example.com,DNS:b.example.com"], &[]) },
-        Case { rule: "subject.empty_without_critical_san", profiles: &[], key: "ec:P-256",
+            good: ("/O=x", &["subjectAltName=DNS:a-b.example.com"], &[]),
+        },
+        Case {
+            rule: "san.duplicate",
+            profiles: &[],
+            key: "ec:P-256",
+            bad: (
+                "/O=x",
+                &["subjectAltName=DNS:a.example.com,DNS:A.example.com"],
+                &[],
+            ),
+            good: (
+                "/O=x",
+                &["subjectAltName=DNS:a.example.com,DNS:b.example.com"],
+                &[],
+            ),
+        },
+        Case {
+            rule: "subject.empty_without_critical_san",
+            profiles: &[],
+            key: "ec:P-256",
             bad: ("/", &["subjectAltName=DNS:a.example.com"], &[]),
-            good: ("/", &["subjectAltName=critical,DNS:a.example.com"], &[]) },
-        Case { rule: "ku.key_encipherment_on_ec", profiles: &[], key: "ec:P-256",
-            bad: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com", "keyUsage=digitalSignature,keyEncipherment"], &[]),
-            good: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com", "keyUsage=digitalSignature"], &[]) },
-        Case { rule: "bc.ca_with_server_purpose", profiles: &[], key: "ec:P-256",
-            bad: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com", "basicConstraints=CA:TRUE", "extendedKeyUsage=serverAuth"], &[]),
-            good: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com", "basicConstraints=CA:FALSE", "extendedKeyUsage=serverAuth"], &[]) },
-        Case { rule: "cabf.internal_name", profiles: &["cabf"], key: "ec:P-256",
+            good: ("/", &["subjectAltName=critical,DNS:a.example.com"], &[]),
+        },
+        Case {
+            rule: "ku.key_encipherment_on_ec",
+            profiles: &[],
+            key: "ec:P-256",
+            bad: (
+                "/CN=a.example.com",
+                &[
+                    "subjectAltName=DNS:a.example.com",
+                    "keyUsage=digitalSignature,keyEncipherment",
+                ],
+                &[],
+            ),
+            good: (
+                "/CN=a.example.com",
+                &[
+                    "subjectAltName=DNS:a.example.com",
+                    "keyUsage=digitalSignature",
+                ],
+                &[],
+            ),
+        },
+        Case {
+            rule: "bc.ca_with_server_purpose",
+            profiles: &[],
+            key: "ec:P-256",
+            bad: (
+                "/CN=a.example.com",
+                &[
+                    "subjectAltName=DNS:a.example.com",
+                    "basicConstraints=CA:TRUE",
+                    "extendedKeyUsage=serverAuth",
+                ],
+                &[],
+            ),
+            good: (
+                "/CN=a.example.com",
+                &[
+                    "subjectAltName=DNS:a.example.com",
+                    "basicConstraints=CA:FALSE",
+                    "extendedKeyUsage=serverAuth",
+                ],
+                &[],
+            ),
+        },
+        Case {
+            rule: "cabf.internal_name",
+            profiles: &["cabf"],
+            key: "ec:P-256",
             bad: ("/CN=host.local", &["subjectAltName=DNS:host.local"], &[]),
-            good: ("/CN=host.example.com", &["subjectAltName=DNS:host.example.com"], &[]) },
-        Case { rule: "cabf.reserved_ip", profiles: &["cabf"], key: "ec:P-256",
-            bad: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com,IP:10.1.2.3"], &[]),
-            good: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com,IP:8.8.8.8"], &[]) },
-        Case { rule: "cabf.org_without_country", profiles: &["cabf"], key: "ec:P-256",
-            bad: ("/CN=a.example.com/O=Example/L=Berlin", &["subjectAltName=DNS:a.example.com"], &[]),
-            good: ("/CN=a.example.com/O=Example/L=Berlin/C=DE", &["subjectAltName=DNS:a.example.com"], &[]) },
-        Case { rule: "cabf.validity_too_long", profiles: &["cabf"], key: "ec:P-256",
-            bad: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &["-x509", "-days", "800"]),
-            good: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &["-x509", "-days", "90"]) },
-        Case { rule: "qradar.rsa_only", profiles: &["qradar"], key: "ec:P-256",
-            bad: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &[]),
-            good: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &["-newkey", "rsa:2048"]) },
-        Case { rule: "xclarity.attribute_length", profiles: &["xclarity"], key: "ec:P-256",
-            bad: ("/CN=a.example.com/O=Oooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooo", &["subjectAltName=DNS:a.example.com"], &[]),
-            good: ("/CN=a.example.com/O=Example", &["subjectAltName=DNS:a.example.com"], &[]) },
-        Case { rule: "nsx.digest", profiles: &["nsx"], key: "rsa:2048",
-            bad: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &["-sha1"]),
-            good: ("/CN=a.example.com", &["subjectAltName=DNS:a.example.com"], &["-sha384"]) },
-        Case { rule: "nsx.subject_attribute", profiles: &["nsx"], key: "ec:P-256",
-            bad: ("/CN=a.example.com/emailAddress=a@example.com", &["subjectAltName=DNS:a.example.com"], &[]),
-            good: ("/CN=a.example.com/OU=Ops", &["subjectAltName=DNS:a.example.com"], &[]) },
+            good: (
+                "/CN=host.example.com",
+                &["subjectAltName=DNS:host.example.com"],
+                &[],
+            ),
+        },
+        Case {
+            rule: "cabf.reserved_ip",
+            profiles: &["cabf"],
+            key: "ec:P-256",
+            bad: (
+                "/CN=a.example.com",
+                &["subjectAltName=DNS:a.example.com,IP:10.1.2.3"],
+                &[],
+            ),
+            good: (
+                "/CN=a.example.com",
+                &["subjectAltName=DNS:a.example.com,IP:8.8.8.8"],
+                &[],
+            ),
+        },
+        Case {
+            rule: "cabf.org_without_country",
+            profiles: &["cabf"],
+            key: "ec:P-256",
+            bad: (
+                "/CN=a.example.com/O=Example/L=Berlin",
+                &["subjectAltName=DNS:a.example.com"],
+                &[],
+            ),
+            good: (
+                "/CN=a.example.com/O=Example/L=Berlin/C=DE",
+                &["subjectAltName=DNS:a.example.com"],
+                &[],
+            ),
+        },
+        Case {
+            rule: "cabf.validity_too_long",
+            profiles: &["cabf"],
+            key: "ec:P-256",
+            bad: (
+                "/CN=a.example.com",
+                &["subjectAltName=DNS:a.example.com"],
+                &["-x509", "-days", "800"],
+            ),
+            good: (
+                "/CN=a.example.com",
+                &["subjectAltName=DNS:a.example.com"],
+                &["-x509", "-days", "40"],
+            ),
+        },
+        // `-days 200` is 200 days and a second, notBefore through notAfter
+        // inclusive (BR §1.6.1): over every limit from 15 March 2026 on.
+        Case {
+            rule: "cabf.validity_too_long",
+            profiles: &["cabf"],
+            key: "ec:P-256",
+            bad: (
+                "/CN=a.example.com",
+                &["subjectAltName=DNS:a.example.com"],
+                &["-x509", "-days", "200"],
+            ),
+            good: (
+                "/CN=a.example.com",
+                &["subjectAltName=DNS:a.example.com"],
+                &["-x509", "-days", "40"],
+            ),
+        },
+        Case {
+            rule: "cabf.country_code",
+            profiles: &["cabf"],
+            key: "ec:P-256",
+            bad: (
+                "/C=UK/L=London/O=Example/CN=a.example.com",
+                &["subjectAltName=DNS:a.example.com"],
+                &[],
+            ),
+            good: (
+                "/C=XX/L=Nowhere/O=Example/CN=a.example.com",
+                &["subjectAltName=DNS:a.example.com"],
+                &[],
+            ),
+        },
+        Case {
+            rule: "qradar.rsa_only",
+            profiles: &["qradar"],
+            key: "ec:P-256",
+            bad: (
+                "/CN=a.example.com",
+                &["subjectAltName=DNS:a.example.com"],
+                &[],
+            ),
+            good: (
+                "/CN=a.example.com",
+                &["subjectAltName=DNS:a.example.com"],
+                &["-newkey", "rsa:2048"],
+            ),
+        },
+        Case {
+            rule: "nsx.key_type",
+            profiles: &["nsx"],
+            key: "ed25519",
+            bad: (
+                "/CN=a.example.com",
+                &["subjectAltName=DNS:a.example.com"],
+                &[],
+            ),
+            good: (
+                "/CN=a.example.com",
+                &["subjectAltName=DNS:a.example.com"],
+                &["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384"],
+            ),
+        },
+        Case {
+            rule: "nsx.key_size",
+            profiles: &["nsx"],
+            key: "rsa:2304",
+            bad: (
+                "/CN=a.example.com",
+                &["subjectAltName=DNS:a.example.com"],
+                &[],
+            ),
+            good: (
+                "/CN=a.example.com",
+                &["subjectAltName=DNS:a.example.com"],
+                &["-newkey", "rsa:3072"],
+            ),
+        },
+        Case {
+            rule: "nsx.subject_attribute",
+            profiles: &["nsx"],
+            key: "ec:P-256",
+            bad: (
+                "/CN=a.example.com/emailAddress=a@example.com",
+                &["subjectAltName=DNS:a.example.com"],
+                &[],
+            ),
+            good: (
+                "/CN=a.example.com/OU=Ops",
+                &["subjectAltName=DNS:a.example.com"],
+                &[],
+            ),
+        },
     ];
     let ks = Ks::new();
     for c in &cases {
@@ -280,4 +510,51 @@ fn exit_10_on_errors_and_records_are_linted_with_their_certificates() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// `xclarity.attribute_length`: RFC 5280's upper bound (64 characters) on
+/// organizationName. OpenSSL will not write a longer one, so Python
+/// `cryptography` makes the CSRs (skipped with a note when it is absent;
+/// .ci/run installs it).
+#[test]
+fn xclarity_attribute_length_follows_the_x509_upper_bounds() {
+    const MAKE: &str = r#"
+import sys
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+key = ec.generate_private_key(ec.SECP256R1())
+name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "a.example.com"),
+                  x509.NameAttribute(NameOID.ORGANIZATION_NAME, "O" * int(sys.argv[1]))])
+csr = (x509.CertificateSigningRequestBuilder().subject_name(name)
+       .add_extension(x509.SubjectAlternativeName([x509.DNSName("a.example.com")]), critical=False)
+       .sign(key, hashes.SHA256()))
+sys.stdout.buffer.write(csr.public_bytes(serialization.Encoding.PEM))
+"#;
+    let make = |len: usize| {
+        std::process::Command::new("python3")
+            .args(["-c", MAKE, &len.to_string()])
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| o.stdout)
+    };
+    let Some(bad) = make(65) else {
+        eprintln!("note: Python cryptography is not installed; skipping xclarity.attribute_length");
+        return;
+    };
+    let good = make(64).unwrap();
+    let ks = Ks::new();
+    let (_, found) = rules(&ks, &bad, &["xclarity"]);
+    assert!(
+        found.iter().any(|r| r == "xclarity.attribute_length"),
+        "{found:?}"
+    );
+    let (code, found) = rules(&ks, &good, &["xclarity"]);
+    assert!(
+        !found.iter().any(|r| r == "xclarity.attribute_length"),
+        "{found:?}"
+    );
+    assert_eq!(code, Some(0));
 }

@@ -97,12 +97,7 @@ impl Record {
     /// text (directory backend).
     pub fn csr_pem(&self) -> Result<String> {
         match &self.at {
-            Location::Dir(dir) => {
-                let path = dir.join("csr.pem");
-                let csr = nofollow_read(&path)?;
-                String::from_utf8(csr)
-                    .map_err(|_| Error::internal(format!("{} is not text", path.display())))
-            }
+            Location::Dir(dir) => csr_pem_at(dir),
             Location::Held(f) => Ok(f.csr_pem.clone()),
         }
     }
@@ -134,6 +129,13 @@ fn optional_text(dir: &Path, file: &str) -> Result<Option<String>> {
         Err(e) if e.kind == Kind::NotFound => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// `dir`/csr.pem, as text.
+fn csr_pem_at(dir: &Path) -> Result<String> {
+    let path = dir.join("csr.pem");
+    let csr = nofollow_read(&path)?;
+    String::from_utf8(csr).map_err(|_| Error::internal(format!("{} is not text", path.display())))
 }
 
 /// What `list` shows of a record; the catalog keeps one per record.
@@ -214,6 +216,25 @@ impl Listed {
         match &self.from {
             ListedFrom::Dir(d) => Some(d),
             ListedFrom::Store(_) => None,
+        }
+    }
+
+    /// The record's CSR (PEM), read without its record.json (directory
+    /// backend; another backend fetches the record). Errors: the file
+    /// cannot be read (exit as for any record file) or is not UTF-8.
+    pub fn csr_pem(&self) -> Result<String> {
+        match &self.from {
+            ListedFrom::Dir(dir) => csr_pem_at(dir),
+            ListedFrom::Store(_) => self.record()?.csr_pem(),
+        }
+    }
+
+    /// The record's certificate (PEM), if it has one (None: no cert.pem),
+    /// read without its record.json. Errors as [`Listed::csr_pem`].
+    pub fn cert_pem(&self) -> Result<Option<String>> {
+        match &self.from {
+            ListedFrom::Dir(dir) => optional_text(dir, CERT_FILE),
+            ListedFrom::Store(_) => self.record()?.cert_pem(),
         }
     }
 }

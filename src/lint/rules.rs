@@ -150,10 +150,15 @@ pub fn default(t: &Target, out: &mut Vec<Finding>) {
         );
     }
     if matches!(t.key, Key::Ec { .. } | Key::Ed25519) && t.has_ku(KeyUsages::KeyEncipherment) {
+        // A MUST NOT in a certificate (RFC 8813 §3); in a CSR, CAs drop it.
         push(
             out,
             "ku.key_encipherment_on_ec",
-            Severity::Warning,
+            if t.kind == Kind::Certificate {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
             "RFC 5480 §3; RFC 8813 §3",
             "keyUsage keyEncipherment is for RSA keys; an EC or Ed25519 key cannot encipher".into(),
         );
@@ -257,6 +262,22 @@ fn reserved_ip(ip: IpAddr) -> bool {
     }
 }
 
+/// The longest Validity Period, in days, of a subscriber certificate whose
+/// notBefore is `not_before` (Unix seconds): BR §6.3.2 as amended by ballot
+/// SC-081 (398 days before 15 March 2026, 200 before 15 March 2027, 100
+/// before 15 March 2029, 47 after).
+pub fn max_validity_days(not_before: i64) -> i64 {
+    const MARCH_15_2026: i64 = 1_773_532_800;
+    const MARCH_15_2027: i64 = 1_805_068_800;
+    const MARCH_15_2029: i64 = 1_868_227_200;
+    match not_before {
+        t if t < MARCH_15_2026 => 398,
+        t if t < MARCH_15_2027 => 200,
+        t if t < MARCH_15_2029 => 100,
+        _ => 47,
+    }
+}
+
 /// CA/Browser Forum Baseline Requirements (v2), for publicly trusted TLS.
 pub fn cabf(t: &Target, out: &mut Vec<Finding>) {
     let names = t
@@ -311,14 +332,21 @@ pub fn cabf(t: &Target, out: &mut Vec<Finding>) {
     }
     if t.kind == Kind::Certificate {
         if let Some((nb, na)) = t.validity {
-            let days = (na - nb) / 86_400;
-            if days > 398 {
+            // BR §1.6.1 "Validity Period": notBefore through notAfter
+            // inclusive, and any part of a day counts as a day.
+            let secs = na - nb + 1;
+            let days = (secs + 86_399).div_euclid(86_400);
+            let max = max_validity_days(nb);
+            if secs > max * 86_400 {
                 push(
                     out,
                     "cabf.validity_too_long",
                     Severity::Error,
-                    "CA/B Forum BR §6.3.2",
-                    format!("valid for {days} days; subscriber certificates may be valid for at most 398"),
+                    "CA/B Forum BR §6.3.2 (ballot SC-081), §1.6.1 (Validity Period)",
+                    format!(
+                        "valid for {days} days (notBefore through notAfter, inclusive); \
+                         a subscriber certificate issued then may be valid for at most {max}"
+                    ),
                 );
             }
         }
@@ -352,13 +380,25 @@ pub fn cabf(t: &Target, out: &mut Vec<Finding>) {
         );
     }
     for c in t.attr(C) {
-        if !crate::request::COUNTRIES.contains(&c) {
+        // XX: the user-assigned code the BRs allow where ISO 3166-1 has none.
+        if c != "XX" && !crate::request::COUNTRIES.contains(&c) {
             push(
                 out,
                 "cabf.country_code",
                 Severity::Error,
-                "CA/B Forum BR §7.1.4.2.2; ISO 3166-1",
+                "CA/B Forum BR §7.1.2.7.4 (countryName); ISO 3166-1",
                 format!("countryName {c} is not an ISO 3166-1 alpha-2 code"),
+            );
+        }
+    }
+    if let Key::Rsa { bits } = t.key {
+        if bits >= 2048 && bits % 8 != 0 {
+            push(
+                out,
+                "cabf.rsa_modulus_length",
+                Severity::Error,
+                "CA/B Forum BR §6.1.5 (RSA: modulus size in bits divisible by 8)",
+                format!("the RSA modulus has {bits} bits; the BRs take sizes divisible by 8"),
             );
         }
     }
@@ -373,13 +413,31 @@ pub fn cabf(t: &Target, out: &mut Vec<Finding>) {
     }
     if let Key::Ec { curve: Some(c) } = &t.key {
         if c.to_string() == "1.3.132.0.35" {
+            // The BRs themselves allow P-521 (§6.1.5, §7.1.3.1.2), and so
+            // does pkilint; the root programs do not.
             push(
                 out,
                 "cabf.key_p521",
                 Severity::Error,
-                "CA/B Forum BR §6.1.5",
-                "P-521 keys are not allowed by the BRs (P-256 or P-384)".into(),
+                "Mozilla Root Store Policy §5.1; Chrome Root Program Policy (P-256, P-384); the BRs (§6.1.5) alone allow P-521",
+                "P-521 keys are refused by the browsers' root programs (P-256 or P-384), though the BRs allow them".into(),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::max_validity_days;
+
+    #[test]
+    fn the_validity_limit_follows_ballot_sc_081_by_not_before() {
+        // 2026-03-14T23:59:59Z, 2026-03-15T00:00:00Z, and so on.
+        assert_eq!(max_validity_days(1_773_532_799), 398);
+        assert_eq!(max_validity_days(1_773_532_800), 200);
+        assert_eq!(max_validity_days(1_805_068_799), 200);
+        assert_eq!(max_validity_days(1_805_068_800), 100);
+        assert_eq!(max_validity_days(1_868_227_199), 100);
+        assert_eq!(max_validity_days(1_868_227_200), 47);
     }
 }

@@ -1,6 +1,8 @@
 //! One profile per appliance: what its certificate import or CSR API
 //! takes, each rule citing the vendor document it follows (see also
-//! docs/vendor-formats.md).
+//! docs/vendor-formats.md and docs/lint.md). Where the vendor publishes no
+//! limit, a rule says so in its `source`, starts with "csrkit's advice",
+//! and is a warning or a notice, never an error.
 
 use super::rules::{C, CN, L, O, OU, ST};
 use super::target::{Key, Target};
@@ -8,21 +10,6 @@ use super::{push, Finding, Severity};
 
 const P256: &str = "1.2.840.10045.3.1.7";
 const P384: &str = "1.3.132.0.34";
-const P521: &str = "1.3.132.0.35";
-
-/// SHA-256/384/512 with RSA (PKCS#1 v1.5 or PSS) or ECDSA.
-fn sha2_family(oid: &str) -> bool {
-    matches!(
-        oid,
-        "1.2.840.113549.1.1.11"
-            | "1.2.840.113549.1.1.12"
-            | "1.2.840.113549.1.1.13"
-            | "1.2.840.113549.1.1.10"
-            | "1.2.840.10045.4.3.2"
-            | "1.2.840.10045.4.3.3"
-            | "1.2.840.10045.4.3.4"
-    )
-}
 
 fn curve(t: &Target) -> Option<String> {
     match &t.key {
@@ -55,7 +42,7 @@ fn only_attributes(
 
 /// Esri ArcGIS Enterprise Portal (`generateCertificate`, importing a PFX).
 pub fn arcgis(t: &Target, out: &mut Vec<Finding>) {
-    const SRC: &str = "ArcGIS Portal Administrator API: SSL Certificates, Generate Certificate (commonName, keysize)";
+    const SRC: &str = "ArcGIS Portal Administrator API: Generate Certificate (cn \"(Required)\"; keySize \"The default is 1024\")";
     if t.attr(CN).is_empty() {
         push(
             out,
@@ -97,7 +84,8 @@ pub fn qradar(t: &Target, out: &mut Vec<Finding>) {
 
 /// Oracle Communications Session Border Controller (certificate-record).
 pub fn sbc(t: &Target, out: &mut Vec<Finding>) {
-    const SRC: &str = "Oracle SBC REST API: certificate-record (key-algor rsa|ecdsa, ecdsa-key-size p256|p384, digest-algor sha256|sha512)";
+    const SRC: &str = "Oracle SBC ACLI reference: certificate-record (key-algor rsa|ecdsa; ecdsa-key-size p256|p384; country, state, locality, organization, unit, common-name)";
+    const DIGEST: &str = "csrkit's advice: Oracle SBC ACLI reference, certificate-record digest-algor (a request the SBC makes itself is signed with the digest-algor chosen there)";
     match &t.key {
         Key::Ed25519 | Key::Other(_) => push(
             out,
@@ -126,9 +114,9 @@ pub fn sbc(t: &Target, out: &mut Vec<Finding>) {
         push(
             out,
             "sbc.digest",
-            Severity::Warning,
-            SRC,
-            format!("signed with {sig}; the SBC's digest-algor is sha256 or sha512"),
+            Severity::Notice,
+            DIGEST,
+            format!("signed with {sig}; a request the SBC made itself would be signed with SHA-256 or SHA-512 (its digest-algor)"),
         );
     }
     only_attributes(
@@ -143,21 +131,16 @@ pub fn sbc(t: &Target, out: &mut Vec<Finding>) {
 
 /// VMware NSX (Policy API `TlsCsr`, `TlsTrustData`).
 pub fn nsx(t: &Target, out: &mut Vec<Finding>) {
-    const SRC: &str = "VMware NSX Policy API: TlsCsr (algorithm RSA|EC, key_size) and TlsTrustData";
+    const SRC: &str =
+        "VMware NSX Policy API: TlsCsr (algorithm enum RSA, EC; subject keys CN, O, OU, C, ST, L)";
+    const SIZES: &str = "csrkit's advice: NSX's TlsCsr key_size is any integer (\"size measured in bits\"); the sizes an appliance takes are its own (GET /api/v1/trust-management/crypto-algorithms); the NSX-T 1.1 Csr reference lists 2048 and 3072";
     match &t.key {
-        Key::Rsa { bits } if ![2048, 3072, 4096].contains(bits) => push(
+        Key::Rsa { bits } if bits >= &2048 && ![2048, 3072, 4096].contains(bits) => push(
             out,
             "nsx.key_size",
-            Severity::Error,
-            SRC,
-            format!("NSX takes RSA keys of 2048, 3072 or 4096 bits, not {bits}"),
-        ),
-        Key::Ec { .. } if !matches!(curve(t).as_deref(), Some(P256 | P384 | P521)) => push(
-            out,
-            "nsx.curve",
-            Severity::Error,
-            SRC,
-            "NSX takes EC keys of 256, 384 or 521 bits (P-256, P-384, P-521)".into(),
+            Severity::Warning,
+            SIZES,
+            format!("RSA-{bits}: NSX appliances list RSA sizes such as 2048, 3072 and 4096; check that yours takes {bits}"),
         ),
         Key::Ed25519 | Key::Other(_) => push(
             out,
@@ -167,18 +150,6 @@ pub fn nsx(t: &Target, out: &mut Vec<Finding>) {
             "NSX's algorithm is RSA or EC".into(),
         ),
         _ => {}
-    }
-    if !sha2_family(&t.signature.to_string()) {
-        push(
-            out,
-            "nsx.digest",
-            Severity::Error,
-            SRC,
-            format!(
-                "signed with {}; NSX takes SHA-256, SHA-384 or SHA-512",
-                t.signature
-            ),
-        );
     }
     only_attributes(
         t,
@@ -192,11 +163,11 @@ pub fn nsx(t: &Target, out: &mut Vec<Finding>) {
 
 /// Lenovo XClarity Administrator (`certificateSigningRequest`).
 pub fn xclarity(t: &Target, out: &mut Vec<Finding>) {
-    const SRC: &str = "Lenovo XClarity Administrator REST API: POST /certificateSigningRequest (attribute lengths)";
+    const SRC: &str = "csrkit's advice: RFC 5280 Appendix A (ub-common-name, ub-organization-name, ub-organizational-unit-name: 64); XClarity's POST /certificateSigningRequest page publishes no lengths of its own";
     let limits: [(&str, &str, usize); 3] = [
-        (CN, "commonName", 63),
-        (O, "organizationName", 60),
-        (OU, "organizationalUnitName", 60),
+        (CN, "commonName", 64),
+        (O, "organizationName", 64),
+        (OU, "organizationalUnitName", 64),
     ];
     for (oid, name, max) in limits {
         for v in t.attr(oid) {
@@ -205,9 +176,9 @@ pub fn xclarity(t: &Target, out: &mut Vec<Finding>) {
                 push(
                     out,
                     "xclarity.attribute_length",
-                    Severity::Error,
+                    Severity::Warning,
                     SRC,
-                    format!("{name} has {n} characters; XClarity takes at most {max}"),
+                    format!("{name} has {n} characters; X.509 allows at most {max}, and tools that hold to it refuse longer ones"),
                 );
             }
         }

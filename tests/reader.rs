@@ -61,6 +61,39 @@ fn ber_lengths_outside_the_signed_bytes_are_read() {
     assert!(warnings(&v).contains("BER"), "{v}");
 }
 
+#[test]
+fn constructed_ber_strings_in_the_subject_are_read_as_openssl_does() {
+    let ks = Ks::new();
+    let key = Key::ec(&ks, "ec");
+    // CN as a constructed UTF8String of two segments (X.690 8.23.6: the
+    // segments are OCTET STRINGs), O as a constructed PrintableString with
+    // an indefinite length and a nested constructed segment: OpenSSL joins
+    // the segments (asn1_collect) and verifies the signature over the bytes
+    // as received.
+    let cn_value = tlv(
+        0x2c,
+        &[tlv(0x04, b"ber."), tlv(0x04, b"example.com")].concat(),
+    );
+    let o_value = [
+        &[0x33, 0x80][..],
+        &tlv(0x04, b"Example "),
+        &tlv(0x24, &tlv(0x04, b"Org")),
+        &[0, 0],
+    ]
+    .concat();
+    let subject = name(&[rdn("2.5.4.10", &o_value), rdn("2.5.4.3", &cn_value)]);
+    let tbs = info(0, &subject, &key.spki, &[]);
+    let der = key.sign_ec(&ks, &tbs);
+    let text = openssl_text(&ks, "ber-strings", &der);
+    assert!(
+        text.contains("Subject: O=Example Org,CN=ber.example.com"),
+        "{text}"
+    );
+    let v = both_valid(&ks, "ber-strings", &der);
+    assert_eq!(v["subject"], "CN=ber.example.com,O=Example Org", "{v}");
+    assert!(warnings(&v).contains("constructed (BER) string"), "{v}");
+}
+
 /// The content octets of a DER TLV (short or 0x81/0x82 length).
 fn tlv_inner(der: &[u8]) -> &[u8] {
     match der[1] {
@@ -95,6 +128,7 @@ fn small_odd_and_legacy_rsa_verify_with_warnings() {
         ("sha256", "sha256WithRSAEncryption", false),
         ("sha384", "sha384WithRSAEncryption", false),
         ("sha512", "sha512WithRSAEncryption", false),
+        ("sha3-224", "RSA-SHA3-224", false),
     ] {
         let label = format!("rsa1000-{digest}");
         let der = openssl_req_with(

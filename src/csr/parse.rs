@@ -203,6 +203,40 @@ fn openssl_takes(t: &Tlv<'_>) -> bool {
     }
 }
 
+/// For a string type in constructed form (BER only): `Some` of its
+/// segments' contents joined (`None` inside when they do not decode, or
+/// nest deeper than OpenSSL's limit of 5), else `None`.
+fn constructed_string(t: &Tlv<'_>) -> Option<Option<Vec<u8>>> {
+    const STRING_TAGS: [u8; 8] = [
+        tag::UTF8,
+        tag::NUMERIC,
+        tag::PRINTABLE,
+        tag::TELETEX,
+        tag::IA5,
+        tag::UNIVERSAL,
+        tag::BMP,
+        tag::BIT_STRING,
+    ];
+    fn join(t: &Tlv<'_>, depth: u32, out: &mut Vec<u8>) -> Option<()> {
+        if depth > 5 {
+            return None;
+        }
+        for seg in t.children().ok()? {
+            if seg.constructed() {
+                join(&seg, depth + 1, out)?;
+            } else {
+                out.extend_from_slice(seg.content);
+            }
+        }
+        Some(())
+    }
+    if !t.constructed() || t.tag & 0xc0 != 0 || !STRING_TAGS.contains(&(t.tag & !0x20)) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(t.content.len());
+    Some(join(t, 0, &mut out).map(|()| out))
+}
+
 /// Decodes a Name (RFC 5280 4.1.2.4): RDNs in encoded order, each RDN's
 /// attributes in encoded order. `Err` names a structural problem; values
 /// that are odd for their type are kept with a warning in `warnings`.
@@ -238,6 +272,25 @@ pub fn decode_name_warn(
                 .flatten()
                 .ok_or("an attribute type is not a valid OID")?;
             let short = short_name(&oid);
+            // A constructed (BER) string is its segments' contents joined,
+            // as OpenSSL's decoder reads it (X.690 8.23.6, asn1_collect).
+            let joined;
+            let value = match constructed_string(value) {
+                Some(segments) => {
+                    joined = segments.ok_or_else(|| {
+                        format!("{short}: a constructed string's segments do not decode")
+                    })?;
+                    warnings.push(format!(
+                        "subject {short}: a constructed (BER) string; read as OpenSSL does"
+                    ));
+                    &Tlv {
+                        tag: value.tag & !0x20,
+                        content: &joined,
+                        ..*value
+                    }
+                }
+                None => value,
+            };
             let ty_name = type_name(value.tag);
             if strict && !openssl_takes(value) {
                 return Err(format!(

@@ -5,7 +5,7 @@
 //! (RFC 5280 4.1.1.3, 6.1.3).
 //!
 //! Verified (SPEC §8): RSA PKCS#1 v1.5 (RFC 8017 8.2) with MD5, SHA-1,
-//! SHA-224/256/384/512 and SHA3-256/384/512 at any modulus from 256 to
+//! SHA-224/256/384/512 and SHA3-224/256/384/512 at any modulus from 256 to
 //! 16384 bits; RSASSA-PSS (RFC 8017 8.1, RFC 4055) with any of those
 //! hashes or SHA-512/224, SHA-512/256 as hash and MGF1 hash, any salt
 //! length; ECDSA (RFC 5758 3.2) on P-256, P-384 and P-521 with SHA-1 and
@@ -57,7 +57,9 @@ pub enum Hash {
     Sha512_224,
     /// SHA-512/256.
     Sha512_256,
-    /// SHA3-256 (FIPS 202).
+    /// SHA3-224 (FIPS 202).
+    Sha3_224,
+    /// SHA3-256.
     Sha3_256,
     /// SHA3-384.
     Sha3_384,
@@ -77,6 +79,7 @@ impl Hash {
             "2.16.840.1.101.3.4.2.3" => Hash::Sha512,
             "2.16.840.1.101.3.4.2.5" => Hash::Sha512_224,
             "2.16.840.1.101.3.4.2.6" => Hash::Sha512_256,
+            "2.16.840.1.101.3.4.2.7" => Hash::Sha3_224,
             "2.16.840.1.101.3.4.2.8" => Hash::Sha3_256,
             "2.16.840.1.101.3.4.2.9" => Hash::Sha3_384,
             "2.16.840.1.101.3.4.2.10" => Hash::Sha3_512,
@@ -95,6 +98,7 @@ impl Hash {
             Hash::Sha512 => &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03],
             Hash::Sha512_224 => &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x05],
             Hash::Sha512_256 => &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x06],
+            Hash::Sha3_224 => &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x07],
             Hash::Sha3_256 => &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x08],
             Hash::Sha3_384 => &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x09],
             Hash::Sha3_512 => &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x0a],
@@ -112,6 +116,7 @@ impl Hash {
             Hash::Sha512 => "SHA-512",
             Hash::Sha512_224 => "SHA-512/224",
             Hash::Sha512_256 => "SHA-512/256",
+            Hash::Sha3_224 => "SHA3-224",
             Hash::Sha3_256 => "SHA3-256",
             Hash::Sha3_384 => "SHA3-384",
             Hash::Sha3_512 => "SHA3-512",
@@ -123,7 +128,7 @@ impl Hash {
         match self {
             Hash::Md5 => 16,
             Hash::Sha1 => 20,
-            Hash::Sha224 | Hash::Sha512_224 => 28,
+            Hash::Sha224 | Hash::Sha512_224 | Hash::Sha3_224 => 28,
             Hash::Sha256 | Hash::Sha512_256 | Hash::Sha3_256 => 32,
             Hash::Sha384 | Hash::Sha3_384 => 48,
             Hash::Sha512 | Hash::Sha3_512 => 64,
@@ -141,6 +146,7 @@ impl Hash {
         let alg = match self {
             Hash::Md5 => return md5::Md5::digest(data).to_vec(),
             Hash::Sha512_224 => return sha2::Sha512_224::digest(data).to_vec(),
+            Hash::Sha3_224 => return sha3::Sha3_224::digest(data).to_vec(),
             Hash::Sha1 => &digest::SHA1_FOR_LEGACY_USE_ONLY,
             Hash::Sha224 => &digest::SHA224,
             Hash::Sha256 => &digest::SHA256,
@@ -249,11 +255,9 @@ fn unsupported_signature(oid: &str) -> Option<&'static str> {
         "1.2.840.113549.1.1.2" => "RSA with MD2",
         "1.2.840.113549.1.1.3" => "RSA with MD4",
         // What OpenSSL 3.0 cannot verify either is refused, so that the
-        // two agree: SHA-512/t with PKCS#1 v1.5, ECDSA with SHA-3 (and
-        // RSA with SHA3-224, for want of a SHA3-224 digest here).
+        // two agree: SHA-512/t with PKCS#1 v1.5, ECDSA with SHA-3.
         "1.2.840.113549.1.1.15" => "RSA with SHA-512/224",
         "1.2.840.113549.1.1.16" => "RSA with SHA-512/256",
-        "2.16.840.1.101.3.4.3.13" => "RSA with SHA3-224",
         "2.16.840.1.101.3.4.3.9" => "ECDSA with SHA3-224",
         "2.16.840.1.101.3.4.3.10" => "ECDSA with SHA3-256",
         "2.16.840.1.101.3.4.3.11" => "ECDSA with SHA3-384",
@@ -313,6 +317,7 @@ fn scheme(alg: &AlgId<'_>) -> Result<Scheme, Refusal> {
         "1.2.840.113549.1.1.11" => pkcs1(Hash::Sha256),
         "1.2.840.113549.1.1.12" => pkcs1(Hash::Sha384),
         "1.2.840.113549.1.1.13" => pkcs1(Hash::Sha512),
+        "2.16.840.1.101.3.4.3.13" => pkcs1(Hash::Sha3_224),
         "2.16.840.1.101.3.4.3.14" => pkcs1(Hash::Sha3_256),
         "2.16.840.1.101.3.4.3.15" => pkcs1(Hash::Sha3_384),
         "2.16.840.1.101.3.4.3.16" => pkcs1(Hash::Sha3_512),

@@ -208,31 +208,7 @@ fn import_self_sign_expiring(s: Store) {
     let dir = s.ks.dir.path();
     let ca_key = dir.join("ca.key");
     let ca = dir.join("ca.pem");
-    let o = openssl(
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            ca_key.to_str().unwrap(),
-            "-out",
-            ca.to_str().unwrap(),
-            "-days",
-            "30",
-            "-subj",
-            "/CN=Test CA",
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign,cRLSign",
-        ],
-        None,
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
+    openssl_root_ca(dir, "ca", "/CN=Test CA", 30, "critical,keyCertSign,cRLSign");
     let leaf = dir.join("web.crt");
     let csr = s.csr_file("web");
     let o = openssl(

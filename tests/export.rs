@@ -7,7 +7,7 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command as StdCommand;
 
 use support::*;
@@ -18,87 +18,15 @@ struct Pki {
     dir: tempfile::TempDir,
 }
 
-fn ossl(dir: &Path, args: &[&str]) {
-    let out = StdCommand::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "openssl {args:?}: {}", stderr(&out));
-}
-
 impl Pki {
     fn new() -> Pki {
         let pki = Pki {
             dir: tempfile::tempdir().unwrap(),
         };
-        let d = pki.dir.path();
-        std::fs::write(
-            d.join("ca.ext"),
-            "basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign,cRLSign\n",
-        )
-        .unwrap();
-        ossl(
-            d,
-            &[
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-nodes",
-                "-keyout",
-                "root.key",
-                "-out",
-                "root.pem",
-                "-subj",
-                "/CN=Export Test Root",
-                "-days",
-                "3650",
-                "-addext",
-                "basicConstraints=critical,CA:TRUE",
-                "-addext",
-                "keyUsage=keyCertSign,cRLSign",
-            ],
-        );
-        ossl(
-            d,
-            &[
-                "req",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-nodes",
-                "-keyout",
-                "int.key",
-                "-out",
-                "int.csr",
-                "-subj",
-                "/CN=Export Test Intermediate",
-            ],
-        );
-        ossl(
-            d,
-            &[
-                "x509",
-                "-req",
-                "-in",
-                "int.csr",
-                "-CA",
-                "root.pem",
-                "-CAkey",
-                "root.key",
-                "-set_serial",
-                "2",
-                "-out",
-                "int.pem",
-                "-days",
-                "1000",
-                "-extfile",
-                "ca.ext",
-            ],
+        openssl_root_and_intermediate(
+            pki.dir.path(),
+            "/CN=Export Test Root",
+            "/CN=Export Test Intermediate",
         );
         pki
     }
@@ -117,7 +45,7 @@ impl Pki {
         )
         .unwrap();
         let out = format!("{name}.pem");
-        ossl(
+        openssl_in(
             d,
             &[
                 "x509",

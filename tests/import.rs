@@ -14,69 +14,12 @@ struct Pki {
     dir: tempfile::TempDir,
 }
 
-fn ossl(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 impl Pki {
     fn new() -> Pki {
         let pki = Pki {
             dir: tempfile::tempdir().unwrap(),
         };
-        let d = pki.dir.path();
-        std::fs::write(
-            d.join("ca.ext"),
-            "basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign,cRLSign\n",
-        )
-        .unwrap();
-        pki.self_signed_ca("root", "/CN=Test Root");
-        ossl(
-            d,
-            &[
-                "req",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-nodes",
-                "-keyout",
-                "int.key",
-                "-out",
-                "int.csr",
-                "-subj",
-                "/CN=Test Intermediate",
-            ],
-        );
-        ossl(
-            d,
-            &[
-                "x509",
-                "-req",
-                "-in",
-                "int.csr",
-                "-CA",
-                "root.pem",
-                "-CAkey",
-                "root.key",
-                "-set_serial",
-                "2",
-                "-out",
-                "int.pem",
-                "-days",
-                "1000",
-                "-extfile",
-                "ca.ext",
-            ],
-        );
+        openssl_root_and_intermediate(pki.dir.path(), "/CN=Test Root", "/CN=Test Intermediate");
         pki
     }
 
@@ -85,30 +28,7 @@ impl Pki {
     }
 
     fn self_signed_ca(&self, name: &str, subj: &str) {
-        ossl(
-            self.dir.path(),
-            &[
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-nodes",
-                "-keyout",
-                &format!("{name}.key"),
-                "-out",
-                &format!("{name}.pem"),
-                "-subj",
-                subj,
-                "-days",
-                "3650",
-                "-addext",
-                "basicConstraints=critical,CA:TRUE",
-                "-addext",
-                "keyUsage=keyCertSign,cRLSign",
-            ],
-        );
+        openssl_root_ca(self.dir.path(), name, subj, 3650, "keyCertSign,cRLSign");
     }
 
     /// Signs `csr` with CA `ca` (`int` or `root`); `ext` is an OpenSSL
@@ -116,7 +36,7 @@ impl Pki {
     fn sign(&self, csr: &Path, ca: &str, ext: &str, out: &str) -> PathBuf {
         let d = self.dir.path();
         std::fs::write(d.join(format!("{out}.ext")), ext).unwrap();
-        ossl(
+        openssl_in(
             d,
             &[
                 "x509",
@@ -255,7 +175,7 @@ fn every_container_form_is_read() {
     text.extend(std::fs::read(&leaf).unwrap());
     text.extend(b"\n-- \nThe CA team\n");
     std::fs::write(d.join("mail.txt"), text).unwrap();
-    ossl(
+    openssl_in(
         d,
         &[
             "crl2pkcs7",
@@ -268,7 +188,7 @@ fn every_container_form_is_read() {
             "b.p7b",
         ],
     );
-    ossl(
+    openssl_in(
         d,
         &[
             "crl2pkcs7",
@@ -285,7 +205,7 @@ fn every_container_form_is_read() {
             "b.p7d",
         ],
     );
-    ossl(
+    openssl_in(
         d,
         &[
             "x509", "-in", "web.pem", "-outform", "DER", "-out", "web.der",
@@ -350,7 +270,7 @@ fn a_certificate_for_another_key_is_exit_8_and_changes_nothing() {
     assert_same(&before, &ks.snapshot(), "--record mismatch");
     // A certificate whose key no record holds.
     let d = pki.dir.path();
-    ossl(
+    openssl_in(
         d,
         &[
             "req",
@@ -430,7 +350,7 @@ fn a_chain_that_loops_is_exit_9() {
     pki.self_signed_ca("xa", "/CN=Loop X");
     pki.self_signed_ca("yb", "/CN=Loop Y");
     let ca_ext = "basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign\n";
-    ossl(
+    openssl_in(
         d,
         &[
             "req",
@@ -443,7 +363,7 @@ fn a_chain_that_loops_is_exit_9() {
             "x.csr",
         ],
     );
-    ossl(
+    openssl_in(
         d,
         &[
             "req",
@@ -493,7 +413,7 @@ fn a_ca_certificate_or_an_expired_one_is_refused() {
          [p]\ncommonName=supplied\n",
     )
     .unwrap();
-    ossl(
+    openssl_in(
         d,
         &[
             "ca",

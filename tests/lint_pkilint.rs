@@ -299,15 +299,6 @@ struct Ca {
     n: std::cell::Cell<u32>,
 }
 
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = StdCommand::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "openssl {args:?}: {}", stderr(&out));
-}
-
 impl Ca {
     fn new(dir: &Path) -> Ca {
         let dir = dir.join("ca");
@@ -321,29 +312,12 @@ impl Ca {
              [p]\ncommonName = optional\n",
         )
         .unwrap();
-        openssl(
+        openssl_root_ca(
             &dir,
-            &[
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-nodes",
-                "-keyout",
-                "root.key",
-                "-out",
-                "root.pem",
-                "-days",
-                "3650",
-                "-subj",
-                "/C=US/O=csrkit test/CN=csrkit test root",
-                "-addext",
-                "basicConstraints=critical,CA:TRUE",
-                "-addext",
-                "keyUsage=critical,keyCertSign,cRLSign",
-            ],
+            "root",
+            "/C=US/O=csrkit test/CN=csrkit test root",
+            3650,
+            "critical,keyCertSign,cRLSign",
         );
         Ca {
             dir,
@@ -366,7 +340,7 @@ impl Ca {
             _ => args.extend(["-newkey", leaf.key]),
         }
         args.extend(["-subj", leaf.subj, "-out", &csr]);
-        openssl(&self.dir, &args);
+        openssl_in(&self.dir, &args);
         let policy = match leaf.kind {
             "OV" => "certificatePolicies=2.23.140.1.2.2",
             _ => "certificatePolicies=2.23.140.1.2.1",
@@ -380,7 +354,7 @@ impl Ca {
             }
         }
         std::fs::write(self.dir.join(&ext), lines.join("\n") + "\n").unwrap();
-        openssl(
+        openssl_in(
             &self.dir,
             &[
                 "ca",

@@ -583,3 +583,93 @@ pub fn record_names(ks: &Path) -> Vec<String> {
     v.sort();
     v
 }
+
+/// Runs `openssl args` in `dir`; panics with OpenSSL's stderr on failure.
+pub fn openssl_in(dir: &Path, args: &[&str]) {
+    let out = StdCommand::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "openssl {args:?}: {}", stderr(&out));
+}
+
+/// A self-signed P-256 CA made by OpenSSL in `dir`: `<name>.key` and
+/// `<name>.pem`, basicConstraints critical CA:TRUE, keyUsage `ku` (e.g.
+/// `critical,keyCertSign,cRLSign`), valid for `days`.
+pub fn openssl_root_ca(dir: &Path, name: &str, subj: &str, days: u32, ku: &str) {
+    openssl_in(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            &format!("{name}.key"),
+            "-out",
+            &format!("{name}.pem"),
+            "-subj",
+            subj,
+            "-days",
+            &days.to_string(),
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            &format!("keyUsage={ku}"),
+        ],
+    );
+}
+
+/// OpenSSL as a two-level CA in `dir`: `root.{key,pem}` (self-signed,
+/// 3650 days), `int.{key,pem}` (signed by the root, serial 2, 1000 days)
+/// and `ca.ext`, the extension file both CA certificates carry.
+pub fn openssl_root_and_intermediate(dir: &Path, root_subj: &str, int_subj: &str) {
+    std::fs::write(
+        dir.join("ca.ext"),
+        "basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign,cRLSign\n",
+    )
+    .unwrap();
+    openssl_root_ca(dir, "root", root_subj, 3650, "keyCertSign,cRLSign");
+    openssl_in(
+        dir,
+        &[
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "int.key",
+            "-out",
+            "int.csr",
+            "-subj",
+            int_subj,
+        ],
+    );
+    openssl_in(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "int.csr",
+            "-CA",
+            "root.pem",
+            "-CAkey",
+            "root.key",
+            "-set_serial",
+            "2",
+            "-out",
+            "int.pem",
+            "-days",
+            "1000",
+            "-extfile",
+            "ca.ext",
+        ],
+    );
+}

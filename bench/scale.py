@@ -85,10 +85,15 @@ def main():
         run(["generate", "seed", "--cn", "seed.example.com", "--no-passphrase", "--key-type", "ec"], big)
         sql = f"""INSERT INTO csrkit.records
             (id, name, revision, meta, summary, spki_sha256, csr_pem, key_pem, cert_pem, chain_pem)
-            SELECT nextval('csrkit.record_id'), 'r' || lpad(g::text, 7, '0'), 1,
-                   r.meta, replace(r.summary, '"seed"', '"r' || lpad(g::text, 7, '0') || '"'),
+            SELECT s.id, 'r' || lpad(s.g::text, 7, '0'), 1,
+                   r.meta,
+                   replace(replace(r.summary, '"seed"', '"r' || lpad(s.g::text, 7, '0') || '"'),
+                           '"id":' || r.id || ',', '"id":' || s.id || ','),
                    NULL, r.csr_pem, r.key_pem, NULL, NULL
-            FROM csrkit.records r, generate_series({have}, {a.records - 2}) g WHERE r.name = 'seed';
+            FROM csrkit.records r,
+                 (SELECT nextval('csrkit.record_id') AS id, g
+                  FROM generate_series({have}, {a.records - 2}) g) s
+            WHERE r.name = 'seed';
             ANALYZE csrkit.records;"""
         subprocess.run(["psql", "-q", a.pg, "-c", sql], check=True)
         todo = 0

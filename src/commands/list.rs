@@ -7,8 +7,10 @@ use super::Report;
 use crate::error::Result;
 use crate::keystore::Listed;
 
-/// Rows per page when the keystore streams its rows: the first page sets
-/// the text table's column widths.
+/// Rows per page when the keystore streams its rows. The first page sets
+/// the text table's column widths; it is small, so that the first rows
+/// show at once.
+const FIRST_PAGE: usize = 100;
 const PAGE: usize = 1000;
 
 pub(super) fn list(ctx: &Ctx, report: &mut dyn Report) -> Result<Done> {
@@ -23,11 +25,8 @@ pub(super) fn list(ctx: &Ctx, report: &mut dyn Report) -> Result<Done> {
         });
     };
     // A backend that reads every row at once renders them as one page.
-    let page = if ctx.keystore.streams_list() {
-        PAGE
-    } else {
-        usize::MAX
-    };
+    let streams = ctx.keystore.streams_list();
+    let mut page = if streams { FIRST_PAGE } else { usize::MAX };
     let mut rows: Vec<Listed> = Vec::new();
     let mut count = 0usize;
     ctx.keystore.list_each(&mut |row| {
@@ -37,6 +36,7 @@ pub(super) fn list(ctx: &Ctx, report: &mut dyn Report) -> Result<Done> {
             report.out(&stream.page(&rows)?);
             report.flush();
             rows.clear();
+            page = PAGE;
         }
         Ok(())
     })?;

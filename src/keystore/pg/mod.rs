@@ -354,39 +354,49 @@ impl Store for PgStore {
             .collect()
     }
 
-    /// `SELECT summary ... ORDER BY id` through a portal: rows reach
-    /// `each` as the server sends them (the primary key's order, no sort).
+    /// `SELECT summary ... ORDER BY id` through a cursor, fetched in
+    /// growing batches (100 rows, then up to 5,000): rows reach `each` as
+    /// they arrive, in memory that does not grow with the keystore. A
+    /// cursor is planned for its first rows (`cursor_tuple_fraction`): the
+    /// primary key's index.
     fn list_each(&self, each: &mut dyn FnMut(Listed) -> Result<()>) -> Result<()> {
-        use postgres::fallible_iterator::FallibleIterator;
         let from = ListedFrom::Store(self.conn.clone());
         self.conn.run(|c| {
-            let params: [&(dyn postgres::types::ToSql + Sync); 0] = [];
-            let mut rows =
-                match c.query_raw("SELECT summary FROM csrkit.records ORDER BY id", params) {
-                    Ok(rows) => rows,
-                    Err(e) => return Err(e),
-                };
+            let mut tx = c.transaction()?;
+            // JIT compiling the scan (its cost passes jit_above_cost from
+            // a few hundred thousand rows) delayed the first row by 30 ms
+            // and gains nothing on a plain index scan.
+            tx.batch_execute(
+                "SET LOCAL jit = off; \
+                 DECLARE csrkit_list NO SCROLL CURSOR FOR \
+                 SELECT summary FROM csrkit.records ORDER BY id",
+            )?;
+            let mut batch = 100;
             loop {
-                let row = match rows.next() {
-                    Ok(Some(row)) => row,
-                    Ok(None) => return Ok(Ok(())),
-                    Err(e) => return Err(e),
-                };
-                let summary: Summary = match serde_json::from_str(row.get(0)) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        return Ok(Err(Error::internal(format!(
-                            "a record's summary is corrupt: {e}"
-                        ))))
-                    }
-                };
-                if let Err(e) = each(Listed {
-                    summary,
-                    from: from.clone(),
-                }) {
-                    return Ok(Err(e));
+                let rows = tx.query(&format!("FETCH {batch} FROM csrkit_list"), &[])?;
+                if rows.is_empty() {
+                    break;
                 }
+                for row in rows {
+                    let summary: Summary = match serde_json::from_str(row.get(0)) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            return Ok(Err(Error::internal(format!(
+                                "a record's summary is corrupt: {e}"
+                            ))))
+                        }
+                    };
+                    if let Err(e) = each(Listed {
+                        summary,
+                        from: from.clone(),
+                    }) {
+                        return Ok(Err(e));
+                    }
+                }
+                batch = (batch * 4).min(5000);
             }
+            tx.commit()?;
+            Ok(Ok(()))
         })
     }
 

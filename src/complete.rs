@@ -59,8 +59,9 @@ fn candidates(values: &'static [&'static str]) -> ArgValueCandidates {
 /// The keystore the command line being completed names (`--keystore`),
 /// else `CSRKIT_KEYSTORE`, else the default.
 fn keystore_of_line() -> Option<PathBuf> {
-    let args: Vec<String> = std::env::args().collect();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     for (i, a) in args.iter().enumerate() {
+        let Some(a) = a.to_str() else { continue };
         if let Some(v) = a.strip_prefix("--keystore=") {
             return Some(v.into());
         }

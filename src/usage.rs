@@ -12,7 +12,12 @@ pub const PASSPHRASE_SOURCES: &str = "--passphrase-file FILE (or CSRKIT_PASSPHRA
 /// Whether the command line or `CSRKIT_FORMAT` asks for `--format json`
 /// (read from the raw arguments: used when they do not parse).
 pub fn json_requested() -> bool {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // Lossy: an argument that is not UTF-8 (a file name may be any bytes)
+    // is not `--format`, and must not stop csrkit before clap names it.
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let mut given = None;
     for (i, a) in args.iter().enumerate() {
         if a == "--" {
@@ -77,6 +82,17 @@ pub fn parse_error(e: &clap::Error, json: bool) -> Option<crate::Error> {
                 );
             }
         }
+    }
+    if e.kind() == ErrorKind::InvalidUtf8 {
+        // One line instead of clap's usage block: which value is not
+        // UTF-8 clap does not say, so the error names every kind.
+        return Some(
+            crate::Error::invalid(
+                "arguments",
+                "a value on the command line is not UTF-8 (names, subjects and file names are UTF-8)",
+            )
+            .with_hint("for a file whose name is not UTF-8, give it on stdin: --file - < FILE"),
+        );
     }
     if e.kind() == ErrorKind::MissingRequiredArgument {
         // clap's usage line would show an option set from the environment
@@ -143,8 +159,9 @@ fn transposed_flag(flag: &str) -> Option<String> {
 fn command_being_run() -> (clap::Command, Option<String>) {
     let mut cmd = <Cli as clap::CommandFactory>::command();
     cmd.build();
-    let sub = std::env::args()
-        .skip(1)
-        .find_map(|a| cmd.find_subcommand(&a).map(|s| s.get_name().to_string()));
+    let sub = std::env::args_os().skip(1).find_map(|a| {
+        cmd.find_subcommand(a.to_str()?)
+            .map(|s| s.get_name().to_string())
+    });
     (cmd, sub)
 }

@@ -987,3 +987,34 @@ fn descriptor_exhaustion_is_refused_cleanly() {
     }
     assert!(temporaries(&ks).is_empty(), "{:?}", temporaries(&ks));
 }
+
+/// An argument that is not UTF-8 (a file name may hold any bytes) is exit
+/// 2 with one error line, in every position, never a panic.
+#[test]
+fn arguments_that_are_not_utf8_are_exit_2() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let ks = Ks::new();
+    let bad = OsStr::from_bytes(b"n/\xff.pem");
+    for args in [
+        vec![OsStr::new("show"), OsStr::new("--file"), bad],
+        vec![
+            OsStr::new("generate"),
+            OsStr::new("x"),
+            OsStr::new("--cn"),
+            OsStr::new("a.example.com"),
+            OsStr::new("--organization"),
+            OsStr::from_bytes(b"Evil\xffCorp"),
+            OsStr::new("--no-passphrase"),
+        ],
+        vec![OsStr::new("--format"), OsStr::new("json"), OsStr::new("show"), bad],
+    ] {
+        let o = csrkit(&ks.root()).args(&args).output().unwrap();
+        no_panic(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1, "{err}");
+        assert!(err.contains("not UTF-8"), "{err}");
+    }
+    assert!(!ks.root().join("records").exists());
+}

@@ -189,8 +189,21 @@ pub fn render() -> Result<Vec<(String, Vec<u8>)>> {
             .name(page_name.clone())
             .bin_name(format!("csrkit {name}"))
             .version(version.clone());
+        // A command with subcommands of its own (keystore) gets a page for
+        // each: its SUBCOMMANDS section names them.
+        let nested: Vec<clap::Command> = sub.get_subcommands().cloned().collect();
         let body = page(sub, &common, &see_also(&page_name.replace('-', "\\-")))?;
         pages.push((format!("{page_name}.1"), body));
+        for inner in nested {
+            let inner_name = inner.get_name().to_string();
+            let inner_page = format!("{page_name}-{inner_name}");
+            let inner = with_aliases(inner)
+                .name(inner_page.clone())
+                .bin_name(format!("csrkit {name} {inner_name}"))
+                .version(version.clone());
+            let body = page(inner, &common, &see_also(&inner_page.replace('-', "\\-")))?;
+            pages.push((format!("{inner_page}.1"), body));
+        }
     }
     Ok(pages)
 }

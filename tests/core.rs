@@ -1404,3 +1404,63 @@ fn default_keystore_follows_xdg_then_home_and_never_the_cwd() {
     );
     assert!(!t.path().join(".local").exists());
 }
+
+/// A passphrase option on the command line wins over the environment's
+/// defaults: `--passphrase-env VAR` with `CSRKIT_PASSPHRASE_FILE` exported
+/// encrypts with VAR's passphrase, and `--no-passphrase` is not a conflict.
+#[test]
+fn passphrase_options_win_over_environment_defaults() {
+    let ks = Ks::new();
+    let dir = ks.root();
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.parent().unwrap().join("pp.txt");
+    std::fs::write(&file, "from the file\n").unwrap();
+    let o = csrkit(&dir)
+        .env("CSRKIT_PASSPHRASE_FILE", &file)
+        .env("MYPP", "from the variable")
+        .args(["generate", "a", "--cn", "a.example.com", "--key-type", "ec"])
+        .args(["--passphrase-env", "MYPP"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(key_pubkey(&ks.key_path("a"), Some("from the variable"))
+        .status
+        .success());
+    assert!(!key_pubkey(&ks.key_path("a"), Some("from the file"))
+        .status
+        .success());
+
+    // An unset variable is still an error, whatever the environment holds.
+    let o = csrkit(&dir)
+        .env("CSRKIT_PASSPHRASE_FILE", &file)
+        .env_remove("NOPE")
+        .args(["generate", "b", "--cn", "b.example.com", "--key-type", "ec"])
+        .args(["--passphrase-env", "NOPE"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("NOPE"), "{}", stderr(&o));
+
+    // --no-passphrase with the file exported: unencrypted, no conflict.
+    let o = csrkit(&dir)
+        .env("CSRKIT_PASSPHRASE_FILE", &file)
+        .args(["generate", "c", "--cn", "c.example.com", "--key-type", "ec"])
+        .arg("--no-passphrase")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(ks.key_path("c"))
+        .unwrap()
+        .contains("BEGIN PRIVATE KEY"));
+
+    // With no option, the environment's file is the default.
+    let o = csrkit(&dir)
+        .env("CSRKIT_PASSPHRASE_FILE", &file)
+        .args(["generate", "d", "--cn", "d.example.com", "--key-type", "ec"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(key_pubkey(&ks.key_path("d"), Some("from the file"))
+        .status
+        .success());
+}

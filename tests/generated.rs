@@ -97,3 +97,41 @@ fn man_pages_are_fresh() {
         assert!(top.contains(needle), "csrkit.1 lacks {needle}");
     }
 }
+
+/// Each subcommand's own help (and so its man page) opens with the line
+/// `csrkit --help` lists for it: a doc comment on a flattened option group
+/// once replaced generate's and regenerate's.
+#[test]
+fn each_subcommand_help_opens_with_its_listed_summary() {
+    let top = std::process::Command::new(env!("CARGO_BIN_EXE_csrkit"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let top = String::from_utf8(top.stdout).unwrap();
+    let listed: Vec<(String, String)> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| {
+            let (name, about) = l.trim().split_once(' ')?;
+            Some((name.to_string(), about.trim().to_string()))
+        })
+        .filter(|(name, _)| name != "help")
+        .collect();
+    assert!(listed.len() > 10, "{top}");
+    for (name, about) in listed {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_csrkit"))
+            .args([name.as_str(), "--help"])
+            .output()
+            .unwrap();
+        let help = String::from_utf8(o.stdout).unwrap();
+        let first = help.lines().next().unwrap_or("");
+        // The listing wraps long lines: compare its first line's words.
+        assert!(
+            first.starts_with(&about),
+            "csrkit {name} --help opens with {first:?}, the listing says {about:?}"
+        );
+    }
+}

@@ -1007,13 +1007,22 @@ fn arguments_that_are_not_utf8_are_exit_2() {
             OsStr::from_bytes(b"Evil\xffCorp"),
             OsStr::new("--no-passphrase"),
         ],
-        vec![OsStr::new("--format"), OsStr::new("json"), OsStr::new("show"), bad],
+        vec![
+            OsStr::new("--format"),
+            OsStr::new("json"),
+            OsStr::new("show"),
+            bad,
+        ],
     ] {
         let o = csrkit(&ks.root()).args(&args).output().unwrap();
         no_panic(&o);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         let err = stderr(&o);
-        assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1, "{err}");
+        assert_eq!(
+            err.lines().filter(|l| l.starts_with("error:")).count(),
+            1,
+            "{err}"
+        );
         assert!(err.contains("not UTF-8"), "{err}");
     }
     assert!(!ks.root().join("records").exists());

@@ -607,3 +607,19 @@ fn list_streams_pages_of_rows_into_one_table_and_one_array() {
     let expected: Vec<String> = (0..1003).map(|i| format!("p{i:04}")).collect();
     assert_eq!(names, expected);
 }
+
+/// `config` names a PostgreSQL keystore by its URL without the password
+/// (and does not connect to say so).
+#[test]
+fn config_names_the_url_without_its_password() {
+    let db = db!("config_names_the_url_without_its_password");
+    let url = db.url();
+    let (shown, password) = split_password(&url);
+    for format in ["text", "json"] {
+        let o = out(csrkit_at(&url).args(["--format", format, "config"]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let t = text(&o.stdout);
+        assert!(t.contains(&shown), "{t}");
+        assert!(!t.contains(&password), "{t}");
+    }
+}

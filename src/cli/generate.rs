@@ -198,24 +198,21 @@ pub struct RequestFileArgs {
 
 #[derive(Debug, Clone, Default, Args)]
 pub struct PassphraseArgs {
-    /// Read the passphrase from the first line of FILE
-    #[arg(
-        long,
-        value_name = "FILE",
-        env = "CSRKIT_PASSPHRASE_FILE",
-        help_heading = "Passphrase"
-    )]
+    /// Read the passphrase from the first line of FILE [default: $CSRKIT_PASSPHRASE_FILE when no passphrase option is given]
+    #[arg(long, value_name = "FILE", help_heading = "Passphrase")]
     pub passphrase_file: Option<PathBuf>,
     /// Read the passphrase from the environment variable VAR. With no passphrase option, $CSRKIT_PASSPHRASE is used, else csrkit asks at a terminal
     #[arg(long, value_name = "VAR", help_heading = "Passphrase")]
     pub passphrase_env: Option<String>,
-    /// Store the private key unencrypted (still mode 0600)
-    #[arg(long, env = "CSRKIT_NO_PASSPHRASE", value_parser = clap::builder::FalseyValueParser::new(), conflicts_with_all = ["passphrase_file", "passphrase_env"], help_heading = "Passphrase")]
+    /// Store the private key unencrypted (still mode 0600) [default: $CSRKIT_NO_PASSPHRASE when no passphrase option is given]
+    #[arg(long, conflicts_with_all = ["passphrase_file", "passphrase_env"], help_heading = "Passphrase")]
     pub no_passphrase: bool,
 }
 
-/// Where the PKCS#9 challengePassword comes from: never the command line
-/// itself, and never a request body. Records do not keep it.
+// Where the PKCS#9 challengePassword comes from: never the command line
+// itself, and never a request body. Records do not keep it. (A plain
+// comment: clap would take a doc comment on a flattened group for the
+// about text of every command that flattens it.)
 #[derive(Debug, Clone, Default, Args)]
 pub struct ChallengeArgs {
     /// Put a challengePassword in the CSR, read from the first line of FILE (not stored in the record)

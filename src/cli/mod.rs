@@ -235,7 +235,7 @@ pub enum Command {
     #[command(after_help = CONFIG_EXAMPLES)]
     Config(Lazy<ConfigArgs>),
     /// Keystore maintenance: apply a PostgreSQL keystore's schema migrations, copy records between keystores
-    #[command(subcommand, after_help = KEYSTORE_EXAMPLES)]
+    #[command(subcommand, disable_help_subcommand = true, after_help = KEYSTORE_EXAMPLES)]
     Keystore(KeystoreCommand),
     /// Print a shell completion script
     #[command(
@@ -381,24 +381,14 @@ pub struct PasswdArgs {
     /// Record name or id
     #[arg(value_name = "NAME|ID")]
     pub target: String,
-    /// Read the current passphrase from the first line of FILE
-    #[arg(
-        long,
-        value_name = "FILE",
-        env = "CSRKIT_PASSPHRASE_FILE",
-        help_heading = "Passphrase"
-    )]
+    /// Read the current passphrase from the first line of FILE [default: $CSRKIT_PASSPHRASE_FILE when --passphrase-env is not given]
+    #[arg(long, value_name = "FILE", help_heading = "Passphrase")]
     pub passphrase_file: Option<PathBuf>,
     /// Read the current passphrase from the environment variable VAR [default: $CSRKIT_PASSPHRASE, else asked]
     #[arg(long, value_name = "VAR", help_heading = "Passphrase")]
     pub passphrase_env: Option<String>,
-    /// Read the new passphrase from the first line of FILE [default: asked at a terminal]
-    #[arg(
-        long,
-        value_name = "FILE",
-        env = "CSRKIT_NEW_PASSPHRASE_FILE",
-        help_heading = "Passphrase"
-    )]
+    /// Read the new passphrase from the first line of FILE [default: $CSRKIT_NEW_PASSPHRASE_FILE when --new-passphrase-env is not given, else asked at a terminal]
+    #[arg(long, value_name = "FILE", help_heading = "Passphrase")]
     pub new_passphrase_file: Option<PathBuf>,
     /// Read the new passphrase from the environment variable VAR
     #[arg(

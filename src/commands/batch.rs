@@ -519,14 +519,7 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs, report: &mut dyn Report) -> Result<Done>
     let reader = open_batch(path)?;
     let counted = count_requests(path);
     let config = crate::config::load()?;
-    let pass = commands::new_key_passphrase(
-        ctx,
-        &crate::keys::PassphraseOptions {
-            file: a.passphrase.passphrase_file.clone(),
-            env: a.passphrase.passphrase_env.clone(),
-            no_passphrase: a.passphrase.no_passphrase,
-        },
-    )?;
+    let pass = commands::new_key_passphrase(ctx, &commands::pass_opts(&a.passphrase)?)?;
     // One challengePassword, if any, for every line's CSR.
     let challenge = commands::challenge_password(ctx, &a.challenge)?;
     let jobs = a

@@ -168,12 +168,53 @@ pub(super) fn layered_input(
     Ok(base.overlay(flags))
 }
 
-pub(super) fn pass_opts(p: &cli::PassphraseArgs) -> PassphraseOptions {
-    PassphraseOptions {
-        file: p.passphrase_file.clone(),
-        env: p.passphrase_env.clone(),
-        no_passphrase: p.no_passphrase,
+/// The passphrase options of a command: those on its command line, else
+/// the environment's defaults (`CSRKIT_PASSPHRASE_FILE`,
+/// `CSRKIT_NO_PASSPHRASE`). An option given always wins over the
+/// environment, so `--passphrase-env VAR` is never overridden by a
+/// `CSRKIT_PASSPHRASE_FILE` exported elsewhere. Errors (exit 2): both
+/// environment defaults set.
+pub(super) fn pass_opts(p: &cli::PassphraseArgs) -> Result<PassphraseOptions> {
+    if p.passphrase_file.is_some() || p.passphrase_env.is_some() || p.no_passphrase {
+        return Ok(PassphraseOptions {
+            file: p.passphrase_file.clone(),
+            env: p.passphrase_env.clone(),
+            no_passphrase: p.no_passphrase,
+        });
     }
+    let file = env_path("CSRKIT_PASSPHRASE_FILE");
+    let no_passphrase = env_flag("CSRKIT_NO_PASSPHRASE");
+    if no_passphrase && file.is_some() {
+        return Err(Error::invalid(
+            "CSRKIT_NO_PASSPHRASE",
+            "it is set together with CSRKIT_PASSPHRASE_FILE",
+        )
+        .with_hint("unset one of them, or give --passphrase-file FILE or --no-passphrase"));
+    }
+    Ok(PassphraseOptions {
+        file,
+        env: None,
+        no_passphrase,
+    })
+}
+
+/// A file named by environment variable `var` (unset or empty: none).
+pub(super) fn env_path(var: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+}
+
+/// A flag from environment variable `var`, read as clap's falsey values
+/// are: unset, empty, `0`, `n`, `no`, `f`, `false` and `off` (any case)
+/// are false; anything else is true.
+pub(super) fn env_flag(var: &str) -> bool {
+    std::env::var(var).is_ok_and(|v| {
+        !matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "" | "0" | "n" | "no" | "f" | "false" | "off"
+        )
+    })
 }
 
 /// The challengePassword for a new CSR, from `--challenge-password-file`

@@ -141,7 +141,7 @@ fn open_key(
             .with_field("--export-passphrase-file")
             .with_hint("give --export-passphrase-file FILE or --export-passphrase-env VAR, or --no-export-passphrase to let the key leave unencrypted"));
     }
-    let pass = stored_key_passphrase(ctx, &rec.meta, &pass_opts(&a.passphrase))?;
+    let pass = stored_key_passphrase(ctx, &rec.meta, &pass_opts(&a.passphrase)?)?;
     let key_pem = ctx.keystore.read_key_pem(rec)?;
     let pkcs8 = stored_pkcs8(&key_pem, pass.as_ref())?;
     drop(key_pem);

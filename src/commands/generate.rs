@@ -40,7 +40,7 @@ pub(super) fn generate(ctx: &Ctx, a: &cli::GenerateArgs) -> Result<Done> {
         return Err(keystore::exists_error(&name));
     }
     req.challenge_password = challenge_password(ctx, &a.challenge)?;
-    let pass = new_key_passphrase(ctx, &pass_opts(&a.passphrase))?;
+    let pass = new_key_passphrase(ctx, &pass_opts(&a.passphrase)?)?;
     let spinner = prompt::Spinner::start(ctx.quiet, &req.key);
     let result = generate_one(ctx.keystore.as_ref(), name, req, pass.as_ref());
     drop(spinner);

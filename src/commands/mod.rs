@@ -76,7 +76,7 @@ fn uses_keystore(command: &Command) -> bool {
     match command {
         Command::Show(a) => a.file.is_none(),
         Command::Lint(a) => a.file.is_none(),
-        Command::Completions(_) | Command::Man(_) | Command::Config(_) => false,
+        Command::Completions(_) | Command::Man(_) => false,
         Command::Keystore(k) => keystore_cmd::uses_keystore(k),
         _ => true,
     }

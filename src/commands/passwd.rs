@@ -21,14 +21,25 @@ pub(super) fn passwd(ctx: &Ctx, a: &cli::PasswdArgs) -> Result<Done> {
         .with_hint("use --format text or --format json"));
     }
     let rec = ctx.keystore.find(&a.target)?;
+    // An option given wins over the environment's default file.
     let old = PassphraseOptions {
-        file: a.passphrase_file.clone(),
+        file: a.passphrase_file.clone().or_else(|| {
+            a.passphrase_env
+                .is_none()
+                .then(|| super::common::env_path("CSRKIT_PASSPHRASE_FILE"))
+                .flatten()
+        }),
         env: a.passphrase_env.clone(),
         no_passphrase: false,
     };
     let key = open_stored_key(ctx, &rec, &old)?;
     let new = PassphraseOptions {
-        file: a.new_passphrase_file.clone(),
+        file: a.new_passphrase_file.clone().or_else(|| {
+            a.new_passphrase_env
+                .is_none()
+                .then(|| super::common::env_path("CSRKIT_NEW_PASSPHRASE_FILE"))
+                .flatten()
+        }),
         env: a.new_passphrase_env.clone(),
         no_passphrase: false,
     };

@@ -26,7 +26,7 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
                 .iter()
                 .any(|at| at.oid == "1.2.840.113549.1.9.7")
         });
-    let popts = pass_opts(&a.passphrase);
+    let popts = pass_opts(&a.passphrase)?;
     let (key_pem, encrypted, key) = if a.new_key {
         let pass = new_key_passphrase(ctx, &popts)?;
         let spinner = prompt::Spinner::start(ctx.quiet, &req.key);

@@ -11,7 +11,7 @@ use crate::formats::CertView;
 pub(super) fn self_sign(ctx: &Ctx, a: &cli::SelfSignArgs) -> Result<Done> {
     let rec = ctx.keystore.find(&a.target)?;
     let csr = record_csr(&rec)?;
-    let key = open_stored_key(ctx, &rec, &pass_opts(&a.passphrase))?;
+    let key = open_stored_key(ctx, &rec, &pass_opts(&a.passphrase)?)?;
     let cert = selfsign::self_sign(&csr.der, &key, rec.meta.request.digest, a.days)?;
     drop(key);
     let (meta, unchanged) = store_certificate(ctx, &rec, &cert, &[])?;

@@ -162,12 +162,17 @@ impl DirStore {
         let Ok(data) = nofollow_read_any(&self.records_dir().join(CATALOG)) else {
             return (HashMap::new(), 0);
         };
+        // Parsing is most of `list`'s time on a large keystore: the two
+        // halves of the file (split at a line) are parsed on two threads,
+        // then applied in file order.
+        let parsed = parse_lines(&data);
+        drop(data);
         // Sized up front: rehashing 10,000 summaries showed in profiles.
-        let mut map = HashMap::with_capacity(data.iter().filter(|b| **b == b'\n').count());
+        let mut map = HashMap::with_capacity(parsed.iter().map(Vec::len).sum());
         let mut lines = 0;
-        for line in data.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+        for line in parsed.into_iter().flatten() {
             lines += 1;
-            match CatalogLine::parse(line) {
+            match line {
                 Some(CatalogLine::Put { ino, mut summary }) => {
                     // The name moves into the key (no copy per record);
                     // `list` puts it back when it takes the summary.
@@ -211,6 +216,41 @@ impl DirStore {
         }
         let _ = atomic_write(&self.records_dir().join(CATALOG), &out, 0o600);
     }
+}
+
+/// The catalog's lines, parsed (`None`: a torn line), in file order; a
+/// large file in two chunks on two threads.
+fn parse_lines(data: &[u8]) -> Vec<Vec<Option<CatalogLine>>> {
+    fn parse(chunk: &[u8]) -> Vec<Option<CatalogLine>> {
+        chunk
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(CatalogLine::parse)
+            .collect()
+    }
+    // Below this a thread costs more than it saves.
+    const PARALLEL_FROM: usize = 1 << 20;
+    let cut = (data.len() >= PARALLEL_FROM)
+        .then(|| {
+            let mid = data.len() / 2;
+            data[mid..]
+                .iter()
+                .position(|b| *b == b'\n')
+                .map(|i| mid + i + 1)
+        })
+        .flatten();
+    let Some(cut) = cut else {
+        return vec![parse(data)];
+    };
+    let (head, tail) = data.split_at(cut);
+    std::thread::scope(|s| {
+        let second = s.spawn(|| parse(tail));
+        let first = parse(head);
+        // Parsing does not panic; were the thread lost anyway, its half
+        // would be missing as from a torn catalog, and `list` would read
+        // those records from their directories.
+        vec![first, second.join().unwrap_or_default()]
+    })
 }
 
 /// Writes an index entry: `path` (0600, in a 0700 directory made on
@@ -311,5 +351,54 @@ impl CatalogLine {
                 name: row.name?,
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn put(i: usize) -> String {
+        format!(
+            r#"{{"op":"put","ino":{i},"summary":{{"id":{i},"name":"n{i}","description":null,"created":"2026-11-30T00:00:00Z","modified":"2026-11-30T00:00:00Z","revision":1,"key":{{"type":"ec","curve":"P-256"}},"encrypted":false,"common_name":"n{i}.example.com","subject":"CN=n{i}.example.com"}}}}"#
+        )
+    }
+
+    /// Two chunks parsed apart give the lines of one sequential parse, in
+    /// file order, whatever line the cut falls in (a `del` after its `put`
+    /// across the cut included).
+    #[test]
+    fn parallel_parse_keeps_file_order() {
+        let mut text = String::new();
+        for i in 0..6000 {
+            text.push_str(&put(i));
+            text.push('\n');
+            if i % 3 == 0 {
+                text.push_str(&format!(r#"{{"op":"del","id":{i},"name":"n{i}"}}"#));
+                text.push('\n');
+            }
+        }
+        text.push_str(r#"{"op":"put","ino":1,"summ"#); // a torn last line
+        assert!(text.len() > 1 << 20);
+        let chunks = parse_lines(text.as_bytes());
+        assert_eq!(chunks.len(), 2);
+        let got: Vec<String> = chunks
+            .into_iter()
+            .flatten()
+            .map(|l| match l {
+                Some(CatalogLine::Put { summary, .. }) => format!("put {}", summary.name),
+                Some(CatalogLine::Del { name, .. }) => format!("del {name}"),
+                None => "torn".into(),
+            })
+            .collect();
+        let want: Vec<String> = text
+            .split('\n')
+            .map(|l| match CatalogLine::parse(l.as_bytes()) {
+                Some(CatalogLine::Put { summary, .. }) => format!("put {}", summary.name),
+                Some(CatalogLine::Del { name, .. }) => format!("del {name}"),
+                None => "torn".into(),
+            })
+            .collect();
+        assert_eq!(got, want);
     }
 }

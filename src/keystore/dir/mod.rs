@@ -355,37 +355,40 @@ impl Store for DirStore {
             return Ok(vec![]);
         }
         let dir = self.records_dir();
-        let entries = match fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
-            Err(e) => return Err(io_at(&dir, e)),
+        // The directory's entries are read while the catalog is parsed
+        // (two threads: on a large keystore each is a good part of the
+        // time; see docs/performance.md).
+        let (entries, (mut catalog, lines)) = std::thread::scope(|s| {
+            let reader = s.spawn(|| record_entries(&dir));
+            let catalog = self.catalog_read();
+            let entries = reader
+                .join()
+                .unwrap_or_else(|_| Err(Error::internal("reading the records directory failed")));
+            (entries, catalog)
+        });
+        let Some(entries) = entries? else {
+            return Ok(vec![]);
         };
-        let (mut catalog, lines) = self.catalog_read();
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(entries.len());
         let mut misses = 0;
         for entry in entries {
-            let entry = entry.map_err(|e| io_at(&dir, e))?;
-            let name = entry.file_name();
-            let Some(name) = name.to_str() else { continue };
-            if crate::request::validate_name(name).is_err() {
+            let Some(name) = entry.path.file_name().and_then(|n| n.to_str()) else {
                 continue;
-            }
+            };
             match catalog.remove_entry(name) {
-                Some((name, (ino, mut summary)))
-                    if ino == entry.ino() && entry.file_type().is_ok_and(|t| t.is_dir()) =>
-                {
+                Some((name, (ino, mut summary))) if ino == entry.ino && entry.is_dir => {
                     summary.name = name;
                     out.push(Listed {
                         summary,
-                        from: ListedFrom::Dir(entry.path()),
+                        from: ListedFrom::Dir(entry.path),
                     });
                 }
                 _ => {
                     misses += 1;
-                    let rec = Record::read_at(&entry.path())?;
+                    let rec = Record::read_at(&entry.path)?;
                     out.push(Listed {
                         summary: Summary::of(&rec.meta),
-                        from: ListedFrom::Dir(entry.path()),
+                        from: ListedFrom::Dir(entry.path),
                     });
                 }
             }
@@ -434,4 +437,38 @@ impl Store for DirStore {
     fn put_full(&self, full: &FullRecord) -> Result<Put> {
         self.put_full_record(full)
     }
+}
+
+/// One entry of `records/` whose name is a record name.
+struct RecordEntry {
+    path: PathBuf,
+    ino: u64,
+    is_dir: bool,
+}
+
+/// The entries of `records/` named like records (`None`: no such
+/// directory), from readdir alone (inode and type, no stat).
+fn record_entries(dir: &Path) -> Result<Option<Vec<RecordEntry>>> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_at(dir, e)),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| io_at(dir, e))?;
+        let name = entry.file_name();
+        if name
+            .to_str()
+            .is_none_or(|n| crate::request::validate_name(n).is_err())
+        {
+            continue;
+        }
+        out.push(RecordEntry {
+            path: entry.path(),
+            ino: entry.ino(),
+            is_dir: entry.file_type().is_ok_and(|t| t.is_dir()),
+        });
+    }
+    Ok(Some(out))
 }

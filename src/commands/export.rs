@@ -4,20 +4,19 @@
 //!
 //! Order of checks, so that a refusal leaves nothing behind: the record
 //! has a certificate (exit 3), the shape can hold the record (exit 2), `-o`
-//! names no existing file unless `--force` (exit 2), the export passphrase
+//! names a file in an existing directory (exit 3) and no existing file
+//! unless `--force` (exit 2), the export passphrase
 //! has a source (exit 2), the stored key opens (exit 6); only then is the
 //! body built (a PKCS#12 is read back first) and written, 0600 from the
 //! first byte, through a temporary file that is linked or renamed into
-//! place. The keystore is only read.
+//! place ([`write_output`], shared with `download`). The keystore is only
+//! read.
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+use std::fs;
 
 use zeroize::Zeroizing;
 
-use super::common::{pass_opts, stored_key_passphrase, Ctx, Done};
+use super::common::{check_output, pass_opts, stored_key_passphrase, write_output, Ctx, Done};
 use crate::cli::{self, FormatArg, P12Profile};
 use crate::error::{io_at, Error, Kind, Result};
 use crate::export::{self, KeyOut, Profile};
@@ -47,7 +46,7 @@ pub(super) fn export(ctx: &Ctx, a: &cli::ExportArgs) -> Result<Done> {
     };
     shape.export_accepts(&rec.meta)?;
     if let Some(path) = &a.output {
-        refuse_existing(path, a.force)?;
+        check_output(path, a.force)?;
     } else if binary(ctx.format) && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         return Err(Error::usage(format!(
             "refusing to write {} (binary) to a terminal",
@@ -73,7 +72,7 @@ pub(super) fn export(ctx: &Ctx, a: &cli::ExportArgs) -> Result<Done> {
     let Some(path) = &a.output else {
         return Ok(Done::out(body.to_vec()));
     };
-    write_new(path, &body, a.force)?;
+    write_output(path, &body, 0o600, a.force)?;
     let what = match (wants_key, encrypted) {
         (true, true) => "with the key, encrypted",
         (true, false) => "with the key, unencrypted",
@@ -114,17 +113,6 @@ fn no_certificate(rec: &Record) -> Error {
         "import the CA's reply with `csrkit import FILE`, or issue a self-signed one with `csrkit self-sign {}`",
         rec.meta.name
     ))
-}
-
-fn refuse_existing(path: &Path, force: bool) -> Result<()> {
-    if !force && fs::symlink_metadata(path).is_ok() {
-        return Err(Error::invalid(
-            "--output",
-            format!("{} exists; refusing to overwrite it", path.display()),
-        )
-        .with_hint("give --force to replace it, or another -o FILE"));
-    }
-    Ok(())
 }
 
 /// The stored key, opened, with the export passphrase it leaves under.
@@ -210,54 +198,4 @@ fn export_passphrase_from_sources(a: &cli::ExportArgs) -> Result<Option<Passphra
             .map_err(|e| field("--export-passphrase-env", e));
     }
     Ok(None)
-}
-
-/// Writes `data` to `dest`: a temporary file in the same directory,
-/// created 0600 (never through a symlink), then linked into place (fails
-/// if `dest` appeared meanwhile) or, with `force`, flushed and renamed over
-/// it. A new file is not flushed, as `openssl pkcs12` does not flush its
-/// own: a crash can lose it, and nothing else (see docs/performance.md); a
-/// replaced file is flushed first, so that a crash leaves the old or the
-/// new one.
-fn write_new(dest: &Path, data: &[u8], force: bool) -> Result<()> {
-    let dir = dest
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = dest.file_name().and_then(|s| s.to_str()).unwrap_or("out");
-    let tmp: PathBuf = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let _ = fs::remove_file(&tmp);
-    let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-            .open(&tmp)
-            .map_err(|e| io_at(&tmp, e))?;
-        f.write_all(data).map_err(|e| io_at(dest, e))?;
-        if force {
-            f.sync_all().map_err(|e| io_at(dest, e))?;
-            fs::rename(&tmp, dest).map_err(|e| io_at(dest, e))?;
-            return fs::File::open(dir)
-                .and_then(|d| d.sync_all())
-                .map_err(|e| io_at(dir, e));
-        } else {
-            fs::hard_link(&tmp, dest).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::AlreadyExists {
-                    Error::invalid(
-                        "--output",
-                        format!("{} exists; refusing to overwrite it", dest.display()),
-                    )
-                    .with_hint("give --force to replace it, or another -o FILE")
-                } else {
-                    io_at(dest, e)
-                }
-            })?;
-            let _ = fs::remove_file(&tmp);
-        }
-        Ok(())
-    })();
-    let _ = fs::remove_file(&tmp);
-    result
 }

@@ -329,7 +329,7 @@ pub(super) fn record_name(
     req: &Request,
 ) -> Result<String> {
     if let Some(n) = given.or(input.name.as_deref()) {
-        request::validate_name(n)?;
+        request::validate_new_name(n)?;
         return Ok(n.to_string());
     }
     req.subject

@@ -284,3 +284,47 @@ fn key_file_is_private_from_the_first_byte() {
     assert_eq!(md.permissions().mode() & 0o077, 0);
     assert_private(&ks);
 }
+
+/// `regenerate --new-key` encrypts the new key under the passphrase given:
+/// when the stored key is encrypted, that passphrase must open it first
+/// (exit 6 for a wrong one, keystore unchanged), as without `--new-key`.
+#[test]
+fn regenerate_new_key_checks_the_stored_passphrase() {
+    let ks = Ks::new();
+    let pf = ks.file("pass", format!("{PASS}\n").as_bytes());
+    let wf = ks.file("wrong", format!("{WRONG}\n").as_bytes());
+    ks.cmd()
+        .args(["generate", "enc", "--cn", "enc.example", "--key-type", "ec"])
+        .arg("--passphrase-file")
+        .arg(&pf)
+        .assert()
+        .success();
+    let before = ks.snapshot();
+    let regen = |pass: &Path| {
+        ks.cmd()
+            .args(["regenerate", "enc", "--new-key", "--key-type", "ec"])
+            .arg("--passphrase-file")
+            .arg(pass)
+            .output()
+            .unwrap()
+    };
+    let o = regen(&wf);
+    assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
+    assert_same(&before, &ks.snapshot(), "regenerate --new-key, wrong passphrase");
+    let o = regen(&pf);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(key_pubkey(&ks.key_path("enc"), Some(PASS)).status.success());
+    assert_key_matches(&ks, "enc", Some(PASS));
+    // An unencrypted record: --new-key encrypts the new key under the
+    // passphrase given, as before (there is none to check).
+    ks.generate_ec("plain");
+    let o = ks
+        .cmd()
+        .args(["regenerate", "plain", "--new-key", "--key-type", "ec"])
+        .arg("--passphrase-file")
+        .arg(&wf)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_key_matches(&ks, "plain", Some(WRONG));
+}

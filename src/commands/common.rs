@@ -298,6 +298,16 @@ pub(super) fn open_stored_key(
     rec: &Record,
     p: &PassphraseOptions,
 ) -> Result<PrivateKey> {
+    open_stored_key_with(ctx, rec, p).map(|(key, _)| key)
+}
+
+/// [`open_stored_key`], with the passphrase that opened the key (`None`
+/// for an unencrypted one).
+pub(super) fn open_stored_key_with(
+    ctx: &Ctx,
+    rec: &Record,
+    p: &PassphraseOptions,
+) -> Result<(PrivateKey, Option<Passphrase>)> {
     let pem = ctx.keystore.read_key_pem(rec)?;
     let asks = rec.meta.encrypted
         && !p.no_passphrase
@@ -307,7 +317,8 @@ pub(super) fn open_stored_key(
         && ctx.interactive;
     if !asks {
         let pass = stored_key_passphrase(ctx, &rec.meta, p)?;
-        return PrivateKey::from_pem(&pem, pass.as_ref());
+        let key = PrivateKey::from_pem(&pem, pass.as_ref())?;
+        return Ok((key, pass));
     }
     let mut tries = 0;
     loop {
@@ -317,7 +328,7 @@ pub(super) fn open_stored_key(
             Err(e) if e.kind == Kind::Passphrase && tries < PROMPT_TRIES => {
                 prompt::wrong_passphrase(PROMPT_TRIES - tries);
             }
-            result => return result,
+            result => return result.map(|key| (key, Some(pass))),
         }
     }
 }

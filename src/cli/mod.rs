@@ -484,6 +484,9 @@ pub struct SelfSignArgs {
     /// Days the certificate is valid, from now
     #[arg(long, value_name = "N", default_value_t = 365)]
     pub days: u32,
+    /// Replace a certificate a CA issued (it stays in the record's history)
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
 }

@@ -105,3 +105,48 @@ fn download_help_mentions_force() {
     assert!(help.contains("--force"), "{help}");
     assert!(help.contains("unless --force"), "{help}");
 }
+
+/// `export -o` into a directory that does not exist: exit 3, naming
+/// `--output` and the path given, never the temporary file.
+#[test]
+fn export_o_to_a_missing_directory_names_the_path_given() {
+    let ks = Ks::new();
+    ks.generate_ec("w");
+    ks.cmd().args(["self-sign", "w"]).assert().success();
+    let before = ks.snapshot();
+    let o = ks
+        .cmd()
+        .args(["export", "w", "-o", "/nonexistent-dir/x.pem"])
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1);
+    assert!(
+        err.contains("--output") && err.contains("/nonexistent-dir/x.pem"),
+        "{err}"
+    );
+    assert!(!err.contains(".tmp"), "{err}");
+    assert_same(&before, &ks.snapshot(), "export -o into a missing directory");
+    // A directory that cannot be written: the path given, with --output.
+    if !is_root() {
+        let ro = ks.dir.path().join("ro");
+        std::fs::create_dir(&ro).unwrap();
+        std::fs::set_permissions(&ro, std::os::unix::fs::PermissionsExt::from_mode(0o500))
+            .unwrap();
+        let dest = ro.join("x.pem");
+        let o = ks
+            .cmd()
+            .args(["export", "w", "-o"])
+            .arg(&dest)
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_ne!(o.status.code(), Some(0), "{err}");
+        assert!(
+            err.contains("--output") && err.contains(dest.to_str().unwrap()),
+            "{err}"
+        );
+        assert!(!err.contains(".tmp"), "{err}");
+    }
+}

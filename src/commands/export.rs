@@ -78,13 +78,19 @@ pub(super) fn export(ctx: &Ctx, a: &cli::ExportArgs) -> Result<Done> {
         (true, false) => "with the key, unencrypted",
         _ => "no key",
     };
+    // What the file holds: `der` is the leaf alone, whatever the chain.
+    let certs = match chain.len() {
+        0 => "1 certificate".to_string(),
+        n if shape.export_chain() => format!("{} certificates", n + 1),
+        n => format!(
+            "1 certificate: the leaf, not the chain of {n} above it (--format pem or pkcs7 has it)"
+        ),
+    };
     Ok(Done {
         notes: vec![format!(
-            "wrote {} ({}, {} certificate{}, {what})",
+            "wrote {} ({}, {certs}, {what})",
             path.display(),
             shape.name(),
-            1 + chain.len(),
-            if chain.is_empty() { "" } else { "s" }
         )],
         ..Done::default()
     })

@@ -196,6 +196,11 @@ pub trait Shape: Sync {
     fn export_key(&self) -> KeyUse {
         KeyUse::Never
     }
+    /// Whether [`Shape::export`]'s body holds the chain above the leaf
+    /// (all but `der`, which is one certificate).
+    fn export_chain(&self) -> bool {
+        true
+    }
     /// Whether the vendor can hold the record's key (checked before the key
     /// is decrypted or anything is written; exit 2 naming the reason).
     fn export_accepts(&self, _meta: &RecordMeta) -> Result<()> {

@@ -328,3 +328,35 @@ fn regenerate_new_key_checks_the_stored_passphrase() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_key_matches(&ks, "plain", Some(WRONG));
 }
+
+/// An empty export passphrase (file or variable) is refused with the
+/// export's own way out, --no-export-passphrase (not --no-passphrase,
+/// which is about the stored key).
+#[test]
+fn an_empty_export_passphrase_hints_no_export_passphrase() {
+    let ks = Ks::new();
+    ks.generate_ec("w");
+    ks.cmd().args(["self-sign", "w"]).assert().success();
+    let empty = ks.file("empty", b"\n");
+    let before = ks.snapshot();
+    for (args, env) in [
+        (vec!["--export-passphrase-file", empty.to_str().unwrap()], None),
+        (vec!["--export-passphrase-env", "EXPORT_PASS"], Some("")),
+    ] {
+        let mut c = ks.cmd();
+        if let Some(v) = env {
+            c.env("EXPORT_PASS", v);
+        }
+        let o = c
+            .args(["export", "w", "--format", "pkcs12"])
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(args[0]) && err.contains("empty"), "{err}");
+        assert!(err.contains("--no-export-passphrase"), "{err}");
+        assert!(!err.contains("or --no-passphrase"), "{err}");
+        assert_same(&before, &ks.snapshot(), "export, empty passphrase");
+    }
+}

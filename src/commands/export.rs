@@ -176,7 +176,13 @@ fn stored_pkcs8(key_pem: &str, pass: Option<&Passphrase>) -> Result<Zeroizing<Ve
 
 /// `--export-passphrase-file` (its first line) or `--export-passphrase-env`.
 fn export_passphrase_from_sources(a: &cli::ExportArgs) -> Result<Option<Passphrase>> {
-    let field = |f: &str, e: Error| e.with_field(f);
+    // The only refusal of `Passphrase::new`: an empty one. Its hint is
+    // about a stored key; an export's way out is --no-export-passphrase.
+    let field = |f: &str, _: Error| {
+        Error::invalid(f, "the export passphrase is empty").with_hint(
+            "use a non-empty export passphrase, or --no-export-passphrase to let the key leave unencrypted",
+        )
+    };
     if let Some(path) = &a.export_passphrase_file {
         let data = Zeroizing::new(fs::read(path).map_err(|e| {
             let mut err = io_at(path, e);

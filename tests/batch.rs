@@ -153,7 +153,13 @@ fn a_name_of_digits_only_is_refused_at_creation() {
         err
     };
     let err = refused(
-        &["generate", "1", "--cn", "one.example.com", "--no-passphrase"],
+        &[
+            "generate",
+            "1",
+            "--cn",
+            "one.example.com",
+            "--no-passphrase",
+        ],
         "generate 1",
     );
     assert!(
@@ -196,7 +202,10 @@ fn a_name_of_digits_only_is_refused_at_creation() {
         .unwrap();
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("line 1:") && err.contains("digits only"), "{err}");
+    assert!(
+        err.contains("line 1:") && err.contains("digits only"),
+        "{err}"
+    );
     assert_eq!(record_names(&ks.root()), vec!["first", "ok7"]);
     // A record that already has such a name (made before the rule) is
     // still found by it, and record id 1 by its id.

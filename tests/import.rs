@@ -679,7 +679,11 @@ fn self_sign_keeps_a_ca_certificate_unless_force() {
     assert!(err.contains("--force") && err.contains("history"), "{err}");
     assert_same(&before, &ks.snapshot(), "self-sign over a CA's certificate");
     // --force replaces it; the CA's certificate stays in history.
-    let o = ks.cmd().args(["self-sign", "web", "--force"]).output().unwrap();
+    let o = ks
+        .cmd()
+        .args(["self-sign", "web", "--force"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let m = meta(&ks, "web");
     assert_eq!(m["certificate"]["self_signed"], true, "{m}");

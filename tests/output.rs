@@ -127,13 +127,16 @@ fn export_o_to_a_missing_directory_names_the_path_given() {
         "{err}"
     );
     assert!(!err.contains(".tmp"), "{err}");
-    assert_same(&before, &ks.snapshot(), "export -o into a missing directory");
+    assert_same(
+        &before,
+        &ks.snapshot(),
+        "export -o into a missing directory",
+    );
     // A directory that cannot be written: the path given, with --output.
     if !is_root() {
         let ro = ks.dir.path().join("ro");
         std::fs::create_dir(&ro).unwrap();
-        std::fs::set_permissions(&ro, std::os::unix::fs::PermissionsExt::from_mode(0o500))
-            .unwrap();
+        std::fs::set_permissions(&ro, std::os::unix::fs::PermissionsExt::from_mode(0o500)).unwrap();
         let dest = ro.join("x.pem");
         let o = ks
             .cmd()

@@ -152,7 +152,8 @@ fn a_refused_format_names_the_formats_that_work() {
             .unwrap_or_else(|| panic!("{args:?}: no hint: {err}"))
             .to_string()
     };
-    let export = "hint: export takes --format pem, der, arcgis, qradar, sbc, nsx, xclarity, pkcs7, pkcs12";
+    let export =
+        "hint: export takes --format pem, der, arcgis, qradar, sbc, nsx, xclarity, pkcs7, pkcs12";
     assert_eq!(hint(&["export", "r", "--format", "text"], None), export);
     assert_eq!(hint(&["export", "r", "--format", "json"], None), export);
     assert_eq!(hint(&["export", "r"], Some("json")), export);
@@ -166,5 +167,8 @@ fn a_refused_format_names_the_formats_that_work() {
         &["show", "--file", cert.to_str().unwrap(), "--format", "pem"],
         None,
     );
-    assert_eq!(h, "hint: show a certificate with --format text, json, arcgis");
+    assert_eq!(
+        h,
+        "hint: show a certificate with --format text, json, arcgis"
+    );
 }

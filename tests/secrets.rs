@@ -310,7 +310,11 @@ fn regenerate_new_key_checks_the_stored_passphrase() {
     };
     let o = regen(&wf);
     assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
-    assert_same(&before, &ks.snapshot(), "regenerate --new-key, wrong passphrase");
+    assert_same(
+        &before,
+        &ks.snapshot(),
+        "regenerate --new-key, wrong passphrase",
+    );
     let o = regen(&pf);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(key_pubkey(&ks.key_path("enc"), Some(PASS)).status.success());
@@ -340,7 +344,10 @@ fn an_empty_export_passphrase_hints_no_export_passphrase() {
     let empty = ks.file("empty", b"\n");
     let before = ks.snapshot();
     for (args, env) in [
-        (vec!["--export-passphrase-file", empty.to_str().unwrap()], None),
+        (
+            vec!["--export-passphrase-file", empty.to_str().unwrap()],
+            None,
+        ),
         (vec!["--export-passphrase-env", "EXPORT_PASS"], Some("")),
     ] {
         let mut c = ks.cmd();

@@ -695,7 +695,9 @@ pub fn validate_new_name(name: &str) -> Result<()> {
                 if id.is_empty() { "0" } else { id }
             ),
         )
-        .with_hint(format!("give a name with a letter, such as r{name} or cert-{name}")));
+        .with_hint(format!(
+            "give a name with a letter, such as r{name} or cert-{name}"
+        )));
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use clap::CommandFactory;
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 
-use crate::cli::{Cli, FormatArg};
+use crate::cli::Cli;
 use crate::error::{Error, Result};
 use crate::formats::{self, Op};
 
@@ -95,11 +95,8 @@ fn record_names() -> Vec<CompletionCandidate> {
 
 /// Every `--format` value the subcommand can print.
 fn formats_for(op: Op) -> Vec<&'static str> {
-    use clap::ValueEnum;
-    FormatArg::value_variants()
-        .iter()
-        .filter(|f| formats::shape(**f).supports(op))
-        .filter_map(|f| f.to_possible_value().map(|p| p.get_name().to_string()))
+    formats::formats_for(op)
+        .into_iter()
         .map(|s| &*s.leak())
         .collect()
 }

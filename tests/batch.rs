@@ -131,3 +131,94 @@ fn batch_fits_a_low_descriptor_limit() {
     let records = check_keystore(&ks.root(), None);
     assert_eq!(records.len(), 150);
 }
+
+/// `NAME|ID` looks a name up before an id: a record named `1` would hide
+/// record id 1. Such names are refused wherever a record is named (exit 2,
+/// keystore unchanged); a record that already has one stays reachable.
+#[test]
+fn a_name_of_digits_only_is_refused_at_creation() {
+    let ks = Ks::new();
+    ks.generate_ec("first");
+    let before = ks.snapshot();
+    let refused = |args: &[&str], what: &str| {
+        let o = ks.cmd().args(args).output().unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{what}: {err}");
+        assert_eq!(
+            err.lines().filter(|l| l.starts_with("error:")).count(),
+            1,
+            "{what}: {err}"
+        );
+        assert_same(&before, &ks.snapshot(), what);
+        err
+    };
+    let err = refused(
+        &[
+            "generate",
+            "1",
+            "--cn",
+            "one.example.com",
+            "--no-passphrase",
+        ],
+        "generate 1",
+    );
+    assert!(
+        err.contains("NAME") && err.contains("digits only") && err.contains("record id 1"),
+        "{err}"
+    );
+    assert!(err.contains("with a letter"), "{err}");
+    // A request file's name.
+    let req = ks.file(
+        "req.json",
+        br#"{"name":"22","common_name":"t.example.com","key_type":"ec"}"#,
+    );
+    let err = refused(
+        &[
+            "generate",
+            "--no-passphrase",
+            "--request",
+            req.to_str().unwrap(),
+        ],
+        "--request name 22",
+    );
+    assert!(err.contains("digits only"), "{err}");
+    // A name derived from a CN of digits only.
+    let err = refused(
+        &["generate", "--cn", "12345", "--no-passphrase"],
+        "derived name 12345",
+    );
+    assert!(err.contains("NAME"), "{err}");
+    // A batch line: that line fails, the others are created.
+    let file = ks.file(
+        "batch.jsonl",
+        b"{\"name\":\"7\",\"common_name\":\"seven.example.com\",\"key_type\":\"ec\"}\n\
+          {\"name\":\"ok7\",\"common_name\":\"ok.example.com\",\"key_type\":\"ec\"}\n",
+    );
+    let o = ks
+        .cmd()
+        .args(["generate", "--no-passphrase", "--batch"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("line 1:") && err.contains("digits only"),
+        "{err}"
+    );
+    assert_eq!(record_names(&ks.root()), vec!["first", "ok7"]);
+    // A record that already has such a name (made before the rule) is
+    // still found by it, and record id 1 by its id.
+    let old = ks.record("ok7");
+    let new = ks.record("5");
+    std::fs::rename(&old, &new).unwrap();
+    let json = new.join("record.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    meta["name"] = "5".into();
+    std::fs::write(&json, serde_json::to_vec_pretty(&meta).unwrap()).unwrap();
+    let shown = ok(csrkit(&ks.root()).args(["show", "5", "--format", "json"]));
+    assert!(shown.contains("ok.example.com"), "{shown}");
+    let shown = ok(csrkit(&ks.root()).args(["show", "1", "--format", "json"]));
+    assert!(shown.contains("\"first\""), "{shown}");
+}

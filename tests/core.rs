@@ -335,6 +335,15 @@ fn weak_or_unknown_keys_are_refused_with_the_reason() {
         (vec!["--key-size", "2049"], "--key-size"),
         (vec!["--key-type", "dsa"], "--key-type"),
         (vec!["--key-type", "ec", "--curve", "P-192"], "--curve"),
+        // The flag at fault is named, not the other one.
+        (
+            vec!["--key-type", "ed25519", "--curve", "P-256"],
+            "error: --curve: P-256",
+        ),
+        (
+            vec!["--key-type", "ed25519", "--key-size", "384"],
+            "error: --key-size",
+        ),
         (
             vec!["--key-type", "ed25519", "--digest", "sha256"],
             "--digest",

@@ -419,11 +419,18 @@ fn pem_der_and_pkcs7() {
     assert!(stdout(&plain).contains("-----BEGIN PRIVATE KEY-----"));
     // der: the leaf.
     let der = ks.dir.path().join("web.der");
-    ok_export(
+    let o = ok_export(
         &ks,
         "web",
         &["--format", "der", "-o", der.to_str().unwrap()],
     );
+    // The note says what the file holds: one certificate, not three.
+    let note = stderr(&o);
+    assert!(
+        note.contains("(der, 1 certificate: the leaf, not the chain of 2"),
+        "{note}"
+    );
+    assert!(!note.contains("3 certificates"), "{note}");
     let o = openssl(
         &[
             "x509",

@@ -649,3 +649,57 @@ fn a_crash_during_import_leaves_the_old_or_the_new_revision() {
         ks.cmd().args(["list"]).assert().success();
     }
 }
+
+/// `self-sign` does not replace a certificate a CA issued unless `--force`
+/// (exit 4, keystore unchanged); an earlier self-signed one it replaces.
+#[test]
+fn self_sign_keeps_a_ca_certificate_unless_force() {
+    let (ks, pki, leaf) = setup();
+    let out = import(
+        &ks,
+        &[
+            leaf.to_str().unwrap(),
+            "--ca-file",
+            pki.path("int.pem").to_str().unwrap(),
+            "--ca-file",
+            pki.path("root.pem").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let before = ks.snapshot();
+    let o = ks.cmd().args(["self-sign", "web"]).output().unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(4), "{err}");
+    assert_eq!(err.lines().filter(|l| l.starts_with("error:")).count(), 1);
+    assert!(
+        err.contains("record web holds a certificate issued by CN=Test Intermediate")
+            && err.contains("self-sign would replace it"),
+        "{err}"
+    );
+    assert!(err.contains("--force") && err.contains("history"), "{err}");
+    assert_same(&before, &ks.snapshot(), "self-sign over a CA's certificate");
+    // --force replaces it; the CA's certificate stays in history.
+    let o = ks
+        .cmd()
+        .args(["self-sign", "web", "--force"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let m = meta(&ks, "web");
+    assert_eq!(m["certificate"]["self_signed"], true, "{m}");
+    let old = ks.record("web").join(format!(
+        "history/{}/cert.pem",
+        m["revision"].as_u64().unwrap() - 1
+    ));
+    assert_eq!(
+        std::fs::read_to_string(old).unwrap(),
+        std::fs::read_to_string(&leaf).unwrap()
+    );
+    // A self-signed certificate is replaced without --force.
+    let o = ks
+        .cmd()
+        .args(["self-sign", "web", "--days", "30"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

@@ -73,6 +73,17 @@ fn a_refused_format_leaves_the_keystore_unchanged() {
                         || err.contains(&format!("the {format} format cannot hold")),
                     "{what}: exit 2 for another reason: {err}"
                 );
+                // The hint lists the formats that do render the command,
+                // and never the one just refused.
+                if err.contains(&format!("the {format} format has no")) {
+                    let hint = err.lines().find(|l| l.starts_with("hint:")).unwrap_or("");
+                    let listed = hint.split("--format ").nth(1).unwrap_or("");
+                    assert!(!listed.is_empty(), "{what}: {err}");
+                    assert!(
+                        !listed.split(", ").any(|f| f == *format),
+                        "{what}: the hint offers the refused format: {err}"
+                    );
+                }
                 assert_same(&before, &ks.snapshot(), &what);
                 refused.push(what);
             } else {
@@ -118,4 +129,46 @@ fn vendor_delete_bodies() {
         assert_eq!(stdout(&out), body, "{format}");
         assert!(!ks.record("r").exists(), "{format}: record still there");
     }
+}
+
+/// The hint of a refused format lists what the command takes, derived from
+/// the shapes' operations: `export --format text` (or json, from the
+/// environment too) names the export formats, not text and json.
+#[test]
+fn a_refused_format_names_the_formats_that_work() {
+    let ks = Ks::new();
+    ks.generate_ec("r");
+    ks.cmd().args(["self-sign", "r"]).assert().success();
+    let hint = |args: &[&str], env: Option<&str>| {
+        let mut c = ks.cmd();
+        if let Some(f) = env {
+            c.env("CSRKIT_FORMAT", f);
+        }
+        let o = c.args(args).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        err.lines()
+            .find(|l| l.starts_with("hint:"))
+            .unwrap_or_else(|| panic!("{args:?}: no hint: {err}"))
+            .to_string()
+    };
+    let export =
+        "hint: export takes --format pem, der, arcgis, qradar, sbc, nsx, xclarity, pkcs7, pkcs12";
+    assert_eq!(hint(&["export", "r", "--format", "text"], None), export);
+    assert_eq!(hint(&["export", "r", "--format", "json"], None), export);
+    assert_eq!(hint(&["export", "r"], Some("json")), export);
+    assert_eq!(
+        hint(&["generate", "--batch", "-", "--format", "pem"], None),
+        "hint: generate --batch takes --format text, json"
+    );
+    // show --file of a certificate: only some shapes show certificates.
+    let cert = ks.record("r").join("cert.pem");
+    let h = hint(
+        &["show", "--file", cert.to_str().unwrap(), "--format", "pem"],
+        None,
+    );
+    assert_eq!(
+        h,
+        "hint: show a certificate with --format text, json, arcgis"
+    );
 }

@@ -284,3 +284,86 @@ fn key_file_is_private_from_the_first_byte() {
     assert_eq!(md.permissions().mode() & 0o077, 0);
     assert_private(&ks);
 }
+
+/// `regenerate --new-key` encrypts the new key under the passphrase given:
+/// when the stored key is encrypted, that passphrase must open it first
+/// (exit 6 for a wrong one, keystore unchanged), as without `--new-key`.
+#[test]
+fn regenerate_new_key_checks_the_stored_passphrase() {
+    let ks = Ks::new();
+    let pf = ks.file("pass", format!("{PASS}\n").as_bytes());
+    let wf = ks.file("wrong", format!("{WRONG}\n").as_bytes());
+    ks.cmd()
+        .args(["generate", "enc", "--cn", "enc.example", "--key-type", "ec"])
+        .arg("--passphrase-file")
+        .arg(&pf)
+        .assert()
+        .success();
+    let before = ks.snapshot();
+    let regen = |pass: &Path| {
+        ks.cmd()
+            .args(["regenerate", "enc", "--new-key", "--key-type", "ec"])
+            .arg("--passphrase-file")
+            .arg(pass)
+            .output()
+            .unwrap()
+    };
+    let o = regen(&wf);
+    assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
+    assert_same(
+        &before,
+        &ks.snapshot(),
+        "regenerate --new-key, wrong passphrase",
+    );
+    let o = regen(&pf);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(key_pubkey(&ks.key_path("enc"), Some(PASS)).status.success());
+    assert_key_matches(&ks, "enc", Some(PASS));
+    // An unencrypted record: --new-key encrypts the new key under the
+    // passphrase given, as before (there is none to check).
+    ks.generate_ec("plain");
+    let o = ks
+        .cmd()
+        .args(["regenerate", "plain", "--new-key", "--key-type", "ec"])
+        .arg("--passphrase-file")
+        .arg(&wf)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_key_matches(&ks, "plain", Some(WRONG));
+}
+
+/// An empty export passphrase (file or variable) is refused with the
+/// export's own way out, --no-export-passphrase (not --no-passphrase,
+/// which is about the stored key).
+#[test]
+fn an_empty_export_passphrase_hints_no_export_passphrase() {
+    let ks = Ks::new();
+    ks.generate_ec("w");
+    ks.cmd().args(["self-sign", "w"]).assert().success();
+    let empty = ks.file("empty", b"\n");
+    let before = ks.snapshot();
+    for (args, env) in [
+        (
+            vec!["--export-passphrase-file", empty.to_str().unwrap()],
+            None,
+        ),
+        (vec!["--export-passphrase-env", "EXPORT_PASS"], Some("")),
+    ] {
+        let mut c = ks.cmd();
+        if let Some(v) = env {
+            c.env("EXPORT_PASS", v);
+        }
+        let o = c
+            .args(["export", "w", "--format", "pkcs12"])
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(args[0]) && err.contains("empty"), "{err}");
+        assert!(err.contains("--no-export-passphrase"), "{err}");
+        assert!(!err.contains("or --no-passphrase"), "{err}");
+        assert_same(&before, &ks.snapshot(), "export, empty passphrase");
+    }
+}

@@ -89,6 +89,8 @@ fn der_of(ks: &TempDir, name: &str) -> Vec<u8> {
             "download",
             name,
             "--der",
+            // Called more than once per keystore: -o replaces only with --force.
+            "--force",
             "-o",
             ks.path().join("x.der").to_str().unwrap(),
         ],

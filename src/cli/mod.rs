@@ -363,6 +363,7 @@ const DOWNLOAD_EXAMPLES: &str = "\
 EXAMPLES:
   csrkit download www.example.com > www.csr
   csrkit download www.example.com --der -o www.der
+  csrkit download www.example.com -o www.csr --force   # replace an existing www.csr
   csrkit download 3 --format xclarity --details";
 
 const LIST_EXAMPLES: &str = "\
@@ -428,9 +429,12 @@ pub struct DownloadArgs {
     /// DER instead of PEM (same as --format der)
     #[arg(long)]
     pub der: bool,
-    /// Write to FILE instead of stdout
+    /// Write to FILE instead of stdout (refused if FILE exists, unless --force)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Replace FILE if it exists (atomically; a symlink is replaced, not followed)
+    #[arg(long, requires = "output")]
+    pub force: bool,
     /// XClarity: the JSON envelope instead of the raw PEM
     #[arg(long)]
     pub details: bool,
@@ -470,6 +474,9 @@ pub struct SelfSignArgs {
     /// Days the certificate is valid, from now
     #[arg(long, value_name = "N", default_value_t = 365)]
     pub days: u32,
+    /// Replace a certificate a CA issued (it stays in the record's history)
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
 }

@@ -238,7 +238,7 @@ fn prepare_line(
     req.challenge_password = challenge.cloned();
     let name = match &input.name {
         Some(n) => {
-            request::validate_name(n)?;
+            request::validate_new_name(n)?;
             n.clone()
         }
         None => req

@@ -339,6 +339,16 @@ pub(super) fn open_stored_key(
     rec: &Record,
     p: &PassphraseOptions,
 ) -> Result<PrivateKey> {
+    open_stored_key_with(ctx, rec, p).map(|(key, _)| key)
+}
+
+/// [`open_stored_key`], with the passphrase that opened the key (`None`
+/// for an unencrypted one).
+pub(super) fn open_stored_key_with(
+    ctx: &Ctx,
+    rec: &Record,
+    p: &PassphraseOptions,
+) -> Result<(PrivateKey, Option<Passphrase>)> {
     let pem = ctx.keystore.read_key_pem(rec)?;
     let asks = rec.meta.encrypted
         && !p.no_passphrase
@@ -348,7 +358,8 @@ pub(super) fn open_stored_key(
         && ctx.interactive;
     if !asks {
         let pass = stored_key_passphrase(ctx, &rec.meta, p)?;
-        return PrivateKey::from_pem(&pem, pass.as_ref());
+        let key = PrivateKey::from_pem(&pem, pass.as_ref())?;
+        return Ok((key, pass));
     }
     let mut tries = 0;
     loop {
@@ -358,7 +369,7 @@ pub(super) fn open_stored_key(
             Err(e) if e.kind == Kind::Passphrase && tries < PROMPT_TRIES => {
                 prompt::wrong_passphrase(PROMPT_TRIES - tries);
             }
-            result => return result,
+            result => return result.map(|key| (key, Some(pass))),
         }
     }
 }
@@ -370,7 +381,7 @@ pub(super) fn record_name(
     req: &Request,
 ) -> Result<String> {
     if let Some(n) = given.or(input.name.as_deref()) {
-        request::validate_name(n)?;
+        request::validate_new_name(n)?;
         return Ok(n.to_string());
     }
     req.subject
@@ -533,4 +544,118 @@ pub(super) fn store_certificate(
         }),
     })?;
     Ok((meta, false))
+}
+
+/// `-o FILE` (`export`, `download`), checked before anything is built or
+/// asked: its directory exists (exit 3) and, unless `force`, the file does
+/// not (exit 2). Both errors name `--output` and the path given.
+pub(super) fn check_output(path: &Path, force: bool) -> Result<()> {
+    check_output_dir(path)?;
+    if !force && std::fs::symlink_metadata(path).is_ok() {
+        return Err(output_exists(path));
+    }
+    Ok(())
+}
+
+fn output_exists(path: &Path) -> Error {
+    Error::invalid(
+        "--output",
+        format!("{} exists; refusing to overwrite it", path.display()),
+    )
+    .with_hint("give --force to replace it, or another -o FILE")
+}
+
+/// The directory `-o FILE` writes into, which must exist: exit 3 naming
+/// `--output` and the directory (not the temporary file csrkit writes first).
+fn check_output_dir(path: &Path) -> Result<()> {
+    let dir = output_parent(path);
+    match std::fs::metadata(dir) {
+        Ok(md) if md.is_dir() => Ok(()),
+        Ok(_) => Err(Error::invalid(
+            "--output",
+            format!("{}: {} is not a directory", path.display(), dir.display()),
+        )),
+        Err(_) => Err(Error::new(
+            Kind::NotFound,
+            format!(
+                "--output {}: the directory {} does not exist",
+                path.display(),
+                dir.display()
+            ),
+        )
+        .with_field("--output")
+        .with_hint("create the directory first, or give -o a path in an existing one")),
+    }
+}
+
+fn output_parent(path: &Path) -> &Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Writes `data` to `-o` `dest` (mode `mode`): a temporary file in the same
+/// directory, created with `O_NOFOLLOW` (never through a symlink), then
+/// linked into place (refused, exit 2, if `dest` appeared meanwhile) or,
+/// with `force`, flushed and renamed over it (a symlink at `dest` is
+/// replaced, never followed). A new file is not flushed, as `openssl
+/// pkcs12` does not flush its own: a crash can lose it, and nothing else
+/// (see docs/performance.md); a replaced file is flushed first, so that a
+/// crash leaves the old or the new one. Errors name `--output` and `dest`,
+/// never the temporary file.
+pub(super) fn write_output(dest: &Path, data: &[u8], mode: u32, force: bool) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = output_parent(dest);
+    let name = dest.file_name().and_then(|s| s.to_str()).unwrap_or("out");
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    let io = |e: std::io::Error| output_error(dest, e);
+    let result = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(&tmp)
+            .map_err(io)?;
+        f.write_all(data).map_err(io)?;
+        if force {
+            f.sync_all().map_err(io)?;
+            std::fs::rename(&tmp, dest).map_err(io)?;
+            return std::fs::File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(io);
+        }
+        std::fs::hard_link(&tmp, dest).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                output_exists(dest)
+            } else {
+                io(e)
+            }
+        })
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    result
+}
+
+/// A failed write to `-o FILE`, said about `--output` and its path rather
+/// than the temporary file the write goes through.
+fn output_error(path: &Path, e: std::io::Error) -> Error {
+    let kind = match e.kind() {
+        std::io::ErrorKind::NotFound => Kind::NotFound,
+        _ => Kind::Internal,
+    };
+    let hint = match e.raw_os_error() {
+        Some(libc::ENOSPC) => {
+            "the file system is full; free some space and run the command again".to_string()
+        }
+        _ => format!("check that {} is writable", output_parent(path).display()),
+    };
+    Error::new(
+        kind,
+        format!("--output {}: cannot write the file: {e}", path.display()),
+    )
+    .with_field("--output")
+    .with_hint(hint)
 }

@@ -4,20 +4,19 @@
 //!
 //! Order of checks, so that a refusal leaves nothing behind: the record
 //! has a certificate (exit 3), the shape can hold the record (exit 2), `-o`
-//! names no existing file unless `--force` (exit 2), the export passphrase
+//! names a file in an existing directory (exit 3) and no existing file
+//! unless `--force` (exit 2), the export passphrase
 //! has a source (exit 2), the stored key opens (exit 6); only then is the
 //! body built (a PKCS#12 is read back first) and written, 0600 from the
 //! first byte, through a temporary file that is linked or renamed into
-//! place. The keystore is only read.
+//! place ([`write_output`], shared with `download`). The keystore is only
+//! read.
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+use std::fs;
 
 use zeroize::Zeroizing;
 
-use super::common::{pass_opts, stored_key_passphrase, Ctx, Done};
+use super::common::{check_output, pass_opts, stored_key_passphrase, write_output, Ctx, Done};
 use crate::cli::{self, FormatArg, P12Profile};
 use crate::error::{io_at, Error, Kind, Result};
 use crate::export::{self, KeyOut, Profile};
@@ -47,7 +46,7 @@ pub(super) fn export(ctx: &Ctx, a: &cli::ExportArgs) -> Result<Done> {
     };
     shape.export_accepts(&rec.meta)?;
     if let Some(path) = &a.output {
-        refuse_existing(path, a.force)?;
+        check_output(path, a.force)?;
     } else if binary(ctx.format) && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         return Err(Error::usage(format!(
             "refusing to write {} (binary) to a terminal",
@@ -73,19 +72,25 @@ pub(super) fn export(ctx: &Ctx, a: &cli::ExportArgs) -> Result<Done> {
     let Some(path) = &a.output else {
         return Ok(Done::out(body.to_vec()));
     };
-    write_new(path, &body, a.force)?;
+    write_output(path, &body, 0o600, a.force)?;
     let what = match (wants_key, encrypted) {
         (true, true) => "with the key, encrypted",
         (true, false) => "with the key, unencrypted",
         _ => "no key",
     };
+    // What the file holds: `der` is the leaf alone, whatever the chain.
+    let certs = match chain.len() {
+        0 => "1 certificate".to_string(),
+        n if shape.export_chain() => format!("{} certificates", n + 1),
+        n => format!(
+            "1 certificate: the leaf, not the chain of {n} above it (--format pem or pkcs7 has it)"
+        ),
+    };
     Ok(Done {
         notes: vec![format!(
-            "wrote {} ({}, {} certificate{}, {what})",
+            "wrote {} ({}, {certs}, {what})",
             path.display(),
             shape.name(),
-            1 + chain.len(),
-            if chain.is_empty() { "" } else { "s" }
         )],
         ..Done::default()
     })
@@ -114,17 +119,6 @@ fn no_certificate(rec: &Record) -> Error {
         "import the CA's reply with `csrkit import FILE`, or issue a self-signed one with `csrkit self-sign {}`",
         rec.meta.name
     ))
-}
-
-fn refuse_existing(path: &Path, force: bool) -> Result<()> {
-    if !force && fs::symlink_metadata(path).is_ok() {
-        return Err(Error::invalid(
-            "--output",
-            format!("{} exists; refusing to overwrite it", path.display()),
-        )
-        .with_hint("give --force to replace it, or another -o FILE"));
-    }
-    Ok(())
 }
 
 /// The stored key, opened, with the export passphrase it leaves under.
@@ -182,7 +176,13 @@ fn stored_pkcs8(key_pem: &str, pass: Option<&Passphrase>) -> Result<Zeroizing<Ve
 
 /// `--export-passphrase-file` (its first line) or `--export-passphrase-env`.
 fn export_passphrase_from_sources(a: &cli::ExportArgs) -> Result<Option<Passphrase>> {
-    let field = |f: &str, e: Error| e.with_field(f);
+    // The only refusal of `Passphrase::new`: an empty one. Its hint is
+    // about a stored key; an export's way out is --no-export-passphrase.
+    let field = |f: &str, _: Error| {
+        Error::invalid(f, "the export passphrase is empty").with_hint(
+            "use a non-empty export passphrase, or --no-export-passphrase to let the key leave unencrypted",
+        )
+    };
     if let Some(path) = &a.export_passphrase_file {
         let data = Zeroizing::new(fs::read(path).map_err(|e| {
             let mut err = io_at(path, e);
@@ -210,54 +210,4 @@ fn export_passphrase_from_sources(a: &cli::ExportArgs) -> Result<Option<Passphra
             .map_err(|e| field("--export-passphrase-env", e));
     }
     Ok(None)
-}
-
-/// Writes `data` to `dest`: a temporary file in the same directory,
-/// created 0600 (never through a symlink), then linked into place (fails
-/// if `dest` appeared meanwhile) or, with `force`, flushed and renamed over
-/// it. A new file is not flushed, as `openssl pkcs12` does not flush its
-/// own: a crash can lose it, and nothing else (see docs/performance.md); a
-/// replaced file is flushed first, so that a crash leaves the old or the
-/// new one.
-fn write_new(dest: &Path, data: &[u8], force: bool) -> Result<()> {
-    let dir = dest
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = dest.file_name().and_then(|s| s.to_str()).unwrap_or("out");
-    let tmp: PathBuf = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let _ = fs::remove_file(&tmp);
-    let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-            .open(&tmp)
-            .map_err(|e| io_at(&tmp, e))?;
-        f.write_all(data).map_err(|e| io_at(dest, e))?;
-        if force {
-            f.sync_all().map_err(|e| io_at(dest, e))?;
-            fs::rename(&tmp, dest).map_err(|e| io_at(dest, e))?;
-            return fs::File::open(dir)
-                .and_then(|d| d.sync_all())
-                .map_err(|e| io_at(dir, e));
-        } else {
-            fs::hard_link(&tmp, dest).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::AlreadyExists {
-                    Error::invalid(
-                        "--output",
-                        format!("{} exists; refusing to overwrite it", dest.display()),
-                    )
-                    .with_hint("give --force to replace it, or another -o FILE")
-                } else {
-                    io_at(dest, e)
-                }
-            })?;
-            let _ = fs::remove_file(&tmp);
-        }
-        Ok(())
-    })();
-    let _ = fs::remove_file(&tmp);
-    result
 }

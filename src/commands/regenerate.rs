@@ -3,7 +3,7 @@
 
 use super::common::{
     challenge_password, flags_input, layered_input, mint, new_key_passphrase, open_stored_key,
-    pass_opts, Ctx, Done, Minted,
+    open_stored_key_with, pass_opts, Ctx, Done, Minted,
 };
 use crate::cli;
 use crate::error::{Error, Result};
@@ -28,7 +28,16 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
         });
     let popts = pass_opts(&a.passphrase)?;
     let (key_pem, encrypted, key) = if a.new_key {
-        let pass = new_key_passphrase(ctx, &popts)?;
+        // The new key is encrypted under the passphrase given; when the
+        // stored key is encrypted, that passphrase must open it first
+        // (exit 6, keystore unchanged), so that a mistyped passphrase file
+        // never locks the record's new key away. `--no-passphrase` asks
+        // for an unencrypted new key and proves nothing.
+        let pass = if rec.meta.encrypted && !popts.no_passphrase {
+            open_stored_key_with(ctx, &rec, &popts)?.1
+        } else {
+            new_key_passphrase(ctx, &popts)?
+        };
         let spinner = prompt::Spinner::start(ctx.quiet, &req.key);
         let key = PrivateKey::generate(req.key);
         drop(spinner);

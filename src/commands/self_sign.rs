@@ -1,15 +1,30 @@
 //! `csrkit self-sign`: a self-signed certificate on a record's key, with
 //! exactly what its CSR asks for, stored like an imported one (NSX
 //! `action=self_sign`, ArcGIS `generate`, XClarity `serverCertificate`).
+//! A certificate a CA issued is not replaced without `--force` (exit 4,
+//! before the key is asked for); an earlier self-signed one is.
 
 use super::common::{open_stored_key, pass_opts, record_csr, store_certificate, Ctx, Done};
 use crate::cert::selfsign;
 use crate::cli;
-use crate::error::Result;
+use crate::error::{Error, Kind, Result};
 use crate::formats::CertView;
 
 pub(super) fn self_sign(ctx: &Ctx, a: &cli::SelfSignArgs) -> Result<Done> {
     let rec = ctx.keystore.find(&a.target)?;
+    if let Some(cert) = rec.meta.certificate.as_ref().filter(|c| !c.self_signed) {
+        if !a.force {
+            return Err(Error::new(
+                Kind::Exists,
+                format!(
+                    "record {} holds a certificate issued by {}; self-sign would replace it",
+                    rec.meta.name, cert.issuer
+                ),
+            )
+            .with_field("--force")
+            .with_hint("give --force to replace it; the old one stays in history"));
+        }
+    }
     let csr = record_csr(&rec)?;
     let key = open_stored_key(ctx, &rec, &pass_opts(&a.passphrase)?)?;
     let cert = selfsign::self_sign(&csr.der, &key, rec.meta.request.digest, a.days)?;

@@ -49,6 +49,7 @@ impl Shape for Arcgis {
             Op::Import,
             Op::SelfSign,
             Op::Export,
+            Op::ShowCert,
         ]
     }
     /// `sslCertificates/{alias}/importSignedCertificate` (import) and

@@ -39,6 +39,10 @@ pub enum Op {
     Expiring,
     Lint,
     Export,
+    /// `show --file` of a certificate (not a command of its own: `show`
+    /// is checked against [`Op::Show`]; this one says which shapes
+    /// implement [`Shape::show_cert`]).
+    ShowCert,
 }
 
 impl Op {
@@ -57,6 +61,7 @@ impl Op {
             Op::Expiring => "expiring",
             Op::Lint => "lint",
             Op::Export => "export",
+            Op::ShowCert => "show",
         }
     }
 }
@@ -191,6 +196,11 @@ pub trait Shape: Sync {
     fn export_key(&self) -> KeyUse {
         KeyUse::Never
     }
+    /// Whether [`Shape::export`]'s body holds the chain above the leaf
+    /// (all but `der`, which is one certificate).
+    fn export_chain(&self) -> bool {
+        true
+    }
     /// Whether the vendor can hold the record's key (checked before the key
     /// is decrypted or anything is written; exit 2 naming the reason).
     fn export_accepts(&self, _meta: &RecordMeta) -> Result<()> {
@@ -200,9 +210,17 @@ pub trait Shape: Sync {
     fn export(&self, _v: &ExportView<'_>, _o: Options) -> Result<Vec<u8>> {
         Err(unsupported(self.name(), Op::Export))
     }
-    /// `show --file` of a certificate (with what followed it in the file).
+    /// `show --file` of a certificate (with what followed it in the file);
+    /// a shape that implements it lists [`Op::ShowCert`] in its ops.
     fn show_cert(&self, _cert: &Cert, _more: &[Cert], _o: Options) -> Result<Vec<u8>> {
-        Err(unsupported(self.name(), Op::Show))
+        Err(Error::invalid(
+            "--format",
+            format!("the {} format shows CSRs, not certificates", self.name()),
+        )
+        .with_hint(format!(
+            "show a certificate with --format {}",
+            formats_for(Op::ShowCert).join(", ")
+        )))
     }
     /// The vendor's error body for stdout, if the shape has one.
     fn error(&self, _op: Op, _err: &Error, _o: Options) -> Option<Vec<u8>> {
@@ -223,6 +241,7 @@ pub const ALL_OPS: &[Op] = &[
     Op::SelfSign,
     Op::Expiring,
     Op::Lint,
+    Op::ShowCert,
 ];
 
 /// What a vendor API with a CSR collection renders: all but `--batch`.
@@ -231,13 +250,28 @@ pub const COLLECTION_OPS: &[Op] = ALL_OPS.split_at(6).0;
 /// What a vendor API that only makes and returns CSRs renders.
 pub const CSR_OPS: &[Op] = ALL_OPS.split_at(4).0;
 
-/// Exit 2, `--format`: the shape has no such operation.
+/// Exit 2, `--format`: the shape has no such operation. The hint lists
+/// the `--format` values that render `op`, from the shapes' [`Shape::ops`].
 pub fn unsupported(shape: &str, op: Op) -> Error {
     Error::invalid(
         "--format",
         format!("the {shape} format has no {} operation", op.name()),
     )
-    .with_hint("use --format text or --format json")
+    .with_hint(format!(
+        "{} takes --format {}",
+        op.name(),
+        formats_for(op).join(", ")
+    ))
+}
+
+/// The `--format` values whose shape renders `op`, in `--format`'s order.
+pub fn formats_for(op: Op) -> Vec<String> {
+    use clap::ValueEnum;
+    FormatArg::value_variants()
+        .iter()
+        .filter(|f| shape(**f).supports(op))
+        .filter_map(|f| f.to_possible_value().map(|p| p.get_name().to_string()))
+        .collect()
 }
 
 /// The shape for a `--format` value.

@@ -54,6 +54,9 @@ impl Shape for Der {
     fn export(&self, v: &ExportView<'_>, _o: Options) -> Result<Vec<u8>> {
         Ok(crate::export::leaf_der(v.leaf))
     }
+    fn export_chain(&self) -> bool {
+        false
+    }
     fn generate(&self, v: &RecordView<'_>, _o: Options) -> Result<Vec<u8>> {
         Ok(v.csr.der.clone())
     }

@@ -145,10 +145,20 @@ impl KeySpec {
                 }
             }
             KeyType::Ed25519 => {
-                if size.is_some_and(|s| s != 256) || curve.is_some() {
+                if let Some(c) = curve {
+                    return Err(Error::invalid(
+                        "--curve",
+                        format!(
+                            "{} is an EC curve; Ed25519 keys have their own, fixed one",
+                            c.name()
+                        ),
+                    )
+                    .with_hint("drop --curve with --key-type ed25519, or use --key-type ec"));
+                }
+                if size.is_some_and(|s| s != 256) {
                     return Err(
                         Error::invalid("--key-size", "Ed25519 keys have a fixed size")
-                            .with_hint("drop --key-size and --curve with --key-type ed25519"),
+                            .with_hint("drop --key-size with --key-type ed25519"),
                     );
                 }
                 Ok(KeySpec::Ed25519)

@@ -677,7 +677,29 @@ pub fn name_from_cn(cn: &str) -> Option<String> {
         .collect();
     let trimmed = mapped.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
     let name: String = trimmed.chars().take(64).collect();
-    validate_name(&name).ok().map(|_| name)
+    validate_new_name(&name).ok().map(|_| name)
+}
+
+/// The name for a new record: [`validate_name`], and
+/// not digits only, since `show 1` finds a record by name before by id, so
+/// a record named `1` would hide the record whose id is 1. Only names being
+/// created are checked: existing records keep theirs, reachable by name.
+pub fn validate_new_name(name: &str) -> Result<()> {
+    validate_name(name)?;
+    if name.bytes().all(|b| b.is_ascii_digit()) {
+        let id = name.trim_start_matches('0');
+        return Err(Error::invalid(
+            "NAME",
+            format!(
+                "record name {name}: a name of digits only would hide record id {}",
+                if id.is_empty() { "0" } else { id }
+            ),
+        )
+        .with_hint(format!(
+            "give a name with a letter, such as r{name} or cert-{name}"
+        )));
+    }
+    Ok(())
 }
 
 /// Record names: `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`.

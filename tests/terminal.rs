@@ -658,11 +658,14 @@ fn man_pages_render_without_warnings() {
         for section in ["SYNOPSIS", "ENVIRONMENT", "EXIT STATUS", "FILES"] {
             assert!(text.contains(section), "{}: no {section}", page.display());
         }
+        // csrkit-self-sign is `csrkit self-sign`; csrkit-keystore-copy is
+        // `csrkit keystore copy` (a subcommand's subcommand).
         let name = page
             .file_stem()
             .unwrap()
             .to_string_lossy()
-            .replace("csrkit-", "csrkit ");
+            .replacen("csrkit-", "csrkit ", 1)
+            .replacen("csrkit keystore-", "csrkit keystore ", 1);
         assert!(text.contains(&name), "{}: synopsis", page.display());
     }
     let generate = std::fs::read_to_string(dir.join("csrkit-generate.1")).unwrap();

@@ -48,7 +48,7 @@ ENVIRONMENT:
                         else ~/.config/csrkit/config.toml]
   XDG_DATA_HOME, HOME   locate the default keystore
   XDG_CONFIG_HOME       locates the config file
-  CI                    when set, csrkit never prompts
+  CI                    when set (to anything but empty, 0 or false), csrkit never prompts
 
 FILES:
   ~/.config/csrkit/config.toml  defaults for new requests: country, state, locality,

@@ -28,7 +28,20 @@ pub(super) fn run(ctx: &Ctx, k: &KeystoreCommand, lock_timeout: Duration) -> Res
                 (Some(b), Some(a)) => format!("{ks}: schema version {b} -> {a}"),
                 (None, Some(a)) => format!("{ks}: schema created at version {a}"),
             };
+            let stdout = if ctx.format == crate::cli::FormatArg::Json {
+                crate::formats::to_json(
+                    &serde_json::json!({
+                        "keystore": ks,
+                        "schema_version_before": before,
+                        "schema_version": after,
+                    }),
+                    ctx.opts.pretty,
+                )?
+            } else {
+                Vec::new()
+            };
             Ok(Done {
+                stdout,
                 notes: vec![note],
                 ..Done::default()
             })

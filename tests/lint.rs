@@ -558,3 +558,32 @@ sys.stdout.buffer.write(csr.public_bytes(serialization.Encoding.PEM))
     );
     assert_eq!(code, Some(0));
 }
+
+/// A subject value given as RFC 4514 `#hex` is written as given; lint
+/// flags one that is not a valid string of its type: a PrintableString or
+/// UTF8String holding ESC, a SEQUENCE where a string belongs.
+#[test]
+fn subject_values_that_are_not_valid_strings_are_errors() {
+    let ks = Ks::new();
+    for (name, subject, bad) in [
+        ("ok", "CN=ok.example.com,O=#13074578616d706c65", false),
+        ("printable-esc", "CN=a.example.com,O=#13051b5b33316d", true),
+        ("utf8-esc", "CN=b.example.com,O=#0c051b5b33316d", true),
+        ("sequence", "CN=c.example.com,O=#30030c0141", true),
+    ] {
+        let o = ks
+            .cmd()
+            .args(["generate", name, "--subject", subject, "--no-passphrase"])
+            .args(["--key-type", "ec", "--format", "pem"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let (code, found) = rules(&ks, &o.stdout, &[]);
+        assert_eq!(
+            found.iter().any(|r| r == "subject.value_encoding"),
+            bad,
+            "{name}: {found:?}"
+        );
+        assert_eq!(code, Some(if bad { 10 } else { 0 }), "{name}: {found:?}");
+    }
+}

@@ -103,6 +103,15 @@ pub fn default(t: &Target, out: &mut Vec<Finding>) {
             }
         }
     }
+    for (oid, problem) in &t.subject_problems {
+        push(
+            out,
+            "subject.value_encoding",
+            Severity::Error,
+            "RFC 5280 §4.1.2.4 (DirectoryString), X.680 §41 (PrintableString)",
+            format!("the subject's {} is {problem}", attr_name(oid)),
+        );
+    }
     if t.subject.is_empty() && !t.sans.is_empty() && !t.san_critical {
         push(
             out,
@@ -440,4 +449,12 @@ mod tests {
         assert_eq!(max_validity_days(1_868_227_199), 100);
         assert_eq!(max_validity_days(1_868_227_200), 47);
     }
+}
+
+/// An attribute type's short name (`O`), else its dotted OID.
+fn attr_name(oid: &x509_cert::der::asn1::ObjectIdentifier) -> String {
+    let dotted = oid.to_string();
+    crate::request::Attr::from_oid(&dotted)
+        .map(|a| a.short().into_owned())
+        .unwrap_or(dotted)
 }

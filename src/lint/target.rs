@@ -57,6 +57,10 @@ pub struct Target {
     pub kind: Kind,
     /// Subject attributes in order: (OID, value as text).
     pub subject: Vec<(ObjectIdentifier, String)>,
+    /// Subject values that are not valid strings of their type: (OID,
+    /// what is wrong), e.g. a SEQUENCE where a DirectoryString belongs, or
+    /// a PrintableString holding ESC (possible with `#hex` values).
+    pub subject_problems: Vec<(ObjectIdentifier, String)>,
     pub sans: Vec<SanEntry>,
     pub san_critical: bool,
     pub key: Key,
@@ -120,13 +124,20 @@ impl Target {
         exts: &[Extension],
         validity: Option<(i64, i64)>,
     ) -> Result<Target> {
+        let mut subject_problems = Vec::new();
         let subject = subject
             .iter()
-            .map(|atv| (atv.oid, text_value(&atv.value)))
+            .map(|atv| {
+                if let Some(p) = value_problem(&atv.value) {
+                    subject_problems.push((atv.oid, p));
+                }
+                (atv.oid, text_value(&atv.value))
+            })
             .collect();
         let mut t = Target {
             kind,
             subject,
+            subject_problems,
             sans: Vec::new(),
             san_critical: false,
             key: key_of(spki),
@@ -167,6 +178,48 @@ impl Target {
     /// Whether keyUsage asserts `bit`.
     pub fn has_ku(&self, bit: KeyUsages) -> bool {
         self.key_usage.is_some_and(|k| k.0.contains(bit))
+    }
+}
+
+/// What is wrong with a subject value as a string of its type, if
+/// anything: not a string type at all (RFC 5280 4.1.2.4 DirectoryString,
+/// PKCS#9 IA5String for emailAddress, DC), characters outside
+/// PrintableString's set (X.680 41.4), bytes that do not decode, or a
+/// control character.
+fn value_problem(any: &der::asn1::Any) -> Option<String> {
+    use der::{Tag, Tagged};
+    let b = any.value();
+    let text: Option<String> = match any.tag() {
+        Tag::Utf8String => std::str::from_utf8(b).ok().map(str::to_string),
+        Tag::PrintableString => {
+            if !b
+                .iter()
+                .all(|c| c.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(c))
+            {
+                return Some("a PrintableString with characters that type does not allow".into());
+            }
+            Some(String::from_utf8_lossy(b).into_owned())
+        }
+        Tag::Ia5String | Tag::TeletexString | Tag::VisibleString => {
+            Some(b.iter().map(|c| char::from(*c)).collect())
+        }
+        Tag::BmpString => (b.len() % 2 == 0)
+            .then(|| {
+                let units: Vec<u16> = b
+                    .chunks_exact(2)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .collect();
+                String::from_utf16(&units).ok()
+            })
+            .flatten(),
+        other => return Some(format!("a {other}, not a string")),
+    };
+    match text {
+        None => Some(format!("a {} that does not decode", any.tag())),
+        Some(t) => t
+            .chars()
+            .find(|c| c.is_control())
+            .map(|c| format!("a string holding the control character {c:?}")),
     }
 }
 

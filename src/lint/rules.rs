@@ -435,6 +435,14 @@ pub fn cabf(t: &Target, out: &mut Vec<Finding>) {
     }
 }
 
+/// An attribute type's short name (`O`), else its dotted OID.
+fn attr_name(oid: &x509_cert::der::asn1::ObjectIdentifier) -> String {
+    let dotted = oid.to_string();
+    crate::request::Attr::from_oid(&dotted)
+        .map(|a| a.short().into_owned())
+        .unwrap_or(dotted)
+}
+
 #[cfg(test)]
 mod tests {
     use super::max_validity_days;
@@ -449,12 +457,4 @@ mod tests {
         assert_eq!(max_validity_days(1_868_227_199), 100);
         assert_eq!(max_validity_days(1_868_227_200), 47);
     }
-}
-
-/// An attribute type's short name (`O`), else its dotted OID.
-fn attr_name(oid: &x509_cert::der::asn1::ObjectIdentifier) -> String {
-    let dotted = oid.to_string();
-    crate::request::Attr::from_oid(&dotted)
-        .map(|a| a.short().into_owned())
-        .unwrap_or(dotted)
 }

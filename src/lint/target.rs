@@ -203,7 +203,9 @@ fn value_problem(any: &der::asn1::Any) -> Option<String> {
         Tag::Ia5String | Tag::TeletexString | Tag::VisibleString => {
             Some(b.iter().map(|c| char::from(*c)).collect())
         }
-        Tag::BmpString => (b.len() % 2 == 0)
+        Tag::BmpString => b
+            .len()
+            .is_multiple_of(2)
             .then(|| {
                 let units: Vec<u16> = b
                     .chunks_exact(2)

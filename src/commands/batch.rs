@@ -677,7 +677,11 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs, report: &mut dyn Report) -> Result<Done>
             kind,
             format!("{failed} of {} batch lines failed", ok + failed),
         );
-        e.hint = Some("see the line errors above; the other lines were committed".into());
+        e.hint = Some(if ok == 0 {
+            "see the line errors above; no record was created".into()
+        } else {
+            "see the line errors above; the other lines were committed".into()
+        });
         e
     });
     Ok(Done {

@@ -122,7 +122,10 @@ fn main() {
     }
     let mut out = std::io::stdout().lock();
     let printed = streamed.wrote || !stdout.is_empty();
+    let mut stdout = stdout;
     write_all(&mut out, &stdout);
+    // `export --with-key` to stdout puts a private key in this buffer.
+    zeroize::Zeroize::zeroize(&mut stdout);
     if !quiet {
         for n in &notes {
             eprintln!("{n}");

@@ -942,7 +942,7 @@ fn failed_regenerate_leaves_the_record_byte_identical() {
         .code(6);
     // Invalid input: exit 2.
     ks.cmd_pass()
-        .args(["regenerate", "r", "--country", "XX"])
+        .args(["regenerate", "r", "--country", "QQ"])
         .assert()
         .code(2);
     ks.cmd_pass().args(["regenerate", "nope"]).assert().code(3);
@@ -1472,4 +1472,43 @@ fn passphrase_options_win_over_environment_defaults() {
     assert!(key_pubkey(&ks.key_path("d"), Some("from the file"))
         .status
         .success());
+}
+
+/// `XX`, ISO 3166's user-assigned code, is a country the CA/B Forum BRs
+/// (7.1.4.2.2) allow where a country has no code of its own; other
+/// user-assigned codes (`QQ`) are refused.
+#[test]
+fn country_xx_is_accepted_and_other_user_assigned_codes_are_not() {
+    let ks = Ks::new();
+    let o = csrkit(&ks.root())
+        .args([
+            "generate",
+            "xx",
+            "--cn",
+            "xx.example.com",
+            "--country",
+            "xx",
+        ])
+        .args(["--key-type", "ec", "--no-passphrase"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        req_subject(&ks.csr_path("xx")).contains("C=XX"),
+        "{}",
+        req_subject(&ks.csr_path("xx"))
+    );
+    let o = csrkit(&ks.root())
+        .args([
+            "generate",
+            "qq",
+            "--cn",
+            "qq.example.com",
+            "--country",
+            "QQ",
+        ])
+        .args(["--key-type", "ec", "--no-passphrase"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }

@@ -84,7 +84,7 @@ fn no_secret_in_any_output() {
             "--cn",
             "a.example.com",
             "--country",
-            "XX",
+            "QQ",
             "--format",
             fmt,
         ]));

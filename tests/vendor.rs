@@ -209,7 +209,7 @@ fn arcgis_errors() {
             "--cn",
             "x",
             "--country",
-            "XX",
+            "QQ",
             "--no-passphrase",
             "--format",
             "arcgis",
@@ -387,7 +387,7 @@ fn qradar_errors_have_unique_codes() {
     };
     let codes = [
         (invalid(&["--cn", &"a".repeat(65)]), 1032),
-        (invalid(&["--cn", "a", "--country", "XX"]), 1033),
+        (invalid(&["--cn", "a", "--country", "QQ"]), 1033),
         (invalid(&["--cn", "a", "--dns", "a..b"]), 1039),
         (invalid(&["--cn", "a", "--key-size", "1024"]), 1040),
         (invalid(&["--cn", "a", "--purpose", "everything"]), 1041),

@@ -509,7 +509,9 @@ pub fn validate_value(attr: Attr, value: &str) -> Result<String> {
         let up = value.to_ascii_uppercase();
         if up.len() != 2
             || !up.bytes().all(|b| b.is_ascii_uppercase())
-            || !COUNTRIES.contains(&up.as_str())
+            // XX: ISO 3166's user-assigned code, which the CA/B Forum BRs
+            // (7.1.4.2.2) allow where a country has no code of its own.
+            || !(COUNTRIES.contains(&up.as_str()) || up == "XX")
         {
             return Err(Error::invalid(
                 field,

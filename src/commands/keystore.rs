@@ -93,7 +93,12 @@ pub(super) fn run(ctx: &Ctx, k: &KeystoreCommand, lock_timeout: Duration) -> Res
                             if failed == 1 { "" } else { "s" }
                         ),
                     )
-                    .with_hint("see the errors above; run the same copy again to resume"),
+                    .with_hint(if e.kind == crate::error::Kind::Exists {
+                        "see the errors above: DST holds other records with these ids or names; \
+                         copy into an empty keystore, or delete them from DST first"
+                    } else {
+                        "see the errors above; run the same copy again to resume"
+                    }),
                 );
             }
             Ok(done)

@@ -390,20 +390,57 @@ pub struct PassphraseOptions {
     pub no_passphrase: bool,
 }
 
+/// The longest first line a secret's file may have: a passphrase or a
+/// challengePassword is a line of text, and `/dev/zero` is not one.
+pub const SECRET_LINE_MAX: usize = 64 << 10;
+
+/// The first line of the file at `path` (without `\n` or `\r\n`), read
+/// without reading past [`SECRET_LINE_MAX`] bytes, in memory that is
+/// zeroized when dropped. Errors name `field`: the file cannot be read
+/// (a directory is exit 2), its first line is longer than the bound, or
+/// it is not UTF-8.
+pub fn secret_first_line(path: &std::path::Path, field: &str) -> Result<Zeroizing<String>> {
+    use std::io::Read;
+    if path.is_dir() {
+        return Err(
+            Error::invalid(field, format!("{} is a directory", path.display()))
+                .with_hint("give a file whose first line is the secret"),
+        );
+    }
+    let f = std::fs::File::open(path).map_err(|e| {
+        let mut err = crate::error::io_at(path, e);
+        err.message = format!("{field}: {}", err.message);
+        err
+    })?;
+    let mut data = Zeroizing::new(Vec::with_capacity(256));
+    f.take(SECRET_LINE_MAX as u64 + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| {
+            let mut err = crate::error::io_at(path, e);
+            err.message = format!("{field}: {}", err.message);
+            err
+        })?;
+    let end = data.iter().position(|b| *b == b'\n');
+    if end.is_none() && data.len() > SECRET_LINE_MAX {
+        return Err(Error::invalid(
+            field,
+            format!("the first line of {} is longer than 64 KiB", path.display()),
+        )
+        .with_hint("the file's first line is the secret; end it with a newline"));
+    }
+    let line = &data[..end.unwrap_or(data.len())];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let text = std::str::from_utf8(line)
+        .map_err(|_| Error::invalid(field, "the file is not UTF-8 text"))?;
+    Ok(Zeroizing::new(text.to_string()))
+}
+
 /// Reads the passphrase from a file (first line) or an environment
 /// variable. `Ok(None)` means no non-interactive source was given.
 pub fn passphrase_from_sources(opts: &PassphraseOptions) -> Result<Option<Passphrase>> {
     if let Some(path) = &opts.file {
-        let data = Zeroizing::new(std::fs::read(path).map_err(|e| {
-            let mut err = crate::error::io_at(path, e);
-            err.message = format!("--passphrase-file: {}", err.message);
-            err
-        })?);
-        let text = std::str::from_utf8(&data)
-            .map_err(|_| Error::invalid("--passphrase-file", "the file is not UTF-8 text"))?;
-        let line = text.split('\n').next().unwrap_or("");
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        return Passphrase::new(Zeroizing::new(line.to_string()))
+        let line = secret_first_line(path, "--passphrase-file")?;
+        return Passphrase::new(line)
             .map(Some)
             .map_err(|e| e.with_field("--passphrase-file"));
     }

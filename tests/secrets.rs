@@ -367,3 +367,30 @@ fn an_empty_export_passphrase_hints_no_export_passphrase() {
         assert_same(&before, &ks.snapshot(), "export, empty passphrase");
     }
 }
+
+/// A secret's file is read up to its first line, within 64 KiB: a file
+/// with no end (`/dev/zero`) or a directory is exit 2 naming the option,
+/// in bounded memory, and the keystore is not created.
+#[test]
+fn secret_files_are_read_to_their_first_line_within_a_bound() {
+    let ks = Ks::new();
+    for args in [
+        vec!["--passphrase-file", "/dev/zero"],
+        vec!["--no-passphrase", "--challenge-password-file", "/dev/zero"],
+        vec!["--no-passphrase", "--challenge-password-file", "/tmp"],
+    ] {
+        let o = csrkit(&ks.root())
+            .args(["generate", "z", "--cn", "z.example.com", "--key-type", "ec"])
+            .args(&args)
+            .output()
+            .unwrap();
+        no_panic(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(args[args.len() - 2]),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(!ks.root().join("records").exists());
+    }
+}

@@ -228,16 +228,8 @@ pub fn challenge_password(
     use request::ChallengePassword;
     if let Some(path) = &c.challenge_password_file {
         const FIELD: &str = "--challenge-password-file";
-        let data = Zeroizing::new(std::fs::read(path).map_err(|e| {
-            let mut err = crate::error::io_at(path, e);
-            err.message = format!("{FIELD}: {}", err.message);
-            err
-        })?);
-        let text = std::str::from_utf8(&data)
-            .map_err(|_| Error::invalid(FIELD, "the file is not UTF-8 text"))?;
-        let line = text.split('\n').next().unwrap_or("");
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        return ChallengePassword::new(FIELD, Zeroizing::new(line.to_string())).map(Some);
+        let line = crate::keys::secret_first_line(path, FIELD)?;
+        return ChallengePassword::new(FIELD, line).map(Some);
     }
     if let Some(var) = &c.challenge_password_env {
         const FIELD: &str = "--challenge-password-env";

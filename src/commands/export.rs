@@ -12,13 +12,11 @@
 //! place ([`write_output`], shared with `download`). The keystore is only
 //! read.
 
-use std::fs;
-
 use zeroize::Zeroizing;
 
 use super::common::{check_output, pass_opts, stored_key_passphrase, write_output, Ctx, Done};
 use crate::cli::{self, FormatArg, P12Profile};
-use crate::error::{io_at, Error, Kind, Result};
+use crate::error::{Error, Kind, Result};
 use crate::export::{self, KeyOut, Profile};
 use crate::formats::{ExportView, KeyUse};
 use crate::keys::{self, Passphrase};
@@ -184,17 +182,8 @@ fn export_passphrase_from_sources(a: &cli::ExportArgs) -> Result<Option<Passphra
         )
     };
     if let Some(path) = &a.export_passphrase_file {
-        let data = Zeroizing::new(fs::read(path).map_err(|e| {
-            let mut err = io_at(path, e);
-            err.message = format!("--export-passphrase-file: {}", err.message);
-            err
-        })?);
-        let text = std::str::from_utf8(&data).map_err(|_| {
-            Error::invalid("--export-passphrase-file", "the file is not UTF-8 text")
-        })?;
-        let line = text.split('\n').next().unwrap_or("");
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        return Passphrase::new(Zeroizing::new(line.to_string()))
+        let line = crate::keys::secret_first_line(path, "--export-passphrase-file")?;
+        return Passphrase::new(line)
             .map(Some)
             .map_err(|e| field("--export-passphrase-file", e));
     }

@@ -587,3 +587,94 @@ fn subject_values_that_are_not_valid_strings_are_errors() {
         assert_eq!(code, Some(if bad { 10 } else { 0 }), "{name}: {found:?}");
     }
 }
+
+/// Lint checks the signature as `show` does: a CA refuses a request whose
+/// signature does not verify or that it cannot check. A request that is
+/// BER (OpenSSL reads it) is one error, not a refusal to lint; a record
+/// that cannot be read is one error, and `--all` lints the others.
+#[test]
+fn signatures_ber_and_unreadable_records_are_findings() {
+    let ks = Ks::new();
+    let dir = ks.root();
+    std::fs::create_dir_all(&dir).unwrap();
+    let der = make(
+        &dir,
+        "ec:P-256",
+        "/CN=sig.example.com",
+        &[SAN_OK],
+        &["-outform", "DER"],
+    );
+    let mut bad = der.clone();
+    let n = bad.len();
+    bad[n - 5] ^= 1;
+    let (code, found) = rules(&ks, &bad, &[]);
+    assert_eq!(code, Some(10), "{found:?}");
+    assert!(found.iter().any(|r| r == "sig.invalid"), "{found:?}");
+    let (code, found) = rules(&ks, &der, &[]);
+    assert_eq!(code, Some(0), "{found:?}");
+
+    // The same request with an indefinite outer length: BER.
+    let inner_start = if der[1] == 0x82 { 4 } else { 3 };
+    let ber = [&[0x30, 0x80][..], &der[inner_start..], &[0, 0]].concat();
+    let (code, found) = rules(&ks, &ber, &[]);
+    assert_eq!(code, Some(10), "{found:?}");
+    assert_eq!(found, ["csr.not_der"], "{found:?}");
+
+    for name in ["a", "b"] {
+        ks.cmd()
+            .args(["generate", name, "--cn", &format!("{name}.example.com")])
+            .args(["--key-type", "ec", "--no-passphrase"])
+            .assert()
+            .success();
+    }
+    std::fs::write(ks.csr_path("a"), "garbage\n").unwrap();
+    let out = ks
+        .cmd()
+        .args(["lint", "--all", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(10), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = v.to_string();
+    assert!(text.contains("record.unreadable"), "{text}");
+    assert!(text.contains("\"b\""), "b is linted too: {text}");
+}
+
+/// `--profile cabf` refuses keys and signature algorithms outside the BRs'
+/// lists (§6.1.5, §7.1.3): Ed448, RSA with SHA3-224.
+#[test]
+fn cabf_refuses_keys_and_signatures_outside_the_brs() {
+    let ks = Ks::new();
+    let dir = ks.root();
+    std::fs::create_dir_all(&dir).unwrap();
+    let ed448 = make(&dir, "ed448", "/CN=e.example.com", &[SAN_OK], &[]);
+    let (code, found) = rules(&ks, &ed448, &["cabf"]);
+    assert_eq!(code, Some(10), "{found:?}");
+    assert!(found.iter().any(|r| r == "cabf.key_algorithm"), "{found:?}");
+    let sha3 = make(
+        &dir,
+        "rsa:2048",
+        "/CN=www.example.com",
+        &[SAN_OK],
+        &["-sha3-224"],
+    );
+    let (_, found) = rules(&ks, &sha3, &["cabf"]);
+    assert!(
+        found.iter().any(|r| r == "cabf.signature_algorithm"),
+        "{found:?}"
+    );
+    let ok = make(
+        &dir,
+        "rsa:2048",
+        "/CN=www.example.com",
+        &[SAN_OK],
+        &["-sha256"],
+    );
+    let (_, found) = rules(&ks, &ok, &["cabf"]);
+    assert!(
+        !found
+            .iter()
+            .any(|r| r.starts_with("cabf.signature") || r == "cabf.key_algorithm"),
+        "{found:?}"
+    );
+}

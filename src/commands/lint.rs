@@ -6,7 +6,7 @@
 use super::common::{read_input, Ctx, Done};
 use crate::cert::bundle;
 use crate::cli::{self, FormatArg};
-use crate::csr;
+use crate::csr::{self, Verdict};
 use crate::error::{Error, Kind, Result};
 use crate::formats::{self, LintReport};
 use crate::lint::{self, Finding, Profile, Severity, Target};
@@ -36,33 +36,100 @@ pub(super) fn advice(format: FormatArg, csr_der: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// The reports of one record: its CSR's, then its certificate's. The CSR
-/// is read as DER and not verified (its signature is not a lint rule), so
-/// that `--all` costs no signature check per record.
-fn record_reports(
-    name: &str,
-    csr_pem: &str,
-    cert_pem: Option<&str>,
-    profiles: &[Profile],
-) -> Result<Vec<(String, &'static str, Vec<Finding>)>> {
-    let mut out = Vec::new();
-    let der = csr::decode_input(csr_pem.as_bytes())
-        .map_err(|e| Error::internal(format!("record {name}: csr.pem: {}", e.message)))?;
-    out.push((
-        name.to_string(),
-        "csr",
-        lint::lint(&Target::from_csr(&der)?, profiles),
-    ));
-    if let Some(pem) = cert_pem {
-        if let Some(c) = bundle::decode(pem.as_bytes(), "cert.pem")?.first() {
-            out.push((
-                name.to_string(),
-                "certificate",
-                lint::lint(&Target::from_cert(&c.der)?, profiles),
-            ));
+/// A finding csrkit's own reader makes (not a rule of `lint::rules`).
+fn finding(rule: &'static str, source: &'static str, message: String) -> Finding {
+    Finding {
+        rule,
+        severity: Severity::Error,
+        message,
+        source,
+    }
+}
+
+/// The findings on a CSR (DER or BER as received): its signature checked
+/// as `show` checks it (a CA refuses a request whose signature does not
+/// verify, or that it cannot check), then the rules. A request OpenSSL
+/// reads but that is not DER is one error finding, since the rules read
+/// DER. Errors: bytes that are no CSR at all (exit 2).
+fn csr_findings(der: &[u8], profiles: &[Profile]) -> Result<Vec<Finding>> {
+    let parsed = csr::parse(der);
+    let mut out = match Target::from_csr(der) {
+        Ok(t) => lint::lint(&t, profiles),
+        Err(e) => match &parsed {
+            Ok(_) => vec![finding(
+                "csr.not_der",
+                "RFC 2986 §4 (DER), X.690 §10",
+                "the request is BER, not DER (OpenSSL reads it; a CA that decodes DER \
+                 strictly refuses it): regenerate it"
+                    .into(),
+            )],
+            Err(_) => return Err(e),
+        },
+    };
+    if let Ok(p) = &parsed {
+        match &p.verdict {
+            Verdict::Valid => {}
+            Verdict::Invalid => out.insert(
+                0,
+                finding(
+                    "sig.invalid",
+                    "RFC 2986 §4.2",
+                    "the signature does not verify: the request was altered, or signed with \
+                     another key"
+                        .into(),
+                ),
+            ),
+            Verdict::Unsupported(what) | Verdict::Malformed(what) => out.insert(
+                0,
+                finding(
+                    "sig.unchecked",
+                    "RFC 2986 §4.2",
+                    format!("the signature cannot be checked: {what}"),
+                ),
+            ),
         }
     }
     Ok(out)
+}
+
+/// The reports of one record: its CSR's, then its certificate's. A record
+/// whose files cannot be read is one error finding, so that `--all` goes
+/// on to the next record.
+fn record_reports(
+    name: &str,
+    files: Result<(String, Option<String>)>,
+    profiles: &[Profile],
+) -> Vec<(String, &'static str, Vec<Finding>)> {
+    let unreadable = |kind, e: Error| {
+        (
+            name.to_string(),
+            kind,
+            vec![finding(
+                "record.unreadable",
+                "csrkit keystore layout (docs/design.md)",
+                e.message,
+            )],
+        )
+    };
+    let (csr_pem, cert_pem) = match files {
+        Ok(f) => f,
+        Err(e) => return vec![unreadable("csr", e)],
+    };
+    let mut out = Vec::new();
+    match csr::decode_input(csr_pem.as_bytes()).and_then(|der| csr_findings(&der, profiles)) {
+        Ok(findings) => out.push((name.to_string(), "csr", findings)),
+        Err(e) => out.push(unreadable("csr", e)),
+    }
+    if let Some(pem) = cert_pem {
+        let cert = bundle::decode(pem.as_bytes(), "cert.pem")
+            .and_then(|certs| certs.first().map(|c| Target::from_cert(&c.der)).transpose());
+        match cert {
+            Ok(Some(t)) => out.push((name.to_string(), "certificate", lint::lint(&t, profiles))),
+            Ok(None) => {}
+            Err(e) => out.push(unreadable("certificate", e)),
+        }
+    }
+    out
 }
 
 pub(super) fn lint(ctx: &Ctx, a: &cli::LintArgs) -> Result<Done> {
@@ -82,39 +149,24 @@ pub(super) fn lint(ctx: &Ctx, a: &cli::LintArgs) -> Result<Done> {
             reports.push((label, "certificate", findings));
         } else {
             let der = csr::decode_input(&data)?;
-            reports.push((
-                label,
-                "csr",
-                lint::lint(&Target::from_csr(&der)?, &profiles),
-            ));
+            reports.push((label, "csr", csr_findings(&der, &profiles)?));
         }
     } else if a.all {
         // The catalog names each record; its record.json is not needed.
         for row in ctx.keystore.list()? {
             // A backend without files hands the record over whole, once.
-            let (csr, cert) = match row.dir() {
-                Some(_) => (row.csr_pem()?, row.cert_pem()?),
-                None => {
-                    let rec = row.record()?;
-                    (rec.csr_pem()?, rec.cert_pem()?)
-                }
+            let files = match row.dir() {
+                Some(_) => row.csr_pem().and_then(|c| Ok((c, row.cert_pem()?))),
+                None => row
+                    .record()
+                    .and_then(|rec| Ok((rec.csr_pem()?, rec.cert_pem()?))),
             };
-            reports.extend(record_reports(
-                &row.summary.name,
-                &csr,
-                cert.as_deref(),
-                &profiles,
-            )?);
+            reports.extend(record_reports(&row.summary.name, files, &profiles));
         }
     } else if let Some(target) = &a.target {
         let rec = ctx.keystore.find(target)?;
-        let cert = rec.cert_pem()?;
-        reports.extend(record_reports(
-            &rec.meta.name,
-            &rec.csr_pem()?,
-            cert.as_deref(),
-            &profiles,
-        )?);
+        let files = rec.csr_pem().and_then(|c| Ok((c, rec.cert_pem()?)));
+        reports.extend(record_reports(&rec.meta.name, files, &profiles));
     } else {
         return Err(Error::usage("lint needs NAME|ID, --file PATH or --all"));
     }

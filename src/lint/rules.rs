@@ -31,6 +31,19 @@ fn weak_digest(oid: &str) -> Option<&'static str> {
     }
 }
 
+/// The signature algorithms the BRs (§7.1.3.2) allow: sha256/384/512
+/// WithRSAEncryption, RSASSA-PSS (its parameters are not judged here) and
+/// ecdsa-with-SHA256/384/512.
+const BR_SIGNATURES: [&str; 7] = [
+    "1.2.840.113549.1.1.11",
+    "1.2.840.113549.1.1.12",
+    "1.2.840.113549.1.1.13",
+    "1.2.840.113549.1.1.10",
+    "1.2.840.10045.4.3.2",
+    "1.2.840.10045.4.3.3",
+    "1.2.840.10045.4.3.4",
+];
+
 const NIST_CURVES: [&str; 3] = ["1.2.840.10045.3.1.7", "1.3.132.0.34", "1.3.132.0.35"];
 
 /// The rules of the default profile.
@@ -410,6 +423,28 @@ pub fn cabf(t: &Target, out: &mut Vec<Finding>) {
                 format!("the RSA modulus has {bits} bits; the BRs take sizes divisible by 8"),
             );
         }
+    }
+    if let Key::Other(oid) = &t.key {
+        push(
+            out,
+            "cabf.key_algorithm",
+            Severity::Error,
+            "CA/B Forum BR §6.1.5, §7.1.3.1",
+            format!("the key's algorithm {oid} is not allowed by the BRs (RSA or ECDSA only)"),
+        );
+    }
+    let sig = t.signature.to_string();
+    if weak_digest(&sig).is_none() && !BR_SIGNATURES.contains(&sig.as_str()) {
+        push(
+            out,
+            "cabf.signature_algorithm",
+            Severity::Error,
+            "CA/B Forum BR §7.1.3.2",
+            format!(
+                "the signature algorithm {sig} is not one the BRs allow (RSASSA-PKCS1-v1_5 or \
+                 RSASSA-PSS with SHA-256/384/512, ECDSA with SHA-256/384/512)"
+            ),
+        );
     }
     if matches!(t.key, Key::Ed25519) {
         push(

@@ -652,3 +652,34 @@ fn extension_refusals_name_the_field_and_the_fix() {
     );
     assert!(err.contains("--must-staple"), "{err}");
 }
+
+/// `#hex` values csrkit cannot write, or that are no DirectoryString:
+/// a UniversalString and an empty string are exit 2 naming `--subject`
+/// (the first was an internal error), and nothing is written.
+#[test]
+fn hex_values_it_cannot_write_are_refused() {
+    let ks = Ks::new();
+    for (value, word) in [
+        ("#1c0400000041", "UniversalString"),
+        ("#0c00", "empty string"),
+        ("#1300", "empty string"),
+    ] {
+        let o = csrkit(&ks.root())
+            .args([
+                "generate",
+                "h",
+                "--subject",
+                &format!("CN=h.example.com,O={value}"),
+            ])
+            .args(["--no-passphrase", "--key-type", "ec"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{value}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("--subject") && stderr(&o).contains(word),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!ks.root().join("records").exists());
+    }
+}

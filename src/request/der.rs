@@ -115,12 +115,18 @@ pub fn check_tlv(b: &[u8]) -> Result<(), String> {
 /// SEQUENCE. Anything else makes OpenSSL (and csrkit's reader) refuse the
 /// request, so a `#hex` value of another type is refused up front.
 pub fn check_attribute_value(b: &[u8]) -> Result<(), String> {
-    let (tag, _, _) = header(b)?;
+    let (tag, _, content) = header(b)?;
     match tag {
-        0x0c | 0x1e | 0x1c if string_text(b).is_none() => {
+        // The DER library csrkit builds requests with has no
+        // UniversalString; OpenSSL reads it, but no CA needs it.
+        0x1c => Err("a UniversalString: give the value as a UTF8String (#0c...) instead".into()),
+        0x0c | 0x12 | 0x13 | 0x14 | 0x16 | 0x1e if content == 0 => {
+            Err("an empty string: a DirectoryString holds at least one character (RFC 5280 Appendix A)".into())
+        }
+        0x0c | 0x1e if string_text(b).is_none() => {
             Err("the string's bytes do not decode".into())
         }
-        0x0c | 0x12 | 0x13 | 0x14 | 0x16 | 0x1c | 0x1e | 0x03 | 0x30 => Ok(()),
+        0x0c | 0x12 | 0x13 | 0x14 | 0x16 | 0x1e | 0x03 | 0x30 => Ok(()),
         _ => Err(format!(
             "tag 0x{tag:02x} is not a directory string, BIT STRING or SEQUENCE, which OpenSSL refuses in a name"
         )),

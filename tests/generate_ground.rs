@@ -683,3 +683,82 @@ fn hex_values_it_cannot_write_are_refused() {
         assert!(!ks.root().join("records").exists());
     }
 }
+
+/// `--exist-ok` compares what the CSR and key carry beyond the stored
+/// request: the digest, the challengePassword (kept only in the CSR) and
+/// whether the key is encrypted; any difference is exit 4 with nothing
+/// written.
+#[test]
+fn exist_ok_compares_digest_challenge_password_and_key_protection() {
+    let ks = Ks::new();
+    let root = ks.root();
+    let run = |extra: &[&str], env: &[(&str, &str)]| {
+        let mut c = csrkit(&root);
+        c.args([
+            "generate",
+            "e",
+            "--cn",
+            "e.example.com",
+            "--key-type",
+            "ec",
+            "--exist-ok",
+        ]);
+        c.args(extra);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let o = c.output().unwrap();
+        no_panic(&o);
+        o.status.code()
+    };
+    assert_eq!(
+        run(
+            &["--no-passphrase", "--challenge-password-env", "CPW"],
+            &[("CPW", "one")]
+        ),
+        Some(0)
+    );
+    let before = snapshot(&root);
+    assert_eq!(
+        run(
+            &["--no-passphrase", "--challenge-password-env", "CPW"],
+            &[("CPW", "one")]
+        ),
+        Some(0)
+    );
+    assert_eq!(
+        run(
+            &["--no-passphrase", "--challenge-password-env", "CPW"],
+            &[("CPW", "two")]
+        ),
+        Some(4)
+    );
+    assert_eq!(
+        run(&["--no-passphrase"], &[]),
+        Some(4),
+        "no challengePassword asked for"
+    );
+    assert_eq!(
+        run(
+            &[
+                "--no-passphrase",
+                "--digest",
+                "sha512",
+                "--challenge-password-env",
+                "CPW"
+            ],
+            &[("CPW", "one")]
+        ),
+        Some(2),
+        "P-256 with SHA-512 is refused before any comparison"
+    );
+    assert_eq!(
+        run(
+            &["--passphrase-env", "PP", "--challenge-password-env", "CPW"],
+            &[("PP", "pw"), ("CPW", "one")]
+        ),
+        Some(4),
+        "the stored key is not encrypted"
+    );
+    assert_same(&before, &snapshot(&root), "exist-ok refusals");
+}

@@ -35,7 +35,18 @@ pub(super) fn generate(ctx: &Ctx, a: &cli::GenerateArgs) -> Result<Done> {
     let name = record_name(a.name.as_deref(), &input, &req)?;
     if ctx.keystore.exists(&name) {
         if a.exist_ok {
-            return existing(ctx, &name, &req);
+            req.challenge_password = challenge_password(ctx, &a.challenge)?;
+            let popts = pass_opts(&a.passphrase)?;
+            // Key protection asked for: encrypted unless --no-passphrase
+            // (`None`: not said, either is the same request).
+            let encrypted = if popts.no_passphrase {
+                Some(false)
+            } else if popts.file.is_some() || popts.env.is_some() {
+                Some(true)
+            } else {
+                None
+            };
+            return existing(ctx, &name, &req, encrypted);
         }
         return Err(keystore::exists_error(&name));
     }
@@ -63,15 +74,36 @@ pub(super) fn generate(ctx: &Ctx, a: &cli::GenerateArgs) -> Result<Done> {
 /// request (see `same_request`), printed as `show` prints it in text and
 /// as `generate` answers in every other shape; nothing is written. A
 /// different request is exit 4, as without `--exist-ok`.
-fn existing(ctx: &Ctx, name: &str, req: &crate::request::Request) -> Result<Done> {
+fn existing(
+    ctx: &Ctx,
+    name: &str,
+    req: &crate::request::Request,
+    encrypted: Option<bool>,
+) -> Result<Done> {
     let rec = ctx.keystore.find(name)?;
-    if !same_request(&rec.meta.request, req) {
+    let csr = record_csr(&rec)?;
+    // Beyond the stored request: what the CSR and key carry that the
+    // request does not keep (the digest when defaulted, the
+    // challengePassword, which is never stored outside the CSR) and how
+    // the key is kept.
+    let digest = |r: &crate::request::Request| r.key.check_digest(r.digest).ok().flatten();
+    let stored_challenge = csr
+        .attributes
+        .iter()
+        .find(|at| at.oid == "1.2.840.113549.1.9.7")
+        .and_then(|at| at.secret.as_ref().map(|s| s.expose().to_string()))
+        .map(zeroize::Zeroizing::new);
+    let same = same_request(&rec.meta.request, req)
+        && digest(&rec.meta.request) == digest(req)
+        && stored_challenge.as_deref().map(String::as_str)
+            == req.challenge_password.as_ref().map(|c| c.as_str())
+        && encrypted.is_none_or(|e| e == rec.meta.encrypted);
+    if !same {
         return Err(keystore::exists_error(name).with_hint(format!(
             "record {name} holds a different request (--exist-ok accepts only the same one); \
              compare with csrkit show {name}, or use csrkit regenerate {name}"
         )));
     }
-    let csr = record_csr(&rec)?;
     let stdout = if ctx.format == FormatArg::Text {
         ctx.shape().show(Some(&rec.meta), &csr, ctx.opts)?
     } else {

@@ -678,3 +678,22 @@ fn cabf_refuses_keys_and_signatures_outside_the_brs() {
         "{found:?}"
     );
 }
+
+/// An underscore does not hide the other DNS syntax faults of a name.
+#[test]
+fn an_underscore_does_not_hide_an_empty_label() {
+    let ks = Ks::new();
+    let dir = ks.root();
+    std::fs::create_dir_all(&dir).unwrap();
+    let csr = make(
+        &dir,
+        "ec:P-256",
+        "/CN=ok.example.com",
+        &["subjectAltName=DNS:ok.example.com,DNS:a_b..example.com"],
+        &[],
+    );
+    let (code, found) = rules(&ks, &csr, &[]);
+    assert_eq!(code, Some(10), "{found:?}");
+    assert!(found.iter().any(|r| r == "san.malformed_dns"), "{found:?}");
+    assert!(found.iter().any(|r| r == "san.underscore"), "{found:?}");
+}

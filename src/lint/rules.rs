@@ -208,7 +208,6 @@ fn dns_rules(name: &str, out: &mut Vec<Finding>) {
             "RFC 5280 §4.2.1.6; CA/B Forum BR §7.1.4.2 (ballot SC12)",
             format!("DNS:{name} contains '_'; public CAs refuse underscores in names since 2019"),
         );
-        return;
     }
     if name.contains('*') && !name.starts_with("*.") || name.matches('*').count() > 1 {
         push(
@@ -220,7 +219,10 @@ fn dns_rules(name: &str, out: &mut Vec<Finding>) {
         );
         return;
     }
-    if let Err(why) = crate::request::validate_dns(name, true) {
+    // The syntax rules on the name with its underscores read as letters:
+    // `a_b..example.com` still has an empty label.
+    let name_sans_underscore = name.replace('_', "u");
+    if let Err(why) = crate::request::validate_dns(&name_sans_underscore, true) {
         push(
             out,
             "san.malformed_dns",

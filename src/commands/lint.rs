@@ -136,6 +136,7 @@ pub(super) fn lint(ctx: &Ctx, a: &cli::LintArgs) -> Result<Done> {
     let mut profiles = a.profile.clone();
     profiles.dedup();
     let mut reports = Vec::new();
+    let mut notes = Vec::new();
     if let Some(path) = &a.file {
         let data = read_input(path, formats::request::MAX_REQUEST, "--file")?;
         let label = if path == "-" {
@@ -146,6 +147,15 @@ pub(super) fn lint(ctx: &Ctx, a: &cli::LintArgs) -> Result<Done> {
         if bundle::holds_certificates(&data) {
             let certs = bundle::decode(&data, &label)?;
             let findings = lint::lint(&Target::from_cert(&certs[0].der)?, &profiles);
+            if certs.len() > 1 {
+                // The rules judge a subscriber's certificate: CA
+                // certificates would be held to the wrong ones.
+                notes.push(format!(
+                    "{}: linted the first certificate; the {} after it (a chain?) were not",
+                    label,
+                    certs.len() - 1
+                ));
+            }
             reports.push((label, "certificate", findings));
         } else {
             let der = csr::decode_input(&data)?;
@@ -183,18 +193,24 @@ pub(super) fn lint(ctx: &Ctx, a: &cli::LintArgs) -> Result<Done> {
         .iter()
         .map(|(_, _, f)| f.iter().filter(|f| f.severity == Severity::Error).count())
         .sum();
-    let error = (errors > 0).then(|| {
-        Error::new(
+    let error =
+        (errors > 0).then(|| {
+            Error::new(
             Kind::Found,
             format!(
                 "lint found {errors} error{}",
                 if errors == 1 { "" } else { "s" }
             ),
         )
-        .with_hint("fix the request (csrkit regenerate NAME ...) before sending it to the CA")
-    });
+        .with_hint(if reports.iter().any(|(_, kind, _)| *kind == "certificate") {
+            "fix the request (csrkit regenerate NAME ...) and have the certificate issued again"
+        } else {
+            "fix the request (csrkit regenerate NAME ...) before sending it to the CA"
+        })
+        });
     Ok(Done {
         stdout,
+        notes,
         error,
         ..Done::default()
     })

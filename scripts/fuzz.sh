@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one fuzz target for a while: scripts/fuzz.sh TARGET SECONDS
 #
-# TARGET: csr request batch dn san (in process) or cli (the built binary,
+# TARGET: csr request batch dn san cert (in process) or cli (the built binary,
 # mutation runner only); `list` prints them. See docs/fuzzing.md.
 #
 # Engine: coverage-guided libFuzzer through cargo-fuzz when a nightly
@@ -20,7 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets_inproc="csr request batch dn san"
+targets_inproc="csr request batch dn san cert"
 if [[ ${1:-} == list ]]; then
     echo "$targets_inproc cli"
     exit 0

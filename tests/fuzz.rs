@@ -182,6 +182,11 @@ fn fuzz_san() {
 }
 
 #[test]
+fn fuzz_cert() {
+    in_process("cert");
+}
+
+#[test]
 fn every_target_has_seeds() {
     for (name, _) in TARGETS {
         assert!(!corpus(name).is_empty());
@@ -265,7 +270,7 @@ fn campaign() {
         )
     } else {
         let f = fuzz_targets::target(&target)
-            .unwrap_or_else(|| panic!("no target {target}: csr request batch dn san cli"));
+            .unwrap_or_else(|| panic!("no target {target}: csr request batch dn san cert cli"));
         mutation_run(
             &target,
             |d| one(&target, f, d, true),

@@ -22,6 +22,7 @@
 //!   a campaign), see [`time_budget`].
 #![allow(dead_code)]
 
+pub mod cert;
 pub mod mutate;
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -45,6 +46,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("batch", batch_target),
     ("dn", dn_target),
     ("san", san_target),
+    ("cert", cert::cert_target),
 ];
 
 pub fn target(name: &str) -> Option<Target> {

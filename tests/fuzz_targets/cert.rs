@@ -47,7 +47,10 @@ fn certs(data: &[u8], what: &str) -> Result<(), String> {
     }
     for c in &certs {
         c.fingerprint();
-        let _ = c.spki_id();
+        // import matches a certificate to its record by this.
+        if let Err(e) = c.spki_id() {
+            check_error(&e, "SPKI of a certificate")?;
+        }
         c.validity();
         c.is_ca();
         c.key_usage();

@@ -7,7 +7,9 @@
 //! On every input: no panic; an error is a documented kind (never
 //! internal, an invalid input names its field); what decodes shows as
 //! text with no control character but newline and as JSON that parses;
-//! every certificate's summary, SANs and usages can be read; the chain of
+//! import's notes (what the CA changed, chain certificates out of their
+//! validity) have no control character; every certificate's summary, SANs
+//! and usages can be read; the chain of
 //! the first certificate is built from the others (pure: no system store,
 //! no keystore) and either ends (complete, or an issuer named missing) or
 //! is refused as a chain error (exit 9), within [`super::time_budget`].
@@ -55,7 +57,11 @@ fn certs(data: &[u8], what: &str) -> Result<(), String> {
         c.is_ca();
         c.key_usage();
         c.ext_key_usage();
-        check_text(c.sans().join(",").as_bytes(), "SANs")?;
+        // import's notes: what the CA changed (printed on stderr as is).
+        let asked = ["DNS:www.example.com".to_string()];
+        for note in c.differences(&asked, "CN=www.example.com") {
+            check_text(note.as_bytes(), "import note")?;
+        }
     }
     let leaf = &certs[0];
     let pool: Vec<(Cert, Source)> = certs[1..]
@@ -69,6 +75,9 @@ fn certs(data: &[u8], what: &str) -> Result<(), String> {
             }
             if built.complete == built.missing.is_some() {
                 return Err("a chain both complete and missing an issuer, or neither".into());
+            }
+            for note in chain::validity_warnings(&built.certs, csrkit::cert::now()) {
+                check_text(note.as_bytes(), "import chain warning")?;
             }
             leaf.summary(&built.certs);
         }

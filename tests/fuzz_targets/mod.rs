@@ -15,8 +15,7 @@
 //! - what a parser accepts goes on to be built into a CSR that parses and
 //!   verifies (the building side is where the quadratic RDN was);
 //! - text output has no control character but newline (show of a fuzzed
-//!   CSR: known to fail until the reader branch lands, so it is counted,
-//!   not failed, unless `CSRKIT_FUZZ_STRICT_SHOW=1`);
+//!   CSR included, since the reader branch escapes every decoded value);
 //! - time and memory bounded by the input's size: enforced by the runners
 //!   (libFuzzer `-timeout`/`-rss_limit_mb`, the mutation runner's clock in
 //!   a campaign), see [`time_budget`].
@@ -107,16 +106,9 @@ pub fn timed(f: Target, data: &[u8]) -> Result<(), String> {
 /// Largest input the runners make (the largest request body is 1 MiB).
 pub const MAX_LEN: usize = 256 << 10;
 
-/// Show outputs of fuzzed CSRs with a control character (known, reader branch).
-pub static SHOW_CONTROL_XFAIL: AtomicUsize = AtomicUsize::new(0);
-
 /// Inputs that went all the way: a CSR built (or, for `csr`, parsed and
 /// shown). How deep a run got, beside its count.
 pub static ACCEPTED: AtomicUsize = AtomicUsize::new(0);
-
-fn strict_show() -> bool {
-    std::env::var_os("CSRKIT_FUZZ_STRICT_SHOW").is_some_and(|v| v == "1")
-}
 
 /// The error property: a documented kind, never internal for bad input;
 /// invalid input names its field (as the field or an option in the text).
@@ -205,11 +197,8 @@ pub fn csr_target(data: &[u8]) -> Result<(), String> {
         if format == csrkit::cli::FormatArg::Json {
             serde_json::from_slice::<serde_json::Value>(&out)
                 .map_err(|e| format!("show --format json is not JSON: {e}"))?;
-        } else if let Err(m) = check_text(&out, "show") {
-            if strict_show() {
-                return Err(m);
-            }
-            SHOW_CONTROL_XFAIL.fetch_add(1, Ordering::Relaxed);
+        } else {
+            check_text(&out, "show")?;
         }
     }
     ACCEPTED.fetch_add(1, Ordering::Relaxed);

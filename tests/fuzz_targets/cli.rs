@@ -71,6 +71,20 @@ fn check_text(bytes: &[u8]) -> Result<(), String> {
     }
 }
 
+/// At most [`MAX_ARG`] bytes of `s` (on a character boundary): Linux
+/// refuses to exec with one argument over 128 KiB (`E2BIG`), whatever the
+/// program, so a longer one says nothing about csrkit.
+fn arg_prefix(s: &str) -> &str {
+    let mut end = s.len().min(MAX_ARG);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// The longest argument the `generate --subject --san` mode passes.
+const MAX_ARG: usize = 64 << 10;
+
 /// Runs one input; `ks` holds one record, `work` is scratch space;
 /// `timed`: check the wall time (campaigns only, never in `cargo test`).
 pub fn run(data: &[u8], ks: &Path, work: &Path, timed: bool) -> Result<(), String> {
@@ -119,9 +133,9 @@ pub fn run(data: &[u8], ks: &Path, work: &Path, timed: bool) -> Result<(), Strin
             let (dn, sans) = text.split_once('\n').unwrap_or((&text, ""));
             cmd.args(["generate", "fz", "--no-passphrase", "--key-type", "ec"])
                 .arg("--subject")
-                .arg(dn);
+                .arg(arg_prefix(dn));
             for san in sans.lines().take(32) {
-                cmd.arg("--san").arg(san);
+                cmd.arg("--san").arg(arg_prefix(san));
             }
             &mut cmd
         }

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs one fuzz target for a while: scripts/fuzz.sh TARGET SECONDS
 #
-# TARGET: csr request batch dn san (in process) or cli (the built binary,
+# TARGET: csr request batch dn san cert (in process) or cli (the built binary,
 # mutation runner only); `list` prints them. See docs/fuzzing.md.
 #
 # Engine: coverage-guided libFuzzer through cargo-fuzz when a nightly
 # toolchain and cargo-fuzz are installed (checked, not assumed), else the
 # seeded mutation runner of tests/fuzz.rs on the stable toolchain.
-# FUZZ_ENGINE=libfuzzer|mutation forces one.
+# FUZZ_ENGINE=libfuzzer|mutation forces one. FUZZ_KEEP_GOING=1: libFuzzer
+# goes on after a finding (fork mode); the mutation runner always does.
 #
 # Findings: libFuzzer writes fuzz/artifacts/TARGET/, the mutation runner
 # target/tmp/fuzz-findings/TARGET/. Fix the fault, then copy the input to
@@ -20,7 +21,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets_inproc="csr request batch dn san"
+targets_inproc="csr request batch dn san cert"
 if [[ ${1:-} == list ]]; then
     echo "$targets_inproc cli"
     exit 0
@@ -59,8 +60,15 @@ libfuzzer)
     # No sanitizer by default: csrkit is safe Rust, and ASan would halve
     # the executions (FUZZ_SANITIZER=address turns it on). Debug
     # assertions on: overflow is a finding.
+    # FUZZ_KEEP_GOING=1: go on after a finding (libFuzzer's fork mode, one
+    # job at a time), so one campaign collects every finding of its time.
+    keep_going=()
+    if [[ ${FUZZ_KEEP_GOING:-} == 1 ]]; then
+        keep_going=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+    fi
     exec cargo +nightly fuzz run -s "${FUZZ_SANITIZER:-none}" -a "$target" \
         "../$corpus" ../tests/fuzz-seeds/"$target" -- \
+        "${keep_going[@]}" \
         -max_total_time="$seconds" \
         -timeout="${FUZZ_TIMEOUT:-10}" \
         -rss_limit_mb="${FUZZ_RSS_MB:-1024}" \

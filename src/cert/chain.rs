@@ -101,6 +101,29 @@ pub fn build(leaf: &Cert, pool: &[(Cert, Source)]) -> Result<Chain> {
     Ok(chain)
 }
 
+/// Warnings for the certificates of a chain outside their validity at
+/// `now` (Unix seconds); names escaped for a terminal.
+pub fn validity_warnings(certs: &[Cert], now: i64) -> Vec<String> {
+    let mut notes = Vec::new();
+    for c in certs {
+        let (nb, na) = c.validity();
+        if na < now {
+            notes.push(format!(
+                "warning: the chain's {} expired on {}",
+                c.subject_text(),
+                super::rfc3339(na)
+            ));
+        } else if nb > now {
+            notes.push(format!(
+                "warning: the chain's {} is not valid until {}",
+                c.subject_text(),
+                super::rfc3339(nb)
+            ));
+        }
+    }
+    notes
+}
+
 fn chain_err(message: String) -> Error {
     Error::new(Kind::Chain, message)
         .with_hint("give the CA's certificates in the order it issued them, or check that the file is the one the CA returned")

@@ -20,6 +20,7 @@ use x509_cert::Certificate;
 
 pub use crate::csr::hex_colon;
 use crate::error::{Error, Result};
+use crate::formats::text::term;
 
 pub mod bundle;
 pub mod chain;
@@ -140,6 +141,53 @@ impl Cert {
     /// The certificate's issuer.
     pub fn issuer(&self) -> &Name {
         self.x509.tbs_certificate().issuer()
+    }
+
+    /// The subject (RFC 4514) safe in a line for a terminal: for notes
+    /// and warnings, which are printed as they are (error messages are
+    /// escaped by [`Error`] itself).
+    pub fn subject_text(&self) -> String {
+        term(&self.subject().to_string()).into_owned()
+    }
+
+    /// Warnings where this certificate differs from what a CSR asked for
+    /// (`asked_sans` as `TYPE:value`, `asked_subject` RFC 4514, both as
+    /// csrkit validated them): CAs drop SANs, rewrite subjects and choose
+    /// usages. The certificate's values are escaped for a terminal: they
+    /// are the CA's bytes, and an IA5String SAN may hold any control
+    /// character.
+    pub fn differences(&self, asked_sans: &[String], asked_subject: &str) -> Vec<String> {
+        let mut notes = Vec::new();
+        let got = self.sans();
+        let norm = |s: &str| s.to_ascii_lowercase();
+        for s in asked_sans {
+            if !got.iter().any(|g| norm(g) == norm(s)) {
+                notes.push(format!(
+                    "warning: the CSR asked for {s}; the certificate does not have it"
+                ));
+            }
+        }
+        for g in &got {
+            if !asked_sans.iter().any(|s| norm(g) == norm(s)) {
+                notes.push(format!(
+                    "warning: the certificate adds {}, which the CSR did not ask for",
+                    term(g)
+                ));
+            }
+        }
+        let subject = self.subject().to_string();
+        if subject != asked_subject {
+            notes.push(format!(
+                "note: the CA wrote the subject as {} (the CSR asked for {})",
+                term(&subject),
+                if asked_subject.is_empty() {
+                    "an empty one"
+                } else {
+                    asked_subject
+                }
+            ));
+        }
+        notes
     }
 
     /// The subject's public key.

@@ -88,23 +88,7 @@ pub(super) fn import(ctx: &Ctx, a: &cli::ImportArgs) -> Result<Done> {
         }
         notes.push(format!("warning: {}", e.message));
     }
-    let now = cert::now();
-    for c in &built.certs {
-        let (nb, na) = c.validity();
-        if na < now {
-            notes.push(format!(
-                "warning: the chain's {} expired on {}",
-                c.subject(),
-                cert::rfc3339(na)
-            ));
-        } else if nb > now {
-            notes.push(format!(
-                "warning: the chain's {} is not valid until {}",
-                c.subject(),
-                cert::rfc3339(nb)
-            ));
-        }
-    }
+    notes.extend(chain::validity_warnings(&built.certs, cert::now()));
     notes.extend(compare_with_request(leaf, &rec));
     let (meta, unchanged) = store_certificate(ctx, &rec, leaf, &built.certs)?;
     let dir = ctx.keystore.record_path(&meta.name);
@@ -205,9 +189,8 @@ fn check_leaf(leaf: &Cert, rec: &Record) -> Result<()> {
 }
 
 /// Warnings where the certificate differs from what the CSR asked for
-/// (CAs drop SANs, rewrite subjects and choose usages).
+/// (see [`Cert::differences`]).
 fn compare_with_request(leaf: &Cert, rec: &Record) -> Vec<String> {
-    let mut notes = Vec::new();
     let asked: Vec<String> = rec
         .meta
         .request
@@ -215,33 +198,5 @@ fn compare_with_request(leaf: &Cert, rec: &Record) -> Vec<String> {
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let got = leaf.sans();
-    let norm = |s: &str| s.to_ascii_lowercase();
-    for s in &asked {
-        if !got.iter().any(|g| norm(g) == norm(s)) {
-            notes.push(format!(
-                "warning: the CSR asked for {s}; the certificate does not have it"
-            ));
-        }
-    }
-    for g in &got {
-        if !asked.iter().any(|s| norm(g) == norm(s)) {
-            notes.push(format!(
-                "warning: the certificate adds {g}, which the CSR did not ask for"
-            ));
-        }
-    }
-    let subject = rec.meta.request.subject.to_rfc4514();
-    if leaf.subject().to_string() != subject {
-        notes.push(format!(
-            "note: the CA wrote the subject as {} (the CSR asked for {})",
-            leaf.subject(),
-            if subject.is_empty() {
-                "an empty one"
-            } else {
-                &subject
-            }
-        ));
-    }
-    notes
+    leaf.differences(&asked, &rec.meta.request.subject.to_rfc4514())
 }

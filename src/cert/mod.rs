@@ -19,8 +19,8 @@ use x509_cert::name::Name;
 use x509_cert::Certificate;
 
 pub use crate::csr::hex_colon;
+use crate::csr::term;
 use crate::error::{Error, Result};
-use crate::formats::text::term;
 
 pub mod bundle;
 pub mod chain;

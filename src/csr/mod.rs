@@ -310,6 +310,31 @@ impl ParsedCsr {
     }
 }
 
+/// A value from a CSR or certificate made safe for a terminal: a
+/// backslash doubled, each [`is_unsafe_char`] as `\\xNN` (up to U+00FF)
+/// or `\\u{NNNN}`; everything else as is. Used by every text output.
+pub fn term(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c == '\\' || is_unsafe_char(c)) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c == '\\' {
+            out.push_str("\\\\");
+        } else if is_unsafe_char(c) {
+            let n = u32::from(c);
+            if n <= 0xff {
+                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\x{n:02x}"));
+            } else {
+                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\u{{{n:04x}}}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// True for characters that change a terminal or the direction of text:
 /// C0 controls, DEL, C1 controls, and the Unicode bidi controls, line and
 /// paragraph separators.

@@ -2,9 +2,10 @@
 
 use serde_json::{json, Map, Value};
 
+use super::list::terminal_safe;
 use super::{to_json, CertView, LintReport, Op, Options, RecordView, Shape};
 use crate::cert::{self, days_left, Cert, CertSummary, Status};
-use crate::csr::{is_unsafe_char, ParsedCsr};
+use crate::csr::ParsedCsr;
 use crate::error::Result;
 use crate::keystore::{Listed, RecordMeta, CERT_FILE, CHAIN_FILE};
 
@@ -46,31 +47,6 @@ pub fn csr_value(csr: &ParsedCsr) -> Map<String, Value> {
     );
     m.insert("pem".into(), json!(csr.pem()));
     m
-}
-
-/// JSON whose strings hold no character a terminal acts on: serde_json
-/// escapes C0 controls itself; DEL, C1 controls and bidi controls are
-/// written as `\uXXXX` here. They only occur inside strings, and the
-/// escape decodes to the same value: the output stays exact.
-pub(super) fn terminal_safe(json: Vec<u8>) -> Vec<u8> {
-    let Ok(text) = std::str::from_utf8(&json) else {
-        return json;
-    };
-    // C0 controls are already escaped inside strings; outside them only
-    // the layout's newlines and spaces occur.
-    let unsafe_char = |c: char| c >= '\u{7f}' && is_unsafe_char(c);
-    if !text.chars().any(unsafe_char) {
-        return json;
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if unsafe_char(c) {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out.into_bytes()
 }
 
 fn protection(encrypted: bool) -> &'static str {

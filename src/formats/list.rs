@@ -8,7 +8,7 @@
 //! Text: the column widths are those of the first page (every row when the
 //! keystore reads them all at once, as the directory keystore does); a
 //! later cell wider than its column pushes the rest of its row right.
-//! Values from records are escaped for the terminal ([`super::text::term`]).
+//! Values from records are escaped for the terminal ([`crate::csr::term`]).
 //! JSON: one array; values exact, with DEL, C1 and bidi controls written as
 //! `\uXXXX` escapes.
 
@@ -16,9 +16,8 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::json::terminal_safe;
-use super::text::term;
 use crate::cert::{self, Status};
+use crate::csr::{is_unsafe_char, term};
 use crate::error::{Error, Result};
 use crate::keystore::{Listed, Summary};
 
@@ -265,4 +264,29 @@ impl ListStream for JsonList {
         out.extend_from_slice(b"]\n");
         Ok(out)
     }
+}
+
+/// JSON whose strings hold no character a terminal acts on: serde_json
+/// escapes C0 controls itself; DEL, C1 controls and bidi controls are
+/// written as `\uXXXX` here. They only occur inside strings, and the
+/// escape decodes to the same value: the output stays exact.
+pub(super) fn terminal_safe(json: Vec<u8>) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(&json) else {
+        return json;
+    };
+    // C0 controls are already escaped inside strings; outside them only
+    // the layout's newlines and spaces occur.
+    let unsafe_char = |c: char| c >= '\u{7f}' && is_unsafe_char(c);
+    if !text.chars().any(unsafe_char) {
+        return json;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into_bytes()
 }

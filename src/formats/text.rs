@@ -16,7 +16,7 @@ use std::fmt::Write;
 
 use super::{CertView, LintReport, Op, Options, RecordView, Shape};
 use crate::cert::{self, days_left, Cert, CertSummary, Status};
-use crate::csr::{is_unsafe_char, ParsedCsr, ParsedSan, Verdict};
+use crate::csr::{ParsedCsr, ParsedSan, Verdict};
 use crate::error::Result;
 use crate::keystore::{Listed, RecordMeta, CERT_FILE, CHAIN_FILE};
 use crate::lint::Severity;
@@ -46,28 +46,7 @@ fn protection(meta: &RecordMeta) -> &'static str {
     super::key_protection(meta.encrypted)
 }
 
-/// A value from a CSR made safe for a terminal (see the module doc).
-pub fn term(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| c == '\\' || is_unsafe_char(c)) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if c == '\\' {
-            out.push_str("\\\\");
-        } else if is_unsafe_char(c) {
-            let n = u32::from(c);
-            if n <= 0xff {
-                let _ = write!(out, "\\x{n:02x}");
-            } else {
-                let _ = write!(out, "\\u{{{n:04x}}}");
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
+pub use crate::csr::term;
 
 /// The bytes of an IA5String name: printable ASCII as is, everything else
 /// (and the backslash) escaped.

@@ -166,18 +166,7 @@ fn tls_csr(meta: &RecordMeta, csr: &ParsedCsr, user: &str) -> Value {
         }
         m.insert("extensions".into(), json!({ "subject_alt_names": san }));
     }
-    m.insert("marked_for_delete".into(), json!(false));
-    m.insert("overridden".into(), json!(false));
-    m.insert("_create_user".into(), json!(user));
-    m.insert("_create_time".into(), json!(epoch_ms(&meta.created)));
-    m.insert("_last_modified_user".into(), json!(user));
-    m.insert(
-        "_last_modified_time".into(),
-        json!(epoch_ms(&meta.modified)),
-    );
-    m.insert("_system_owned".into(), json!(false));
-    m.insert("_protection".into(), json!("NOT_PROTECTED"));
-    m.insert("_revision".into(), json!(meta.revision.saturating_sub(1)));
+    managed_resource(&mut m, meta, user);
     Value::Object(m)
 }
 
@@ -380,18 +369,7 @@ fn tls_certificate(v: &CertView<'_>, user: &str) -> Value {
     m.insert("details".into(), json!(details));
     m.insert("has_private_key".into(), json!(true));
     m.insert("used_by".into(), json!([]));
-    m.insert("marked_for_delete".into(), json!(false));
-    m.insert("overridden".into(), json!(false));
-    m.insert("_create_user".into(), json!(user));
-    m.insert("_create_time".into(), json!(epoch_ms(&meta.created)));
-    m.insert("_last_modified_user".into(), json!(user));
-    m.insert(
-        "_last_modified_time".into(),
-        json!(epoch_ms(&meta.modified)),
-    );
-    m.insert("_system_owned".into(), json!(false));
-    m.insert("_protection".into(), json!("NOT_PROTECTED"));
-    m.insert("_revision".into(), json!(meta.revision.saturating_sub(1)));
+    managed_resource(&mut m, meta, user);
     Value::Object(m)
 }
 
@@ -680,4 +658,23 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
     input.ip = super::body::nonempty_list(san.ip_addresses);
     validate_as(&input, "NSX", NAMES)?;
     Ok(input)
+}
+
+/// The fields every NSX ManagedResource ends with (NSX-T API
+/// `ManagedResource`): delete and override marks, creator and modifier
+/// with their times (ms since the epoch), ownership, protection, and
+/// `_revision`, which NSX counts from 0.
+fn managed_resource(m: &mut Map<String, Value>, meta: &RecordMeta, user: &str) {
+    m.insert("marked_for_delete".into(), json!(false));
+    m.insert("overridden".into(), json!(false));
+    m.insert("_create_user".into(), json!(user));
+    m.insert("_create_time".into(), json!(epoch_ms(&meta.created)));
+    m.insert("_last_modified_user".into(), json!(user));
+    m.insert(
+        "_last_modified_time".into(),
+        json!(epoch_ms(&meta.modified)),
+    );
+    m.insert("_system_owned".into(), json!(false));
+    m.insert("_protection".into(), json!("NOT_PROTECTED"));
+    m.insert("_revision".into(), json!(meta.revision.saturating_sub(1)));
 }

@@ -80,18 +80,6 @@ impl DirStore {
         read_name(&path)
     }
 
-    /// Forgets `meta`'s key after its record was deleted (if the index
-    /// still names that record).
-    pub(super) fn spki_index_drop(&self, meta: &RecordMeta) {
-        if let Some(spki) = meta.spki_sha256.as_deref() {
-            if self.spki_index_get(spki).as_deref() == Some(meta.name.as_str()) {
-                if let Some(path) = self.spki_index_file(spki) {
-                    let _ = std::fs::remove_file(path);
-                }
-            }
-        }
-    }
-
     /// The record name the SPKI index gives for a key (unchecked).
     pub(super) fn spki_index_get(&self, spki_sha256: &str) -> Option<String> {
         read_name(&self.spki_index_file(spki_sha256)?)

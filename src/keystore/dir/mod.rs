@@ -314,9 +314,10 @@ impl Store for DirStore {
             id: rec.meta.id,
             name: rec.meta.name.clone(),
         }]);
-        self.spki_index_drop(&current.meta);
         fs::remove_dir_all(&trash).map_err(|e| io_at(&trash, e))?;
-        self.index_forget(&rec.meta);
+        // The record as it was on disk (its key may be newer than the
+        // caller's copy); its id is the caller's, checked above.
+        self.index_forget(&current.meta);
         lock.set_pending(None)
     }
 

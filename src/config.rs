@@ -93,15 +93,16 @@ pub fn load() -> Result<Config> {
     let Some(path) = path() else {
         return Ok(Config::default());
     };
-    let text = match std::fs::read_to_string(&path) {
+    let text = match read_trusted(&path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
             return Ok(Config {
                 path: Some(path),
                 ..Config::default()
             })
         }
-        Err(e) => {
+        Err(ReadError::Refused(e)) => return Err(e),
+        Err(ReadError::Io(e)) => {
             return Err(Error::invalid(
                 "config",
                 format!("cannot read {}: {e}", path.display()),
@@ -113,6 +114,81 @@ pub fn load() -> Result<Config> {
         path: Some(path),
         found: true,
         defaults,
+    })
+}
+
+/// The most a config file may hold: it is a few lines of defaults, and
+/// `/dev/zero` is not one.
+const CONFIG_MAX: u64 = 64 << 10;
+
+enum ReadError {
+    Io(std::io::Error),
+    Refused(Error),
+}
+
+/// Reads the config file, refusing (exit 2) one that is not a regular
+/// file, is larger than 64 KiB, belongs to another user (root's is
+/// accepted), or that group or others can write: its defaults go into
+/// every CSR, as ssh refuses such a `~/.ssh/config`.
+fn read_trusted(path: &Path) -> std::result::Result<String, ReadError> {
+    use std::io::Read;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let refuse = |msg: String, hint: String| {
+        ReadError::Refused(
+            Error::invalid("config", format!("{}: {msg}", path.display())).with_hint(hint),
+        )
+    };
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        // A FIFO must not hang the command: opened without blocking, and
+        // refused below as not a regular file.
+        .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path)
+        .map_err(ReadError::Io)?;
+    let md = f.metadata().map_err(ReadError::Io)?;
+    if !md.is_file() {
+        return Err(refuse(
+            "is not a regular file; refusing to read it".into(),
+            "point CSRKIT_CONFIG at a config.toml file".into(),
+        ));
+    }
+    let euid = unsafe { libc::geteuid() };
+    if md.uid() != euid && md.uid() != 0 {
+        return Err(refuse(
+            format!("belongs to another user (uid {}); refusing to use it", md.uid()),
+            format!(
+                "use a config file of your own, or have its owner run: chown {euid} {}",
+                path.display()
+            ),
+        ));
+    }
+    if md.mode() & 0o022 != 0 {
+        return Err(refuse(
+            "is writable by group or others; refusing to use it".into(),
+            format!("run: chmod go-w {}", path.display()),
+        ));
+    }
+    if md.len() > CONFIG_MAX {
+        return Err(refuse(
+            "is larger than 64 KiB; refusing to read it".into(),
+            "a config file holds a few lines of defaults: check CSRKIT_CONFIG".into(),
+        ));
+    }
+    let mut buf = Vec::new();
+    f.take(CONFIG_MAX + 1)
+        .read_to_end(&mut buf)
+        .map_err(ReadError::Io)?;
+    if buf.len() as u64 > CONFIG_MAX {
+        return Err(refuse(
+            "is larger than 64 KiB; refusing to read it".into(),
+            "a config file holds a few lines of defaults: check CSRKIT_CONFIG".into(),
+        ));
+    }
+    String::from_utf8(buf).map_err(|_| {
+        refuse(
+            "is not UTF-8 text".into(),
+            "save it as UTF-8 (TOML files are UTF-8)".into(),
+        )
     })
 }
 

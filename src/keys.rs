@@ -25,11 +25,24 @@ pub const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.100
 pub const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
 pub const OID_P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
 
-/// scrypt parameters that OpenSSL 3.0 can read (log_n 15 exceeds its
-/// default memory limit): N=2^14, r=8, p=1, 16 MiB of memory.
+/// scrypt parameters at OWASP's current minimum that OpenSSL 3.0 can
+/// still read: N=2^14, r=8, p=5, OWASP Password Storage Cheat Sheet's
+/// equivalent of N=2^17, r=8, p=1 (log_n 15 or more exceeds OpenSSL's
+/// default 32 MiB scrypt memory limit; p costs time, not memory). 16 MiB
+/// of memory; the time is measured in docs/performance.md.
 pub const SCRYPT_LOG_N: u8 = 14;
 pub const SCRYPT_R: u32 = 8;
-pub const SCRYPT_P: u32 = 1;
+pub const SCRYPT_P: u32 = 5;
+
+/// The most work a stored key's KDF may ask for before csrkit refuses to
+/// open it (a key written by another tool may use more than csrkit's own
+/// defaults; a damaged or hostile file asks for absurd amounts): scrypt
+/// memory 128 * r * N at most 256 MiB, N at most 2^20, p at most 64;
+/// PBKDF2 at most 10,000,000 iterations.
+const SCRYPT_MAX_MEMORY: u64 = 256 << 20;
+const SCRYPT_MAX_N: u64 = 1 << 20;
+const SCRYPT_MAX_P: u64 = 64;
+const PBKDF2_MAX_ITERATIONS: u32 = 10_000_000;
 
 /// A passphrase, wiped from memory when dropped.
 pub struct Passphrase(Zeroizing<String>);
@@ -179,6 +192,17 @@ impl PrivateKey {
 
     pub fn spec(&self) -> KeySpec {
         self.spec
+    }
+
+    /// SHA-256 of the SubjectPublicKeyInfo DER, colon-separated upper-case
+    /// hex: the form of `RecordMeta::spki_sha256` and of a CSR's.
+    pub fn spki_sha256(&self) -> Result<String> {
+        let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &self.public_key_der()?);
+        Ok(d.as_ref()
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect::<Vec<_>>()
+            .join(":"))
     }
 
     /// The SubjectPublicKeyInfo, DER.
@@ -368,9 +392,12 @@ pub fn encrypt_pkcs8(der: &[u8], passphrase: &Passphrase) -> Result<Vec<u8>> {
 }
 
 /// Decrypts an `EncryptedPrivateKeyInfo` (PBES2 with scrypt or PBKDF2).
+/// A KDF asking for more work than csrkit allows (see
+/// [`SCRYPT_MAX_MEMORY`]) is refused (exit 2) before any memory is taken.
 pub fn decrypt_pkcs8(der: &[u8], passphrase: &Passphrase) -> Result<Zeroizing<Vec<u8>>> {
     let info = EncryptedPrivateKeyInfoRef::from_der(der)
         .map_err(|e| Error::internal(format!("the encrypted key is malformed: {e}")))?;
+    check_kdf_bounds(&info.encryption_algorithm)?;
     let doc = info.decrypt(passphrase.as_bytes()).map_err(|_| {
         Error::new(
             Kind::Passphrase,
@@ -379,6 +406,49 @@ pub fn decrypt_pkcs8(der: &[u8], passphrase: &Passphrase) -> Result<Zeroizing<Ve
         .with_hint("check --passphrase-file, --passphrase-env or CSRKIT_PASSPHRASE")
     })?;
     Ok(doc.to_bytes())
+}
+
+/// Exit 2 when a stored key's KDF parameters ask for more memory or time
+/// than csrkit spends on opening a key (bounds above).
+fn check_kdf_bounds(scheme: &pkcs5::EncryptionScheme) -> Result<()> {
+    let pkcs5::EncryptionScheme::Pbes2(p) = scheme else {
+        return Ok(());
+    };
+    let refuse = |what: String| {
+        Error::new(
+            Kind::Invalid,
+            format!("the private key's encryption asks for {what}; refusing to open it"),
+        )
+        .with_hint(
+            "the key file is damaged or was written by a tool with absurd settings: \
+             re-encrypt it with `openssl pkcs8 -topk8 -scrypt` or restore it from a backup",
+        )
+    };
+    match &p.kdf {
+        pbes2::Kdf::Scrypt(sp) => {
+            let n = sp.cost_parameter;
+            let r = u64::from(sp.block_size);
+            let par = u64::from(sp.parallelization);
+            let mem = 128u64.saturating_mul(r).saturating_mul(n);
+            if n > SCRYPT_MAX_N || mem > SCRYPT_MAX_MEMORY || par > SCRYPT_MAX_P {
+                return Err(refuse(format!(
+                    "scrypt N={n}, r={r}, p={par} ({} MiB; csrkit opens at most N=2^20, \
+                     256 MiB, p=64)",
+                    mem >> 20
+                )));
+            }
+        }
+        pbes2::Kdf::Pbkdf2(pp) => {
+            if pp.iteration_count > PBKDF2_MAX_ITERATIONS {
+                return Err(refuse(format!(
+                    "{} PBKDF2 iterations (csrkit opens at most 10,000,000)",
+                    pp.iteration_count
+                )));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Where a passphrase comes from, in this order: `--passphrase-file`,
@@ -453,8 +523,32 @@ pub fn passphrase_from_sources(opts: &PassphraseOptions) -> Result<Option<Passph
         })?;
         return Passphrase::new(Zeroizing::new(v)).map(Some);
     }
-    if let Ok(v) = std::env::var("CSRKIT_PASSPHRASE") {
-        return Passphrase::new(Zeroizing::new(v)).map(Some);
+    if let Some(v) = env_passphrase() {
+        return Passphrase::new(v).map(Some);
     }
     Ok(None)
+}
+
+/// `CSRKIT_PASSPHRASE` as the process started with it, once
+/// [`scrub_env_passphrase`] took it out of the environment.
+static ENV_PASSPHRASE: std::sync::OnceLock<Option<Zeroizing<String>>> =
+    std::sync::OnceLock::new();
+
+/// Takes `CSRKIT_PASSPHRASE` out of the environment (kept in memory that
+/// is wiped at exit), so that no hook or child process csrkit starts
+/// inherits it. The binary calls it first thing, before any thread.
+pub fn scrub_env_passphrase() {
+    let v = std::env::var("CSRKIT_PASSPHRASE").ok().map(Zeroizing::new);
+    if v.is_some() {
+        std::env::remove_var("CSRKIT_PASSPHRASE");
+    }
+    let _ = ENV_PASSPHRASE.set(v);
+}
+
+/// The passphrase `CSRKIT_PASSPHRASE` gives, if any.
+pub fn env_passphrase() -> Option<Zeroizing<String>> {
+    match ENV_PASSPHRASE.get() {
+        Some(v) => v.clone(),
+        None => std::env::var("CSRKIT_PASSPHRASE").ok().map(Zeroizing::new),
+    }
 }

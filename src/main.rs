@@ -12,6 +12,8 @@ use csrkit::cli::{Cli, FormatArg};
 use csrkit::commands::{self, Output};
 use csrkit::{formats, usage};
 
+use csrkit::csr::term_line;
+
 fn write_all(out: &mut impl Write, data: &[u8]) {
     if let Err(e) = out.write_all(data).and_then(|()| out.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -29,9 +31,9 @@ fn fail(err: &csrkit::Error, json: bool, pretty: bool) -> ! {
             write_all(&mut std::io::stdout().lock(), &body);
         }
     }
-    eprintln!("error: {}", err.message);
+    eprintln!("error: {}", term_line(&err.message));
     if let Some(h) = &err.hint {
-        eprintln!("hint: {h}");
+        eprintln!("hint: {}", term_line(h));
     }
     std::process::exit(err.exit_code());
 }
@@ -71,7 +73,7 @@ impl commands::Report for Streamed {
     }
     fn err(&mut self, line: &str) {
         // Like eprintln!, a failing stderr is ignored.
-        let _ = writeln!(self.err, "error: {line}");
+        let _ = writeln!(self.err, "error: {}", term_line(line));
     }
     fn flush(&mut self) {
         let _ = self.err.flush();
@@ -82,7 +84,25 @@ impl commands::Report for Streamed {
     }
 }
 
+/// Before any secret is read: no core dump (a passphrase prompt's Ctrl-\\
+/// would otherwise write the private scalar and the passphrase to disk)
+/// and no ptrace attach by other processes of the same user
+/// (`RLIMIT_CORE` 0, `PR_SET_DUMPABLE` 0).
+fn no_core_dumps() {
+    let zero = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: plain system calls on this process, with valid arguments.
+    unsafe {
+        libc::setrlimit(libc::RLIMIT_CORE, &zero);
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}
+
 fn main() {
+    no_core_dumps();
+    csrkit::keys::scrub_env_passphrase();
     // `COMPLETE=bash csrkit -- csrkit ...` (what the completion scripts
     // run) answers with candidates and exits; otherwise this returns.
     clap_complete::CompleteEnv::with_factory(csrkit::complete::command)
@@ -128,11 +148,11 @@ fn main() {
     zeroize::Zeroize::zeroize(&mut stdout);
     if !quiet {
         for n in &notes {
-            eprintln!("{n}");
+            eprintln!("{}", term_line(n));
         }
     }
     for e in &errors {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", term_line(e));
     }
     if let Some(err) = error {
         if let (Some(op), Some(shape)) = (op, shape) {

@@ -9,12 +9,11 @@
 //! examples render as typed.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
 
 use crate::cli::Cli;
-use crate::error::{io_at, Result};
+use crate::error::Result;
 
 /// Troff for one line of preformatted text: backslashes and a leading
 /// control character escaped, `-` as a real minus so that options can be
@@ -206,16 +205,4 @@ pub fn render() -> Result<Vec<(String, Vec<u8>)>> {
         }
     }
     Ok(pages)
-}
-
-/// Writes the pages into `dir` (created if needed).
-pub fn write_all(dir: &Path) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).map_err(|e| io_at(dir, e))?;
-    let mut written = Vec::new();
-    for (name, data) in render()? {
-        let path = dir.join(name);
-        std::fs::write(&path, data).map_err(|e| io_at(&path, e))?;
-        written.push(path);
-    }
-    Ok(written)
 }

@@ -231,6 +231,9 @@ pub enum Command {
     /// Change the passphrase of a record's private key (or encrypt an unencrypted one)
     #[command(after_help = PASSWD_EXAMPLES)]
     Passwd(Lazy<PasswdArgs>),
+    /// List a record's revisions and what each keeps; --prune drops the keys old revisions keep
+    #[command(after_help = HISTORY_EXAMPLES)]
+    History(Lazy<HistoryArgs>),
     /// Print the effective settings: config file, keystore, defaults for new requests
     #[command(after_help = CONFIG_EXAMPLES)]
     Config(Lazy<ConfigArgs>),
@@ -399,6 +402,23 @@ pub struct PasswdArgs {
         help_heading = "Passphrase"
     )]
     pub new_passphrase_env: Option<String>,
+}
+
+const HISTORY_EXAMPLES: &str = "EXAMPLES:
+  csrkit history web01                 # revisions, and which keep a key
+  csrkit history web01 --prune --yes   # drop every key old revisions keep";
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Record name or id
+    #[arg(value_name = "NAME|ID")]
+    pub target: String,
+    /// Drop the private keys that old revisions keep (the current key stays); committed as a new revision
+    #[arg(long)]
+    pub prune: bool,
+    /// Do not ask before --prune
+    #[arg(long, short = 'y', requires = "prune")]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -586,4 +606,7 @@ pub struct ManArgs {
     /// Directory to write the pages into
     #[arg(value_name = "DIR", default_value = "man")]
     pub dir: PathBuf,
+    /// Replace pages that exist (never through a symbolic link)
+    #[arg(long)]
+    pub force: bool,
 }

@@ -342,22 +342,75 @@ pub(super) fn open_stored_key_with(
     p: &PassphraseOptions,
 ) -> Result<(PrivateKey, Option<Passphrase>)> {
     let pem = ctx.keystore.read_key_pem(rec)?;
+    let (key, pass) = open_key_pem(ctx, rec, p, &pem)?;
+    check_opened_key(rec, &pem, &key, pass.is_some())?;
+    Ok((key, pass))
+}
+
+/// The stored key must be what the record says it is before anything is
+/// signed or exported with it: a plaintext `PRIVATE KEY` where the record
+/// says encrypted, or where a passphrase was given, is refused; and the
+/// key's SPKI must be the record's `spki_sha256` and its CSR's. A file or
+/// row swapped by someone who can write the keystore (a database writer
+/// on a team keystore) is refused (exit 1), never used.
+pub(super) fn check_opened_key(
+    rec: &Record,
+    pem: &str,
+    key: &PrivateKey,
+    pass_given: bool,
+) -> Result<()> {
+    let name = &rec.meta.name;
+    let plaintext = crate::keys::pem_label(pem) == Some("PRIVATE KEY");
+    if plaintext && (rec.meta.encrypted || pass_given) {
+        return Err(Error::internal(format!(
+            "record {name}: its private key is stored unencrypted, but the record says \
+             it is encrypted; refusing to use it"
+        ))
+        .with_hint(
+            "someone who can write the keystore replaced the key: restore the record from \
+             a backup, or delete it and generate a new key",
+        ));
+    }
+    let spki = key.spki_sha256()?;
+    let csr_spki = rec.parsed_csr()?.spki_sha256;
+    let want = rec.meta.spki_sha256.as_deref().unwrap_or(&csr_spki);
+    if spki != want || spki != csr_spki {
+        return Err(Error::internal(format!(
+            "record {name}: its private key is not the key of its CSR and record \
+             (SPKI {spki}); refusing to use it"
+        ))
+        .with_hint(
+            "someone who can write the keystore replaced the key or the CSR: restore the \
+             record from a backup, or delete it and generate a new key",
+        ));
+    }
+    Ok(())
+}
+
+/// Opens `pem` (the record's stored key) with the passphrase `p` names,
+/// asking at a terminal when none is given.
+fn open_key_pem(
+    ctx: &Ctx,
+    rec: &Record,
+    p: &PassphraseOptions,
+    pem: &str,
+) -> Result<(PrivateKey, Option<Passphrase>)> {
     let asks = rec.meta.encrypted
         && !p.no_passphrase
         && p.file.is_none()
         && p.env.is_none()
-        && std::env::var_os("CSRKIT_PASSPHRASE").is_none()
+        && keys::env_passphrase().is_none()
         && ctx.interactive;
     if !asks {
         let pass = stored_key_passphrase(ctx, &rec.meta, p)?;
-        let key = PrivateKey::from_pem(&pem, pass.as_ref())?;
+        let key = PrivateKey::from_pem(pem, pass.as_ref())?;
         return Ok((key, pass));
     }
     let mut tries = 0;
     loop {
         tries += 1;
         let pass = prompt::passphrase(&format!("Passphrase for {}", rec.meta.name), false)?;
-        match PrivateKey::from_pem(&pem, Some(&pass)) {
+        match PrivateKey::from_pem(pem, Some(&pass)) {
             Err(e) if e.kind == Kind::Passphrase && tries < PROMPT_TRIES => {
                 prompt::wrong_passphrase(PROMPT_TRIES - tries);
             }
@@ -539,115 +592,16 @@ pub(super) fn store_certificate(
 }
 
 /// `-o FILE` (`export`, `download`), checked before anything is built or
-/// asked: its directory exists (exit 3) and, unless `force`, the file does
-/// not (exit 2). Both errors name `--output` and the path given.
+/// asked (see [`super::output`]: its directory exists, exit 3; what is at
+/// the path may be written, exit 2).
 pub(super) fn check_output(path: &Path, force: bool) -> Result<()> {
-    check_output_dir(path)?;
-    if !force && std::fs::symlink_metadata(path).is_ok() {
-        return Err(output_exists(path));
-    }
-    Ok(())
+    super::output::Output::option(path, force).check()
 }
 
-fn output_exists(path: &Path) -> Error {
-    Error::invalid(
-        "--output",
-        format!("{} exists; refusing to overwrite it", path.display()),
-    )
-    .with_hint("give --force to replace it, or another -o FILE")
-}
-
-/// The directory `-o FILE` writes into, which must exist: exit 3 naming
-/// `--output` and the directory (not the temporary file csrkit writes first).
-fn check_output_dir(path: &Path) -> Result<()> {
-    let dir = output_parent(path);
-    match std::fs::metadata(dir) {
-        Ok(md) if md.is_dir() => Ok(()),
-        Ok(_) => Err(Error::invalid(
-            "--output",
-            format!("{}: {} is not a directory", path.display(), dir.display()),
-        )),
-        Err(_) => Err(Error::new(
-            Kind::NotFound,
-            format!(
-                "--output {}: the directory {} does not exist",
-                path.display(),
-                dir.display()
-            ),
-        )
-        .with_field("--output")
-        .with_hint("create the directory first, or give -o a path in an existing one")),
-    }
-}
-
-fn output_parent(path: &Path) -> &Path {
-    path.parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-}
-
-/// Writes `data` to `-o` `dest` (mode `mode`): a temporary file in the same
-/// directory, created with `O_NOFOLLOW` (never through a symlink), then
-/// linked into place (refused, exit 2, if `dest` appeared meanwhile) or,
-/// with `force`, flushed and renamed over it (a symlink at `dest` is
-/// replaced, never followed). A new file is not flushed, as `openssl
-/// pkcs12` does not flush its own: a crash can lose it, and nothing else
-/// (see docs/performance.md); a replaced file is flushed first, so that a
-/// crash leaves the old or the new one. Errors name `--output` and `dest`,
-/// never the temporary file.
+/// Writes `data` to `-o` `dest` (mode `mode`) by [`super::output`]'s rules:
+/// a new file or, with `force`, the user's own regular file replaced
+/// atomically; a device or FIFO written into; nothing else, never through
+/// a symlink.
 pub(super) fn write_output(dest: &Path, data: &[u8], mode: u32, force: bool) -> Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let dir = output_parent(dest);
-    let name = dest.file_name().and_then(|s| s.to_str()).unwrap_or("out");
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let _ = std::fs::remove_file(&tmp);
-    let io = |e: std::io::Error| output_error(dest, e);
-    let result = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(mode)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-            .open(&tmp)
-            .map_err(io)?;
-        f.write_all(data).map_err(io)?;
-        if force {
-            f.sync_all().map_err(io)?;
-            std::fs::rename(&tmp, dest).map_err(io)?;
-            return std::fs::File::open(dir)
-                .and_then(|d| d.sync_all())
-                .map_err(io);
-        }
-        std::fs::hard_link(&tmp, dest).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AlreadyExists {
-                output_exists(dest)
-            } else {
-                io(e)
-            }
-        })
-    })();
-    let _ = std::fs::remove_file(&tmp);
-    result
-}
-
-/// A failed write to `-o FILE`, said about `--output` and its path rather
-/// than the temporary file the write goes through.
-fn output_error(path: &Path, e: std::io::Error) -> Error {
-    let kind = match e.kind() {
-        std::io::ErrorKind::NotFound => Kind::NotFound,
-        _ => Kind::Internal,
-    };
-    let hint = match e.raw_os_error() {
-        Some(libc::ENOSPC) => {
-            "the file system is full; free some space and run the command again".to_string()
-        }
-        _ => format!("check that {} is writable", output_parent(path).display()),
-    };
-    Error::new(
-        kind,
-        format!("--output {}: cannot write the file: {e}", path.display()),
-    )
-    .with_field("--output")
-    .with_hint(hint)
+    super::output::Output::option(dest, force).write(data, mode)
 }

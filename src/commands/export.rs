@@ -67,8 +67,28 @@ pub(super) fn export(ctx: &Ctx, a: &cli::ExportArgs) -> Result<Done> {
     let body = Zeroizing::new(shape.export(&view, ctx.opts)?);
     let encrypted = key.as_ref().is_some_and(KeyOut::encrypted);
     drop(key);
+    // A legacy profile is the user's choice for an old reader: said, not
+    // refused.
+    let weak = match a.p12_profile {
+        P12Profile::Modern => None,
+        P12Profile::Legacy3des => Some(
+            "warning: --p12-profile legacy-3des protects the file with 3DES (a 64-bit block \
+             cipher), a SHA-1 MAC and 2,048 KDF iterations: a guessed password costs an \
+             attacker little; use the modern profile wherever the reader takes it",
+        ),
+        P12Profile::LegacyRc2 => Some(
+            "warning: --p12-profile legacy-rc2 encrypts the certificates with 40-bit RC2 \
+             (breakable by anyone) and the key with 3DES, with a SHA-1 MAC and 2,048 KDF \
+             iterations; use it only for a reader that takes nothing else",
+        ),
+    }
+    .map(String::from);
     let Some(path) = &a.output else {
-        return Ok(Done::out(body.to_vec()));
+        return Ok(Done {
+            stdout: body.to_vec(),
+            notes: weak.into_iter().collect(),
+            ..Done::default()
+        });
     };
     write_output(path, &body, 0o600, a.force)?;
     let what = match (wants_key, encrypted) {
@@ -85,11 +105,14 @@ pub(super) fn export(ctx: &Ctx, a: &cli::ExportArgs) -> Result<Done> {
         ),
     };
     Ok(Done {
-        notes: vec![format!(
-            "wrote {} ({}, {certs}, {what})",
-            path.display(),
-            shape.name(),
-        )],
+        notes: weak
+            .into_iter()
+            .chain(std::iter::once(format!(
+                "wrote {} ({}, {certs}, {what})",
+                path.display(),
+                shape.name(),
+            )))
+            .collect(),
         ..Done::default()
     })
 }
@@ -136,6 +159,10 @@ fn open_key(
     let pass = stored_key_passphrase(ctx, &rec.meta, &pass_opts(&a.passphrase)?)?;
     let key_pem = ctx.keystore.read_key_pem(rec)?;
     let pkcs8 = stored_pkcs8(&key_pem, pass.as_ref())?;
+    // The key that leaves must be the record's (see check_opened_key).
+    let key = keys::PrivateKey::from_pkcs8_der(Zeroizing::new(pkcs8.to_vec()))?;
+    super::common::check_opened_key(rec, &key_pem, &key, pass.is_some())?;
+    drop(key);
     drop(key_pem);
     let export_pass = match given {
         _ if a.no_export_passphrase => None,

@@ -22,12 +22,14 @@ mod download;
 mod expiring;
 mod export;
 mod generate;
+mod history;
 mod import;
 #[path = "keystore.rs"]
 mod keystore_cmd;
 mod lint;
 mod list;
 mod meta;
+mod output;
 mod passwd;
 mod regenerate;
 mod self_sign;
@@ -66,7 +68,7 @@ fn op_of(cmd: &Command) -> Option<(Op, FormatArg)> {
         Command::Expiring(_) => (Op::Expiring, FormatArg::Text),
         Command::Lint(_) => (Op::Lint, FormatArg::Text),
         Command::Export(_) => (Op::Export, FormatArg::Pem),
-        Command::Passwd(_) | Command::Config(_) => return None,
+        Command::Passwd(_) | Command::Config(_) | Command::History(_) => return None,
         Command::Completions(_) | Command::Man(_) | Command::Keystore(_) => return None,
     })
 }
@@ -169,6 +171,12 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
     } else {
         root
     };
+    // A password in a --keystore URL on the command line is visible to
+    // every user of the machine (ps, /proc/PID/cmdline).
+    let argv_password = keystore_source(g.keystore.as_deref()) == "--keystore"
+        && root
+            .to_str()
+            .is_some_and(keystore::pg::connect::has_password);
     let keystore = match keystore::open(root, lock_timeout) {
         Ok(ks) => ks,
         Err(e) => {
@@ -197,6 +205,7 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
         Command::Lint(a) => lint::lint(&ctx, a),
         Command::Export(a) => export::export(&ctx, a),
         Command::Passwd(a) => passwd::passwd(&ctx, a),
+        Command::History(a) => history::history(&ctx, a),
         Command::Config(_) => config::config(&ctx, keystore_source(g.keystore.as_deref())),
         Command::Completions(a) => meta::completions(a),
         Command::Man(a) => meta::man(a),
@@ -211,6 +220,15 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
             output.leftovers = done.leftovers;
         }
         Err(e) => output.error = Some(show_file_hint(&cli.command, e)),
+    }
+    if argv_password {
+        output.notes.insert(
+            0,
+            "warning: the --keystore URL holds a password, which other users can read in \
+             `ps`; give it in PGPASSWORD, ~/.pgpass (or PGPASSFILE), or the URL in \
+             CSRKIT_KEYSTORE instead"
+                .to_string(),
+        );
     }
     output
 }

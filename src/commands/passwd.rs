@@ -4,12 +4,13 @@
 //! and the request stay as they are, history keeps the old key file, and a
 //! crash leaves the old revision or the new one.
 
-use super::common::{open_stored_key, Ctx, Done};
+use super::common::{open_stored_key_with, Ctx, Done};
 use crate::cli::{self, FormatArg};
 use crate::error::{Error, Result};
 use crate::formats;
-use crate::keys::{self, PassphraseOptions};
-use crate::keystore::{self, CertFiles, NewRecord};
+use crate::keys::{self, Passphrase, PassphraseOptions, PrivateKey};
+use crate::keystore::{self, CertFiles, FullRecord, HistoryKey, NewRecord};
+use crate::error::Kind;
 use crate::prompt;
 
 pub(super) fn passwd(ctx: &Ctx, a: &cli::PasswdArgs) -> Result<Done> {
@@ -32,7 +33,7 @@ pub(super) fn passwd(ctx: &Ctx, a: &cli::PasswdArgs) -> Result<Done> {
         env: a.passphrase_env.clone(),
         no_passphrase: false,
     };
-    let key = open_stored_key(ctx, &rec, &old)?;
+    let (key, old_pass) = open_stored_key_with(ctx, &rec, &old)?;
     let new = PassphraseOptions {
         file: a.new_passphrase_file.clone().or_else(|| {
             a.new_passphrase_env
@@ -62,6 +63,11 @@ pub(super) fn passwd(ctx: &Ctx, a: &cli::PasswdArgs) -> Result<Done> {
             .map_err(rename_field)?
             .ok_or_else(|| Error::internal("no new passphrase"))?,
     };
+    // No copy of the key may survive under the old protection: every key
+    // history holds is re-encrypted under the new passphrase in the same
+    // commit (or dropped when it is the current key again).
+    let full = ctx.keystore.read_full(&rec)?;
+    let history = rewrite_history_keys(&rec, &full, &key, old_pass.as_ref(), &pass)?;
     let key_pem = key.to_pem(Some(&pass))?;
     drop(key);
     let csr_pem = rec.csr_pem()?;
@@ -71,15 +77,19 @@ pub(super) fn passwd(ctx: &Ctx, a: &cli::PasswdArgs) -> Result<Done> {
     meta.modified = keystore::now_rfc3339();
     meta.revision += 1;
     meta.encrypted = true;
-    let meta = ctx.keystore.replace(NewRecord {
-        meta,
-        csr_pem: &csr_pem,
-        key_pem: &key_pem,
-        cert: cert_pem.as_deref().map(|cert_pem| CertFiles {
-            cert_pem,
-            chain_pem: &chain_pem,
-        }),
-    })?;
+    let meta = ctx.keystore.replace_with_history_keys(
+        NewRecord {
+            meta,
+            csr_pem: &csr_pem,
+            key_pem: &key_pem,
+            cert: cert_pem.as_deref().map(|cert_pem| CertFiles {
+                cert_pem,
+                chain_pem: &chain_pem,
+            }),
+        },
+        Some(full.current.meta.revision),
+        &history,
+    )?;
     let verb = if rec.meta.encrypted {
         "Changed the passphrase of"
     } else {
@@ -119,4 +129,48 @@ fn rename_field(mut e: Error) -> Error {
         }
     }
     e
+}
+
+/// Every key the record's history holds, as the commit must leave it: the
+/// current key's copies and repeated keys dropped (history keeps one copy
+/// of each distinct key), the others re-encrypted under `new`. A history
+/// key that the old passphrase does not open (an older one) is refused,
+/// exit 6, with the way out: `csrkit history NAME --prune`.
+fn rewrite_history_keys(
+    rec: &keystore::Record,
+    full: &FullRecord,
+    current: &PrivateKey,
+    old: Option<&Passphrase>,
+    new: &Passphrase,
+) -> Result<Vec<HistoryKey>> {
+    let mut seen = vec![current.spki_sha256()?];
+    let mut out = Vec::new();
+    for h in &full.history {
+        if h.key_pem.is_empty() {
+            continue;
+        }
+        let key = PrivateKey::from_pem(&h.key_pem, old).map_err(|e| {
+            Error::new(
+                Kind::Passphrase,
+                format!(
+                    "the key kept for revision {} of {} does not open with the current \
+                     passphrase ({}); passwd would leave it under its old one",
+                    h.meta.revision, rec.meta.name, e.message
+                ),
+            )
+            .with_hint(format!(
+                "drop the old revisions' keys with `csrkit history {} --prune`, then run \
+                 passwd again",
+                rec.meta.name
+            ))
+        })?;
+        let spki = key.spki_sha256()?;
+        if seen.contains(&spki) {
+            out.push((h.meta.revision, None));
+        } else {
+            out.push((h.meta.revision, Some(key.to_pem(Some(new))?)));
+            seen.push(spki);
+        }
+    }
+    Ok(out)
 }

@@ -342,7 +342,36 @@ pub fn is_unsafe_char(c: char) -> bool {
     matches!(c,
         '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
         | '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202e}'
-        | '\u{2066}'..='\u{2069}')
+        | '\u{2066}'..='\u{2069}'
+        // Zero-width and invisible format characters: a name that hides a
+        // character prints as another name.
+        | '\u{00ad}' | '\u{180e}' | '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}'
+        | '\u{206a}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
+}
+
+/// A line for stderr (an error, a hint, a note) made safe for a terminal:
+/// each [`is_unsafe_char`] as `\xNN` or `\u{NNNN}`, backslashes as they
+/// are (the line may hold values [`term`] already escaped). Applied at the
+/// edge to every line csrkit writes to stderr, so a path or value with an
+/// escape code never reaches the terminal raw.
+pub fn term_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe_char(c) {
+            let n = u32::from(c);
+            if n <= 0xff {
+                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\x{n:02x}"));
+            } else {
+                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\u{{{n:04x}}}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// RFC 4514 string of a name held as RDNs in encoded order: most specific

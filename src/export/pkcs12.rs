@@ -32,10 +32,20 @@ use super::tdes::Tdes;
 use crate::cert::Cert;
 use crate::error::{Error, Result};
 
-/// Iterations of every KDF (PBKDF2 and the PKCS#12 KDF, MAC included):
-/// OpenSSL 3's default (`PKCS12_DEFAULT_ITER`), which every reader in the
-/// profiles' list accepts.
-pub const ITERATIONS: u32 = 2048;
+/// Iterations of the modern profile's KDFs (PBKDF2-HMAC-SHA256 for the key
+/// and certificates, the PKCS#12 KDF with SHA-256 for the MAC, which an
+/// attacker could otherwise guess the password through): OWASP's current
+/// minimum for PBKDF2-HMAC-SHA256 (Password Storage Cheat Sheet), as
+/// csrkit's PEM key export uses. OpenSSL 3 (`-iter`), Python
+/// `cryptography` and Java 17's keytool (at most 5,000,000) read it;
+/// tests/export.rs checks each.
+pub const MODERN_ITERATIONS: u32 = 600_000;
+
+/// Iterations of the legacy profiles' KDFs: OpenSSL 3's default
+/// (`PKCS12_DEFAULT_ITER`). Their readers (Java 8, Windows Server 2012,
+/// old appliances) cannot be tried here, so their count is not raised;
+/// `export` says on stderr what is weak about these profiles.
+pub const LEGACY_ITERATIONS: u32 = 2048;
 
 const OID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
 const OID_ENCRYPTED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.6");
@@ -84,6 +94,14 @@ impl Profile {
             Profile::LegacyRc2 => Pbe::Rc2x40,
         }
     }
+    /// Iterations of the profile's KDFs and MAC.
+    pub fn iterations(self) -> u32 {
+        match self {
+            Profile::Modern => MODERN_ITERATIONS,
+            _ => LEGACY_ITERATIONS,
+        }
+    }
+
     fn mac(self) -> ObjectIdentifier {
         match self {
             Profile::Modern => OID_SHA256,
@@ -131,7 +149,7 @@ fn kdf_sha1(
     id: Pkcs12KeyType,
     len: usize,
 ) -> Result<Zeroizing<Vec<u8>>> {
-    derive_key_utf8::<sha1::Sha1>(password, salt, id, ITERATIONS as i32, len)
+    derive_key_utf8::<sha1::Sha1>(password, salt, id, LEGACY_ITERATIONS as i32, len)
         .map(Zeroizing::new)
         .map_err(|e| enc("password", e))
 }
@@ -139,7 +157,7 @@ fn kdf_sha1(
 fn pkcs12_alg(oid: ObjectIdentifier, salt: &[u8]) -> Result<AlgorithmIdentifierOwned> {
     let params = Pkcs12PbeParams {
         salt: OctetString::new(salt).map_err(|e| enc("salt", e))?,
-        iterations: ITERATIONS as i32,
+        iterations: LEGACY_ITERATIONS as i32,
     };
     Ok(AlgorithmIdentifierOwned {
         oid,
@@ -164,7 +182,7 @@ impl Derived {
         salt: &[u8],
         iterations: u32,
     ) -> Result<Zeroizing<[u8; 32]>> {
-        if iterations != ITERATIONS {
+        if iterations != MODERN_ITERATIONS {
             return Err(enc("PBES2", format!("{iterations} iterations")));
         }
         if let Some((_, k)) = self.pbes2.iter().find(|(s, _)| s == salt) {
@@ -201,9 +219,9 @@ fn encrypt(
             use aws_lc_rs::cipher::{EncryptionContext, PaddedBlockEncryptingKey};
             let salt = random::<16>()?;
             let iv = random::<16>()?;
-            let params = pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(ITERATIONS, &salt, iv)
+            let params = pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(MODERN_ITERATIONS, &salt, iv)
                 .map_err(|e| enc("PBES2 parameters", e))?;
-            let key = keys.pbes2(password, &salt, ITERATIONS)?;
+            let key = keys.pbes2(password, &salt, MODERN_ITERATIONS)?;
             let cipher = PaddedBlockEncryptingKey::cbc_pkcs7(aes_key(&key)?)
                 .map_err(|_| enc("AES", "key"))?;
             let mut ct = data.to_vec();
@@ -365,7 +383,11 @@ fn mac_key(
     if let Some((_, k)) = keys.mac.iter().find(|(s, _)| s == salt) {
         return Ok(hmac::Key::new(alg, k));
     }
-    let it = ITERATIONS as i32;
+    let it = if oid == OID_SHA256 {
+        MODERN_ITERATIONS
+    } else {
+        LEGACY_ITERATIONS
+    } as i32;
     let key = if oid == OID_SHA256 {
         derive_key_utf8::<sha2::Sha256>(password, salt, Pkcs12KeyType::Mac, it, len)
     } else {
@@ -443,7 +465,7 @@ pub fn write(profile: Profile, c: &Contents<'_>, keys: &mut Derived) -> Result<V
             digest: OctetString::new(tag.as_ref()).map_err(|e| enc("MAC", e))?,
         },
         mac_salt: OctetString::new(mac_salt.as_slice()).map_err(|e| enc("MAC", e))?,
-        iterations: ITERATIONS as i32,
+        iterations: profile.iterations() as i32,
     };
     let pfx = Pfx {
         version: pkcs12::pfx::Version::V3,
@@ -509,7 +531,7 @@ fn read_back(
         .map_err(s)?;
     let auth = auth.as_bytes();
     let mac = pfx.mac_data.ok_or("no MAC")?;
-    if mac.mac.algorithm.oid != profile.mac() || mac.iterations != ITERATIONS as i32 {
+    if mac.mac.algorithm.oid != profile.mac() || mac.iterations != profile.iterations() as i32 {
         return Err(format!("MAC algorithm {}", mac.mac.algorithm.oid));
     }
     let key =

@@ -17,12 +17,17 @@ const MAX_FILE: u64 = 1 << 20;
 
 /// Reads a regular file of at most 1 MiB without following a symlink
 /// (a symlink: exit 2 naming it; larger: exit 1).
+///
+/// Neither the file nor its directory is followed: the directory is
+/// opened itself (`O_DIRECTORY|O_NOFOLLOW`) and the file relative to it
+/// (`openat`), so a record directory swapped for a symbolic link, even
+/// between two reads, is refused rather than read through. Every caller
+/// reads below `records/`, whose own type the store checks.
 pub(crate) fn nofollow_read(path: &Path) -> Result<Vec<u8>> {
-    let mut f = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-        .open(path)
-        .map_err(|e| symlink_or_io(path, e))?;
+    let mut f = open_in_dir(path).map_err(|e| match e.1 {
+        Some(dir) => symlink_or_io(&dir, e.0),
+        None => symlink_or_io(path, e.0),
+    })?;
     let md = f.metadata().map_err(|e| io_at(path, e))?;
     if !md.is_file() {
         return Err(Error::internal(format!(
@@ -62,14 +67,50 @@ pub(crate) fn symlink_or_io(path: &Path, e: std::io::Error) -> Error {
 
 /// Reads a whole file (any size) without following a symlink.
 pub(crate) fn nofollow_read_any(path: &Path) -> std::io::Result<Vec<u8>> {
-    let mut f = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-        .open(path)?;
+    let mut f = open_in_dir(path).map_err(|e| e.0)?;
     let len = f.metadata()?.len() as usize;
     let mut buf = Vec::with_capacity(len + 1);
     f.read_to_end(&mut buf)?;
     Ok(buf)
+}
+
+/// Opens `path` for reading with neither its last component nor its
+/// directory followed if a symbolic link. The error says which of them
+/// failed (`Some(dir)`: the directory).
+fn open_in_dir(path: &Path) -> std::result::Result<File, (std::io::Error, Option<std::path::PathBuf>)> {
+    use std::os::fd::{AsRawFd, FromRawFd};
+    use std::os::unix::ffi::OsStrExt;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| (std::io::Error::from_raw_os_error(libc::EISDIR), None))?;
+    let d = open_dir(dir).map_err(|e| {
+        let e = if e.raw_os_error() == Some(libc::ENOTDIR) {
+            std::io::Error::from_raw_os_error(libc::ELOOP)
+        } else {
+            e
+        };
+        (e, Some(dir.to_path_buf()))
+    })?;
+    let cname = std::ffi::CString::new(name.as_bytes())
+        .map_err(|_| (std::io::Error::from_raw_os_error(libc::EINVAL), None))?;
+    // SAFETY: a valid directory descriptor and a NUL-terminated name; the
+    // returned descriptor is owned by the File.
+    let fd = unsafe {
+        libc::openat(
+            d.as_raw_fd(),
+            cname.as_ptr(),
+            libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+        )
+    };
+    if fd < 0 {
+        return Err((std::io::Error::last_os_error(), None));
+    }
+    // SAFETY: fd was just returned by openat and is owned by nobody else.
+    Ok(unsafe { File::from_raw_fd(fd) })
 }
 
 /// Opens a directory itself (for an ioctl, an fsync or an flock on it),
@@ -143,6 +184,27 @@ pub(crate) fn check_not_writable_by_others(
             ),
         )
         .with_hint(format!("run: chmod go-w {}", path.display())));
+    }
+    Ok(())
+}
+
+/// Exit 2 when `path` (described as `what`) belongs to another user: a
+/// keystore someone else owns can be read, replaced or swapped by them.
+pub(crate) fn check_owned(path: &Path, md: &fs::Metadata, what: &str) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let euid = unsafe { libc::geteuid() };
+    if md.uid() != euid {
+        return Err(Error::new(
+            Kind::Invalid,
+            format!(
+                "{what} {} belongs to another user (uid {}); refusing to use it",
+                path.display(),
+                md.uid()
+            ),
+        )
+        .with_hint(
+            "use a keystore of your own (--keystore DIR); a team shares a PostgreSQL keystore",
+        ));
     }
     Ok(())
 }

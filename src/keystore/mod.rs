@@ -25,7 +25,7 @@ mod record;
 pub use io::atomic_write;
 pub(crate) use record::StagedAt;
 pub use record::{
-    exists_error, not_found, now_rfc3339, CertFiles, Fetch, FullRecord, HeldFiles, Listed,
+    changed_meanwhile, check_stored_name, exists_error, not_found, now_rfc3339, same_key, CertFiles, Fetch, FullRecord, HeldFiles, Listed,
     ListedFrom, Location, NewRecord, Put, Record, RecordMeta, Revision, Staged, Summary, CERT_FILE,
     CHAIN_FILE,
 };
@@ -60,7 +60,28 @@ pub trait Store: Send + Sync {
     /// Commits a new revision of an existing record (same id); the current
     /// files move to its history. Exit 3 if the record was deleted or
     /// replaced by another record of that name meanwhile.
-    fn replace(&self, rec: NewRecord<'_>) -> Result<RecordMeta>;
+    ///
+    /// History keeps one copy of each distinct key: the replaced
+    /// revision's `key.pem` goes to history only when its key differs
+    /// from the new revision's (by SPKI, else by its bytes); otherwise
+    /// that history entry holds no key (its key is a later revision's).
+    fn replace(&self, rec: NewRecord<'_>) -> Result<RecordMeta> {
+        self.replace_with_history_keys(rec, None, &[])
+    }
+
+    /// [`Store::replace`], and in the same commit every history
+    /// revision's key rewritten as `keys` says: `(revision, Some(pem))` the
+    /// key under the current protection, `(revision, None)` no key kept
+    /// for that revision; revisions not listed keep theirs (`passwd`,
+    /// `history --prune`). With `expected_revision`, the commit is refused
+    /// (exit 3, nothing written) unless the record is still at that
+    /// revision: the caller read the history it rewrites at that revision.
+    fn replace_with_history_keys(
+        &self,
+        rec: NewRecord<'_>,
+        expected_revision: Option<u32>,
+        keys: &[HistoryKey],
+    ) -> Result<RecordMeta>;
 
     /// Deletes a record with its history.
     fn delete(&self, rec: &Record) -> Result<()>;
@@ -115,6 +136,10 @@ pub trait Store: Send + Sync {
         Ok((None, None))
     }
 }
+
+/// One history revision's key as a commit rewrites it (see
+/// [`Store::replace_with_history_keys`]): `None` keeps no key for it.
+pub type HistoryKey = (u32, Option<Zeroizing<String>>);
 
 /// A batch of new records being committed (see [`Store::stage`]). Dropping
 /// it removes whatever was written and not committed.

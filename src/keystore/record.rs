@@ -296,6 +296,8 @@ impl Record {
             Error::internal(format!("{} is corrupt: {e}", json_path.display()))
                 .with_hint("restore it from history/ or delete the record")
         })?;
+        // The name in the file will name paths: checked as a new one is.
+        check_stored_name(&meta.name, meta.id)?;
         // The key file must not be a symlink either (checked without reading it).
         let key_md = fs::symlink_metadata(dir.join("key.pem"))
             .map_err(|e| io_at(&dir.join("key.pem"), e))?;
@@ -344,6 +346,8 @@ pub(crate) enum StagedAt {
 pub struct Revision {
     pub meta: RecordMeta,
     pub csr_pem: String,
+    /// The key as stored; empty for a history revision that keeps no copy
+    /// (its key is a later revision's: history holds each key once).
     pub key_pem: Zeroizing<String>,
     pub cert_pem: Option<String>,
     pub chain_pem: Option<String>,
@@ -410,6 +414,43 @@ pub fn exists_error(name: &str) -> Error {
     Error::new(Kind::Exists, format!("record {name} already exists")).with_hint(format!(
         "use `csrkit regenerate {name}` to make a new CSR for it, or pick another name"
     ))
+}
+
+/// Every record name read from a backend (a database row, a catalog, a
+/// record handed to `keystore copy`) is checked as `generate` checks a new
+/// one before it names a file or a directory: a row named `../../x` or
+/// `/abs/path` is refused (exit 1, the name escaped), never used.
+pub fn check_stored_name(name: &str, id: u64) -> Result<()> {
+    crate::request::validate_name(name).map_err(|_| {
+        Error::internal(format!(
+            "the keystore holds a record (id {id}) named '{}', which is not a record \
+             name; refusing to use it",
+            name.escape_default()
+        ))
+        .with_hint(
+            "someone wrote the keystore directly: remove or rename that record in the \
+             database (names are 1 to 64 of A-Z a-z 0-9 . _ -)",
+        )
+    })
+}
+
+/// Exit 3: the record moved on from the revision a caller read (another
+/// command committed meanwhile); nothing was written.
+pub fn changed_meanwhile(name: &str, expected: u32, now: u32) -> Error {
+    Error::not_found(format!(
+        "record {name} changed while this command ran (revision {expected} became {now}); \
+         nothing was written"
+    ))
+    .with_hint("run the command again")
+}
+
+/// Whether two revisions hold the same private key: the same SPKI
+/// (SHA-256, as both records name it), else the same key file bytes.
+pub fn same_key(old: &RecordMeta, new: &RecordMeta, old_pem: &[u8], new_pem: &[u8]) -> bool {
+    match (&old.spki_sha256, &new.spki_sha256) {
+        (Some(a), Some(b)) => a == b,
+        _ => old_pem == new_pem,
+    }
 }
 
 /// Exit 3: no record has this name or id (the value is escaped).

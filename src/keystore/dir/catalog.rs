@@ -62,10 +62,10 @@ impl DirStore {
             .and_then(|s| self.spki_index_file(s))
         {
             if read_name(&path).as_deref() == Some(meta.name.as_str()) {
-                let _ = fs::remove_file(path);
+                remove_entry(&path);
             }
         }
-        let _ = fs::remove_file(self.records_dir().join(ID_INDEX).join(meta.id.to_string()));
+        remove_entry(&self.records_dir().join(ID_INDEX).join(meta.id.to_string()));
     }
 
     /// Notes that record `name` has id `id` (see [`ID_INDEX`]).
@@ -246,6 +246,9 @@ fn parse_lines(data: &[u8]) -> Vec<Vec<Option<CatalogLine>>> {
 fn put_name(path: &Path, name: &str) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::DirBuilder::new().mode(0o700).create(dir);
+        if !real_dir(dir) {
+            return;
+        }
     }
     if let Ok(mut f) = OpenOptions::new()
         .write(true)
@@ -262,9 +265,26 @@ fn put_name(path: &Path, name: &str) {
 /// An index entry's record name, if it is one (never trusted further:
 /// the caller checks the record it names).
 fn read_name(path: &Path) -> Option<String> {
+    if !path.parent().is_some_and(real_dir) {
+        return None;
+    }
     let data = nofollow_read_any(path).ok()?;
     let name = String::from_utf8(data).ok()?;
     crate::request::validate_name(&name).is_ok().then_some(name)
+}
+
+/// Whether `dir` is a directory itself, not a symbolic link to one: an
+/// index directory (`.ids`, `.spki`) that is a link is never written,
+/// read or removed through.
+fn real_dir(dir: &Path) -> bool {
+    fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
+}
+
+/// Removes an index entry, never through a linked index directory.
+fn remove_entry(path: &Path) {
+    if path.parent().is_some_and(real_dir) {
+        let _ = fs::remove_file(path);
+    }
 }
 
 /// One catalog line.

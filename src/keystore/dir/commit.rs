@@ -347,7 +347,8 @@ pub(super) fn link_tree(src: &Path, dst: &Path) -> Result<()> {
 }
 
 /// Writes a record's files into `dir` (a new temporary or staged
-/// directory), adding each to `durable`: the three of [`RECORD_FILES`],
+/// directory), adding each to `durable`: the three of [`RECORD_FILES`]
+/// (no key.pem for an empty key, which only a history revision has),
 /// and `cert.pem` (with `chain.pem` unless the chain is empty) when the
 /// record has a certificate.
 pub(super) fn write_record_files(
@@ -356,7 +357,11 @@ pub(super) fn write_record_files(
     durable: &mut Durable,
 ) -> Result<()> {
     let [key, csr, meta] = RECORD_FILES;
-    durable.write(&dir.join(key), rec.key_pem.as_bytes())?;
+    // A history revision may hold no key (its key is a later revision's):
+    // an empty `key_pem` writes no key.pem.
+    if !rec.key_pem.is_empty() {
+        durable.write(&dir.join(key), rec.key_pem.as_bytes())?;
+    }
     durable.write(&dir.join(csr), rec.csr_pem.as_bytes())?;
     if let Some(c) = &rec.cert {
         durable.write(&dir.join(CERT_FILE), c.cert_pem.as_bytes())?;

@@ -13,7 +13,7 @@ use crate::error::{io_at, Error, Kind, Result};
 use crate::faults;
 use crate::keystore::io::{mkdir, nofollow_read, sync_dir};
 use crate::keystore::{
-    exists_error, FullRecord, Put, Record, RecordMeta, Revision, CERT_FILE, CHAIN_FILE,
+    check_stored_name, exists_error, FullRecord, Put, Record, RecordMeta, Revision, CERT_FILE, CHAIN_FILE,
 };
 
 impl DirStore {
@@ -29,7 +29,7 @@ impl DirStore {
                 rec.meta.name
             )));
         }
-        let current = read_revision(&dir, now.meta)?;
+        let current = read_revision(&dir, now.meta, false)?;
         let mut history = Vec::new();
         let hist = dir.join(HISTORY);
         match fs::read_dir(&hist) {
@@ -59,7 +59,7 @@ impl DirStore {
                             meta.revision
                         )));
                     }
-                    history.push(read_revision(&path, meta)?);
+                    history.push(read_revision(&path, meta, true)?);
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -73,8 +73,21 @@ impl DirStore {
     /// follows it). [`Put::Present`] when the record is already here at
     /// this revision; exit 4 when its name or id belongs to another record.
     pub(super) fn put_full_record(&self, full: &FullRecord) -> Result<Put> {
-        let mut lock = self.lock()?;
         let meta = &full.current.meta;
+        // The record comes from another backend: its name is checked
+        // before it names a directory, and its history is its own.
+        check_stored_name(&meta.name, meta.id)?;
+        if let Some(h) = full
+            .history
+            .iter()
+            .find(|h| h.meta.id != meta.id || h.meta.revision >= meta.revision)
+        {
+            return Err(Error::internal(format!(
+                "record {} (id {}): its history holds revision {} of id {}; refusing to copy it",
+                meta.name, meta.id, h.meta.revision, h.meta.id
+            )));
+        }
+        let mut lock = self.lock()?;
         let dest = self.record_dir(&meta.name);
         if fs::symlink_metadata(&dest).is_ok() {
             let here = Record::read_at(&dest)?;
@@ -130,7 +143,7 @@ impl DirStore {
 }
 
 /// One revision's files in `dir`, with its metadata already read.
-fn read_revision(dir: &Path, meta: RecordMeta) -> Result<Revision> {
+fn read_revision(dir: &Path, meta: RecordMeta, is_history: bool) -> Result<Revision> {
     let text = |file: &str| -> Result<Option<String>> {
         let path = dir.join(file);
         match nofollow_read(&path) {
@@ -147,7 +160,12 @@ fn read_revision(dir: &Path, meta: RecordMeta) -> Result<Revision> {
     Ok(Revision {
         meta,
         csr_pem: need("csr.pem")?,
-        key_pem: zeroize::Zeroizing::new(need("key.pem")?),
+        // A history revision without key.pem shares a later revision's key.
+        key_pem: zeroize::Zeroizing::new(if is_history {
+            text("key.pem")?.unwrap_or_default()
+        } else {
+            need("key.pem")?
+        }),
         cert_pem: text(CERT_FILE)?,
         chain_pem: text(CHAIN_FILE)?,
     })

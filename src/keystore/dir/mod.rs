@@ -20,10 +20,10 @@ use std::time::Duration;
 
 use crate::error::{io_at, Error, Kind, Result};
 use crate::faults;
-use crate::keystore::io::{check_not_writable_by_others, mkdir, nofollow_read, sync_dir};
+use crate::keystore::io::{check_not_writable_by_others, check_owned, mkdir, nofollow_read, sync_dir};
 use crate::keystore::{
-    exists_error, not_found, BatchWriter, FullRecord, Listed, ListedFrom, NewRecord, Put, Record,
-    RecordMeta, Store, Summary,
+    changed_meanwhile, check_stored_name, exists_error, not_found, same_key, BatchWriter, FullRecord, HistoryKey,
+    Listed, ListedFrom, NewRecord, Put, Record, RecordMeta, Store, Summary,
 };
 
 mod catalog;
@@ -80,6 +80,7 @@ impl DirStore {
             .with_hint("point --keystore (or CSRKIT_KEYSTORE) at a directory"));
         }
         check_not_writable_by_others(&self.root, &md, "keystore")?;
+        check_owned(&self.root, &md, "keystore")?;
         if let Ok(rmd) = fs::symlink_metadata(self.records_dir()) {
             if !rmd.is_dir() {
                 return Err(Error::new(
@@ -165,6 +166,7 @@ impl Store for DirStore {
     /// Commits a new record: allocates its id, writes it, renames it into
     /// place. Exit 4 if the name is taken.
     fn create(&self, mut rec: NewRecord<'_>) -> Result<RecordMeta> {
+        check_stored_name(&rec.meta.name, rec.meta.id)?;
         let mut lock = self.lock()?;
         let name = rec.meta.name.clone();
         let dest = self.record_dir(&name);
@@ -205,10 +207,17 @@ impl Store for DirStore {
     }
 
     /// Replaces a record with a new revision; the current files move to
-    /// `history/<revision>/`. `expect_revision` guards against a concurrent
-    /// change between reading and committing: the new revision follows
-    /// whatever is current at commit time.
-    fn replace(&self, mut rec: NewRecord<'_>) -> Result<RecordMeta> {
+    /// `history/<revision>/` (its key only when it differs from the new
+    /// one), and history keys are rewritten as `keys` says. The new
+    /// revision follows whatever is current at commit time, unless
+    /// `expected_revision` says which one must be.
+    fn replace_with_history_keys(
+        &self,
+        mut rec: NewRecord<'_>,
+        expected_revision: Option<u32>,
+        keys: &[HistoryKey],
+    ) -> Result<RecordMeta> {
+        check_stored_name(&rec.meta.name, rec.meta.id)?;
         let mut lock = self.lock()?;
         let name = rec.meta.name.clone();
         let dest = self.record_dir(&name);
@@ -218,6 +227,13 @@ impl Store for DirStore {
                 "record {name} was deleted or replaced while regenerating"
             )));
         }
+        if let Some(expected) = expected_revision {
+            if current.meta.revision != expected {
+                return Err(changed_meanwhile(&name, expected, current.meta.revision));
+            }
+        }
+        let old_key = nofollow_read(&dest.join("key.pem"))?;
+        let same_key = same_key(&current.meta, &rec.meta, &old_key, rec.key_pem.as_bytes());
         rec.meta.revision = current.meta.revision + 1;
         rec.meta.created = current.meta.created.clone();
         let tmp = self.temp_dir(&mut lock, "tmp")?;
@@ -235,9 +251,38 @@ impl Store for DirStore {
             } else {
                 mkdir(&tmp.join(HISTORY))?;
             }
+            // History keys rewritten (passwd, history --prune): the linked
+            // copy is unlinked here; the old inode goes with the old record.
+            for (rev, key) in keys {
+                let d = tmp.join(HISTORY).join(rev.to_string());
+                if !fs::symlink_metadata(&d).is_ok_and(|m| m.is_dir()) {
+                    return Err(Error::internal(format!(
+                        "record {name} has no history revision {rev}"
+                    )));
+                }
+                let path = d.join("key.pem");
+                match fs::remove_file(&path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(io_at(&path, e)),
+                }
+                if let Some(pem) = key {
+                    durable.write(&path, pem.as_bytes())?;
+                }
+                durable.dir(&d)?;
+            }
             let prev = tmp.join(HISTORY).join(current.meta.revision.to_string());
             mkdir(&prev)?;
             for f in RECORD_FILES {
+                if f == "key.pem" {
+                    // One copy of each distinct key: the current key
+                    // stays in history only when the new revision has
+                    // another.
+                    if !same_key {
+                        durable.write(&prev.join(f), &old_key)?;
+                    }
+                    continue;
+                }
                 let data = nofollow_read(&dest.join(f))?;
                 durable.write(&prev.join(f), &data)?;
             }
@@ -297,6 +342,7 @@ impl Store for DirStore {
 
     /// Deletes a record and its history.
     fn delete(&self, rec: &Record) -> Result<()> {
+        check_stored_name(&rec.meta.name, rec.meta.id)?;
         let mut lock = self.lock()?;
         let dest = self.record_dir(&rec.meta.name);
         let current = Record::read_at(&dest)?;

@@ -55,30 +55,19 @@ pub fn parse(url: &str, lock_timeout: Duration) -> Result<Target> {
             .with_hint("the form is postgresql://user@host:port/database?sslmode=verify-full")
     };
     let (base, query) = url.split_once('?').unwrap_or((url, ""));
-    let mut tls = Tls::Prefer;
+    let mut tls = None;
     let mut root_cert = None;
     let mut passfile = None;
+    let mut timeout = None;
     let mut rest = Vec::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let value = percent_decode(v).ok_or_else(|| bad(format!("{k}: bad %-escape")))?;
         match k {
-            "sslmode" => {
-                tls = match value.as_str() {
-                    "disable" => Tls::Disable,
-                    "allow" | "prefer" => Tls::Prefer,
-                    "require" => Tls::Require,
-                    "verify-ca" => Tls::VerifyCa,
-                    "verify-full" => Tls::VerifyFull,
-                    other => {
-                        return Err(bad(format!("unknown sslmode '{}'", other.escape_default())))
-                    }
-                }
-            }
+            "sslmode" => tls = Some(parse_sslmode(&value).map_err(&bad)?),
             "sslrootcert" => root_cert = Some(value),
             "passfile" => passfile = Some(value),
-            // Ours is fixed (CONNECT_TIMEOUT).
-            "connect_timeout" => {}
+            "connect_timeout" => timeout = Some(parse_timeout(&value).map_err(&bad)?),
             _ => rest.push(pair),
         }
     }
@@ -104,6 +93,32 @@ pub fn parse(url: &str, lock_timeout: Duration) -> Result<Target> {
             config.host("localhost");
         }
     }
+    // libpq's environment, where the URL is silent (libpq 34.15).
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    if tls.is_none() {
+        if let Some(m) = env("PGSSLMODE") {
+            tls = Some(parse_sslmode(&m).map_err(|e| bad(format!("PGSSLMODE: {e}")))?);
+        }
+    }
+    if root_cert.is_none() {
+        root_cert = env("PGSSLROOTCERT");
+    }
+    if timeout.is_none() {
+        if let Some(t) = env("PGCONNECT_TIMEOUT") {
+            timeout = Some(parse_timeout(&t).map_err(|e| bad(format!("PGCONNECT_TIMEOUT: {e}")))?);
+        }
+    }
+    // With no sslmode given anywhere: libpq's `prefer` on loopback and
+    // Unix sockets only; any other host must be TLS with its certificate
+    // verified, so that a TLS-stripping proxy gets nothing. A weaker mode
+    // is the user's explicit choice.
+    let tls = tls.unwrap_or_else(|| {
+        if config.get_hosts().iter().all(is_loopback) {
+            Tls::Prefer
+        } else {
+            Tls::VerifyFull
+        }
+    });
     if config.get_dbname().is_none() {
         let user = config.get_user().unwrap_or_default().to_string();
         config.dbname(&user);
@@ -128,7 +143,7 @@ pub fn parse(url: &str, lock_timeout: Duration) -> Result<Target> {
     if config.get_application_name().is_none() {
         config.application_name("csrkit");
     }
-    config.connect_timeout(CONNECT_TIMEOUT);
+    config.connect_timeout(timeout.unwrap_or(CONNECT_TIMEOUT));
     config.ssl_mode(match tls {
         Tls::Disable => SslMode::Disable,
         Tls::Prefer => SslMode::Prefer,
@@ -355,30 +370,95 @@ impl ServerCertVerifier for Unchecked {
     }
 }
 
-/// `url` without a password: `user:secret@` becomes `user@`, and a
-/// `password=` parameter is dropped.
+/// libpq's `sslmode` values (`allow` is taken as `prefer`).
+fn parse_sslmode(v: &str) -> std::result::Result<Tls, String> {
+    Ok(match v {
+        "disable" => Tls::Disable,
+        "allow" | "prefer" => Tls::Prefer,
+        "require" => Tls::Require,
+        "verify-ca" => Tls::VerifyCa,
+        "verify-full" => Tls::VerifyFull,
+        other => return Err(format!("unknown sslmode '{}'", other.escape_default())),
+    })
+}
+
+/// libpq's `connect_timeout`: whole seconds, 0 for the default, at least 2.
+fn parse_timeout(v: &str) -> std::result::Result<Duration, String> {
+    match v.trim().parse::<u64>() {
+        Ok(0) => Ok(CONNECT_TIMEOUT),
+        Ok(n) => Ok(Duration::from_secs(n.clamp(2, 3600))),
+        Err(_) => Err(format!("connect_timeout '{}' is not a number of seconds", v.escape_default())),
+    }
+}
+
+/// A host that never leaves the machine: a Unix socket, `localhost`, or a
+/// loopback address.
+fn is_loopback(h: &Host) -> bool {
+    match h {
+        Host::Unix(_) => true,
+        Host::Tcp(name) => {
+            let n = name.trim_start_matches('[').trim_end_matches(']');
+            n.eq_ignore_ascii_case("localhost")
+                || n.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        }
+    }
+}
+
+/// Whether a keystore URL carries a password (in its userinfo or as a
+/// `password` parameter, however %-encoded).
+pub fn has_password(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let userinfo_pw = rest
+        .rfind('@')
+        .is_some_and(|at| rest[..at].split(['/', '?', '#']).next().is_some_and(|u| u.contains(':')));
+    userinfo_pw || query_pairs(rest).any(|(k, _)| is_secret_param(&k))
+}
+
+/// The `key=value` pairs after the first `?`, keys %-decoded.
+fn query_pairs(rest: &str) -> impl Iterator<Item = (String, &str)> {
+    rest.split_once('?')
+        .map(|(_, q)| q)
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let k = p.split('=').next().unwrap_or(p);
+            (percent_decode(k).unwrap_or_else(|| k.to_string()), p)
+        })
+}
+
+/// A URL parameter that holds a secret (`password`, `sslpassword`, or any
+/// key naming a password, however spelled).
+fn is_secret_param(key: &str) -> bool {
+    key.to_ascii_lowercase().contains("pass")
+}
+
+/// `url` without any credential, whatever its encoding: the userinfo is
+/// cut at its last `@` (a password may hold `/`, `?` or `@`; when in doubt
+/// more is hidden, never less) down to the user name, and every parameter
+/// naming a password (%-decoded) is dropped.
 pub fn redact(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let (base, query) = match rest.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (rest, None),
-    };
-    let (authority, path) = match base.find('/') {
-        Some(i) => base.split_at(i),
-        None => (base, ""),
-    };
-    let authority = match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split(':').next().unwrap_or_default();
-            format!("{user}@{host}")
+    let rest = match rest.rfind('@') {
+        Some(at) => {
+            let user = rest[..at].split([':', '/', '?', '#']).next().unwrap_or_default();
+            format!("{user}@{}", &rest[at + 1..])
         }
-        None => authority.to_string(),
+        None => rest.to_string(),
     };
-    let mut out = format!("{scheme}://{authority}{path}");
+    let (base, query) = match rest.split_once('?') {
+        Some((b, q)) => (b.to_string(), Some(q.to_string())),
+        None => (rest.clone(), None),
+    };
+    let mut out = format!("{scheme}://{base}");
     if let Some(q) = query {
         let kept: Vec<&str> = q
             .split('&')
-            .filter(|p| !p.is_empty() && !p.starts_with("password="))
+            .filter(|p| {
+                let k = p.split('=').next().unwrap_or(p);
+                let k = percent_decode(k).unwrap_or_else(|| k.to_string());
+                !p.is_empty() && !is_secret_param(&k)
+            })
             .collect();
         if !kept.is_empty() {
             out.push('?');

@@ -68,6 +68,7 @@ pub(super) fn read_full(conn: &Conn, rec: &Record) -> Result<FullRecord> {
 /// exit 4 when its name or id belongs to another record.
 pub(super) fn put_full(conn: &Conn, full: &FullRecord) -> Result<Put> {
     let meta = &full.current.meta;
+    crate::keystore::check_stored_name(&meta.name, meta.id)?;
     let mut history = Vec::with_capacity(full.history.len());
     for h in &full.history {
         history.push((h, json(&h.meta)?));

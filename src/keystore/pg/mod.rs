@@ -22,7 +22,7 @@ use postgres::{Client, GenericClient, Row};
 
 use crate::error::{Error, Result};
 use crate::keystore::{
-    exists_error, not_found, BatchWriter, Fetch, FullRecord, HeldFiles, Listed, ListedFrom,
+    changed_meanwhile, check_stored_name, exists_error, not_found, same_key, HistoryKey, BatchWriter, Fetch, FullRecord, HeldFiles, Listed, ListedFrom,
     Location, NewRecord, Put, Record, RecordMeta, Store, Summary,
 };
 
@@ -147,6 +147,7 @@ impl Fetch for Conn {
 /// id, name and revision.
 fn record_of(row: &Row) -> Result<Record> {
     let name: String = row.get(1);
+    check_stored_name(&name, row.get::<_, i64>(0) as u64)?;
     let mut meta: RecordMeta = serde_json::from_str(row.get(3))
         .map_err(|e| Error::internal(format!("record {name}: its metadata is corrupt: {e}")))?;
     meta.id = row.get::<_, i64>(0) as u64;
@@ -248,11 +249,21 @@ impl Store for PgStore {
 
     /// One transaction: the current row is locked (`FOR UPDATE`, waiting
     /// at most the lock timeout), copied into `history`, and overwritten.
-    fn replace(&self, mut rec: NewRecord<'_>) -> Result<RecordMeta> {
+    /// History keeps one copy of each distinct key (the replaced
+    /// revision's `key_pem` is `''` in `history` when the new revision has
+    /// the same key), and `keys` rewrites history keys in the same
+    /// transaction.
+    fn replace_with_history_keys(
+        &self,
+        mut rec: NewRecord<'_>,
+        expected_revision: Option<u32>,
+        keys: &[HistoryKey],
+    ) -> Result<RecordMeta> {
         self.conn.run(|c| {
             let mut tx = c.transaction()?;
             let row = tx.query_opt(
-                "SELECT revision, meta FROM csrkit.records WHERE id = $1 AND name = $2 FOR UPDATE",
+                "SELECT revision, meta, key_pem FROM csrkit.records
+                 WHERE id = $1 AND name = $2 FOR UPDATE",
                 &[&(rec.meta.id as i64), &rec.meta.name],
             )?;
             let Some(row) = row else {
@@ -271,15 +282,41 @@ impl Store for PgStore {
                     ))))
                 }
             };
+            if let Some(expected) = expected_revision {
+                if current as u32 != expected {
+                    return Ok(Err(changed_meanwhile(
+                        &rec.meta.name,
+                        expected,
+                        current as u32,
+                    )));
+                }
+            }
+            let old_key: String = row.get(2);
+            let keep_key = !same_key(&old, &rec.meta, old_key.as_bytes(), rec.key_pem.as_bytes());
             rec.meta.revision = current as u32 + 1;
-            rec.meta.created = old.created;
+            rec.meta.created = old.created.clone();
             tx.execute(
                 "INSERT INTO csrkit.history
                     (record_id, revision, meta, csr_pem, key_pem, cert_pem, chain_pem)
-                 SELECT id, revision, meta, csr_pem, key_pem, cert_pem, chain_pem
+                 SELECT id, revision, meta, csr_pem, CASE WHEN $2 THEN key_pem ELSE '' END,
+                        cert_pem, chain_pem
                  FROM csrkit.records WHERE id = $1",
-                &[&(rec.meta.id as i64)],
+                &[&(rec.meta.id as i64), &keep_key],
             )?;
+            for (rev, key) in keys {
+                let pem: &str = key.as_ref().map_or("", |k| k.as_str());
+                let n = tx.execute(
+                    "UPDATE csrkit.history SET key_pem = $3
+                     WHERE record_id = $1 AND revision = $2",
+                    &[&(rec.meta.id as i64), &(*rev as i32), &pem],
+                )?;
+                if n != 1 {
+                    return Ok(Err(Error::internal(format!(
+                        "record {} has no history revision {rev}",
+                        rec.meta.name
+                    ))));
+                }
+            }
             let (meta, summary) = match (json(&rec.meta), json(&Summary::of(&rec.meta))) {
                 (Ok(m), Ok(s)) => (m, s),
                 (Err(e), _) | (_, Err(e)) => return Ok(Err(e)),

@@ -155,7 +155,10 @@ fn read_trusted(path: &Path) -> std::result::Result<String, ReadError> {
     let euid = unsafe { libc::geteuid() };
     if md.uid() != euid && md.uid() != 0 {
         return Err(refuse(
-            format!("belongs to another user (uid {}); refusing to use it", md.uid()),
+            format!(
+                "belongs to another user (uid {}); refusing to use it",
+                md.uid()
+            ),
             format!(
                 "use a config file of your own, or have its owner run: chown {euid} {}",
                 path.display()

@@ -438,13 +438,11 @@ fn check_kdf_bounds(scheme: &pkcs5::EncryptionScheme) -> Result<()> {
                 )));
             }
         }
-        pbes2::Kdf::Pbkdf2(pp) => {
-            if pp.iteration_count > PBKDF2_MAX_ITERATIONS {
-                return Err(refuse(format!(
-                    "{} PBKDF2 iterations (csrkit opens at most 10,000,000)",
-                    pp.iteration_count
-                )));
-            }
+        pbes2::Kdf::Pbkdf2(pp) if pp.iteration_count > PBKDF2_MAX_ITERATIONS => {
+            return Err(refuse(format!(
+                "{} PBKDF2 iterations (csrkit opens at most 10,000,000)",
+                pp.iteration_count
+            )));
         }
         _ => {}
     }
@@ -531,8 +529,7 @@ pub fn passphrase_from_sources(opts: &PassphraseOptions) -> Result<Option<Passph
 
 /// `CSRKIT_PASSPHRASE` as the process started with it, once
 /// [`scrub_env_passphrase`] took it out of the environment.
-static ENV_PASSPHRASE: std::sync::OnceLock<Option<Zeroizing<String>>> =
-    std::sync::OnceLock::new();
+static ENV_PASSPHRASE: std::sync::OnceLock<Option<Zeroizing<String>>> = std::sync::OnceLock::new();
 
 /// Takes `CSRKIT_PASSPHRASE` out of the environment (kept in memory that
 /// is wiped at exit), so that no hook or child process csrkit starts

@@ -169,7 +169,7 @@ const CHAIN: [&str; 3] = [
 fn pkcs12_profiles_are_what_openssl_reports_and_hold_key_and_chain() {
     let (ks, _pki) = issued(true, "web");
     let cases = [
-        ("modern", false, ["MAC: sha256, Iteration 2048", "PKCS7 Encrypted data: PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256", "Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256"]),
+        ("modern", false, ["MAC: sha256, Iteration 600000", "PKCS7 Encrypted data: PBES2, PBKDF2, AES-256-CBC, Iteration 600000, PRF hmacWithSHA256", "Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 600000, PRF hmacWithSHA256"]),
         ("legacy-3des", false, ["MAC: sha1, Iteration 2048", "PKCS7 Encrypted data: pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 2048", "Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 2048"]),
         ("legacy-rc2", true, ["MAC: sha1, Iteration 2048", "PKCS7 Encrypted data: pbeWithSHA1And40BitRC2-CBC, Iteration 2048", "Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 2048"]),
     ];

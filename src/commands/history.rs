@@ -127,7 +127,10 @@ fn prune(
                 "pruning the history of {} needs --yes when csrkit cannot ask",
                 rec.meta.name
             ))
-            .with_hint(format!("run: csrkit history {} --prune --yes", rec.meta.name)));
+            .with_hint(format!(
+                "run: csrkit history {} --prune --yes",
+                rec.meta.name
+            )));
         }
         let q = format!(
             "Drop the private keys of {} old revision(s) of {}? Their certificates can no longer be exported with a key.",

@@ -106,6 +106,11 @@ fn show_file_hint(command: &Command, err: Error) -> Error {
     }
 }
 
+/// Said when a `--keystore` URL on the command line holds a password.
+const ARGV_PASSWORD: &str = "warning: the --keystore URL holds a password, which other users \
+     can read in `ps`; give it in PGPASSWORD, ~/.pgpass (or PGPASSFILE), or the URL in \
+     CSRKIT_KEYSTORE instead";
+
 /// Runs the parsed command line; a batch's per-line results are kept in
 /// the output (see [`run_streaming`] to print them as they come).
 pub fn run(cli: &Cli) -> Output {
@@ -181,6 +186,9 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
         Ok(ks) => ks,
         Err(e) => {
             output.error = Some(e);
+            if argv_password {
+                output.notes.push(ARGV_PASSWORD.to_string());
+            }
             return output;
         }
     };
@@ -222,13 +230,7 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
         Err(e) => output.error = Some(show_file_hint(&cli.command, e)),
     }
     if argv_password {
-        output.notes.insert(
-            0,
-            "warning: the --keystore URL holds a password, which other users can read in \
-             `ps`; give it in PGPASSWORD, ~/.pgpass (or PGPASSFILE), or the URL in \
-             CSRKIT_KEYSTORE instead"
-                .to_string(),
-        );
+        output.notes.insert(0, ARGV_PASSWORD.to_string());
     }
     output
 }

@@ -184,10 +184,7 @@ impl<'a> Output<'a> {
             .map_err(io)?;
         let ft = f.metadata().map_err(io)?.file_type();
         if !(ft.is_char_device() || ft.is_fifo()) {
-            return Err(self.refuse(
-                "changed while csrkit was writing",
-                "run the command again",
-            ));
+            return Err(self.refuse("changed while csrkit was writing", "run the command again"));
         }
         f.write_all(data).map_err(io)?;
         f.flush().map_err(io)
@@ -211,10 +208,9 @@ impl<'a> Output<'a> {
                 // The path must still be what was checked: a regular file of
                 // the user's (never a device or link put there meanwhile).
                 if self.classify()? != At::OwnFile {
-                    return Err(self.refuse(
-                        "changed while csrkit was writing",
-                        "run the command again",
-                    ));
+                    return Err(
+                        self.refuse("changed while csrkit was writing", "run the command again")
+                    );
                 }
                 fs::rename(&tmp, self.path).map_err(io)?;
                 return File::open(dir).and_then(|d| d.sync_all()).map_err(io);

@@ -6,11 +6,11 @@
 
 use super::common::{open_stored_key_with, Ctx, Done};
 use crate::cli::{self, FormatArg};
+use crate::error::Kind;
 use crate::error::{Error, Result};
 use crate::formats;
 use crate::keys::{self, Passphrase, PassphraseOptions, PrivateKey};
 use crate::keystore::{self, CertFiles, FullRecord, HistoryKey, NewRecord};
-use crate::error::Kind;
 use crate::prompt;
 
 pub(super) fn passwd(ctx: &Ctx, a: &cli::PasswdArgs) -> Result<Done> {

@@ -219,8 +219,9 @@ fn encrypt(
             use aws_lc_rs::cipher::{EncryptionContext, PaddedBlockEncryptingKey};
             let salt = random::<16>()?;
             let iv = random::<16>()?;
-            let params = pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(MODERN_ITERATIONS, &salt, iv)
-                .map_err(|e| enc("PBES2 parameters", e))?;
+            let params =
+                pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(MODERN_ITERATIONS, &salt, iv)
+                    .map_err(|e| enc("PBES2 parameters", e))?;
             let key = keys.pbes2(password, &salt, MODERN_ITERATIONS)?;
             let cipher = PaddedBlockEncryptingKey::cbc_pkcs7(aes_key(&key)?)
                 .map_err(|_| enc("AES", "key"))?;

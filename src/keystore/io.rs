@@ -77,7 +77,9 @@ pub(crate) fn nofollow_read_any(path: &Path) -> std::io::Result<Vec<u8>> {
 /// Opens `path` for reading with neither its last component nor its
 /// directory followed if a symbolic link. The error says which of them
 /// failed (`Some(dir)`: the directory).
-fn open_in_dir(path: &Path) -> std::result::Result<File, (std::io::Error, Option<std::path::PathBuf>)> {
+fn open_in_dir(
+    path: &Path,
+) -> std::result::Result<File, (std::io::Error, Option<std::path::PathBuf>)> {
     use std::os::fd::{AsRawFd, FromRawFd};
     use std::os::unix::ffi::OsStrExt;
     let dir = path

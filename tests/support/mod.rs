@@ -387,7 +387,19 @@ pub struct Checked {
 /// files exist as regular 0600 files, record.json parses, the CSR verifies
 /// with openssl and its public key is the key file's.
 pub fn check_revision(dir: &Path, pass: Option<&str>) -> serde_json::Value {
-    for f in ["record.json", "csr.pem", "key.pem"] {
+    // History keeps one copy of each distinct key: a history entry without
+    // key.pem shares the key of a later revision.
+    let in_history = dir
+        .parent()
+        .and_then(|p| p.file_name())
+        .is_some_and(|n| n == "history");
+    let keyless = in_history && !dir.join("key.pem").exists();
+    let files: &[&str] = if keyless {
+        &["record.json", "csr.pem"]
+    } else {
+        &["record.json", "csr.pem", "key.pem"]
+    };
+    for f in files.iter().copied() {
         let md = std::fs::symlink_metadata(dir.join(f))
             .unwrap_or_else(|e| panic!("{}/{f}: {e}", dir.display()));
         assert!(md.is_file(), "{}/{f} is not a regular file", dir.display());
@@ -407,6 +419,30 @@ pub fn check_revision(dir: &Path, pass: Option<&str>) -> serde_json::Value {
     } else {
         None
     };
+    if keyless {
+        let record = dir.parent().and_then(|p| p.parent()).unwrap();
+        let want = csr_pubkey(&dir.join("csr.pem"));
+        let mut keys = vec![record.join("key.pem")];
+        for e in std::fs::read_dir(record.join("history")).unwrap().flatten() {
+            keys.push(e.path().join("key.pem"));
+        }
+        let current_encrypted = serde_json::from_slice::<serde_json::Value>(
+            &std::fs::read(record.join("record.json")).unwrap(),
+        )
+        .unwrap()["encrypted"]
+            .as_bool()
+            .unwrap_or(false);
+        let found = keys.iter().filter(|k| k.exists()).any(|k| {
+            let o = key_pubkey(k, if current_encrypted { pass } else { None });
+            o.status.success() && stdout(&o) == want
+        });
+        assert!(
+            found,
+            "{}: no key of the record matches its csr.pem",
+            dir.display()
+        );
+        return json;
+    }
     let key = key_pubkey(&dir.join("key.pem"), pass);
     assert!(
         key.status.success(),

@@ -13,7 +13,8 @@ use crate::error::{io_at, Error, Kind, Result};
 use crate::faults;
 use crate::keystore::io::{mkdir, nofollow_read, sync_dir};
 use crate::keystore::{
-    check_stored_name, exists_error, FullRecord, Put, Record, RecordMeta, Revision, CERT_FILE, CHAIN_FILE,
+    check_stored_name, exists_error, FullRecord, Put, Record, RecordMeta, Revision, CERT_FILE,
+    CHAIN_FILE,
 };
 
 impl DirStore {

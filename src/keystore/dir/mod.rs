@@ -20,10 +20,12 @@ use std::time::Duration;
 
 use crate::error::{io_at, Error, Kind, Result};
 use crate::faults;
-use crate::keystore::io::{check_not_writable_by_others, check_owned, mkdir, nofollow_read, sync_dir};
+use crate::keystore::io::{
+    check_not_writable_by_others, check_owned, mkdir, nofollow_read, sync_dir,
+};
 use crate::keystore::{
-    changed_meanwhile, check_stored_name, exists_error, not_found, same_key, BatchWriter, FullRecord, HistoryKey,
-    Listed, ListedFrom, NewRecord, Put, Record, RecordMeta, Store, Summary,
+    changed_meanwhile, check_stored_name, exists_error, not_found, same_key, BatchWriter,
+    FullRecord, HistoryKey, Listed, ListedFrom, NewRecord, Put, Record, RecordMeta, Store, Summary,
 };
 
 mod catalog;

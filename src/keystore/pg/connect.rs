@@ -387,7 +387,10 @@ fn parse_timeout(v: &str) -> std::result::Result<Duration, String> {
     match v.trim().parse::<u64>() {
         Ok(0) => Ok(CONNECT_TIMEOUT),
         Ok(n) => Ok(Duration::from_secs(n.clamp(2, 3600))),
-        Err(_) => Err(format!("connect_timeout '{}' is not a number of seconds", v.escape_default())),
+        Err(_) => Err(format!(
+            "connect_timeout '{}' is not a number of seconds",
+            v.escape_default()
+        )),
     }
 }
 
@@ -399,7 +402,8 @@ fn is_loopback(h: &Host) -> bool {
         Host::Tcp(name) => {
             let n = name.trim_start_matches('[').trim_end_matches(']');
             n.eq_ignore_ascii_case("localhost")
-                || n.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+                || n.parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
         }
     }
 }
@@ -408,9 +412,12 @@ fn is_loopback(h: &Host) -> bool {
 /// `password` parameter, however %-encoded).
 pub fn has_password(url: &str) -> bool {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let userinfo_pw = rest
-        .rfind('@')
-        .is_some_and(|at| rest[..at].split(['/', '?', '#']).next().is_some_and(|u| u.contains(':')));
+    let userinfo_pw = rest.rfind('@').is_some_and(|at| {
+        rest[..at]
+            .split(['/', '?', '#'])
+            .next()
+            .is_some_and(|u| u.contains(':'))
+    });
     userinfo_pw || query_pairs(rest).any(|(k, _)| is_secret_param(&k))
 }
 
@@ -441,7 +448,10 @@ pub fn redact(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
     let rest = match rest.rfind('@') {
         Some(at) => {
-            let user = rest[..at].split([':', '/', '?', '#']).next().unwrap_or_default();
+            let user = rest[..at]
+                .split([':', '/', '?', '#'])
+                .next()
+                .unwrap_or_default();
             format!("{user}@{}", &rest[at + 1..])
         }
         None => rest.to_string(),
@@ -627,6 +637,47 @@ mod tests {
         );
         assert_eq!(redact("postgres://h/db"), "postgres://h/db");
         assert_eq!(redact("postgresql://u:p@x@h/db"), "postgresql://u@h/db");
+    }
+
+    #[test]
+    fn redact_hides_passwords_with_any_character_and_encoding() {
+        for (url, secret) in [
+            ("postgresql://u:pa/ss@h/db", "pa/ss"),
+            ("postgresql://u:pa?ss@h/db", "pa?ss"),
+            ("postgresql://u:p@s/s?x@h:1/db", "p@s"),
+            ("postgresql://u@h/db?%70assword=hidden", "hidden"),
+            ("postgresql://u@h/db?sslpassword=hidden", "hidden"),
+            ("postgresql://u@h/db?PASSWORD=hidden", "hidden"),
+        ] {
+            let shown = redact(url);
+            assert!(!shown.contains(secret), "{url} -> {shown}");
+            assert!(has_password(url), "{url}");
+        }
+        assert!(!has_password("postgresql://u@h/db?sslmode=require"));
+    }
+
+    /// With no sslmode anywhere, a remote host gets verify-full and a
+    /// loopback host libpq's prefer. (PGSSLMODE, read from the
+    /// environment, is left to the integration tests.)
+    #[test]
+    fn remote_hosts_default_to_verified_tls() {
+        if std::env::var_os("PGSSLMODE").is_some() {
+            return;
+        }
+        let t = |u: &str| parse(u, Duration::from_secs(1)).unwrap().tls;
+        assert_eq!(t("postgresql://u@db.example.com/x"), Tls::VerifyFull);
+        assert_eq!(t("postgresql://u@192.0.2.7:5432/x"), Tls::VerifyFull);
+        assert_eq!(t("postgresql://u@127.0.0.1/x"), Tls::Prefer);
+        assert_eq!(t("postgresql://u@localhost/x"), Tls::Prefer);
+        assert_eq!(t("postgresql://u@[::1]/x"), Tls::Prefer);
+        assert_eq!(
+            t("postgresql://u@db.example.com/x?sslmode=disable"),
+            Tls::Disable
+        );
+        assert_eq!(
+            t("postgresql://u@db.example.com/x?sslmode=require"),
+            Tls::Require
+        );
     }
 
     #[test]

@@ -22,8 +22,9 @@ use postgres::{Client, GenericClient, Row};
 
 use crate::error::{Error, Result};
 use crate::keystore::{
-    changed_meanwhile, check_stored_name, exists_error, not_found, same_key, HistoryKey, BatchWriter, Fetch, FullRecord, HeldFiles, Listed, ListedFrom,
-    Location, NewRecord, Put, Record, RecordMeta, Store, Summary,
+    changed_meanwhile, check_stored_name, exists_error, not_found, same_key, BatchWriter, Fetch,
+    FullRecord, HeldFiles, HistoryKey, Listed, ListedFrom, Location, NewRecord, Put, Record,
+    RecordMeta, Store, Summary,
 };
 
 mod batch;

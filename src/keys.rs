@@ -2,7 +2,7 @@
 //!
 //! Keys are generated and used through aws-lc-rs (constant-time, formally
 //! verified primitives). The PKCS#8 bytes live only in `Zeroizing` buffers;
-//! on disk they are PBES2 (scrypt N=2^14 r=8 p=1, AES-256-CBC) unless the
+//! on disk they are PBES2 (scrypt N=2^14 r=8 p=5, AES-256-CBC) unless the
 //! user asked for `--no-passphrase`.
 
 use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
@@ -368,7 +368,7 @@ fn pem_encode(label: &'static str, der: &[u8]) -> Result<Zeroizing<String>> {
         .map_err(|e| Error::internal(format!("key encoding: {e}")))
 }
 
-/// PBES2 with scrypt (N=2^14, r=8, p=1) and AES-256-CBC: readable by
+/// PBES2 with scrypt (N=2^14, r=8, p=5) and AES-256-CBC: readable by
 /// `openssl pkey -passin`.
 pub fn encrypt_pkcs8(der: &[u8], passphrase: &Passphrase) -> Result<Vec<u8>> {
     let mut salt = [0u8; 16];

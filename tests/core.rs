@@ -72,7 +72,7 @@ fn generate_rsa_with_every_subject_flag() {
     assert!(!key_pubkey(&ks.key_path("web"), Some("wrong"))
         .status
         .success());
-    // scrypt with N=2^14, r=8, p=1 and AES-256-CBC.
+    // scrypt with N=2^14, r=8, p=5 and AES-256-CBC.
     let der = openssl(
         &[
             "pkey",

@@ -307,7 +307,7 @@ pub fn cannot_hold(format: &str, field: &str, what: impl std::fmt::Display, hint
 /// shape that says it (text, json).
 pub fn key_protection(encrypted: bool) -> &'static str {
     if encrypted {
-        "encrypted (PBES2: scrypt N=2^14 r=8 p=1, AES-256-CBC)"
+        "encrypted (PBES2: scrypt N=2^14 r=8 p=5, AES-256-CBC)"
     } else {
         "NOT encrypted (--no-passphrase)"
     }

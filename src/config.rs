@@ -86,20 +86,36 @@ pub fn path() -> Option<PathBuf> {
         .map(|h| h.join(".config/csrkit/config.toml"))
 }
 
-/// Reads the config file. A missing file means no defaults; a file that
-/// cannot be read, is not TOML, has an unknown key or a value csrkit would
-/// refuse is exit 2 naming the file and the key.
+/// The largest config file read: a few lines of TOML, bounded like a
+/// passphrase file (`/dev/zero` is not a config file).
+pub const MAX_CONFIG: u64 = 64 << 10;
+
+/// Reads the config file. A missing file at the default place means no
+/// defaults; a file named by `CSRKIT_CONFIG` that does not exist, one
+/// that is not a regular file (a FIFO, a device, a directory), is larger
+/// than [`MAX_CONFIG`], cannot be read, is not TOML, has an unknown key or
+/// a value csrkit would refuse is exit 2 naming the file (and the key).
 pub fn load() -> Result<Config> {
     let Some(path) = path() else {
         return Ok(Config::default());
     };
-    let text = match std::fs::read_to_string(&path) {
+    let named = std::env::var_os("CSRKIT_CONFIG").is_some_and(|v| !v.is_empty());
+    let text = match read_bounded(&path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named => {
             return Ok(Config {
                 path: Some(path),
                 ..Config::default()
             })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::invalid(
+                "CSRKIT_CONFIG",
+                format!("the config file {} does not exist", path.display()),
+            )
+            .with_hint(
+                "fix the path in CSRKIT_CONFIG, or unset it to use the default config file",
+            ))
         }
         Err(e) => {
             return Err(Error::invalid(
@@ -114,6 +130,29 @@ pub fn load() -> Result<Config> {
         found: true,
         defaults,
     })
+}
+
+/// The file at `path` as text: opened without blocking (a FIFO with no
+/// writer does not hang), a regular file only, at most [`MAX_CONFIG`].
+fn read_bounded(path: &Path) -> std::io::Result<String> {
+    use std::io::{Error as IoError, ErrorKind, Read};
+    use std::os::unix::fs::OpenOptionsExt;
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path)?;
+    if !f.metadata()?.is_file() {
+        return Err(IoError::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    let mut data = Vec::new();
+    f.take(MAX_CONFIG + 1).read_to_end(&mut data)?;
+    if data.len() as u64 > MAX_CONFIG {
+        return Err(IoError::new(
+            ErrorKind::InvalidInput,
+            "larger than 64 KiB; a config file holds a few defaults",
+        ));
+    }
+    String::from_utf8(data).map_err(|_| IoError::new(ErrorKind::InvalidData, "not UTF-8 text"))
 }
 
 /// Parses and checks a config file's text (`path` for messages).

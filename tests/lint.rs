@@ -541,7 +541,7 @@ sys.stdout.buffer.write(csr.public_bytes(serialization.Encoding.PEM))
             .map(|o| o.stdout)
     };
     let Some(bad) = make(65) else {
-        eprintln!("note: Python cryptography is not installed; skipping xclarity.attribute_length");
+        missing_tool("Python cryptography (xclarity.attribute_length)");
         return;
     };
     let good = make(64).unwrap();

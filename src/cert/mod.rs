@@ -274,6 +274,36 @@ impl Cert {
             .unwrap_or_default()
     }
 
+    /// keyUsage bits named as RFC 5280 §4.2.1.3 and a CSR's `show` name
+    /// them (`digitalSignature`, `cRLSign`), in bit order.
+    pub fn key_usage_names(&self) -> Vec<&'static str> {
+        let Some(ku) = self.extension::<KeyUsage>() else {
+            return Vec::new();
+        };
+        let bits = ku.0.bits();
+        crate::request::KEY_USAGES
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| bits & (1 << i) != 0)
+            .map(|(_, (_, name))| *name)
+            .collect()
+    }
+
+    /// extendedKeyUsage purposes by the names a CSR's `show` uses
+    /// (`serverAuth`, RFC 5280 §4.2.1.12), other purposes as dotted OIDs.
+    pub fn ext_key_usage_names(&self) -> Vec<String> {
+        self.ext_key_usage()
+            .iter()
+            .map(|o| {
+                let o = o.to_string();
+                crate::request::EKUS
+                    .iter()
+                    .find(|(_, oid)| *oid == o)
+                    .map_or(o, |(name, _)| (*name).to_string())
+            })
+            .collect()
+    }
+
     /// extendedKeyUsage purposes, as dotted OIDs.
     pub fn ext_key_usage(&self) -> Vec<ObjectIdentifier> {
         self.extension::<ExtendedKeyUsage>()
@@ -325,6 +355,9 @@ pub enum Status {
     Expiring,
     /// A certificate past its notAfter.
     Expired,
+    /// A new CSR waits for its CA while an earlier certificate stays
+    /// deployed (after `regenerate`).
+    Renewing,
 }
 
 impl Status {
@@ -345,6 +378,7 @@ impl Status {
             Status::Issued => "issued",
             Status::Expiring => "expiring",
             Status::Expired => "expired",
+            Status::Renewing => "renewing",
         }
     }
 }

@@ -464,6 +464,7 @@ pub fn prepare(name: String, req: Request, pass: Option<&Passphrase>) -> Result<
         request: req,
         spki_sha256: Some(csr.spki_sha256.clone()),
         certificate: None,
+        live: None,
     };
     let csr_pem = csr.pem();
     Ok(Prepared {

@@ -69,8 +69,11 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
         encrypted,
         request: req,
         spki_sha256: Some(csr.spki_sha256.clone()),
-        // A new CSR is pending again: the certificate moves to history.
+        // A new CSR is pending: this revision's certificate goes to
+        // history and stays deployed until the new one is imported (the
+        // keystore settles `live` again under its lock).
         certificate: None,
+        live: rec.meta.live_after_new_csr(),
     };
     let csr_pem = csr.pem();
     let meta = ctx.keystore.replace(NewRecord {
@@ -92,6 +95,12 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
              (give --challenge-password-file, --challenge-password-env or --challenge-password-prompt)"
                 .into(),
         );
+    }
+    if let Some(l) = &meta.live {
+        notes.push(format!(
+            "the live certificate (revision {}, not after {}) stays in use by show, list, expiring and export until this CSR's certificate is imported",
+            l.revision, l.certificate.not_after
+        ));
     }
     notes.extend(super::lint::advice(ctx.format, &csr.der));
     Ok(Done {

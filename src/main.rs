@@ -134,6 +134,8 @@ fn main() {
     for e in &errors {
         eprintln!("error: {e}");
     }
+    // A batch stopped by a signal: everything is reported; die of it.
+    commands::reraise_batch_signal();
     if let Some(err) = error {
         if let (Some(op), Some(shape)) = (op, shape) {
             if let Some(body) = formats::shape(shape).error(

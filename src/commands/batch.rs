@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use super::common::{self as commands, Ctx, Done};
+use super::interrupt::{self, Interruptible};
 use crate::cli::{FormatArg, GenerateArgs};
 use crate::error::{Error, Kind, Result};
 use crate::formats;
@@ -92,7 +93,11 @@ struct Input {
 
 fn open_batch(path: &str) -> Result<Box<dyn BufRead + Send>> {
     if path == "-" {
-        return Ok(Box::new(std::io::BufReader::new(std::io::stdin())));
+        let stdin = Interruptible {
+            fd: libc::STDIN_FILENO,
+            _file: None,
+        };
+        return Ok(Box::new(std::io::BufReader::new(stdin)));
     }
     let f = std::fs::File::open(path).map_err(|e| {
         let kind = if e.kind() == std::io::ErrorKind::NotFound {
@@ -106,6 +111,10 @@ fn open_batch(path: &str) -> Result<Box<dyn BufRead + Send>> {
     if md.is_dir() {
         return Err(Error::invalid("--batch", format!("{path} is a directory")));
     }
+    let f = Interruptible {
+        fd: std::os::fd::AsRawFd::as_raw_fd(&f),
+        _file: Some(f),
+    };
     Ok(Box::new(std::io::BufReader::with_capacity(64 << 10, f)))
 }
 
@@ -522,6 +531,9 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs, report: &mut dyn Report) -> Result<Done>
     let pass = commands::new_key_passphrase(ctx, &commands::pass_opts(&a.passphrase)?)?;
     // One challengePassword, if any, for every line's CSR.
     let challenge = commands::challenge_password(ctx, &a.challenge)?;
+    // Past the prompts: a signal now stops the batch after the lines in
+    // flight instead of killing it with records unreported.
+    interrupt::install();
     let jobs = a
         .jobs
         .unwrap_or_else(|| {
@@ -658,6 +670,25 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs, report: &mut dyn Report) -> Result<Done>
     } = input.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut order = order.into_inner().unwrap_or_else(|e| e.into_inner());
     order.finish();
+    if let Some(sig) = interrupt::received() {
+        let (ok, failed) = (order.ok, order.failed);
+        let summary = format!(
+            "batch: {ok} created, {failed} failed, {} lines, {jobs} jobs",
+            ok + failed
+        );
+        // Every committed record was reported above; the binary then dies
+        // of the signal.
+        return Ok(Done {
+            errors: vec![format!(
+                "batch interrupted by {} after {} line{}: {ok} created (each reported above), {failed} failed; the lines after it were not read",
+                interrupt::name(sig),
+                ok + failed,
+                if ok + failed == 1 { "" } else { "s" },
+            )],
+            notes: vec![summary],
+            ..Done::default()
+        });
+    }
     if let Some(e) = failed {
         return Err(e);
     }

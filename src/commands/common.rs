@@ -516,8 +516,20 @@ pub(super) fn store_certificate(
     if rec.meta.certificate.as_ref() == Some(&summary) {
         return Ok((rec.meta.clone(), true));
     }
-    let key_pem = ctx.keystore.read_key_pem(rec)?;
-    let csr_pem = rec.csr_pem()?;
+    // A record deleted since it was found is named, not a raw ENOENT.
+    let gone = |e: Error| {
+        if e.kind == Kind::NotFound {
+            Error::not_found(format!(
+                "record {} was deleted while its certificate was being stored",
+                rec.meta.name
+            ))
+            .with_hint("nothing was stored; generate a new record to import into")
+        } else {
+            e
+        }
+    };
+    let key_pem = ctx.keystore.read_key_pem(rec).map_err(gone)?;
+    let csr_pem = rec.csr_pem().map_err(gone)?;
     let cert_pem = leaf.pem();
     let chain_pem = cert::pem_chain(chain);
     let mut meta = rec.meta.clone();
@@ -527,15 +539,18 @@ pub(super) fn store_certificate(
         meta.spki_sha256 = Some(leaf.spki_id()?);
     }
     meta.certificate = Some(summary);
-    let meta = ctx.keystore.replace(NewRecord {
-        meta,
-        csr_pem: &csr_pem,
-        key_pem: &key_pem,
-        cert: Some(CertFiles {
-            cert_pem: &cert_pem,
-            chain_pem: &chain_pem,
-        }),
-    })?;
+    let meta = ctx
+        .keystore
+        .replace(NewRecord {
+            meta,
+            csr_pem: &csr_pem,
+            key_pem: &key_pem,
+            cert: Some(CertFiles {
+                cert_pem: &cert_pem,
+                chain_pem: &chain_pem,
+            }),
+        })
+        .map_err(gone)?;
     Ok((meta, false))
 }
 

@@ -45,6 +45,7 @@ pub(super) fn import(ctx: &Ctx, a: &cli::ImportArgs) -> Result<Done> {
     let certs = bundle::decode(&data, what)?;
     let (leaf_at, rec) = find_leaf(ctx, &certs, a.record.as_deref().or(named.as_deref()))?;
     let leaf = &certs[leaf_at];
+    crate::faults::pause("import:found");
     let mut notes = Vec::new();
     check_leaf(leaf, &rec)?;
     let read = |p: &Path| read_input(&p.to_string_lossy(), MAX_BUNDLE, "--ca-file");

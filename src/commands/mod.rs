@@ -23,6 +23,7 @@ mod expiring;
 mod export;
 mod generate;
 mod import;
+mod interrupt;
 #[path = "keystore.rs"]
 mod keystore_cmd;
 mod lint;
@@ -35,6 +36,7 @@ mod show;
 
 pub use batch::{Buffered, Report};
 pub use common::{read_input, Ctx, Done};
+pub use interrupt::reraise as reraise_batch_signal;
 
 /// Everything `main` needs to finish: bytes for stdout, notes for stderr,
 /// and the error (if any) that decides the exit code.

@@ -455,3 +455,98 @@ fn import_racing_delete_names_the_record() {
     assert!(err.contains("record web"), "{err}");
     assert!(!err.contains("os error"), "{err}");
 }
+
+// ---- 6. One name, one spelling; a note only for a real rewrite.
+
+#[test]
+fn a_subject_copied_byte_for_byte_is_no_rewrite_and_is_spelled_once() {
+    for subject in [
+        "CN=web.example.com,serialNumber=HRB 12345,emailAddress=pki@example.com,O=Example",
+        "CN=a\\=b+UID=u1,OU=Ops,O=Example GmbH,C=DE",
+        "CN=web,title=Admin,street=Main St 1,L=Town,ST=State,DC=example,DC=com",
+    ] {
+        let ks = Ks::new();
+        let o = run(ks.cmd().args([
+            "generate",
+            "web",
+            "--subject",
+            subject,
+            "--dns",
+            "web.example.com",
+            "--no-passphrase",
+            "--key-type",
+            "ec",
+        ]));
+        assert!(o.status.success(), "{subject}: {}", stderr(&o));
+        let pki = Pki::new();
+        // `openssl x509 -req` copies the CSR's subject byte for byte.
+        let leaf = pki.sign(
+            &ks.csr_path("web"),
+            "int",
+            "subjectAltName=DNS:web.example.com\n",
+            "web.pem",
+        );
+        let bundle = pki.cat(
+            "bundle.pem",
+            &[&leaf, &pki.path("int.pem"), &pki.path("root.pem")],
+        );
+        let o = run(ks.cmd().args(["import", bundle.to_str().unwrap()]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            !stderr(&o).contains("wrote the subject"),
+            "{subject}: {}",
+            stderr(&o)
+        );
+        // show --format json: the CSR's and the certificate's subject in
+        // one spelling, and `show --file` of the certificate agrees.
+        let m: serde_json::Value =
+            serde_json::from_slice(&run(ks.cmd().args(["show", "web", "--format", "json"])).stdout)
+                .unwrap();
+        assert_eq!(m["subject"], m["certificate"]["subject"], "{m}");
+        let c: serde_json::Value = serde_json::from_slice(
+            &run(ks
+                .cmd()
+                .args(["show", "--file", leaf.to_str().unwrap(), "--format", "json"]))
+            .stdout,
+        )
+        .unwrap();
+        assert_eq!(c["subject"], m["subject"], "{c}");
+    }
+}
+
+#[test]
+fn a_subject_the_ca_rewrote_is_noted() {
+    let ks = Ks::new();
+    ks.generate_ec("web");
+    let pki = Pki::new();
+    // Another CSR on the record's key with another subject: what a CA
+    // that rewrites the subject returns.
+    let other = pki.path("other.csr");
+    openssl_in(
+        pki.dir.path(),
+        &[
+            "req",
+            "-new",
+            "-key",
+            ks.key_path("web").to_str().unwrap(),
+            "-subj",
+            "/CN=rewritten.example.com/O=CA Org",
+            "-out",
+            other.to_str().unwrap(),
+        ],
+    );
+    let leaf = pki.sign(&other, "int", "subjectAltName=DNS:web\n", "web.pem");
+    let bundle = pki.cat(
+        "bundle.pem",
+        &[&leaf, &pki.path("int.pem"), &pki.path("root.pem")],
+    );
+    let o = run(ks.cmd().args(["import", bundle.to_str().unwrap()]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "note: the CA wrote the subject as O=CA Org,CN=rewritten.example.com (the CSR asked for CN=web)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}

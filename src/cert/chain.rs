@@ -91,7 +91,7 @@ pub fn build(leaf: &Cert, pool: &[(Cert, Source)]) -> Result<Chain> {
                     current.subject()
                 )));
             }
-            chain.missing = Some(current.issuer().to_string());
+            chain.missing = Some(super::name_text(current.issuer()));
             break;
         };
         if !seen.insert(next.fingerprint()) {

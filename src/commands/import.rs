@@ -199,7 +199,9 @@ fn compare_with_request(leaf: &Cert, rec: &Record) -> Vec<String> {
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let mut notes = leaf.differences(&asked, &rec.meta.request.subject.to_rfc4514());
+    // The subject as the CSR sent it (its DER), else as the record asks.
+    let asked_subject = rec.parsed_csr().map(|c| c.subject).unwrap_or_default();
+    let mut notes = leaf.differences(&asked, &asked_subject);
     notes.extend(usage_differences(leaf, &rec.meta.request));
     notes
 }

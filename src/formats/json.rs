@@ -186,8 +186,8 @@ impl Shape for Json {
             let (nb, na) = c.validity();
             let na = cert::rfc3339(na);
             json!({
-                "subject": c.subject().to_string(),
-                "issuer": c.issuer().to_string(),
+                "subject": cert::name_text(c.subject()),
+                "issuer": cert::name_text(c.issuer()),
                 "serial": cert::hex_colon(c.x509.tbs_certificate().serial_number().as_bytes()),
                 "not_before": cert::rfc3339(nb),
                 "days_left": days_left(&na, now),

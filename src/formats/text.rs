@@ -382,8 +382,8 @@ fn cert_summary_text(out: &mut String, title: &str, c: &CertSummary, now: i64) {
 /// A certificate read from a file.
 fn cert_text(out: &mut String, c: &Cert, now: i64) {
     let (nb, na) = c.validity();
-    line(out, "Subject", term(&c.subject().to_string()));
-    line(out, "Issuer", term(&c.issuer().to_string()));
+    line(out, "Subject", term(&cert::name_text(c.subject())));
+    line(out, "Issuer", term(&cert::name_text(c.issuer())));
     line(
         out,
         "Serial",

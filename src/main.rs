@@ -70,8 +70,15 @@ impl commands::Report for Streamed {
         }
     }
     fn err(&mut self, line: &str) {
+        // The results before it go out first, so that stdout and stderr
+        // on one terminal (or `2>&1`) read in line order.
+        if !self.closed && self.failed.is_none() {
+            let r = self.out.flush();
+            self.check(r);
+        }
         // Like eprintln!, a failing stderr is ignored.
         let _ = writeln!(self.err, "error: {line}");
+        let _ = self.err.flush();
     }
     fn flush(&mut self) {
         let _ = self.err.flush();

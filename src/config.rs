@@ -291,18 +291,20 @@ impl Config {
             Some(p) => format!("{} (not found: no defaults)", p.display()),
             None => "(none: no home directory)".into(),
         };
-        s.push_str(&format!("{:<20}{file}\n", "Config file:"));
+        s.push_str(&format!("{:<23}{file}\n", "Config file:"));
         s.push_str(&format!(
-            "{:<20}{keystore} ({keystore_from})\n",
+            "{:<23}{keystore} ({keystore_from})\n",
             "Keystore:"
         ));
         let entries = self.entries();
         if entries.is_empty() {
-            s.push_str("Defaults:           (none)\n");
+            s.push_str("Defaults:              (none)\n");
         } else {
-            s.push_str("Defaults:           (flags and --request files override them)\n");
+            s.push_str("Defaults:              (flags and --request files override them)\n");
             for (k, v) in entries {
-                s.push_str(&format!("  {:<18}{v}\n", format!("{k}:")));
+                // At least one space after the longest key
+                // (`organizational_unit:`).
+                s.push_str(&format!("  {:<21}{v}\n", format!("{k}:")));
             }
         }
         s.into_bytes()

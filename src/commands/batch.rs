@@ -279,6 +279,27 @@ fn batch_line_error(mut e: Error) -> Error {
     e
 }
 
+/// The batch's last line: what was created and failed, how many requests
+/// in how many lines (blank and `#` lines are read and skipped), jobs.
+fn summary(ok: usize, failed: usize, lines: usize, jobs: usize) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let requests = ok + failed;
+    let read = if lines == requests {
+        plural(lines, "line", "lines")
+    } else {
+        format!(
+            "{} in {}",
+            plural(requests, "request", "requests"),
+            plural(lines, "line", "lines")
+        )
+    };
+    format!(
+        "batch: {ok} created, {failed} failed, {read}, {}",
+        plural(jobs, "job", "jobs")
+    )
+}
+
 /// Largest group committed with one flush and one lock acquisition.
 const GROUP: usize = 64;
 
@@ -666,16 +687,16 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs, report: &mut dyn Report) -> Result<Done>
     // Removes the stage and gives back unused ids before the summary.
     drop(stage);
     let Input {
-        requests, failed, ..
+        requests,
+        failed,
+        lines,
+        ..
     } = input.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut order = order.into_inner().unwrap_or_else(|e| e.into_inner());
     order.finish();
     if let Some(sig) = interrupt::received() {
         let (ok, failed) = (order.ok, order.failed);
-        let summary = format!(
-            "batch: {ok} created, {failed} failed, {} lines, {jobs} jobs",
-            ok + failed
-        );
+        let summary = summary(ok, failed, lines, jobs);
         // Every committed record was reported above; the binary then dies
         // of the signal.
         return Ok(Done {
@@ -699,10 +720,7 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs, report: &mut dyn Report) -> Result<Done>
         ));
     }
     let (ok, failed) = (order.ok, order.failed);
-    let summary = format!(
-        "batch: {ok} created, {failed} failed, {} lines, {jobs} jobs",
-        ok + failed
-    );
+    let summary = summary(ok, failed, lines, jobs);
     let error = order.first_failure.map(|kind| {
         let mut e = Error::new(
             kind,

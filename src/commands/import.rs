@@ -42,7 +42,7 @@ pub(super) fn import(ctx: &Ctx, a: &cli::ImportArgs) -> Result<Done> {
         (None, None) => return Err(Error::usage("give the certificate FILE or --request FILE")),
     };
     let what = what.as_str();
-    let certs = bundle::decode(&data, what)?;
+    let certs = bundle::decode(&data, what).map_err(|e| csr_given(e, &data, what))?;
     let (leaf_at, rec) = find_leaf(ctx, &certs, a.record.as_deref().or(named.as_deref()))?;
     let leaf = &certs[leaf_at];
     crate::faults::pause("import:found");
@@ -251,4 +251,23 @@ fn usage_differences(leaf: &Cert, req: &crate::request::Request) -> Vec<String> 
         }
     }
     notes
+}
+
+/// A CSR handed to `import` is named for what it is (a certificate is
+/// what the CA sends back), instead of "no certificate found" or an ASN.1
+/// error.
+fn csr_given(e: Error, data: &[u8], what: &str) -> Error {
+    let text = String::from_utf8_lossy(&data[..data.len().min(1 << 16)]);
+    let is_csr = text.contains("CERTIFICATE REQUEST-----")
+        || crate::csr::decode_input(data)
+            .ok()
+            .is_some_and(|der| crate::csr::parse(&der).is_ok());
+    if !is_csr {
+        return e;
+    }
+    Error::invalid(
+        "FILE",
+        format!("{what} is a certificate signing request (a CSR), not a certificate"),
+    )
+    .with_hint("send the CSR to the CA (csrkit download NAME gives it) and import the certificate it returns")
 }

@@ -171,6 +171,24 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
     } else {
         root
     };
+    // A keystore directory named with --keystore that does not exist is a
+    // typo, not an empty keystore, for the commands that only read the
+    // whole keystore (CSRKIT_KEYSTORE may name one a job creates later).
+    if matches!(cli.command, Command::List(_) | Command::Expiring(_))
+        && keystore_source(g.keystore.as_deref()) == "--keystore"
+        && keystore::scheme(&root).is_none()
+        && std::fs::symlink_metadata(&root).is_err()
+    {
+        output.error = Some(
+            Error::not_found(format!(
+                "the keystore directory {} does not exist",
+                root.display()
+            ))
+            .with_field("--keystore")
+            .with_hint("check --keystore; the first generate creates a keystore"),
+        );
+        return output;
+    }
     let keystore = match keystore::open(root, lock_timeout) {
         Ok(ks) => ks,
         Err(e) => {

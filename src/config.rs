@@ -86,22 +86,38 @@ pub fn path() -> Option<PathBuf> {
         .map(|h| h.join(".config/csrkit/config.toml"))
 }
 
-/// Reads the config file. A missing file means no defaults; a file that
-/// cannot be read, is not TOML, has an unknown key or a value csrkit would
-/// refuse is exit 2 naming the file and the key.
+/// The largest config file read: a few lines of TOML, bounded like a
+/// passphrase file (`/dev/zero` is not a config file).
+pub const MAX_CONFIG: u64 = 64 << 10;
+
+/// Reads the config file. A missing file at the default place means no
+/// defaults; a file named by `CSRKIT_CONFIG` that does not exist, one
+/// that is not a regular file (a FIFO, a device, a directory), is larger
+/// than [`MAX_CONFIG`], cannot be read, is not TOML, has an unknown key or
+/// a value csrkit would refuse is exit 2 naming the file (and the key).
 pub fn load() -> Result<Config> {
     let Some(path) = path() else {
         return Ok(Config::default());
     };
+    let named = std::env::var_os("CSRKIT_CONFIG").is_some_and(|v| !v.is_empty());
     let text = match read_trusted(&path) {
         Ok(t) => t,
-        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound && !named => {
             return Ok(Config {
                 path: Some(path),
                 ..Config::default()
             })
         }
         Err(ReadError::Refused(e)) => return Err(e),
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::invalid(
+                "CSRKIT_CONFIG",
+                format!("the config file {} does not exist", path.display()),
+            )
+            .with_hint(
+                "fix the path in CSRKIT_CONFIG, or unset it to use the default config file",
+            ))
+        }
         Err(ReadError::Io(e)) => {
             return Err(Error::invalid(
                 "config",
@@ -116,10 +132,6 @@ pub fn load() -> Result<Config> {
         defaults,
     })
 }
-
-/// The most a config file may hold: it is a few lines of defaults, and
-/// `/dev/zero` is not one.
-const CONFIG_MAX: u64 = 64 << 10;
 
 enum ReadError {
     Io(std::io::Error),
@@ -177,17 +189,17 @@ fn read_trusted(path: &Path) -> std::result::Result<String, ReadError> {
             format!("run: chmod go-w {}", path.display()),
         ));
     }
-    if md.len() > CONFIG_MAX {
+    if md.len() > MAX_CONFIG {
         return Err(refuse(
             "is larger than 64 KiB; refusing to read it".into(),
             "a config file holds a few lines of defaults: check CSRKIT_CONFIG".into(),
         ));
     }
     let mut buf = Vec::new();
-    f.take(CONFIG_MAX + 1)
+    f.take(MAX_CONFIG + 1)
         .read_to_end(&mut buf)
         .map_err(ReadError::Io)?;
-    if buf.len() as u64 > CONFIG_MAX {
+    if buf.len() as u64 > MAX_CONFIG {
         return Err(refuse(
             "is larger than 64 KiB; refusing to read it".into(),
             "a config file holds a few lines of defaults: check CSRKIT_CONFIG".into(),
@@ -337,18 +349,20 @@ impl Config {
             Some(p) => format!("{} (not found: no defaults)", p.display()),
             None => "(none: no home directory)".into(),
         };
-        s.push_str(&format!("{:<20}{file}\n", "Config file:"));
+        s.push_str(&format!("{:<23}{file}\n", "Config file:"));
         s.push_str(&format!(
-            "{:<20}{keystore} ({keystore_from})\n",
+            "{:<23}{keystore} ({keystore_from})\n",
             "Keystore:"
         ));
         let entries = self.entries();
         if entries.is_empty() {
-            s.push_str("Defaults:           (none)\n");
+            s.push_str("Defaults:              (none)\n");
         } else {
-            s.push_str("Defaults:           (flags and --request files override them)\n");
+            s.push_str("Defaults:              (flags and --request files override them)\n");
             for (k, v) in entries {
-                s.push_str(&format!("  {:<18}{v}\n", format!("{k}:")));
+                // At least one space after the longest key
+                // (`organizational_unit:`).
+                s.push_str(&format!("  {:<21}{v}\n", format!("{k}:")));
             }
         }
         s.into_bytes()

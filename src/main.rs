@@ -72,8 +72,15 @@ impl commands::Report for Streamed {
         }
     }
     fn err(&mut self, line: &str) {
+        // The results before it go out first, so that stdout and stderr
+        // on one terminal (or `2>&1`) read in line order.
+        if !self.closed && self.failed.is_none() {
+            let r = self.out.flush();
+            self.check(r);
+        }
         // Like eprintln!, a failing stderr is ignored.
         let _ = writeln!(self.err, "error: {}", term_line(line));
+        let _ = self.err.flush();
     }
     fn flush(&mut self) {
         let _ = self.err.flush();
@@ -154,6 +161,8 @@ fn main() {
     for e in &errors {
         eprintln!("error: {}", term_line(e));
     }
+    // A batch stopped by a signal: everything is reported; die of it.
+    commands::reraise_batch_signal();
     if let Some(err) = error {
         if let (Some(op), Some(shape)) = (op, shape) {
             if let Some(body) = formats::shape(shape).error(

@@ -124,9 +124,9 @@ pub fn challenge_password() -> Result<Zeroizing<String>> {
 
 /// Says that a stored key's passphrase was wrong, before asking again.
 pub fn wrong_passphrase(tries_left: u32) {
-    let s = if tries_left == 1 { "" } else { "s" };
+    let tries = if tries_left == 1 { "try" } else { "tries" };
     let _ = console::Term::stderr().write_line(&format!(
-        "Wrong passphrase: the key cannot be decrypted with it; {tries_left} more try{s}"
+        "Wrong passphrase: the key cannot be decrypted with it; {tries_left} more {tries}"
     ));
 }
 
@@ -210,6 +210,7 @@ fn ask(
     check: impl Fn(&str) -> std::result::Result<(), String> + 'static,
 ) -> Result<Option<String>> {
     guard_terminal();
+    ASKED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let theme = dialoguer::theme::ColorfulTheme::default();
     let mut input = dialoguer::Input::<String>::with_theme(&theme)
         .with_prompt(prompt)
@@ -248,8 +249,13 @@ fn attr_check(attr: crate::request::Attr) -> impl Fn(&str) -> std::result::Resul
     }
 }
 
+/// Questions asked so far (a request's fields and menus), so that a
+/// request the command line gave whole is not confirmed.
+static ASKED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 fn select(prompt: &str, items: &[&str], default: usize) -> Result<usize> {
     guard_terminal();
+    ASKED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     dialoguer::Select::with_theme(&dialoguer::theme::ColorfulTheme::default())
         .with_prompt(prompt)
         .items(items)
@@ -275,6 +281,7 @@ pub fn complete_request(
     if identified && (from_file || input.subject.is_some()) {
         return Ok(Some(input));
     }
+    let asked_before = ASKED.load(std::sync::atomic::Ordering::Relaxed);
     if input.common_name.is_none() {
         // With SANs given, the common name may stay empty.
         let required = !input.has_sans();
@@ -395,6 +402,11 @@ pub fn complete_request(
         } else {
             String::new()
         });
+    }
+    // Nothing was asked (the command line gave every field): nothing
+    // to confirm.
+    if ASKED.load(std::sync::atomic::Ordering::Relaxed) == asked_before {
+        return Ok(Some(input));
     }
     // Summary and confirmation, over the defaults the answers left.
     let config = crate::config::Config {

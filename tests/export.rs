@@ -291,7 +291,7 @@ fn pkcs12_without_an_export_passphrase_has_an_empty_password() {
 #[test]
 fn keytool_reads_modern_and_legacy_3des() {
     if StdCommand::new("keytool").arg("-help").output().is_err() {
-        println!("note: keytool (OpenJDK) is not installed; skipping the keytool reader");
+        missing_tool("keytool (OpenJDK)");
         return;
     }
     let (ks, _pki) = issued(true, "web");
@@ -346,7 +346,7 @@ fn python_cryptography_loads_every_profile() {
         ])
         .output();
     if !probe.is_ok_and(|o| o.status.success()) {
-        println!("note: Python cryptography is not installed; skipping its reader");
+        missing_tool("Python cryptography");
         return;
     }
     for rsa in [true, false] {

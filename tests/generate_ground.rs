@@ -123,7 +123,7 @@ fn python(csr: &Path, code: &str) -> Option<Output> {
         .args(["-c", "import cryptography.x509"])
         .output();
     if !probe.is_ok_and(|o| o.status.success()) {
-        println!("note: Python cryptography is not installed; skipping its reader");
+        missing_tool("Python cryptography");
         return None;
     }
     let script = format!(

@@ -561,7 +561,8 @@ fn self_sign_expiring_list_and_regenerate() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    // A new CSR: the certificate goes to history, the record is pending.
+    // A new CSR: the certificate goes to history and stays live: the
+    // record is renewing (tests/renewal.rs has the whole cycle).
     ks.cmd()
         .args(["regenerate", "lab", "--no-passphrase"])
         .assert()
@@ -576,7 +577,7 @@ fn self_sign_expiring_list_and_regenerate() {
             .stdout,
     )
     .unwrap();
-    assert_eq!(list[0]["status"], "pending");
+    assert_eq!(list[0]["status"], "renewing");
 }
 
 #[test]

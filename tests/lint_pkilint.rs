@@ -443,7 +443,7 @@ fn pkilint_importable() -> bool {
 #[test]
 fn csrkit_and_pkilint_agree_on_the_rules_both_have() {
     if !pkilint_importable() {
-        eprintln!("note: pkilint (PyPI) is not importable by python3; skipping the comparison (.ci/run installs it)");
+        missing_tool("pkilint (PyPI; .ci/run installs it)");
         return;
     }
     let ks = Ks::new();
@@ -484,7 +484,7 @@ fn csrkit_and_pkilint_agree_on_the_rules_both_have() {
 #[test]
 fn the_documented_differences_hold() {
     if !pkilint_importable() {
-        eprintln!("note: pkilint (PyPI) is not importable by python3; skipping the comparison (.ci/run installs it)");
+        missing_tool("pkilint (PyPI; .ci/run installs it)");
         return;
     }
     let ks = Ks::new();

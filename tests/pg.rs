@@ -3,7 +3,8 @@
 //! `pg_dump`, the server's lock timeout as exit 5, connection failures
 //! that name the URL without its password and never hang, TLS, libpq's
 //! password sources, schema versions, and `keystore copy` both ways.
-//! Each test skips (with a note) when `CSRKIT_TEST_PG_URL` is unset.
+//! Each test skips (with a note) when `CSRKIT_TEST_PG_URL` is unset, and
+//! fails instead under `CI=true` (`.ci/run` starts the server).
 
 mod backend;
 mod support;

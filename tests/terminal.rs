@@ -563,7 +563,7 @@ fn the_readme_tour_runs_as_written_in_a_non_interactive_shell() {
         .current_dir(home.path())
         .env("HOME", home.path())
         .env("PATH", path)
-        .env("CSRKIT_CONFIG", home.path().join("none.toml"))
+        .env("XDG_CONFIG_HOME", home.path().join("no-config-home"))
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
@@ -638,7 +638,7 @@ fn completions_offer_record_names_and_the_values_each_option_takes() {
 #[test]
 fn man_pages_render_without_warnings() {
     if StdCommand::new("man").arg("--version").output().is_err() {
-        eprintln!("man is not installed (.ci/run installs man-db); skipped");
+        missing_tool("man (.ci/run installs man-db)");
         return;
     }
     let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/man"));

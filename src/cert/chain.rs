@@ -18,6 +18,9 @@ pub const MAX_DEPTH: usize = 16;
 pub enum Source {
     /// The imported file or a `--ca-file`.
     Given,
+    /// The chain the record already holds: it helps to complete a chain
+    /// but never excuses a given certificate that fails.
+    Stored,
     /// The system trust store.
     System,
 }
@@ -34,7 +37,9 @@ pub struct Chain {
 }
 
 /// Builds the chain of `leaf` from `pool`. Exit 9 when a given
-/// certificate names itself the issuer and does not verify, when the
+/// certificate names itself the issuer and does not verify (unless
+/// another given certificate does: what is stored or trusted never makes
+/// a bogus given issuer acceptable), when the
 /// chain loops or is longer than [`MAX_DEPTH`], or when the leaf claims to
 /// be self-issued and its signature does not verify with its own key.
 pub fn build(leaf: &Cert, pool: &[(Cert, Source)]) -> Result<Chain> {
@@ -46,10 +51,13 @@ pub fn build(leaf: &Cert, pool: &[(Cert, Source)]) -> Result<Chain> {
             chain.complete = true;
             break;
         }
-        let candidates: Vec<&(Cert, Source)> = pool
+        // Given certificates first: only another given one answers for a
+        // given one that fails.
+        let mut candidates: Vec<&(Cert, Source)> = pool
             .iter()
             .filter(|(c, _)| c.subject() == current.issuer())
             .collect();
+        candidates.sort_by_key(|(_, s)| *s != Source::Given);
         let mut next = None;
         let mut lying = None;
         for (c, source) in &candidates {
@@ -57,10 +65,12 @@ pub fn build(leaf: &Cert, pool: &[(Cert, Source)]) -> Result<Chain> {
             // just not this certificate's issuer.
             let verified = match source {
                 Source::Given => current.signed_by(c)?,
-                Source::System => current.signed_by(c).unwrap_or(false),
+                Source::Stored | Source::System => current.signed_by(c).unwrap_or(false),
             };
             if verified {
-                next = Some(c);
+                if *source == Source::Given || lying.is_none() {
+                    next = Some(c);
+                }
                 break;
             }
             if *source == Source::Given && lying.is_none() {
@@ -81,7 +91,7 @@ pub fn build(leaf: &Cert, pool: &[(Cert, Source)]) -> Result<Chain> {
                     current.subject()
                 )));
             }
-            chain.missing = Some(current.issuer().to_string());
+            chain.missing = Some(super::name_text(current.issuer()));
             break;
         };
         if !seen.insert(next.fingerprint()) {

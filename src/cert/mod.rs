@@ -39,6 +39,15 @@ pub struct Cert {
     sig: Vec<u8>,
 }
 
+/// A certificate's name as csrkit prints every name, a CSR's included
+/// ([`crate::csr::name_string`]: RFC 4514, one set of short names).
+pub fn name_text(name: &Name) -> String {
+    name.to_der()
+        .ok()
+        .and_then(|d| crate::csr::name_from_der(&d))
+        .map_or_else(|| name.to_string(), |n| crate::csr::name_string(&n))
+}
+
 /// What record.json keeps of a record's certificate, and what `show`,
 /// `list` and `expiring` print. Times are RFC 3339 UTC; fingerprints and
 /// the serial are colon-separated upper-case hex.
@@ -147,7 +156,7 @@ impl Cert {
     /// and warnings, which are printed as they are (error messages are
     /// escaped by [`Error`] itself).
     pub fn subject_text(&self) -> String {
-        term(&self.subject().to_string()).into_owned()
+        term(&name_text(self.subject())).into_owned()
     }
 
     /// Warnings where this certificate differs from what a CSR asked for
@@ -156,7 +165,11 @@ impl Cert {
     /// usages. The certificate's values are escaped for a terminal: they
     /// are the CA's bytes, and an IA5String SAN may hold any control
     /// character.
-    pub fn differences(&self, asked_sans: &[String], asked_subject: &str) -> Vec<String> {
+    pub fn differences(
+        &self,
+        asked_sans: &[String],
+        asked_subject: &[Vec<crate::csr::ParsedAva>],
+    ) -> Vec<String> {
         let mut notes = Vec::new();
         let got = self.sans();
         let norm = |s: &str| s.to_ascii_lowercase();
@@ -175,15 +188,25 @@ impl Cert {
                 ));
             }
         }
-        let subject = self.subject().to_string();
-        if subject != asked_subject {
+        // The same name however it is printed (RFC 5280 §7.1); a real
+        // rewrite is shown through the one printer, both sides.
+        let got = self
+            .subject()
+            .to_der()
+            .ok()
+            .and_then(|d| crate::csr::name_from_der(&d));
+        let same = got
+            .as_deref()
+            .is_some_and(|g| crate::csr::names_match(g, asked_subject));
+        if !same {
+            let asked = crate::csr::name_string(asked_subject);
             notes.push(format!(
                 "note: the CA wrote the subject as {} (the CSR asked for {})",
-                term(&subject),
-                if asked_subject.is_empty() {
-                    "an empty one"
+                term(&name_text(self.subject())),
+                if asked.is_empty() {
+                    "an empty one".into()
                 } else {
-                    asked_subject
+                    term(&asked)
                 }
             ));
         }
@@ -274,6 +297,36 @@ impl Cert {
             .unwrap_or_default()
     }
 
+    /// keyUsage bits named as RFC 5280 §4.2.1.3 and a CSR's `show` name
+    /// them (`digitalSignature`, `cRLSign`), in bit order.
+    pub fn key_usage_names(&self) -> Vec<&'static str> {
+        let Some(ku) = self.extension::<KeyUsage>() else {
+            return Vec::new();
+        };
+        let bits = ku.0.bits();
+        crate::request::KEY_USAGES
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| bits & (1 << i) != 0)
+            .map(|(_, (_, name))| *name)
+            .collect()
+    }
+
+    /// extendedKeyUsage purposes by the names a CSR's `show` uses
+    /// (`serverAuth`, RFC 5280 §4.2.1.12), other purposes as dotted OIDs.
+    pub fn ext_key_usage_names(&self) -> Vec<String> {
+        self.ext_key_usage()
+            .iter()
+            .map(|o| {
+                let o = o.to_string();
+                crate::request::EKUS
+                    .iter()
+                    .find(|(_, oid)| *oid == o)
+                    .map_or(o, |(name, _)| (*name).to_string())
+            })
+            .collect()
+    }
+
     /// extendedKeyUsage purposes, as dotted OIDs.
     pub fn ext_key_usage(&self) -> Vec<ObjectIdentifier> {
         self.extension::<ExtendedKeyUsage>()
@@ -293,15 +346,15 @@ impl Cert {
     pub fn summary(&self, chain: &[Cert]) -> CertSummary {
         let (nb, na) = self.validity();
         CertSummary {
-            subject: self.subject().to_string(),
-            issuer: self.issuer().to_string(),
+            subject: name_text(self.subject()),
+            issuer: name_text(self.issuer()),
             serial: hex_colon(self.x509.tbs_certificate().serial_number().as_bytes()),
             not_before: rfc3339(nb),
             not_after: rfc3339(na),
             sha256: self.fingerprint(),
             sans: self.sans(),
             self_signed: self.self_issued() && self.signed_by(self).unwrap_or(false),
-            chain: chain.iter().map(|c| c.subject().to_string()).collect(),
+            chain: chain.iter().map(|c| name_text(c.subject())).collect(),
             chain_complete: chain
                 .last()
                 .or(Some(self))
@@ -325,6 +378,9 @@ pub enum Status {
     Expiring,
     /// A certificate past its notAfter.
     Expired,
+    /// A new CSR waits for its CA while an earlier certificate stays
+    /// deployed (after `regenerate`).
+    Renewing,
 }
 
 impl Status {
@@ -345,6 +401,7 @@ impl Status {
             Status::Issued => "issued",
             Status::Expiring => "expiring",
             Status::Expired => "expired",
+            Status::Renewing => "renewing",
         }
     }
 }

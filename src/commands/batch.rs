@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use super::common::{self as commands, Ctx, Done};
+use super::interrupt::{self, Interruptible};
 use crate::cli::{FormatArg, GenerateArgs};
 use crate::error::{Error, Kind, Result};
 use crate::formats;
@@ -92,7 +93,11 @@ struct Input {
 
 fn open_batch(path: &str) -> Result<Box<dyn BufRead + Send>> {
     if path == "-" {
-        return Ok(Box::new(std::io::BufReader::new(std::io::stdin())));
+        let stdin = Interruptible {
+            fd: libc::STDIN_FILENO,
+            _file: None,
+        };
+        return Ok(Box::new(std::io::BufReader::new(stdin)));
     }
     let f = std::fs::File::open(path).map_err(|e| {
         let kind = if e.kind() == std::io::ErrorKind::NotFound {
@@ -106,6 +111,10 @@ fn open_batch(path: &str) -> Result<Box<dyn BufRead + Send>> {
     if md.is_dir() {
         return Err(Error::invalid("--batch", format!("{path} is a directory")));
     }
+    let f = Interruptible {
+        fd: std::os::fd::AsRawFd::as_raw_fd(&f),
+        _file: Some(f),
+    };
     Ok(Box::new(std::io::BufReader::with_capacity(64 << 10, f)))
 }
 
@@ -268,6 +277,27 @@ fn batch_line_error(mut e: Error) -> Error {
             .map(|h| h.replace("--request-format", "--request-format (for every line)"));
     }
     e
+}
+
+/// The batch's last line: what was created and failed, how many requests
+/// in how many lines (blank and `#` lines are read and skipped), jobs.
+fn summary(ok: usize, failed: usize, lines: usize, jobs: usize) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let requests = ok + failed;
+    let read = if lines == requests {
+        plural(lines, "line", "lines")
+    } else {
+        format!(
+            "{} in {}",
+            plural(requests, "request", "requests"),
+            plural(lines, "line", "lines")
+        )
+    };
+    format!(
+        "batch: {ok} created, {failed} failed, {read}, {}",
+        plural(jobs, "job", "jobs")
+    )
 }
 
 /// Largest group committed with one flush and one lock acquisition.
@@ -522,6 +552,9 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs, report: &mut dyn Report) -> Result<Done>
     let pass = commands::new_key_passphrase(ctx, &commands::pass_opts(&a.passphrase)?)?;
     // One challengePassword, if any, for every line's CSR.
     let challenge = commands::challenge_password(ctx, &a.challenge)?;
+    // Past the prompts: a signal now stops the batch after the lines in
+    // flight instead of killing it with records unreported.
+    interrupt::install();
     let jobs = a
         .jobs
         .unwrap_or_else(|| {
@@ -654,10 +687,29 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs, report: &mut dyn Report) -> Result<Done>
     // Removes the stage and gives back unused ids before the summary.
     drop(stage);
     let Input {
-        requests, failed, ..
+        requests,
+        failed,
+        lines,
+        ..
     } = input.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut order = order.into_inner().unwrap_or_else(|e| e.into_inner());
     order.finish();
+    if let Some(sig) = interrupt::received() {
+        let (ok, failed) = (order.ok, order.failed);
+        let summary = summary(ok, failed, lines, jobs);
+        // Every committed record was reported above; the binary then dies
+        // of the signal.
+        return Ok(Done {
+            errors: vec![format!(
+                "batch interrupted by {} after {} line{}: {ok} created (each reported above), {failed} failed; the lines after it were not read",
+                interrupt::name(sig),
+                ok + failed,
+                if ok + failed == 1 { "" } else { "s" },
+            )],
+            notes: vec![summary],
+            ..Done::default()
+        });
+    }
     if let Some(e) = failed {
         return Err(e);
     }
@@ -668,10 +720,7 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs, report: &mut dyn Report) -> Result<Done>
         ));
     }
     let (ok, failed) = (order.ok, order.failed);
-    let summary = format!(
-        "batch: {ok} created, {failed} failed, {} lines, {jobs} jobs",
-        ok + failed
-    );
+    let summary = summary(ok, failed, lines, jobs);
     let error = order.first_failure.map(|kind| {
         let mut e = Error::new(
             kind,

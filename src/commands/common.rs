@@ -359,9 +359,34 @@ pub(super) fn check_opened_key(
     key: &PrivateKey,
     pass_given: bool,
 ) -> Result<()> {
-    let name = &rec.meta.name;
+    let csr_spki = rec.parsed_csr()?.spki_sha256;
+    let mut want = vec![csr_spki.as_str()];
+    if let Some(s) = rec.meta.spki_sha256.as_deref() {
+        want.push(s);
+    }
+    check_key_is(
+        &rec.meta.name,
+        rec.meta.encrypted,
+        &want,
+        pem,
+        key,
+        pass_given,
+    )
+}
+
+/// [`check_opened_key`] for a key and the SPKIs (colon hex SHA-256) it
+/// must have: a plaintext key where `encrypted` (or a passphrase was
+/// given) and any SPKI in `want` other than the key's are refused (exit 1).
+pub(super) fn check_key_is(
+    name: &str,
+    encrypted: bool,
+    want: &[&str],
+    pem: &str,
+    key: &PrivateKey,
+    pass_given: bool,
+) -> Result<()> {
     let plaintext = crate::keys::pem_label(pem) == Some("PRIVATE KEY");
-    if plaintext && (rec.meta.encrypted || pass_given) {
+    if plaintext && (encrypted || pass_given) {
         return Err(Error::internal(format!(
             "record {name}: its private key is stored unencrypted, but the record says \
              it is encrypted; refusing to use it"
@@ -372,9 +397,7 @@ pub(super) fn check_opened_key(
         ));
     }
     let spki = key.spki_sha256()?;
-    let csr_spki = rec.parsed_csr()?.spki_sha256;
-    let want = rec.meta.spki_sha256.as_deref().unwrap_or(&csr_spki);
-    if spki != want || spki != csr_spki {
+    if want.iter().any(|w| *w != spki) {
         return Err(Error::internal(format!(
             "record {name}: its private key is not the key of its CSR and record \
              (SPKI {spki}); refusing to use it"
@@ -517,6 +540,7 @@ pub fn prepare(name: String, req: Request, pass: Option<&Passphrase>) -> Result<
         request: req,
         spki_sha256: Some(csr.spki_sha256.clone()),
         certificate: None,
+        live: None,
     };
     let csr_pem = csr.pem();
     Ok(Prepared {
@@ -568,8 +592,20 @@ pub(super) fn store_certificate(
     if rec.meta.certificate.as_ref() == Some(&summary) {
         return Ok((rec.meta.clone(), true));
     }
-    let key_pem = ctx.keystore.read_key_pem(rec)?;
-    let csr_pem = rec.csr_pem()?;
+    // A record deleted since it was found is named, not a raw ENOENT.
+    let gone = |e: Error| {
+        if e.kind == Kind::NotFound {
+            Error::not_found(format!(
+                "record {} was deleted while its certificate was being stored",
+                rec.meta.name
+            ))
+            .with_hint("nothing was stored; generate a new record to import into")
+        } else {
+            e
+        }
+    };
+    let key_pem = ctx.keystore.read_key_pem(rec).map_err(gone)?;
+    let csr_pem = rec.csr_pem().map_err(gone)?;
     let cert_pem = leaf.pem();
     let chain_pem = cert::pem_chain(chain);
     let mut meta = rec.meta.clone();
@@ -579,15 +615,18 @@ pub(super) fn store_certificate(
         meta.spki_sha256 = Some(leaf.spki_id()?);
     }
     meta.certificate = Some(summary);
-    let meta = ctx.keystore.replace(NewRecord {
-        meta,
-        csr_pem: &csr_pem,
-        key_pem: &key_pem,
-        cert: Some(CertFiles {
-            cert_pem: &cert_pem,
-            chain_pem: &chain_pem,
-        }),
-    })?;
+    let meta = ctx
+        .keystore
+        .replace(NewRecord {
+            meta,
+            csr_pem: &csr_pem,
+            key_pem: &key_pem,
+            cert: Some(CertFiles {
+                cert_pem: &cert_pem,
+                chain_pem: &chain_pem,
+            }),
+        })
+        .map_err(gone)?;
     Ok((meta, false))
 }
 

@@ -60,9 +60,19 @@ pub(super) fn expiring(ctx: &Ctx, a: &cli::ExpiringArgs) -> Result<Done> {
         )
         .with_hint("renew: csrkit regenerate NAME, then import the new certificate")
     });
+    let mut notes: Vec<String> = ctx
+        .keystore
+        .skipped()
+        .into_iter()
+        .map(|w| format!("warning: {w}"))
+        .collect();
+    if rows.is_empty() {
+        notes.push(format!("no certificate expires within {}", a.within.trim()));
+    }
     Ok(Done {
         stdout,
         error,
+        notes,
         ..Done::default()
     })
 }

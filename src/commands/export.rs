@@ -20,16 +20,28 @@ use crate::error::{Error, Kind, Result};
 use crate::export::{self, KeyOut, Profile};
 use crate::formats::{ExportView, KeyUse};
 use crate::keys::{self, Passphrase};
-use crate::keystore::Record;
+use crate::keystore::{Record, RecordMeta};
 use crate::prompt;
 
 pub(super) fn export(ctx: &Ctx, a: &cli::ExportArgs) -> Result<Done> {
     let shape = ctx.shape();
     let rec = ctx.keystore.find(&a.target)?;
-    let Some(cert_pem) = rec.cert_pem()? else {
+    // A renewing record exports the certificate still deployed, with the
+    // key and request of the revision it was stored with.
+    let live = match &rec.meta.live {
+        Some(l) if rec.meta.certificate.is_none() => {
+            Some(ctx.keystore.read_revision(&rec, l.revision)?)
+        }
+        _ => None,
+    };
+    let (meta, cert_pem, chain_pem) = match &live {
+        Some(r) => (&r.meta, r.cert_pem.clone(), r.chain_pem.clone()),
+        None => (&rec.meta, rec.cert_pem()?, rec.chain_pem()?),
+    };
+    let Some(cert_pem) = cert_pem else {
         return Err(no_certificate(&rec));
     };
-    let (leaf, chain) = export::read_chain(&cert_pem, rec.chain_pem()?.as_deref())?;
+    let (leaf, chain) = export::read_chain(&cert_pem, chain_pem.as_deref())?;
     let wants_key = match shape.export_key() {
         KeyUse::Always => true,
         KeyUse::OnRequest => a.with_key,
@@ -42,7 +54,7 @@ pub(super) fn export(ctx: &Ctx, a: &cli::ExportArgs) -> Result<Done> {
         }
         KeyUse::Never => false,
     };
-    shape.export_accepts(&rec.meta)?;
+    shape.export_accepts(meta)?;
     if let Some(path) = &a.output {
         check_output(path, a.force)?;
     } else if binary(ctx.format) && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
@@ -53,12 +65,26 @@ pub(super) fn export(ctx: &Ctx, a: &cli::ExportArgs) -> Result<Done> {
         .with_hint("use -o FILE or redirect stdout"));
     }
     let key = if wants_key {
-        Some(open_key(ctx, a, &rec, &leaf)?)
+        // The live certificate's key: the current one when regenerate
+        // kept it (its passphrase is the current one), else the one
+        // history keeps with that revision.
+        let (key_meta, key_pem) = match &live {
+            Some(r) if r.meta.spki_sha256 != rec.meta.spki_sha256 => (&r.meta, r.key_pem.clone()),
+            _ => (&rec.meta, ctx.keystore.read_key_pem(&rec)?),
+        };
+        Some(open_key(ctx, a, key_meta, key_pem, &leaf)?)
     } else {
         None
     };
+    let mut notes = Vec::new();
+    if let Some(r) = &live {
+        notes.push(format!(
+            "record {} is renewing: this is its live certificate (revision {}), until the new CSR's certificate is imported",
+            rec.meta.name, r.meta.revision
+        ));
+    }
     let view = ExportView {
-        meta: &rec.meta,
+        meta,
         leaf: &leaf,
         chain: &chain,
         key: key.as_ref(),
@@ -83,11 +109,11 @@ pub(super) fn export(ctx: &Ctx, a: &cli::ExportArgs) -> Result<Done> {
         ),
     }
     .map(String::from);
+    notes.extend(weak);
     let Some(path) = &a.output else {
         return Ok(Done {
-            stdout: body.to_vec(),
-            notes: weak.into_iter().collect(),
-            ..Done::default()
+            notes,
+            ..Done::out(body.to_vec())
         });
     };
     write_output(path, &body, 0o600, a.force)?;
@@ -104,15 +130,13 @@ pub(super) fn export(ctx: &Ctx, a: &cli::ExportArgs) -> Result<Done> {
             "1 certificate: the leaf, not the chain of {n} above it (--format pem or pkcs7 has it)"
         ),
     };
+    notes.push(format!(
+        "wrote {} ({}, {certs}, {what})",
+        path.display(),
+        shape.name(),
+    ));
     Ok(Done {
-        notes: weak
-            .into_iter()
-            .chain(std::iter::once(format!(
-                "wrote {} ({}, {certs}, {what})",
-                path.display(),
-                shape.name(),
-            )))
-            .collect(),
+        notes,
         ..Done::default()
     })
 }
@@ -146,7 +170,8 @@ fn no_certificate(rec: &Record) -> Error {
 fn open_key(
     ctx: &Ctx,
     a: &cli::ExportArgs,
-    rec: &Record,
+    meta: &RecordMeta,
+    key_pem: Zeroizing<String>,
     leaf: &crate::cert::Cert,
 ) -> Result<KeyOut> {
     // A missing export passphrase is refused before anything is asked.
@@ -156,19 +181,30 @@ fn open_key(
             .with_field("--export-passphrase-file")
             .with_hint("give --export-passphrase-file FILE or --export-passphrase-env VAR, or --no-export-passphrase to let the key leave unencrypted"));
     }
-    let pass = stored_key_passphrase(ctx, &rec.meta, &pass_opts(&a.passphrase)?)?;
-    let key_pem = ctx.keystore.read_key_pem(rec)?;
+    let pass = stored_key_passphrase(ctx, meta, &pass_opts(&a.passphrase)?)?;
     let pkcs8 = stored_pkcs8(&key_pem, pass.as_ref())?;
     // The key that leaves must be the record's (see check_opened_key).
     let key = keys::PrivateKey::from_pkcs8_der(Zeroizing::new(pkcs8.to_vec()))?;
-    super::common::check_opened_key(rec, &key_pem, &key, pass.is_some())?;
+    let leaf_spki = leaf.spki_id()?;
+    let mut want = vec![leaf_spki.as_str()];
+    if let Some(s) = meta.spki_sha256.as_deref() {
+        want.push(s);
+    }
+    super::common::check_key_is(
+        &meta.name,
+        meta.encrypted,
+        &want,
+        &key_pem,
+        &key,
+        pass.is_some(),
+    )?;
     drop(key);
     drop(key_pem);
     let export_pass = match given {
         _ if a.no_export_passphrase => None,
         Some(p) => Some(p),
         None => Some(prompt::passphrase(
-            &format!("Export passphrase for {}", rec.meta.name),
+            &format!("Export passphrase for {}", meta.name),
             true,
         )?),
     };

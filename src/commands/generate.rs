@@ -8,7 +8,7 @@ use super::common::{
 };
 use crate::cli::{self, FormatArg};
 use crate::config;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::formats::{Op, RecordView};
 use crate::keystore;
 use crate::prompt;
@@ -30,7 +30,9 @@ pub(super) fn generate(ctx: &Ctx, a: &cli::GenerateArgs) -> Result<Done> {
         }
     }
     let input = config.under(input);
-    let mut req = input.resolve(None, false)?;
+    let mut req = input
+        .resolve(None, false)
+        .map_err(|e| name_as_cn_hint(e, a))?;
     ctx.shape().accepts(Op::Generate, &req)?;
     let name = record_name(a.name.as_deref(), &input, &req)?;
     if ctx.keystore.exists(&name) {
@@ -121,4 +123,15 @@ fn existing(
         )],
         ..Done::out(stdout)
     })
+}
+
+/// `generate www.example.com` with nothing else: NAME is the record's
+/// name, not its common name; say how to give the CN.
+fn name_as_cn_hint(e: Error, a: &cli::GenerateArgs) -> Error {
+    match a.name.as_deref() {
+        Some(n) if e.field.as_deref() == Some("--common-name") && n.contains('.') => e.with_hint(
+            format!("NAME ({n}) names the record only; for the certificate's name give --cn {n} (and --dns {n})"),
+        ),
+        _ => e,
+    }
 }

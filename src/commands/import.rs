@@ -42,9 +42,10 @@ pub(super) fn import(ctx: &Ctx, a: &cli::ImportArgs) -> Result<Done> {
         (None, None) => return Err(Error::usage("give the certificate FILE or --request FILE")),
     };
     let what = what.as_str();
-    let certs = bundle::decode(&data, what)?;
+    let certs = bundle::decode(&data, what).map_err(|e| csr_given(e, &data, what))?;
     let (leaf_at, rec) = find_leaf(ctx, &certs, a.record.as_deref().or(named.as_deref()))?;
     let leaf = &certs[leaf_at];
+    crate::faults::pause("import:found");
     let mut notes = Vec::new();
     check_leaf(leaf, &rec)?;
     let read = |p: &Path| read_input(&p.to_string_lossy(), MAX_BUNDLE, "--ca-file");
@@ -64,7 +65,7 @@ pub(super) fn import(ctx: &Ctx, a: &cli::ImportArgs) -> Result<Done> {
     if let Some(stored) = rec.chain_pem()? {
         let stored =
             bundle::decode(stored.as_bytes(), "the record's chain.pem").unwrap_or_default();
-        pool.extend(stored.into_iter().map(|c| (c, Source::Given)));
+        pool.extend(stored.into_iter().map(|c| (c, Source::Stored)));
     }
     let mut built = chain::build(leaf, &pool)?;
     if !built.complete {
@@ -198,5 +199,75 @@ fn compare_with_request(leaf: &Cert, rec: &Record) -> Vec<String> {
         .iter()
         .map(|s| s.to_string())
         .collect();
-    leaf.differences(&asked, &rec.meta.request.subject.to_rfc4514())
+    // The subject as the CSR sent it (its DER), else as the record asks.
+    let asked_subject = rec.parsed_csr().map(|c| c.subject).unwrap_or_default();
+    let mut notes = leaf.differences(&asked, &asked_subject);
+    notes.extend(usage_differences(leaf, &rec.meta.request));
+    notes
+}
+
+/// Warnings where the CA issued other key usages than the CSR asked for
+/// (RFC 5280 §4.2.1.3 keyUsage, §4.2.1.12 extendedKeyUsage): what was
+/// asked, what was issued. A certificate without the extension restricts
+/// nothing and is not warned about.
+fn usage_differences(leaf: &Cert, req: &crate::request::Request) -> Vec<String> {
+    let mut notes = Vec::new();
+    let asked_eku: Vec<String> = req
+        .extended_key_usages()
+        .iter()
+        .map(|e| e.name().to_string())
+        .collect();
+    let got_eku = leaf.ext_key_usage_names();
+    if !asked_eku.is_empty() && !got_eku.is_empty() {
+        let dropped: Vec<&str> = asked_eku
+            .iter()
+            .filter(|e| !got_eku.contains(e))
+            .map(String::as_str)
+            .collect();
+        if !dropped.is_empty() {
+            notes.push(format!(
+                "warning: the CSR asked for extendedKeyUsage {}; the CA issued {} (without {})",
+                asked_eku.join(", "),
+                got_eku.join(", "),
+                dropped.join(", ")
+            ));
+        }
+    }
+    let asked_ku: Vec<&str> = req.key_usages().iter().map(|k| k.name()).collect();
+    let got_ku = leaf.key_usage_names();
+    if !asked_ku.is_empty() && !got_ku.is_empty() {
+        let dropped: Vec<&str> = asked_ku
+            .iter()
+            .filter(|k| !got_ku.contains(k))
+            .copied()
+            .collect();
+        if !dropped.is_empty() {
+            notes.push(format!(
+                "warning: the CSR asked for keyUsage {}; the CA issued {} (without {})",
+                asked_ku.join(", "),
+                got_ku.join(", "),
+                dropped.join(", ")
+            ));
+        }
+    }
+    notes
+}
+
+/// A CSR handed to `import` is named for what it is (a certificate is
+/// what the CA sends back), instead of "no certificate found" or an ASN.1
+/// error.
+fn csr_given(e: Error, data: &[u8], what: &str) -> Error {
+    let text = String::from_utf8_lossy(&data[..data.len().min(1 << 16)]);
+    let is_csr = text.contains("CERTIFICATE REQUEST-----")
+        || crate::csr::decode_input(data)
+            .ok()
+            .is_some_and(|der| crate::csr::parse(&der).is_ok());
+    if !is_csr {
+        return e;
+    }
+    Error::invalid(
+        "FILE",
+        format!("{what} is a certificate signing request (a CSR), not a certificate"),
+    )
+    .with_hint("send the CSR to the CA (csrkit download NAME gives it) and import the certificate it returns")
 }

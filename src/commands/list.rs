@@ -51,13 +51,20 @@ pub(super) fn list(ctx: &Ctx, report: &mut dyn Report) -> Result<Done> {
     })
 }
 
+/// Warnings for the records the listing skipped (unreadable), then the
+/// note for an empty keystore.
 fn empty_note(ctx: &Ctx, empty: bool) -> Vec<String> {
+    let mut notes: Vec<String> = ctx
+        .keystore
+        .skipped()
+        .into_iter()
+        .map(|w| format!("warning: {w}"))
+        .collect();
     if empty {
-        vec![format!(
+        notes.push(format!(
             "the keystore {} has no records",
             ctx.keystore.location()
-        )]
-    } else {
-        Vec::new()
+        ));
     }
+    notes
 }

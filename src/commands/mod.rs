@@ -24,6 +24,7 @@ mod export;
 mod generate;
 mod history;
 mod import;
+mod interrupt;
 #[path = "keystore.rs"]
 mod keystore_cmd;
 mod lint;
@@ -37,6 +38,7 @@ mod show;
 
 pub use batch::{Buffered, Report};
 pub use common::{read_input, Ctx, Done};
+pub use interrupt::reraise as reraise_batch_signal;
 
 /// Everything `main` needs to finish: bytes for stdout, notes for stderr,
 /// and the error (if any) that decides the exit code.
@@ -182,6 +184,24 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
         && root
             .to_str()
             .is_some_and(keystore::pg::connect::has_password);
+    // A keystore directory named with --keystore that does not exist is a
+    // typo, not an empty keystore, for the commands that only read the
+    // whole keystore (CSRKIT_KEYSTORE may name one a job creates later).
+    if matches!(cli.command, Command::List(_) | Command::Expiring(_))
+        && keystore_source(g.keystore.as_deref()) == "--keystore"
+        && keystore::scheme(&root).is_none()
+        && std::fs::symlink_metadata(&root).is_err()
+    {
+        output.error = Some(
+            Error::not_found(format!(
+                "the keystore directory {} does not exist",
+                root.display()
+            ))
+            .with_field("--keystore")
+            .with_hint("check --keystore; the first generate creates a keystore"),
+        );
+        return output;
+    }
     let keystore = match keystore::open(root, lock_timeout) {
         Ok(ks) => ks,
         Err(e) => {

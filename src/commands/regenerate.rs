@@ -6,7 +6,7 @@ use super::common::{
     open_stored_key_with, pass_opts, Ctx, Done, Minted,
 };
 use crate::cli;
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::formats::{Op, RecordView};
 use crate::keys::PrivateKey;
 use crate::keystore::{self, NewRecord, RecordMeta};
@@ -34,7 +34,17 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
         // never locks the record's new key away. `--no-passphrase` asks
         // for an unencrypted new key and proves nothing.
         let pass = if rec.meta.encrypted && !popts.no_passphrase {
-            open_stored_key_with(ctx, &rec, &popts)?.1
+            open_stored_key_with(ctx, &rec, &popts)
+                .map_err(|e| {
+                    if !matches!(e.kind, Kind::Invalid | Kind::Passphrase) {
+                        return e;
+                    }
+                    e.with_hint(format!(
+                        "--new-key does not use the old key, but its passphrase is asked to protect the new one: the new key is stored under the same passphrase, checked against the old key so that a mistyped one cannot lock the record away; give --no-passphrase for an unencrypted new key ({})",
+                        crate::usage::PASSPHRASE_SOURCES
+                    ))
+                })?
+                .1
         } else {
             new_key_passphrase(ctx, &popts)?
         };
@@ -69,8 +79,11 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
         encrypted,
         request: req,
         spki_sha256: Some(csr.spki_sha256.clone()),
-        // A new CSR is pending again: the certificate moves to history.
+        // A new CSR is pending: this revision's certificate goes to
+        // history and stays deployed until the new one is imported (the
+        // keystore settles `live` again under its lock).
         certificate: None,
+        live: rec.meta.live_after_new_csr(),
     };
     let csr_pem = csr.pem();
     let meta = ctx.keystore.replace(NewRecord {
@@ -92,6 +105,12 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
              (give --challenge-password-file, --challenge-password-env or --challenge-password-prompt)"
                 .into(),
         );
+    }
+    if let Some(l) = &meta.live {
+        notes.push(format!(
+            "the live certificate (revision {}, not after {}) stays in use by show, list, expiring and export until this CSR's certificate is imported",
+            l.revision, l.certificate.not_after
+        ));
     }
     notes.extend(super::lint::advice(ctx.format, &csr.der));
     Ok(Done {

@@ -12,7 +12,8 @@ use crate::formats::CertView;
 
 pub(super) fn self_sign(ctx: &Ctx, a: &cli::SelfSignArgs) -> Result<Done> {
     let rec = ctx.keystore.find(&a.target)?;
-    if let Some(cert) = rec.meta.certificate.as_ref().filter(|c| !c.self_signed) {
+    // A renewing record's live certificate counts: self-signing retires it.
+    if let Some(cert) = rec.meta.deployed().filter(|c| !c.self_signed) {
         if !a.force {
             return Err(Error::new(
                 Kind::Exists,

@@ -374,6 +374,51 @@ pub fn term_line(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A DER Name (RFC 5280 §4.1.2.4, a SEQUENCE of RDNs) as csrkit reads a
+/// CSR's subject: RDNs in encoded order. `None` when it does not decode.
+pub fn name_from_der(der: &[u8]) -> Option<Vec<Vec<ParsedAva>>> {
+    let tlv = tlv::read_one(der).ok()?;
+    parse::decode_name(&tlv).ok()
+}
+
+/// The one printer of names, a CSR's or a certificate's: RFC 4514 (most
+/// specific RDN first), csrkit's short names (dotted OIDs for types it
+/// has none for), values escaped per RFC 4514 §2.4, `#hex` for values
+/// that are not strings.
+pub fn name_string(name: &[Vec<ParsedAva>]) -> String {
+    rfc4514(name)
+}
+
+/// Whether two names are the same name, compared as RFC 5280 §7.1 does:
+/// RDN by RDN in order, each RDN the same set of attributes, each
+/// attribute the same type and the same value, string values after RFC
+/// 4518's insignificant-space handling and case folding (caseIgnoreMatch;
+/// the encoding, UTF8String or PrintableString, does not matter), other
+/// values byte for byte. Printing both and comparing texts is not the same
+/// (two printers, escapes, multi-valued RDNs in another order).
+pub fn names_match(a: &[Vec<ParsedAva>], b: &[Vec<ParsedAva>]) -> bool {
+    fn fold(v: &ParsedAva) -> (String, String) {
+        let value = if v.is_string() {
+            v.value
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        } else {
+            v.value.clone()
+        };
+        (v.oid.clone(), value)
+    }
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            let mut x: Vec<_> = x.iter().map(fold).collect();
+            let mut y: Vec<_> = y.iter().map(fold).collect();
+            x.sort();
+            y.sort();
+            x == y
+        })
+}
+
 /// RFC 4514 string of a name held as RDNs in encoded order: most specific
 /// RDN first, `+` between the attributes of a multi-valued RDN.
 fn rfc4514(name: &[Vec<ParsedAva>]) -> String {

@@ -83,6 +83,15 @@ fn record_value(meta: &RecordMeta, csr: &ParsedCsr, dir: Option<&std::path::Path
     m.extend(csr_value(csr));
     if let Some(c) = &meta.certificate {
         m.insert("certificate".into(), certificate_value(c, cert::now()));
+    } else if let Some(l) = &meta.live {
+        // Renewing: the certificate still deployed, and the revision
+        // that holds it.
+        m.insert("status".into(), json!(Status::Renewing));
+        let mut v = certificate_value(&l.certificate, cert::now());
+        if let Value::Object(o) = &mut v {
+            o.insert("revision".into(), json!(l.revision));
+        }
+        m.insert("live_certificate".into(), v);
     }
     if let Some(d) = dir {
         m.insert(
@@ -156,7 +165,7 @@ impl Shape for Json {
                 json!({
                     "id": s.id,
                     "name": s.name,
-                    "status": Status::of(s.not_after.as_deref(), now),
+                    "status": s.status(now),
                     "not_after": s.not_after,
                     "days_left": s.not_after.as_deref().and_then(|t| days_left(t, now)),
                 })
@@ -177,15 +186,15 @@ impl Shape for Json {
             let (nb, na) = c.validity();
             let na = cert::rfc3339(na);
             json!({
-                "subject": c.subject().to_string(),
-                "issuer": c.issuer().to_string(),
+                "subject": cert::name_text(c.subject()),
+                "issuer": cert::name_text(c.issuer()),
                 "serial": cert::hex_colon(c.x509.tbs_certificate().serial_number().as_bytes()),
                 "not_before": cert::rfc3339(nb),
                 "days_left": days_left(&na, now),
                 "not_after": na,
                 "sans": c.sans(),
-                "key_usage": c.key_usage(),
-                "extended_key_usage": c.ext_key_usage().iter().map(|o| o.to_string()).collect::<Vec<_>>(),
+                "key_usage": c.key_usage_names(),
+                "extended_key_usage": c.ext_key_usage_names(),
                 "ca": c.is_ca(),
                 "self_signed": c.self_issued() && c.signed_by(c).unwrap_or(false),
                 "fingerprints": {"sha256": c.fingerprint(), "spki_sha256": c.spki_id().ok()},

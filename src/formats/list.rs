@@ -84,7 +84,7 @@ fn digits(n: u64) -> usize {
 impl ListStream for TextList {
     fn page(&mut self, rows: &[Listed]) -> Result<Vec<u8>> {
         let now = self.now;
-        let status = |s: &Summary| Status::of(s.not_after.as_deref(), now).name();
+        let status = |s: &Summary| s.status(now).name();
         let key = &mut self.key;
         let first = self.widths.is_none();
         let w = *self.widths.get_or_insert_with(|| {
@@ -223,7 +223,7 @@ impl ListStream for JsonList {
                 key_protection: super::key_protection(s.encrypted),
                 common_name: &s.common_name,
                 subject: &s.subject,
-                status: Status::of(s.not_after.as_deref(), self.now),
+                status: s.status(self.now),
                 not_after: &s.not_after,
             };
             if written > 0 {

@@ -117,6 +117,18 @@ fn record_purpose(req: &Request) -> String {
     .to_string()
 }
 
+/// The purpose of an issued certificate: what its extendedKeyUsage maps
+/// to (the CA may have issued less than the CSR asked for), else, with no
+/// extendedKeyUsage, the record's.
+fn issued_purpose(leaf: &crate::cert::Cert, req: &Request) -> String {
+    let eku = leaf.ext_key_usage_names();
+    if eku.is_empty() {
+        return record_purpose(req);
+    }
+    let has = |n: &str| eku.iter().any(|e| e == n);
+    purpose_of(has("serverAuth"), has("clientAuth")).to_string()
+}
+
 /// The purpose a CSR file's extendedKeyUsage maps to.
 fn file_purpose(csr: &ParsedCsr) -> &'static str {
     let eku = csr.extensions.iter().find(|e| e.oid == "2.5.29.37");
@@ -290,7 +302,10 @@ fn end_certificate(v: &ExportView<'_>, o: Options) -> Result<Vec<u8>> {
     let key_pem = key.pem()?;
     let mut m = Map::new();
     m.insert("name".into(), json!(v.meta.name));
-    m.insert("purpose".into(), json!(record_purpose(&v.meta.request)));
+    m.insert(
+        "purpose".into(),
+        json!(issued_purpose(v.leaf, &v.meta.request)),
+    );
     m.insert("cert_file".into(), json!(v.leaf.pem()));
     if !v.chain.is_empty() {
         m.insert(
@@ -349,7 +364,7 @@ fn end_certificate_dto(v: &CertView<'_>) -> Value {
         "id": v.meta.id,
         "name": v.meta.name,
         "csr_id": v.meta.id,
-        "purpose": record_purpose(&v.meta.request),
+        "purpose": issued_purpose(c, &v.meta.request),
         "subject": dn(c.subject()),
         "issuer": dn(c.issuer()),
         "serial_number": certinfo::serial_hex(c),

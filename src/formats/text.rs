@@ -204,7 +204,19 @@ impl Shape for Text {
         }
         csr_text(&mut out, csr);
         if let Some(c) = meta.and_then(|m| m.certificate.as_ref()) {
-            cert_summary_text(&mut out, c, cert::now());
+            cert_summary_text(&mut out, "Certificate", c, cert::now());
+        } else if let Some(l) = meta.and_then(|m| m.live.as_ref()) {
+            line(
+                &mut out,
+                "Status",
+                "renewing: this CSR waits for its certificate; the live one stays in use",
+            );
+            cert_summary_text(&mut out, "Live certificate", &l.certificate, cert::now());
+            line(
+                &mut out,
+                "  Stored with",
+                format!("revision {}", l.revision),
+            );
         }
         Ok(out.into_bytes())
     }
@@ -237,7 +249,7 @@ impl Shape for Text {
             );
         }
         if let Some(c) = &m.certificate {
-            cert_summary_text(&mut out, c, cert::now());
+            cert_summary_text(&mut out, "Certificate", c, cert::now());
         }
         if let Some(dir) = v.dir {
             line(
@@ -280,7 +292,7 @@ impl Shape for Text {
                 "{:<6}  {:<name_w$}  {:<8}  {:<20}  {days}",
                 s.id,
                 s.name,
-                Status::of(s.not_after.as_deref(), now).name(),
+                s.status(now).name(),
                 na
             );
         }
@@ -338,12 +350,8 @@ fn validity_text(not_after: &str, now: i64) -> String {
 }
 
 /// A record's certificate, from its summary.
-fn cert_summary_text(out: &mut String, c: &CertSummary, now: i64) {
-    line(
-        out,
-        "Certificate",
-        Status::of(Some(&c.not_after), now).name(),
-    );
+fn cert_summary_text(out: &mut String, title: &str, c: &CertSummary, now: i64) {
+    line(out, title, Status::of(Some(&c.not_after), now).name());
     line(out, "  Subject", term(&c.subject));
     line(out, "  Issuer", term(&c.issuer));
     line(out, "  Serial", &c.serial);
@@ -374,8 +382,8 @@ fn cert_summary_text(out: &mut String, c: &CertSummary, now: i64) {
 /// A certificate read from a file.
 fn cert_text(out: &mut String, c: &Cert, now: i64) {
     let (nb, na) = c.validity();
-    line(out, "Subject", term(&c.subject().to_string()));
-    line(out, "Issuer", term(&c.issuer().to_string()));
+    line(out, "Subject", term(&cert::name_text(c.subject())));
+    line(out, "Issuer", term(&cert::name_text(c.issuer())));
     line(
         out,
         "Serial",
@@ -393,20 +401,13 @@ fn cert_text(out: &mut String, c: &Cert, now: i64) {
             term(&sans.join(", ")).into_owned()
         },
     );
-    let ku = c.key_usage();
+    let ku = c.key_usage_names();
     if !ku.is_empty() {
         line(out, "Key usage", ku.join(", "));
     }
-    let eku = c.ext_key_usage();
+    let eku = c.ext_key_usage_names();
     if !eku.is_empty() {
-        line(
-            out,
-            "Extended key usage",
-            eku.iter()
-                .map(|o| o.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
+        line(out, "Extended key usage", eku.join(", "));
     }
     line(out, "CA", if c.is_ca() { "yes" } else { "no" });
     line(

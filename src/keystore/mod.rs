@@ -25,9 +25,9 @@ mod record;
 pub use io::atomic_write;
 pub(crate) use record::StagedAt;
 pub use record::{
-    changed_meanwhile, check_stored_name, exists_error, not_found, now_rfc3339, same_key,
-    CertFiles, Fetch, FullRecord, HeldFiles, Listed, ListedFrom, Location, NewRecord, Put, Record,
-    RecordMeta, Revision, Staged, Summary, CERT_FILE, CHAIN_FILE,
+    changed_meanwhile, check_stored_name, damaged_hint, exists_error, not_found, now_rfc3339,
+    same_key, CertFiles, Fetch, FullRecord, HeldFiles, Listed, ListedFrom, LiveCert, Location,
+    NewRecord, Put, Record, RecordMeta, Revision, Staged, Summary, CERT_FILE, CHAIN_FILE,
 };
 
 /// A keystore backend. Every method takes and releases whatever lock or
@@ -86,6 +86,19 @@ pub trait Store: Send + Sync {
     /// Deletes a record with its history.
     fn delete(&self, rec: &Record) -> Result<()>;
 
+    /// Deletes whatever holds the name `name` when it cannot be read as a
+    /// record (`find` fails on it: a corrupt record.json, a symbolic link,
+    /// a stray directory), never following a link. Returns what was
+    /// removed, in words for the user. Exit 3 when nothing holds the name.
+    fn delete_damaged(&self, name: &str) -> Result<String>;
+
+    /// Warnings for the records the last [`Store::list`] skipped because
+    /// they cannot be read (each names the record and a command that
+    /// removes it). Empty for a backend that never skips.
+    fn skipped(&self) -> Vec<String> {
+        Vec::new()
+    }
+
     /// Finds a record by name, or by id (decimal). Exit 3 if none.
     fn find(&self, name_or_id: &str) -> Result<Record>;
 
@@ -121,6 +134,30 @@ pub trait Store: Send + Sync {
 
     /// A record with its whole history, for `keystore copy`.
     fn read_full(&self, rec: &Record) -> Result<FullRecord>;
+
+    /// One revision of a record, owned whole (the current one, or one its
+    /// history keeps): a renewing record's live certificate, key and chain
+    /// are read this way ([`RecordMeta::live`]). Exit 3 when the record
+    /// has no such revision. The default reads [`Store::read_full`].
+    fn read_revision(&self, rec: &Record, revision: u32) -> Result<Revision> {
+        let full = self.read_full(rec)?;
+        if full.current.meta.revision == revision {
+            return Ok(full.current);
+        }
+        full.history
+            .into_iter()
+            .find(|r| r.meta.revision == revision)
+            .ok_or_else(|| {
+                Error::not_found(format!(
+                    "record {} has no revision {revision} in its history",
+                    rec.meta.name
+                ))
+                .with_hint(format!(
+                    "`csrkit show {}` names the revisions; import a new certificate to end the renewal",
+                    rec.meta.name
+                ))
+            })
+    }
 
     /// Writes a record with its history and its id, atomically
     /// (`keystore copy`); ids given out later follow it. [`Put::Present`]

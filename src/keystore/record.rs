@@ -16,7 +16,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::io::{check_not_writable_by_others, nofollow_read};
-use crate::cert::CertSummary;
+use crate::cert::{CertSummary, Status};
 use crate::error::{io_at, Error, Kind, Result};
 use crate::request::{KeySpec, Request};
 use zeroize::Zeroizing;
@@ -43,6 +43,68 @@ pub struct RecordMeta {
     /// files are `cert.pem` and `chain.pem`); absent while pending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<CertSummary>,
+    /// While this revision's CSR waits for its CA (after `regenerate`):
+    /// the certificate still deployed, issued for an earlier revision
+    /// that history keeps whole (key, CSR, certificate, chain). `show`,
+    /// `list`, `expiring` and `export` go on seeing it until a
+    /// certificate is stored for this revision, which retires it. Absent
+    /// when [`RecordMeta::certificate`] is set, or nothing was deployed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<LiveCert>,
+}
+
+/// The certificate a renewing record still has deployed (see
+/// [`RecordMeta::live`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiveCert {
+    /// The revision it was stored with; its files are that revision's in
+    /// history (`history/<revision>/` in a directory keystore).
+    pub revision: u32,
+    /// Its summary, as that revision's record.json has it.
+    pub certificate: CertSummary,
+}
+
+impl RecordMeta {
+    /// The certificate in service: this revision's own, else the live one
+    /// of a renewing record.
+    pub fn deployed(&self) -> Option<&CertSummary> {
+        self.certificate
+            .as_ref()
+            .or(self.live.as_ref().map(|l| &l.certificate))
+    }
+
+    /// Whether a new CSR waits for its CA while an earlier certificate
+    /// stays deployed.
+    pub fn renewing(&self) -> bool {
+        self.certificate.is_none() && self.live.is_some()
+    }
+
+    /// What a new revision that drops this one's certificate (a new CSR)
+    /// keeps deployed: this revision's certificate, else whatever this
+    /// revision kept.
+    pub fn live_after_new_csr(&self) -> Option<LiveCert> {
+        match &self.certificate {
+            Some(c) => Some(LiveCert {
+                revision: self.revision,
+                certificate: c.clone(),
+            }),
+            None => self.live.clone(),
+        }
+    }
+
+    /// What a new revision (`self`) that replaces `current` keeps
+    /// deployed, decided by the backend under its lock or transaction: a
+    /// revision with its own certificate retires the live one; one without
+    /// (a new CSR, a new passphrase while renewing) keeps what `current`
+    /// deploys.
+    pub fn carry_live_from(&mut self, current: &RecordMeta) {
+        self.live = if self.certificate.is_some() {
+            None
+        } else {
+            current.live_after_new_csr()
+        };
+    }
 }
 
 /// A record as found: its metadata, and where its files are read from
@@ -155,9 +217,14 @@ pub struct Summary {
     /// See [`RecordMeta::spki_sha256`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spki_sha256: Option<String>,
-    /// The certificate's notAfter (RFC 3339), when the record has one.
+    /// The deployed certificate's notAfter (RFC 3339), when the record
+    /// has one ([`RecordMeta::deployed`]: a renewing record's live one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_after: Option<String>,
+    /// A new CSR waits while `not_after` is the live certificate's
+    /// ([`RecordMeta::renewing`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub renewing: bool,
 }
 
 impl Summary {
@@ -174,7 +241,18 @@ impl Summary {
             common_name: meta.request.subject.common_name().map(String::from),
             subject: meta.request.subject.to_rfc4514(),
             spki_sha256: meta.spki_sha256.clone(),
-            not_after: meta.certificate.as_ref().map(|c| c.not_after.clone()),
+            not_after: meta.deployed().map(|c| c.not_after.clone()),
+            renewing: meta.renewing(),
+        }
+    }
+
+    /// The record's status at Unix time `now`: `renewing` while a new CSR
+    /// waits and the live certificate serves, else from `not_after`.
+    pub fn status(&self, now: i64) -> Status {
+        if self.renewing {
+            Status::Renewing
+        } else {
+            Status::of(self.not_after.as_deref(), now)
         }
     }
 }
@@ -275,7 +353,10 @@ impl Record {
                     dir.display()
                 ),
             )
-            .with_hint("records must be real directories inside the keystore"));
+            .with_hint(format!(
+                "records must be real directories inside the keystore; {}",
+                damaged_hint(&dir_name(dir))
+            )));
         }
         if !md.is_dir() {
             return Err(Error::internal(format!(
@@ -288,13 +369,14 @@ impl Record {
         let data = nofollow_read(&json_path).map_err(|e| {
             if e.kind == Kind::NotFound {
                 Error::internal(format!("{} is missing", json_path.display()))
+                    .with_hint(damaged_hint(&dir_name(dir)))
             } else {
                 e
             }
         })?;
         let meta: RecordMeta = serde_json::from_slice(&data).map_err(|e| {
             Error::internal(format!("{} is corrupt: {e}", json_path.display()))
-                .with_hint("restore it from history/ or delete the record")
+                .with_hint(damaged_hint(&dir_name(dir)))
         })?;
         // The name in the file will name paths: checked as a new one is.
         check_stored_name(&meta.name, meta.id)?;
@@ -308,7 +390,8 @@ impl Record {
                     "{}/key.pem is a symbolic link; refusing to use it",
                     dir.display()
                 ),
-            ));
+            )
+            .with_hint(damaged_hint(&dir_name(dir))));
         }
         if key_md.mode() & 0o077 != 0 {
             return Err(Error::new(
@@ -322,6 +405,22 @@ impl Record {
             at: Location::Dir(dir.to_path_buf()),
         })
     }
+}
+
+/// The hint for a record that cannot be read: a command that removes it
+/// (`delete` works on any damaged record), or where its earlier files are.
+pub fn damaged_hint(name: &str) -> String {
+    format!(
+        "remove it with `csrkit delete {name} --yes` (its key and history go with it), \
+         or restore its files from its history/ directory"
+    )
+}
+
+/// The record name a record directory has (its last component).
+fn dir_name(dir: &Path) -> String {
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// A record written by a [`super::BatchWriter`], waiting for its commit.

@@ -90,7 +90,9 @@ pub fn default(t: &Target, out: &mut Vec<Finding>) {
         .filter(|s| s.kind == "DNS")
         .map(|s| s.value.as_str())
         .collect();
-    if t.sans.is_empty() {
+    // A CA certificate (basicConstraints CA:TRUE) names no server: the
+    // SAN rules are a subscriber's (CA/B Forum BR §7.1.2.7 vs §7.1.2.10).
+    if t.sans.is_empty() && !t.ca {
         push(
             out,
             "san.missing",

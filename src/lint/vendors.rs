@@ -163,11 +163,13 @@ pub fn nsx(t: &Target, out: &mut Vec<Finding>) {
 
 /// Lenovo XClarity Administrator (`certificateSigningRequest`).
 pub fn xclarity(t: &Target, out: &mut Vec<Finding>) {
-    const SRC: &str = "csrkit's advice: RFC 5280 Appendix A (ub-common-name, ub-organization-name, ub-organizational-unit-name: 64); XClarity's POST /certificateSigningRequest page publishes no lengths of its own";
-    let limits: [(&str, &str, usize); 3] = [
-        (CN, "commonName", 64),
-        (O, "organizationName", 64),
-        (OU, "organizationalUnitName", 64),
+    const SRC: &str = "XClarity REST API, PUT /serverCertificate (sysmgt.lenovofiles.com, com.lenovo.lxca_restapis.doc, rest_api_servercertificate_put.html): CommonName at most 63, Organization 60, OrganizationUnit 60, StateLocality 50, StateProvince 60 characters";
+    let limits: [(&str, &str, usize); 5] = [
+        (CN, "commonName", 63),
+        (O, "organizationName", 60),
+        (OU, "organizationalUnitName", 60),
+        (L, "localityName", 50),
+        (ST, "stateOrProvinceName", 60),
     ];
     for (oid, name, max) in limits {
         for v in t.attr(oid) {
@@ -178,7 +180,7 @@ pub fn xclarity(t: &Target, out: &mut Vec<Finding>) {
                     "xclarity.attribute_length",
                     Severity::Warning,
                     SRC,
-                    format!("{name} has {n} characters; X.509 allows at most {max}, and tools that hold to it refuse longer ones"),
+                    format!("{name} has {n} characters; XClarity takes at most {max}"),
                 );
             }
         }

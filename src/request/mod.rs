@@ -183,7 +183,13 @@ pub struct RequestInput {
     pub no_default_san: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none", alias = "algorithm")]
     pub key_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// A number, or a string of digits as vendors' bodies write it
+    /// (`"key_size":"4096"`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "number_or_digits"
+    )]
     pub key_size: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub curve: Option<String>,
@@ -723,3 +729,25 @@ pub fn validate_name(name: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests;
+
+/// An optional number given as a JSON number or a string of digits.
+fn number_or_digits<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<u32>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum N {
+        Num(u32),
+        Text(String),
+    }
+    match Option::<N>::deserialize(d)? {
+        None => Ok(None),
+        Some(N::Num(n)) => Ok(Some(n)),
+        Some(N::Text(t)) => t.trim().parse().map(Some).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "key_size: '{}' is not a number",
+                t.escape_default()
+            ))
+        }),
+    }
+}

@@ -55,6 +55,20 @@ impl San {
     }
 
     pub fn dns(v: &str) -> Result<San> {
+        // Common mistakes: a URL or an IP address given as a DNS name.
+        if v.contains("://") {
+            return Err(Error::invalid(
+                "--dns",
+                format!("'{v}' is a URL, not a DNS name"),
+            )
+            .with_hint("give it as a URI SAN (--uri, or uri: at the prompt), or its host name alone with --dns"));
+        }
+        if v.parse::<IpAddr>().is_ok() {
+            return Err(
+                Error::invalid("--dns", format!("'{v}' is an IP address, not a DNS name"))
+                    .with_hint("give it with --ip (or ip: at the prompt)"),
+            );
+        }
         validate_dns(v, true)
             .map(San::Dns)
             .map_err(|m| Error::invalid("--dns", format!("'{v}': {m}")))

@@ -513,11 +513,16 @@ pub fn validate_value(attr: Attr, value: &str) -> Result<String> {
             // (7.1.4.2.2) allow where a country has no code of its own.
             || !(COUNTRIES.contains(&up.as_str()) || up == "XX")
         {
+            let hint = match up.as_str() {
+                "UK" => "the United Kingdom's ISO 3166 code is GB".to_string(),
+                "EL" => "Greece's ISO 3166 code is GR".to_string(),
+                _ => "use a code such as US, DE, GB or JP".to_string(),
+            };
             return Err(Error::invalid(
                 field,
                 format!("'{value}' is not an ISO 3166 two-letter country code"),
             )
-            .with_hint("use a code such as US, DE, GB or JP"));
+            .with_hint(hint));
         }
         return Ok(up);
     }

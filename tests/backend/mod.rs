@@ -22,12 +22,12 @@ pub fn pg_url() -> Option<String> {
 
 /// Prints why a PostgreSQL test did nothing, past the test harness's
 /// capture (a passing test's `eprintln!` would never be seen).
+/// Under `CI=true` (where `.ci/run` starts a server) a missing server is
+/// a failure, not a skip.
 pub fn skip(test: &str) {
-    use std::io::Write;
-    let _ = writeln!(
-        std::io::stderr(),
-        "note: {test} skipped: CSRKIT_TEST_PG_URL is not set (.ci/run starts a server)"
-    );
+    crate::support::missing_tool(&format!(
+        "{test}: the PostgreSQL server (CSRKIT_TEST_PG_URL; .ci/run starts one, or source .ci/pg-cluster)"
+    ));
 }
 
 /// A fresh database, dropped at the end.

@@ -59,7 +59,7 @@ fn certs(data: &[u8], what: &str) -> Result<(), String> {
         c.ext_key_usage();
         // import's notes: what the CA changed (printed on stderr as is).
         let asked = ["DNS:www.example.com".to_string()];
-        for note in c.differences(&asked, "CN=www.example.com") {
+        for note in c.differences(&asked, &[]) {
             check_text(note.as_bytes(), "import note")?;
         }
     }

@@ -31,6 +31,7 @@ use crate::keystore::{
 mod catalog;
 mod commit;
 mod copy;
+mod damaged;
 mod lock;
 mod stage;
 
@@ -48,11 +49,17 @@ pub const HISTORY: &str = "history";
 pub struct DirStore {
     root: PathBuf,
     lock_timeout: Duration,
+    /// What the last `list` skipped: records it could not read.
+    skipped: std::sync::Mutex<Vec<String>>,
 }
 
 impl DirStore {
     pub fn new(root: PathBuf, lock_timeout: Duration) -> DirStore {
-        DirStore { root, lock_timeout }
+        DirStore {
+            root,
+            lock_timeout,
+            skipped: std::sync::Mutex::default(),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -238,6 +245,7 @@ impl Store for DirStore {
         let same_key = same_key(&current.meta, &rec.meta, &old_key, rec.key_pem.as_bytes());
         rec.meta.revision = current.meta.revision + 1;
         rec.meta.created = current.meta.created.clone();
+        rec.meta.carry_live_from(&current.meta);
         let tmp = self.temp_dir(&mut lock, "tmp")?;
         let mut mark = None;
         let result = (|| {
@@ -420,6 +428,7 @@ impl Store for DirStore {
         };
         let mut out = Vec::with_capacity(entries.len());
         let mut misses = 0;
+        let mut skipped = Vec::new();
         for entry in entries {
             let Some(name) = entry.path.file_name().and_then(|n| n.to_str()) else {
                 continue;
@@ -434,7 +443,15 @@ impl Store for DirStore {
                 }
                 _ => {
                     misses += 1;
-                    let rec = Record::read_at(&entry.path)?;
+                    // A record that cannot be read is named and skipped,
+                    // not the end of the whole listing.
+                    let rec = match Record::read_at(&entry.path) {
+                        Ok(rec) => rec,
+                        Err(e) => {
+                            skipped.push(damaged::skipped(name, &e));
+                            continue;
+                        }
+                    };
                     out.push(Listed {
                         summary: Summary::of(&rec.meta),
                         from: ListedFrom::Dir(entry.path),
@@ -443,6 +460,7 @@ impl Store for DirStore {
             }
         }
         out.sort_unstable_by_key(|r| r.summary.id);
+        *self.skipped.lock().unwrap_or_else(|p| p.into_inner()) = skipped;
         if misses > 0 || lines > out.len() + CATALOG_SLACK {
             self.catalog_compact(&out);
         }
@@ -481,6 +499,17 @@ impl Store for DirStore {
 
     fn read_full(&self, rec: &Record) -> Result<FullRecord> {
         self.read_full_record(rec)
+    }
+
+    fn delete_damaged(&self, name: &str) -> Result<String> {
+        self.remove_damaged(name)
+    }
+
+    fn skipped(&self) -> Vec<String> {
+        self.skipped
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     fn put_full(&self, full: &FullRecord) -> Result<Put> {

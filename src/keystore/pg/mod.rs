@@ -295,6 +295,7 @@ impl Store for PgStore {
             let old_key: String = row.get(2);
             let keep_key = !same_key(&old, &rec.meta, old_key.as_bytes(), rec.key_pem.as_bytes());
             rec.meta.revision = current as u32 + 1;
+            rec.meta.carry_live_from(&old);
             rec.meta.created = old.created.clone();
             tx.execute(
                 "INSERT INTO csrkit.history
@@ -368,6 +369,21 @@ impl Store for PgStore {
 
     fn find(&self, name_or_id: &str) -> Result<Record> {
         self.conn.find(name_or_id)
+    }
+
+    /// One DELETE by name (a row whose metadata no longer parses); the
+    /// history goes with it.
+    fn delete_damaged(&self, name: &str) -> Result<String> {
+        let n = self.conn.run(|c| {
+            Ok(Ok(c.execute(
+                "DELETE FROM csrkit.records WHERE name = $1",
+                &[&name],
+            )?))
+        })?;
+        if n == 0 {
+            return Err(not_found(name));
+        }
+        Ok(format!("the row of record {name} with its history"))
     }
 
     /// `SELECT summary ... ORDER BY id`; each row reads the rest of its

@@ -37,11 +37,13 @@ pub const SCRYPT_P: u32 = 5;
 /// The most work a stored key's KDF may ask for before csrkit refuses to
 /// open it (a key written by another tool may use more than csrkit's own
 /// defaults; a damaged or hostile file asks for absurd amounts): scrypt
-/// memory 128 * r * N at most 256 MiB, N at most 2^20, p at most 64;
-/// PBKDF2 at most 10,000,000 iterations.
+/// memory 128 * r * N at most 256 MiB, N at most 2^20, p at most 64,
+/// N * r * p at most 2^23; PBKDF2 at most 10,000,000 iterations.
 const SCRYPT_MAX_MEMORY: u64 = 256 << 20;
 const SCRYPT_MAX_N: u64 = 1 << 20;
 const SCRYPT_MAX_P: u64 = 64;
+/// N * r * p: the time a key takes to open (csrkit's own: 2^14 * 8 * 5).
+const SCRYPT_MAX_WORK: u64 = 1 << 23;
 const PBKDF2_MAX_ITERATIONS: u32 = 10_000_000;
 
 /// A passphrase, wiped from memory when dropped.
@@ -430,10 +432,22 @@ fn check_kdf_bounds(scheme: &pkcs5::EncryptionScheme) -> Result<()> {
             let r = u64::from(sp.block_size);
             let par = u64::from(sp.parallelization);
             let mem = 128u64.saturating_mul(r).saturating_mul(n);
-            if n > SCRYPT_MAX_N || mem > SCRYPT_MAX_MEMORY || par > SCRYPT_MAX_P {
+            let work = n.saturating_mul(r).saturating_mul(par);
+            if n < 2 || !n.is_power_of_two() || r == 0 || par == 0 {
+                return Err(refuse(format!(
+                    "scrypt N={n}, r={r}, p={par} (N must be a power of two of at least 2, \
+                     r and p at least 1)"
+                )));
+            }
+            if n > SCRYPT_MAX_N
+                || mem > SCRYPT_MAX_MEMORY
+                || par > SCRYPT_MAX_P
+                || work > SCRYPT_MAX_WORK
+            {
                 return Err(refuse(format!(
                     "scrypt N={n}, r={r}, p={par} ({} MiB; csrkit opens at most N=2^20, \
-                     256 MiB, p=64)",
+                     256 MiB, p=64, and N*r*p at most 2^23, about 13 times its own keys' \
+                     work)",
                     mem >> 20
                 )));
             }
@@ -511,6 +525,16 @@ pub fn passphrase_from_sources(opts: &PassphraseOptions) -> Result<Option<Passph
         return Passphrase::new(line)
             .map(Some)
             .map_err(|e| e.with_field("--passphrase-file"));
+    }
+    if let Some(var) = opts.env.as_deref().filter(|v| *v == "CSRKIT_PASSPHRASE") {
+        // Taken out of the environment at start (scrub_env_passphrase).
+        let v = env_passphrase().ok_or_else(|| {
+            Error::invalid(
+                "--passphrase-env",
+                format!("the environment variable {var} is not set"),
+            )
+        })?;
+        return Passphrase::new(v).map(Some);
     }
     if let Some(var) = &opts.env {
         let v = std::env::var(var).map_err(|_| {

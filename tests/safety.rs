@@ -898,3 +898,51 @@ fn pgsslmode_from_the_environment_is_honoured() {
     no_panic(&o);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+/// The store owns revisions: a `regenerate --new-key` that read revision N
+/// while `passwd` committed N + 1 is refused (exit 3), never committed over
+/// it, so no key is left under the old passphrase by a race.
+#[test]
+fn a_commit_between_read_and_commit_is_refused_not_lost() {
+    if !cfg!(feature = "failpoints") {
+        return;
+    }
+    let ks = Ks::new();
+    ks.cmd_pass()
+        .args([
+            "generate",
+            "web",
+            "--cn",
+            "web.example.com",
+            "--key-type",
+            "ec",
+        ])
+        .assert()
+        .success();
+    let slow = csrkit(&ks.root())
+        .args(["regenerate", "web", "--new-key"])
+        .env("CSRKIT_PASSPHRASE", PASS)
+        .env("CSRKIT_TEST_PAUSE_AT", "regenerate:minting:4000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let new = pass_file(&ks, "new", OTHER);
+    ks.cmd_pass()
+        .args(["passwd", "web", "--new-passphrase-file"])
+        .arg(&new)
+        .assert()
+        .success();
+    let o = slow.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("changed while"), "{}", stderr(&o));
+    for k in key_files(&ks.record("web")) {
+        assert!(
+            !opens_with(&k, Some(PASS)),
+            "{} opens with the old passphrase",
+            k.display()
+        );
+    }
+    assert_key_matches(&ks, "web", Some(OTHER));
+}

@@ -343,7 +343,20 @@ pub(super) fn open_stored_key_with(
 ) -> Result<(PrivateKey, Option<Passphrase>)> {
     let pem = ctx.keystore.read_key_pem(rec)?;
     let (key, pass) = open_key_pem(ctx, rec, p, &pem)?;
-    check_opened_key(rec, &pem, &key, pass.is_some())?;
+    if let Err(e) = check_opened_key(rec, &pem, &key, pass.is_some()) {
+        // A commit that landed between reading the record and its key is
+        // not tampering: said as the race it is (exit 3, run again).
+        if let Ok(now) = ctx.keystore.find(&rec.meta.id.to_string()) {
+            if now.meta.revision != rec.meta.revision {
+                return Err(keystore::changed_meanwhile(
+                    &rec.meta.name,
+                    rec.meta.revision,
+                    now.meta.revision,
+                ));
+            }
+        }
+        return Err(e);
+    }
     Ok((key, pass))
 }
 

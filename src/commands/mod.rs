@@ -109,9 +109,9 @@ fn show_file_hint(command: &Command, err: Error) -> Error {
 }
 
 /// Said when a `--keystore` URL on the command line holds a password.
-const ARGV_PASSWORD: &str = "warning: the --keystore URL holds a password, which other users \
-     can read in `ps`; give it in PGPASSWORD, ~/.pgpass (or PGPASSFILE), or the URL in \
-     CSRKIT_KEYSTORE instead";
+const ARGV_PASSWORD: &str = "warning: a keystore URL on the command line holds a password, \
+     which other users can read in `ps`; give it in PGPASSWORD or ~/.pgpass (or PGPASSFILE), \
+     and a --keystore URL in CSRKIT_KEYSTORE instead";
 
 /// Runs the parsed command line; a batch's per-line results are kept in
 /// the output (see [`run_streaming`] to print them as they come).
@@ -180,10 +180,10 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
     };
     // A password in a --keystore URL on the command line is visible to
     // every user of the machine (ps, /proc/PID/cmdline).
-    let argv_password = keystore_source(g.keystore.as_deref()) == "--keystore"
-        && root
-            .to_str()
-            .is_some_and(keystore::pg::connect::has_password);
+    let pw = |p: &std::path::Path| p.to_str().is_some_and(keystore::pg::connect::has_password);
+    let argv_password = (keystore_source(g.keystore.as_deref()) == "--keystore" && pw(&root))
+        || matches!(&cli.command, Command::Keystore(crate::cli::KeystoreCommand::Copy(a))
+            if pw(&a.src) || pw(&a.dst));
     // A keystore directory named with --keystore that does not exist is a
     // typo, not an empty keystore, for the commands that only read the
     // whole keystore (CSRKIT_KEYSTORE may name one a job creates later).

@@ -164,7 +164,23 @@ fn rewrite_history_keys(
                 rec.meta.name
             ))
         })?;
+        // A history key must be that revision's: never a planted one.
+        let plaintext = keys::pem_label(&h.key_pem) == Some("PRIVATE KEY");
         let spki = key.spki_sha256()?;
+        if (plaintext && h.meta.encrypted)
+            || h.meta.spki_sha256.as_deref().is_some_and(|s| s != spki)
+        {
+            return Err(Error::internal(format!(
+                "the key kept for revision {} of {} is not that revision's key (or is \
+                 unencrypted where the revision says encrypted); refusing to re-encrypt it",
+                h.meta.revision, rec.meta.name
+            ))
+            .with_hint(format!(
+                "someone who can write the keystore changed its history: drop the old keys \
+                 with `csrkit history {} --prune --yes`, then run passwd again",
+                rec.meta.name
+            )));
+        }
         if seen.contains(&spki) {
             out.push((h.meta.revision, None));
         } else {

@@ -66,6 +66,7 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
         }
         (pem, rec.meta.encrypted, key)
     };
+    crate::faults::pause("regenerate:minting");
     let Minted { key, csr } = mint(&req, key)?;
     drop(key);
     let meta = RecordMeta {

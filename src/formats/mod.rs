@@ -315,12 +315,15 @@ pub fn key_protection(encrypted: bool) -> &'static str {
 
 /// Serializes JSON, compact or pretty, with a trailing newline.
 pub fn to_json(v: &impl serde::Serialize, pretty: bool) -> Result<Vec<u8>> {
-    let mut out = if pretty {
+    let out = if pretty {
         serde_json::to_vec_pretty(v)
     } else {
         serde_json::to_vec(v)
     }
     .map_err(|e| Error::internal(format!("JSON encoding: {e}")))?;
+    // Vendor bodies and csrkit's own alike: no string holds a character a
+    // terminal acts on (bidi, zero-width, C1), each as its `\uXXXX`.
+    let mut out = list::terminal_safe(out);
     out.push(b'\n');
     Ok(out)
 }

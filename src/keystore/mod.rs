@@ -58,8 +58,10 @@ pub trait Store: Send + Sync {
     fn create(&self, rec: NewRecord<'_>) -> Result<RecordMeta>;
 
     /// Commits a new revision of an existing record (same id); the current
-    /// files move to its history. Exit 3 if the record was deleted or
-    /// replaced by another record of that name meanwhile.
+    /// files move to its history. `rec.meta.revision` is the revision the
+    /// caller read plus one: a record that moved on meanwhile (another
+    /// commit) is exit 3 and nothing is written (compare-and-swap), as is
+    /// a record deleted or replaced by another of that name.
     ///
     /// History keeps one copy of each distinct key: the replaced
     /// revision's `key.pem` goes to history only when its key differs

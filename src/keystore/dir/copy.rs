@@ -33,6 +33,17 @@ impl DirStore {
         let current = read_revision(&dir, now.meta, false)?;
         let mut history = Vec::new();
         let hist = dir.join(HISTORY);
+        // history/ itself is never followed if it is a link.
+        if fs::symlink_metadata(&hist).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::new(
+                Kind::Invalid,
+                format!("{} is a symbolic link; refusing to follow it", hist.display()),
+            )
+            .with_hint(format!(
+                "replace the link with the real directory, or remove the record: csrkit delete {} --yes",
+                rec.meta.name
+            )));
+        }
         match fs::read_dir(&hist) {
             Ok(entries) => {
                 for entry in entries {

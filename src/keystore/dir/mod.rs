@@ -98,6 +98,7 @@ impl DirStore {
                 ));
             }
             check_not_writable_by_others(&self.records_dir(), &rmd, "keystore directory")?;
+            check_owned(&self.records_dir(), &rmd, "keystore directory")?;
         }
         Ok(true)
     }
@@ -236,7 +237,11 @@ impl Store for DirStore {
                 "record {name} was deleted or replaced while regenerating"
             )));
         }
-        if let Some(expected) = expected_revision {
+        // Compare-and-swap on the revision: the caller read revision N and
+        // commits N + 1 (or says which one it read); a commit in between is
+        // refused, never overwritten (a lost update of a key or a
+        // certificate).
+        if let Some(expected) = expected_revision.or(rec.meta.revision.checked_sub(1)) {
             if current.meta.revision != expected {
                 return Err(changed_meanwhile(&name, expected, current.meta.revision));
             }

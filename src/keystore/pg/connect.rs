@@ -418,7 +418,8 @@ pub fn has_password(url: &str) -> bool {
             .next()
             .is_some_and(|u| u.contains(':'))
     });
-    userinfo_pw || query_pairs(rest).any(|(k, _)| is_secret_param(&k))
+    let fragment_pw = url.split_once('#').is_some_and(|(_, f)| is_secret_param(f));
+    userinfo_pw || fragment_pw || query_pairs(rest).any(|(k, _)| is_secret_param(&k))
 }
 
 /// The `key=value` pairs after the first `?`, keys %-decoded.
@@ -445,6 +446,8 @@ fn is_secret_param(key: &str) -> bool {
 /// more is hidden, never less) down to the user name, and every parameter
 /// naming a password (%-decoded) is dropped.
 pub fn redact(url: &str) -> String {
+    // A `#fragment` has no meaning in a keystore URL and may hold anything.
+    let url = url.split('#').next().unwrap_or(url);
     let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
     let rest = match rest.rfind('@') {
         Some(at) => {
@@ -648,6 +651,7 @@ mod tests {
             ("postgresql://u@h/db?%70assword=hidden", "hidden"),
             ("postgresql://u@h/db?sslpassword=hidden", "hidden"),
             ("postgresql://u@h/db?PASSWORD=hidden", "hidden"),
+            ("postgresql://u@h/db#password=hidden", "hidden"),
         ] {
             let shown = redact(url);
             assert!(!shown.contains(secret), "{url} -> {shown}");

@@ -283,7 +283,8 @@ impl Store for PgStore {
                     ))))
                 }
             };
-            if let Some(expected) = expected_revision {
+            // Compare-and-swap on the revision (see the directory backend).
+            if let Some(expected) = expected_revision.or(rec.meta.revision.checked_sub(1)) {
                 if current as u32 != expected {
                     return Ok(Err(changed_meanwhile(
                         &rec.meta.name,

@@ -10,7 +10,7 @@ pub(super) const GENERATE_EXAMPLES: &str = "\
 EXAMPLES:
   # Web server, RSA-2048, passphrase from a file
   csrkit generate --cn www.example.com --org 'Example Ltd' --country GB \\
-      --dns example.com --purpose server --passphrase-file ~/.csrkit-pass
+      --dns www.example.com --dns example.com --purpose server --passphrase-file ~/.csrkit-pass
 
   # EC P-384 client certificate, full DN in one flag, no passphrase
   csrkit generate api-client --subject 'CN=api,OU=Payments,O=Example,C=DE' \\

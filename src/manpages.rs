@@ -129,7 +129,7 @@ fn synopsis(w: &mut Vec<u8>, cmd: &clap::Command) -> std::io::Result<()> {
     writeln!(w, ".SH SYNOPSIS")?;
     let mut line = format!(
         "\\fB{}\\fR",
-        roff_name(&cmd.get_bin_name().unwrap_or(cmd.get_name()).to_string())
+        roff_name(cmd.get_bin_name().unwrap_or(cmd.get_name()))
     );
     let mut positionals = Vec::new();
     for a in cmd.get_arguments().filter(|a| !a.is_hide_set()) {

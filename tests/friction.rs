@@ -447,3 +447,39 @@ fn man_synopsis_names_values_and_examples_keep_the_cn_in_the_sans() {
         }
     }
 }
+
+#[test]
+fn lint_file_and_show_file_say_the_same_about_bad_input() {
+    let ks = Ks::new();
+    ks.generate_ec("web");
+    let der = ks.dir.path().join("web.der");
+    let o = run(ks
+        .cmd()
+        .args(["download", "web", "--der", "-o", der.to_str().unwrap()]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(&der).unwrap();
+    let cut = ks.file("cut.der", &bytes[..bytes.len() / 2]);
+    let show = run(ks.cmd().args(["show", "--file", cut.to_str().unwrap()]));
+    let lint = run(ks.cmd().args(["lint", "--file", cut.to_str().unwrap()]));
+    assert_eq!(show.status.code(), Some(2));
+    assert_eq!(lint.status.code(), Some(2));
+    assert_eq!(stderr(&lint), stderr(&show));
+    assert!(
+        !stderr(&lint).contains("ASN.1 DER message"),
+        "{}",
+        stderr(&lint)
+    );
+}
+
+#[test]
+fn export_help_does_not_describe_no_passphrase_in_generates_words() {
+    let ks = Ks::new();
+    let help = stdout(&run(ks.cmd().args(["export", "--help"])));
+    let text = help.split("--no-passphrase\n").nth(1).unwrap_or_default();
+    let first = text.lines().next().unwrap_or_default();
+    assert!(
+        !first.trim_start().starts_with("Store the private key"),
+        "{help}"
+    );
+    assert!(text.contains("opened without asking"), "{help}");
+}

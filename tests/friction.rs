@@ -37,6 +37,13 @@ fn common_mistakes_get_a_suggestion() {
         "{}",
         stderr(&o)
     );
+    let o = gen(&["--san", "https://b.example.com/x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("uri:https://b.example.com/x"),
+        "{}",
+        stderr(&o)
+    );
     let o = gen(&["--country", "UK"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("GB"), "{}", stderr(&o));

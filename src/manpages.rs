@@ -115,6 +115,59 @@ fn with_aliases(mut cmd: clap::Command) -> clap::Command {
     cmd
 }
 
+/// Roff for an option's or argument's name (`-` as a real minus).
+fn roff_name(s: &str) -> String {
+    s.replace('-', "\\-")
+}
+
+/// The SYNOPSIS: the command's name, then every visible option with the
+/// placeholder of its value (`[--common-name <CN>]`, `[-j|--jobs <N>]`)
+/// and the positional arguments (`[NAME]`), as `--help`'s usage names
+/// them.
+fn synopsis(w: &mut Vec<u8>, cmd: &clap::Command) -> std::io::Result<()> {
+    writeln!(w, ".SH SYNOPSIS")?;
+    let mut line = format!(
+        "\\fB{}\\fR",
+        roff_name(cmd.get_bin_name().unwrap_or(cmd.get_name()))
+    );
+    let mut positionals = Vec::new();
+    for a in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+        let names: Vec<String> = a.get_value_names().map_or_else(
+            || vec![a.get_id().as_str().to_ascii_uppercase()],
+            |v| v.iter().map(|n| n.to_string()).collect(),
+        );
+        if a.is_positional() {
+            let n = names.join(" ");
+            positionals.push(if a.is_required_set() {
+                format!("\\fI{}\\fR", roff_name(&n))
+            } else {
+                format!("[\\fI{}\\fR]", roff_name(&n))
+            });
+            continue;
+        }
+        let mut flag = Vec::new();
+        if let Some(s) = a.get_short() {
+            flag.push(format!("\\fB\\-{s}\\fR"));
+        }
+        if let Some(l) = a.get_long() {
+            flag.push(format!("\\fB\\-\\-{}\\fR", roff_name(l)));
+        }
+        let mut item = flag.join("|");
+        if a.get_action().takes_values() {
+            for n in &names {
+                item.push_str(&format!(" \\fI<{}>\\fR", roff_name(n)));
+            }
+        }
+        line.push_str(&format!(" [{item}]"));
+    }
+    for p in positionals {
+        line.push(' ');
+        line.push_str(&p);
+    }
+    // Left-adjusted and unhyphenated: options are copied as typed.
+    writeln!(w, ".ad l\n.nh\n{line}\n.hy\n.ad")
+}
+
 /// One page: clap_mangen's title, name, synopsis, description and
 /// options, then the free-text sections.
 fn page(cmd: clap::Command, extra: &[(String, Vec<&str>)], see_also: &str) -> Result<Vec<u8>> {
@@ -122,7 +175,7 @@ fn page(cmd: clap::Command, extra: &[(String, Vec<&str>)], see_also: &str) -> Re
     let mut buf = Vec::new();
     man.render_title(&mut buf)?;
     man.render_name_section(&mut buf)?;
-    man.render_synopsis_section(&mut buf)?;
+    synopsis(&mut buf, &cmd)?;
     man.render_description_section(&mut buf)?;
     if cmd.get_arguments().any(|a| !a.is_hide_set()) {
         man.render_options_section(&mut buf)?;

@@ -37,6 +37,13 @@ fn common_mistakes_get_a_suggestion() {
         "{}",
         stderr(&o)
     );
+    let o = gen(&["--san", "https://b.example.com/x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("uri:https://b.example.com/x"),
+        "{}",
+        stderr(&o)
+    );
     let o = gen(&["--country", "UK"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("GB"), "{}", stderr(&o));
@@ -232,6 +239,9 @@ fn wrong_passphrases_at_the_prompt_count_tries_in_english() {
     assert!(t.contains("2 more tries"), "{t}");
     assert!(t.contains("1 more try"), "{t}");
     assert!(!t.contains("trys"), "{t}");
+    // The last word is about the prompt, not sources never used.
+    assert!(t.contains("typed at the prompt"), "{t}");
+    assert!(!t.contains("check --passphrase-file"), "{t}");
 }
 
 #[test]
@@ -322,13 +332,161 @@ fn a_fully_specified_generate_at_a_terminal_asks_nothing() {
         .env_remove("CI")
         .env_remove("CSRKIT_NO_INPUT")
         .env_remove("CSRKIT_PASSPHRASE")
-        .output();
-    let Ok(o) = o else {
+        .stdout(std::process::Stdio::piped())
+        .spawn();
+    let Ok(mut child) = o else {
         missing_tool("python3 (the pseudo-terminal driver)");
         return;
     };
+    // A question nobody answers would wait forever: a minute is a hang
+    // (not a timing assertion).
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let o = child.wait_with_output().unwrap();
     let t = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(o.status.code(), Some(0), "{t}");
     assert!(!t.contains("Generate this CSR?"), "{t}");
+    assert_eq!(o.status.code(), Some(0), "{t}");
     assert!(t.contains("Created record full"), "{t}");
+}
+
+#[test]
+fn a_batch_line_that_is_not_json_is_told_what_a_line_is() {
+    let ks = Ks::new();
+    let f = ks.file(
+        "b.jsonl",
+        b"hello world\n{\"name\":\"ok1\",\"common_name\":\"ok1.example.com\",\"key_type\":\"ec\"}\n",
+    );
+    let o = run(ks
+        .cmd()
+        .args(["generate", "--no-passphrase", "--batch"])
+        .arg(&f));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("line 1: --batch: the line is not a request"),
+        "{err}"
+    );
+    assert!(!err.contains("expected value at line 1 column 1"), "{err}");
+    assert!(stdout(&o).contains("created ok1"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_new_ec_key_does_not_keep_rsa_key_encipherment() {
+    let ks = Ks::new();
+    // An RSA record whose request names its keyUsage bits (as SBC bodies do).
+    let o = run(ks.cmd().args([
+        "generate",
+        "sbc",
+        "--cn",
+        "sbc.example.com",
+        "--key-type",
+        "rsa",
+        "--key-size",
+        "2048",
+        "--key-usage",
+        "digitalSignature,keyEncipherment",
+        "--no-passphrase",
+    ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(req_text(&ks.csr_path("sbc")).contains("Key Encipherment"));
+    let o = run(ks.cmd().args([
+        "regenerate",
+        "sbc",
+        "--new-key",
+        "--key-type",
+        "ec",
+        "--no-passphrase",
+    ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("keyEncipherment"), "{}", stderr(&o));
+    let text = req_text(&ks.csr_path("sbc"));
+    assert!(text.contains("Digital Signature"), "{text}");
+    assert!(!text.contains("Key Encipherment"), "{text}");
+}
+
+#[test]
+fn man_synopsis_names_values_and_examples_keep_the_cn_in_the_sans() {
+    let ks = Ks::new();
+    let dir = ks.dir.path().join("man");
+    let o = run(ks.cmd().arg("man").arg(&dir).arg("--quiet"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let synopsis = |page: &str| {
+        let text = std::fs::read_to_string(dir.join(page)).unwrap();
+        text.split(".SH SYNOPSIS\n")
+            .nth(1)
+            .unwrap()
+            .lines()
+            .find(|l| l.starts_with("\\fBcsrkit"))
+            .unwrap()
+            .to_string()
+    };
+    let g = synopsis("csrkit-generate.1");
+    assert!(
+        g.contains("\\fB\\-\\-common\\-name\\fR \\fI<CN>\\fR"),
+        "{g}"
+    );
+    assert!(
+        g.contains("\\fB\\-j\\fR|\\fB\\-\\-jobs\\fR \\fI<N>\\fR"),
+        "{g}"
+    );
+    let e = synopsis("csrkit-export.1");
+    assert!(e.contains("\\fB\\-\\-output\\fR \\fI<FILE>\\fR"), "{e}");
+    // Every example that names a CN has it among the SANs too.
+    for args in [vec!["--help"], vec!["generate", "--help"]] {
+        let help = stdout(&run(ks.cmd().args(&args)));
+        let examples = help.split("EXAMPLES:").nth(1).unwrap_or_default();
+        let joined = examples.replace("\\\n", " ");
+        for line in joined.lines().filter(|l| l.contains("--cn ")) {
+            let cn = line
+                .split("--cn ")
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap();
+            assert!(line.contains(&format!("--dns {cn}")), "{line}");
+        }
+    }
+}
+
+#[test]
+fn lint_file_and_show_file_say_the_same_about_bad_input() {
+    let ks = Ks::new();
+    ks.generate_ec("web");
+    let der = ks.dir.path().join("web.der");
+    let o = run(ks
+        .cmd()
+        .args(["download", "web", "--der", "-o", der.to_str().unwrap()]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(&der).unwrap();
+    let cut = ks.file("cut.der", &bytes[..bytes.len() / 2]);
+    let show = run(ks.cmd().args(["show", "--file", cut.to_str().unwrap()]));
+    let lint = run(ks.cmd().args(["lint", "--file", cut.to_str().unwrap()]));
+    assert_eq!(show.status.code(), Some(2));
+    assert_eq!(lint.status.code(), Some(2));
+    assert_eq!(stderr(&lint), stderr(&show));
+    assert!(
+        !stderr(&lint).contains("ASN.1 DER message"),
+        "{}",
+        stderr(&lint)
+    );
+}
+
+#[test]
+fn export_help_does_not_describe_no_passphrase_in_generates_words() {
+    let ks = Ks::new();
+    let help = stdout(&run(ks.cmd().args(["export", "--help"])));
+    let text = help.split("--no-passphrase\n").nth(1).unwrap_or_default();
+    let first = text.lines().next().unwrap_or_default();
+    assert!(
+        !first.trim_start().starts_with("Store the private key"),
+        "{help}"
+    );
+    assert!(text.contains("opened without asking"), "{help}");
 }

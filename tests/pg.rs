@@ -624,3 +624,36 @@ fn config_names_the_url_without_its_password() {
         assert!(!t.contains(&password), "{t}");
     }
 }
+
+#[test]
+fn delete_removes_a_row_whose_metadata_is_corrupt() {
+    let db = db!("delete_removes_a_row_whose_metadata_is_corrupt");
+    let url = db.url();
+    for name in ["bad", "good"] {
+        let o = out(csrkit_at(&url).args([
+            "generate",
+            name,
+            "--cn",
+            &format!("{name}.example.com"),
+            "--no-passphrase",
+            "--key-type",
+            "ec",
+        ]));
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    db.client()
+        .execute(
+            "UPDATE csrkit.records SET meta = '{garbage' WHERE name = 'bad'",
+            &[],
+        )
+        .unwrap();
+    let o = out(csrkit_at(&url).args(["show", "bad"]));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = out(csrkit_at(&url).args(["delete", "bad", "--yes"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("removed"), "{}", stderr(&o));
+    let o = out(csrkit_at(&url).args(["show", "bad"]));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let o = out(csrkit_at(&url).args(["show", "good"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -246,8 +246,21 @@ fn run_prompts(home: &Path, ks: &str, block: &str) {
         .env_remove("CSRKIT_PASSPHRASE_FILE")
         .env_remove("CSRKIT_NO_PASSPHRASE")
         .env_remove("CSRKIT_CONFIG")
-        .output()
+        .stdout(Stdio::piped())
+        .spawn()
         .expect("python3 runs");
+    // A question the transcript does not show would wait forever: two
+    // minutes is a hang (not a timing assertion).
+    let mut child = o;
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(120) {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let o = child.wait_with_output().unwrap();
     let transcript = String::from_utf8_lossy(&o.stdout).into_owned();
     assert_eq!(o.status.code(), Some(0), "{transcript}");
     let screen = screen_lines(&transcript.replace(ks, README_KS));

@@ -10,7 +10,7 @@ pub(super) const GENERATE_EXAMPLES: &str = "\
 EXAMPLES:
   # Web server, RSA-2048, passphrase from a file
   csrkit generate --cn www.example.com --org 'Example Ltd' --country GB \\
-      --dns example.com --purpose server --passphrase-file ~/.csrkit-pass
+      --dns www.example.com --dns example.com --purpose server --passphrase-file ~/.csrkit-pass
 
   # EC P-384 client certificate, full DN in one flag, no passphrase
   csrkit generate api-client --subject 'CN=api,OU=Payments,O=Example,C=DE' \\
@@ -204,7 +204,7 @@ pub struct PassphraseArgs {
     /// Read the passphrase from the environment variable VAR. With no passphrase option, $CSRKIT_PASSPHRASE is used, else csrkit asks at a terminal
     #[arg(long, value_name = "VAR", help_heading = "Passphrase")]
     pub passphrase_env: Option<String>,
-    /// Store the private key unencrypted (still mode 0600) [default: $CSRKIT_NO_PASSPHRASE when no passphrase option is given]
+    /// No passphrase: a new private key is stored unencrypted (still mode 0600), and a stored key made that way is opened without asking [default: $CSRKIT_NO_PASSPHRASE when no passphrase option is given]
     #[arg(long, conflicts_with_all = ["passphrase_file", "passphrase_env"], help_heading = "Passphrase")]
     pub no_passphrase: bool,
 }

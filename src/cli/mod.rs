@@ -99,7 +99,7 @@ VENDOR FORMATS (--format; full reference in docs/vendor-formats.md):
   nsx TlsTrustData, xclarity PEM); --format pkcs7|pkcs12 are export's own.
 
 EXAMPLES:
-  csrkit generate --cn www.example.com --org Example --country DE --dns example.com
+  csrkit generate --cn www.example.com --org Example --country DE --dns www.example.com --dns example.com
   csrkit show www.example.com
   csrkit download www.example.com -o www.csr
   csrkit list --format json";

@@ -239,6 +239,16 @@ fn prepare_line(
     pass: Option<&crate::keys::Passphrase>,
     challenge: Option<&request::ChallengePassword>,
 ) -> Result<commands::Prepared> {
+    // Not a request body at all: say what a line is, not JSON's syntax.
+    if !line.starts_with(['{', '<']) && a.request.request_format.is_none() {
+        return Err(Error::invalid(
+            "--batch",
+            "the line is not a request: each line is one JSON object (or one vendor body)",
+        )
+        .with_hint(
+            r#"write e.g. {"name":"web1","common_name":"web1.example.com"}; '#' starts a comment line"#,
+        ));
+    }
     let file_input = formats::request::parse(line.as_bytes(), a.request.request_format)
         .map_err(batch_line_error)?;
     let flags = commands::flags_input(&a.subject, &a.sans, &a.key, &a.ext);

@@ -450,6 +450,14 @@ fn open_key_pem(
             Err(e) if e.kind == Kind::Passphrase && tries < PROMPT_TRIES => {
                 prompt::wrong_passphrase(PROMPT_TRIES - tries);
             }
+            // The hint names what the user did (the prompt), not the
+            // sources they never used.
+            Err(e) if e.kind == Kind::Passphrase => {
+                return Err(e.with_hint(format!(
+                    "{PROMPT_TRIES} passphrases typed at the prompt did not open the key of {}; it opens with the passphrase it was made with (or last given to csrkit passwd)",
+                    rec.meta.name
+                )))
+            }
             result => return result.map(|key| (key, Some(pass))),
         }
     }

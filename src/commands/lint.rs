@@ -55,7 +55,7 @@ fn csr_findings(der: &[u8], profiles: &[Profile]) -> Result<Vec<Finding>> {
     let parsed = csr::parse(der);
     let mut out = match Target::from_csr(der) {
         Ok(t) => lint::lint(&t, profiles),
-        Err(e) => match &parsed {
+        Err(_) => match &parsed {
             Ok(_) => vec![finding(
                 "csr.not_der",
                 "RFC 2986 §4 (DER), X.690 §10",
@@ -63,7 +63,9 @@ fn csr_findings(der: &[u8], profiles: &[Profile]) -> Result<Vec<Finding>> {
                  strictly refuses it): regenerate it"
                     .into(),
             )],
-            Err(_) => return Err(e),
+            // Not a CSR: the same words as `show --file` (csrkit's own
+            // reader), not the DER decoder's.
+            Err(pe) => return Err(pe.clone()),
         },
     };
     if let Ok(p) = &parsed {

@@ -108,6 +108,24 @@ fn show_file_hint(command: &Command, err: Error) -> Error {
     }
 }
 
+/// Runs `f` again (up to 16 times, after a short random pause) while its
+/// commit is refused because the record moved on meanwhile.
+fn retry_on_conflict(
+    mut f: impl FnMut() -> crate::error::Result<Done>,
+) -> crate::error::Result<Done> {
+    let mut tries = 0;
+    loop {
+        match f() {
+            Err(e) if keystore::is_revision_conflict(&e) && tries < 16 => {
+                tries += 1;
+                let jitter = u64::from(output::random_hex().as_bytes()[0] % 16);
+                std::thread::sleep(std::time::Duration::from_millis(2 + jitter));
+            }
+            r => return r,
+        }
+    }
+}
+
 /// Said when a `--keystore` URL on the command line holds a password.
 const ARGV_PASSWORD: &str = "warning: a keystore URL on the command line holds a password, \
      which other users can read in `ps`; give it in PGPASSWORD or ~/.pgpass (or PGPASSFILE), \
@@ -224,7 +242,20 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
         Command::Generate(a) => generate::generate(&ctx, a),
         Command::Show(a) => show::show(&ctx, a),
         Command::Download(a) => download::download(&ctx, a),
+        // A commit refused because another command committed first is
+        // redone from a fresh read when nothing would be asked or read
+        // twice (stdin, a prompt): each run's change lands, none is lost.
+        Command::Regenerate(a)
+            if a.request.request.as_deref() != Some("-")
+                && !a.challenge.challenge_password_prompt
+                && !ctx.interactive =>
+        {
+            retry_on_conflict(|| regenerate::regenerate(&ctx, a))
+        }
         Command::Regenerate(a) => regenerate::regenerate(&ctx, a),
+        Command::SelfSign(a) if !ctx.interactive => {
+            retry_on_conflict(|| self_sign::self_sign(&ctx, a))
+        }
         Command::List(_) => list::list(&ctx, report),
         Command::Delete(a) => delete::delete(&ctx, a),
         Command::Import(a) => import::import(&ctx, a),

@@ -17,6 +17,31 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
     let flags = flags_input(&a.subject, &a.sans, &a.key, &a.ext);
     let input = layered_input(&a.request, flags)?;
     let mut req = input.resolve(Some(&rec.meta.request), !a.new_key)?;
+    // A stored keyUsage list that named keyEncipherment for an RSA key does
+    // not carry over to a new EC or Ed25519 key, which cannot encipher
+    // keys (RFC 5480 §3, RFC 8410 §5); a list given now is the user's.
+    let mut usage_note = None;
+    if a.new_key
+        && a.ext.key_usage.is_empty()
+        && !matches!(req.key, crate::request::KeySpec::Rsa { .. })
+    {
+        if let Some(ku) = req.key_usage.as_mut() {
+            let before = ku.len();
+            ku.retain(|k| {
+                !matches!(
+                    k,
+                    crate::request::KeyUsage::KeyEncipherment
+                        | crate::request::KeyUsage::DataEncipherment
+                )
+            });
+            if ku.len() != before {
+                usage_note = Some(format!(
+                    "keyUsage: keyEncipherment/dataEncipherment dropped: a {} key cannot encipher (RFC 5480 §3, RFC 8410 §5)",
+                    req.key
+                ));
+            }
+        }
+    }
     ctx.shape().accepts(Op::Regenerate, &req)?;
     // Not kept in the record: asked for again by regenerate's own flags.
     req.challenge_password = challenge_password(ctx, &a.challenge)?;
@@ -100,6 +125,7 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
         dir: dir.as_deref(),
     };
     let mut notes = input.notes;
+    notes.extend(usage_note);
     if dropped_challenge {
         notes.push(
             "the previous CSR had a challengePassword, which records do not keep; this one has none \

@@ -25,9 +25,10 @@ mod record;
 pub use io::atomic_write;
 pub(crate) use record::StagedAt;
 pub use record::{
-    changed_meanwhile, check_stored_name, damaged_hint, exists_error, not_found, now_rfc3339,
-    same_key, CertFiles, Fetch, FullRecord, HeldFiles, Listed, ListedFrom, LiveCert, Location,
-    NewRecord, Put, Record, RecordMeta, Revision, Staged, Summary, CERT_FILE, CHAIN_FILE,
+    changed_meanwhile, check_stored_name, damaged_hint, exists_error, is_revision_conflict,
+    not_found, now_rfc3339, same_key, CertFiles, Fetch, FullRecord, HeldFiles, Listed, ListedFrom,
+    LiveCert, Location, NewRecord, Put, Record, RecordMeta, Revision, Staged, Summary, CERT_FILE,
+    CHAIN_FILE,
 };
 
 /// A keystore backend. Every method takes and releases whatever lock or

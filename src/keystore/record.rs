@@ -541,6 +541,16 @@ pub fn changed_meanwhile(name: &str, expected: u32, now: u32) -> Error {
          nothing was written"
     ))
     .with_hint("run the command again")
+    .with_field(REVISION_CONFLICT)
+}
+
+/// The field [`changed_meanwhile`] names: a commit refused because the
+/// record moved on, which a front end may redo from a fresh read.
+pub const REVISION_CONFLICT: &str = "revision";
+
+/// Whether `e` is [`changed_meanwhile`]'s refusal.
+pub fn is_revision_conflict(e: &Error) -> bool {
+    e.field.as_deref() == Some(REVISION_CONFLICT)
 }
 
 /// Whether two revisions hold the same private key: the same SPKI

@@ -47,6 +47,12 @@ impl San {
             "ip" | "ip address" => San::ip(v.trim()),
             "email" | "rfc822" | "rfc822name" => San::email(v.trim()),
             "uri" | "url" => San::uri(v.trim()),
+            // A URL given bare (`https://...`): its scheme is not a SAN type.
+            _ if v.starts_with("//") => Err(Error::invalid(
+                "--san",
+                format!("'{s}' is a URL; a URL is a URI SAN"),
+            )
+            .with_hint(format!("write it as uri:{}", s.trim()))),
             other => Err(
                 Error::invalid("--san", format!("unknown SAN type '{other}'"))
                     .with_hint("use dns:, ip:, email: or uri:"),

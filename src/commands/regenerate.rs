@@ -71,6 +71,8 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
         spki_sha256: Some(csr.spki_sha256.clone()),
         // A new CSR is pending again: the certificate moves to history.
         certificate: None,
+        // How the certificate was ordered stays: `renew` orders again.
+        acme: rec.meta.acme.clone(),
     };
     let csr_pem = csr.pem();
     let meta = ctx.keystore.replace(NewRecord {

@@ -43,6 +43,11 @@ pub struct RecordMeta {
     /// files are `cert.pem` and `chain.pem`); absent while pending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<CertSummary>,
+    /// How the certificate was ordered over ACME (SPEC §13), for `renew`;
+    /// absent for a certificate from elsewhere. Records that carry it are
+    /// refused by binaries older than this field (`deny_unknown_fields`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acme: Option<super::AcmeOrigin>,
 }
 
 /// A record as found: its metadata, and where its files are read from

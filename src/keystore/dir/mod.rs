@@ -26,6 +26,7 @@ use crate::keystore::{
     RecordMeta, Store, Summary,
 };
 
+mod acme;
 mod catalog;
 mod commit;
 mod copy;
@@ -148,6 +149,22 @@ impl DirStore {
 }
 
 impl Store for DirStore {
+    fn acme_account(
+        &self,
+        directory: &str,
+        name: &str,
+    ) -> Result<Option<(crate::keystore::AcmeAccount, zeroize::Zeroizing<String>)>> {
+        self.read_acme_account(directory, name)
+    }
+
+    fn put_acme_account(
+        &self,
+        account: &crate::keystore::AcmeAccount,
+        key_pem: &str,
+    ) -> Result<()> {
+        self.write_acme_account(account, key_pem)
+    }
+
     fn location(&self) -> String {
         self.root.display().to_string()
     }

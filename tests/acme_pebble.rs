@@ -388,3 +388,276 @@ fn renew_is_cron_safe_renews_what_is_due_with_the_same_key_and_reports_failures(
         "renew against a CA that is gone",
     );
 }
+
+/// A lego-exec-style dns-01 hook: `present|cleanup FQDN VALUE`, setting
+/// TXT records in pebble-challtestsrv; every call is logged.
+fn dns_hook(p: &Pebble, fail_present: bool) -> (std::path::PathBuf, std::path::PathBuf) {
+    let log = p.dir.path().join("hook.log");
+    let script = p.dir.path().join(if fail_present {
+        "bad-hook.sh"
+    } else {
+        "hook.sh"
+    });
+    let mgmt = format!("http://127.0.0.1:{}", p.challtest_port);
+    let body = format!(
+        r#"#!/bin/sh
+echo "$1 $2 $3 $CSRKIT_ACME_IDENTIFIER" >> '{log}'
+case "$1" in
+  present) {fail}curl -sS --fail -d "{{\"host\":\"$2\",\"value\":\"$3\"}}" {mgmt}/set-txt ;;
+  cleanup) curl -sS --fail -d "{{\"host\":\"$2\"}}" {mgmt}/clear-txt ;;
+esac
+"#,
+        log = log.display(),
+        fail = if fail_present {
+            "echo 'zone not managed here' >&2; exit 3; "
+        } else {
+            ""
+        },
+    );
+    std::fs::write(&script, body).unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    (script, log)
+}
+
+#[test]
+fn dns01_through_a_lego_exec_style_hook_and_http01_from_a_webroot() {
+    if !pebble::available() {
+        return;
+    }
+    let p = Pebble::start();
+    let ks = Ks::new();
+    generate_two_names(&ks, "dns", "dns.test");
+    let (hook, log) = dns_hook(&p, false);
+    let out = order_at(
+        &ks,
+        &p,
+        "dns",
+        &p.url(),
+        pebble::free_port(),
+        &["--agree-tos", "--no-passphrase"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(12),
+        "http-01 on a port Pebble does not use"
+    );
+    let mut c = ks.cmd();
+    c.args([
+        "order",
+        "dns",
+        "--acme",
+        &p.url(),
+        "--agree-tos",
+        "--no-passphrase",
+    ])
+    .arg("--acme-ca-file")
+    .arg(p.tls_ca())
+    .arg("--dns-hook")
+    .arg(&hook);
+    let out = c.output().unwrap();
+    assert!(out.status.success(), "{}\n{}", stderr(&out), p.log());
+    let calls = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = calls.lines().collect();
+    assert_eq!(lines.len(), 4, "{calls}");
+    // present for each name, then cleanup for each, FQDN with the dot.
+    assert!(
+        lines[..2]
+            .iter()
+            .all(|l| l.starts_with("present _acme-challenge.")),
+        "{calls}"
+    );
+    assert!(
+        lines[2..]
+            .iter()
+            .all(|l| l.starts_with("cleanup _acme-challenge.")),
+        "{calls}"
+    );
+    assert!(calls.contains("_acme-challenge.www.dns.test. "), "{calls}");
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(ks.record("dns").join("record.json")).unwrap())
+            .unwrap();
+    assert_eq!(meta["acme"]["challenge"]["kind"], "dns-01");
+
+    // A hook that fails: exit 12 with its message, cleanup still runs,
+    // the keystore is unchanged.
+    std::fs::remove_file(&log).unwrap();
+    let (bad, log) = dns_hook(&p, true);
+    let before = snapshot(&ks.root());
+    let mut c = ks.cmd();
+    c.args(["order", "dns", "--acme", &p.url()])
+        .arg("--acme-ca-file")
+        .arg(p.tls_ca())
+        .arg("--dns-hook")
+        .arg(&bad);
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(12), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("zone not managed here"),
+        "{}",
+        stderr(&out)
+    );
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        calls.lines().next().unwrap().starts_with("present "),
+        "{calls}"
+    );
+    assert!(
+        calls.lines().last().unwrap().starts_with("cleanup "),
+        "{calls}"
+    );
+    assert_same(&before, &snapshot(&ks.root()), "failed dns-01 hook");
+
+    // http-01 from a webroot served by a tiny HTTP server (Python's) on
+    // Pebble's httpPort; the files are removed afterwards.
+    let www = tempfile::tempdir().unwrap();
+    let mut server = std::process::Command::new("python3")
+        .args(["-m", "http.server", "--bind", "127.0.0.1"])
+        .arg(p.http_port.to_string())
+        .current_dir(www.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", p.http_port)).is_err() {
+        assert!(
+            start.elapsed().as_secs() < 20,
+            "python3 http.server did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    generate_two_names(&ks, "wr", "wr.test");
+    let mut c = ks.cmd();
+    c.args(["order", "wr", "--acme", &p.url()])
+        .arg("--acme-ca-file")
+        .arg(p.tls_ca())
+        .arg("--webroot")
+        .arg(www.path());
+    let out = c.output().unwrap();
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(out.status.success(), "{}\n{}", stderr(&out), p.log());
+    assert!(ks.record("wr").join("cert.pem").is_file());
+    assert!(
+        !www.path().join(".well-known").exists(),
+        "webroot files left behind"
+    );
+
+    // A webroot whose .well-known is a symlink is refused (exit 12), not
+    // followed.
+    let evil = tempfile::tempdir().unwrap();
+    let www2 = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(evil.path(), www2.path().join(".well-known")).unwrap();
+    let before = snapshot(&ks.root());
+    let mut c = ks.cmd();
+    c.args(["order", "wr", "--acme", &p.url()])
+        .arg("--acme-ca-file")
+        .arg(p.tls_ca())
+        .arg("--webroot")
+        .arg(www2.path());
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(12), "{}", stderr(&out));
+    assert!(stderr(&out).contains("symbolic link"), "{}", stderr(&out));
+    assert!(std::fs::read_dir(evil.path()).unwrap().next().is_none());
+    assert_same(&before, &snapshot(&ks.root()), "webroot through a symlink");
+}
+
+#[test]
+fn preflight_refuses_what_no_ca_would_issue_before_any_network_traffic() {
+    // Nothing listens at this URL: a refusal here is exit 2, never 13.
+    let closed = format!("https://127.0.0.1:{}/dir", pebble::free_port());
+    let ks = Ks::new();
+    let gen = |name: &str, args: &[&str]| {
+        ks.cmd()
+            .args(["generate", name, "--no-passphrase"])
+            .args(args)
+            .assert()
+            .success();
+    };
+    gen(
+        "mail",
+        &[
+            "--cn",
+            "Mail User",
+            "--email",
+            "u@mail.test",
+            "--key-type",
+            "ec",
+        ],
+    );
+    gen("wild", &["--cn", "*.wild.test", "--key-type", "ec"]);
+    gen("ip", &["--cn", "10.1.2.3", "--key-type", "ec"]);
+    gen("ed", &["--cn", "ed.test", "--key-type", "ed25519"]);
+    gen(
+        "staple",
+        &["--cn", "staple.test", "--key-type", "ec", "--must-staple"],
+    );
+    let before = snapshot(&ks.root());
+    let run = |name: &str, acme: &str, extra: &[&str]| {
+        let out = ks
+            .cmd()
+            .args([
+                "order",
+                name,
+                "--acme",
+                acme,
+                "--agree-tos",
+                "--no-passphrase",
+                "--http-port",
+                "1",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
+        stderr(&out)
+    };
+    let e = run("mail", &closed, &[]);
+    assert!(
+        e.contains("no DNS name or IP address") || e.contains("email:"),
+        "{e}"
+    );
+    let e = run("wild", &closed, &[]);
+    assert!(e.contains("--dns-hook") && e.contains("*.wild.test"), "{e}");
+    let e = {
+        let out = ks
+            .cmd()
+            .args([
+                "order",
+                "ip",
+                "--acme",
+                &closed,
+                "--agree-tos",
+                "--dns-hook",
+                "/bin/true",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        stderr(&out)
+    };
+    assert!(e.contains("10.1.2.3") && e.contains("RFC 8738"), "{e}");
+    // Let's Encrypt (by name) refuses Ed25519 and Must-Staple: said here,
+    // without contacting it.
+    let e = run("ed", "letsencrypt-staging", &[]);
+    assert!(e.contains("Ed25519") && e.contains("--key-type"), "{e}");
+    let e = run("staple", "letsencrypt", &[]);
+    assert!(
+        e.contains("--must-staple") && e.contains("2025-08-06"),
+        "{e}"
+    );
+    // Not https: refused as such.
+    let out = ks
+        .cmd()
+        .args([
+            "order",
+            "ed",
+            "--acme",
+            "http://127.0.0.1:1/dir",
+            "--agree-tos",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_same(&before, &snapshot(&ks.root()), "pre-flight refusals");
+}

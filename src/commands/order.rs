@@ -16,8 +16,10 @@ use crate::error::{Error, Kind, Result};
 use crate::formats::CertView;
 use crate::keys::{self, PassphraseOptions};
 use crate::keystore::{AcmeChallenge, AcmeOrigin, Record};
+use crate::lint;
 use crate::ops::attach::{self, Attach, Attached};
 use crate::prompt;
+use crate::request::San;
 
 /// The first poll's delay; doubling after each (Retry-After wins).
 const POLL_DELAY: Duration = Duration::from_millis(100);
@@ -67,6 +69,7 @@ pub(super) fn order_record(
 ) -> Result<(Attached, Obtained)> {
     let csr = record_csr(rec)?;
     let sans = rec.meta.request.effective_sans();
+    preflight(rec, &csr.der, settings)?;
     let pass = account_passphrase(ctx, settings, opts, agree_tos)?;
     let obtained =
         acme::obtain(ctx.keystore.as_ref(), settings, &pass, &sans, &csr.der).map_err(hint)?;
@@ -91,6 +94,59 @@ pub(super) fn order_record(
         },
     )?;
     Ok((attached, obtained))
+}
+
+/// Refuses (exit 2, naming the field) an order that cannot succeed,
+/// before any network traffic: the `acme` lint profile's errors (no DNS
+/// or IP identifier, a SAN no CA validates), a wildcard without dns-01,
+/// an IP address with dns-01 (RFC 8738 §7), and at Let's Encrypt a key
+/// type it refuses or `--must-staple` (its OCSP service ended
+/// 2025-08-06).
+fn preflight(rec: &Record, csr_der: &[u8], settings: &OrderSettings) -> Result<()> {
+    let name = &rec.meta.name;
+    let target = lint::target::Target::from_csr(csr_der)?;
+    let le = [acme::LETSENCRYPT, acme::LETSENCRYPT_STAGING].contains(&settings.directory.as_str());
+    for f in lint::lint(&target, &[lint::Profile::Acme]) {
+        let fatal = f.rule.starts_with("acme.")
+            && (f.severity == lint::Severity::Error || (le && f.rule == "acme.key_type"));
+        if fatal {
+            let field = if f.rule == "acme.key_type" {
+                "--key-type"
+            } else {
+                "--dns"
+            };
+            return Err(Error::invalid(field, format!("record {name}: {}", f.message))
+                .with_hint(format!("fix the request: csrkit regenerate {name} (see csrkit lint {name} --profile acme)")));
+        }
+    }
+    let dns01 = matches!(settings.challenge, Challenge::DnsHook(_));
+    for s in rec.meta.request.effective_sans() {
+        match s {
+            San::Dns(d) if d.starts_with("*.") && !dns01 => {
+                return Err(Error::invalid(
+                    "--dns-hook",
+                    format!("record {name} asks for the wildcard {d}, which a CA validates by dns-01 only"),
+                )
+                .with_hint("answer dns-01 with --dns-hook CMD"))
+            }
+            San::Ip(ip) if dns01 => {
+                return Err(Error::invalid(
+                    "--dns-hook",
+                    format!("record {name} asks for the IP address {ip}, which dns-01 cannot validate (RFC 8738 §7)"),
+                )
+                .with_hint("answer http-01 with --http-port PORT or --webroot DIR"))
+            }
+            _ => {}
+        }
+    }
+    if le && rec.meta.request.must_staple {
+        return Err(Error::invalid(
+            "--must-staple",
+            format!("record {name} asks for OCSP Must-Staple, which Let's Encrypt refuses since its OCSP service ended (2025-08-06)"),
+        )
+        .with_hint(format!("csrkit regenerate {name} without --must-staple")));
+    }
+    Ok(())
 }
 
 /// How the account key is protected: an existing account's as stored; a

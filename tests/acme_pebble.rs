@@ -148,6 +148,40 @@ fn order_http01_stores_a_chain_that_openssl_verifies_and_reuses_the_account() {
         p.log()
     );
     assert!(!p.log().contains("There are now 2 accounts"), "{}", p.log());
+
+    // The account as stored (no network), never its key.
+    let out = ks
+        .cmd()
+        .args(["acme", "account", "--acme", &p.url(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let a: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(a["url"], j["acme"]["account"], "{a}");
+    assert_eq!(a["contact"][0], "mailto:ops@web.test", "{a}");
+    assert!(!stdout(&out).contains("PRIVATE KEY"));
+
+    // Revocation, checked through Pebble's management API; the record is
+    // not changed; a second revocation is the CA's refusal (11).
+    let before = snapshot(&ks.root());
+    let out = ks
+        .cmd()
+        .args(["revoke", "web", "--reason", "key-compromise"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let serial = serial_of(&ks, "web").replace(':', "").to_ascii_lowercase();
+    let status = p.mgmt(&format!(
+        "/cert-status-by-serial/{}",
+        serial.trim_start_matches('0')
+    ));
+    let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(status["Status"], "Revoked", "{status}");
+    assert_eq!(status["Reason"], 1, "{status}");
+    let out = ks.cmd().args(["revoke", "web"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(11), "{}", stderr(&out));
+    assert!(stderr(&out).contains("alreadyRevoked"), "{}", stderr(&out));
+    assert_same(&before, &snapshot(&ks.root()), "revoke");
 }
 
 #[test]
@@ -660,4 +694,92 @@ fn preflight_refuses_what_no_ca_would_issue_before_any_network_traffic() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_same(&before, &snapshot(&ks.root()), "pre-flight refusals");
+}
+
+/// Pebble's example EAB key for `kid-1` (base64url, as CAs hand them out).
+const EAB_KEY: &str = "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W";
+
+#[test]
+fn external_account_binding_and_profiles_the_directory_does_not_list() {
+    if !pebble::available() {
+        return;
+    }
+    let p = Pebble::start_with(
+        &format!(
+            r#","externalAccountBindingRequired":true,"externalAccountMACKeys":{{"kid-1":"{EAB_KEY}"}}"#
+        ),
+        &[],
+    );
+    let ks = Ks::new();
+    generate_two_names(&ks, "web", "web.test");
+    let before = snapshot(&ks.root());
+    // Without EAB: exit 11 with a hint naming the flags.
+    let out = order(&ks, &p, "web", &["--agree-tos", "--no-passphrase"]);
+    assert_eq!(out.status.code(), Some(11), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("externalAccountRequired"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("--eab-kid"), "{}", stderr(&out));
+    assert_same(&before, &snapshot(&ks.root()), "EAB required");
+    // A wrong MAC key: refused (11), nothing stored.
+    let mut c = ks.cmd();
+    c.arg("order")
+        .arg("web")
+        .args(p.order_args())
+        .args([
+            "--agree-tos",
+            "--no-passphrase",
+            "--eab-kid",
+            "kid-1",
+            "--eab-hmac-key-env",
+            "EAB_MAC",
+        ])
+        .env(
+            "EAB_MAC",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        );
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(11), "{}", stderr(&out));
+    assert_same(&before, &snapshot(&ks.root()), "wrong EAB key");
+    // The key from a file: the account is created and stored with its kid.
+    let keyfile = ks.file("eab.key", format!("{EAB_KEY}\n").as_bytes());
+    let mut c = ks.cmd();
+    c.arg("order")
+        .arg("web")
+        .args(p.order_args())
+        .args([
+            "--agree-tos",
+            "--no-passphrase",
+            "--eab-kid",
+            "kid-1",
+            "--eab-hmac-key-file",
+        ])
+        .arg(&keyfile);
+    let out = c.output().unwrap();
+    assert!(out.status.success(), "{}\n{}", stderr(&out), p.log());
+    let acct = std::fs::read_dir(ks.root().join("acme"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let j = std::fs::read_to_string(acct.join("account.json")).unwrap();
+    assert!(j.contains("\"eab_kid\": \"kid-1\""), "{j}");
+    assert!(!j.contains(EAB_KEY), "the MAC key must not be stored");
+    // The account is reused: no EAB needed again.
+    let out = order(&ks, &p, "web", &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Pebble 2.4.0 lists no profiles: --profile is refused (exit 2)
+    // instead of being silently ignored, and nothing is ordered.
+    let before = snapshot(&ks.root());
+    let out = order(&ks, &p, "web", &["--profile", "shortlived"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("shortlived") && stderr(&out).contains("none"),
+        "{}",
+        stderr(&out)
+    );
+    assert_same(&before, &snapshot(&ks.root()), "unknown profile");
 }

@@ -22,6 +22,7 @@ pub mod account;
 pub mod dns01;
 mod flow;
 pub mod http01;
+pub mod manage;
 pub mod problem;
 pub mod renewal;
 pub mod webroot;
@@ -107,6 +108,32 @@ pub struct OrderSettings {
     /// The first poll's delay (doubling after each poll; `Retry-After`
     /// wins when the CA sends it).
     pub poll_delay: Duration,
+}
+
+impl OrderSettings {
+    /// Settings for account-level operations (revocation): no contact,
+    /// no challenge answered, no profile, no EAB.
+    pub fn for_account(
+        directory: String,
+        account: String,
+        ca_file: Option<PathBuf>,
+        timeout: Duration,
+    ) -> OrderSettings {
+        OrderSettings {
+            directory,
+            account,
+            contact: Vec::new(),
+            ca_file,
+            challenge: Challenge::Http {
+                port: 80,
+                address: None,
+            },
+            profile: None,
+            eab: None,
+            timeout,
+            poll_delay: Duration::from_millis(100),
+        }
+    }
 }
 
 /// What a successful order produced.

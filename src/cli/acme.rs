@@ -174,3 +174,69 @@ pub struct RenewArgs {
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
 }
+
+pub const REVOKE_EXAMPLES: &str = "\
+The certificate is revoked with the ACME account that ordered it (the record
+keeps which); the record is not changed.
+
+EXAMPLES:
+  csrkit revoke web --reason superseded
+  csrkit revoke web --reason key-compromise";
+
+/// `revoke --reason` (RFC 5280 §5.3.1 CRLReason codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RevokeReason {
+    Unspecified,
+    KeyCompromise,
+    AffiliationChanged,
+    Superseded,
+    CessationOfOperation,
+    PrivilegeWithdrawn,
+}
+
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    /// Record name or id
+    #[arg(value_name = "NAME|ID")]
+    pub target: String,
+    /// Why (a CRLReason)
+    #[arg(long, value_enum, value_name = "REASON")]
+    pub reason: Option<RevokeReason>,
+    /// Give up after this many seconds (exit 13)
+    #[arg(
+        long,
+        value_name = "SECS",
+        env = "CSRKIT_ACME_TIMEOUT",
+        default_value_t = 120
+    )]
+    pub timeout: u64,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}
+
+pub const ACME_EXAMPLES: &str = "\
+EXAMPLES:
+  csrkit acme account --acme letsencrypt
+  csrkit acme account --acme https://ca.internal/acme/directory --account team --format json";
+
+/// `csrkit acme ...`
+#[derive(Debug, clap::Subcommand)]
+pub enum AcmeCommand {
+    /// Show the stored ACME account for a directory (no network traffic; the key is never shown)
+    Account(AcmeAccountArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AcmeAccountArgs {
+    /// ACME directory URL (https://), or letsencrypt / letsencrypt-staging
+    #[arg(long, value_name = "URL", env = "CSRKIT_ACME_URL")]
+    pub acme: String,
+    /// The ACME account's local name
+    #[arg(
+        long,
+        value_name = "NAME",
+        env = "CSRKIT_ACME_ACCOUNT",
+        default_value = "default"
+    )]
+    pub account: String,
+}

@@ -234,6 +234,12 @@ pub enum Command {
     /// Renew the ACME-issued certificates that are due (cron-safe; exit 10 with --dry-run when due)
     #[command(after_help = RENEW_EXAMPLES)]
     Renew(Lazy<RenewArgs>),
+    /// Revoke a record's ACME-issued certificate (RFC 8555 §7.6)
+    #[command(after_help = REVOKE_EXAMPLES)]
+    Revoke(Lazy<RevokeArgs>),
+    /// ACME accounts kept in the keystore
+    #[command(subcommand, disable_help_subcommand = true, after_help = ACME_EXAMPLES)]
+    Acme(AcmeCommand),
     /// Check a CSR or certificate against what CAs and appliances accept (exit 10 on an error)
     #[command(after_help = LINT_EXAMPLES)]
     Lint(Lazy<LintArgs>),

@@ -14,6 +14,7 @@ use crate::formats::{self, Op, Options};
 use crate::keystore;
 use crate::prompt;
 
+mod acme_cmd;
 mod batch;
 mod common;
 mod config;
@@ -32,6 +33,7 @@ mod order;
 mod passwd;
 mod regenerate;
 mod renew;
+mod revoke;
 mod self_sign;
 mod show;
 
@@ -69,6 +71,7 @@ fn op_of(cmd: &Command) -> Option<(Op, FormatArg)> {
         Command::Lint(_) => (Op::Lint, FormatArg::Text),
         Command::Export(_) => (Op::Export, FormatArg::Pem),
         Command::Passwd(_) | Command::Config(_) | Command::Renew(_) => return None,
+        Command::Revoke(_) | Command::Acme(_) => return None,
         Command::Completions(_) | Command::Man(_) | Command::Keystore(_) => return None,
     })
 }
@@ -196,6 +199,8 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
         Command::Import(a) => import::import(&ctx, a),
         Command::Order(a) => order::order(&ctx, a),
         Command::Renew(a) => renew::renew(&ctx, a),
+        Command::Revoke(a) => revoke::revoke(&ctx, a),
+        Command::Acme(c) => acme_cmd::run(&ctx, c),
         Command::SelfSign(a) => self_sign::self_sign(&ctx, a),
         Command::Expiring(a) => expiring::expiring(&ctx, a),
         Command::Lint(a) => lint::lint(&ctx, a),

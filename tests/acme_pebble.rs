@@ -355,9 +355,30 @@ fn renew_is_cron_safe_renews_what_is_due_with_the_same_key_and_reports_failures(
     let ks = Ks::new();
     generate_two_names(&ks, "web", "web.test");
     ks.generate_ec("pending");
-    let out = order(&ks, &p, "web", &["--agree-tos", "--no-passphrase"]);
+    // A deploy hook: the record's name and files in its environment, and
+    // no passphrase even when one is in csrkit's.
+    let hook_out = ks.dir.path().join("deploy.log");
+    let hook = format!(
+        "echo \"$CSRKIT_RECORD $CSRKIT_CERT_FILE\" >> '{0}'; env >> '{0}.env'; test -s \"$CSRKIT_CERT_FILE\"",
+        hook_out.display()
+    );
+    let mut c = ks.cmd();
+    c.arg("order")
+        .arg("web")
+        .args(p.order_args())
+        .args(["--agree-tos", "--no-passphrase", "--deploy-hook", &hook])
+        .env("CSRKIT_PASSPHRASE", PASS);
+    let out = c.output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let first = serial_of(&ks, "web");
+    let log = std::fs::read_to_string(&hook_out).unwrap();
+    assert_eq!(log.lines().count(), 1, "{log}");
+    assert!(
+        log.starts_with("web /") && log.trim_end().ends_with("/records/web/cert.pem"),
+        "{log}"
+    );
+    let env = std::fs::read_to_string(format!("{}.env", hook_out.display())).unwrap();
+    assert!(!env.contains(PASS), "the deploy hook saw the passphrase");
 
     // Pebble's 7-day certificate has far more than a third left: nothing
     // is due, nothing is written.
@@ -402,6 +423,9 @@ fn renew_is_cron_safe_renews_what_is_due_with_the_same_key_and_reports_failures(
         support::csr_pubkey(&ks.csr_path("web"))
     );
     assert!(ks.record("web").join("history/2/cert.pem").is_file());
+    // renew ran the deploy hook stored at order.
+    let log = std::fs::read_to_string(&hook_out).unwrap();
+    assert_eq!(log.lines().count(), 2, "{log}");
 
     // The CA gone: renew --force fails with 13, reports it, and leaves
     // the keystore as it was.

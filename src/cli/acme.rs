@@ -143,6 +143,14 @@ pub struct OrderArgs {
         help_heading = "ACME"
     )]
     pub timeout: u64,
+    /// Run CMD (sh -c) after the certificate is stored, with CSRKIT_RECORD, CSRKIT_CERT_FILE, CSRKIT_CHAIN_FILE, CSRKIT_KEY_FILE set; renew runs it too
+    #[arg(
+        long,
+        value_name = "CMD",
+        env = "CSRKIT_DEPLOY_HOOK",
+        help_heading = "ACME"
+    )]
+    pub deploy_hook: Option<String>,
     #[command(flatten)]
     pub challenge: AcmeChallengeArgs,
     #[command(flatten)]

@@ -54,8 +54,71 @@ pub(super) fn order(ctx: &Ctx, a: &cli::OrderArgs) -> Result<Done> {
         poll_delay: POLL_DELAY,
     };
     let opts = pass_opts(&a.passphrase)?;
-    let (attached, obtained) = order_record(ctx, &rec, &settings, &opts, a.agree_tos)?;
-    render(ctx, &attached, &obtained, &settings)
+    let (attached, obtained) = order_record(
+        ctx,
+        &rec,
+        &settings,
+        &opts,
+        a.agree_tos,
+        a.deploy_hook.clone(),
+    )?;
+    let mut done = render(ctx, &attached, &obtained, &settings)?;
+    done.error = deploy(ctx, &attached, &opts).err();
+    Ok(done)
+}
+
+/// Runs the record's deploy hook (`/bin/sh -c CMD`) after its
+/// certificate was stored: the record's name and files in the
+/// environment, no passphrase (CSRKIT_PASSPHRASE and a --passphrase-env
+/// variable are removed). Exit 12 when it fails; the certificate stays
+/// stored.
+pub(super) fn deploy(ctx: &Ctx, at: &Attached, opts: &PassphraseOptions) -> Result<()> {
+    let Some(cmd) = at.meta.acme.as_ref().and_then(|o| o.deploy_hook.as_deref()) else {
+        return Ok(());
+    };
+    let name = &at.meta.name;
+    let mut c = std::process::Command::new("/bin/sh");
+    c.arg("-c")
+        .arg(cmd)
+        .env("CSRKIT_RECORD", name)
+        .env_remove("CSRKIT_PASSPHRASE")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null());
+    if let Some(var) = &opts.env {
+        c.env_remove(var);
+    }
+    if let Some(dir) = ctx.keystore.record_path(name) {
+        c.env("CSRKIT_CERT_FILE", dir.join(crate::keystore::CERT_FILE))
+            .env("CSRKIT_CHAIN_FILE", dir.join(crate::keystore::CHAIN_FILE))
+            .env("CSRKIT_KEY_FILE", dir.join("key.pem"));
+    }
+    let out = c.output().map_err(|e| {
+        Error::new(
+            Kind::ChallengeFailed,
+            format!("the deploy hook cannot be run: {e}"),
+        )
+    })?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let last = String::from_utf8_lossy(&out.stderr)
+        .trim()
+        .lines()
+        .last()
+        .unwrap_or("")
+        .chars()
+        .take(300)
+        .collect::<String>();
+    Err(Error::new(
+        Kind::ChallengeFailed,
+        format!(
+            "record {name}: the certificate is stored, but the deploy hook failed ({}): {last:?}",
+            out.status
+        ),
+    )
+    .with_hint(format!(
+        "fix the hook, then run it again, or: csrkit renew {name} --force"
+    )))
 }
 
 /// Orders the certificate of `rec` and attaches it. Shared by `order`
@@ -66,6 +129,7 @@ pub(super) fn order_record(
     settings: &OrderSettings,
     opts: &PassphraseOptions,
     agree_tos: bool,
+    deploy_hook: Option<String>,
 ) -> Result<(Attached, Obtained)> {
     let csr = record_csr(rec)?;
     let sans = rec.meta.request.effective_sans();
@@ -81,6 +145,7 @@ pub(super) fn order_record(
         challenge: origin_challenge(&settings.challenge),
         profile: settings.profile.clone(),
         order: obtained.order_url.clone(),
+        deploy_hook,
     };
     let attached = attach::attach(
         ctx.keystore.as_ref(),

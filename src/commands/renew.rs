@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::common::{pass_opts, Ctx, Done};
 use super::expiring::parse_window;
-use super::order::{challenge_from_origin, order_record};
+use super::order::{challenge_from_origin, deploy, order_record};
 use crate::acme::renewal::{self, Reason};
 use crate::acme::OrderSettings;
 use crate::cert::{self, unix_of};
@@ -100,7 +100,16 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
             timeout: Duration::from_secs(a.timeout.max(1)),
             poll_delay: Duration::from_millis(100),
         };
-        match order_record(ctx, &rec, &settings, &opts, false) {
+        let result = order_record(
+            ctx,
+            &rec,
+            &settings,
+            &opts,
+            false,
+            origin.deploy_hook.clone(),
+        )
+        .and_then(|(at, o)| deploy(ctx, &at, &opts).map(|()| (at, o)));
+        match result {
             Ok((at, _)) => {
                 let c = at.meta.certificate.as_ref();
                 rows.push(Row {

@@ -64,6 +64,9 @@ pub struct AcmeOrigin {
     pub profile: Option<String>,
     /// The last order's URL (RFC 8555 §7.1.3).
     pub order: String,
+    /// A command run (by `/bin/sh -c`) after each certificate is stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy_hook: Option<String>,
 }
 
 /// The challenge answered, and where (RFC 8555 §8).

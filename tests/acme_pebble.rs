@@ -807,3 +807,37 @@ fn external_account_binding_and_profiles_the_directory_does_not_list() {
     );
     assert_same(&before, &snapshot(&ks.root()), "unknown profile");
 }
+
+#[test]
+fn kill_9_in_the_middle_of_an_order_stores_nothing_half_way() {
+    if !pebble::available() {
+        return;
+    }
+    let p = Pebble::start();
+    let ks = Ks::new();
+    generate_two_names(&ks, "web", "web.test");
+    let out = order(&ks, &p, "web", &["--agree-tos", "--no-passphrase"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = snapshot(&ks.root());
+    // The dns-01 hook kills csrkit (its parent) with SIGKILL while the
+    // order is open at the CA.
+    let hook = ks.file("kill.sh", b"#!/bin/sh\nkill -9 $PPID\nsleep 5\n");
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut c = ks.cmd();
+    c.args(["order", "web", "--acme", &p.url()])
+        .arg("--acme-ca-file")
+        .arg(p.tls_ca())
+        .arg("--dns-hook")
+        .arg(&hook);
+    let out = c.output().unwrap();
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&out.status),
+        Some(9),
+        "{}",
+        stderr(&out)
+    );
+    assert_same(&before, &snapshot(&ks.root()), "order killed with SIGKILL");
+    // The next order works.
+    let out = order(&ks, &p, "web", &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}

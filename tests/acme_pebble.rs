@@ -265,7 +265,7 @@ fn refusal_failed_challenge_and_unreachable_ca_exit_11_12_13_with_the_keystore_u
         .success();
     // The account first (created once, stored at once).
     let out = order(&ks, &p, "web", &["--agree-tos", "--no-passphrase"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.status.success(), "{}\n{}", stderr(&out), p.log());
     let before = snapshot(&ks.root());
 
     // 11: the CA refuses the name (Pebble's domainBlocklist).

@@ -71,18 +71,11 @@ fn key_pem(der: &[u8], pass: &AccountKeyPassphrase) -> Result<(Zeroizing<String>
 }
 
 /// An account builder whose HTTP client trusts `settings.ca_file` (else
-/// the platform's roots).
+/// the system's roots); see `super::http`.
 pub(super) fn builder(settings: &OrderSettings) -> Result<instant_acme::AccountBuilder> {
-    let b = match &settings.ca_file {
-        Some(f) => instant_acme::Account::builder_with_root(f),
-        None => instant_acme::Account::builder(),
-    };
-    b.map_err(|e| {
-        Error::invalid(
-            "ca_file",
-            format!("cannot set up the HTTPS client for the CA: {e}"),
-        )
-    })
+    Ok(instant_acme::Account::builder_with_http(
+        super::http::client(settings.ca_file.as_deref())?,
+    ))
 }
 
 /// The account to order with: the stored one (its key decrypted), or a

@@ -21,6 +21,7 @@ use std::time::Duration;
 pub mod account;
 pub mod dns01;
 mod flow;
+mod http;
 pub mod http01;
 pub mod manage;
 pub mod problem;

@@ -56,6 +56,8 @@ pub(super) fn import(ctx: &Ctx, a: &cli::ImportArgs) -> Result<Done> {
             extra,
             require_chain: a.require_chain,
             what,
+            also_from: ", a --ca-file",
+            chain_hint: "add the CA's intermediate and root with --ca-file FILE",
             acme: None,
         },
     )?;

@@ -155,6 +155,8 @@ pub(super) fn order_record(
             extra: Vec::new(),
             require_chain: false,
             what: "the chain the CA sent",
+            also_from: "",
+            chain_hint: "the CA's root is not in the system trust store; csrkit import FILE --ca-file ROOT completes the stored chain",
             acme: Some(origin),
         },
     )?;

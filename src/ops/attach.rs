@@ -25,6 +25,11 @@ pub struct Attach<'a> {
     /// Where the certificates came from, for messages ("stdin", a path,
     /// "the ACME order").
     pub what: &'a str,
+    /// Where else issuers were looked for, for the incomplete-chain
+    /// message (the system trust store is always named after it).
+    pub also_from: &'a str,
+    /// The hint for an incomplete chain.
+    pub chain_hint: &'a str,
     /// How the certificate was obtained over ACME, kept in the record for
     /// `renew`; `None` for a certificate from elsewhere (the record then
     /// holds no ACME settings).
@@ -85,11 +90,11 @@ pub fn attach(store: &dyn Store, rec: &Record, input: Attach<'_>) -> Result<Atta
         let e = Error::new(
             Kind::Chain,
             format!(
-                "the chain is incomplete: no certificate for the issuer {missing} in {}, a --ca-file or the system trust store",
-                input.what
+                "the chain is incomplete: no certificate for the issuer {missing} in {}{} or the system trust store",
+                input.what, input.also_from
             ),
         )
-        .with_hint("add the CA's intermediate and root with --ca-file FILE");
+        .with_hint(input.chain_hint);
         if input.require_chain {
             return Err(e);
         }

@@ -264,7 +264,22 @@ async fn finish(
         .timeout(settings.timeout);
     // An order that turns invalid comes back as its problem document;
     // the failed challenge's own problem names the identifier (exit 12).
-    let status = match order.poll_ready(&retry).await {
+    // One look at once (a CA that validates quickly, or authorizations
+    // reused, is ready now), then polls with backoff.
+    let now = match order.refresh().await {
+        Ok(state) if state.error.is_some() => Err(instant_acme::Error::Str("invalid")),
+        Ok(state) => Ok(state.status),
+        Err(e) => Err(e),
+    };
+    let status = match now {
+        Ok(OrderStatus::Ready) => Ok(OrderStatus::Ready),
+        Ok(OrderStatus::Invalid) | Err(instant_acme::Error::Str("invalid")) => {
+            return Err(why_invalid(order, settings).await)
+        }
+        Ok(_) => order.poll_ready(&retry).await,
+        Err(e) => Err(e),
+    };
+    let status = match status {
         Ok(s) => s,
         Err(instant_acme::Error::Api(_)) => return Err(why_invalid(order, settings).await),
         Err(e) => return Err(from_acme(e, "waiting for the validation", dir)),
@@ -286,10 +301,22 @@ async fn finish(
         .finalize_csr(csr_der)
         .await
         .map_err(|e| from_acme(e, "finalizing the order with the record's CSR", dir))?;
-    out.chain_pem = order
-        .poll_certificate(&retry)
-        .await
-        .map_err(|e| from_acme(e, "waiting for the certificate", dir))?;
+    // The finalize answer, or one look at once, may already hold the
+    // certificate; else polls with backoff.
+    let ready = match order.state().status {
+        OrderStatus::Valid | OrderStatus::Processing => order
+            .certificate()
+            .await
+            .map_err(|e| from_acme(e, "downloading the certificate", dir))?,
+        _ => None,
+    };
+    out.chain_pem = match ready {
+        Some(pem) => pem,
+        None => order
+            .poll_certificate(&retry)
+            .await
+            .map_err(|e| from_acme(e, "waiting for the certificate", dir))?,
+    };
     out.certificate_url = order.state().certificate.clone();
     Ok(())
 }

@@ -21,9 +21,6 @@ use crate::ops::attach::{self, Attach, Attached};
 use crate::prompt;
 use crate::request::San;
 
-/// The first poll's delay; doubling after each (Retry-After wins).
-const POLL_DELAY: Duration = Duration::from_millis(100);
-
 pub(super) fn order(ctx: &Ctx, a: &cli::OrderArgs) -> Result<Done> {
     let rec = ctx.keystore.find(&a.target)?;
     let directory = acme::directory_url(&a.server.acme).map_err(|e| e.with_field("--acme"))?;
@@ -51,7 +48,7 @@ pub(super) fn order(ctx: &Ctx, a: &cli::OrderArgs) -> Result<Done> {
         profile: a.profile.clone(),
         eab,
         timeout: Duration::from_secs(a.timeout.max(1)),
-        poll_delay: POLL_DELAY,
+        poll_delay: acme::POLL_DELAY,
     };
     let opts = pass_opts(&a.passphrase)?;
     let (attached, obtained) = order_record(

@@ -98,7 +98,7 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
             profile: origin.profile.clone(),
             eab: None,
             timeout: Duration::from_secs(a.timeout.max(1)),
-            poll_delay: Duration::from_millis(100),
+            poll_delay: crate::acme::POLL_DELAY,
         };
         let result = order_record(
             ctx,

@@ -19,10 +19,22 @@ pub fn txt_name(domain: &str) -> String {
     format!("_acme-challenge.{}.", d.trim_end_matches('.'))
 }
 
-/// Runs `cmd action fqdn value`. Exit 12 when it cannot start or exits
+/// Runs `cmd action fqdn value` (without `CSRKIT_PASSPHRASE` and the
+/// variables in `env_remove` in its environment). Exit 12 when it cannot start or exits
 /// non-zero (its last line of output, escaped, in the message).
-pub fn run(cmd: &str, action: &str, identifier: &str, fqdn: &str, value: &str) -> Result<()> {
-    let out = Command::new(cmd)
+pub fn run(
+    cmd: &str,
+    action: &str,
+    identifier: &str,
+    fqdn: &str,
+    value: &str,
+    env_remove: &[String],
+) -> Result<()> {
+    let mut c = Command::new(cmd);
+    for var in env_remove {
+        c.env_remove(var);
+    }
+    let out = c
         .args([action, fqdn, value])
         .env("CSRKIT_ACME_IDENTIFIER", identifier)
         .env("CSRKIT_ACME_TXT_NAME", fqdn)

@@ -159,7 +159,14 @@ fn take_down(taken: Taken, settings: &OrderSettings) -> Result<()> {
     let mut first = Ok(());
     if let Challenge::DnsHook(cmd) = &settings.challenge {
         for (ident, fqdn, value) in presented {
-            let r = dns01::run(cmd, "cleanup", &ident, &fqdn, &value);
+            let r = dns01::run(
+                cmd,
+                "cleanup",
+                &ident,
+                &fqdn,
+                &value,
+                &settings.hook_env_remove,
+            );
             if first.is_ok() {
                 first = r;
             }
@@ -237,7 +244,14 @@ async fn answer(
                 taken
                     .presented
                     .push((ident.clone(), fqdn.clone(), value.clone()));
-                dns01::run(cmd, "present", &ident, &fqdn, &value)?;
+                dns01::run(
+                    cmd,
+                    "present",
+                    &ident,
+                    &fqdn,
+                    &value,
+                    &settings.hook_env_remove,
+                )?;
             }
         }
         ch.set_ready()

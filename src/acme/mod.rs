@@ -115,6 +115,9 @@ pub struct OrderSettings {
     /// The first poll's delay (doubling after each poll; `Retry-After`
     /// wins when the CA sends it).
     pub poll_delay: Duration,
+    /// Environment variables kept from hooks (a passphrase's), besides
+    /// `CSRKIT_PASSPHRASE`.
+    pub hook_env_remove: Vec<String>,
 }
 
 impl OrderSettings {
@@ -139,6 +142,7 @@ impl OrderSettings {
             eab: None,
             timeout,
             poll_delay: POLL_DELAY,
+            hook_env_remove: Vec::new(),
         }
     }
 }

@@ -49,6 +49,7 @@ pub(super) fn order(ctx: &Ctx, a: &cli::OrderArgs) -> Result<Done> {
         eab,
         timeout: Duration::from_secs(a.timeout.max(1)),
         poll_delay: acme::POLL_DELAY,
+        hook_env_remove: a.passphrase.passphrase_env.iter().cloned().collect(),
     };
     let opts = pass_opts(&a.passphrase)?;
     let (attached, obtained) = order_record(

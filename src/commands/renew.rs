@@ -99,6 +99,7 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
             eab: None,
             timeout: Duration::from_secs(a.timeout.max(1)),
             poll_delay: crate::acme::POLL_DELAY,
+            hook_env_remove: opts.env.iter().cloned().collect(),
         };
         let result = order_record(
             ctx,

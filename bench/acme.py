@@ -9,6 +9,8 @@ two names, as in the anchors' runs. Needs pebble, pebble-challtestsrv and
 openssl; csrkit from target/release (or CSRKIT=path).
 
   python3 bench/acme.py            # prints the table, writes bench/out/acme.json
+  python3 bench/acme.py --anchors  # also certbot and lego (apt-get install -y certbot lego),
+                                   # account reused, on the same Pebble instances
 """
 import json, os, shutil, socket, statistics, subprocess, sys, tempfile, time
 
@@ -88,6 +90,33 @@ def timed(cmd, env):
     return dt
 
 
+def anchors(peb, e, label, results):
+    """certbot 2.1.0 and lego 4.9.1 (Debian's) on the record's CSR, account
+    reused (registered by a first, uncounted run), as in ../shared/notes/acme.md §7."""
+    d = peb.dir
+    csr = os.path.join(d, "web.csr")
+    with open(csr, "wb") as f:
+        f.write(subprocess.run([CSRKIT, "download", "web"], env=e, check=True, stdout=subprocess.PIPE).stdout)
+    url = f"https://127.0.0.1:{peb.port}/dir"
+    ca = os.path.join(d, "ca.pem")
+    if shutil.which("certbot"):
+        ce = dict(os.environ, REQUESTS_CA_BUNDLE=ca)
+        def certbot(i):
+            return ["certbot", "certonly", "--non-interactive", "--agree-tos", "--register-unsafely-without-email",
+                    "--server", url, "--config-dir", f"{d}/cb/conf", "--work-dir", f"{d}/cb/wd",
+                    "--logs-dir", f"{d}/cb/logs", "--standalone", "--http-01-port", str(peb.http),
+                    "--http-01-address", "127.0.0.1", "--csr", csr, "--cert-path", f"{d}/cb/{i}.cert.pem",
+                    "--chain-path", f"{d}/cb/{i}.chain.pem", "--fullchain-path", f"{d}/cb/{i}.full.pem"]
+        timed(certbot("warm"), ce)
+        results[f"{label}: certbot 2.1.0"] = {"reused": [timed(certbot(i), ce) for i in range(RUNS)]}
+    if shutil.which("lego"):
+        le = dict(os.environ, LEGO_CA_CERTIFICATES=ca)
+        lego = ["lego", "--server", url, "--accept-tos", "--email", "lego@example.com", "--path", f"{d}/lg",
+                "--csr", csr, "--http", "--http.port", f"127.0.0.1:{peb.http}", "run"]
+        timed(lego, le)
+        results[f"{label}: lego 4.9.1"] = {"reused": [timed(lego, le) for _ in range(RUNS)]}
+
+
 def main():
     if not os.path.exists(CSRKIT):
         sys.exit(f"build csrkit first (cargo build --release) or set CSRKIT: {CSRKIT}")
@@ -110,6 +139,8 @@ def main():
                 sh([CSRKIT, "order", "web", *peb.args(), "--agree-tos", "--no-passphrase"], env=e)
                 reused = [timed([CSRKIT, "order", "web", *peb.args()], e) for _ in range(RUNS)]
                 results[label] = {"fresh": fresh, "reused": reused}
+                if "--anchors" in sys.argv:
+                    anchors(peb, e, label, results)
                 if label == "always-valid":
                     # 100 ACME-issued records, then renew with nothing due.
                     ks2 = os.path.join(work, "ks-renew")

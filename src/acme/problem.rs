@@ -56,9 +56,7 @@ pub fn from_acme(e: instant_acme::Error, during: &str, directory: &str) -> Error
                 chain(&other)
             ),
         )
-        .with_hint(
-            "check the URL and the network; a CA with a private root needs CSRKIT_ACME_CA_FILE",
-        ),
+        .with_hint("check the URL and the network"),
     }
 }
 

@@ -255,7 +255,13 @@ fn account_passphrase(
                 )
                 .with_hint("read the CA's terms, then add --agree-tos"));
             }
-            Ok(match new_key_passphrase(ctx, opts)? {
+            let pass = new_key_passphrase(ctx, opts).map_err(|mut e| {
+                e.message = e
+                    .message
+                    .replace("the new private key", "the new ACME account's key");
+                e
+            })?;
+            Ok(match pass {
                 Some(p) => AccountKeyPassphrase::Given(p),
                 None => AccountKeyPassphrase::Plain,
             })
@@ -278,11 +284,10 @@ fn hint(e: Error) -> Error {
         Some("rejectedIdentifier") => {
             e.with_hint("the CA will not issue for this name; check the record's SANs (csrkit show NAME)")
         }
-        _ if e.message.contains("CSRKIT_ACME_CA_FILE") || e.kind == Kind::CaUnreachable => {
-            match e.hint {
-                Some(_) => e,
-                None => e.with_hint("check --acme and the network"),
-            }
+        _ if e.kind == Kind::CaUnreachable
+            && (e.message.contains("UnknownIssuer") || e.message.contains("invalid peer certificate")) =>
+        {
+            e.with_hint("the CA's HTTPS certificate is not trusted here: give its root with --acme-ca-file FILE (CSRKIT_ACME_CA_FILE)")
         }
         _ => e,
     }

@@ -89,9 +89,31 @@ fn renew_is_cron_safe_renews_what_is_due_with_the_same_key_and_reports_failures(
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(j.as_array().unwrap().len(), 1, "{j}");
-    assert_eq!(j[0]["name"], "web");
-    assert_eq!(j[0]["action"], "skipped", "{j}");
+    let rows = j.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{j}");
+    let row = |name: &str| rows.iter().find(|r| r["name"] == name).unwrap().clone();
+    assert_eq!(row("web")["action"], "skipped", "{j}");
+    assert!(
+        row("web")["detail"].as_str().unwrap().contains("not due"),
+        "{j}"
+    );
+    assert_eq!(row("pending")["action"], "skipped", "{j}");
+    assert!(
+        row("pending")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("pending"),
+        "{j}"
+    );
+    // From cron (--quiet): nothing due prints nothing at all.
+    let out = ks.cmd().args(["renew", "--quiet"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        out.stdout.is_empty() && out.stderr.is_empty(),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     assert_same(&before, &snapshot(&ks.root()), "renew with nothing due");
 
     // --dry-run with a window that covers it: exit 10, nothing written.
@@ -102,8 +124,14 @@ fn renew_is_cron_safe_renews_what_is_due_with_the_same_key_and_reports_failures(
         .unwrap();
     assert_eq!(out.status.code(), Some(10), "{}", stderr(&out));
     let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(j[0]["action"], "due", "{j}");
-    assert_eq!(j[0]["reason"], "window", "{j}");
+    let web = j
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "web")
+        .unwrap();
+    assert_eq!(web["action"], "due", "{j}");
+    assert_eq!(web["reason"], "window", "{j}");
     assert_same(&before, &snapshot(&ks.root()), "renew --dry-run");
 
     // Due by the window: renewed with what order stored (no flags about
@@ -137,8 +165,14 @@ fn renew_is_cron_safe_renews_what_is_due_with_the_same_key_and_reports_failures(
         .unwrap();
     assert_eq!(out.status.code(), Some(13), "{}", stderr(&out));
     let j: serde_json::Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
-    assert_eq!(j[0]["action"], "failed", "{j}");
-    assert_eq!(j[0]["exit_code"], 13, "{j}");
+    let web = j
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "web")
+        .unwrap();
+    assert_eq!(web["action"], "failed", "{j}");
+    assert_eq!(web["exit_code"], 13, "{j}");
     assert_same(
         &before,
         &snapshot(&ks.root()),

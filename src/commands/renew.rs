@@ -25,6 +25,10 @@ struct Row {
     not_after: Option<String>,
     serial: Option<String>,
     exit_code: i32,
+    /// Shown in text output (renewed, due, failed, or named on the
+    /// command line): cron mails whatever is printed, so what renew left
+    /// alone stays quiet there.
+    named: bool,
 }
 
 pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
@@ -42,18 +46,22 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
         .transpose()?;
     let opts = pass_opts(&a.passphrase)?;
     let now = cert::now();
-    let records = candidates(ctx, &a.targets)?;
     let mut rows = Vec::new();
+    let records = candidates(ctx, &a.targets, &mut rows)?;
     let mut worst: Option<Error> = None;
     let mut due_count = 0;
+    let mut acme_count = 0;
     for (rec, explicit) in records {
+        let Some(rec) = rec else {
+            continue;
+        };
         let Some(origin) = rec.meta.acme.clone() else {
-            if explicit {
-                rows.push(skipped(
-                    &rec,
-                    "its certificate was not ordered over ACME (csrkit order NAME first)",
-                ));
-            }
+            let mut row = skipped(
+                &rec,
+                "its certificate was not ordered over ACME (csrkit order NAME first)",
+            );
+            row.named = explicit;
+            rows.push(row);
             continue;
         };
         let Some(c) = rec.meta.certificate.as_ref() else {
@@ -73,6 +81,8 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
             let at = renewal::due_at(nb, na, within);
             let mut row = skipped(&rec, &format!("not due until {}", cert::rfc3339(at)));
             row.not_after = Some(c.not_after.clone());
+            row.named = explicit;
+            acme_count += 1;
             rows.push(row);
             continue;
         };
@@ -86,6 +96,7 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
                 not_after: Some(c.not_after.clone()),
                 serial: Some(c.serial.clone()),
                 exit_code: 0,
+                named: true,
             });
             continue;
         }
@@ -121,6 +132,7 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
                     not_after: c.map(|c| c.not_after.clone()),
                     serial: c.map(|c| c.serial.clone()),
                     exit_code: 0,
+                    named: true,
                 });
             }
             Err(e) => {
@@ -132,6 +144,7 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
                     not_after: Some(c.not_after.clone()),
                     serial: Some(c.serial.clone()),
                     exit_code: e.exit_code(),
+                    named: true,
                 });
                 if worst.as_ref().is_none_or(|w| w.exit_code() < e.exit_code()) {
                     worst = Some(e);
@@ -139,7 +152,7 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
             }
         }
     }
-    let stdout = render(ctx, &rows)?;
+    let stdout = render(ctx, &rows, acme_count)?;
     let error = match worst {
         Some(mut e) => {
             let failed = rows.iter().filter(|r| r.action == "failed").count();
@@ -169,19 +182,35 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
 }
 
 /// The records to consider: the named ones, or every record with a
-/// certificate (pending ones are never ACME-renewable; their record.json
-/// is not read). `true` marks a record named on the command line.
-fn candidates(ctx: &Ctx, targets: &[String]) -> Result<Vec<(Record, bool)>> {
+/// certificate; a pending record (nothing to renew; its record.json is
+/// not read) is reported as skipped in `rows`. `true` marks a record
+/// named on the command line.
+fn candidates(
+    ctx: &Ctx,
+    targets: &[String],
+    rows: &mut Vec<Row>,
+) -> Result<Vec<(Option<Record>, bool)>> {
     if !targets.is_empty() {
         return targets
             .iter()
-            .map(|t| ctx.keystore.find(t).map(|r| (r, true)))
+            .map(|t| ctx.keystore.find(t).map(|r| (Some(r), true)))
             .collect();
     }
     let mut out = Vec::new();
     for l in ctx.keystore.list()? {
         if l.summary.not_after.is_some() {
-            out.push((l.record()?, false));
+            out.push((Some(l.record()?), false));
+        } else {
+            rows.push(Row {
+                name: l.summary.name.clone(),
+                due: None,
+                action: "skipped",
+                detail: "skipped: no certificate yet (pending)".to_string(),
+                not_after: None,
+                serial: None,
+                exit_code: 0,
+                named: false,
+            });
         }
     }
     Ok(out)
@@ -196,10 +225,14 @@ fn skipped(rec: &Record, why: &str) -> Row {
         not_after: rec.meta.certificate.as_ref().map(|c| c.not_after.clone()),
         serial: rec.meta.certificate.as_ref().map(|c| c.serial.clone()),
         exit_code: 0,
+        named: true,
     }
 }
 
-fn render(ctx: &Ctx, rows: &[Row]) -> Result<Vec<u8>> {
+/// JSON: every row. Text: the rows that say something (renewed, due,
+/// failed, or named on the command line), else one line of summary that
+/// `--quiet` drops, so a cron job with nothing due prints nothing.
+fn render(ctx: &Ctx, rows: &[Row], not_due: usize) -> Result<Vec<u8>> {
     if ctx.format == FormatArg::Json {
         let v: Vec<serde_json::Value> = rows
             .iter()
@@ -226,15 +259,21 @@ fn render(ctx: &Ctx, rows: &[Row]) -> Result<Vec<u8>> {
         return Ok(out);
     }
     let mut out = String::new();
-    for r in rows {
+    for r in rows.iter().filter(|r| r.named) {
         out.push_str(&format!(
             "{}: {}\n",
             crate::csr::term(&r.name),
             crate::csr::term(&r.detail)
         ));
     }
-    if rows.is_empty() {
-        out.push_str("No ACME-issued certificates in the keystore.\n");
+    if !rows.iter().any(|r| r.named) && !ctx.quiet {
+        out.push_str(&match not_due {
+            0 => "No ACME-issued certificates in the keystore.\n".to_string(),
+            n => format!(
+                "Nothing is due ({n} ACME-issued certificate{} checked).\n",
+                if n == 1 { "" } else { "s" }
+            ),
+        });
     }
     Ok(out.into_bytes())
 }

@@ -189,6 +189,43 @@ fn order_http01_stores_a_chain_that_openssl_verifies_and_reuses_the_account() {
     assert_eq!(out.status.code(), Some(11), "{}", stderr(&out));
     assert!(stderr(&out).contains("alreadyRevoked"), "{}", stderr(&out));
     assert_same(&before, &snapshot(&ks.root()), "revoke");
+
+    // keystore copy carries the account: the copy orders with it (no new
+    // account at the CA), its files byte for byte the same.
+    let copy = tempfile::tempdir().unwrap();
+    let dst = copy.path().join("ks2");
+    let out = ks
+        .cmd()
+        .arg("keystore")
+        .arg("copy")
+        .arg(ks.root())
+        .arg(&dst)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("copied 1 ACME account"),
+        "{}",
+        stderr(&out)
+    );
+    let slug = accounts[0].file_name().unwrap();
+    for f in ["account.json", "key.pem"] {
+        assert_eq!(
+            std::fs::read(accounts[0].join(f)).unwrap(),
+            std::fs::read(dst.join("acme").join(slug).join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    let mut c = ks.cmd();
+    c.env("CSRKIT_KEYSTORE", &dst)
+        .arg("order")
+        .arg("web")
+        .args(p.order_args())
+        .args(["--format", "json"]);
+    let out = c.output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["acme"]["account_created"], false, "{j}");
 }
 
 #[test]

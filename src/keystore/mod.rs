@@ -130,6 +130,12 @@ pub trait Store: Send + Sync {
         Err(acme_unsupported(&self.location()))
     }
 
+    /// Every stored ACME account with its key PEM, for `keystore copy`.
+    /// The default (a backend without accounts yet): none.
+    fn acme_accounts(&self) -> Result<Vec<(AcmeAccount, Zeroizing<String>)>> {
+        Ok(Vec::new())
+    }
+
     /// Stores a new ACME account with its key PEM, atomically; exit 4 when
     /// one is stored for the same directory URL and name.
     fn put_acme_account(&self, account: &AcmeAccount, key_pem: &str) -> Result<()> {

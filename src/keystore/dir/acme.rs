@@ -70,6 +70,40 @@ impl DirStore {
         Ok(Some((account, Zeroizing::new(key.to_string()))))
     }
 
+    /// See `Store::acme_accounts`: every `acme/<slug>/` (temporaries
+    /// skipped), in name order.
+    pub(super) fn list_acme_accounts(&self) -> Result<Vec<(AcmeAccount, Zeroizing<String>)>> {
+        if !self.check_root()? {
+            return Ok(Vec::new());
+        }
+        let base = self.acme_dir();
+        let entries = match fs::read_dir(&base) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io_at(&base, e)),
+        };
+        let mut names: Vec<PathBuf> = entries
+            .flatten()
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .map(|e| e.path())
+            .collect();
+        names.sort();
+        let mut out = Vec::new();
+        for dir in names {
+            let json = nofollow_read(&dir.join(ACCOUNT_FILE))?;
+            let account: AcmeAccount = serde_json::from_slice(&json).map_err(|e| {
+                Error::internal(format!(
+                    "{}: not a csrkit ACME account ({e})",
+                    dir.join(ACCOUNT_FILE).display()
+                ))
+            })?;
+            if let Some(found) = self.read_acme_account(&account.directory, &account.name)? {
+                out.push(found);
+            }
+        }
+        Ok(out)
+    }
+
     /// See `Store::put_acme_account`.
     pub(super) fn write_acme_account(&self, account: &AcmeAccount, key_pem: &str) -> Result<()> {
         let _lock = self.lock()?;

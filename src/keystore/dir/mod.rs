@@ -157,6 +157,12 @@ impl Store for DirStore {
         self.read_acme_account(directory, name)
     }
 
+    fn acme_accounts(
+        &self,
+    ) -> Result<Vec<(crate::keystore::AcmeAccount, zeroize::Zeroizing<String>)>> {
+        self.list_acme_accounts()
+    }
+
     fn put_acme_account(
         &self,
         account: &crate::keystore::AcmeAccount,

@@ -29,6 +29,13 @@ pub enum Kind {
     /// A check found something (`expiring`, `lint`): exit 10. Not a
     /// failure of the command: the findings are its output.
     Found,
+    /// The ACME CA refused (a problem document, RFC 8555 §6.7): exit 11.
+    CaRefused,
+    /// An ACME challenge failed, or a challenge hook failed: exit 12.
+    ChallengeFailed,
+    /// The ACME CA could not be reached, answered 5xx after retries, or
+    /// polling ran past the timeout: exit 13.
+    CaUnreachable,
 }
 
 impl Kind {
@@ -44,12 +51,16 @@ impl Kind {
             Kind::Mismatch => 8,
             Kind::Chain => 9,
             Kind::Found => 10,
+            Kind::CaRefused => 11,
+            Kind::ChallengeFailed => 12,
+            Kind::CaUnreachable => 13,
         }
     }
 
     /// The kind in snake_case, as `--format json` error bodies name it
     /// (`internal`, `invalid`, `not_found`, `exists`, `locked`,
-    /// `passphrase`, `bad_signature`, `mismatch`, `chain`, `found`).
+    /// `passphrase`, `bad_signature`, `mismatch`, `chain`, `found`,
+    /// `ca_refused`, `challenge_failed`, `ca_unreachable`).
     pub fn name(self) -> &'static str {
         match self {
             Kind::Internal => "internal",
@@ -62,6 +73,9 @@ impl Kind {
             Kind::Mismatch => "mismatch",
             Kind::Chain => "chain",
             Kind::Found => "found",
+            Kind::CaRefused => "ca_refused",
+            Kind::ChallengeFailed => "challenge_failed",
+            Kind::CaUnreachable => "ca_unreachable",
         }
     }
 
@@ -78,6 +92,9 @@ impl Kind {
             Kind::Mismatch => 409,
             Kind::Chain => 400,
             Kind::Found => 200,
+            Kind::CaRefused => 502,
+            Kind::ChallengeFailed => 502,
+            Kind::CaUnreachable => 504,
         }
     }
 }
@@ -90,6 +107,10 @@ pub struct Error {
     pub message: String,
     pub hint: Option<String>,
     pub field: Option<String>,
+    /// The ACME problem behind a `CaRefused`/`ChallengeFailed` error
+    /// (`{"type","detail","status","subproblems","identifier"}`), shown
+    /// as `"acme"` in the JSON error body.
+    pub acme: Option<Box<serde_json::Value>>,
 }
 
 impl Error {
@@ -99,6 +120,7 @@ impl Error {
             message: one_line(message.into()),
             hint: None,
             field: None,
+            acme: None,
         }
     }
 
@@ -145,13 +167,17 @@ impl Error {
     /// `{"error":{"exit_code":N,"kind":"not_found","message":..,"hint":..,"field":..}}`
     /// (`hint` and `field` are `null` when absent).
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({"error": {
+        let mut v = serde_json::json!({"error": {
             "exit_code": self.exit_code(),
             "kind": self.kind.name(),
             "message": self.message,
             "hint": self.hint,
             "field": self.field,
-        }})
+        }});
+        if let Some(acme) = &self.acme {
+            v["error"]["acme"] = (**acme).clone();
+        }
+        v
     }
 }
 

@@ -6,6 +6,7 @@
 //! [`keystore`] -> [`formats`]. [`commands`] wires these together; only
 //! the formatters and the binary's `main` produce output.
 
+pub mod acme;
 pub mod cert;
 pub mod cli;
 pub mod commands;
@@ -20,6 +21,7 @@ pub mod keys;
 pub mod keystore;
 pub mod lint;
 pub mod manpages;
+pub mod ops;
 pub mod prompt;
 pub mod request;
 pub mod usage;

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
+mod acme;
 mod generate;
+pub use acme::*;
 pub use generate::*;
 
 pub const ABOUT: &str = "Generate certificate signing requests and keep their private keys safe";
@@ -44,6 +46,7 @@ ENVIRONMENT:
   CSRKIT_FORMAT         default output format (--format)
   CSRKIT_QUIET          nothing on stderr but errors (--quiet)
   CSRKIT_JOBS           parallel jobs for generate --batch (--jobs)
+  CSRKIT_ACME_URL, CSRKIT_ACME_CA_FILE, CSRKIT_ACME_ACCOUNT  order: the CA and the account
   CSRKIT_CONFIG         the config file [default: $XDG_CONFIG_HOME/csrkit/config.toml,
                         else ~/.config/csrkit/config.toml]
   XDG_DATA_HOME, HOME   locate the default keystore
@@ -67,7 +70,10 @@ EXIT CODES:
   7  CSR signature does not verify
   8  certificate does not belong to the record (import)
   9  certificate chain cannot be built or does not verify (import)
-  10 a check found something (expiring, lint)
+  10 a check found something (expiring, lint, renew --dry-run)
+  11 the ACME CA refused (its problem document is printed)
+  12 an ACME challenge or a challenge hook failed
+  13 the ACME CA could not be reached, or --timeout passed
 
 VENDOR FORMATS (--format; full reference in docs/vendor-formats.md):
   arcgis    generate/regenerate/show/download:
@@ -222,6 +228,18 @@ pub enum Command {
     /// List the certificates that expire soon (exit 10 when there are any)
     #[command(after_help = EXPIRING_EXAMPLES)]
     Expiring(Lazy<ExpiringArgs>),
+    /// Get the record's certificate from an ACME CA (Let's Encrypt, ...) and store it
+    #[command(after_help = ORDER_EXAMPLES)]
+    Order(Lazy<OrderArgs>),
+    /// Renew the ACME-issued certificates that are due (cron-safe; exit 10 with --dry-run when due)
+    #[command(after_help = RENEW_EXAMPLES)]
+    Renew(Lazy<RenewArgs>),
+    /// Revoke a record's ACME-issued certificate (RFC 8555 §7.6)
+    #[command(after_help = REVOKE_EXAMPLES)]
+    Revoke(Lazy<RevokeArgs>),
+    /// ACME accounts kept in the keystore
+    #[command(subcommand, disable_help_subcommand = true, after_help = ACME_EXAMPLES)]
+    Acme(AcmeCommand),
     /// Check a CSR or certificate against what CAs and appliances accept (exit 10 on an error)
     #[command(after_help = LINT_EXAMPLES)]
     Lint(Lazy<LintArgs>),

@@ -9,13 +9,13 @@ use std::path::Path;
 
 use zeroize::Zeroizing;
 
-use crate::cert::{self, Cert};
+use crate::cert::Cert;
 use crate::cli::{self, FormatArg};
 use crate::csr::{self, ParsedCsr};
 use crate::error::{Error, Kind, Result};
 use crate::formats::{self, Options};
 use crate::keys::{self, Passphrase, PassphraseOptions, PrivateKey};
-use crate::keystore::{self, CertFiles, Keystore, NewRecord, Record, RecordMeta, Store};
+use crate::keystore::{self, Keystore, NewRecord, Record, RecordMeta, Store};
 use crate::prompt;
 use crate::request::{self, Request, RequestInput};
 
@@ -562,6 +562,7 @@ pub fn prepare(name: String, req: Request, pass: Option<&Passphrase>) -> Result<
         spki_sha256: Some(csr.spki_sha256.clone()),
         certificate: None,
         live: None,
+        acme: None,
     };
     let csr_pem = csr.pem();
     Ok(Prepared {
@@ -599,56 +600,15 @@ pub(super) fn record_csr(rec: &keystore::Record) -> Result<ParsedCsr> {
 }
 
 /// Stores `leaf`, with `chain` above it (issuer first), as the record's
-/// next revision: the CSR and key stay, `cert.pem`/`chain.pem` and the
-/// summary in record.json are new, history keeps the previous revision.
-/// Returns the new metadata, and `true` when the record already held
-/// exactly this certificate and chain (then nothing is written).
+/// next revision (see [`crate::ops::attach::store_certificate`]; the
+/// record keeps no ACME settings).
 pub(super) fn store_certificate(
     ctx: &Ctx,
     rec: &Record,
     leaf: &Cert,
     chain: &[Cert],
 ) -> Result<(RecordMeta, bool)> {
-    let summary = leaf.summary(chain);
-    if rec.meta.certificate.as_ref() == Some(&summary) {
-        return Ok((rec.meta.clone(), true));
-    }
-    // A record deleted since it was found is named, not a raw ENOENT.
-    let gone = |e: Error| {
-        if e.kind == Kind::NotFound {
-            Error::not_found(format!(
-                "record {} was deleted while its certificate was being stored",
-                rec.meta.name
-            ))
-            .with_hint("nothing was stored; generate a new record to import into")
-        } else {
-            e
-        }
-    };
-    let key_pem = ctx.keystore.read_key_pem(rec).map_err(gone)?;
-    let csr_pem = rec.csr_pem().map_err(gone)?;
-    let cert_pem = leaf.pem();
-    let chain_pem = cert::pem_chain(chain);
-    let mut meta = rec.meta.clone();
-    meta.modified = keystore::now_rfc3339();
-    meta.revision += 1;
-    if meta.spki_sha256.is_none() {
-        meta.spki_sha256 = Some(leaf.spki_id()?);
-    }
-    meta.certificate = Some(summary);
-    let meta = ctx
-        .keystore
-        .replace(NewRecord {
-            meta,
-            csr_pem: &csr_pem,
-            key_pem: &key_pem,
-            cert: Some(CertFiles {
-                cert_pem: &cert_pem,
-                chain_pem: &chain_pem,
-            }),
-        })
-        .map_err(gone)?;
-    Ok((meta, false))
+    crate::ops::attach::store_certificate(ctx.keystore.as_ref(), rec, leaf, chain, None)
 }
 
 /// `-o FILE` (`export`, `download`), checked before anything is built or

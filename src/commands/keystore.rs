@@ -72,6 +72,28 @@ pub(super) fn run(ctx: &Ctx, k: &KeystoreCommand, lock_timeout: Duration) -> Res
                     }
                 }
             }
+            // ACME accounts (their keys as stored), after the records.
+            let mut accounts = 0;
+            for (acct, key) in src.acme_accounts()? {
+                let result = match dst.acme_account(&acct.directory, &acct.name) {
+                    Ok(Some(_)) => Ok(()),
+                    Ok(None) => dst.put_acme_account(&acct, &key).map(|()| accounts += 1),
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = result {
+                    done.errors.push(format!(
+                        "ACME account {} for {}: {}",
+                        acct.name, acct.directory, e.message
+                    ));
+                    first_error.get_or_insert(e);
+                }
+            }
+            if accounts > 0 {
+                done.notes.push(format!(
+                    "copied {accounts} ACME account{}",
+                    if accounts == 1 { "" } else { "s" }
+                ));
+            }
             done.notes.push(format!(
                 "copied {written} record{} from {} to {}{}",
                 if written == 1 { "" } else { "s" },

@@ -14,6 +14,7 @@ use crate::formats::{self, Op, Options};
 use crate::keystore;
 use crate::prompt;
 
+mod acme_cmd;
 mod batch;
 mod common;
 mod config;
@@ -30,9 +31,12 @@ mod keystore_cmd;
 mod lint;
 mod list;
 mod meta;
+mod order;
 mod output;
 mod passwd;
 mod regenerate;
+mod renew;
+mod revoke;
 mod self_sign;
 mod show;
 
@@ -65,12 +69,14 @@ fn op_of(cmd: &Command) -> Option<(Op, FormatArg)> {
         Command::Regenerate(_) => (Op::Regenerate, FormatArg::Text),
         Command::List(_) => (Op::List, FormatArg::Text),
         Command::Delete(_) => (Op::Delete, FormatArg::Text),
-        Command::Import(_) => (Op::Import, FormatArg::Text),
+        Command::Import(_) | Command::Order(_) => (Op::Import, FormatArg::Text),
         Command::SelfSign(_) => (Op::SelfSign, FormatArg::Text),
         Command::Expiring(_) => (Op::Expiring, FormatArg::Text),
         Command::Lint(_) => (Op::Lint, FormatArg::Text),
         Command::Export(_) => (Op::Export, FormatArg::Pem),
         Command::Passwd(_) | Command::Config(_) | Command::History(_) => return None,
+        Command::Renew(_) => return None,
+        Command::Revoke(_) | Command::Acme(_) => return None,
         Command::Completions(_) | Command::Man(_) | Command::Keystore(_) => return None,
     })
 }
@@ -259,6 +265,10 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
         Command::List(_) => list::list(&ctx, report),
         Command::Delete(a) => delete::delete(&ctx, a),
         Command::Import(a) => import::import(&ctx, a),
+        Command::Order(a) => order::order(&ctx, a),
+        Command::Renew(a) => renew::renew(&ctx, a),
+        Command::Revoke(a) => revoke::revoke(&ctx, a),
+        Command::Acme(c) => acme_cmd::run(&ctx, c),
         Command::SelfSign(a) => self_sign::self_sign(&ctx, a),
         Command::Expiring(a) => expiring::expiring(&ctx, a),
         Command::Lint(a) => lint::lint(&ctx, a),

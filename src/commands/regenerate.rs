@@ -110,6 +110,8 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
         // keystore settles `live` again under its lock).
         certificate: None,
         live: rec.meta.live_after_new_csr(),
+        // How the certificate was ordered stays: `renew` orders again.
+        acme: rec.meta.acme.clone(),
     };
     let csr_pem = csr.pem();
     let meta = ctx.keystore.replace(NewRecord {

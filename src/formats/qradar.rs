@@ -499,6 +499,13 @@ fn error_code(err: &Error) -> (u32, u16, &'static str) {
             "The certificate chain cannot be built or does not verify.",
         ),
         Kind::Found => (0, 200, "The check found items."),
+        Kind::CaRefused => (1046, 502, "The certificate authority refused the request."),
+        Kind::ChallengeFailed => (
+            1047,
+            502,
+            "The certificate authority could not validate the names.",
+        ),
+        Kind::CaUnreachable => (1048, 504, "The certificate authority could not be reached."),
     }
 }
 

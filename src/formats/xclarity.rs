@@ -58,6 +58,9 @@ fn explanation(kind: Kind) -> &'static str {
         }
         Kind::Chain => "The certificate chain cannot be built or does not verify.",
         Kind::Found => "The check found items.",
+        Kind::CaRefused => "The certificate authority refused the request.",
+        Kind::ChallengeFailed => "The certificate authority could not validate the names.",
+        Kind::CaUnreachable => "The certificate authority could not be reached.",
     }
 }
 

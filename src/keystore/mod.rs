@@ -17,11 +17,13 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
+mod acme;
 pub mod dir;
 pub(crate) mod io;
 pub mod pg;
 mod record;
 
+pub use acme::{AcmeAccount, AcmeChallenge, AcmeOrigin};
 pub use io::atomic_write;
 pub(crate) use record::StagedAt;
 pub use record::{
@@ -175,6 +177,40 @@ pub trait Store: Send + Sync {
     fn migrate(&self) -> Result<(Option<u32>, Option<u32>)> {
         Ok((None, None))
     }
+
+    /// The ACME account stored for (`directory` URL, `name`), with its key
+    /// as stored (PEM, encrypted PKCS#8 unless made with
+    /// `--no-passphrase`); `None` when there is none. The default (a
+    /// backend without accounts yet): exit 2 saying so.
+    fn acme_account(
+        &self,
+        directory: &str,
+        name: &str,
+    ) -> Result<Option<(AcmeAccount, Zeroizing<String>)>> {
+        let _ = (directory, name);
+        Err(acme_unsupported(&self.location()))
+    }
+
+    /// Every stored ACME account with its key PEM, for `keystore copy`.
+    /// The default (a backend without accounts yet): none.
+    fn acme_accounts(&self) -> Result<Vec<(AcmeAccount, Zeroizing<String>)>> {
+        Ok(Vec::new())
+    }
+
+    /// Stores a new ACME account with its key PEM, atomically; exit 4 when
+    /// one is stored for the same directory URL and name.
+    fn put_acme_account(&self, account: &AcmeAccount, key_pem: &str) -> Result<()> {
+        let _ = (account, key_pem);
+        Err(acme_unsupported(&self.location()))
+    }
+}
+
+fn acme_unsupported(location: &str) -> Error {
+    Error::invalid(
+        "--keystore",
+        format!("the keystore {location} cannot hold ACME accounts yet"),
+    )
+    .with_hint("order into a directory keystore")
 }
 
 /// One history revision's key as a commit rewrites it (see

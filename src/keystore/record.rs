@@ -51,6 +51,11 @@ pub struct RecordMeta {
     /// when [`RecordMeta::certificate`] is set, or nothing was deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live: Option<LiveCert>,
+    /// How the certificate was ordered over ACME (SPEC §13), for `renew`;
+    /// absent for a certificate from elsewhere. Records that carry it are
+    /// refused by binaries older than this field (`deny_unknown_fields`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acme: Option<super::AcmeOrigin>,
 }
 
 /// The certificate a renewing record still has deployed (see

@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+mod acme;
 mod rules;
 pub mod target;
 mod vendors;
@@ -64,6 +65,8 @@ pub enum Profile {
     Nsx,
     /// Lenovo XClarity
     Xclarity,
+    /// What an ACME CA (and Let's Encrypt) needs before an order (`order` runs it)
+    Acme,
 }
 
 impl Profile {
@@ -75,6 +78,7 @@ impl Profile {
             Profile::Sbc => "sbc",
             Profile::Nsx => "nsx",
             Profile::Xclarity => "xclarity",
+            Profile::Acme => "acme",
         }
     }
 }
@@ -92,6 +96,7 @@ pub fn lint(t: &Target, profiles: &[Profile]) -> Vec<Finding> {
             Profile::Sbc => vendors::sbc(t, &mut out),
             Profile::Nsx => vendors::nsx(t, &mut out),
             Profile::Xclarity => vendors::xclarity(t, &mut out),
+            Profile::Acme => acme::acme(t, &mut out),
         }
     }
     out.sort_by_key(|f| f.severity);

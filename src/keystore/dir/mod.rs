@@ -28,6 +28,7 @@ use crate::keystore::{
     FullRecord, HistoryKey, Listed, ListedFrom, NewRecord, Put, Record, RecordMeta, Store, Summary,
 };
 
+mod acme;
 mod catalog;
 mod commit;
 mod copy;
@@ -159,6 +160,28 @@ impl DirStore {
 }
 
 impl Store for DirStore {
+    fn acme_account(
+        &self,
+        directory: &str,
+        name: &str,
+    ) -> Result<Option<(crate::keystore::AcmeAccount, zeroize::Zeroizing<String>)>> {
+        self.read_acme_account(directory, name)
+    }
+
+    fn acme_accounts(
+        &self,
+    ) -> Result<Vec<(crate::keystore::AcmeAccount, zeroize::Zeroizing<String>)>> {
+        self.list_acme_accounts()
+    }
+
+    fn put_acme_account(
+        &self,
+        account: &crate::keystore::AcmeAccount,
+        key_pem: &str,
+    ) -> Result<()> {
+        self.write_acme_account(account, key_pem)
+    }
+
     fn location(&self) -> String {
         self.root.display().to_string()
     }

@@ -1,0 +1,75 @@
+//! dns-01 through a hook program (RFC 8555 §8.4), called the way lego's
+//! `exec` DNS provider calls its program, so existing lego exec scripts
+//! work: `CMD present <FQDN> <VALUE>` before the challenge is answered
+//! and `CMD cleanup <FQDN> <VALUE>` afterwards (always, also after a
+//! failure). FQDN is `_acme-challenge.<domain>.` (trailing dot), VALUE
+//! the TXT record's value (base64url of the key authorization's
+//! SHA-256). The environment also carries `CSRKIT_ACME_IDENTIFIER`,
+//! `CSRKIT_ACME_TXT_NAME` and `CSRKIT_ACME_TXT_VALUE`. The hook's output
+//! is captured, never passed to the terminal raw.
+
+use std::process::{Command, Stdio};
+
+use crate::error::{Error, Kind, Result};
+
+/// The TXT record name for a DNS identifier (a wildcard's `*.` dropped,
+/// RFC 8555 §8.4).
+pub fn txt_name(domain: &str) -> String {
+    let d = domain.strip_prefix("*.").unwrap_or(domain);
+    format!("_acme-challenge.{}.", d.trim_end_matches('.'))
+}
+
+/// Runs `cmd action fqdn value` (without `CSRKIT_PASSPHRASE` and the
+/// variables in `env_remove` in its environment). Exit 12 when it cannot start or exits
+/// non-zero (its last line of output, escaped, in the message).
+pub fn run(
+    cmd: &str,
+    action: &str,
+    identifier: &str,
+    fqdn: &str,
+    value: &str,
+    env_remove: &[String],
+) -> Result<()> {
+    let mut c = Command::new(cmd);
+    for var in env_remove {
+        c.env_remove(var);
+    }
+    let out = c
+        .args([action, fqdn, value])
+        .env("CSRKIT_ACME_IDENTIFIER", identifier)
+        .env("CSRKIT_ACME_TXT_NAME", fqdn)
+        .env("CSRKIT_ACME_TXT_VALUE", value)
+        .env_remove("CSRKIT_PASSPHRASE")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| {
+            Error::new(
+                Kind::ChallengeFailed,
+                format!("dns-01 hook {cmd:?} cannot be run: {e}"),
+            )
+            .with_hint("give the path of an executable program")
+        })?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let text = String::from_utf8_lossy(if out.stderr.is_empty() {
+        &out.stdout
+    } else {
+        &out.stderr
+    })
+    .trim()
+    .lines()
+    .last()
+    .unwrap_or("")
+    .chars()
+    .take(300)
+    .collect::<String>();
+    let how = match out.status.code() {
+        Some(c) => format!("exited with {c}"),
+        None => "was killed by a signal".to_string(),
+    };
+    Err(Error::new(
+        Kind::ChallengeFailed,
+        format!("dns-01 hook {cmd:?} {action} {fqdn} {how}: {text:?}"),
+    ))
+}

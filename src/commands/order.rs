@@ -1,0 +1,472 @@
+//! `csrkit order`: the CLI adapter for an ACME order (SPEC §13). The
+//! record's stored CSR goes to the CA through `crate::acme`; the chain
+//! that comes back is attached through `crate::ops::attach` (the import
+//! path). Here: flags -> settings, the account key's passphrase (prompts
+//! only here), the output shape, and hints that name flags.
+
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+use super::common::{new_key_passphrase, pass_opts, record_csr, Ctx, Done};
+use crate::acme::{self, AccountKeyPassphrase, Challenge, Eab, Obtained, OrderSettings};
+use crate::cert::bundle;
+use crate::cli::{self, FormatArg};
+use crate::error::{Error, Kind, Result};
+use crate::formats::CertView;
+use crate::keys::{self, PassphraseOptions};
+use crate::keystore::{AcmeChallenge, AcmeOrigin, Record};
+use crate::lint;
+use crate::ops::attach::{self, Attach, Attached};
+use crate::prompt;
+use crate::request::San;
+
+pub(super) fn order(ctx: &Ctx, a: &cli::OrderArgs) -> Result<Done> {
+    let rec = ctx.keystore.find(&a.target)?;
+    let directory = acme::directory_url(&a.server.acme).map_err(|e| e.with_field("--acme"))?;
+    let challenge = challenge_of(&a.challenge)?;
+    let eab = eab_of(a)?;
+    let settings = OrderSettings {
+        directory,
+        account: a.server.account.clone(),
+        contact: a
+            .email
+            .iter()
+            .map(|e| contact_uri(e))
+            .collect::<Result<_>>()?,
+        // Absolute: `renew` runs from cron, in another directory.
+        ca_file: a
+            .server
+            .acme_ca_file
+            .as_ref()
+            .map(|f| {
+                std::fs::canonicalize(f)
+                    .map_err(|e| Error::invalid("--acme-ca-file", format!("{}: {e}", f.display())))
+            })
+            .transpose()?,
+        challenge,
+        profile: a.profile.clone(),
+        eab,
+        timeout: Duration::from_secs(a.timeout.max(1)),
+        poll_delay: acme::POLL_DELAY,
+        hook_env_remove: a.passphrase.passphrase_env.iter().cloned().collect(),
+    };
+    let opts = pass_opts(&a.passphrase)?;
+    let (attached, obtained) = order_record(
+        ctx,
+        &rec,
+        &settings,
+        &opts,
+        a.agree_tos,
+        a.deploy_hook.clone(),
+    )?;
+    let mut done = render(ctx, &attached, &obtained, &settings)?;
+    done.error = deploy(ctx, &attached, &opts).err();
+    Ok(done)
+}
+
+/// Runs the record's deploy hook (`/bin/sh -c CMD`) after its
+/// certificate was stored: the record's name and files in the
+/// environment, no passphrase (CSRKIT_PASSPHRASE and a --passphrase-env
+/// variable are removed). Exit 12 when it fails; the certificate stays
+/// stored.
+pub(super) fn deploy(ctx: &Ctx, at: &Attached, opts: &PassphraseOptions) -> Result<()> {
+    let Some(cmd) = at.meta.acme.as_ref().and_then(|o| o.deploy_hook.as_deref()) else {
+        return Ok(());
+    };
+    let name = &at.meta.name;
+    let mut c = std::process::Command::new("/bin/sh");
+    c.arg("-c")
+        .arg(cmd)
+        .env("CSRKIT_RECORD", name)
+        .env_remove("CSRKIT_PASSPHRASE")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null());
+    if let Some(var) = &opts.env {
+        c.env_remove(var);
+    }
+    if let Some(dir) = ctx.keystore.record_path(name) {
+        c.env("CSRKIT_CERT_FILE", dir.join(crate::keystore::CERT_FILE))
+            .env("CSRKIT_CHAIN_FILE", dir.join(crate::keystore::CHAIN_FILE))
+            .env("CSRKIT_KEY_FILE", dir.join("key.pem"));
+    }
+    let out = c.output().map_err(|e| {
+        Error::new(
+            Kind::ChallengeFailed,
+            format!("the deploy hook cannot be run: {e}"),
+        )
+    })?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let last = String::from_utf8_lossy(&out.stderr)
+        .trim()
+        .lines()
+        .last()
+        .unwrap_or("")
+        .chars()
+        .take(300)
+        .collect::<String>();
+    Err(Error::new(
+        Kind::ChallengeFailed,
+        format!(
+            "record {name}: the certificate is stored, but the deploy hook failed ({}): {last:?}",
+            out.status
+        ),
+    )
+    .with_hint(format!(
+        "fix the hook, then run it again, or: csrkit renew {name} --force"
+    )))
+}
+
+/// Orders the certificate of `rec` and attaches it. Shared by `order`
+/// and `renew`.
+pub(super) fn order_record(
+    ctx: &Ctx,
+    rec: &Record,
+    settings: &OrderSettings,
+    opts: &PassphraseOptions,
+    agree_tos: bool,
+    deploy_hook: Option<String>,
+) -> Result<(Attached, Obtained)> {
+    let csr = record_csr(rec)?;
+    let sans = rec.meta.request.effective_sans();
+    preflight(rec, &csr.der, settings)?;
+    let pass = account_passphrase(ctx, settings, opts, agree_tos)?;
+    let obtained =
+        acme::obtain(ctx.keystore.as_ref(), settings, &pass, &sans, &csr.der).map_err(hint)?;
+    let certs = bundle::decode(obtained.chain_pem.as_bytes(), "the ACME certificate chain")?;
+    let origin = AcmeOrigin {
+        directory: settings.directory.clone(),
+        account: settings.account.clone(),
+        ca_file: settings.ca_file.clone(),
+        challenge: origin_challenge(&settings.challenge),
+        profile: settings.profile.clone(),
+        order: obtained.order_url.clone(),
+        deploy_hook,
+    };
+    let attached = attach::attach(
+        ctx.keystore.as_ref(),
+        rec,
+        Attach {
+            certs: &certs,
+            extra: Vec::new(),
+            require_chain: false,
+            what: "the chain the CA sent",
+            also_from: "",
+            chain_hint: "the CA's root is not in the system trust store; csrkit import FILE --ca-file ROOT completes the stored chain",
+            acme: Some(origin),
+        },
+    )?;
+    Ok((attached, obtained))
+}
+
+/// Refuses (exit 2, naming the field) an order that cannot succeed,
+/// before any network traffic: the `acme` lint profile's errors (no DNS
+/// or IP identifier, a SAN no CA validates), a wildcard without dns-01,
+/// an IP address with dns-01 (RFC 8738 §7), and at Let's Encrypt a key
+/// type it refuses or `--must-staple` (its OCSP service ended
+/// 2025-08-06).
+fn preflight(rec: &Record, csr_der: &[u8], settings: &OrderSettings) -> Result<()> {
+    let name = &rec.meta.name;
+    let target = lint::target::Target::from_csr(csr_der)?;
+    let le = [acme::LETSENCRYPT, acme::LETSENCRYPT_STAGING].contains(&settings.directory.as_str());
+    for f in lint::lint(&target, &[lint::Profile::Acme]) {
+        let fatal = f.rule.starts_with("acme.")
+            && (f.severity == lint::Severity::Error || (le && f.rule == "acme.key_type"));
+        if fatal {
+            let field = if f.rule == "acme.key_type" {
+                "--key-type"
+            } else {
+                "--dns"
+            };
+            return Err(Error::invalid(field, format!("record {name}: {}", f.message))
+                .with_hint(format!("fix the request: csrkit regenerate {name} (see csrkit lint {name} --profile acme)")));
+        }
+    }
+    let dns01 = matches!(settings.challenge, Challenge::DnsHook(_));
+    for s in rec.meta.request.effective_sans() {
+        match s {
+            San::Dns(d) if d.starts_with("*.") && !dns01 => {
+                return Err(Error::invalid(
+                    "--dns-hook",
+                    format!("record {name} asks for the wildcard {d}, which a CA validates by dns-01 only"),
+                )
+                .with_hint("answer dns-01 with --dns-hook CMD"))
+            }
+            San::Ip(ip) if dns01 => {
+                return Err(Error::invalid(
+                    "--dns-hook",
+                    format!("record {name} asks for the IP address {ip}, which dns-01 cannot validate (RFC 8738 §7)"),
+                )
+                .with_hint("answer http-01 with --http-port PORT or --webroot DIR"))
+            }
+            _ => {}
+        }
+    }
+    if le && rec.meta.request.must_staple {
+        return Err(Error::invalid(
+            "--must-staple",
+            format!("record {name} asks for OCSP Must-Staple, which Let's Encrypt refuses since its OCSP service ended (2025-08-06)"),
+        )
+        .with_hint(format!("csrkit regenerate {name} without --must-staple")));
+    }
+    Ok(())
+}
+
+/// How the account key is protected: an existing account's as stored; a
+/// new account's from the passphrase options (asked at a terminal).
+fn account_passphrase(
+    ctx: &Ctx,
+    settings: &OrderSettings,
+    opts: &PassphraseOptions,
+    agree_tos: bool,
+) -> Result<AccountKeyPassphrase> {
+    let stored = acme::account::stored(
+        ctx.keystore.as_ref(),
+        &settings.directory,
+        &settings.account,
+    )?;
+    match stored {
+        Some(acct) if !acct.encrypted => Ok(AccountKeyPassphrase::Plain),
+        Some(_) => match keys::passphrase_from_sources(opts)? {
+            Some(p) => Ok(AccountKeyPassphrase::Given(p)),
+            None if ctx.interactive => {
+                prompt::passphrase("Passphrase for the ACME account key", false)
+                    .map(AccountKeyPassphrase::Given)
+            }
+            None => Err(Error::usage(
+                "the ACME account's key is encrypted and no passphrase was given",
+            )
+            .with_field("--passphrase-file")
+            .with_hint(format!(
+                "give its passphrase with {}",
+                crate::usage::PASSPHRASE_SOURCES
+            ))),
+        },
+        None => {
+            if !agree_tos {
+                return Err(Error::invalid(
+                    "--agree-tos",
+                    format!(
+                        "no ACME account {} is stored for {}; creating one means agreeing to the CA's terms of service",
+                        settings.account, settings.directory
+                    ),
+                )
+                .with_hint("read the CA's terms, then add --agree-tos"));
+            }
+            let pass = new_key_passphrase(ctx, opts).map_err(|mut e| {
+                e.message = e
+                    .message
+                    .replace("the new private key", "the new ACME account's key");
+                e
+            })?;
+            Ok(match pass {
+                Some(p) => AccountKeyPassphrase::Given(p),
+                None => AccountKeyPassphrase::Plain,
+            })
+        }
+    }
+}
+
+/// Hints that name this command's flags.
+fn hint(e: Error) -> Error {
+    let t = e
+        .acme
+        .as_ref()
+        .and_then(|a| a.get("type"))
+        .and_then(|t| t.as_str())
+        .map(|t| acme::problem::short_type(t).to_string());
+    match t.as_deref() {
+        Some("externalAccountRequired") => e.with_hint(
+            "this CA needs an external account binding: give --eab-kid KID with --eab-hmac-key-file FILE or --eab-hmac-key-env VAR",
+        ),
+        Some("rejectedIdentifier") => {
+            e.with_hint("the CA will not issue for this name; check the record's SANs (csrkit show NAME)")
+        }
+        _ if e.kind == Kind::CaUnreachable
+            && (e.message.contains("UnknownIssuer") || e.message.contains("invalid peer certificate")) =>
+        {
+            e.with_hint("the CA's HTTPS certificate is not trusted here: give its root with --acme-ca-file FILE (CSRKIT_ACME_CA_FILE)")
+        }
+        _ => e,
+    }
+}
+
+fn challenge_of(c: &cli::AcmeChallengeArgs) -> Result<Challenge> {
+    if let Some(dir) = &c.webroot {
+        return Ok(Challenge::Webroot(dir.clone()));
+    }
+    if let Some(cmd) = &c.dns_hook {
+        if cmd.trim().is_empty() {
+            return Err(Error::invalid("--dns-hook", "the command is empty"));
+        }
+        return Ok(Challenge::DnsHook(cmd.clone()));
+    }
+    Ok(Challenge::Http {
+        port: c.http_port.unwrap_or(80),
+        address: c.http_address.clone(),
+    })
+}
+
+fn origin_challenge(c: &Challenge) -> AcmeChallenge {
+    let mut o = AcmeChallenge {
+        kind: c.kind().to_string(),
+        ..AcmeChallenge::default()
+    };
+    match c {
+        Challenge::Http { port, address } => {
+            o.http_port = Some(*port);
+            o.http_address = address.clone();
+        }
+        Challenge::Webroot(d) => o.webroot = Some(d.clone()),
+        Challenge::DnsHook(cmd) => o.dns_hook = Some(cmd.clone()),
+    }
+    o
+}
+
+/// The challenge settings stored at `order`, for `renew`.
+pub(super) fn challenge_from_origin(o: &AcmeChallenge) -> Result<Challenge> {
+    match o.kind.as_str() {
+        "dns-01" => o
+            .dns_hook
+            .clone()
+            .map(Challenge::DnsHook)
+            .ok_or_else(|| Error::internal("record.json: dns-01 without a hook")),
+        _ => Ok(match &o.webroot {
+            Some(d) => Challenge::Webroot(d.clone()),
+            None => Challenge::Http {
+                port: o.http_port.unwrap_or(80),
+                address: o.http_address.clone(),
+            },
+        }),
+    }
+}
+
+fn contact_uri(email: &str) -> Result<String> {
+    let e = email.trim();
+    let e = e.strip_prefix("mailto:").unwrap_or(e);
+    if e.is_empty() || !e.contains('@') || e.chars().any(|c| c.is_control() || c == ' ') {
+        return Err(Error::invalid(
+            "--email",
+            format!("'{}' is not an email address", email.escape_default()),
+        ));
+    }
+    Ok(format!("mailto:{e}"))
+}
+
+fn eab_of(a: &cli::OrderArgs) -> Result<Option<Eab>> {
+    let Some(kid) = &a.eab_kid else {
+        return Ok(None);
+    };
+    let text: Zeroizing<String> = match (&a.eab_hmac_key_file, &a.eab_hmac_key_env) {
+        (Some(f), _) => keys::secret_first_line(f, "--eab-hmac-key-file")?,
+        (None, Some(var)) => Zeroizing::new(std::env::var(var).map_err(|_| {
+            Error::invalid(
+                "--eab-hmac-key-env",
+                format!("the environment variable {var} is not set"),
+            )
+        })?),
+        (None, None) => {
+            return Err(Error::invalid(
+                "--eab-kid",
+                "the external account binding needs its MAC key",
+            )
+            .with_hint("give --eab-hmac-key-file FILE or --eab-hmac-key-env VAR"))
+        }
+    };
+    let hmac_key = base64url_decode(text.trim()).ok_or_else(|| {
+        Error::invalid(
+            "--eab-hmac-key-file",
+            "the MAC key is not base64url (as the CA hands it out)",
+        )
+    })?;
+    Ok(Some(Eab {
+        kid: kid.clone(),
+        hmac_key,
+    }))
+}
+
+/// Base64url without padding (RFC 4648 §5), as CAs hand out EAB keys
+/// (padding and the standard alphabet are accepted too).
+fn base64url_decode(s: &str) -> Option<Zeroizing<Vec<u8>>> {
+    let mut out = Zeroizing::new(Vec::with_capacity(s.len() * 3 / 4));
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.trim_end_matches('=').bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | v as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The order's JSON facts (`"acme"` in `--format json`).
+pub(super) fn acme_json(o: &Obtained, s: &OrderSettings) -> serde_json::Value {
+    let challenges: Vec<serde_json::Value> = o
+        .challenges
+        .iter()
+        .map(|(i, t, st)| serde_json::json!({"identifier": i, "type": t, "status": st}))
+        .collect();
+    serde_json::json!({
+        "directory": s.directory,
+        "account": o.account_url,
+        "account_created": o.account_created,
+        "order": o.order_url,
+        "certificate_url": o.certificate_url,
+        "profile": s.profile,
+        "challenges": challenges,
+    })
+}
+
+fn render(ctx: &Ctx, at: &Attached, o: &Obtained, s: &OrderSettings) -> Result<Done> {
+    let certs = bundle::decode(o.chain_pem.as_bytes(), "the ACME certificate chain")?;
+    let dir = ctx.keystore.record_path(&at.meta.name);
+    let view = CertView {
+        meta: &at.meta,
+        dir: dir.as_deref(),
+        unchanged: at.unchanged,
+        leaf: &certs[at.leaf_at],
+        chain: &at.chain,
+    };
+    let body = ctx.shape().certificate(&view, ctx.opts)?;
+    let mut notes = at.notes.clone();
+    let stdout = if ctx.format == FormatArg::Json {
+        let record: serde_json::Value = serde_json::from_slice(&body)
+            .map_err(|e| Error::internal(format!("certificate JSON: {e}")))?;
+        let v = serde_json::json!({"record": record, "acme": acme_json(o, s)});
+        let mut out = if ctx.opts.pretty {
+            serde_json::to_vec_pretty(&v)
+        } else {
+            serde_json::to_vec(&v)
+        }
+        .map_err(|e| Error::internal(e.to_string()))?;
+        out.push(b'\n');
+        out
+    } else {
+        if o.account_created {
+            notes.push(format!("Created the ACME account {}", o.account_url));
+        }
+        notes.push(format!(
+            "Ordered from {} (order {})",
+            s.directory, o.order_url
+        ));
+        body
+    };
+    Ok(Done {
+        stdout,
+        notes,
+        ..Done::default()
+    })
+}

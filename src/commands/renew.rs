@@ -1,0 +1,279 @@
+//! `csrkit renew`: renews the ACME-issued records that are due, with the
+//! settings `order` stored in each (SPEC §13). Cron-safe with no flags:
+//! nothing due is exit 0 and no network traffic. Each record is reported
+//! (renewed / skipped and why / failed with its exit code); the exit code
+//! is the worst one. The record keeps its key and CSR.
+
+use std::time::Duration;
+
+use super::common::{pass_opts, Ctx, Done};
+use super::expiring::parse_window;
+use super::order::{challenge_from_origin, deploy, order_record};
+use crate::acme::renewal::{self, Reason};
+use crate::acme::OrderSettings;
+use crate::cert::{self, unix_of};
+use crate::cli::{self, FormatArg};
+use crate::error::{Error, Kind, Result};
+use crate::keystore::Record;
+
+/// One record's outcome.
+struct Row {
+    name: String,
+    due: Option<Reason>,
+    action: &'static str,
+    detail: String,
+    not_after: Option<String>,
+    serial: Option<String>,
+    exit_code: i32,
+    /// Shown in text output (renewed, due, failed, or named on the
+    /// command line): cron mails whatever is printed, so what renew left
+    /// alone stays quiet there.
+    named: bool,
+}
+
+pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
+    if !matches!(ctx.format, FormatArg::Text | FormatArg::Json) {
+        return Err(Error::invalid(
+            "--format",
+            "renew prints text or json; export gives a vendor's import body",
+        )
+        .with_hint("after renew: csrkit export NAME --format <vendor>"));
+    }
+    let within = a
+        .within
+        .as_deref()
+        .map(|w| parse_window(w).map_err(|e| e.with_field("--within")))
+        .transpose()?;
+    let opts = pass_opts(&a.passphrase)?;
+    let now = cert::now();
+    let mut rows = Vec::new();
+    let records = candidates(ctx, &a.targets, &mut rows)?;
+    let mut worst: Option<Error> = None;
+    let mut due_count = 0;
+    let mut acme_count = 0;
+    for (rec, explicit) in records {
+        let Some(rec) = rec else {
+            continue;
+        };
+        let Some(origin) = rec.meta.acme.clone() else {
+            let mut row = skipped(
+                &rec,
+                "its certificate was not ordered over ACME (csrkit order NAME first)",
+            );
+            row.named = explicit;
+            rows.push(row);
+            continue;
+        };
+        let Some(c) = rec.meta.certificate.as_ref() else {
+            rows.push(skipped(&rec, "no certificate yet (csrkit order NAME)"));
+            continue;
+        };
+        let (nb, na) = (
+            unix_of(&c.not_before).unwrap_or(0),
+            unix_of(&c.not_after).unwrap_or(0),
+        );
+        let reason = if a.force {
+            Some(Reason::Forced)
+        } else {
+            renewal::due(nb, na, now, within)
+        };
+        let Some(reason) = reason else {
+            let at = renewal::due_at(nb, na, within);
+            let mut row = skipped(&rec, &format!("not due until {}", cert::rfc3339(at)));
+            row.not_after = Some(c.not_after.clone());
+            row.named = explicit;
+            acme_count += 1;
+            rows.push(row);
+            continue;
+        };
+        due_count += 1;
+        if a.dry_run {
+            rows.push(Row {
+                name: rec.meta.name.clone(),
+                due: Some(reason),
+                action: "due",
+                detail: format!("due ({})", reason.name()),
+                not_after: Some(c.not_after.clone()),
+                serial: Some(c.serial.clone()),
+                exit_code: 0,
+                named: true,
+            });
+            continue;
+        }
+        let settings = OrderSettings {
+            directory: origin.directory.clone(),
+            account: origin.account.clone(),
+            contact: Vec::new(),
+            ca_file: origin.ca_file.clone(),
+            challenge: challenge_from_origin(&origin.challenge)?,
+            profile: origin.profile.clone(),
+            eab: None,
+            timeout: Duration::from_secs(a.timeout.max(1)),
+            poll_delay: crate::acme::POLL_DELAY,
+            hook_env_remove: opts.env.iter().cloned().collect(),
+        };
+        let result = order_record(
+            ctx,
+            &rec,
+            &settings,
+            &opts,
+            false,
+            origin.deploy_hook.clone(),
+        )
+        .and_then(|(at, o)| deploy(ctx, &at, &opts).map(|()| (at, o)));
+        match result {
+            Ok((at, _)) => {
+                let c = at.meta.certificate.as_ref();
+                rows.push(Row {
+                    name: rec.meta.name.clone(),
+                    due: Some(reason),
+                    action: "renewed",
+                    detail: format!("renewed ({})", reason.name()),
+                    not_after: c.map(|c| c.not_after.clone()),
+                    serial: c.map(|c| c.serial.clone()),
+                    exit_code: 0,
+                    named: true,
+                });
+            }
+            Err(e) => {
+                rows.push(Row {
+                    name: rec.meta.name.clone(),
+                    due: Some(reason),
+                    action: "failed",
+                    detail: format!("failed (exit {}): {}", e.exit_code(), e.message),
+                    not_after: Some(c.not_after.clone()),
+                    serial: Some(c.serial.clone()),
+                    exit_code: e.exit_code(),
+                    named: true,
+                });
+                if worst.as_ref().is_none_or(|w| w.exit_code() < e.exit_code()) {
+                    worst = Some(e);
+                }
+            }
+        }
+    }
+    let stdout = render(ctx, &rows, acme_count)?;
+    let error = match worst {
+        Some(mut e) => {
+            let failed = rows.iter().filter(|r| r.action == "failed").count();
+            e.message = format!(
+                "{failed} of {due_count} renewals failed; the first worst: {}",
+                e.message
+            );
+            Some(e)
+        }
+        None if a.dry_run && due_count > 0 => Some(
+            Error::new(
+                Kind::Found,
+                format!(
+                    "{due_count} certificate{} due for renewal",
+                    if due_count == 1 { "" } else { "s" }
+                ),
+            )
+            .with_hint("run csrkit renew without --dry-run"),
+        ),
+        None => None,
+    };
+    Ok(Done {
+        stdout,
+        error,
+        ..Done::default()
+    })
+}
+
+/// The records to consider: the named ones, or every record with a
+/// certificate; a pending record (nothing to renew; its record.json is
+/// not read) is reported as skipped in `rows`. `true` marks a record
+/// named on the command line.
+fn candidates(
+    ctx: &Ctx,
+    targets: &[String],
+    rows: &mut Vec<Row>,
+) -> Result<Vec<(Option<Record>, bool)>> {
+    if !targets.is_empty() {
+        return targets
+            .iter()
+            .map(|t| ctx.keystore.find(t).map(|r| (Some(r), true)))
+            .collect();
+    }
+    let mut out = Vec::new();
+    for l in ctx.keystore.list()? {
+        if l.summary.not_after.is_some() {
+            out.push((Some(l.record()?), false));
+        } else {
+            rows.push(Row {
+                name: l.summary.name.clone(),
+                due: None,
+                action: "skipped",
+                detail: "skipped: no certificate yet (pending)".to_string(),
+                not_after: None,
+                serial: None,
+                exit_code: 0,
+                named: false,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn skipped(rec: &Record, why: &str) -> Row {
+    Row {
+        name: rec.meta.name.clone(),
+        due: None,
+        action: "skipped",
+        detail: format!("skipped: {why}"),
+        not_after: rec.meta.certificate.as_ref().map(|c| c.not_after.clone()),
+        serial: rec.meta.certificate.as_ref().map(|c| c.serial.clone()),
+        exit_code: 0,
+        named: true,
+    }
+}
+
+/// JSON: every row. Text: the rows that say something (renewed, due,
+/// failed, or named on the command line), else one line of summary that
+/// `--quiet` drops, so a cron job with nothing due prints nothing.
+fn render(ctx: &Ctx, rows: &[Row], not_due: usize) -> Result<Vec<u8>> {
+    if ctx.format == FormatArg::Json {
+        let v: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "name": r.name,
+                    "due": r.due.is_some(),
+                    "reason": r.due.map(Reason::name),
+                    "action": r.action,
+                    "detail": r.detail,
+                    "serial": r.serial,
+                    "not_after": r.not_after,
+                    "exit_code": r.exit_code,
+                })
+            })
+            .collect();
+        let mut out = if ctx.opts.pretty {
+            serde_json::to_vec_pretty(&v)
+        } else {
+            serde_json::to_vec(&v)
+        }
+        .map_err(|e| Error::internal(e.to_string()))?;
+        out.push(b'\n');
+        return Ok(out);
+    }
+    let mut out = String::new();
+    for r in rows.iter().filter(|r| r.named) {
+        out.push_str(&format!(
+            "{}: {}\n",
+            crate::csr::term(&r.name),
+            crate::csr::term(&r.detail)
+        ));
+    }
+    if !rows.iter().any(|r| r.named) && !ctx.quiet {
+        out.push_str(&match not_due {
+            0 => "No ACME-issued certificates in the keystore.\n".to_string(),
+            n => format!(
+                "Nothing is due ({n} ACME-issued certificate{} checked).\n",
+                if n == 1 { "" } else { "s" }
+            ),
+        });
+    }
+    Ok(out.into_bytes())
+}

@@ -1,0 +1,141 @@
+//! ACME accounts in a directory keystore: `acme/<slug>/account.json`
+//! (the [`AcmeAccount`] fields) and `acme/<slug>/key.pem` (0600), in a
+//! 0700 directory per account (slug: [`AcmeAccount::slug`]). An account is
+//! written into `acme/.tmp-*` under the keystore lock, flushed, then
+//! renamed into place: a crash leaves either no account or the whole one.
+//! `records/` stays records only.
+
+use std::fs;
+use std::path::PathBuf;
+
+use zeroize::Zeroizing;
+
+use super::commit::{create_file, temp_name};
+use super::DirStore;
+use crate::error::{io_at, Error, Kind, Result};
+use crate::keystore::io::{check_not_writable_by_others, mkdir, nofollow_read, sync_dir};
+use crate::keystore::AcmeAccount;
+
+/// The accounts' directory, below the root.
+pub const ACME: &str = "acme";
+const ACCOUNT_FILE: &str = "account.json";
+const KEY_FILE: &str = "key.pem";
+
+impl DirStore {
+    pub(super) fn acme_dir(&self) -> PathBuf {
+        self.root().join(ACME)
+    }
+
+    /// See `Store::acme_account`.
+    pub(super) fn read_acme_account(
+        &self,
+        directory: &str,
+        name: &str,
+    ) -> Result<Option<(AcmeAccount, Zeroizing<String>)>> {
+        if !self.check_root()? {
+            return Ok(None);
+        }
+        let base = self.acme_dir();
+        match fs::symlink_metadata(&base) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io_at(&base, e)),
+            Ok(md) if !md.is_dir() => {
+                return Err(Error::new(
+                    Kind::Invalid,
+                    format!("{} is not a directory", base.display()),
+                ))
+            }
+            Ok(md) => check_not_writable_by_others(&base, &md, "keystore directory")?,
+        }
+        let dir = base.join(AcmeAccount::slug(directory, name));
+        if fs::symlink_metadata(&dir).is_err() {
+            return Ok(None);
+        }
+        let json = nofollow_read(&dir.join(ACCOUNT_FILE))?;
+        let account: AcmeAccount = serde_json::from_slice(&json).map_err(|e| {
+            Error::internal(format!(
+                "{}: not a csrkit ACME account ({e})",
+                dir.join(ACCOUNT_FILE).display()
+            ))
+        })?;
+        if account.directory != directory || account.name != name {
+            return Err(Error::internal(format!(
+                "{} holds the account for another directory or name",
+                dir.display()
+            )));
+        }
+        let key = Zeroizing::new(nofollow_read(&dir.join(KEY_FILE))?);
+        let key = std::str::from_utf8(&key)
+            .map_err(|_| Error::internal(format!("{}: not PEM", dir.join(KEY_FILE).display())))?;
+        Ok(Some((account, Zeroizing::new(key.to_string()))))
+    }
+
+    /// See `Store::acme_accounts`: every `acme/<slug>/` (temporaries
+    /// skipped), in name order.
+    pub(super) fn list_acme_accounts(&self) -> Result<Vec<(AcmeAccount, Zeroizing<String>)>> {
+        if !self.check_root()? {
+            return Ok(Vec::new());
+        }
+        let base = self.acme_dir();
+        let entries = match fs::read_dir(&base) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io_at(&base, e)),
+        };
+        let mut names: Vec<PathBuf> = entries
+            .flatten()
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .map(|e| e.path())
+            .collect();
+        names.sort();
+        let mut out = Vec::new();
+        for dir in names {
+            let json = nofollow_read(&dir.join(ACCOUNT_FILE))?;
+            let account: AcmeAccount = serde_json::from_slice(&json).map_err(|e| {
+                Error::internal(format!(
+                    "{}: not a csrkit ACME account ({e})",
+                    dir.join(ACCOUNT_FILE).display()
+                ))
+            })?;
+            if let Some(found) = self.read_acme_account(&account.directory, &account.name)? {
+                out.push(found);
+            }
+        }
+        Ok(out)
+    }
+
+    /// See `Store::put_acme_account`.
+    pub(super) fn write_acme_account(&self, account: &AcmeAccount, key_pem: &str) -> Result<()> {
+        let _lock = self.lock()?;
+        let base = self.acme_dir();
+        if fs::symlink_metadata(&base).is_err() {
+            mkdir(&base)?;
+            sync_dir(self.root())?;
+        }
+        let dest = base.join(AcmeAccount::slug(&account.directory, &account.name));
+        if fs::symlink_metadata(&dest).is_ok() {
+            return Err(Error::new(
+                Kind::Exists,
+                format!(
+                    "an ACME account named {} is already stored for {}",
+                    account.name, account.directory
+                ),
+            ));
+        }
+        let json = serde_json::to_vec_pretty(account)
+            .map_err(|e| Error::internal(format!("account.json: {e}")))?;
+        let tmp = base.join(temp_name("tmp")?);
+        mkdir(&tmp)?;
+        let result = (|| {
+            create_file(&tmp.join(ACCOUNT_FILE), &json)?;
+            create_file(&tmp.join(KEY_FILE), key_pem.as_bytes())?;
+            sync_dir(&tmp)?;
+            fs::rename(&tmp, &dest).map_err(|e| io_at(&dest, e))?;
+            sync_dir(&base)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&tmp);
+        }
+        result
+    }
+}

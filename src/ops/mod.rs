@@ -1,0 +1,11 @@
+//! Operations every front end calls (the CLI's commands, `serve`): each
+//! takes the keystore and already-read inputs, and returns what happened.
+//! No clap, no terminal, no stdout here; messages are data for the caller
+//! to print.
+//!
+//! - [`attach`]: a signed certificate joins its record (the import path:
+//!   leaf found by key, chain built and checked, leaf compared with the
+//!   request, next revision with the old certificate in history). `import`
+//!   and `order`/`renew` share it.
+
+pub mod attach;

@@ -1,0 +1,298 @@
+//! Pebble (Debian's `pebble` 2.4.0) for the ACME tests: a throwaway TLS
+//! CA and certificate made with OpenSSL for its listener, free loopback
+//! ports, `pebble-challtestsrv` as its DNS server (every name resolves to
+//! 127.0.0.1, TXT records set through its management API), a
+//! `domainBlocklist` (`blocked.test`) for a deterministic refusal, 7-day
+//! certificates, `PEBBLE_VA_NOSLEEP=1`, `PEBBLE_AUTHZREUSE=0` and the
+//! default 5% badNonce rejections kept. Both processes are killed on drop.
+//! Under `CI=true` a missing Pebble fails the test instead of skipping it.
+#![allow(dead_code)]
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Pebble {
+    pub dir: tempfile::TempDir,
+    children: Vec<Child>,
+    pub port: u16,
+    pub mgmt_port: u16,
+    /// The port Pebble's VA sends http-01 requests to (csrkit listens there).
+    pub http_port: u16,
+    pub dns_port: u16,
+    pub challtest_port: u16,
+}
+
+/// A loopback port nobody listens on right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn found(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+/// Whether the tools are here; under CI a missing one panics.
+pub fn available() -> bool {
+    for tool in ["pebble", "pebble-challtestsrv", "openssl", "curl"] {
+        if !found(tool) {
+            assert!(
+                !in_ci(),
+                "{tool} is missing (CI=true: install it, apt-get install -y pebble curl)"
+            );
+            eprintln!("skipped: {tool} is not installed (apt-get install -y pebble curl)");
+            return false;
+        }
+    }
+    true
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn wait_for(port: u16, what: &str) {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{what} did not start listening on port {port}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+impl Pebble {
+    /// Starts Pebble; `extra` is merged into its config, `env` into its
+    /// environment.
+    pub fn start_with(extra: &str, env: &[(&str, &str)]) -> Pebble {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_path_buf();
+        let d = d.as_path();
+        openssl(
+            d,
+            &[
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                "minica.key",
+                "-out",
+                "minica.pem",
+                "-subj",
+                "/CN=pebble test TLS CA",
+                "-days",
+                "2",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign",
+            ],
+        );
+        openssl(
+            d,
+            &[
+                "req",
+                "-new",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                "tls.key",
+                "-out",
+                "tls.csr",
+                "-subj",
+                "/CN=localhost",
+            ],
+        );
+        std::fs::write(
+            d.join("tls.ext"),
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n",
+        )
+        .unwrap();
+        openssl(
+            d,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "tls.csr",
+                "-CA",
+                "minica.pem",
+                "-CAkey",
+                "minica.key",
+                "-CAcreateserial",
+                "-days",
+                "2",
+                "-extfile",
+                "tls.ext",
+                "-out",
+                "tls.pem",
+            ],
+        );
+        let (port, mgmt_port, http_port, tls_port) =
+            (free_port(), free_port(), free_port(), free_port());
+        let (dns_port, challtest_port) = (free_port(), free_port());
+        let cfg = format!(
+            r#"{{"pebble":{{"listenAddress":"127.0.0.1:{port}","managementListenAddress":"127.0.0.1:{mgmt_port}","certificate":"tls.pem","privateKey":"tls.key","httpPort":{http_port},"tlsPort":{tls_port},"ocspResponderURL":"","externalAccountBindingRequired":false,"domainBlocklist":["blocked.test"],"certificateValidityPeriod":604800{extra}}}}}"#
+        );
+        std::fs::write(d.join("pebble.json"), cfg).unwrap();
+        let log = |name: &str| std::fs::File::create(d.join(name)).unwrap();
+        let cts = Command::new("pebble-challtestsrv")
+            .args([
+                "-dns01",
+                &format!("127.0.0.1:{dns_port}"),
+                "-http01",
+                "",
+                "-https01",
+                "",
+                "-tlsalpn01",
+                "",
+                "-management",
+                &format!("127.0.0.1:{challtest_port}"),
+                "-defaultIPv4",
+                "127.0.0.1",
+                "-defaultIPv6",
+                "",
+            ])
+            .current_dir(d)
+            .stdout(log("challtestsrv.log"))
+            .stderr(log("challtestsrv.err"))
+            .spawn()
+            .unwrap();
+        let mut p = Pebble {
+            dir,
+            children: vec![cts],
+            port,
+            mgmt_port,
+            http_port,
+            dns_port,
+            challtest_port,
+        };
+        let mut cmd = Command::new("pebble");
+        cmd.args([
+            "-config",
+            "pebble.json",
+            "-dnsserver",
+            &format!("127.0.0.1:{dns_port}"),
+        ])
+        .env("PEBBLE_VA_NOSLEEP", "1")
+        .env("PEBBLE_AUTHZREUSE", "0")
+        .current_dir(p.dir.path())
+        .stdout(log("pebble.log"))
+        .stderr(log("pebble.err"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        p.children.push(cmd.spawn().unwrap());
+        wait_for(challtest_port, "pebble-challtestsrv");
+        wait_for(port, "pebble");
+        wait_for(mgmt_port, "pebble's management API");
+        p
+    }
+
+    pub fn start() -> Pebble {
+        Pebble::start_with("", &[])
+    }
+
+    pub fn url(&self) -> String {
+        format!("https://127.0.0.1:{}/dir", self.port)
+    }
+
+    /// The CA file for Pebble's own HTTPS listener.
+    pub fn tls_ca(&self) -> PathBuf {
+        self.dir.path().join("minica.pem")
+    }
+
+    /// GET from the management API (curl, with the listener's CA).
+    pub fn mgmt(&self, path: &str) -> String {
+        let out = Command::new("curl")
+            .args(["-sS", "--fail", "--cacert"])
+            .arg(self.tls_ca())
+            .arg(format!("https://127.0.0.1:{}{path}", self.mgmt_port))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "GET {path}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Pebble's issuing root (regenerated at every start), as a file.
+    pub fn root_file(&self) -> PathBuf {
+        let p = self.dir.path().join("root0.pem");
+        std::fs::write(&p, self.mgmt("/roots/0")).unwrap();
+        p
+    }
+
+    /// Pebble's log so far (for assertion messages).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("pebble.log")).unwrap_or_default()
+    }
+
+    /// The arguments that point `csrkit order` at this Pebble with the
+    /// http-01 responder on Pebble's httpPort.
+    pub fn order_args(&self) -> Vec<String> {
+        self.order_args_at(&self.url(), self.http_port)
+    }
+
+    /// [`Pebble::order_args`] with another directory URL and responder port.
+    pub fn order_args_at(&self, url: &str, http_port: u16) -> Vec<String> {
+        vec![
+            "--acme".into(),
+            url.to_string(),
+            "--acme-ca-file".into(),
+            self.tls_ca().to_string_lossy().into_owned(),
+            "--http-port".into(),
+            http_port.to_string(),
+            "--http-address".into(),
+            "127.0.0.1".into(),
+        ]
+    }
+}
+
+impl Pebble {
+    /// Stops Pebble and challtestsrv (their files stay until drop).
+    pub fn stop(&mut self) {
+        for c in &mut self.children {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for Pebble {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

@@ -20,8 +20,10 @@ pub mod keys;
 pub mod keystore;
 pub mod lint;
 pub mod manpages;
+pub mod ops;
 pub mod prompt;
 pub mod request;
+pub mod serve;
 pub mod usage;
 
 pub use error::{Error, Kind, Result};

@@ -7,6 +7,8 @@ use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 mod generate;
 pub use generate::*;
+mod serve;
+pub use serve::*;
 
 pub const ABOUT: &str = "Generate certificate signing requests and keep their private keys safe";
 
@@ -234,6 +236,9 @@ pub enum Command {
     /// Print the effective settings: config file, keystore, defaults for new requests
     #[command(after_help = CONFIG_EXAMPLES)]
     Config(Lazy<ConfigArgs>),
+    /// Answer the vendors' certificate APIs over HTTPS (a test peer for appliance automation)
+    #[command(after_help = SERVE_EXAMPLES)]
+    Serve(Lazy<ServeArgs>),
     /// Keystore maintenance: apply a PostgreSQL keystore's schema migrations, copy records between keystores
     #[command(subcommand, disable_help_subcommand = true, after_help = KEYSTORE_EXAMPLES)]
     Keystore(KeystoreCommand),

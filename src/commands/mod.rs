@@ -31,6 +31,7 @@ mod meta;
 mod passwd;
 mod regenerate;
 mod self_sign;
+mod serve;
 mod show;
 
 pub use batch::{Buffered, Report};
@@ -66,7 +67,7 @@ fn op_of(cmd: &Command) -> Option<(Op, FormatArg)> {
         Command::Expiring(_) => (Op::Expiring, FormatArg::Text),
         Command::Lint(_) => (Op::Lint, FormatArg::Text),
         Command::Export(_) => (Op::Export, FormatArg::Pem),
-        Command::Passwd(_) | Command::Config(_) => return None,
+        Command::Passwd(_) | Command::Config(_) | Command::Serve(_) => return None,
         Command::Completions(_) | Command::Man(_) | Command::Keystore(_) => return None,
     })
 }
@@ -183,6 +184,14 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
         interactive: prompt::interactive(g.no_input),
         quiet: g.quiet,
     };
+    if let Command::Serve(a) = &cli.command {
+        let root = keystore_root_of(g.keystore.as_deref());
+        match serve::serve(ctx, &root, a, report) {
+            Ok(done) => output.notes = done.notes,
+            Err(e) => output.error = Some(e),
+        }
+        return output;
+    }
     let result = match &cli.command {
         Command::Generate(a) if a.batch.is_some() => batch::run(&ctx, a, report),
         Command::Generate(a) => generate::generate(&ctx, a),
@@ -201,6 +210,7 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
         Command::Completions(a) => meta::completions(a),
         Command::Man(a) => meta::man(a),
         Command::Keystore(k) => keystore_cmd::run(&ctx, k, lock_timeout),
+        Command::Serve(_) => unreachable_serve(),
     };
     match result {
         Ok(done) => {
@@ -213,4 +223,17 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
         Err(e) => output.error = Some(show_file_hint(&cli.command, e)),
     }
     output
+}
+
+/// The keystore location `serve` puts its TLS directory beside.
+fn keystore_root_of(given: Option<&std::path::Path>) -> PathBuf {
+    given
+        .map(PathBuf::from)
+        .or_else(|| keystore::default_root().ok())
+        .unwrap_or_default()
+}
+
+/// `serve` returned above; kept total without a panic.
+fn unreachable_serve() -> crate::error::Result<Done> {
+    Err(Error::internal("serve is run before the other commands"))
 }

@@ -25,10 +25,14 @@ use crate::keys::Passphrase;
 use crate::keystore::Keystore;
 
 mod admin;
+mod common;
 mod http;
 mod nsx;
+mod qradar;
+mod sbc;
 pub mod state;
 pub mod tls;
+mod xclarity;
 
 /// A vendor API serve can answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -73,7 +77,10 @@ impl Vendor {
 
     /// Whether this build answers the vendor's routes yet.
     pub fn implemented(self) -> bool {
-        matches!(self, Vendor::Nsx)
+        matches!(
+            self,
+            Vendor::Nsx | Vendor::Qradar | Vendor::Sbc | Vendor::Xclarity
+        )
     }
 }
 
@@ -244,6 +251,9 @@ pub fn run(keystore: Keystore, settings: Settings, ready: &mut dyn FnMut(&[u8]))
 fn router(l: Arc<state::Listener>) -> axum::Router {
     let vendor_routes = match l.vendor {
         Vendor::Nsx => nsx::router(l.clone()),
+        Vendor::Qradar => qradar::router(l.clone()),
+        Vendor::Sbc => sbc::router(l.clone()),
+        Vendor::Xclarity => xclarity::router(l.clone()),
         // `check` refused the others.
         _ => axum::Router::new(),
     };
@@ -255,6 +265,9 @@ fn router(l: Arc<state::Listener>) -> axum::Router {
 pub(crate) fn vendor_error(vendor: Vendor, status: u16, message: &str) -> axum::response::Response {
     match vendor {
         Vendor::Nsx => nsx::error(status, message),
+        Vendor::Qradar => qradar::error(status, message),
+        Vendor::Sbc => sbc::error(status, message),
+        Vendor::Xclarity => xclarity::error(status, message),
         _ => {
             let code = axum::http::StatusCode::from_u16(status)
                 .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);

@@ -24,6 +24,7 @@ use axum::Router;
 use serde_json::json;
 
 use super::blocking;
+use super::common::cookie;
 use super::state::Listener;
 use crate::error::{Error, Kind};
 use crate::formats::nsx::Nsx;
@@ -110,17 +111,6 @@ fn forbidden() -> Response {
         403,
         "The credentials were incorrect or the account specified has been locked.",
     )
-}
-
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
 }
 
 /// Basic credentials, or a live session whose XSRF token comes back on
@@ -220,11 +210,7 @@ async fn health() -> Response {
 /// The record a TlsCsr id names (by name only: an NSX id is never a
 /// csrkit id number).
 fn find(l: &Listener, id: &str) -> crate::Result<Record> {
-    let rec = l.shared.keystore.find(id)?;
-    if rec.meta.name != id {
-        return Err(crate::keystore::not_found(id));
-    }
-    Ok(rec)
+    super::common::by_name(l, id)
 }
 
 fn consumed(id: &str) -> Error {

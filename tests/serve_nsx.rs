@@ -316,7 +316,7 @@ fn nsx_journal_and_faults() {
 }
 
 #[test]
-fn serve_refuses_a_remote_address_and_unknown_vendors_yet() {
+fn serve_refuses_a_remote_address() {
     let ks = Ks::new();
     let out = run(csrkit(&ks.root()).args([
         "serve",

@@ -554,3 +554,200 @@ resp = requests.put(url, headers=headers)"
     assert_eq!(&out[4..], want, "the body is generate's");
     assert!(s.stop().success());
 }
+
+#[test]
+fn arcgis_token_generate_csr_import_update_delete() {
+    let ks = Ks::new();
+    let s = Server::start(&ks, &["arcgis"]);
+    let form = "Content-Type: application/x-www-form-urlencoded";
+    let portal = "/portal";
+    let r = s.call(
+        "arcgis",
+        "GET",
+        &format!("{portal}/sharing/rest/info?f=json"),
+        None,
+        &[],
+        None,
+    );
+    assert_eq!(r.json()["authInfo"]["isTokenBasedSecurity"], true);
+    // Wrong password: HTTP 200 with Portal's error (as Portal answers it).
+    let r = s.call(
+        "arcgis",
+        "POST",
+        &format!("{portal}/sharing/rest/generateToken"),
+        None,
+        &[form],
+        Some(b"username=admin&password=nope&referer=http&f=json"),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["error"]["code"], 400);
+    let body = format!("username=admin&password={PASSWORD}&referer=http&expiration=60&f=json");
+    let r = s.call(
+        "arcgis",
+        "POST",
+        &format!("{portal}/sharing/rest/generateToken"),
+        None,
+        &[form],
+        Some(body.as_bytes()),
+    );
+    let token = r.json()["token"].as_str().unwrap().to_string();
+    assert!(r.json()["expires"].as_i64().unwrap() > 0);
+    let hdr = format!("X-Esri-Authorization: Bearer {token}");
+    let certs = format!("{portal}/portaladmin/security/sslCertificates");
+    // No token, a bad token: 499, 498 (HTTP 200).
+    let r = s.call("arcgis", "GET", &format!("{certs}?f=json"), None, &[], None);
+    assert_eq!(
+        (r.status, r.json()["error"]["code"].as_u64()),
+        (200, Some(499))
+    );
+    let r = s.call(
+        "arcgis",
+        "GET",
+        &format!("{certs}?f=json&token=forged"),
+        None,
+        &[],
+        None,
+    );
+    assert_eq!(r.json()["error"]["code"], 498);
+    // The token in the header, the query and the body.
+    assert_eq!(
+        s.call(
+            "arcgis",
+            "GET",
+            &format!("{certs}?f=json"),
+            None,
+            &[&hdr],
+            None
+        )
+        .json()["sslCertificates"],
+        serde_json::json!([])
+    );
+    assert!(s
+        .call(
+            "arcgis",
+            "GET",
+            &format!("{certs}?f=json&token={token}"),
+            None,
+            &[],
+            None
+        )
+        .json()["sslCertificates"]
+        .is_array());
+    let gen = format!("alias=web&keyAlg=RSA&keySize=2048&sigAlg=SHA256withRSA&cn=WEB.EXAMPLE.COM&orgUnit=&org=Example&city=&state=&country=&validity=90&san=&f=json&token={token}");
+    let r = s.call(
+        "arcgis",
+        "POST",
+        &format!("{certs}/generateCertificate"),
+        None,
+        &[form],
+        Some(gen.as_bytes()),
+    );
+    assert_eq!(r.text(), "{\"status\":\"success\"}", "{}", r.text());
+    let r = s.call(
+        "arcgis",
+        "GET",
+        &format!("{certs}/web?f=json"),
+        None,
+        &[&hdr],
+        None,
+    );
+    assert_eq!(r.json()["aliasName"], "web");
+    assert_eq!(r.json()["entryType"], "PrivateKeyEntry");
+    // generateCsr and generateCSR: the CSR as `show --format arcgis` prints it.
+    let want = cli(&ks, &["show", "web", "--format", "arcgis"]).into_bytes();
+    for p in ["generateCsr", "generateCSR"] {
+        let r = s.call(
+            "arcgis",
+            "POST",
+            &format!("{certs}/web/{p}"),
+            None,
+            &[&hdr, form],
+            Some(b"f=json"),
+        );
+        assert_eq!(r.body, want, "{p}");
+    }
+    let r = s.call(
+        "arcgis",
+        "POST",
+        &format!("{certs}/nope/generateCsr"),
+        None,
+        &[&hdr, form],
+        Some(b"f=json"),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["status"], "error");
+    assert_eq!(r.json()["code"], 404);
+    // Import the CA-signed certificate (multipart file), bind it, delete.
+    let pki = ks.dir.path().join("pki");
+    std::fs::create_dir_all(&pki).unwrap();
+    let leaf = sign(&pki, &cli(&ks, &["download", "web"]));
+    std::fs::write(pki.join("web.pem"), &leaf).unwrap();
+    let r = s.multipart(
+        "arcgis",
+        &format!("{certs}/web/importSignedCertificate"),
+        &[&hdr],
+        &[("f", "json")],
+        Some(&pki.join("web.pem")),
+    );
+    assert_eq!(r.text(), "{\"status\":\"success\"}\n");
+    let shown = cli(&ks, &["show", "web", "--format", "json"]);
+    assert!(shown.contains("serve test CA"), "{shown}");
+    let r = s.multipart(
+        "arcgis",
+        &format!("{certs}/importRootOrIntermediate"),
+        &[&hdr],
+        &[("alias", "root"), ("f", "json")],
+        Some(&pki.join("ca.pem")),
+    );
+    assert_eq!(r.json()["status"], "success");
+    let r = s.call(
+        "arcgis",
+        "POST",
+        &format!("{certs}/update"),
+        None,
+        &[&hdr, form],
+        Some(b"webServerCertificateAlias=web&f=json"),
+    );
+    assert_eq!(r.json()["status"], "success");
+    assert_eq!(
+        s.call(
+            "arcgis",
+            "GET",
+            &format!("{certs}?f=json"),
+            None,
+            &[&hdr],
+            None
+        )
+        .json()["webServerCertificateAlias"],
+        "web"
+    );
+    // A fault: HTTP 200 with {"error":{"code":503}}.
+    s.admin(
+        "arcgis",
+        "POST",
+        "/_csrkit/faults",
+        Some(format!(r#"{{"method":"GET","path":"{certs}","status":503}}"#).as_bytes()),
+    );
+    let r = s.call(
+        "arcgis",
+        "GET",
+        &format!("{certs}?f=json"),
+        None,
+        &[&hdr],
+        None,
+    );
+    assert_eq!(
+        (r.status, r.json()["error"]["code"].as_u64()),
+        (200, Some(503))
+    );
+    let r = s.multipart(
+        "arcgis",
+        &format!("{certs}/web/delete"),
+        &[&hdr],
+        &[("f", "json")],
+        None,
+    );
+    assert_eq!(r.json()["status"], "success");
+    assert!(!cli(&ks, &["list"]).contains("web"));
+    assert!(s.stop().success());
+}

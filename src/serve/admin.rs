@@ -34,9 +34,8 @@ pub fn wrap(l: Arc<Listener>, vendor: Router) -> Router {
         .fallback(move |req: Request| {
             let l = fallback_l.clone();
             async move {
-                vendor_error(
+                super::not_found(
                     l.vendor,
-                    404,
                     &format!(
                         "the path {} is not an API of this {} emulator",
                         crate::csr::term(req.uri().path()),

@@ -25,6 +25,7 @@ use crate::keys::Passphrase;
 use crate::keystore::Keystore;
 
 mod admin;
+mod arcgis;
 mod common;
 mod http;
 mod nsx;
@@ -74,14 +75,6 @@ impl Vendor {
             Vendor::Nsx | Vendor::Xclarity => "",
         }
     }
-
-    /// Whether this build answers the vendor's routes yet.
-    pub fn implemented(self) -> bool {
-        matches!(
-            self,
-            Vendor::Nsx | Vendor::Qradar | Vendor::Sbc | Vendor::Xclarity
-        )
-    }
 }
 
 /// What `serve` runs with.
@@ -109,7 +102,7 @@ pub struct Settings {
 
 /// Checks `settings` before anything is bound or written. Errors (exit 2):
 /// a non-loopback address without `allow_remote`, or with it but without
-/// a password; a vendor this build does not answer yet.
+/// a password.
 pub fn check(settings: &Settings) -> Result<()> {
     if !settings.listen.ip().is_loopback() {
         if !settings.allow_remote {
@@ -130,23 +123,12 @@ pub fn check(settings: &Settings) -> Result<()> {
             .with_hint("give --password-file FILE (its first line is the password)"));
         }
     }
-    if let Some(v) = selected(settings).into_iter().find(|v| !v.implemented()) {
-        return Err(Error::invalid(
-            "--vendor",
-            format!("the {} API is not served yet", v.name()),
-        )
-        .with_hint("serve --vendor nsx"));
-    }
     Ok(())
 }
 
 fn selected(settings: &Settings) -> Vec<Vendor> {
     let mut v = if settings.vendors.is_empty() {
-        Vendor::ALL
-            .iter()
-            .copied()
-            .filter(|v| v.implemented())
-            .collect()
+        Vendor::ALL.to_vec()
     } else {
         settings.vendors.clone()
     };
@@ -250,12 +232,11 @@ pub fn run(keystore: Keystore, settings: Settings, ready: &mut dyn FnMut(&[u8]))
 /// The vendor's routes with the journal, the faults and the admin routes.
 fn router(l: Arc<state::Listener>) -> axum::Router {
     let vendor_routes = match l.vendor {
+        Vendor::Arcgis => arcgis::router(l.clone()),
         Vendor::Nsx => nsx::router(l.clone()),
         Vendor::Qradar => qradar::router(l.clone()),
         Vendor::Sbc => sbc::router(l.clone()),
         Vendor::Xclarity => xclarity::router(l.clone()),
-        // `check` refused the others.
-        _ => axum::Router::new(),
     };
     admin::wrap(l, vendor_routes)
 }
@@ -264,19 +245,22 @@ fn router(l: Arc<state::Listener>) -> axum::Router {
 /// status its clients read (for ArcGIS an HTTP 200).
 pub(crate) fn vendor_error(vendor: Vendor, status: u16, message: &str) -> axum::response::Response {
     match vendor {
+        Vendor::Arcgis => arcgis::error(status, message),
         Vendor::Nsx => nsx::error(status, message),
         Vendor::Qradar => qradar::error(status, message),
         Vendor::Sbc => sbc::error(status, message),
         Vendor::Xclarity => xclarity::error(status, message),
-        _ => {
-            let code = axum::http::StatusCode::from_u16(status)
-                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-            (code, message.to_string()).into_response()
-        }
     }
 }
 
-use axum::response::IntoResponse;
+/// An unknown path: the vendor's 404 (for ArcGIS a real HTTP 404, not
+/// Portal's HTTP 200 error).
+pub(crate) fn not_found(vendor: Vendor, message: &str) -> axum::response::Response {
+    match vendor {
+        Vendor::Arcgis => arcgis::not_found(message),
+        v => vendor_error(v, 404, message),
+    }
+}
 
 /// Runs keystore work off the async workers (every backend blocks: the
 /// directory on the file system, PostgreSQL on its socket).

@@ -187,8 +187,10 @@ pub struct Listener {
     journal: Mutex<VecDeque<Entry>>,
     faults: Mutex<Vec<Fault>>,
     pub sessions: Mutex<HashMap<String, Session>>,
-    /// Vendor-specific state (the SBC configuration lock).
+    /// The SBC configuration lock: the token that holds it.
     pub lock_owner: Mutex<Option<String>>,
+    /// ArcGIS: the alias `sslCertificates/update` bound.
+    pub web_alias: Mutex<Option<String>>,
 }
 
 /// A poisoned mutex still holds usable data (every critical section here
@@ -206,6 +208,7 @@ impl Listener {
             faults: Mutex::new(Vec::new()),
             sessions: Mutex::new(HashMap::new()),
             lock_owner: Mutex::new(None),
+            web_alias: Mutex::new(None),
         }
     }
 

@@ -150,6 +150,46 @@ impl Server {
         }
     }
 
+    /// A POST of `multipart/form-data` (`-F name=value`, `-F file=@PATH`)
+    /// with `headers`.
+    pub fn multipart(
+        &self,
+        vendor: &str,
+        path: &str,
+        headers: &[&str],
+        fields: &[(&str, &str)],
+        file: Option<&Path>,
+    ) -> Resp {
+        let out_file = self.work.join(format!("mp{}", std::process::id()));
+        let mut cmd = Command::new("curl");
+        cmd.args(["-sS", "--cacert"])
+            .arg(&self.ca_file)
+            .arg("-o")
+            .arg(&out_file)
+            .args(["-w", "%{http_code}"]);
+        for h in headers {
+            cmd.args(["-H", h]);
+        }
+        for (k, v) in fields {
+            cmd.arg("-F").arg(format!("{k}={v}"));
+        }
+        if let Some(f) = file {
+            cmd.arg("-F").arg(format!("file=@{}", f.display()));
+        }
+        cmd.arg(format!("{}{path}", self.base(vendor)));
+        let out = cmd.output().expect("curl is installed");
+        assert!(
+            out.status.success(),
+            "curl -F {path}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Resp {
+            status: String::from_utf8_lossy(&out.stdout).parse().unwrap(),
+            headers: String::new(),
+            body: std::fs::read(&out_file).unwrap_or_default(),
+        }
+    }
+
     /// [`Server::call`] with the right credentials.
     pub fn admin(&self, vendor: &str, method: &str, path: &str, body: Option<&[u8]>) -> Resp {
         let json = ["Content-Type: application/json"];

@@ -55,10 +55,11 @@ pub fn error(status: u16, message: &str) -> Response {
     respond(200, JSON, body.to_string().into_bytes())
 }
 
-/// An unknown path: a real 404 (no Portal resource answers it).
+/// An unknown path: a real HTTP 404 with a plain-text body, as a web
+/// server in front of Portal answers it (the `arcgis` package probes such
+/// paths at sign-in and goes on; a JSON `error` would make it raise).
 pub fn not_found(message: &str) -> Response {
-    let body = json!({"error": {"code": 404, "message": message, "details": []}});
-    respond(404, JSON, body.to_string().into_bytes())
+    respond(404, "text/plain", format!("{message}\n").into_bytes())
 }
 
 /// A csrkit error as `--format arcgis` renders it (the Portal
@@ -166,6 +167,21 @@ async fn dispatch(State(l): State<Arc<Listener>>, req: Request) -> Response {
         ["sharing", "rest"] => return ok_json(json!({"currentVersion": VERSION})),
         _ => {}
     }
+    let known = matches!(
+        low.as_slice(),
+        ["sharing", "rest", "portals", "self"]
+            | ["sharing", "rest", "community", "self"]
+            | ["sharing", "rest", "community", "users", _]
+            | ["portaladmin"]
+            | ["portaladmin", "security"]
+            | ["portaladmin", "security", "sslcertificates", ..]
+    ) && low.len() <= 5;
+    if !known {
+        return not_found(&format!(
+            "the path {} is not an API of this arcgis emulator",
+            crate::csr::term(&path)
+        ));
+    }
     match token_of(&headers, &p) {
         None => return error(499, "Token Required."),
         Some(t) if l.session(&t).is_none() => return error(498, "Invalid token."),
@@ -183,6 +199,7 @@ async fn dispatch(State(l): State<Arc<Listener>>, req: Request) -> Response {
         ["sharing", "rest", "community", "self"] => ok_json(user_json(&user)),
         ["sharing", "rest", "community", "users", _] => ok_json(user_json(&user)),
         ["portaladmin"] => ok_json(json!({"resources": ["security"], "currentVersion": VERSION})),
+        ["portaladmin", "security"] => ok_json(json!({"resources": ["sslCertificates"]})),
         ["portaladmin", "security", "sslcertificates"] => list(l).await,
         ["portaladmin", "security", "sslcertificates", "generatecertificate" | "generate"] => {
             generate(l, p).await

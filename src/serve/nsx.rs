@@ -8,7 +8,11 @@
 //! .../csrs/{id}?action=import` (TlsTrustData with the signed leaf, 201
 //! TlsCertificate; the CSR is consumed: its GET is 404 afterwards, while
 //! the record keeps its CSR), `GET /policy/api/v1/infra/certificates/{id}`;
-//! and the probes nsxlib makes (`/api/v1/reverse-proxy/node/health`).
+//! the Manager API's trust-management certificates as nsxlib calls them
+//! (`POST /api/v1/trust-management/certificates?action=import` of a
+//! certificate for a key the keystore holds, found by its SPKI; list;
+//! get; delete, which deletes the record); and the probes nsxlib makes
+//! (`/api/v1/reverse-proxy/node/health`).
 //! Bodies are [`crate::formats::nsx`]'s, errors its `ApiError`.
 
 use std::collections::HashMap;
@@ -46,6 +50,14 @@ pub fn router(l: Arc<Listener>) -> Router {
         .route(
             "/policy/api/v1/infra/certificates/{id}",
             get(get_certificate),
+        )
+        .route(
+            "/api/v1/trust-management/certificates",
+            get(mp_list).post(mp_import),
+        )
+        .route(
+            "/api/v1/trust-management/certificates/{id}",
+            get(get_certificate).delete(mp_delete),
         )
         .route("/api/v1/reverse-proxy/node/health", get(health))
         .route("/api/session/destroy", post(destroy))
@@ -372,36 +384,159 @@ async fn import(l: Arc<Listener>, id: String, body: Bytes) -> Response {
 async fn get_certificate(State(l): State<Arc<Listener>>, Path(id): Path<String>) -> Response {
     let r = blocking(move || {
         let rec = find(&l, &id)?;
-        let Some(pem) = rec.cert_pem()? else {
-            return Err(Error::new(
-                Kind::NotFound,
-                format!("record {id} has no certificate"),
-            ));
-        };
-        let leaf = crate::cert::bundle::decode(pem.as_bytes(), "the record's cert.pem")?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::internal("the record's cert.pem is empty"))?;
-        let chain = match rec.chain_pem()? {
-            Some(c) => crate::cert::bundle::decode(c.as_bytes(), "the record's chain.pem")
-                .unwrap_or_default(),
-            None => Vec::new(),
-        };
-        let dir = l.shared.keystore.record_path(&rec.meta.name);
-        Nsx.certificate(
-            &CertView {
-                meta: &rec.meta,
-                dir: dir.as_deref(),
-                unchanged: true,
-                leaf: &leaf,
-                chain: &chain,
-            },
-            OPTS,
-        )
+        tls_certificate(&l, &rec)?
+            .ok_or_else(|| Error::new(Kind::NotFound, format!("record {id} has no certificate")))
     })
     .await;
     match r {
         Ok(body) => json_response(200, body),
         Err(e) => op_error(Op::Show, &e),
+    }
+}
+
+/// A record's TlsCertificate body, or `None` when it has no certificate.
+fn tls_certificate(l: &Listener, rec: &Record) -> crate::Result<Option<Vec<u8>>> {
+    let Some(pem) = rec.cert_pem()? else {
+        return Ok(None);
+    };
+    let leaf = crate::cert::bundle::decode(pem.as_bytes(), "the record's cert.pem")?
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::internal("the record's cert.pem is empty"))?;
+    let chain = match rec.chain_pem()? {
+        Some(c) => {
+            crate::cert::bundle::decode(c.as_bytes(), "the record's chain.pem").unwrap_or_default()
+        }
+        None => Vec::new(),
+    };
+    let dir = l.shared.keystore.record_path(&rec.meta.name);
+    Nsx.certificate(
+        &CertView {
+            meta: &rec.meta,
+            dir: dir.as_deref(),
+            unchanged: true,
+            leaf: &leaf,
+            chain: &chain,
+        },
+        OPTS,
+    )
+    .map(Some)
+}
+
+/// `{"results":[...],"result_count":N}` around TlsCertificate bodies.
+fn results(bodies: Vec<Vec<u8>>) -> crate::Result<Vec<u8>> {
+    let rows = bodies
+        .iter()
+        .map(|b| serde_json::from_slice::<serde_json::Value>(b))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| Error::internal(format!("TlsCertificate: {e}")))?;
+    let n = rows.len();
+    Ok(json!({"results": rows, "result_count": n})
+        .to_string()
+        .into_bytes())
+}
+
+/// `GET /api/v1/trust-management/certificates`: every record that has a
+/// certificate.
+async fn mp_list(State(l): State<Arc<Listener>>) -> Response {
+    let r = blocking(move || {
+        let ks = l.shared.keystore.as_ref();
+        let mut bodies = Vec::new();
+        for row in ks
+            .list()?
+            .into_iter()
+            .filter(|r| r.summary.not_after.is_some())
+        {
+            if let Some(b) = tls_certificate(&l, &row.record()?)? {
+                bodies.push(b);
+            }
+        }
+        results(bodies)
+    })
+    .await;
+    match r {
+        Ok(body) => json_response(200, body),
+        Err(e) => op_error(Op::List, &e),
+    }
+}
+
+/// A TlsTrustData for the Manager API: the certificate (and chain), with
+/// a key only when the key was made elsewhere, which is refused here.
+#[derive(serde::Deserialize, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
+struct MpTrustData {
+    pem_encoded: String,
+    private_key: Option<String>,
+    passphrase: Option<String>,
+    #[serde(default)]
+    #[zeroize(skip)]
+    #[allow(dead_code)]
+    display_name: Option<String>,
+    #[serde(default)]
+    #[zeroize(skip)]
+    #[allow(dead_code)]
+    tags: Option<serde_json::Value>,
+    #[serde(default)]
+    #[zeroize(skip)]
+    #[allow(dead_code)]
+    key_algo: Option<String>,
+}
+
+/// `POST /api/v1/trust-management/certificates?action=import`.
+async fn mp_import(
+    State(l): State<Arc<Listener>>,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    if q.get("action").map(String::as_str) != Some("import") {
+        return error(400, "give ?action=import");
+    }
+    let r = blocking(move || {
+        let t: MpTrustData = serde_json::from_slice(&body)
+            .map_err(|e| Error::invalid("pem_encoded", format!("not a TlsTrustData: {e}")))?;
+        if t.private_key.is_some() || t.passphrase.is_some() {
+            return Err(Error::invalid(
+                "private_key",
+                "a key made elsewhere is not taken yet: import the certificate for a key the keystore holds (pem_encoded only)",
+            ));
+        }
+        let ks = l.shared.keystore.as_ref();
+        let done = crate::ops::import::attach(
+            ks,
+            t.pem_encoded.as_bytes(),
+            "the NSX TlsTrustData",
+            None,
+            Vec::new(),
+            false,
+        )?;
+        let rec = ks.find(&done.meta.name)?;
+        let body = tls_certificate(&l, &rec)?
+            .ok_or_else(|| Error::internal("the certificate was not stored"))?;
+        results(vec![body])
+    })
+    .await;
+    match r {
+        Ok(body) => json_response(201, body),
+        Err(e) => op_error(Op::Import, &e),
+    }
+}
+
+/// `DELETE /api/v1/trust-management/certificates/{id}`: the record (key,
+/// CSR and certificate) is deleted, as NSX deletes a certificate with its
+/// key.
+async fn mp_delete(State(l): State<Arc<Listener>>, Path(id): Path<String>) -> Response {
+    let r = blocking(move || {
+        let rec = find(&l, &id)?;
+        if rec.meta.certificate.is_none() {
+            return Err(Error::new(
+                Kind::NotFound,
+                format!("certificate {id} does not exist"),
+            ));
+        }
+        l.shared.keystore.delete(&rec)
+    })
+    .await;
+    match r {
+        Ok(()) => json_response(200, Vec::new()),
+        Err(e) => op_error(Op::Delete, &e),
     }
 }

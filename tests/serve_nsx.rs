@@ -339,3 +339,57 @@ fn serve_refuses_a_remote_address() {
     assert!(stderr(&out).contains("--password-file"), "{}", stderr(&out));
     assert!(!ks.root().exists(), "nothing written");
 }
+
+#[path = "backend/mod.rs"]
+mod backend;
+
+/// Two serve processes on one PostgreSQL keystore: records made through
+/// either are in the keystore, with distinct ids, and each serves the
+/// other's.
+#[test]
+fn two_serve_processes_share_a_postgresql_keystore() {
+    let Some(db) = backend::PgDb::new() else {
+        backend::skip("two_serve_processes_share_a_postgresql_keystore");
+        return;
+    };
+    let url = db.url();
+    let ks = Ks::new();
+    let a = Server::start_on(&ks, Some(&url), "serve-a", &["nsx"], &[]);
+    let b = Server::start_on(&ks, Some(&url), "serve-b", &["nsx"], &[]);
+    let csrs = "/policy/api/v1/infra/csrs";
+    for i in 0..4 {
+        let (s, name) = if i % 2 == 0 {
+            (&a, format!("a{i}"))
+        } else {
+            (&b, format!("b{i}"))
+        };
+        let body = format!(
+            r#"{{"subject":{{"attributes":[{{"key":"CN","value":"{name}.example.com"}}]}},"algorithm":"EC","key_size":256}}"#
+        );
+        let r = s.admin(
+            "nsx",
+            "POST",
+            &format!("{csrs}/{name}?action=create"),
+            Some(body.as_bytes()),
+        );
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+    let r = a.admin("nsx", "GET", &format!("{csrs}/b1"), None);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let list = b.admin("nsx", "GET", csrs, None).json();
+    assert_eq!(list["result_count"], 4);
+    let mut cmd = csrkit(&ks.root());
+    cmd.env("CSRKIT_KEYSTORE", &url)
+        .args(["list", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&ok(&mut cmd)).unwrap();
+    let mut ids: Vec<u64> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_u64().unwrap())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, vec![1, 2, 3, 4]);
+    assert!(a.stop().success());
+    assert!(b.stop().success());
+}

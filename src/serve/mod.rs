@@ -150,19 +150,22 @@ pub fn run(keystore: Keystore, settings: Settings, ready: &mut dyn FnMut(&[u8]))
         .thread_name("csrkit-serve")
         .build()
         .map_err(|e| Error::internal(format!("serve: cannot start the runtime: {e}")))?;
-    runtime.block_on(async move {
+    let (password, generated) = match &settings.password {
+        Some(p) => (p.clone(), false),
+        None => (Zeroizing::new(state::token()[..24].to_string()), true),
+    };
+    // Made and dropped outside the runtime: a backend may own a runtime of
+    // its own (the PostgreSQL client), which must not be dropped inside one.
+    let shared = Arc::new(state::Shared::new(
+        keystore,
+        settings.config.clone(),
+        settings.key_pass,
+        settings.user.clone(),
+        &password,
+    ));
+    let held = shared.clone();
+    let result = runtime.block_on(async move {
         let tls = tls::make(&settings.tls_dir, Some(settings.listen.ip()))?;
-        let (password, generated) = match &settings.password {
-            Some(p) => (p.clone(), false),
-            None => (Zeroizing::new(state::token()[..24].to_string()), true),
-        };
-        let shared = Arc::new(state::Shared::new(
-            keystore,
-            settings.config.clone(),
-            settings.key_pass,
-            settings.user.clone(),
-            &password,
-        ));
         let mut bound = Vec::new();
         for (i, v) in vendors.iter().enumerate() {
             let mut addr = settings.listen;
@@ -226,7 +229,10 @@ pub fn run(keystore: Keystore, settings: Settings, ready: &mut dyn FnMut(&[u8]))
             let _ = t.await;
         }
         Ok(())
-    })
+    });
+    drop(runtime);
+    drop(held);
+    result
 }
 
 /// The vendor's routes with the journal, the faults and the admin routes.

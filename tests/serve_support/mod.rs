@@ -53,11 +53,26 @@ impl Server {
     }
 
     pub fn start_with(ks: &Ks, vendors: &[&str], extra: &[&str]) -> Server {
-        let work = ks.dir.path().join("serve-work");
+        Server::start_on(ks, None, "serve-work", vendors, extra)
+    }
+
+    /// Starts serve on `keystore` (a PostgreSQL URL; `None`: the temp
+    /// directory keystore), with its files in `work` below the temp dir.
+    pub fn start_on(
+        ks: &Ks,
+        keystore: Option<&str>,
+        work: &str,
+        vendors: &[&str],
+        extra: &[&str],
+    ) -> Server {
+        let work = ks.dir.path().join(work);
         std::fs::create_dir_all(&work).unwrap();
         let pw = work.join("password");
         std::fs::write(&pw, format!("{PASSWORD}\n")).unwrap();
         let mut cmd = support::csrkit(&ks.root());
+        if let Some(k) = keystore {
+            cmd.env("CSRKIT_KEYSTORE", k);
+        }
         cmd.arg("serve")
             .arg("--password-file")
             .arg(&pw)

@@ -161,21 +161,82 @@ fn nsxlib_session_health_import_find_delete() {
         sign(&pki, &cli(&ks, &["download", "lib"])),
     )
     .unwrap();
+    // A key and certificate made elsewhere (OpenSSL), for create_cert
+    // with private_key.
+    openssl_in(
+        &pki,
+        &[
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "byo.key",
+            "-out",
+            "byo.csr",
+            "-subj",
+            "/CN=byo.example.com/O=Example",
+            "-addext",
+            "subjectAltName=DNS:byo.example.com",
+        ],
+    );
+    openssl_in(
+        &pki,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "byo.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-days",
+            "20",
+            "-copy_extensions",
+            "copy",
+            "-out",
+            "byo.pem",
+        ],
+    );
     let host = format!("localhost:{}", s.port("nsx"));
     let leaf = pki.join("leaf.pem");
+    let (byo, byo_key) = (pki.join("byo.pem"), pki.join("byo.key"));
     let out = client(
         &s,
         &py,
         include_str!("serve_clients/nsxlib.py"),
         "nsxlib.py",
-        &[&host, "admin", PASSWORD, leaf.to_str().unwrap()],
+        &[
+            &host,
+            "admin",
+            PASSWORD,
+            leaf.to_str().unwrap(),
+            byo.to_str().unwrap(),
+            byo_key.to_str().unwrap(),
+        ],
+    );
+    // The record for the key made elsewhere: its key is the certificate's
+    // (OpenSSL compares them), its CSR verifies and names the same subject.
+    assert_eq!(out["byo_id"], "byo.example.com");
+    assert_eq!(out["byo_found"], serde_json::json!(["byo.example.com"]));
+    let shown = cli(&ks, &["show", "byo.example.com", "--format", "json"]);
+    assert!(shown.contains("serve test CA"), "{shown}");
+    assert_verifies(&ks.csr_path("byo.example.com"));
+    assert!(req_subject(&ks.csr_path("byo.example.com")).contains("byo.example.com"));
+    let want = openssl(&["pkey", "-in", byo_key.to_str().unwrap(), "-pubout"], None);
+    assert_eq!(
+        stdout(&key_pubkey(&ks.key_path("byo.example.com"), None)),
+        stdout(&want)
     );
     assert_eq!(out["health"]["healthy"], true);
     assert_eq!(out["id"], "lib");
     assert_eq!(out["found"], serde_json::json!(["lib"]));
     assert_eq!(out["after_delete"], serde_json::json!([]));
     assert!(
-        !cli(&ks, &["list"]).contains("lib"),
+        !cli(&ks, &["list"]).contains(" lib "),
         "delete_cert deleted the record"
     );
     let j = journal(&s, "nsx");

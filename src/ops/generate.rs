@@ -72,6 +72,17 @@ impl Prepared {
 /// for certain at the commit.
 pub fn prepare(name: String, req: Request, pass: Option<&Passphrase>) -> Result<Prepared> {
     let key = PrivateKey::generate(req.key)?;
+    prepare_with_key(name, req, key, pass)
+}
+
+/// [`prepare`] for a key that already exists (made elsewhere): the CSR is
+/// signed with it; `req.key` must be its spec.
+pub fn prepare_with_key(
+    name: String,
+    req: Request,
+    key: PrivateKey,
+    pass: Option<&Passphrase>,
+) -> Result<Prepared> {
     let Minted { key, csr } = mint(&req, key)?;
     let key_pem = key.to_pem(pass)?;
     drop(key);

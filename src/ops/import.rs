@@ -231,3 +231,80 @@ fn compare_with_request(leaf: &Cert, rec: &Record) -> Vec<String> {
         .collect();
     leaf.differences(&asked, &rec.meta.request.subject.to_rfc4514())
 }
+
+/// A record for a key made elsewhere and its certificate (what NSX's
+/// `private_key`, QRadar's `key_file` and ArcGIS's PKCS#12 carry): the key
+/// (PKCS#8 PEM, encrypted under `key_pass` or not) must be the leaf's in
+/// `certs` (PEM, DER or PKCS#7, with its chain). The record's request is
+/// the leaf's subject and SANs, its CSR one the key signs for them (a
+/// record always holds a CSR that verifies), its key stored under
+/// `store_pass` (`None`: unencrypted, as `--no-passphrase`), its name
+/// `name` or derived from the CN. Errors: 2 for an unreadable key or
+/// certificate (naming `private_key` or the certificate), 6 for a wrong
+/// `key_pass`, 8 when the key is not the certificate's, 4 for a taken name.
+pub fn adopt(
+    ks: &dyn Store,
+    name: Option<&str>,
+    key_pem: &str,
+    key_pass: Option<&crate::keys::Passphrase>,
+    certs: &[u8],
+    what: &str,
+    store_pass: Option<&crate::keys::Passphrase>,
+) -> Result<Attached> {
+    use crate::keys::PrivateKey;
+    let key = PrivateKey::from_pem(key_pem, key_pass).map_err(|e| {
+        let kind = if e.kind == Kind::Passphrase {
+            Kind::Passphrase
+        } else {
+            Kind::Invalid
+        };
+        Error::new(kind, format!("private_key: {}", e.message))
+            .with_field("private_key")
+            .with_hint("give the key as PKCS#8 PEM (PRIVATE KEY, or ENCRYPTED PRIVATE KEY with its passphrase)")
+    })?;
+    let decoded = bundle::decode(certs, what)?;
+    let spki = {
+        use der::Decode;
+        let der = key.public_key_der()?;
+        let info = spki::SubjectPublicKeyInfoOwned::from_der(&der)
+            .map_err(|e| Error::internal(format!("SPKI: {e}")))?;
+        cert::spki_id(&info)?
+    };
+    let mut leaf = None;
+    for c in &decoded {
+        if c.spki_id()? == spki {
+            leaf = Some(c.clone());
+            break;
+        }
+    }
+    let leaf = leaf.ok_or_else(|| {
+        Error::new(
+            Kind::Mismatch,
+            format!("the private key is not the key of any certificate in {what}"),
+        )
+        .with_field("private_key")
+        .with_hint("send the certificate issued for this key")
+    })?;
+    let sans = leaf.sans();
+    let input = crate::request::RequestInput {
+        subject: Some(leaf.subject().to_string()),
+        san: (!sans.is_empty()).then_some(sans),
+        no_default_san: Some(true),
+        ..crate::request::RequestInput::default()
+    };
+    let mut req = input.resolve(None, true)?;
+    req.key = key.spec();
+    let name = match name {
+        Some(n) => {
+            crate::request::validate_new_name(n)?;
+            n.to_string()
+        }
+        None => crate::ops::generate::record_name(None, &input, &req)?,
+    };
+    if ks.exists(&name) {
+        return Err(keystore::exists_error(&name));
+    }
+    let prepared = crate::ops::generate::prepare_with_key(name, req, key, store_pass)?;
+    let meta = ks.create(prepared.as_new())?;
+    attach(ks, certs, what, Some(&meta.name), Vec::new(), false)
+}

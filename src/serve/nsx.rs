@@ -10,7 +10,8 @@
 //! the record keeps its CSR), `GET /policy/api/v1/infra/certificates/{id}`;
 //! the Manager API's trust-management certificates as nsxlib calls them
 //! (`POST /api/v1/trust-management/certificates?action=import` of a
-//! certificate for a key the keystore holds, found by its SPKI; list;
+//! certificate for a key the keystore holds, found by its SPKI, or of a
+//! certificate with its `private_key`, which makes a new record; list;
 //! get; delete, which deletes the record); and the probes nsxlib makes
 //! (`/api/v1/reverse-proxy/node/health`).
 //! Bodies are [`crate::formats::nsx`]'s, errors its `ApiError`.
@@ -460,8 +461,9 @@ async fn mp_list(State(l): State<Arc<Listener>>) -> Response {
     }
 }
 
-/// A TlsTrustData for the Manager API: the certificate (and chain), with
-/// a key only when the key was made elsewhere, which is refused here.
+/// A TlsTrustData for the Manager API: the certificate (and chain), and
+/// the key (`private_key`, PKCS#8 PEM, with its `passphrase`) when it was
+/// made elsewhere.
 #[derive(serde::Deserialize, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
 struct MpTrustData {
     pem_encoded: String,
@@ -493,21 +495,36 @@ async fn mp_import(
     let r = blocking(move || {
         let t: MpTrustData = serde_json::from_slice(&body)
             .map_err(|e| Error::invalid("pem_encoded", format!("not a TlsTrustData: {e}")))?;
-        if t.private_key.is_some() || t.passphrase.is_some() {
-            return Err(Error::invalid(
-                "private_key",
-                "a key made elsewhere is not taken yet: import the certificate for a key the keystore holds (pem_encoded only)",
-            ));
-        }
         let ks = l.shared.keystore.as_ref();
-        let done = crate::ops::import::attach(
-            ks,
-            t.pem_encoded.as_bytes(),
-            "the NSX TlsTrustData",
-            None,
-            Vec::new(),
-            false,
-        )?;
+        let done = match &t.private_key {
+            // A key made elsewhere: a new record holds it, encrypted under
+            // serve's key passphrase rules.
+            Some(key) => {
+                let pass = t
+                    .passphrase
+                    .as_ref()
+                    .filter(|p| !p.is_empty())
+                    .map(|p| crate::keys::Passphrase::new(zeroize::Zeroizing::new(p.clone())))
+                    .transpose()?;
+                crate::ops::import::adopt(
+                    ks,
+                    None,
+                    key,
+                    pass.as_ref(),
+                    t.pem_encoded.as_bytes(),
+                    "the NSX TlsTrustData",
+                    l.shared.key_pass.as_ref(),
+                )?
+            }
+            None => crate::ops::import::attach(
+                ks,
+                t.pem_encoded.as_bytes(),
+                "the NSX TlsTrustData",
+                None,
+                Vec::new(),
+                false,
+            )?,
+        };
         let rec = ks.find(&done.meta.name)?;
         let body = tls_certificate(&l, &rec)?
             .ok_or_else(|| Error::internal("the certificate was not stored"))?;

@@ -147,6 +147,101 @@ fn qradar_sec_and_basic_generate_list_download_import_delete() {
     );
     assert_eq!(r.status, 200);
 
+    // key_file: a key made elsewhere (OpenSSL RSA) with its certificate
+    // makes a new record holding that key; an EC key is refused (1040).
+    openssl_in(
+        &pki,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "own.key",
+            "-out",
+            "own.csr",
+            "-subj",
+            "/CN=own.example.com",
+        ],
+    );
+    openssl_in(
+        &pki,
+        &[
+            "x509", "-req", "-in", "own.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-days", "20",
+            "-out", "own.pem",
+        ],
+    );
+    let keyed = serde_json::json!({
+        "name": "own", "purpose": "SERVER",
+        "cert_file": std::fs::read_to_string(pki.join("own.pem")).unwrap(),
+        "key_file": std::fs::read_to_string(pki.join("own.key")).unwrap(),
+    })
+    .to_string();
+    let r = s.call(
+        "qradar",
+        "POST",
+        "/api/staged_config/certificates/end_certificates",
+        None,
+        &[&sec, json],
+        Some(keyed.as_bytes()),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["name"], "own");
+    assert_eq!(
+        stdout(&key_pubkey(&ks.key_path("own"), None)),
+        stdout(&openssl(
+            &[
+                "pkey",
+                "-in",
+                pki.join("own.key").to_str().unwrap(),
+                "-pubout"
+            ],
+            None
+        ))
+    );
+    assert_verifies(&ks.csr_path("own"));
+    openssl_in(
+        &pki,
+        &[
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "ec.key",
+            "-out",
+            "ec.csr",
+            "-subj",
+            "/CN=ec.example.com",
+        ],
+    );
+    openssl_in(
+        &pki,
+        &[
+            "x509", "-req", "-in", "ec.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-days", "20",
+            "-out", "ec.pem",
+        ],
+    );
+    let before = ks.snapshot();
+    let keyed = serde_json::json!({
+        "name": "ec", "cert_file": std::fs::read_to_string(pki.join("ec.pem")).unwrap(),
+        "key_file": std::fs::read_to_string(pki.join("ec.key")).unwrap(),
+    })
+    .to_string();
+    let r = s.call(
+        "qradar",
+        "POST",
+        "/api/staged_config/certificates/end_certificates",
+        None,
+        &[&sec, json],
+        Some(keyed.as_bytes()),
+    );
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert_eq!(r.json()["code"], 1040);
+    assert_same(&before, &ks.snapshot(), "an EC key_file");
+
     // A fault: the next GET of the list answers 422 in QRadar's shape.
     let r = s.admin(
         "qradar",

@@ -232,6 +232,17 @@ fn compare_with_request(leaf: &Cert, rec: &Record) -> Vec<String> {
     leaf.differences(&asked, &rec.meta.request.subject.to_rfc4514())
 }
 
+/// A key made elsewhere and its certificate, as a client sent them.
+pub struct Brought<'a> {
+    /// PKCS#8 PEM (`PRIVATE KEY`, or `ENCRYPTED PRIVATE KEY` under `key_pass`).
+    pub key_pem: &'a str,
+    pub key_pass: Option<&'a crate::keys::Passphrase>,
+    /// The certificate with its chain (PEM, DER or PKCS#7).
+    pub certs: &'a [u8],
+    /// What `certs` is, for messages.
+    pub what: &'a str,
+}
+
 /// A record for a key made elsewhere and its certificate (what NSX's
 /// `private_key`, QRadar's `key_file` and ArcGIS's PKCS#12 carry): the key
 /// (PKCS#8 PEM, encrypted under `key_pass` or not) must be the leaf's in
@@ -239,19 +250,25 @@ fn compare_with_request(leaf: &Cert, rec: &Record) -> Vec<String> {
 /// the leaf's subject and SANs, its CSR one the key signs for them (a
 /// record always holds a CSR that verifies), its key stored under
 /// `store_pass` (`None`: unencrypted, as `--no-passphrase`), its name
-/// `name` or derived from the CN. Errors: 2 for an unreadable key or
-/// certificate (naming `private_key` or the certificate), 6 for a wrong
+/// `name` or derived from the CN. `shape` refuses what its vendor cannot
+/// hold (QRadar: RSA only). Errors: 2 for an unreadable key or
+/// certificate (naming `private_key` or the certificate), or one the
+/// shape refuses, 6 for a wrong
 /// `key_pass`, 8 when the key is not the certificate's, 4 for a taken name.
 pub fn adopt(
     ks: &dyn Store,
+    shape: &dyn crate::formats::Shape,
     name: Option<&str>,
-    key_pem: &str,
-    key_pass: Option<&crate::keys::Passphrase>,
-    certs: &[u8],
-    what: &str,
+    brought: Brought<'_>,
     store_pass: Option<&crate::keys::Passphrase>,
 ) -> Result<Attached> {
     use crate::keys::PrivateKey;
+    let Brought {
+        key_pem,
+        key_pass,
+        certs,
+        what,
+    } = brought;
     let key = PrivateKey::from_pem(key_pem, key_pass).map_err(|e| {
         let kind = if e.kind == Kind::Passphrase {
             Kind::Passphrase
@@ -294,6 +311,7 @@ pub fn adopt(
     };
     let mut req = input.resolve(None, true)?;
     req.key = key.spec();
+    shape.accepts(crate::formats::Op::Import, &req)?;
     let name = match name {
         Some(n) => {
             crate::request::validate_new_name(n)?;

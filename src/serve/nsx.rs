@@ -508,11 +508,14 @@ async fn mp_import(
                     .transpose()?;
                 crate::ops::import::adopt(
                     ks,
+                    &Nsx,
                     None,
-                    key,
-                    pass.as_ref(),
-                    t.pem_encoded.as_bytes(),
-                    "the NSX TlsTrustData",
+                    crate::ops::import::Brought {
+                        key_pem: key,
+                        key_pass: pass.as_ref(),
+                        certs: t.pem_encoded.as_bytes(),
+                        what: "the NSX TlsTrustData",
+                    },
                     l.shared.key_pass.as_ref(),
                 )?
             }

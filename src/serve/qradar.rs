@@ -200,16 +200,47 @@ async fn delete(State(l): State<Arc<Listener>>, Path(id): Path<String>) -> Respo
 
 async fn end_certificate(State(l): State<Arc<Listener>>, body: Bytes) -> Response {
     let r = blocking(move || {
-        let b = crate::formats::qradar::parse_import(utf8(&body)?)?;
+        let text = utf8(&body)?;
         let ks = l.shared.keystore.as_ref();
-        let done = crate::ops::import::attach(
-            ks,
-            b.certificates.as_bytes(),
-            "the QRadar end certificate",
-            b.record.as_deref(),
-            Vec::new(),
-            false,
-        )?;
+        let done = match key_file(text)? {
+            // `key_file`: a key made elsewhere, kept in a new record.
+            Some(k) => {
+                let pass = k
+                    .key_password
+                    .as_ref()
+                    .filter(|p| !p.is_empty())
+                    .map(|p| crate::keys::Passphrase::new(zeroize::Zeroizing::new(p.clone())))
+                    .transpose()?;
+                let mut pem = k.cert_file.clone();
+                if let Some(chain) = k.ca_chain_file.as_ref().filter(|c| !c.trim().is_empty()) {
+                    pem.push('\n');
+                    pem.push_str(chain);
+                }
+                crate::ops::import::adopt(
+                    ks,
+                    &Qradar,
+                    k.name.as_deref(),
+                    crate::ops::import::Brought {
+                        key_pem: &k.key_file,
+                        key_pass: pass.as_ref(),
+                        certs: pem.as_bytes(),
+                        what: "the QRadar end certificate",
+                    },
+                    l.shared.key_pass.as_ref(),
+                )?
+            }
+            None => {
+                let b = crate::formats::qradar::parse_import(text)?;
+                crate::ops::import::attach(
+                    ks,
+                    b.certificates.as_bytes(),
+                    "the QRadar end certificate",
+                    b.record.as_deref(),
+                    Vec::new(),
+                    false,
+                )?
+            }
+        };
         let dir = ks.record_path(&done.meta.name);
         Qradar.certificate(
             &CertView {
@@ -241,4 +272,43 @@ async fn deploy(State(l): State<Arc<Listener>>) -> Response {
         "type": "INCREMENTAL",
     });
     respond(200, "application/json", body.to_string().into_bytes())
+}
+
+/// An EndCertificateDTO that carries `key_file` (PKCS#8 PEM, RSA: QRadar
+/// keys are RSA only) and maybe `key_password`.
+#[derive(serde::Deserialize, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
+#[serde(deny_unknown_fields)]
+struct KeyedEndCertificate {
+    #[zeroize(skip)]
+    name: Option<String>,
+    #[zeroize(skip)]
+    #[allow(dead_code)]
+    purpose: Option<String>,
+    #[zeroize(skip)]
+    #[allow(dead_code)]
+    component_id: Option<serde_json::Value>,
+    #[zeroize(skip)]
+    cert_file: String,
+    #[zeroize(skip)]
+    ca_chain_file: Option<String>,
+    #[zeroize(skip)]
+    #[allow(dead_code)]
+    csr_id: Option<u64>,
+    key_file: String,
+    key_password: Option<String>,
+}
+
+/// The body, when it has `key_file` (otherwise `None`: the certificate is
+/// for a key the keystore holds). Exit 2 naming the field for a body that
+/// has `key_file` and is otherwise malformed, or a key that is not RSA.
+fn key_file(text: &str) -> crate::Result<Option<KeyedEndCertificate>> {
+    let has = serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .is_some_and(|v| v.get("key_file").is_some());
+    if !has {
+        return Ok(None);
+    }
+    let k: KeyedEndCertificate = serde_json::from_str(text)
+        .map_err(|e| Error::invalid("key_file", format!("QRadar end certificate: {e}")))?;
+    Ok(Some(k))
 }

@@ -5,13 +5,16 @@
 # of one CSR; both on a fresh directory keystore, keys unencrypted
 # (--no-passphrase: scrypt would be the figure otherwise). Compared with
 # `csrkit generate --batch` of the same number of P-256 records.
-#   bench/serve.sh [SECONDS]        (default 10 per run)
+#   bench/serve.sh [SECONDS]        (default 10 per run; CSRKIT_BIN=path skips the build)
 # Needs wrk (apt-get install wrk). Figures go in docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
-cargo build --release --locked --quiet
-bin=$PWD/target/release/csrkit
+# CSRKIT_BIN: a binary already built (skips the release build).
+if [ -z "${CSRKIT_BIN:-}" ]; then
+    cargo build --release --locked --quiet
+fi
+bin=${CSRKIT_BIN:-$PWD/target/release/csrkit}
 work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 echo bench-password > "$work/pw"
@@ -48,9 +51,10 @@ LUA
     made=$(CSRKIT_KEYSTORE="$work/ks" "$bin" list --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
     echo "records in the keystore: $made"
     if [ "$key" = ec ]; then
+        first=$(CSRKIT_KEYSTORE="$work/ks" "$bin" list --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["name"])')
         cat > "$work/get.lua" <<LUA
 request = function()
-  return wrk.format("GET", "/policy/api/v1/infra/csrs/b1-1", {["Authorization"] = "Basic YWRtaW46YmVuY2gtcGFzc3dvcmQ="})
+  return wrk.format("GET", "/policy/api/v1/infra/csrs/$first", {["Authorization"] = "Basic YWRtaW46YmVuY2gtcGFzc3dvcmQ="})
 end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT requests=%d non2xx=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f\n",

@@ -393,3 +393,55 @@ fn two_serve_processes_share_a_postgresql_keystore() {
     assert!(a.stop().success());
     assert!(b.stop().success());
 }
+
+/// Concurrent creates go through the group committer: every one answered
+/// 201 is in the keystore with its own id, and of those racing for one
+/// name exactly one wins (the others 412).
+#[test]
+fn concurrent_creates_are_each_committed_once() {
+    let ks = Ks::new();
+    let s = Server::start(&ks, &["nsx"]);
+    let body = br#"{"subject":{"attributes":[{"key":"CN","value":"race.example.com"}]},"algorithm":"EC","key_size":256}"#;
+    let results: Vec<(String, u16)> = std::thread::scope(|sc| {
+        let hs: Vec<_> = (0..16)
+            .map(|i| {
+                let s = &s;
+                sc.spawn(move || {
+                    let name = if i < 12 {
+                        format!("r{i}")
+                    } else {
+                        "same".to_string()
+                    };
+                    let path = format!("/policy/api/v1/infra/csrs/{name}?action=create");
+                    (name, s.admin("nsx", "POST", &path, Some(body)).status)
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for (name, status) in &results {
+        if name != "same" {
+            assert_eq!(*status, 201, "{name}");
+        }
+    }
+    let same: Vec<u16> = results
+        .iter()
+        .filter(|r| r.0 == "same")
+        .map(|r| r.1)
+        .collect();
+    assert_eq!(same.iter().filter(|s| **s == 201).count(), 1, "{same:?}");
+    assert!(same.iter().all(|s| *s == 201 || *s == 412), "{same:?}");
+    let rows: serde_json::Value =
+        serde_json::from_str(&ok(csrkit(&ks.root()).args(["list", "--format", "json"]))).unwrap();
+    let mut ids: Vec<u64> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_u64().unwrap())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 13);
+    check_keystore(&ks.root(), None);
+    assert!(s.stop().success());
+}

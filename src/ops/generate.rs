@@ -137,12 +137,24 @@ pub fn create(
     input: RequestInput,
     pass: Option<&Passphrase>,
 ) -> Result<(RecordMeta, ParsedCsr)> {
-    let input = config.under(input);
-    let req = input.resolve(None, false)?;
-    shape.accepts(Op::Generate, &req)?;
-    let name = record_name(name, &input, &req)?;
+    let (name, req) = validate(config, shape, name, input)?;
     if ks.exists(&name) {
         return Err(keystore::exists_error(&name));
     }
     generate_one(ks, name, req, pass)
+}
+
+/// The first half of [`create`]: the record name and the validated
+/// request, nothing made or written (same errors, but for the taken name).
+pub fn validate(
+    config: &Config,
+    shape: &dyn Shape,
+    name: Option<&str>,
+    input: RequestInput,
+) -> Result<(String, Request)> {
+    let input = config.under(input);
+    let req = input.resolve(None, false)?;
+    shape.accepts(Op::Generate, &req)?;
+    let name = record_name(name, &input, &req)?;
+    Ok((name, req))
 }

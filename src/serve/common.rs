@@ -48,8 +48,9 @@ pub fn by_id(l: &Listener, id: &str) -> Result<Record> {
     Ok(rec)
 }
 
-/// A new record from a vendor body's fields (see
-/// [`crate::ops::generate::create`]).
+/// A new record from a vendor body's fields: validated and made as
+/// [`crate::ops::generate::create`] does, committed through the
+/// listener's group committer ([`super::commit`]).
 pub fn create(
     l: &Listener,
     shape: &dyn Shape,
@@ -57,14 +58,13 @@ pub fn create(
     input: RequestInput,
 ) -> Result<(RecordMeta, ParsedCsr)> {
     let s = &l.shared;
-    crate::ops::generate::create(
-        s.keystore.as_ref(),
-        &s.config,
-        shape,
-        name,
-        input,
-        s.key_pass.as_ref(),
-    )
+    let (name, req) = crate::ops::generate::validate(&s.config, shape, name, input)?;
+    if s.keystore.exists(&name) {
+        return Err(crate::keystore::exists_error(&name));
+    }
+    let prepared = crate::ops::generate::prepare(name, req, s.key_pass.as_ref())?;
+    let (prepared, meta) = l.committer.commit(prepared)?;
+    Ok((meta, prepared.csr))
 }
 
 /// `f` on a record's view (its CSR parsed and verified).

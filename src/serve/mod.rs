@@ -26,6 +26,7 @@ use crate::keystore::Keystore;
 
 mod admin;
 mod arcgis;
+mod commit;
 mod common;
 mod http;
 mod nsx;

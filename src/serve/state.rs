@@ -191,6 +191,8 @@ pub struct Listener {
     pub lock_owner: Mutex<Option<String>>,
     /// ArcGIS: the alias `sslCertificates/update` bound.
     pub web_alias: Mutex<Option<String>>,
+    /// Commits the records this listener makes, in groups.
+    pub committer: super::commit::Committer,
 }
 
 /// A poisoned mutex still holds usable data (every critical section here
@@ -203,6 +205,7 @@ impl Listener {
     pub fn new(vendor: Vendor, shared: Arc<Shared>) -> Listener {
         Listener {
             vendor,
+            committer: super::commit::Committer::start(shared.clone()),
             shared,
             journal: Mutex::new(VecDeque::new()),
             faults: Mutex::new(Vec::new()),

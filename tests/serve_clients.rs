@@ -4,7 +4,8 @@
 //! find by PEM, delete), qradar (its generated methods, and `requests` for
 //! the file it cannot download), pylxca (`connect()`, then its session)
 //! and arcgis (GIS sign-in with generateToken, generate, generate_csr,
-//! import_signed_certificate, update). TLS verification stays on: the
+//! import_signed_certificate, update), and, from npm into `CSRKIT_SERVE_NPM`,
+//! @esri/arcgis-rest-request (signIn, a CSR, its errors). TLS verification stays on: the
 //! clients trust serve's CA through REQUESTS_CA_BUNDLE and SSL_CERT_FILE.
 //! Each client also sees a wrong password refused. Under CI=true a missing
 //! venv or client fails the test; elsewhere the test says so and passes.
@@ -354,5 +355,76 @@ fn arcgis_package_generates_csr_imports_and_binds() {
             .any(|r| r.1.ends_with("/web/generateCSR") && r.0 == "POST"),
         "{j:?}"
     );
+    assert!(s.stop().success());
+}
+
+/// `@esri/arcgis-rest-request` 4.10.2 (npm; `CSRKIT_SERVE_NPM` is the
+/// directory .ci/run installed it in): signIn through generateToken, the
+/// CSR with the token as a parameter, and the error bodies raising
+/// `ArcGISRequestError` 404 and `ArcGISAuthError` 498.
+#[test]
+fn arcgis_rest_request_signs_in_and_reads_errors() {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    let npm = std::env::var_os("CSRKIT_SERVE_NPM").map(PathBuf::from);
+    let Some(npm) = npm.filter(|d| d.join("node_modules/@esri/arcgis-rest-request").is_dir())
+    else {
+        assert!(
+            !ci,
+            "CI=true: CSRKIT_SERVE_NPM has no @esri/arcgis-rest-request; .ci/run installs it"
+        );
+        eprintln!("skipped: no @esri/arcgis-rest-request in CSRKIT_SERVE_NPM (set by .ci/run)");
+        return;
+    };
+    let ks = Ks::new();
+    let s = Server::start(&ks, &["arcgis"]);
+    let portal = format!("{}/portal", s.base("arcgis"));
+    let form = "Content-Type: application/x-www-form-urlencoded";
+    let body = format!("username=admin&password={PASSWORD}&f=json");
+    let r = s.call(
+        "arcgis",
+        "POST",
+        "/portal/sharing/rest/generateToken",
+        None,
+        &[form],
+        Some(body.as_bytes()),
+    );
+    let token = r.json()["token"].as_str().unwrap().to_string();
+    let gen = format!(
+        "alias=web&cn=web.example.com&org=Example&keyAlg=EC&keySize=256&f=json&token={token}"
+    );
+    let r = s.call(
+        "arcgis",
+        "POST",
+        "/portal/portaladmin/security/sslCertificates/generateCertificate",
+        None,
+        &[form],
+        Some(gen.as_bytes()),
+    );
+    assert_eq!(r.json()["status"], "success");
+    let script = npm.join(format!("drive-{}.mjs", std::process::id()));
+    std::fs::write(&script, include_str!("serve_clients/arcgis_rest.mjs")).unwrap();
+    let out = std::process::Command::new("node")
+        .arg(&script)
+        .args([&portal, "admin", PASSWORD])
+        .env("NODE_EXTRA_CA_CERTS", &s.ca_file)
+        .output()
+        .expect("node is installed");
+    let _ = std::fs::remove_file(&script);
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).lines().last().unwrap()).unwrap();
+    assert!(
+        v["wrong"]
+            .as_str()
+            .unwrap()
+            .starts_with("ArcGISTokenRequestError"),
+        "{}",
+        v["wrong"]
+    );
+    assert_eq!(v["list"]["sslCertificates"], serde_json::json!(["web"]));
+    let want: serde_json::Value =
+        serde_json::from_str(&cli(&ks, &["show", "web", "--format", "arcgis"])).unwrap();
+    assert_eq!(v["csr"], want["certificateSigningRequest"]);
+    assert_eq!(v["missing"], "ArcGISRequestError 404");
+    assert_eq!(v["forged"], "ArcGISAuthError 498");
     assert!(s.stop().success());
 }

@@ -315,7 +315,9 @@ EXAMPLES:
   # Say which record, and fail unless the chain reaches a root
   csrkit import - --record web < reply.pem
   # A vendor's import body: NSX TlsTrustData or QRadar {cert_file, ca_chain_file, csr_id}
-  csrkit import --request trust-data.json --format nsx";
+  csrkit import --request trust-data.json --format nsx
+  # A key made elsewhere with its certificate: a new record
+  csrkit import server.crt --key server.key --record web --passphrase-file ~/.csrkit-pass";
 
 const SELF_SIGN_EXAMPLES: &str = "\
 EXAMPLES:
@@ -469,6 +471,14 @@ pub struct ImportArgs {
     /// Fail (exit 9) unless the chain reaches a self-signed root
     #[arg(long)]
     pub require_chain: bool,
+    /// The certificate's private key, made elsewhere (PKCS#8 PEM): key and certificate become a new record (named by --record, else from the CN), the key stored under the passphrase options
+    #[arg(long, value_name = "FILE", conflicts_with = "request")]
+    pub key: Option<PathBuf>,
+    /// The passphrase of an encrypted --key (first line of FILE)
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub key_passphrase_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
 }
 
 #[derive(Debug, Args)]

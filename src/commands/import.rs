@@ -37,6 +37,9 @@ pub(super) fn import(ctx: &Ctx, a: &cli::ImportArgs) -> Result<Done> {
         }
         (None, None) => return Err(Error::usage("give the certificate FILE or --request FILE")),
     };
+    if let Some(key) = &a.key {
+        return adopt(ctx, a, key, &data, &what);
+    }
     let read = |p: &Path| read_input(&p.to_string_lossy(), MAX_BUNDLE, "--ca-file");
     let extra = chain::read_ca_files(&a.ca_file, read)?;
     let done = import::attach(
@@ -47,6 +50,51 @@ pub(super) fn import(ctx: &Ctx, a: &cli::ImportArgs) -> Result<Done> {
         extra,
         a.require_chain,
     )?;
+    let dir = ctx.keystore.record_path(&done.meta.name);
+    let view = CertView {
+        meta: &done.meta,
+        dir: dir.as_deref(),
+        unchanged: done.unchanged,
+        leaf: &done.leaf,
+        chain: &done.chain,
+    };
+    Ok(Done {
+        stdout: ctx.shape().certificate(&view, ctx.opts)?,
+        notes: done.notes,
+        ..Done::default()
+    })
+}
+
+/// `import FILE --key KEY`: a key made elsewhere and its certificate become
+/// a new record ([`import::adopt`]), the key stored under the passphrase
+/// options (asked at a terminal, as for generate).
+fn adopt(ctx: &Ctx, a: &cli::ImportArgs, key: &Path, data: &[u8], what: &str) -> Result<Done> {
+    let key_pem = zeroize::Zeroizing::new(read_input(&key.to_string_lossy(), 1 << 20, "--key")?);
+    let key_pem = std::str::from_utf8(&key_pem)
+        .map_err(|_| Error::invalid("--key", "the key file is not PEM text"))?;
+    let key_pass = match &a.key_passphrase_file {
+        Some(f) => Some(crate::keys::Passphrase::new(
+            crate::keys::secret_first_line(f, "--key-passphrase-file")?,
+        )?),
+        None => None,
+    };
+    let store = super::common::new_key_passphrase(ctx, &super::common::pass_opts(&a.passphrase)?)?;
+    let done = import::adopt(
+        ctx.keystore.as_ref(),
+        ctx.shape(),
+        a.record.as_deref(),
+        import::Brought {
+            key_pem,
+            key_pass: key_pass.as_ref(),
+            certs: data,
+            what,
+        },
+        store.as_ref(),
+    )
+    .map_err(|e| match e.field.as_deref() {
+        Some("private_key") => e.with_field("--key"),
+        _ => e,
+    })?;
     let dir = ctx.keystore.record_path(&done.meta.name);
     let view = CertView {
         meta: &done.meta,

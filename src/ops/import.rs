@@ -275,7 +275,7 @@ pub fn adopt(
         } else {
             Kind::Invalid
         };
-        Error::new(kind, format!("private_key: {}", e.message))
+        Error::new(kind, format!("the private key: {}", e.message))
             .with_field("private_key")
             .with_hint("give the key as PKCS#8 PEM (PRIVATE KEY, or ENCRYPTED PRIVATE KEY with its passphrase)")
     })?;

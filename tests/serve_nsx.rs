@@ -445,3 +445,87 @@ fn concurrent_creates_are_each_committed_once() {
     check_keystore(&ks.root(), None);
     assert!(s.stop().success());
 }
+
+/// Every create answered 201 is in the keystore after a `kill -9` of the
+/// server in the middle of a burst (directory keystore; and with two
+/// servers on one PostgreSQL keystore when the test server is there).
+#[test]
+fn acknowledged_creates_survive_kill_9() {
+    let ks = Ks::new();
+    let s = Server::start(&ks, &["nsx"]);
+    burst_then_kill(&ks, &[&s], &ks.root().to_string_lossy());
+    drop(s);
+    let Some(db) = backend::PgDb::new() else {
+        backend::skip("acknowledged_creates_survive_kill_9 (PostgreSQL half)");
+        return;
+    };
+    let url = db.url();
+    let ks2 = Ks::new();
+    let a = Server::start_on(&ks2, Some(&url), "serve-a", &["nsx"], &[]);
+    let b = Server::start_on(&ks2, Some(&url), "serve-b", &["nsx"], &[]);
+    burst_then_kill(&ks2, &[&a, &b], &url);
+}
+
+/// 8 threads create through the servers in turn until the first server is
+/// killed with SIGKILL after about 40 answers; every name answered 201
+/// must then be listed by the CLI.
+fn burst_then_kill(ks: &Ks, servers: &[&Server], keystore: &str) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let answered = AtomicUsize::new(0);
+    let acked = std::sync::Mutex::new(Vec::new());
+    let body = br#"{"subject":{"attributes":[{"key":"CN","value":"k9.example.com"}]},"algorithm":"EC","key_size":256}"#;
+    std::thread::scope(|sc| {
+        for t in 0..8 {
+            let (answered, acked) = (&answered, &acked);
+            sc.spawn(move || {
+                for i in 0..40 {
+                    let s = servers[(t + i) % servers.len()];
+                    let name = format!("k{t}-{i}");
+                    let path = format!("/policy/api/v1/infra/csrs/{name}?action=create");
+                    let out = std::process::Command::new("curl")
+                        .args(["-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert"])
+                        .arg(&s.ca_file)
+                        .args([
+                            "-u",
+                            &format!("admin:{PASSWORD}"),
+                            "-H",
+                            "Content-Type: application/json",
+                            "-X",
+                            "POST",
+                            "--data-binary",
+                        ])
+                        .arg(std::str::from_utf8(body).unwrap())
+                        .arg(format!("{}{path}", s.base("nsx")))
+                        .output()
+                        .unwrap();
+                    if String::from_utf8_lossy(&out.stdout) == "201" {
+                        acked.lock().unwrap().push(name);
+                    }
+                    if answered.fetch_add(1, Ordering::SeqCst) == 40 {
+                        unsafe {
+                            libc::kill(servers[0].child.id() as i32, libc::SIGKILL);
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let acked = acked.into_inner().unwrap();
+    assert!(acked.len() >= 20, "only {} acknowledged", acked.len());
+    let mut cmd = csrkit(&ks.root());
+    cmd.env("CSRKIT_KEYSTORE", keystore)
+        .args(["list", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&ok(&mut cmd)).unwrap();
+    let names: std::collections::HashSet<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    for n in &acked {
+        assert!(
+            names.contains(n.as_str()),
+            "{n} was acknowledged and is not in the keystore"
+        );
+    }
+}

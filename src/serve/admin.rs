@@ -17,8 +17,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
+use super::routes::{not_found, vendor_error};
 use super::state::{Entry, Fault, Listener};
-use super::vendor_error;
 
 /// The admin prefix, which no vendor path uses.
 pub const PREFIX: &str = "/_csrkit/";
@@ -34,7 +34,7 @@ pub fn wrap(l: Arc<Listener>, vendor: Router) -> Router {
         .fallback(move |req: Request| {
             let l = fallback_l.clone();
             async move {
-                super::not_found(
+                not_found(
                     l.vendor,
                     &format!(
                         "the path {} is not an API of this {} emulator",

@@ -25,8 +25,7 @@ use axum::response::Response;
 use axum::Router;
 use serde_json::{json, Value};
 
-use super::blocking;
-use super::common::{by_name, create, respond, with_view};
+use super::common::{blocking, by_name, create, respond, with_view};
 use super::state::{lock, Listener};
 use crate::error::{Error, Kind, Result};
 use crate::formats::arcgis::Arcgis;

@@ -9,7 +9,7 @@
 use std::sync::mpsc;
 use std::sync::Arc;
 
-use super::state::Shared;
+use super::shared::{lock, Shared};
 use crate::error::{Error, Result};
 use crate::keystore::RecordMeta;
 use crate::ops::generate::Prepared;
@@ -46,7 +46,7 @@ impl Committer {
     /// the keystore's create: 4 for a taken name, 5 for a lock held too long.
     pub fn commit(&self, prepared: Prepared) -> Result<(Prepared, RecordMeta)> {
         let (reply, answer) = mpsc::channel();
-        let sent = super::state::lock(&self.tx).send(Job { prepared, reply });
+        let sent = lock(&self.tx).send(Job { prepared, reply });
         if sent.is_err() {
             return Err(Error::internal("serve: the committer has stopped"));
         }

@@ -2,10 +2,12 @@
 //! the keystore (SPEC §14; routes, bodies and auth flows:
 //! docs/vendor-formats.md and the vendor notes it cites). One listener per
 //! vendor ([`Vendor`]) at the root its appliance uses, TLS from a CA made
-//! at start-up ([`tls`]), the vendor's auth flow and certificate routes in
-//! its own file (`nsx`, ...), and what every listener shares in
-//! [`state`]: the journal (`GET /_csrkit/requests`) and the faults (`POST
-//! /_csrkit/faults`) are in [`admin`].
+//! at start-up ([`tls`]), connections and the stop in `http`, the vendor's
+//! auth flow and certificate routes in its own file (`nsx`, ...; `routes`
+//! picks one), what the vendor files share in `common`, what every
+//! listener shares in `shared` and keeps of its own in [`state`], the
+//! group commit of new records in `commit`; the journal (`GET
+//! /_csrkit/requests`) and the faults (`POST /_csrkit/faults`) in `admin`.
 //!
 //! Records are made, read, attached and deleted through [`crate::ops`] and
 //! the keystore; every body is rendered by the vendor's shape in
@@ -31,52 +33,15 @@ mod common;
 mod http;
 mod nsx;
 mod qradar;
+mod routes;
 mod sbc;
+mod shared;
 pub mod state;
 pub mod tls;
+mod vendor;
 mod xclarity;
 
-/// A vendor API serve can answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Vendor {
-    Arcgis,
-    Qradar,
-    Sbc,
-    Nsx,
-    Xclarity,
-}
-
-impl Vendor {
-    /// Every vendor, in the order ports are given out.
-    pub const ALL: [Vendor; 5] = [
-        Vendor::Arcgis,
-        Vendor::Qradar,
-        Vendor::Sbc,
-        Vendor::Nsx,
-        Vendor::Xclarity,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Vendor::Arcgis => "arcgis",
-            Vendor::Qradar => "qradar",
-            Vendor::Sbc => "sbc",
-            Vendor::Nsx => "nsx",
-            Vendor::Xclarity => "xclarity",
-        }
-    }
-
-    /// The path the appliance's API lives under (what the ready line's URL
-    /// ends with).
-    pub fn root(self) -> &'static str {
-        match self {
-            Vendor::Arcgis => "/portal",
-            Vendor::Qradar => "/api",
-            Vendor::Sbc => "/rest/v1.2",
-            Vendor::Nsx | Vendor::Xclarity => "",
-        }
-    }
-}
+pub use vendor::Vendor;
 
 /// What `serve` runs with.
 pub struct Settings {
@@ -238,43 +203,6 @@ pub fn run(keystore: Keystore, settings: Settings, ready: &mut dyn FnMut(&[u8]))
 
 /// The vendor's routes with the journal, the faults and the admin routes.
 fn router(l: Arc<state::Listener>) -> axum::Router {
-    let vendor_routes = match l.vendor {
-        Vendor::Arcgis => arcgis::router(l.clone()),
-        Vendor::Nsx => nsx::router(l.clone()),
-        Vendor::Qradar => qradar::router(l.clone()),
-        Vendor::Sbc => sbc::router(l.clone()),
-        Vendor::Xclarity => xclarity::router(l.clone()),
-    };
+    let vendor_routes = routes::vendor_routes(l.clone());
     admin::wrap(l, vendor_routes)
-}
-
-/// The vendor's error answer for `status` with `message`: the body and
-/// status its clients read (for ArcGIS an HTTP 200).
-pub(crate) fn vendor_error(vendor: Vendor, status: u16, message: &str) -> axum::response::Response {
-    match vendor {
-        Vendor::Arcgis => arcgis::error(status, message),
-        Vendor::Nsx => nsx::error(status, message),
-        Vendor::Qradar => qradar::error(status, message),
-        Vendor::Sbc => sbc::error(status, message),
-        Vendor::Xclarity => xclarity::error(status, message),
-    }
-}
-
-/// An unknown path: the vendor's 404 (for ArcGIS a real HTTP 404, not
-/// Portal's HTTP 200 error).
-pub(crate) fn not_found(vendor: Vendor, message: &str) -> axum::response::Response {
-    match vendor {
-        Vendor::Arcgis => arcgis::not_found(message),
-        v => vendor_error(v, 404, message),
-    }
-}
-
-/// Runs keystore work off the async workers (every backend blocks: the
-/// directory on the file system, PostgreSQL on its socket).
-pub(crate) async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T> + Send + 'static,
-) -> Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| Error::internal(format!("serve: a worker failed: {e}")))?
 }

@@ -28,8 +28,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::json;
 
-use super::blocking;
-use super::common::cookie;
+use super::common::{blocking, cookie};
 use super::state::Listener;
 use crate::error::{Error, Kind};
 use crate::formats::nsx::Nsx;

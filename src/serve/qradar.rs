@@ -21,8 +21,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::json;
 
-use super::blocking;
-use super::common::{authorization, by_id, create, respond, utf8, with_view};
+use super::common::{authorization, blocking, by_id, create, respond, utf8, with_view};
 use super::state::Listener;
 use crate::error::Error;
 use crate::formats::qradar::Qradar;

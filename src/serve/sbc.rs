@@ -31,8 +31,7 @@ use axum::Router;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 
-use super::blocking;
-use super::common::{authorization, by_name, create, respond, utf8, with_view};
+use super::common::{authorization, blocking, by_name, create, respond, utf8, with_view};
 use super::state::{lock, Listener};
 use crate::error::{Error, Kind};
 use crate::formats::sbc::Sbc;

@@ -1,114 +1,21 @@
-//! What every listener shares (the keystore, the config defaults, the key
-//! passphrase, the one user and password) and what each vendor's listener
-//! keeps of its own: the journal of requests (bounded), the faults armed
-//! through `POST /_csrkit/faults`, and the sessions and tokens its auth
-//! flow handed out. Credentials are compared by their SHA-256 digests in
-//! constant time; nothing here logs a secret.
+//! What each vendor's listener keeps of its own: the journal of requests
+//! (bounded), the faults armed through `POST /_csrkit/faults`, the
+//! sessions and tokens its auth flow handed out, the SBC lock and the
+//! ArcGIS binding, and its group committer; with the [`Shared`] state of
+//! all listeners. Nothing here logs a secret.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
-use base64::Engine;
 use serde::{Deserialize, Serialize};
-use zeroize::Zeroizing;
 
-use super::Vendor;
-use crate::config::Config;
+use super::commit::Committer;
+pub use super::shared::{lock, token, Shared};
+use super::vendor::Vendor;
 use crate::error::{Error, Result};
-use crate::keys::Passphrase;
-use crate::keystore::Keystore;
 
 /// How many requests the journal keeps (the oldest go first).
 pub const JOURNAL_MAX: usize = 10_000;
-
-/// What all listeners share.
-pub struct Shared {
-    pub keystore: Keystore,
-    pub config: Config,
-    /// Encrypts the keys serve makes (`None`: stored unencrypted, as
-    /// `--no-passphrase` asks).
-    pub key_pass: Option<Passphrase>,
-    pub user: String,
-    password_sha256: [u8; 32],
-}
-
-impl Shared {
-    pub fn new(
-        keystore: Keystore,
-        config: Config,
-        key_pass: Option<Passphrase>,
-        user: String,
-        password: &Zeroizing<String>,
-    ) -> Shared {
-        Shared {
-            keystore,
-            config,
-            key_pass,
-            user,
-            password_sha256: sha256(password.as_bytes()),
-        }
-    }
-
-    /// Whether `user` and `password` are the ones serve was given.
-    pub fn credentials_ok(&self, user: &str, password: &[u8]) -> bool {
-        let user_ok = constant_eq(&sha256(user.as_bytes()), &sha256(self.user.as_bytes()));
-        let pass_ok = constant_eq(&sha256(password), &self.password_sha256);
-        user_ok & pass_ok
-    }
-
-    /// Whether an `Authorization: Basic` header value holds the credentials.
-    pub fn basic_ok(&self, header: Option<&str>) -> bool {
-        let Some(v) = header else { return false };
-        let Some(b64) = v
-            .strip_prefix("Basic ")
-            .or_else(|| v.strip_prefix("basic "))
-        else {
-            return false;
-        };
-        let Ok(raw) = base64::engine::general_purpose::STANDARD.decode(b64.trim()) else {
-            return false;
-        };
-        let raw = Zeroizing::new(raw);
-        let Some(colon) = raw.iter().position(|b| *b == b':') else {
-            return false;
-        };
-        let Ok(user) = std::str::from_utf8(&raw[..colon]) else {
-            return false;
-        };
-        self.credentials_ok(user, &raw[colon + 1..])
-    }
-}
-
-fn sha256(data: &[u8]) -> [u8; 32] {
-    let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, data);
-    let mut out = [0u8; 32];
-    out.copy_from_slice(d.as_ref());
-    out
-}
-
-fn constant_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// A random token: 32 bytes from the system's CSPRNG, hex.
-pub fn token() -> String {
-    use aws_lc_rs::rand::SecureRandom;
-    let mut b = [0u8; 32];
-    // SystemRandom fails only when the OS has no entropy source.
-    if aws_lc_rs::rand::SystemRandom::new().fill(&mut b).is_err() {
-        panic_free_fallback(&mut b);
-    }
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-/// Never expected; keeps `token` total without a panic.
-fn panic_free_fallback(b: &mut [u8; 32]) {
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    b[..16].copy_from_slice(&t.to_le_bytes());
-}
 
 /// One line of the journal: no query, no header, no body (they may carry
 /// a token, a password or a key).
@@ -192,20 +99,14 @@ pub struct Listener {
     /// ArcGIS: the alias `sslCertificates/update` bound.
     pub web_alias: Mutex<Option<String>>,
     /// Commits the records this listener makes, in groups.
-    pub committer: super::commit::Committer,
-}
-
-/// A poisoned mutex still holds usable data (every critical section here
-/// leaves it consistent).
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
+    pub committer: Committer,
 }
 
 impl Listener {
     pub fn new(vendor: Vendor, shared: Arc<Shared>) -> Listener {
         Listener {
             vendor,
-            committer: super::commit::Committer::start(shared.clone()),
+            committer: Committer::start(shared.clone()),
             shared,
             journal: Mutex::new(VecDeque::new()),
             faults: Mutex::new(Vec::new()),

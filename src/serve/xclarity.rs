@@ -24,8 +24,7 @@ use axum::Router;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::blocking;
-use super::common::{authorization, by_id, cookie, create, respond, utf8, with_view};
+use super::common::{authorization, blocking, by_id, cookie, create, respond, utf8, with_view};
 use super::state::Listener;
 use crate::error::{Error, Kind};
 use crate::formats::xclarity::Xclarity;

@@ -34,6 +34,25 @@ pub(super) fn serve(
         )
         .with_hint("for example 127.0.0.1:8443, [::1]:0")
     })?;
+    if !listen.ip().is_loopback() {
+        if !a.allow_remote {
+            return Err(Error::invalid(
+                "--listen",
+                format!(
+                    "{} is not a loopback address; serve is a test peer and listens on loopback only",
+                    listen.ip()
+                ),
+            )
+            .with_hint("listen on 127.0.0.1 or ::1, or give --allow-remote with --password-file"));
+        }
+        if a.password_file.is_none() {
+            return Err(Error::invalid(
+                "--password-file",
+                "--allow-remote needs the password from a file",
+            )
+            .with_hint("give --password-file FILE (its first line is the password)"));
+        }
+    }
     let password = match &a.password_file {
         Some(p) => Some(crate::keys::secret_first_line(p, "--password-file")?),
         None => None,

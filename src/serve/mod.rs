@@ -73,20 +73,19 @@ pub fn check(settings: &Settings) -> Result<()> {
     if !settings.listen.ip().is_loopback() {
         if !settings.allow_remote {
             return Err(Error::invalid(
-                "--listen",
+                "listen",
                 format!(
                     "{} is not a loopback address; serve is a test peer and listens on loopback only",
                     settings.listen.ip()
                 ),
             )
-            .with_hint("listen on 127.0.0.1 or ::1, or give --allow-remote with --password-file"));
+            .with_hint("listen on 127.0.0.1 or ::1, or allow remote listening with a given password"));
         }
         if settings.password.is_none() {
             return Err(Error::invalid(
-                "--password-file",
-                "--allow-remote needs the password from a file",
-            )
-            .with_hint("give --password-file FILE (its first line is the password)"));
+                "password",
+                "remote listening needs a given password (none was given)",
+            ));
         }
     }
     Ok(())
@@ -137,13 +136,13 @@ pub fn run(keystore: Keystore, settings: Settings, ready: &mut dyn FnMut(&[u8]))
             let mut addr = settings.listen;
             if addr.port() != 0 {
                 let port = addr.port().checked_add(i as u16).ok_or_else(|| {
-                    Error::invalid("--listen", "the port range runs past 65535")
+                    Error::invalid("listen", "the port range runs past 65535")
                 })?;
                 addr.set_port(port);
             }
             let l = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
                 Error::internal(format!("serve: cannot listen on {addr} for {}: {e}", v.name()))
-                    .with_hint("give another --listen port, or port 0 for free ones")
+                    .with_hint("choose another port, or port 0 for free ones")
             })?;
             let local = l
                 .local_addr()

@@ -304,7 +304,7 @@ async fn generate_request(
     if q.get("reGenerate").is_some_and(|v| v == "true") {
         return error(
             400,
-            "reGenerate=true is not served: regenerate the record with csrkit regenerate NAME --new-key",
+            "reGenerate=true is not served: a record's key and CSR are made once, by POST configElements",
         );
     }
     let r = blocking(move || {

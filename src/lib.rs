@@ -24,6 +24,7 @@ pub mod manpages;
 pub mod ops;
 pub mod prompt;
 pub mod request;
+pub mod serve;
 pub mod usage;
 
 pub use error::{Error, Kind, Result};

@@ -9,6 +9,8 @@ mod acme;
 mod generate;
 pub use acme::*;
 pub use generate::*;
+mod serve;
+pub use serve::*;
 
 pub const ABOUT: &str = "Generate certificate signing requests and keep their private keys safe";
 
@@ -255,6 +257,9 @@ pub enum Command {
     /// Print the effective settings: config file, keystore, defaults for new requests
     #[command(after_help = CONFIG_EXAMPLES)]
     Config(Lazy<ConfigArgs>),
+    /// Answer the vendors' certificate APIs over HTTPS (a test peer for appliance automation)
+    #[command(after_help = SERVE_EXAMPLES)]
+    Serve(Lazy<ServeArgs>),
     /// Keystore maintenance: apply a PostgreSQL keystore's schema migrations, copy records between keystores
     #[command(subcommand, disable_help_subcommand = true, after_help = KEYSTORE_EXAMPLES)]
     Keystore(KeystoreCommand),
@@ -331,7 +336,9 @@ EXAMPLES:
   # Say which record, and fail unless the chain reaches a root
   csrkit import - --record web < reply.pem
   # A vendor's import body: NSX TlsTrustData or QRadar {cert_file, ca_chain_file, csr_id}
-  csrkit import --request trust-data.json --format nsx";
+  csrkit import --request trust-data.json --format nsx
+  # A key made elsewhere with its certificate: a new record
+  csrkit import server.crt --key server.key --record web --passphrase-file ~/.csrkit-pass";
 
 const SELF_SIGN_EXAMPLES: &str = "\
 EXAMPLES:
@@ -502,6 +509,14 @@ pub struct ImportArgs {
     /// Fail (exit 9) unless the chain reaches a self-signed root
     #[arg(long)]
     pub require_chain: bool,
+    /// The certificate's private key, made elsewhere (PKCS#8 PEM): key and certificate become a new record (named by --record, else from the CN), the key stored under the passphrase options
+    #[arg(long, value_name = "FILE", conflicts_with = "request")]
+    pub key: Option<PathBuf>,
+    /// The passphrase of an encrypted --key (first line of FILE)
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub key_passphrase_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
 }
 
 #[derive(Debug, Args)]

@@ -11,11 +11,11 @@ use zeroize::Zeroizing;
 
 use crate::cert::Cert;
 use crate::cli::{self, FormatArg};
-use crate::csr::{self, ParsedCsr};
+use crate::csr::ParsedCsr;
 use crate::error::{Error, Kind, Result};
 use crate::formats::{self, Options};
 use crate::keys::{self, Passphrase, PassphraseOptions, PrivateKey};
-use crate::keystore::{self, Keystore, NewRecord, Record, RecordMeta, Store};
+use crate::keystore::{self, Keystore, Record, RecordMeta};
 use crate::prompt;
 use crate::request::{self, Request, RequestInput};
 
@@ -463,29 +463,6 @@ fn open_key_pem(
     }
 }
 
-/// Picks the record name: given, from the request, or derived from the CN.
-pub(super) fn record_name(
-    given: Option<&str>,
-    input: &RequestInput,
-    req: &Request,
-) -> Result<String> {
-    if let Some(n) = given.or(input.name.as_deref()) {
-        request::validate_new_name(n)?;
-        return Ok(n.to_string());
-    }
-    req.subject
-        .common_name()
-        .and_then(request::name_from_cn)
-        .ok_or_else(|| {
-            let why = if req.subject.common_name().is_some() {
-                "no record name given and none can be derived from the common name"
-            } else {
-                "no record name given and no common name to derive one from"
-            };
-            Error::invalid("NAME", why).with_hint("give a NAME: csrkit generate NAME ...")
-        })
-}
-
 /// Whether a stored request asks for the same certificate as `req`: the
 /// subject, the SANs that go into the CSR, the key type and size, and the
 /// extensions (key usages, extended key usages, CA constraints, TLS
@@ -506,84 +483,7 @@ pub(super) fn same_request(stored: &Request, req: &Request) -> bool {
         && stored.unstructured_name == req.unstructured_name
 }
 
-/// Key + CSR for a validated request, all in memory.
-pub struct Minted {
-    pub key: PrivateKey,
-    pub csr: ParsedCsr,
-}
-
-pub fn mint(req: &Request, key: PrivateKey) -> Result<Minted> {
-    let der = csr::build(req, &key)?;
-    // Self-check: what we write must parse and verify.
-    let parsed = csr::parse_verified(&der)?;
-    Ok(Minted { key, csr: parsed })
-}
-
-/// Everything `generate` does for one validated request, up to the commit.
-/// A new record, complete in memory, ready to commit.
-pub struct Prepared {
-    pub meta: RecordMeta,
-    pub csr: ParsedCsr,
-    pub csr_pem: String,
-    pub key_pem: Zeroizing<String>,
-}
-
-impl Prepared {
-    pub fn as_new(&self) -> NewRecord<'_> {
-        NewRecord {
-            meta: self.meta.clone(),
-            csr_pem: &self.csr_pem,
-            key_pem: &self.key_pem,
-            cert: None,
-        }
-    }
-}
-
-/// Everything `generate` does for one validated request short of the
-/// commit: key, CSR, encrypted key, metadata (no lock, no disk writes).
-/// Whether the name is free is the caller's to check, cheaply before and
-/// for certain at the commit.
-pub fn prepare(name: String, req: Request, pass: Option<&Passphrase>) -> Result<Prepared> {
-    let key = PrivateKey::generate(req.key)?;
-    let Minted { key, csr } = mint(&req, key)?;
-    let key_pem = key.to_pem(pass)?;
-    drop(key);
-    let now = keystore::now_rfc3339();
-    let meta = RecordMeta {
-        id: 0,
-        name,
-        description: req.description.clone(),
-        created: now.clone(),
-        modified: now,
-        revision: 1,
-        key: req.key,
-        encrypted: pass.is_some(),
-        request: req,
-        spki_sha256: Some(csr.spki_sha256.clone()),
-        certificate: None,
-        live: None,
-        acme: None,
-    };
-    let csr_pem = csr.pem();
-    Ok(Prepared {
-        meta,
-        csr,
-        csr_pem,
-        key_pem,
-    })
-}
-
-/// Prepares and commits one record.
-pub fn generate_one(
-    ks: &dyn Store,
-    name: String,
-    req: Request,
-    pass: Option<&Passphrase>,
-) -> Result<(RecordMeta, ParsedCsr)> {
-    let prepared = prepare(name, req, pass)?;
-    let meta = ks.create(prepared.as_new())?;
-    Ok((meta, prepared.csr))
-}
+pub use crate::ops::generate::{generate_one, mint, prepare, record_name, Minted, Prepared};
 
 pub(super) fn record_csr(rec: &keystore::Record) -> Result<ParsedCsr> {
     let parsed = rec.parsed_csr()?;

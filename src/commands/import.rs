@@ -2,7 +2,8 @@
 //! whose key the certificate holds (by SPKI, or `--record`); the chain is
 //! built from the file, `--ca-file`s and the system trust store, each link
 //! checked; the leaf is compared with what the CSR asked for. Stored as
-//! the record's next revision (`cert.pem`, `chain.pem`).
+//! the record's next revision (`cert.pem`, `chain.pem`) by
+//! [`crate::ops::import::attach`], which `serve` calls too.
 
 use std::path::Path;
 
@@ -12,6 +13,7 @@ use crate::cli;
 use crate::error::{Error, Result};
 use crate::formats::{self, CertView};
 use crate::ops::attach::{self, Attach};
+use crate::ops::import;
 
 /// Largest certificate input read (a chain is a few KiB; a trust store
 /// bundle about 200 KiB).
@@ -41,6 +43,9 @@ pub(super) fn import(ctx: &Ctx, a: &cli::ImportArgs) -> Result<Done> {
         (None, None) => return Err(Error::usage("give the certificate FILE or --request FILE")),
     };
     let what = what.as_str();
+    if let Some(key) = &a.key {
+        return adopt(ctx, a, key, &data, what);
+    }
     let certs = bundle::decode(&data, what).map_err(|e| csr_given(e, &data, what))?;
     let rec = match a.record.as_deref().or(named.as_deref()) {
         Some(target) => ctx.keystore.find(target)?,
@@ -94,4 +99,49 @@ fn csr_given(e: Error, data: &[u8], what: &str) -> Error {
         format!("{what} is a certificate signing request (a CSR), not a certificate"),
     )
     .with_hint("send the CSR to the CA (csrkit download NAME gives it) and import the certificate it returns")
+}
+
+/// `import FILE --key KEY`: a key made elsewhere and its certificate become
+/// a new record ([`import::adopt`]), the key stored under the passphrase
+/// options (asked at a terminal, as for generate).
+fn adopt(ctx: &Ctx, a: &cli::ImportArgs, key: &Path, data: &[u8], what: &str) -> Result<Done> {
+    let key_pem = zeroize::Zeroizing::new(read_input(&key.to_string_lossy(), 1 << 20, "--key")?);
+    let key_pem = std::str::from_utf8(&key_pem)
+        .map_err(|_| Error::invalid("--key", "the key file is not PEM text"))?;
+    let key_pass = match &a.key_passphrase_file {
+        Some(f) => Some(crate::keys::Passphrase::new(
+            crate::keys::secret_first_line(f, "--key-passphrase-file")?,
+        )?),
+        None => None,
+    };
+    let store = super::common::new_key_passphrase(ctx, &super::common::pass_opts(&a.passphrase)?)?;
+    let done = import::adopt(
+        ctx.keystore.as_ref(),
+        ctx.shape(),
+        a.record.as_deref(),
+        import::Brought {
+            key_pem,
+            key_pass: key_pass.as_ref(),
+            certs: data,
+            what,
+        },
+        store.as_ref(),
+    )
+    .map_err(|e| match e.field.as_deref() {
+        Some("private_key") => e.with_field("--key"),
+        _ => e,
+    })?;
+    let dir = ctx.keystore.record_path(&done.meta.name);
+    let view = CertView {
+        meta: &done.meta,
+        dir: dir.as_deref(),
+        unchanged: done.unchanged,
+        leaf: &done.leaf,
+        chain: &done.chain,
+    };
+    Ok(Done {
+        stdout: ctx.shape().certificate(&view, ctx.opts)?,
+        notes: done.notes,
+        ..Done::default()
+    })
 }

@@ -38,6 +38,7 @@ mod regenerate;
 mod renew;
 mod revoke;
 mod self_sign;
+mod serve;
 mod show;
 
 pub use batch::{Buffered, Report};
@@ -77,6 +78,7 @@ fn op_of(cmd: &Command) -> Option<(Op, FormatArg)> {
         Command::Passwd(_) | Command::Config(_) | Command::History(_) => return None,
         Command::Renew(_) => return None,
         Command::Revoke(_) | Command::Acme(_) => return None,
+        Command::Serve(_) => return None,
         Command::Completions(_) | Command::Man(_) | Command::Keystore(_) => return None,
     })
 }
@@ -243,6 +245,14 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
         interactive: prompt::interactive(g.no_input),
         quiet: g.quiet,
     };
+    if let Command::Serve(a) = &cli.command {
+        let root = keystore_root_of(g.keystore.as_deref());
+        match serve::serve(ctx, &root, a, report) {
+            Ok(done) => output.notes = done.notes,
+            Err(e) => output.error = Some(e),
+        }
+        return output;
+    }
     let result = match &cli.command {
         Command::Generate(a) if a.batch.is_some() => batch::run(&ctx, a, report),
         Command::Generate(a) => generate::generate(&ctx, a),
@@ -279,6 +289,7 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
         Command::Completions(a) => meta::completions(a),
         Command::Man(a) => meta::man(a),
         Command::Keystore(k) => keystore_cmd::run(&ctx, k, lock_timeout),
+        Command::Serve(_) => unreachable_serve(),
     };
     match result {
         Ok(done) => {
@@ -294,4 +305,17 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
         output.notes.insert(0, ARGV_PASSWORD.to_string());
     }
     output
+}
+
+/// The keystore location `serve` puts its TLS directory beside.
+fn keystore_root_of(given: Option<&std::path::Path>) -> PathBuf {
+    given
+        .map(PathBuf::from)
+        .or_else(|| keystore::default_root().ok())
+        .unwrap_or_default()
+}
+
+/// `serve` returned above; kept total without a panic.
+fn unreachable_serve() -> crate::error::Result<Done> {
+    Err(Error::internal("serve is run before the other commands"))
 }

@@ -676,3 +676,101 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
     validate_as(&input, "SBC", &table)?;
     Ok(input)
 }
+
+/// Reads an SBC import body (`PUT /configuration/certificates/import`):
+/// `<ImportCertificate>` with `recordName`, `format` (`x509`; `pkcs7` is
+/// read as the certificates it carries), `certificateRequest` (the PEM
+/// chain) and `overwrite` (accepted). Errors (exit 2) name the element: a
+/// malformed document, another root, an unknown element, a missing
+/// `recordName` or `certificateRequest`.
+pub fn parse_import(text: &str) -> Result<super::request::ImportBody> {
+    let mut reader = Reader::from_str(text);
+    let mut depth = 0usize;
+    let mut current: Option<String> = None;
+    let mut buf = String::new();
+    let (mut record, mut pem, mut format) = (None, None, None);
+    loop {
+        match reader.read_event().map_err(xml_err)? {
+            Event::Start(e) => {
+                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                match depth {
+                    0 if name != "ImportCertificate" => {
+                        return Err(Error::invalid(
+                            "ImportCertificate",
+                            format!(
+                                "the root element is <{}>, expected <ImportCertificate>",
+                                crate::csr::term(&name)
+                            ),
+                        ))
+                    }
+                    1 if !["recordName", "format", "certificateRequest", "overwrite"]
+                        .contains(&name.as_str()) =>
+                    {
+                        return Err(Error::invalid(
+                            "ImportCertificate",
+                            format!(
+                                "<{}> is not an element of ImportCertificate",
+                                crate::csr::term(&name)
+                            ),
+                        ))
+                    }
+                    1 => {
+                        current = Some(name);
+                        buf.clear();
+                    }
+                    _ => {}
+                }
+                depth += 1;
+            }
+            Event::Text(t) if current.is_some() => {
+                buf.push_str(&t.decode().map_err(xml_err)?);
+            }
+            Event::GeneralRef(r) if current.is_some() => {
+                if let Some(c) = r.resolve_char_ref().map_err(xml_err)? {
+                    buf.push(c);
+                } else {
+                    let name = r.decode().map_err(xml_err)?;
+                    let v = quick_xml::escape::resolve_predefined_entity(&name)
+                        .ok_or_else(|| xml_err(format!("unknown entity &{name};")))?;
+                    buf.push_str(v);
+                }
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 1 {
+                    let v = std::mem::take(&mut buf).trim().to_string();
+                    match current.take().as_deref() {
+                        Some("recordName") => record = Some(v),
+                        Some("certificateRequest") => pem = Some(v),
+                        Some("format") => format = Some(v),
+                        _ => {}
+                    }
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if let Some(f) = format.as_deref() {
+        if !["x509", "pkcs7"].contains(&f.to_ascii_lowercase().as_str()) {
+            return Err(Error::invalid(
+                "format",
+                format!("'{}' is not x509 or pkcs7", crate::csr::term(f)),
+            ));
+        }
+    }
+    let record = record.filter(|r| !r.is_empty()).ok_or_else(|| {
+        Error::invalid("recordName", "the import body names no certificate-record")
+    })?;
+    let pem = pem.filter(|p| !p.is_empty()).ok_or_else(|| {
+        Error::invalid(
+            "certificateRequest",
+            "the import body carries no certificate",
+        )
+    })?;
+    Ok(super::request::ImportBody {
+        vendor: "SBC",
+        certificates: pem,
+        record: Some(record),
+    })
+}

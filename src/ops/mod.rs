@@ -9,3 +9,6 @@
 //!   and `order`/`renew` share it.
 
 pub mod attach;
+
+pub mod generate;
+pub mod import;

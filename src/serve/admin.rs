@@ -1,0 +1,126 @@
+//! What every listener answers besides its vendor's routes: `GET
+//! /_csrkit/requests` (the journal: method, path, status, time of each
+//! request, newest last, at most [`super::state::JOURNAL_MAX`]), `POST
+//! /_csrkit/faults` (`{"method","path","status","times"}`: the next
+//! `times` matching requests answer `status` with the vendor's error
+//! body), both behind HTTP Basic with serve's user and password; the
+//! vendor's 404 for an unknown route; and the layer that journals every
+//! request and fires armed faults.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::routes::{not_found, vendor_error};
+use super::state::{Entry, Fault, Listener};
+
+/// The admin prefix, which no vendor path uses.
+pub const PREFIX: &str = "/_csrkit/";
+
+pub fn wrap(l: Arc<Listener>, vendor: Router) -> Router {
+    let admin = Router::new()
+        .route("/_csrkit/requests", get(requests))
+        .route("/_csrkit/faults", post(faults))
+        .with_state(l.clone());
+    let fallback_l = l.clone();
+    vendor
+        .merge(admin)
+        .fallback(move |req: Request| {
+            let l = fallback_l.clone();
+            async move {
+                not_found(
+                    l.vendor,
+                    &format!(
+                        "the path {} is not an API of this {} emulator",
+                        crate::csr::term(req.uri().path()),
+                        l.vendor.name()
+                    ),
+                )
+            }
+        })
+        .layer(middleware::from_fn_with_state(l, journal_and_faults))
+}
+
+async fn journal_and_faults(State(l): State<Arc<Listener>>, req: Request, next: Next) -> Response {
+    let method = req.method().as_str().to_string();
+    let path = req.uri().path().to_string();
+    let fault = if path.starts_with(PREFIX) {
+        None
+    } else {
+        l.take_fault(&method, &path)
+    };
+    let resp = match fault {
+        Some(status) => vendor_error(
+            l.vendor,
+            status,
+            &format!("fault injected by POST /_csrkit/faults (status {status})"),
+        ),
+        None => next.run(req).await,
+    };
+    l.record(Entry {
+        method,
+        path,
+        status: resp.status().as_u16(),
+        time: crate::keystore::now_rfc3339(),
+    });
+    resp
+}
+
+fn unauthorized() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::WWW_AUTHENTICATE, "Basic realm=\"csrkit serve\"")],
+        axum::Json(serde_json::json!({"error": "the admin routes need HTTP Basic with serve's user and password"})),
+    )
+        .into_response()
+}
+
+fn basic(l: &Listener, headers: &axum::http::HeaderMap) -> bool {
+    let h = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    l.shared.basic_ok(h)
+}
+
+async fn requests(State(l): State<Arc<Listener>>, headers: axum::http::HeaderMap) -> Response {
+    if !basic(&l, &headers) {
+        return unauthorized();
+    }
+    axum::Json(serde_json::json!({ "requests": l.journal() })).into_response()
+}
+
+async fn faults(
+    State(l): State<Arc<Listener>>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !basic(&l, &headers) {
+        return unauthorized();
+    }
+    let bad = |msg: String| {
+        (
+            StatusCode::BAD_REQUEST,
+            axum::Json(serde_json::json!({ "error": msg })),
+        )
+            .into_response()
+    };
+    let fault: Fault = match serde_json::from_slice(&body) {
+        Ok(f) => f,
+        Err(e) => {
+            return bad(format!(
+                "a fault is {{\"method\",\"path\",\"status\",\"times\"}}: {e}"
+            ))
+        }
+    };
+    if let Err(e) = fault.check() {
+        return bad(e.message);
+    }
+    l.arm(fault.clone());
+    (StatusCode::CREATED, axum::Json(fault)).into_response()
+}

@@ -1,0 +1,561 @@
+//! VMware NSX (base `https://<manager>`): HTTP Basic on every call, or a
+//! session from `POST /api/session/create` (form `j_username`,
+//! `j_password`; answers a `JSESSIONID` cookie and an `X-XSRF-TOKEN`
+//! header that must come back on every call that changes something);
+//! bad credentials are 403, as NSX answers them. Routes (NSX Policy API):
+//! `POST /policy/api/v1/infra/csrs/{id}?action=create` (TlsCsr, 201),
+//! `GET .../csrs/{id}`, `GET .../csrs`, `DELETE .../csrs/{id}`, `POST
+//! .../csrs/{id}?action=import` (TlsTrustData with the signed leaf, 201
+//! TlsCertificate; the CSR is consumed: its GET is 404 afterwards, while
+//! the record keeps its CSR), `GET /policy/api/v1/infra/certificates/{id}`;
+//! the Manager API's trust-management certificates as nsxlib calls them
+//! (`POST /api/v1/trust-management/certificates?action=import` of a
+//! certificate for a key the keystore holds, found by its SPKI, or of a
+//! certificate with its `private_key`, which makes a new record; list;
+//! get; delete, which deletes the record); and the probes nsxlib makes
+//! (`/api/v1/reverse-proxy/node/health`).
+//! Bodies are [`crate::formats::nsx`]'s, errors its `ApiError`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::json;
+
+use super::common::{blocking, cookie};
+use super::state::Listener;
+use crate::error::{Error, Kind};
+use crate::formats::nsx::Nsx;
+use crate::formats::{CertView, Op, Options, RecordView, Shape};
+use crate::keystore::Record;
+
+/// How long a session lasts (NSX's default idle timeout is 1800 s).
+const SESSION_TTL: i64 = 1800;
+
+const OPTS: Options = Options { pretty: false };
+
+pub fn router(l: Arc<Listener>) -> Router {
+    let protected = Router::new()
+        .route("/policy/api/v1/infra/csrs", get(list_csrs))
+        .route(
+            "/policy/api/v1/infra/csrs/{id}",
+            get(get_csr).post(csr_action).delete(delete_csr),
+        )
+        .route(
+            "/policy/api/v1/infra/certificates/{id}",
+            get(get_certificate),
+        )
+        .route(
+            "/api/v1/trust-management/certificates",
+            get(mp_list).post(mp_import),
+        )
+        .route(
+            "/api/v1/trust-management/certificates/{id}",
+            get(get_certificate).delete(mp_delete),
+        )
+        .route("/api/v1/reverse-proxy/node/health", get(health))
+        .route("/api/session/destroy", post(destroy))
+        .route_layer(middleware::from_fn_with_state(l.clone(), auth));
+    Router::new()
+        .route("/api/session/create", post(create_session))
+        .merge(protected)
+        .with_state(l)
+}
+
+/// An NSX `ApiError` for `status` (the HTTP status and the body's
+/// `httpStatus` agree).
+pub fn error(status: u16, message: &str) -> Response {
+    let name = match status {
+        400 => "BAD_REQUEST",
+        401 => "UNAUTHORIZED",
+        403 => "FORBIDDEN",
+        404 => "NOT_FOUND",
+        409 => "CONFLICT",
+        412 => "PRECONDITION_FAILED",
+        423 => "LOCKED",
+        500 => "INTERNAL_SERVER_ERROR",
+        503 => "SERVICE_UNAVAILABLE",
+        _ => "ERROR",
+    };
+    let body = json!({
+        "httpStatus": name,
+        "error_code": status,
+        "module_name": "csrkit",
+        "error_message": message,
+    });
+    json_response(status, body.to_string().into_bytes())
+}
+
+fn json_response(status: u16, body: Vec<u8>) -> Response {
+    (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
+/// A csrkit error as `--format nsx` renders it, with the HTTP status its
+/// `httpStatus` names.
+fn op_error(op: Op, err: &Error) -> Response {
+    let status = match crate::formats::nsx::http_status(err.kind) {
+        "BAD_REQUEST" => 400,
+        "FORBIDDEN" => 403,
+        "NOT_FOUND" => 404,
+        "PRECONDITION_FAILED" => 412,
+        "SERVICE_UNAVAILABLE" => 503,
+        _ => 500,
+    };
+    match Nsx.error(op, err, OPTS) {
+        Some(body) => json_response(status, body),
+        None => error(status, &err.message),
+    }
+}
+
+fn forbidden() -> Response {
+    error(
+        403,
+        "The credentials were incorrect or the account specified has been locked.",
+    )
+}
+
+/// Basic credentials, or a live session whose XSRF token comes back on
+/// every call that is not a GET.
+async fn auth(State(l): State<Arc<Listener>>, req: Request, next: Next) -> Response {
+    let h = req.headers();
+    let basic = l
+        .shared
+        .basic_ok(h.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()));
+    let session = cookie(h, "JSESSIONID").and_then(|t| l.session(t));
+    let ok = match (basic, session) {
+        (true, _) => true,
+        (false, Some(s)) => {
+            req.method() == Method::GET
+                || h.get("X-XSRF-TOKEN").and_then(|v| v.to_str().ok()) == s.csrf.as_deref()
+        }
+        (false, None) => false,
+    };
+    if !ok {
+        return forbidden();
+    }
+    next.run(req).await
+}
+
+/// `POST /api/session/create`: form `j_username`, `j_password` (nsxlib
+/// sends them raw, with a Basic header too).
+async fn create_session(
+    State(l): State<Arc<Listener>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let text = String::from_utf8_lossy(&body);
+    let field = |name: &str| {
+        text.split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| percent_decode(v))
+    };
+    let form_ok = match (field("j_username"), field("j_password")) {
+        (Some(u), Some(p)) => l.shared.credentials_ok(&u, p.as_bytes()),
+        _ => false,
+    };
+    let basic_ok = l.shared.basic_ok(
+        headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok()),
+    );
+    if !(form_ok || basic_ok && field("j_username").is_none()) {
+        return forbidden();
+    }
+    let (token, xsrf) = l.open_session(SESSION_TTL, true);
+    let mut resp = StatusCode::OK.into_response();
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&format!("JSESSIONID={token}; Path=/; Secure; HttpOnly")) {
+        h.insert(header::SET_COOKIE, v);
+    }
+    if let Some(Ok(v)) = xsrf.map(|x| HeaderValue::from_str(&x)) {
+        h.insert("X-XSRF-TOKEN", v);
+    }
+    resp
+}
+
+/// `%XX` and `+` decoded; anything else kept (nsxlib does not encode).
+fn percent_decode(s: &str) -> String {
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+async fn destroy(State(l): State<Arc<Listener>>, headers: HeaderMap) -> Response {
+    if let Some(t) = cookie(&headers, "JSESSIONID") {
+        l.close_session(t);
+    }
+    StatusCode::OK.into_response()
+}
+
+async fn health() -> Response {
+    json_response(200, br#"{"healthy":true}"#.to_vec())
+}
+
+/// The record a TlsCsr id names (by name only: an NSX id is never a
+/// csrkit id number).
+fn find(l: &Listener, id: &str) -> crate::Result<Record> {
+    super::common::by_name(l, id)
+}
+
+fn consumed(id: &str) -> Error {
+    Error::new(
+        Kind::NotFound,
+        format!("the CSR {id} was consumed by the import of its certificate (see /infra/certificates/{id})"),
+    )
+}
+
+async fn get_csr(State(l): State<Arc<Listener>>, Path(id): Path<String>) -> Response {
+    let r = blocking(move || {
+        let rec = find(&l, &id)?;
+        if rec.meta.certificate.is_some() {
+            return Err(consumed(&id));
+        }
+        let csr = rec.parsed_csr()?;
+        Nsx.show(Some(&rec.meta), &csr, OPTS)
+    })
+    .await;
+    match r {
+        Ok(body) => json_response(200, body),
+        Err(e) => op_error(Op::Show, &e),
+    }
+}
+
+async fn list_csrs(State(l): State<Arc<Listener>>) -> Response {
+    let r = blocking(move || {
+        let rows: Vec<_> = l
+            .shared
+            .keystore
+            .list()?
+            .into_iter()
+            .filter(|r| r.summary.not_after.is_none())
+            .collect();
+        Nsx.list(&rows, OPTS)
+    })
+    .await;
+    match r {
+        Ok(body) => json_response(200, body),
+        Err(e) => op_error(Op::List, &e),
+    }
+}
+
+async fn delete_csr(State(l): State<Arc<Listener>>, Path(id): Path<String>) -> Response {
+    let r = blocking(move || {
+        let rec = find(&l, &id)?;
+        l.shared.keystore.delete(&rec)?;
+        Nsx.delete(&rec.meta, OPTS)
+    })
+    .await;
+    match r {
+        Ok(body) => json_response(200, body),
+        Err(e) => op_error(Op::Delete, &e),
+    }
+}
+
+async fn csr_action(
+    State(l): State<Arc<Listener>>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    match q.get("action").map(String::as_str) {
+        Some("create") => create(l, id, body).await,
+        Some("import") => import(l, id, body).await,
+        Some(other) => error(
+            400,
+            &format!(
+                "action {} is not served for /infra/csrs (create, import)",
+                crate::csr::term(other)
+            ),
+        ),
+        None => error(400, "give ?action=create or ?action=import"),
+    }
+}
+
+fn body_text(body: &Bytes) -> crate::Result<&str> {
+    std::str::from_utf8(body).map_err(|_| Error::invalid("body", "the request body is not UTF-8"))
+}
+
+async fn create(l: Arc<Listener>, id: String, body: Bytes) -> Response {
+    let r = blocking(move || {
+        let mut input = crate::formats::nsx::parse_request(body_text(&body)?)?;
+        if let Some(n) = input.name.take() {
+            if n != id {
+                return Err(Error::invalid(
+                    "id",
+                    format!(
+                        "the body's id {} is not the path's {}",
+                        crate::csr::term(&n),
+                        crate::csr::term(&id)
+                    ),
+                ));
+            }
+        }
+        let s = &l.shared;
+        let (meta, csr) = crate::ops::generate::create(
+            s.keystore.as_ref(),
+            &s.config,
+            &Nsx,
+            Some(&id),
+            input,
+            s.key_pass.as_ref(),
+        )?;
+        let dir = s.keystore.record_path(&meta.name);
+        Nsx.generate(
+            &RecordView {
+                meta: &meta,
+                csr: &csr,
+                dir: dir.as_deref(),
+            },
+            OPTS,
+        )
+    })
+    .await;
+    match r {
+        Ok(body) => json_response(201, body),
+        Err(e) => op_error(Op::Generate, &e),
+    }
+}
+
+async fn import(l: Arc<Listener>, id: String, body: Bytes) -> Response {
+    let r = blocking(move || {
+        let rec = find(&l, &id)?;
+        if rec.meta.certificate.is_some() {
+            return Err(consumed(&id));
+        }
+        let b = crate::formats::nsx::parse_import(body_text(&body)?)?;
+        let ks = l.shared.keystore.as_ref();
+        let done = crate::ops::import::attach(
+            ks,
+            b.certificates.as_bytes(),
+            "the NSX TlsTrustData",
+            Some(&rec.meta.name),
+            Vec::new(),
+            false,
+        )?;
+        let dir = ks.record_path(&done.meta.name);
+        Nsx.certificate(
+            &CertView {
+                meta: &done.meta,
+                dir: dir.as_deref(),
+                unchanged: done.unchanged,
+                leaf: &done.leaf,
+                chain: &done.chain,
+            },
+            OPTS,
+        )
+    })
+    .await;
+    match r {
+        Ok(body) => json_response(201, body),
+        Err(e) => op_error(Op::Import, &e),
+    }
+}
+
+/// `GET /policy/api/v1/infra/certificates/{id}`: the TlsCertificate of a
+/// record that has one.
+async fn get_certificate(State(l): State<Arc<Listener>>, Path(id): Path<String>) -> Response {
+    let r = blocking(move || {
+        let rec = find(&l, &id)?;
+        tls_certificate(&l, &rec)?
+            .ok_or_else(|| Error::new(Kind::NotFound, format!("record {id} has no certificate")))
+    })
+    .await;
+    match r {
+        Ok(body) => json_response(200, body),
+        Err(e) => op_error(Op::Show, &e),
+    }
+}
+
+/// A record's TlsCertificate body, or `None` when it has no certificate.
+fn tls_certificate(l: &Listener, rec: &Record) -> crate::Result<Option<Vec<u8>>> {
+    let Some(pem) = rec.cert_pem()? else {
+        return Ok(None);
+    };
+    let leaf = crate::cert::bundle::decode(pem.as_bytes(), "the record's cert.pem")?
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::internal("the record's cert.pem is empty"))?;
+    let chain = match rec.chain_pem()? {
+        Some(c) => {
+            crate::cert::bundle::decode(c.as_bytes(), "the record's chain.pem").unwrap_or_default()
+        }
+        None => Vec::new(),
+    };
+    let dir = l.shared.keystore.record_path(&rec.meta.name);
+    Nsx.certificate(
+        &CertView {
+            meta: &rec.meta,
+            dir: dir.as_deref(),
+            unchanged: true,
+            leaf: &leaf,
+            chain: &chain,
+        },
+        OPTS,
+    )
+    .map(Some)
+}
+
+/// `{"results":[...],"result_count":N}` around TlsCertificate bodies.
+fn results(bodies: Vec<Vec<u8>>) -> crate::Result<Vec<u8>> {
+    let rows = bodies
+        .iter()
+        .map(|b| serde_json::from_slice::<serde_json::Value>(b))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| Error::internal(format!("TlsCertificate: {e}")))?;
+    let n = rows.len();
+    Ok(json!({"results": rows, "result_count": n})
+        .to_string()
+        .into_bytes())
+}
+
+/// `GET /api/v1/trust-management/certificates`: every record that has a
+/// certificate.
+async fn mp_list(State(l): State<Arc<Listener>>) -> Response {
+    let r = blocking(move || {
+        let ks = l.shared.keystore.as_ref();
+        let mut bodies = Vec::new();
+        for row in ks
+            .list()?
+            .into_iter()
+            .filter(|r| r.summary.not_after.is_some())
+        {
+            if let Some(b) = tls_certificate(&l, &row.record()?)? {
+                bodies.push(b);
+            }
+        }
+        results(bodies)
+    })
+    .await;
+    match r {
+        Ok(body) => json_response(200, body),
+        Err(e) => op_error(Op::List, &e),
+    }
+}
+
+/// A TlsTrustData for the Manager API: the certificate (and chain), and
+/// the key (`private_key`, PKCS#8 PEM, with its `passphrase`) when it was
+/// made elsewhere.
+#[derive(serde::Deserialize, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
+struct MpTrustData {
+    pem_encoded: String,
+    private_key: Option<String>,
+    passphrase: Option<String>,
+    #[serde(default)]
+    #[zeroize(skip)]
+    #[allow(dead_code)]
+    display_name: Option<String>,
+    #[serde(default)]
+    #[zeroize(skip)]
+    #[allow(dead_code)]
+    tags: Option<serde_json::Value>,
+    #[serde(default)]
+    #[zeroize(skip)]
+    #[allow(dead_code)]
+    key_algo: Option<String>,
+}
+
+/// `POST /api/v1/trust-management/certificates?action=import`.
+async fn mp_import(
+    State(l): State<Arc<Listener>>,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    if q.get("action").map(String::as_str) != Some("import") {
+        return error(400, "give ?action=import");
+    }
+    let r = blocking(move || {
+        let t: MpTrustData = serde_json::from_slice(&body)
+            .map_err(|e| Error::invalid("pem_encoded", format!("not a TlsTrustData: {e}")))?;
+        let ks = l.shared.keystore.as_ref();
+        let done = match &t.private_key {
+            // A key made elsewhere: a new record holds it, encrypted under
+            // serve's key passphrase rules.
+            Some(key) => {
+                let pass = t
+                    .passphrase
+                    .as_ref()
+                    .filter(|p| !p.is_empty())
+                    .map(|p| crate::keys::Passphrase::new(zeroize::Zeroizing::new(p.clone())))
+                    .transpose()?;
+                crate::ops::import::adopt(
+                    ks,
+                    &Nsx,
+                    None,
+                    crate::ops::import::Brought {
+                        key_pem: key,
+                        key_pass: pass.as_ref(),
+                        certs: t.pem_encoded.as_bytes(),
+                        what: "the NSX TlsTrustData",
+                    },
+                    l.shared.key_pass.as_ref(),
+                )?
+            }
+            None => crate::ops::import::attach(
+                ks,
+                t.pem_encoded.as_bytes(),
+                "the NSX TlsTrustData",
+                None,
+                Vec::new(),
+                false,
+            )?,
+        };
+        let rec = ks.find(&done.meta.name)?;
+        let body = tls_certificate(&l, &rec)?
+            .ok_or_else(|| Error::internal("the certificate was not stored"))?;
+        results(vec![body])
+    })
+    .await;
+    match r {
+        Ok(body) => json_response(201, body),
+        Err(e) => op_error(Op::Import, &e),
+    }
+}
+
+/// `DELETE /api/v1/trust-management/certificates/{id}`: the record (key,
+/// CSR and certificate) is deleted, as NSX deletes a certificate with its
+/// key.
+async fn mp_delete(State(l): State<Arc<Listener>>, Path(id): Path<String>) -> Response {
+    let r = blocking(move || {
+        let rec = find(&l, &id)?;
+        if rec.meta.certificate.is_none() {
+            return Err(Error::new(
+                Kind::NotFound,
+                format!("certificate {id} does not exist"),
+            ));
+        }
+        l.shared.keystore.delete(&rec)
+    })
+    .await;
+    match r {
+        Ok(()) => json_response(200, Vec::new()),
+        Err(e) => op_error(Op::Delete, &e),
+    }
+}

@@ -222,3 +222,24 @@ fn a_name_of_digits_only_is_refused_at_creation() {
     let shown = ok(csrkit(&ks.root()).args(["show", "1", "--format", "json"]));
     assert!(shown.contains("\"first\""), "{shown}");
 }
+
+/// Input with no line end (`/dev/zero`, a binary file) stops the batch
+/// with one error after the first overlong line, instead of being read
+/// for ever.
+#[test]
+fn input_without_line_ends_stops_the_batch() {
+    let ks = Ks::new();
+    let o = ks
+        .cmd()
+        .args(["generate", "--batch", "/dev/zero", "--no-passphrase"])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    no_panic(&o);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not a batch of JSON lines"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -201,9 +201,18 @@ impl Input {
         ));
     }
 
-    /// Reads past the rest of an overlong line without keeping it.
+    /// Reads past the rest of an overlong line without keeping it, for at
+    /// most [`SKIP_MAX`] bytes: input with no line end in sight (`/dev/zero`,
+    /// a binary file) stops the batch instead of being read for ever.
     fn skip_line(&mut self) -> std::io::Result<()> {
+        let mut skipped = 0usize;
         loop {
+            if skipped > SKIP_MAX {
+                return Err(std::io::Error::other(format!(
+                    "no line end within {} MiB; this is not a batch of JSON lines",
+                    SKIP_MAX >> 20
+                )));
+            }
             let buf = match self.reader.fill_buf() {
                 Ok(b) => b,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
@@ -219,9 +228,13 @@ impl Input {
             }
             let n = buf.len();
             self.reader.consume(n);
+            skipped += n;
         }
     }
 }
+
+/// How far past an overlong line the batch reads looking for its end.
+const SKIP_MAX: usize = 64 << 20;
 
 fn line_too_long() -> Error {
     Error::invalid(

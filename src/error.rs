@@ -214,23 +214,6 @@ impl From<std::io::Error> for Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Turns any error into our error: ours keep their kind, everything else is
-/// internal (exit 1) with its context chain on one line.
-pub fn classify(err: &anyhow::Error) -> Error {
-    if let Some(e) = err.downcast_ref::<Error>() {
-        return e.clone();
-    }
-    for cause in err.chain() {
-        if let Some(e) = cause.downcast_ref::<Error>() {
-            let mut e = e.clone();
-            e.message = format!("{err:#}");
-            e.message = one_line(e.message);
-            return e;
-        }
-    }
-    Error::internal(format!("{err:#}"))
-}
-
 /// Format an I/O error with the path it concerns.
 pub fn io_at(path: &std::path::Path, e: std::io::Error) -> Error {
     let kind = match e.kind() {

@@ -126,8 +126,10 @@ fn retry_on_conflict(
         match f() {
             Err(e) if keystore::is_revision_conflict(&e) && tries < 16 => {
                 tries += 1;
-                let jitter = u64::from(output::random_hex().as_bytes()[0] % 16);
-                std::thread::sleep(std::time::Duration::from_millis(2 + jitter));
+                let mut jitter = [0u8; 1];
+                let _ = aws_lc_rs::rand::fill(&mut jitter);
+                let ms = 2 + u64::from(jitter[0] % 16);
+                std::thread::sleep(std::time::Duration::from_millis(ms));
             }
             r => return r,
         }

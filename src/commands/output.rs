@@ -265,7 +265,10 @@ impl<'a> Output<'a> {
 fn create_temp(dir: &Path, name: &str, mode: u32) -> std::io::Result<(PathBuf, File)> {
     let mut last = None;
     for _ in 0..8 {
-        let tmp = dir.join(format!(".{name}.{}.tmp", random_hex()));
+        // Should the system's random source fail, O_EXCL still refuses a
+        // name taken first.
+        let rnd = crate::keystore::io::random_hex().unwrap_or_else(|_| "0".repeat(16));
+        let tmp = dir.join(format!(".{name}.{rnd}.tmp"));
         match OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -279,12 +282,4 @@ fn create_temp(dir: &Path, name: &str, mode: u32) -> std::io::Result<(PathBuf, F
         }
     }
     Err(last.unwrap_or_else(|| std::io::Error::other("no temporary name")))
-}
-
-/// 16 hex digits from the system's random source.
-pub(crate) fn random_hex() -> String {
-    use aws_lc_rs::rand::SecureRandom;
-    let mut b = [0u8; 8];
-    let _ = aws_lc_rs::rand::SystemRandom::new().fill(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }

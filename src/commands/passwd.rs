@@ -4,7 +4,7 @@
 //! and the request stay as they are, history keeps the old key file, and a
 //! crash leaves the old revision or the new one.
 
-use super::common::{open_stored_key_with, Ctx, Done};
+use super::common::{check_key_is, open_stored_key_with, Ctx, Done};
 use crate::cli::{self, FormatArg};
 use crate::error::Kind;
 use crate::error::{Error, Result};
@@ -164,23 +164,18 @@ fn rewrite_history_keys(
                 rec.meta.name
             ))
         })?;
-        // A history key must be that revision's: never a planted one.
-        let plaintext = keys::pem_label(&h.key_pem) == Some("PRIVATE KEY");
-        let spki = key.spki_sha256()?;
-        if (plaintext && h.meta.encrypted)
-            || h.meta.spki_sha256.as_deref().is_some_and(|s| s != spki)
-        {
-            return Err(Error::internal(format!(
-                "the key kept for revision {} of {} is not that revision's key (or is \
-                 unencrypted where the revision says encrypted); refusing to re-encrypt it",
-                h.meta.revision, rec.meta.name
-            ))
-            .with_hint(format!(
+        // A history key must be that revision's: never a planted one
+        // (the checks every opened key gets, against the revision's SPKI).
+        let want: Vec<&str> = h.meta.spki_sha256.as_deref().into_iter().collect();
+        let what = format!("{} (revision {})", rec.meta.name, h.meta.revision);
+        check_key_is(&what, h.meta.encrypted, &want, &h.key_pem, &key, false).map_err(|e| {
+            e.with_hint(format!(
                 "someone who can write the keystore changed its history: drop the old keys \
                  with `csrkit history {} --prune --yes`, then run passwd again",
                 rec.meta.name
-            )));
-        }
+            ))
+        })?;
+        let spki = key.spki_sha256()?;
         if seen.contains(&spki) {
             out.push((h.meta.revision, None));
         } else {

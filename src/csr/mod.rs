@@ -314,25 +314,7 @@ impl ParsedCsr {
 /// backslash doubled, each [`is_unsafe_char`] as `\\xNN` (up to U+00FF)
 /// or `\\u{NNNN}`; everything else as is. Used by every text output.
 pub fn term(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(|c| c == '\\' || is_unsafe_char(c)) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if c == '\\' {
-            out.push_str("\\\\");
-        } else if is_unsafe_char(c) {
-            let n = u32::from(c);
-            if n <= 0xff {
-                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\x{n:02x}"));
-            } else {
-                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\u{{{n:04x}}}"));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
+    escape_for_terminal(s, true)
 }
 
 /// True for characters that change a terminal or the direction of text:
@@ -355,12 +337,21 @@ pub fn is_unsafe_char(c: char) -> bool {
 /// edge to every line csrkit writes to stderr, so a path or value with an
 /// escape code never reaches the terminal raw.
 pub fn term_line(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(is_unsafe_char) {
+    escape_for_terminal(s, false)
+}
+
+/// [`term`] (`double_backslash`) and [`term_line`]: each
+/// [`is_unsafe_char`] as `\xNN` (up to U+00FF) or `\u{NNNN}`.
+fn escape_for_terminal(s: &str, double_backslash: bool) -> std::borrow::Cow<'_, str> {
+    let escapes = |c: char| (double_backslash && c == '\\') || is_unsafe_char(c);
+    if !s.chars().any(escapes) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if is_unsafe_char(c) {
+        if c == '\\' && double_backslash {
+            out.push_str("\\\\");
+        } else if is_unsafe_char(c) {
             let n = u32::from(c);
             if n <= 0xff {
                 let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\x{n:02x}"));

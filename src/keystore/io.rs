@@ -210,3 +210,13 @@ pub(crate) fn check_owned(path: &Path, md: &fs::Metadata, what: &str) -> Result<
     }
     Ok(())
 }
+
+/// 16 hex digits from the system's random source: the part of a
+/// temporary name (in the keystore or beside a `-o` file) that no one can
+/// guess, so no one can take or block it first. Exit 1 if the system's
+/// random source fails.
+pub(crate) fn random_hex() -> Result<String> {
+    let mut b = [0u8; 8];
+    aws_lc_rs::rand::fill(&mut b).map_err(|_| Error::internal("random name"))?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{io_at, Error, Kind, Result};
 use crate::faults;
-use crate::keystore::io::{mkdir, nofollow_read, open_dir, sync_dir};
+use crate::keystore::io::{mkdir, nofollow_read, open_dir, random_hex, sync_dir};
 use crate::keystore::{NewRecord, CERT_FILE, CHAIN_FILE};
 
 /// The files every record's directory has (written by [`write_record_files`]).
@@ -292,10 +292,7 @@ pub(super) fn start_writeback(f: &File) {
 
 /// A name for a new temporary: `.<tag>-<pid>-<16 random hex digits>`.
 pub(super) fn temp_name(tag: &str) -> Result<String> {
-    let mut rnd = [0u8; 8];
-    aws_lc_rs::rand::fill(&mut rnd).map_err(|_| Error::internal("random name"))?;
-    let suffix: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(format!(".{tag}-{}-{suffix}", std::process::id()))
+    Ok(format!(".{tag}-{}-{}", std::process::id(), random_hex()?))
 }
 
 /// Swaps two directories atomically (Linux `renameat2(RENAME_EXCHANGE)`).

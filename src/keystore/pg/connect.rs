@@ -419,20 +419,17 @@ pub fn has_password(url: &str) -> bool {
             .is_some_and(|u| u.contains(':'))
     });
     let fragment_pw = url.split_once('#').is_some_and(|(_, f)| is_secret_param(f));
-    userinfo_pw || fragment_pw || query_pairs(rest).any(|(k, _)| is_secret_param(&k))
+    let query = rest.split_once('?').map_or("", |(_, q)| q);
+    userinfo_pw || fragment_pw || query_pairs(query).any(|(k, _)| is_secret_param(&k))
 }
 
-/// The `key=value` pairs after the first `?`, keys %-decoded.
-fn query_pairs(rest: &str) -> impl Iterator<Item = (String, &str)> {
-    rest.split_once('?')
-        .map(|(_, q)| q)
-        .unwrap_or("")
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let k = p.split('=').next().unwrap_or(p);
-            (percent_decode(k).unwrap_or_else(|| k.to_string()), p)
-        })
+/// The `key=value` pairs of a query string (after its `?`), each with its
+/// key %-decoded.
+fn query_pairs(query: &str) -> impl Iterator<Item = (String, &str)> {
+    query.split('&').filter(|p| !p.is_empty()).map(|p| {
+        let k = p.split('=').next().unwrap_or(p);
+        (percent_decode(k).unwrap_or_else(|| k.to_string()), p)
+    })
 }
 
 /// A URL parameter that holds a secret (`password`, `sslpassword`, or any
@@ -459,24 +456,15 @@ pub fn redact(url: &str) -> String {
         }
         None => rest.to_string(),
     };
-    let (base, query) = match rest.split_once('?') {
-        Some((b, q)) => (b.to_string(), Some(q.to_string())),
-        None => (rest.clone(), None),
-    };
+    let (base, query) = rest.split_once('?').unwrap_or((&rest, ""));
     let mut out = format!("{scheme}://{base}");
-    if let Some(q) = query {
-        let kept: Vec<&str> = q
-            .split('&')
-            .filter(|p| {
-                let k = p.split('=').next().unwrap_or(p);
-                let k = percent_decode(k).unwrap_or_else(|| k.to_string());
-                !p.is_empty() && !is_secret_param(&k)
-            })
-            .collect();
-        if !kept.is_empty() {
-            out.push('?');
-            out.push_str(&kept.join("&"));
-        }
+    let kept: Vec<&str> = query_pairs(query)
+        .filter(|(k, _)| !is_secret_param(k))
+        .map(|(_, p)| p)
+        .collect();
+    if !kept.is_empty() {
+        out.push('?');
+        out.push_str(&kept.join("&"));
     }
     out
 }

@@ -7,7 +7,7 @@ mod support;
 
 use std::process::Output;
 
-use pebble::Pebble;
+use pebble::{generate_two_names, pubkey_of_cert, serial_of, Pebble};
 use support::{assert_same, mode, openssl, snapshot, stderr, stdout, Ks, PASS};
 
 fn order(ks: &Ks, p: &Pebble, name: &str, extra: &[&str]) -> Output {
@@ -23,41 +23,6 @@ fn order_at(ks: &Ks, p: &Pebble, name: &str, url: &str, port: u16, extra: &[&str
         .args(p.order_args_at(url, port))
         .args(extra);
     c.output().unwrap()
-}
-
-fn generate_two_names(ks: &Ks, name: &str, cn: &str) {
-    ks.cmd()
-        .args([
-            "generate",
-            name,
-            "--cn",
-            cn,
-            "--dns",
-            cn,
-            "--dns",
-            &format!("www.{cn}"),
-            "--key-type",
-            "ec",
-            "--no-passphrase",
-        ])
-        .assert()
-        .success();
-}
-
-fn pubkey_of_cert(path: &std::path::Path) -> String {
-    let out = openssl(
-        &["x509", "-in", path.to_str().unwrap(), "-noout", "-pubkey"],
-        None,
-    );
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn serial_of(ks: &Ks, name: &str) -> String {
-    let meta: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(ks.record(name).join("record.json")).unwrap())
-            .unwrap();
-    meta["certificate"]["serial"].as_str().unwrap().to_string()
 }
 
 #[test]

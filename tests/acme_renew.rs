@@ -7,43 +7,8 @@
 mod pebble;
 mod support;
 
-use pebble::Pebble;
-use support::{assert_same, openssl, snapshot, stderr, stdout, Ks, PASS};
-
-fn generate_two_names(ks: &Ks, name: &str, cn: &str) {
-    ks.cmd()
-        .args([
-            "generate",
-            name,
-            "--cn",
-            cn,
-            "--dns",
-            cn,
-            "--dns",
-            &format!("www.{cn}"),
-            "--key-type",
-            "ec",
-            "--no-passphrase",
-        ])
-        .assert()
-        .success();
-}
-
-fn pubkey_of_cert(path: &std::path::Path) -> String {
-    let out = openssl(
-        &["x509", "-in", path.to_str().unwrap(), "-noout", "-pubkey"],
-        None,
-    );
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn serial_of(ks: &Ks, name: &str) -> String {
-    let meta: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(ks.record(name).join("record.json")).unwrap())
-            .unwrap();
-    meta["certificate"]["serial"].as_str().unwrap().to_string()
-}
+use pebble::{generate_two_names, pubkey_of_cert, serial_of, Pebble};
+use support::{assert_same, snapshot, stderr, stdout, Ks, PASS};
 
 #[test]
 fn renew_is_cron_safe_renews_what_is_due_with_the_same_key_and_reports_failures() {

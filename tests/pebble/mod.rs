@@ -296,3 +296,41 @@ impl Drop for Pebble {
         self.stop();
     }
 }
+
+/// Generates `name` (EC, no passphrase) for `cn` and `www.cn`.
+pub fn generate_two_names(ks: &crate::support::Ks, name: &str, cn: &str) {
+    ks.cmd()
+        .args([
+            "generate",
+            name,
+            "--cn",
+            cn,
+            "--dns",
+            cn,
+            "--dns",
+            &format!("www.{cn}"),
+            "--key-type",
+            "ec",
+            "--no-passphrase",
+        ])
+        .assert()
+        .success();
+}
+
+/// The public key (PEM) of the certificate at `path`, as OpenSSL reads it.
+pub fn pubkey_of_cert(path: &std::path::Path) -> String {
+    let out = crate::support::openssl(
+        &["x509", "-in", path.to_str().unwrap(), "-noout", "-pubkey"],
+        None,
+    );
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The serial of the certificate record `name` holds (record.json).
+pub fn serial_of(ks: &crate::support::Ks, name: &str) -> String {
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(ks.record(name).join("record.json")).unwrap())
+            .unwrap();
+    meta["certificate"]["serial"].as_str().unwrap().to_string()
+}

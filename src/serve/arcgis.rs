@@ -25,11 +25,11 @@ use axum::response::Response;
 use axum::Router;
 use serde_json::{json, Value};
 
-use super::common::{blocking, by_name, create, respond, with_view};
+use super::common::{attached_body, blocking, by_name, create, respond, with_view};
 use super::state::{lock, Listener};
 use crate::error::{Error, Kind, Result};
 use crate::formats::arcgis::Arcgis;
-use crate::formats::{CertView, Op, Options, Shape};
+use crate::formats::{Op, Options, Shape};
 
 const OPTS: Options = Options { pretty: false };
 const JSON: &str = "application/json";
@@ -417,17 +417,7 @@ async fn import(l: Arc<Listener>, alias: String, p: Params) -> Response {
             Vec::new(),
             false,
         )?;
-        let dir = ks.record_path(&done.meta.name);
-        Arcgis.certificate(
-            &CertView {
-                meta: &done.meta,
-                dir: dir.as_deref(),
-                unchanged: done.unchanged,
-                leaf: &done.leaf,
-                chain: &done.chain,
-            },
-            OPTS,
-        )
+        attached_body(&l, &Arcgis, &done)
     })
     .await;
     match r {

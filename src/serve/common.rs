@@ -10,8 +10,9 @@ use axum::response::{IntoResponse, Response};
 use super::state::Listener;
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Kind, Result};
-use crate::formats::{RecordView, Shape};
+use crate::formats::{CertView, Options, RecordView, Shape};
 use crate::keystore::{Record, RecordMeta};
+use crate::ops::import::Attached;
 use crate::request::RequestInput;
 
 /// An answer of `status` with `body` of media type `ctype`.
@@ -65,6 +66,22 @@ pub fn create(
     let prepared = crate::ops::generate::prepare(name, req, s.key_pass.as_ref())?;
     let (prepared, meta) = l.committer.commit(prepared)?;
     Ok((meta, prepared.csr))
+}
+
+/// What `shape` answers for a certificate just attached ([`Attached`]):
+/// its certificate body, as `csrkit import --format <vendor>` prints it.
+pub fn attached_body(l: &Listener, shape: &dyn Shape, done: &Attached) -> Result<Vec<u8>> {
+    let dir = l.shared.keystore.record_path(&done.meta.name);
+    shape.certificate(
+        &CertView {
+            meta: &done.meta,
+            dir: dir.as_deref(),
+            unchanged: done.unchanged,
+            leaf: &done.leaf,
+            chain: &done.chain,
+        },
+        Options { pretty: false },
+    )
 }
 
 /// `f` on a record's view (its CSR parsed and verified).

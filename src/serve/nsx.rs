@@ -28,7 +28,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::json;
 
-use super::common::{blocking, cookie};
+use super::common::{attached_body, blocking, cookie};
 use super::state::Listener;
 use crate::error::{Error, Kind};
 use crate::formats::nsx::Nsx;
@@ -360,17 +360,7 @@ async fn import(l: Arc<Listener>, id: String, body: Bytes) -> Response {
             Vec::new(),
             false,
         )?;
-        let dir = ks.record_path(&done.meta.name);
-        Nsx.certificate(
-            &CertView {
-                meta: &done.meta,
-                dir: dir.as_deref(),
-                unchanged: done.unchanged,
-                leaf: &done.leaf,
-                chain: &done.chain,
-            },
-            OPTS,
-        )
+        attached_body(&l, &Nsx, &done)
     })
     .await;
     match r {

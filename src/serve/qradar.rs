@@ -21,11 +21,13 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::json;
 
-use super::common::{authorization, blocking, by_id, create, respond, utf8, with_view};
+use super::common::{
+    attached_body, authorization, blocking, by_id, create, respond, utf8, with_view,
+};
 use super::state::Listener;
 use crate::error::Error;
 use crate::formats::qradar::Qradar;
-use crate::formats::{CertView, Op, Options, Shape};
+use crate::formats::{Op, Options, Shape};
 
 const OPTS: Options = Options { pretty: false };
 const CSRS: &str = "/api/staged_config/certificates/certificate_signing_request";
@@ -240,17 +242,7 @@ async fn end_certificate(State(l): State<Arc<Listener>>, body: Bytes) -> Respons
                 )?
             }
         };
-        let dir = ks.record_path(&done.meta.name);
-        Qradar.certificate(
-            &CertView {
-                meta: &done.meta,
-                dir: dir.as_deref(),
-                unchanged: done.unchanged,
-                leaf: &done.leaf,
-                chain: &done.chain,
-            },
-            OPTS,
-        )
+        attached_body(&l, &Qradar, &done)
     })
     .await;
     match r {

@@ -31,11 +31,13 @@ use axum::Router;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 
-use super::common::{authorization, blocking, by_name, create, respond, utf8, with_view};
+use super::common::{
+    attached_body, authorization, blocking, by_name, create, respond, utf8, with_view,
+};
 use super::state::{lock, Listener};
 use crate::error::{Error, Kind};
 use crate::formats::sbc::Sbc;
-use crate::formats::{CertView, Op, Options, Shape};
+use crate::formats::{Op, Options, Shape};
 
 const OPTS: Options = Options { pretty: false };
 const XML: &str = "application/xml";
@@ -335,17 +337,7 @@ async fn import(State(l): State<Arc<Listener>>, headers: HeaderMap, body: Bytes)
             Vec::new(),
             false,
         )?;
-        let dir = ks.record_path(&done.meta.name);
-        Sbc.certificate(
-            &CertView {
-                meta: &done.meta,
-                dir: dir.as_deref(),
-                unchanged: done.unchanged,
-                leaf: &done.leaf,
-                chain: &done.chain,
-            },
-            OPTS,
-        )
+        attached_body(&l, &Sbc, &done)
     })
     .await;
     match r {

@@ -9,7 +9,6 @@ use std::path::Path;
 
 use zeroize::Zeroizing;
 
-use crate::cert::Cert;
 use crate::cli::{self, FormatArg};
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Kind, Result};
@@ -497,18 +496,6 @@ pub(super) fn record_csr(rec: &keystore::Record) -> Result<ParsedCsr> {
         ));
     }
     Ok(parsed)
-}
-
-/// Stores `leaf`, with `chain` above it (issuer first), as the record's
-/// next revision (see [`crate::ops::attach::store_certificate`]; the
-/// record keeps no ACME settings).
-pub(super) fn store_certificate(
-    ctx: &Ctx,
-    rec: &Record,
-    leaf: &Cert,
-    chain: &[Cert],
-) -> Result<(RecordMeta, bool)> {
-    crate::ops::attach::store_certificate(ctx.keystore.as_ref(), rec, leaf, chain, None)
 }
 
 /// `-o FILE` (`export`, `download`), checked before anything is built or

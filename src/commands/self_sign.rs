@@ -4,7 +4,7 @@
 //! A certificate a CA issued is not replaced without `--force` (exit 4,
 //! before the key is asked for); an earlier self-signed one is.
 
-use super::common::{open_stored_key, pass_opts, record_csr, store_certificate, Ctx, Done};
+use super::common::{open_stored_key, pass_opts, record_csr, Ctx, Done};
 use crate::cert::selfsign;
 use crate::cli;
 use crate::error::{Error, Kind, Result};
@@ -30,7 +30,8 @@ pub(super) fn self_sign(ctx: &Ctx, a: &cli::SelfSignArgs) -> Result<Done> {
     let key = open_stored_key(ctx, &rec, &pass_opts(&a.passphrase)?)?;
     let cert = selfsign::self_sign(&csr.der, &key, rec.meta.request.digest, a.days)?;
     drop(key);
-    let (meta, unchanged) = store_certificate(ctx, &rec, &cert, &[])?;
+    let (meta, unchanged) =
+        crate::ops::attach::store_certificate(ctx.keystore.as_ref(), &rec, &cert, &[], None)?;
     let dir = ctx.keystore.record_path(&meta.name);
     let view = CertView {
         meta: &meta,

@@ -1,13 +1,12 @@
-//! Attaching a signed certificate to the record that holds its key, for
-//! every front end (the CLI's `import`, `serve`'s vendor import routes):
-//! the leaf found by SPKI (or in the record named), checked against the
-//! record's request, its chain built from what came with it, the CA files
-//! given, the chain the record has and the system trust store, and the
-//! whole stored as the record's next revision ([`store_certificate`]).
+//! `serve`'s entry to attaching a certificate: the bytes a client sent
+//! (PEM, DER or PKCS#7) decoded, the leaf found by SPKI (or in the record
+//! named), then [`super::attach::attach`], the code the CLI's `import` and
+//! ACME use; and [`adopt`], a record for a key and certificate made
+//! elsewhere.
 
 use crate::cert::{self, bundle, Cert};
 use crate::error::{Error, Kind, Result};
-use crate::keystore::{self, Record, RecordMeta, Store};
+use crate::keystore::{self, RecordMeta, Store};
 
 /// Largest certificate input read (a chain is a few KiB; a trust store
 /// bundle about 200 KiB).
@@ -69,17 +68,6 @@ pub fn attach(
         chain: done.chain,
         notes: done.notes,
     })
-}
-
-/// Stores `leaf` with `chain` as the record's next revision
-/// ([`super::attach::store_certificate`], no ACME origin).
-pub fn store_certificate(
-    ks: &dyn Store,
-    rec: &Record,
-    leaf: &Cert,
-    chain: &[Cert],
-) -> Result<(RecordMeta, bool)> {
-    super::attach::store_certificate(ks, rec, leaf, chain, None)
 }
 
 /// A key made elsewhere and its certificate, as a client sent them.

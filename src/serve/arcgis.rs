@@ -374,7 +374,7 @@ async fn generate(l: Arc<Listener>, p: Params) -> Response {
             days.unwrap_or(DEFAULT_DAYS),
         )?;
         drop(key);
-        crate::ops::import::store_certificate(ks, &rec, &cert, &[])?;
+        crate::ops::attach::store_certificate(ks, &rec, &cert, &[], None)?;
         Ok(())
     })
     .await;

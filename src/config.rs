@@ -189,21 +189,23 @@ fn read_trusted(path: &Path) -> std::result::Result<String, ReadError> {
             format!("run: chmod go-w {}", path.display()),
         ));
     }
-    if md.len() > MAX_CONFIG {
-        return Err(refuse(
+    let too_big = || {
+        refuse(
             "is larger than 64 KiB; refusing to read it".into(),
             "a config file holds a few lines of defaults: check CSRKIT_CONFIG".into(),
-        ));
+        )
+    };
+    // Its size first (no read at all), then the read itself, bounded (a
+    // file under /proc says 0 and holds more).
+    if md.len() > MAX_CONFIG {
+        return Err(too_big());
     }
     let mut buf = Vec::new();
     f.take(MAX_CONFIG + 1)
         .read_to_end(&mut buf)
         .map_err(ReadError::Io)?;
     if buf.len() as u64 > MAX_CONFIG {
-        return Err(refuse(
-            "is larger than 64 KiB; refusing to read it".into(),
-            "a config file holds a few lines of defaults: check CSRKIT_CONFIG".into(),
-        ));
+        return Err(too_big());
     }
     String::from_utf8(buf).map_err(|_| {
         refuse(

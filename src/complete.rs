@@ -23,7 +23,7 @@ pub fn registration(shell: &str) -> Result<Vec<u8>> {
     let shells = clap_complete::env::Shells::builtins();
     let completer = shells
         .completer(shell)
-        .ok_or_else(|| Error::invalid("SHELL", format!("no completion for {shell}")))?;
+        .ok_or_else(|| Error::invalid_as("SHELL", format!("no completion for {shell}")))?;
     let mut buf = Vec::new();
     completer.write_registration("COMPLETE", "csrkit", "csrkit", "csrkit", &mut buf)?;
     Ok(buf)

@@ -22,6 +22,8 @@
 //! This room reads and checks the file and renders `csrkit config`; it
 //! writes nothing.
 
+use crate::field::Field;
+use crate::mention;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -110,7 +112,7 @@ pub fn load() -> Result<Config> {
         }
         Err(ReadError::Refused(e)) => return Err(e),
         Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::invalid(
+            return Err(Error::invalid_as(
                 "CSRKIT_CONFIG",
                 format!("the config file {} does not exist", path.display()),
             )
@@ -119,7 +121,7 @@ pub fn load() -> Result<Config> {
             ))
         }
         Err(ReadError::Io(e)) => {
-            return Err(Error::invalid(
+            return Err(Error::invalid_as(
                 "config",
                 format!("cannot read {}: {e}", path.display()),
             ))
@@ -147,7 +149,7 @@ fn read_trusted(path: &Path) -> std::result::Result<String, ReadError> {
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
     let refuse = |msg: String, hint: String| {
         ReadError::Refused(
-            Error::invalid("config", format!("{}: {msg}", path.display())).with_hint(hint),
+            Error::invalid_as("config", format!("{}: {msg}", path.display())).with_hint(hint),
         )
     };
     let f = std::fs::OpenOptions::new()
@@ -218,7 +220,7 @@ fn read_trusted(path: &Path) -> std::result::Result<String, ReadError> {
 /// Parses and checks a config file's text (`path` for messages).
 pub fn parse(text: &str, path: &Path) -> Result<RequestInput> {
     let bad = |key: &str, msg: String| {
-        Error::invalid("config", format!("{}: {key}: {msg}", path.display()))
+        Error::invalid_as("config", format!("{}: {key}: {msg}", path.display()))
             .with_hint("fix or remove the key; csrkit config shows what is in effect")
     };
     let file: File = toml::from_str(text).map_err(|e| {
@@ -227,18 +229,19 @@ pub fn parse(text: &str, path: &Path) -> Result<RequestInput> {
             .span()
             .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
         let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
-        Error::invalid("config", format!("{}: {at}{msg}", path.display())).with_hint(
+        Error::invalid_as("config", format!("{}: {at}{msg}", path.display())).with_hint(
             "keys: country, state, locality, organization, organizational_unit, key_type, \
              key_size, curve, purpose",
         )
     })?;
-    let check = |key: &str, attr: Attr, v: Option<String>| -> Result<Option<String>> {
+    let check = |field: Field, attr: Attr, v: Option<String>| -> Result<Option<String>> {
+        let key = field.key();
         match v {
             Some(v) => {
-                request::check_edges(key, &v).map_err(|e| bad(key, strip_field(&e)))?;
+                request::check_edges(field, &v).map_err(|e| bad(key, e.detail()))?;
                 request::validate_value(attr, &v)
                     .map(Some)
-                    .map_err(|e| bad(key, strip_field(&e)))
+                    .map_err(|e| bad(key, e.detail()))
             }
             None => Ok(None),
         }
@@ -251,16 +254,16 @@ pub fn parse(text: &str, path: &Path) -> Result<RequestInput> {
     let ou = match ou {
         Some(list) => Some(
             list.into_iter()
-                .map(|v| check("organizational_unit", Attr::OU, Some(v)).map(Option::unwrap))
+                .map(|v| check(Field::OrganizationalUnit, Attr::OU, Some(v)).map(Option::unwrap))
                 .collect::<Result<Vec<_>>>()?,
         ),
         None => None,
     };
     let input = RequestInput {
-        country: check("country", Attr::C, file.country)?,
-        state: check("state", Attr::ST, file.state)?,
-        locality: check("locality", Attr::L, file.locality)?,
-        organization: check("organization", Attr::O, file.organization)?,
+        country: check(Field::Country, Attr::C, file.country)?,
+        state: check(Field::State, Attr::ST, file.state)?,
+        locality: check(Field::Locality, Attr::L, file.locality)?,
+        organization: check(Field::Organization, Attr::O, file.organization)?,
         organizational_unit: ou,
         key_type: file.key_type,
         key_size: file.key_size,
@@ -272,28 +275,13 @@ pub fn parse(text: &str, path: &Path) -> Result<RequestInput> {
     let mut probe = input.clone();
     probe.common_name = Some("config.example".into());
     probe.resolve(None, false).map_err(|e| {
-        let key = match e.field.as_deref() {
-            Some("--key-type") => "key_type",
-            Some("--key-size") => "key_size",
-            Some("--curve") => "curve",
-            Some("--purpose") => "purpose",
+        let key = match e.field {
+            Some(f @ (Field::KeyType | Field::KeySize | Field::Curve | Field::Purpose)) => f.key(),
             _ => "key",
         };
-        bad(key, strip_field(&e))
+        bad(key, e.detail())
     })?;
     Ok(input)
-}
-
-/// An error's message without the `--flag: ` it starts with.
-fn strip_field(e: &Error) -> String {
-    match &e.field {
-        Some(f) => e
-            .message
-            .strip_prefix(&format!("{f}: "))
-            .unwrap_or(&e.message)
-            .to_string(),
-        None => e.message.clone(),
-    }
 }
 
 impl Config {
@@ -360,7 +348,11 @@ impl Config {
         if entries.is_empty() {
             s.push_str("Defaults:              (none)\n");
         } else {
-            s.push_str("Defaults:              (flags and --request files override them)\n");
+            s.push_str(concat!(
+                "Defaults:              (flags and ",
+                mention!(request),
+                " files override them)\n"
+            ));
             for (k, v) in entries {
                 // At least one space after the longest key
                 // (`organizational_unit:`).

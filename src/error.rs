@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+pub use crate::field::{self, Field};
+
 /// What went wrong, as a user or a script sees it. Each kind maps to one
 /// exit code (README, "Exit codes") and one HTTP status for vendor error bodies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,17 +102,47 @@ impl Kind {
 }
 
 /// A user-facing error: one line of message, an optional hint, and the
-/// input field it concerns (used by vendor error bodies).
+/// input field it concerns.
+///
+/// The message and the hint may mention fields ([`Field::mention`]); an
+/// edge names them ([`Error::named`]) before it shows the error: the CLI
+/// as its options, `serve` and the config file as keys, a vendor body as
+/// the vendor's fields.
 #[derive(Debug, Clone)]
 pub struct Error {
     pub kind: Kind,
     pub message: String,
     pub hint: Option<String>,
-    pub field: Option<String>,
+    /// The input field the error concerns (vendor error codes and the
+    /// JSON body's `field` key derive from it).
+    pub field: Option<Field>,
+    /// The field as the error names it, when that is not a [`Field`] (a
+    /// vendor body's own field, an operand) or once an edge has named it.
+    pub label: Option<String>,
+    /// What the user can do, for an edge to word (a command to run).
+    pub remedy: Option<Remedy>,
     /// The ACME problem behind a `CaRefused`/`ChallengeFailed` error
     /// (`{"type","detail","status","subproblems","identifier"}`), shown
     /// as `"acme"` in the JSON error body.
     pub acme: Option<Box<serde_json::Value>>,
+}
+
+/// A way out of an error that names a csrkit operation; the CLI words it
+/// as a command line (`commands::`), other front ends as they can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remedy {
+    /// The record is damaged or unreadable: delete it (with its history).
+    DeleteRecord(String),
+    /// The record exists: make a new CSR for it instead, or pick another name.
+    RegenerateRecord(String),
+    /// No such record: list the records.
+    ListRecords,
+    /// The record is renewing: its revisions say which certificate is live.
+    ShowRevisions(String),
+    /// The certificate is lost or unusable: take the CSR to the CA again.
+    DownloadCsr(String),
+    /// The name is missing or invalid: give one.
+    GiveName,
 }
 
 impl Error {
@@ -120,14 +152,26 @@ impl Error {
             message: one_line(message.into()),
             hint: None,
             field: None,
+            label: None,
+            remedy: None,
             acme: None,
         }
     }
 
-    /// Invalid input for `field`; the message names the field.
-    pub fn invalid(field: &str, message: impl fmt::Display) -> Self {
-        let mut e = Error::new(Kind::Invalid, format!("{field}: {message}"));
-        e.field = Some(field.to_string());
+    /// Invalid input for `field`; the message starts with the field (named
+    /// at the edge).
+    pub fn invalid(field: Field, message: impl fmt::Display) -> Self {
+        let mut e = Error::new(Kind::Invalid, format!("{}: {message}", field.mention()));
+        e.field = Some(field);
+        e
+    }
+
+    /// Invalid input for a field named `name` as the input itself names it
+    /// (a vendor body's field, an operand such as `NAME`); the message
+    /// starts with `name`.
+    pub fn invalid_as(name: &str, message: impl fmt::Display) -> Self {
+        let mut e = Error::new(Kind::Invalid, format!("{name}: {message}"));
+        e.label = Some(name.to_string());
         e
     }
 
@@ -148,15 +192,63 @@ impl Error {
         self
     }
 
-    pub fn with_field(mut self, field: &str) -> Self {
-        self.field = Some(field.to_string());
+    /// The error concerns `field` (the message is unchanged).
+    pub fn with_field(mut self, field: Field) -> Self {
+        self.field = Some(field);
+        self.label = None;
+        self
+    }
+
+    /// The error concerns a field named `name` as the input names it.
+    pub fn with_label(mut self, name: &str) -> Self {
+        self.field = None;
+        self.label = Some(name.to_string());
+        self
+    }
+
+    pub fn with_remedy(mut self, remedy: Remedy) -> Self {
+        self.remedy = Some(remedy);
         self
     }
 
     /// Adds a prefix naming where the error happened (e.g. a batch line).
     pub fn context(mut self, prefix: impl fmt::Display) -> Self {
-        self.message = format!("{prefix}: {}", self.message);
+        self.message = one_line(format!("{prefix}: {}", self.message));
         self
+    }
+
+    /// The error as an edge shows it: every field its message and hint
+    /// mention named by `name`, and its own field too (`label`).
+    pub fn named(mut self, name: &dyn Fn(Field) -> String) -> Self {
+        self.message = field::render(&self.message, name);
+        self.hint = self.hint.map(|h| field::render(&h, name));
+        if self.label.is_none() {
+            self.label = self.field.map(name);
+        }
+        self
+    }
+
+    /// The message without the field it starts with (a prompt or the
+    /// config file shows the field itself); other mentions are kept for
+    /// the edge.
+    pub fn detail(&self) -> String {
+        let m = self.message.as_str();
+        if let Some((f, len)) = field::mention_at(m) {
+            if Some(f) == self.field {
+                if let Some(rest) = m[len..].strip_prefix(": ") {
+                    return rest.to_string();
+                }
+            }
+        }
+        if let Some(l) = &self.label {
+            if let Some(rest) = m
+                .strip_prefix(l.as_str())
+                .and_then(|r| r.strip_prefix(": "))
+            {
+                return rest.to_string();
+            }
+        }
+        m.to_string()
     }
 
     pub fn exit_code(&self) -> i32 {
@@ -165,14 +257,16 @@ impl Error {
 
     /// The error as `--format json` prints it on stdout:
     /// `{"error":{"exit_code":N,"kind":"not_found","message":..,"hint":..,"field":..}}`
-    /// (`hint` and `field` are `null` when absent).
+    /// (`hint` and `field` are `null` when absent). Fields not yet named
+    /// by an edge ([`Error::named`]) are named by their keys.
     pub fn to_json(&self) -> serde_json::Value {
+        let e = self.clone().named(&|f| f.key().to_string());
         let mut v = serde_json::json!({"error": {
             "exit_code": self.exit_code(),
             "kind": self.kind.name(),
-            "message": self.message,
-            "hint": self.hint,
-            "field": self.field,
+            "message": e.message,
+            "hint": e.hint,
+            "field": e.label,
         }});
         if let Some(acme) = &self.acme {
             v["error"]["acme"] = (**acme).clone();
@@ -182,20 +276,29 @@ impl Error {
 }
 
 /// Error messages are one line: control characters (which could come from
-/// hostile input) are shown escaped.
+/// hostile input) are shown escaped; field mentions are kept for the edge.
 fn one_line(s: String) -> String {
     if !s.chars().any(char::is_control) {
         return s;
     }
-    s.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut rest = s.as_str();
+    while let Some(c) = rest.chars().next() {
+        if c == field::OPEN {
+            if let Some((_, len)) = field::mention_at(rest) {
+                out.push_str(&rest[..len]);
+                rest = &rest[len..];
+                continue;
             }
-        })
-        .collect()
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 impl fmt::Display for Error {
@@ -225,13 +328,15 @@ pub fn io_at(path: &std::path::Path, e: std::io::Error) -> Error {
         err = err.with_hint("the file system is full; free some space and run the command again");
     } else if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE)) {
         err = err.with_hint(
-            "too many open files; raise the limit (ulimit -n), or for --batch use fewer --jobs, and run the command again",
+            format!("too many open files; raise the limit (ulimit -n), or for {} use fewer {}, and run the command again", Field::Batch.mention(), Field::Jobs.mention()),
         );
     } else if e.raw_os_error() == Some(libc::EROFS)
         || e.kind() == std::io::ErrorKind::PermissionDenied
     {
-        err = err
-            .with_hint("the keystore is not writable; check its permissions or use --keystore DIR");
+        err = err.with_hint(format!(
+            "the keystore is not writable; check its permissions or use {} DIR",
+            Field::Keystore.mention()
+        ));
     }
     err
 }

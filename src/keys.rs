@@ -5,6 +5,8 @@
 //! on disk they are PBES2 (scrypt N=2^14 r=8 p=5, AES-256-CBC) unless the
 //! user asked for `--no-passphrase`.
 
+use crate::field::Field;
+use crate::mention;
 use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
 use aws_lc_rs::rand::{self as lcrand, SystemRandom};
 use aws_lc_rs::rsa::KeySize;
@@ -53,9 +55,11 @@ impl Passphrase {
     pub fn new(s: Zeroizing<String>) -> Result<Passphrase> {
         if s.is_empty() {
             return Err(
-                Error::invalid("passphrase", "the passphrase is empty").with_hint(
-                    "use a non-empty passphrase, or --no-passphrase to store the key unencrypted",
-                ),
+                Error::invalid_as("passphrase", "the passphrase is empty").with_hint(concat!(
+                    "use a non-empty passphrase, or ",
+                    mention!(no_passphrase),
+                    " to store the key unencrypted"
+                )),
             );
         }
         Ok(Passphrase(s))
@@ -123,7 +127,7 @@ impl PrivateKey {
                     4096 => KeySize::Rsa4096,
                     _ => {
                         return Err(Error::invalid(
-                            "--key-size",
+                            Field::KeySize,
                             format!("unsupported RSA size {size}"),
                         ))
                     }
@@ -248,7 +252,7 @@ impl PrivateKey {
                 let d = digest.unwrap_or_else(|| self.spec.default_digest().expect("EC"));
                 ec_alg(*curve, d).ok_or_else(|| {
                     Error::invalid(
-                        "--digest",
+                        Field::Digest,
                         format!("{} cannot be used with a {} key", d.name(), curve.name()),
                     )
                 })?;
@@ -328,9 +332,13 @@ impl PrivateKey {
                         Kind::Passphrase,
                         "the private key is encrypted and no passphrase was given",
                     )
-                    .with_hint(
-                        "give --passphrase-file FILE, --passphrase-env VAR or CSRKIT_PASSPHRASE",
-                    ));
+                    .with_hint(concat!(
+                        "give ",
+                        mention!(passphrase_file),
+                        " FILE, ",
+                        mention!(passphrase_env),
+                        " VAR or CSRKIT_PASSPHRASE"
+                    )));
                 };
                 let der = decrypt_pkcs8(&contents, p)?;
                 PrivateKey::from_pkcs8_der(der)
@@ -405,7 +413,13 @@ pub fn decrypt_pkcs8(der: &[u8], passphrase: &Passphrase) -> Result<Zeroizing<Ve
             Kind::Passphrase,
             "wrong passphrase: the private key cannot be decrypted",
         )
-        .with_hint("check --passphrase-file, --passphrase-env or CSRKIT_PASSPHRASE")
+        .with_hint(concat!(
+            "check ",
+            mention!(passphrase_file),
+            ", ",
+            mention!(passphrase_env),
+            " or CSRKIT_PASSPHRASE"
+        ))
     })?;
     Ok(doc.to_bytes())
 }
@@ -481,7 +495,7 @@ pub const SECRET_LINE_MAX: usize = 64 << 10;
 /// zeroized when dropped. Errors name `field`: the file cannot be read
 /// (a directory is exit 2), its first line is longer than the bound, or
 /// it is not UTF-8.
-pub fn secret_first_line(path: &std::path::Path, field: &str) -> Result<Zeroizing<String>> {
+pub fn secret_first_line(path: &std::path::Path, field: Field) -> Result<Zeroizing<String>> {
     use std::io::Read;
     if path.is_dir() {
         return Err(
@@ -491,7 +505,7 @@ pub fn secret_first_line(path: &std::path::Path, field: &str) -> Result<Zeroizin
     }
     let f = std::fs::File::open(path).map_err(|e| {
         let mut err = crate::error::io_at(path, e);
-        err.message = format!("{field}: {}", err.message);
+        err.message = format!("{}: {}", field.mention(), err.message);
         err
     })?;
     let mut data = Zeroizing::new(Vec::with_capacity(256));
@@ -499,7 +513,7 @@ pub fn secret_first_line(path: &std::path::Path, field: &str) -> Result<Zeroizin
         .read_to_end(&mut data)
         .map_err(|e| {
             let mut err = crate::error::io_at(path, e);
-            err.message = format!("{field}: {}", err.message);
+            err.message = format!("{}: {}", field.mention(), err.message);
             err
         })?;
     let end = data.iter().position(|b| *b == b'\n');
@@ -521,16 +535,16 @@ pub fn secret_first_line(path: &std::path::Path, field: &str) -> Result<Zeroizin
 /// variable. `Ok(None)` means no non-interactive source was given.
 pub fn passphrase_from_sources(opts: &PassphraseOptions) -> Result<Option<Passphrase>> {
     if let Some(path) = &opts.file {
-        let line = secret_first_line(path, "--passphrase-file")?;
+        let line = secret_first_line(path, Field::PassphraseFile)?;
         return Passphrase::new(line)
             .map(Some)
-            .map_err(|e| e.with_field("--passphrase-file"));
+            .map_err(|e| e.with_field(Field::PassphraseFile));
     }
     if let Some(var) = opts.env.as_deref().filter(|v| *v == "CSRKIT_PASSPHRASE") {
         // Taken out of the environment at start (scrub_env_passphrase).
         let v = env_passphrase().ok_or_else(|| {
             Error::invalid(
-                "--passphrase-env",
+                Field::PassphraseEnv,
                 format!("the environment variable {var} is not set"),
             )
         })?;
@@ -539,7 +553,7 @@ pub fn passphrase_from_sources(opts: &PassphraseOptions) -> Result<Option<Passph
     if let Some(var) = &opts.env {
         let v = std::env::var(var).map_err(|_| {
             Error::invalid(
-                "--passphrase-env",
+                Field::PassphraseEnv,
                 format!("the environment variable {var} is not set"),
             )
         })?;

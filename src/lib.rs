@@ -16,9 +16,12 @@ pub mod csr;
 pub mod error;
 pub mod export;
 pub mod faults;
+pub mod field;
 pub mod formats;
 pub mod keys;
 pub mod keystore;
+#[cfg(test)]
+mod layout_check;
 pub mod lint;
 pub mod manpages;
 pub mod ops;
@@ -28,3 +31,4 @@ pub mod serve;
 pub mod usage;
 
 pub use error::{Error, Kind, Result};
+pub use field::Field;

@@ -26,6 +26,7 @@ fn write_all(out: &mut impl Write, data: &[u8]) {
 /// Prints `err` the way every failure ends: the JSON body on stdout when
 /// asked for, `error:` and `hint:` on stderr, and the exit code.
 fn fail(err: &csrkit::Error, json: bool, pretty: bool) -> ! {
+    let err = &commands::edge::for_cli(err.clone());
     if json {
         if let Ok(body) = formats::to_json(&err.to_json(), pretty) {
             write_all(&mut std::io::stdout().lock(), &body);

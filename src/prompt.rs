@@ -187,19 +187,6 @@ impl Drop for Spinner {
     }
 }
 
-/// An error as a prompt shows it: its message without the `--flag: `
-/// that starts it on the command line.
-fn in_prompt_words(e: &Error) -> String {
-    match &e.field {
-        Some(f) => e
-            .message
-            .strip_prefix(&format!("{f}: "))
-            .unwrap_or(&e.message)
-            .to_string(),
-        None => e.message.clone(),
-    }
-}
-
 /// Asks for one value. `default` (from the config file) is what Enter
 /// gives, and `-` leaves the field out (`Some("")`, which clears it);
 /// without a default Enter leaves it out (`None`), unless `required`.
@@ -242,10 +229,10 @@ fn ask(
 
 fn attr_check(attr: crate::request::Attr) -> impl Fn(&str) -> std::result::Result<(), String> {
     move |v: &str| {
-        crate::request::check_edges(attr.info().flag, v)
+        crate::request::check_edges(attr.info().field, v)
             .and_then(|()| crate::request::validate_value(attr, v))
             .map(|_| ())
-            .map_err(|e| in_prompt_words(&e))
+            .map_err(|e| crate::commands::edge::text(&e.detail()))
     }
 }
 
@@ -360,7 +347,8 @@ pub fn complete_request(
         ));
         let sans = ask("SANs", false, default.clone(), |v: &str| {
             for part in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                San::parse_typed(&guess_san(part)).map_err(|e| in_prompt_words(&e))?;
+                San::parse_typed(&guess_san(part))
+                    .map_err(|e| crate::commands::edge::text(&e.detail()))?;
             }
             Ok(())
         })?;

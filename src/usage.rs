@@ -65,7 +65,7 @@ pub fn parse_error(e: &clap::Error, json: bool) -> Option<crate::Error> {
             let flag = arg.split('=').next().unwrap_or(arg);
             if PASSPHRASE_FLAGS.contains(&flag) {
                 return Some(
-                    crate::Error::invalid(
+                    crate::commands::edge::invalid(
                         flag,
                         "csrkit never takes a passphrase on the command line \
                          (other users can read it in the process list, and it stays in the shell history)",
@@ -77,7 +77,7 @@ pub fn parse_error(e: &clap::Error, json: bool) -> Option<crate::Error> {
             }
             if let Some(known) = transposed_flag(flag) {
                 return Some(
-                    crate::Error::invalid(flag, format!("unexpected argument '{flag}'"))
+                    crate::commands::edge::invalid(flag, format!("unexpected argument '{flag}'"))
                         .with_hint(format!("did you mean {known}?")),
                 );
             }
@@ -87,7 +87,7 @@ pub fn parse_error(e: &clap::Error, json: bool) -> Option<crate::Error> {
         // One line instead of clap's usage block: which value is not
         // UTF-8 clap does not say, so the error names every kind.
         return Some(
-            crate::Error::invalid(
+            crate::Error::invalid_as(
                 "arguments",
                 "a value on the command line is not UTF-8 (names, subjects and file names are UTF-8)",
             )

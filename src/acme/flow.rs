@@ -53,7 +53,7 @@ fn identifiers(sans: &[San]) -> Result<Vec<Identifier>> {
         })
         .collect();
     if ids.is_empty() {
-        return Err(Error::invalid(
+        return Err(Error::invalid_as(
             "SAN",
             "the record's CSR names no DNS name or IP address for the CA to validate",
         ));
@@ -106,7 +106,7 @@ async fn run(
                 Kind::Invalid,
                 format!("the CA at {dir} offers no certificate profile {p:?} (its directory lists: {listed})"),
             )
-            .with_field("profile"));
+            .with_label("profile"));
         }
     }
     let mut taken = Taken::default();

@@ -24,7 +24,7 @@ pub fn client(ca_file: Option<&Path>) -> Result<Box<dyn instant_acme::HttpClient
     match ca_file {
         Some(path) => {
             let bad = |e: &dyn std::fmt::Display| {
-                Error::invalid("ca_file", format!("{}: {e}", path.display()))
+                Error::invalid_as("ca_file", format!("{}: {e}", path.display()))
             };
             for c in CertificateDer::pem_file_iter(path).map_err(|e| bad(&e))? {
                 roots.add(c.map_err(|e| bad(&e))?).map_err(|e| bad(&e))?;

@@ -54,7 +54,7 @@ pub fn directory_url(given: &str) -> Result<String> {
         _ => {}
     }
     if !given.starts_with("https://") || given.len() <= "https://".len() {
-        return Err(Error::invalid(
+        return Err(Error::invalid_as(
             "acme",
             format!(
                 "{:?} is not an ACME directory: give an https:// URL, letsencrypt or letsencrypt-staging",

@@ -18,7 +18,7 @@ const OID_SIGNED_DATA: der::asn1::ObjectIdentifier =
     der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 
 fn invalid(what: impl std::fmt::Display) -> Error {
-    Error::invalid("certificate", what)
+    Error::invalid_as("certificate", what)
         .with_hint("give the certificate as PEM, DER or PKCS#7 (.p7b), as the CA returned it")
 }
 
@@ -44,7 +44,7 @@ pub fn decode(data: &[u8], what: &str) -> Result<Vec<Cert>> {
         .enumerate()
         .map(|(i, der)| {
             Cert::from_der(der).map_err(|e| {
-                let mut err = Error::invalid(
+                let mut err = Error::invalid_as(
                     "certificate",
                     format!("{what}, certificate {}: {}", i + 1, e.message),
                 );

@@ -3,6 +3,7 @@
 //! each link's signature checked with the next one's key, up to a
 //! self-signed root or until no issuer is known.
 
+use crate::mention;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -186,7 +187,7 @@ pub fn read_ca_files(
         let data = read(f)?;
         out.extend(bundle::decode(
             &data,
-            &format!("--ca-file {}", f.display()),
+            &format!(concat!(mention!(ca_file), " {}"), f.display()),
         )?);
     }
     Ok(out)

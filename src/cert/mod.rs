@@ -77,7 +77,7 @@ fn bad_cert(what: impl std::fmt::Display) -> Error {
         crate::error::Kind::Invalid,
         format!("not a valid X.509 certificate: {what}"),
     )
-    .with_field("certificate")
+    .with_label("certificate")
     .with_hint("give the certificate the CA returned (PEM, DER or PKCS#7)")
 }
 

@@ -5,6 +5,7 @@
 //! method 1) when the CSR did not ask for them; a random positive 127-bit
 //! serial; version 3.
 
+use crate::field::Field;
 use aws_lc_rs::digest;
 use der::asn1::{AnyRef, BitString, ObjectIdentifier, OctetString, Uint};
 use der::{Decode, Encode, Sequence};
@@ -65,7 +66,7 @@ pub fn self_sign(
 ) -> Result<Cert> {
     if days == 0 || days > MAX_DAYS {
         return Err(Error::invalid(
-            "--days",
+            Field::Days,
             format!("must be from 1 to {MAX_DAYS} days"),
         ));
     }

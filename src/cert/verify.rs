@@ -30,7 +30,7 @@ pub fn verify(
     match verify_signature(alg, &spki, tbs, &bits).verdict {
         Verdict::Valid => Ok(true),
         Verdict::Invalid => Ok(false),
-        Verdict::Unsupported(m) | Verdict::Malformed(m) => Err(Error::invalid(
+        Verdict::Unsupported(m) | Verdict::Malformed(m) => Err(Error::invalid_as(
             "certificate",
             format!("cannot check a signature: {m}"),
         )),

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 mod acme;
+pub mod field;
 mod generate;
 pub use acme::*;
 pub use generate::*;

@@ -5,11 +5,12 @@ use super::common::{Ctx, Done};
 use crate::acme;
 use crate::cli::{AcmeCommand, FormatArg};
 use crate::error::{Error, Kind, Result};
+use crate::field::Field;
 
 pub(super) fn run(ctx: &Ctx, c: &AcmeCommand) -> Result<Done> {
     match c {
         AcmeCommand::Account(a) => {
-            let dir = acme::directory_url(&a.acme).map_err(|e| e.with_field("--acme"))?;
+            let dir = acme::directory_url(&a.acme).map_err(|e| e.with_field(Field::Acme))?;
             let Some(acct) = acme::account::stored(ctx.keystore.as_ref(), &dir, &a.account)? else {
                 return Err(Error::new(
                     Kind::NotFound,

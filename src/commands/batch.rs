@@ -13,6 +13,7 @@
 //! than run more than [`WINDOW`] lines ahead of the oldest undecided one,
 //! so what is held is bounded by the window, not by the input.
 
+use crate::field::Field;
 use std::collections::BTreeMap;
 use std::io::{BufRead, Read};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -105,11 +106,14 @@ fn open_batch(path: &str) -> Result<Box<dyn BufRead + Send>> {
         } else {
             Kind::Invalid
         };
-        Error::new(kind, format!("--batch: cannot open {path}: {e}")).with_field("--batch")
+        Error::new(kind, format!("--batch: cannot open {path}: {e}")).with_field(Field::Batch)
     })?;
-    let md = f.metadata().map_err(|e| Error::invalid("--batch", e))?;
+    let md = f.metadata().map_err(|e| Error::invalid(Field::Batch, e))?;
     if md.is_dir() {
-        return Err(Error::invalid("--batch", format!("{path} is a directory")));
+        return Err(Error::invalid(
+            Field::Batch,
+            format!("{path} is a directory"),
+        ));
     }
     let f = Interruptible {
         fd: std::os::fd::AsRawFd::as_raw_fd(&f),
@@ -176,7 +180,7 @@ impl Input {
                         self.requests += 1;
                         return Some((
                             line,
-                            Err(Error::invalid("--batch", "the line is not UTF-8")),
+                            Err(Error::invalid(Field::Batch, "the line is not UTF-8")),
                         ));
                     };
                     let text = text.trim();
@@ -196,7 +200,7 @@ impl Input {
     fn fail(&mut self, e: std::io::Error) {
         self.eof = true;
         self.failed = Some(Error::invalid(
-            "--batch",
+            Field::Batch,
             format!("cannot read the batch after line {}: {e}", self.lines),
         ));
     }
@@ -238,7 +242,7 @@ const SKIP_MAX: usize = 64 << 20;
 
 fn line_too_long() -> Error {
     Error::invalid(
-        "--batch",
+        Field::Batch,
         format!("the line is longer than {} KiB", MAX_LINE / 1024),
     )
     .with_hint("one request per line, as a single-line JSON object")
@@ -255,7 +259,7 @@ fn prepare_line(
     // Not a request body at all: say what a line is, not JSON's syntax.
     if !line.starts_with(['{', '<']) && a.request.request_format.is_none() {
         return Err(Error::invalid(
-            "--batch",
+            Field::Batch,
             "the line is not a request: each line is one JSON object (or one vendor body)",
         )
         .with_hint(
@@ -278,7 +282,7 @@ fn prepare_line(
             .common_name()
             .and_then(request::name_from_cn)
             .ok_or_else(|| {
-                Error::invalid(
+                Error::invalid_as(
                     "name",
                     "no \"name\" and none can be derived from the common name",
                 )
@@ -292,12 +296,14 @@ fn prepare_line(
 /// A line's body errors are about the line, not `--request` (which a
 /// batch does not take): "line 3: the request body is not UTF-8".
 fn batch_line_error(mut e: Error) -> Error {
-    if let Some(m) = e.message.strip_prefix("--request: ") {
+    let request = format!("{}: ", Field::Request.mention());
+    if let Some(m) = e.message.strip_prefix(&request) {
         e.message = m.to_string();
-        e.field = Some("--batch".into());
+        e = e.with_field(Field::Batch);
+        let format = Field::RequestFormat.mention().to_string();
         e.hint = e
             .hint
-            .map(|h| h.replace("--request-format", "--request-format (for every line)"));
+            .map(|h| h.replace(&format, &format!("{format} (for every line)")));
     }
     e
 }
@@ -488,7 +494,8 @@ impl Order<'_> {
         }
     }
 
-    fn emit(&mut self, r: LineResult) {
+    fn emit(&mut self, mut r: LineResult) {
+        r.outcome = r.outcome.map_err(super::edge::for_cli);
         if self.json {
             let row = match &r.outcome {
                 Ok((id, name)) => {
@@ -738,7 +745,7 @@ pub fn run(ctx: &Ctx, a: &GenerateArgs, report: &mut dyn Report) -> Result<Done>
     }
     if requests == 0 {
         return Err(Error::invalid(
-            "--batch",
+            Field::Batch,
             "no requests in the batch (one JSON object per line)",
         ));
     }

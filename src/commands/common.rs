@@ -4,6 +4,8 @@
 //! and CSR for a validated request. No command's own logic lives here, and
 //! nothing here prints.
 
+use super::edge::WithFlag;
+use crate::field::Field;
 use std::io::Read;
 use std::path::Path;
 
@@ -66,7 +68,7 @@ pub fn read_input(path: &str, limit: u64, field: &str) -> Result<Vec<u8>> {
             .lock()
             .take(limit + 1)
             .read_to_end(&mut buf)
-            .map_err(|e| Error::invalid(field, format!("cannot read stdin: {e}")))?;
+            .map_err(|e| super::edge::invalid(field, format!("cannot read stdin: {e}")))?;
     } else {
         let p = Path::new(path);
         let f = std::fs::File::open(p).map_err(|e| {
@@ -75,11 +77,11 @@ pub fn read_input(path: &str, limit: u64, field: &str) -> Result<Vec<u8>> {
             } else {
                 Kind::Invalid
             };
-            Error::new(kind, format!("{field}: cannot open {}: {e}", p.display())).with_field(field)
+            Error::new(kind, format!("{field}: cannot open {}: {e}", p.display())).with_flag(field)
         })?;
-        let md = f.metadata().map_err(|e| Error::invalid(field, e))?;
+        let md = f.metadata().map_err(|e| super::edge::invalid(field, e))?;
         if md.is_dir() {
-            return Err(Error::invalid(
+            return Err(super::edge::invalid(
                 field,
                 format!("{} is a directory", p.display()),
             ));
@@ -87,9 +89,9 @@ pub fn read_input(path: &str, limit: u64, field: &str) -> Result<Vec<u8>> {
         if md.len() > limit {
             return Err(too_large(field, limit));
         }
-        f.take(limit + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::invalid(field, format!("cannot read {}: {e}", p.display())))?;
+        f.take(limit + 1).read_to_end(&mut buf).map_err(|e| {
+            super::edge::invalid(field, format!("cannot read {}: {e}", p.display()))
+        })?;
     }
     if buf.len() as u64 > limit {
         return Err(too_large(field, limit));
@@ -98,7 +100,7 @@ pub fn read_input(path: &str, limit: u64, field: &str) -> Result<Vec<u8>> {
 }
 
 pub(super) fn too_large(field: &str, limit: u64) -> Error {
-    Error::invalid(
+    super::edge::invalid(
         field,
         format!(
             "the input is larger than {} KiB; refusing to read it",
@@ -184,7 +186,7 @@ pub(super) fn pass_opts(p: &cli::PassphraseArgs) -> Result<PassphraseOptions> {
     let file = env_path("CSRKIT_PASSPHRASE_FILE");
     let no_passphrase = env_flag("CSRKIT_NO_PASSPHRASE");
     if no_passphrase && file.is_some() {
-        return Err(Error::invalid(
+        return Err(Error::invalid_as(
             "CSRKIT_NO_PASSPHRASE",
             "it is set together with CSRKIT_PASSPHRASE_FILE",
         )
@@ -226,12 +228,12 @@ pub fn challenge_password(
 ) -> Result<Option<request::ChallengePassword>> {
     use request::ChallengePassword;
     if let Some(path) = &c.challenge_password_file {
-        const FIELD: &str = "--challenge-password-file";
+        const FIELD: Field = Field::ChallengePasswordFile;
         let line = crate::keys::secret_first_line(path, FIELD)?;
         return ChallengePassword::new(FIELD, line).map(Some);
     }
     if let Some(var) = &c.challenge_password_env {
-        const FIELD: &str = "--challenge-password-env";
+        const FIELD: Field = Field::ChallengePasswordEnv;
         let v = std::env::var(var).map_err(|_| {
             Error::invalid(FIELD, format!("the environment variable {var} is not set"))
                 .with_hint(format!("export {var}, or give --challenge-password-file"))
@@ -243,11 +245,11 @@ pub fn challenge_password(
             return Err(Error::usage(
                 "--challenge-password-prompt needs a terminal (and no --no-input or CI)",
             )
-            .with_field("--challenge-password-prompt")
+            .with_field(Field::ChallengePasswordPrompt)
             .with_hint("give it with --challenge-password-file or --challenge-password-env"));
         }
         let s = prompt::challenge_password()?;
-        return ChallengePassword::new("--challenge-password-prompt", s).map(Some);
+        return ChallengePassword::new(Field::ChallengePasswordPrompt, s).map(Some);
     }
     Ok(None)
 }
@@ -266,7 +268,7 @@ pub(super) fn no_stored_passphrase(name: &str) -> Error {
     Error::usage(format!(
         "the private key of {name} is encrypted and no passphrase was given"
     ))
-    .with_field("--passphrase-file")
+    .with_field(Field::PassphraseFile)
     .with_hint(format!(
         "give its passphrase with {}",
         crate::usage::PASSPHRASE_SOURCES

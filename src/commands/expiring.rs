@@ -6,6 +6,7 @@ use super::common::{Ctx, Done};
 use crate::cert::{self, unix_of};
 use crate::cli;
 use crate::error::{Error, Kind, Result};
+use crate::field::Field;
 
 /// Parses a window: a number with `s`, `m`, `h`, `d` or `w` (a bare
 /// number is days). Exit 2 naming `--within` otherwise.
@@ -26,7 +27,7 @@ pub(super) fn parse_window(s: &str) -> Result<i64> {
     match num.parse::<i64>() {
         Ok(n) if scale > 0 && n <= 100 * 365 => Ok(n * scale),
         _ => Err(Error::invalid(
-            "--within",
+            Field::Within,
             format!("'{}' is not a duration", s.escape_default()),
         )
         .with_hint("use a number and a unit: 30d, 12h, 2w (at most 100 years)")),
@@ -64,7 +65,7 @@ pub(super) fn expiring(ctx: &Ctx, a: &cli::ExpiringArgs) -> Result<Done> {
         .keystore
         .skipped()
         .into_iter()
-        .map(|w| format!("warning: {w}"))
+        .map(super::edge::warning)
         .collect();
     if rows.is_empty() {
         notes.push(format!("no certificate expires within {}", a.within.trim()));

@@ -12,6 +12,7 @@
 //! place ([`write_output`], shared with `download`). The keystore is only
 //! read.
 
+use crate::field::Field;
 use zeroize::Zeroizing;
 
 use super::common::{check_output, pass_opts, stored_key_passphrase, write_output, Ctx, Done};
@@ -47,7 +48,7 @@ pub(super) fn export(ctx: &Ctx, a: &cli::ExportArgs) -> Result<Done> {
         KeyUse::OnRequest => a.with_key,
         KeyUse::Never if a.with_key => {
             return Err(Error::invalid(
-                "--with-key",
+                Field::WithKey,
                 format!("the {} format carries no private key", shape.name()),
             )
             .with_hint("use --format pem --with-key, or --format pkcs12"));
@@ -178,7 +179,7 @@ fn open_key(
     let given = export_passphrase_from_sources(a)?;
     if !a.no_export_passphrase && given.is_none() && !ctx.interactive {
         return Err(Error::usage("the export holds the private key and no export passphrase was given")
-            .with_field("--export-passphrase-file")
+            .with_field(Field::ExportPassphraseFile)
             .with_hint("give --export-passphrase-file FILE or --export-passphrase-env VAR, or --no-export-passphrase to let the key leave unencrypted"));
     }
     let pass = stored_key_passphrase(ctx, meta, &pass_opts(&a.passphrase)?)?;
@@ -240,12 +241,12 @@ fn export_passphrase_from_sources(a: &cli::ExportArgs) -> Result<Option<Passphra
     // The only refusal of `Passphrase::new`: an empty one. Its hint is
     // about a stored key; an export's way out is --no-export-passphrase.
     let field = |f: &str, _: Error| {
-        Error::invalid(f, "the export passphrase is empty").with_hint(
+        super::edge::invalid(f, "the export passphrase is empty").with_hint(
             "use a non-empty export passphrase, or --no-export-passphrase to let the key leave unencrypted",
         )
     };
     if let Some(path) = &a.export_passphrase_file {
-        let line = crate::keys::secret_first_line(path, "--export-passphrase-file")?;
+        let line = crate::keys::secret_first_line(path, Field::ExportPassphraseFile)?;
         return Passphrase::new(line)
             .map(Some)
             .map_err(|e| field("--export-passphrase-file", e));
@@ -253,7 +254,7 @@ fn export_passphrase_from_sources(a: &cli::ExportArgs) -> Result<Option<Passphra
     if let Some(var) = &a.export_passphrase_env {
         let v = std::env::var(var).map_err(|_| {
             Error::invalid(
-                "--export-passphrase-env",
+                Field::ExportPassphraseEnv,
                 format!("the environment variable {var} is not set"),
             )
         })?;

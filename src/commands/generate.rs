@@ -9,6 +9,7 @@ use super::common::{
 use crate::cli::{self, FormatArg};
 use crate::config;
 use crate::error::{Error, Result};
+use crate::field::Field;
 use crate::formats::{Op, RecordView};
 use crate::keystore;
 use crate::prompt;
@@ -129,7 +130,7 @@ fn existing(
 /// name, not its common name; say how to give the CN.
 fn name_as_cn_hint(e: Error, a: &cli::GenerateArgs) -> Error {
     match a.name.as_deref() {
-        Some(n) if e.field.as_deref() == Some("--common-name") && n.contains('.') => e.with_hint(
+        Some(n) if e.field == Some(Field::CommonName) && n.contains('.') => e.with_hint(
             format!("NAME ({n}) names the record only; for the certificate's name give --cn {n} (and --dns {n})"),
         ),
         _ => e,

@@ -8,6 +8,7 @@
 use super::common::{Ctx, Done};
 use crate::cli::{self, FormatArg};
 use crate::error::{Error, Result};
+use crate::field::Field;
 use crate::formats;
 use crate::keystore::{self, CertFiles, HistoryKey, NewRecord, Revision};
 use crate::prompt;
@@ -15,7 +16,7 @@ use crate::prompt;
 pub(super) fn history(ctx: &Ctx, a: &cli::HistoryArgs) -> Result<Done> {
     if !matches!(ctx.format, FormatArg::Text | FormatArg::Json) {
         return Err(Error::invalid(
-            "--format",
+            Field::Format,
             format!("history prints text or json, not {:?}", ctx.format).to_lowercase(),
         )
         .with_hint("use --format text or --format json"));

@@ -5,6 +5,7 @@
 //! the record's next revision (`cert.pem`, `chain.pem`) by
 //! [`crate::ops::import::attach`], which `serve` calls too.
 
+use crate::field::Field;
 use std::path::Path;
 
 use super::common::{read_input, Ctx, Done};
@@ -94,7 +95,7 @@ fn csr_given(e: Error, data: &[u8], what: &str) -> Error {
     if !is_csr {
         return e;
     }
-    Error::invalid(
+    Error::invalid_as(
         "FILE",
         format!("{what} is a certificate signing request (a CSR), not a certificate"),
     )
@@ -107,10 +108,10 @@ fn csr_given(e: Error, data: &[u8], what: &str) -> Error {
 fn adopt(ctx: &Ctx, a: &cli::ImportArgs, key: &Path, data: &[u8], what: &str) -> Result<Done> {
     let key_pem = zeroize::Zeroizing::new(read_input(&key.to_string_lossy(), 1 << 20, "--key")?);
     let key_pem = std::str::from_utf8(&key_pem)
-        .map_err(|_| Error::invalid("--key", "the key file is not PEM text"))?;
+        .map_err(|_| Error::invalid(Field::Key, "the key file is not PEM text"))?;
     let key_pass = match &a.key_passphrase_file {
         Some(f) => Some(crate::keys::Passphrase::new(
-            crate::keys::secret_first_line(f, "--key-passphrase-file")?,
+            crate::keys::secret_first_line(f, Field::KeyPassphraseFile)?,
         )?),
         None => None,
     };
@@ -127,8 +128,8 @@ fn adopt(ctx: &Ctx, a: &cli::ImportArgs, key: &Path, data: &[u8], what: &str) ->
         },
         store.as_ref(),
     )
-    .map_err(|e| match e.field.as_deref() {
-        Some("private_key") => e.with_field("--key"),
+    .map_err(|e| match e.label.as_deref() {
+        Some("private_key") => e.with_field(Field::Key),
         _ => e,
     })?;
     let dir = ctx.keystore.record_path(&done.meta.name);

@@ -58,7 +58,7 @@ fn empty_note(ctx: &Ctx, empty: bool) -> Vec<String> {
         .keystore
         .skipped()
         .into_iter()
-        .map(|w| format!("warning: {w}"))
+        .map(super::edge::warning)
         .collect();
     if empty {
         notes.push(format!(

@@ -5,6 +5,7 @@
 //! the outcome into what `main` prints and the exit code. The pieces the
 //! verbs share are in `common`; nothing here prints.
 
+use crate::field::Field;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -20,6 +21,7 @@ mod common;
 mod config;
 mod delete;
 mod download;
+pub mod edge;
 mod expiring;
 mod export;
 mod generate;
@@ -155,7 +157,21 @@ pub fn run(cli: &Cli) -> Output {
 
 /// Runs the parsed command line; `generate --batch` sends each line's
 /// result to `report` as it is decided, in line order, and keeps none.
+/// Errors and notes come back as the command line words them
+/// ([`edge::for_cli`]).
 pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
+    let mut output = run_unworded(cli, report);
+    output.error = output.error.map(edge::for_cli);
+    for n in &mut output.notes {
+        *n = edge::text(n);
+    }
+    for e in &mut output.errors {
+        *e = edge::text(e);
+    }
+    output
+}
+
+fn run_unworded(cli: &Cli, report: &mut dyn Report) -> Output {
     let g = &cli.global;
     let (op, default_format) = match op_of(&cli.command) {
         Some((op, f)) => (Some(op), f),
@@ -185,7 +201,7 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
         Duration::from_secs_f64(g.lock_timeout.min(1e6))
     } else {
         output.error = Some(Error::invalid(
-            "--lock-timeout",
+            Field::LockTimeout,
             "must be a non-negative number of seconds",
         ));
         return output;
@@ -225,7 +241,7 @@ pub fn run_streaming(cli: &Cli, report: &mut dyn Report) -> Output {
                 "the keystore directory {} does not exist",
                 root.display()
             ))
-            .with_field("--keystore")
+            .with_field(Field::Keystore)
             .with_hint("check --keystore; the first generate creates a keystore"),
         );
         return output;

@@ -4,6 +4,7 @@
 //! path). Here: flags -> settings, the account key's passphrase (prompts
 //! only here), the output shape, and hints that name flags.
 
+use crate::field::Field;
 use std::time::Duration;
 
 use zeroize::Zeroizing;
@@ -23,7 +24,7 @@ use crate::request::San;
 
 pub(super) fn order(ctx: &Ctx, a: &cli::OrderArgs) -> Result<Done> {
     let rec = ctx.keystore.find(&a.target)?;
-    let directory = acme::directory_url(&a.server.acme).map_err(|e| e.with_field("--acme"))?;
+    let directory = acme::directory_url(&a.server.acme).map_err(|e| e.with_field(Field::Acme))?;
     let challenge = challenge_of(&a.challenge)?;
     let eab = eab_of(a)?;
     let settings = OrderSettings {
@@ -41,7 +42,7 @@ pub(super) fn order(ctx: &Ctx, a: &cli::OrderArgs) -> Result<Done> {
             .as_ref()
             .map(|f| {
                 std::fs::canonicalize(f)
-                    .map_err(|e| Error::invalid("--acme-ca-file", format!("{}: {e}", f.display())))
+                    .map_err(|e| Error::invalid(Field::AcmeCaFile, format!("{}: {e}", f.display())))
             })
             .transpose()?,
         challenge,
@@ -180,7 +181,7 @@ fn preflight(rec: &Record, csr_der: &[u8], settings: &OrderSettings) -> Result<(
             } else {
                 "--dns"
             };
-            return Err(Error::invalid(field, format!("record {name}: {}", f.message))
+            return Err(super::edge::invalid(field, format!("record {name}: {}", f.message))
                 .with_hint(format!("fix the request: csrkit regenerate {name} (see csrkit lint {name} --profile acme)")));
         }
     }
@@ -189,14 +190,14 @@ fn preflight(rec: &Record, csr_der: &[u8], settings: &OrderSettings) -> Result<(
         match s {
             San::Dns(d) if d.starts_with("*.") && !dns01 => {
                 return Err(Error::invalid(
-                    "--dns-hook",
+                    Field::DnsHook,
                     format!("record {name} asks for the wildcard {d}, which a CA validates by dns-01 only"),
                 )
                 .with_hint("answer dns-01 with --dns-hook CMD"))
             }
             San::Ip(ip) if dns01 => {
                 return Err(Error::invalid(
-                    "--dns-hook",
+                    Field::DnsHook,
                     format!("record {name} asks for the IP address {ip}, which dns-01 cannot validate (RFC 8738 §7)"),
                 )
                 .with_hint("answer http-01 with --http-port PORT or --webroot DIR"))
@@ -206,7 +207,7 @@ fn preflight(rec: &Record, csr_der: &[u8], settings: &OrderSettings) -> Result<(
     }
     if le && rec.meta.request.must_staple {
         return Err(Error::invalid(
-            "--must-staple",
+            Field::MustStaple,
             format!("record {name} asks for OCSP Must-Staple, which Let's Encrypt refuses since its OCSP service ended (2025-08-06)"),
         )
         .with_hint(format!("csrkit regenerate {name} without --must-staple")));
@@ -238,7 +239,7 @@ fn account_passphrase(
             None => Err(Error::usage(
                 "the ACME account's key is encrypted and no passphrase was given",
             )
-            .with_field("--passphrase-file")
+            .with_field(Field::PassphraseFile)
             .with_hint(format!(
                 "give its passphrase with {}",
                 crate::usage::PASSPHRASE_SOURCES
@@ -247,7 +248,7 @@ fn account_passphrase(
         None => {
             if !agree_tos {
                 return Err(Error::invalid(
-                    "--agree-tos",
+                    Field::AgreeTos,
                     format!(
                         "no ACME account {} is stored for {}; creating one means agreeing to the CA's terms of service",
                         settings.account, settings.directory
@@ -299,7 +300,7 @@ fn challenge_of(c: &cli::AcmeChallengeArgs) -> Result<Challenge> {
     }
     if let Some(cmd) = &c.dns_hook {
         if cmd.trim().is_empty() {
-            return Err(Error::invalid("--dns-hook", "the command is empty"));
+            return Err(Error::invalid(Field::DnsHook, "the command is empty"));
         }
         return Ok(Challenge::DnsHook(cmd.clone()));
     }
@@ -348,7 +349,7 @@ fn contact_uri(email: &str) -> Result<String> {
     let e = e.strip_prefix("mailto:").unwrap_or(e);
     if e.is_empty() || !e.contains('@') || e.chars().any(|c| c.is_control() || c == ' ') {
         return Err(Error::invalid(
-            "--email",
+            Field::Email,
             format!("'{}' is not an email address", email.escape_default()),
         ));
     }
@@ -360,16 +361,16 @@ fn eab_of(a: &cli::OrderArgs) -> Result<Option<Eab>> {
         return Ok(None);
     };
     let text: Zeroizing<String> = match (&a.eab_hmac_key_file, &a.eab_hmac_key_env) {
-        (Some(f), _) => keys::secret_first_line(f, "--eab-hmac-key-file")?,
+        (Some(f), _) => keys::secret_first_line(f, Field::EabHmacKeyFile)?,
         (None, Some(var)) => Zeroizing::new(std::env::var(var).map_err(|_| {
             Error::invalid(
-                "--eab-hmac-key-env",
+                Field::EabHmacKeyEnv,
                 format!("the environment variable {var} is not set"),
             )
         })?),
         (None, None) => {
             return Err(Error::invalid(
-                "--eab-kid",
+                Field::EabKid,
                 "the external account binding needs its MAC key",
             )
             .with_hint("give --eab-hmac-key-file FILE or --eab-hmac-key-env VAR"))
@@ -377,7 +378,7 @@ fn eab_of(a: &cli::OrderArgs) -> Result<Option<Eab>> {
     };
     let hmac_key = base64url_decode(text.trim()).ok_or_else(|| {
         Error::invalid(
-            "--eab-hmac-key-file",
+            Field::EabHmacKeyFile,
             "the MAC key is not base64url (as the CA hands it out)",
         )
     })?;

@@ -20,6 +20,7 @@
 //! Errors name the option (`--output`, or `DIR` for `man`) and the path
 //! given, never the temporary file.
 
+use super::edge::WithFlag;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
@@ -89,7 +90,7 @@ impl<'a> Output<'a> {
         let dir = self.dir();
         match fs::metadata(dir) {
             Ok(md) if md.is_dir() => Ok(()),
-            Ok(_) => Err(Error::invalid(
+            Ok(_) => Err(super::edge::invalid(
                 self.field,
                 format!(
                     "{}: {} is not a directory",
@@ -106,13 +107,13 @@ impl<'a> Output<'a> {
                     dir.display()
                 ),
             )
-            .with_field(self.field)
+            .with_flag(self.field)
             .with_hint("create the directory first, or give a path in an existing one")),
         }
     }
 
     fn refuse(&self, what: &str, hint: &str) -> Error {
-        Error::invalid(
+        super::edge::invalid(
             self.field,
             format!("{} {what}; refusing to write it", self.path.display()),
         )
@@ -163,7 +164,7 @@ impl<'a> Output<'a> {
             ));
         }
         if !self.force {
-            return Err(Error::invalid(
+            return Err(super::edge::invalid(
                 self.field,
                 format!("{} exists; refusing to overwrite it", self.path.display()),
             )
@@ -217,7 +218,7 @@ impl<'a> Output<'a> {
             }
             fs::hard_link(&tmp, self.path).map_err(|e| {
                 if e.kind() == std::io::ErrorKind::AlreadyExists {
-                    Error::invalid(
+                    super::edge::invalid(
                         self.field,
                         format!(
                             "{} appeared while csrkit was writing; refusing to overwrite it",
@@ -254,7 +255,7 @@ impl<'a> Output<'a> {
                 self.path.display()
             ),
         )
-        .with_field(self.field)
+        .with_flag(self.field)
         .with_hint(hint)
     }
 }

@@ -8,6 +8,7 @@ use super::common::{check_key_is, open_stored_key_with, Ctx, Done};
 use crate::cli::{self, FormatArg};
 use crate::error::Kind;
 use crate::error::{Error, Result};
+use crate::field::Field;
 use crate::formats;
 use crate::keys::{self, Passphrase, PassphraseOptions, PrivateKey};
 use crate::keystore::{self, CertFiles, FullRecord, HistoryKey, NewRecord};
@@ -16,7 +17,7 @@ use crate::prompt;
 pub(super) fn passwd(ctx: &Ctx, a: &cli::PasswdArgs) -> Result<Done> {
     if !matches!(ctx.format, FormatArg::Text | FormatArg::Json) {
         return Err(Error::invalid(
-            "--format",
+            Field::Format,
             format!("passwd prints text or json, not {:?}", ctx.format).to_lowercase(),
         )
         .with_hint("use --format text or --format json"));
@@ -53,7 +54,7 @@ pub(super) fn passwd(ctx: &Ctx, a: &cli::PasswdArgs) -> Result<Done> {
                 "no new passphrase for the private key of {}",
                 rec.meta.name
             ))
-            .with_field("--new-passphrase-file")
+            .with_field(Field::NewPassphraseFile)
             .with_hint(
                 "give it with --new-passphrase-file FILE (or CSRKIT_NEW_PASSPHRASE_FILE) or \
                  --new-passphrase-env VAR, or run passwd at a terminal",
@@ -118,14 +119,15 @@ pub(super) fn passwd(ctx: &Ctx, a: &cli::PasswdArgs) -> Result<Done> {
 /// The new passphrase's errors name the new-passphrase options.
 fn rename_field(mut e: Error) -> Error {
     for (old, new) in [
-        ("--passphrase-file", "--new-passphrase-file"),
-        ("--passphrase-env", "--new-passphrase-env"),
+        (Field::PassphraseFile, Field::NewPassphraseFile),
+        (Field::PassphraseEnv, Field::NewPassphraseEnv),
     ] {
-        if e.message.starts_with(old) {
-            e.message = e.message.replacen(old, new, 1);
+        let (o, n) = (old.mention().to_string(), new.mention().to_string());
+        if e.message.starts_with(&o) {
+            e.message = e.message.replacen(&o, &n, 1);
         }
-        if e.field.as_deref() == Some(old) {
-            e.field = Some(new.to_string());
+        if e.field == Some(old) {
+            e.field = Some(new);
         }
     }
     e

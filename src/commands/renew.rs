@@ -4,6 +4,7 @@
 //! (renewed / skipped and why / failed with its exit code); the exit code
 //! is the worst one. The record keeps its key and CSR.
 
+use crate::field::Field;
 use std::time::Duration;
 
 use super::common::{pass_opts, Ctx, Done};
@@ -34,7 +35,7 @@ struct Row {
 pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
     if !matches!(ctx.format, FormatArg::Text | FormatArg::Json) {
         return Err(Error::invalid(
-            "--format",
+            Field::Format,
             "renew prints text or json; export gives a vendor's import body",
         )
         .with_hint("after renew: csrkit export NAME --format <vendor>"));
@@ -42,7 +43,7 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
     let within = a
         .within
         .as_deref()
-        .map(|w| parse_window(w).map_err(|e| e.with_field("--within")))
+        .map(|w| parse_window(w).map_err(|e| e.with_field(Field::Within)))
         .transpose()?;
     let opts = pass_opts(&a.passphrase)?;
     let now = cert::now();

@@ -1,6 +1,7 @@
 //! `csrkit revoke`: revokes a record's ACME-issued certificate with the
 //! account that ordered it (RFC 8555 §7.6). The record is not changed.
 
+use crate::field::Field;
 use std::time::Duration;
 
 use super::common::{pass_opts, Ctx, Done};
@@ -16,14 +17,14 @@ pub(super) fn revoke(ctx: &Ctx, a: &cli::RevokeArgs) -> Result<Done> {
     let rec = ctx.keystore.find(&a.target)?;
     let name = rec.meta.name.clone();
     let Some(origin) = rec.meta.acme.clone() else {
-        return Err(Error::invalid(
+        return Err(Error::invalid_as(
             "NAME",
             format!("record {name}'s certificate was not ordered over ACME"),
         )
         .with_hint("revoke it where it was issued"));
     };
     let Some(pem) = rec.cert_pem()? else {
-        return Err(Error::invalid(
+        return Err(Error::invalid_as(
             "NAME",
             format!("record {name} has no certificate"),
         ));
@@ -55,7 +56,7 @@ pub(super) fn revoke(ctx: &Ctx, a: &cli::RevokeArgs) -> Result<Done> {
                 return Err(Error::usage(
                     "the ACME account's key is encrypted and no passphrase was given",
                 )
-                .with_field("--passphrase-file")
+                .with_field(Field::PassphraseFile)
                 .with_hint(format!(
                     "give its passphrase with {}",
                     crate::usage::PASSPHRASE_SOURCES

@@ -8,6 +8,7 @@ use super::common::{open_stored_key, pass_opts, record_csr, Ctx, Done};
 use crate::cert::selfsign;
 use crate::cli;
 use crate::error::{Error, Kind, Result};
+use crate::field::Field;
 use crate::formats::CertView;
 
 pub(super) fn self_sign(ctx: &Ctx, a: &cli::SelfSignArgs) -> Result<Done> {
@@ -22,7 +23,7 @@ pub(super) fn self_sign(ctx: &Ctx, a: &cli::SelfSignArgs) -> Result<Done> {
                     rec.meta.name, cert.issuer
                 ),
             )
-            .with_field("--force")
+            .with_field(Field::Force)
             .with_hint("give --force to replace it; the old one stays in history"));
         }
     }

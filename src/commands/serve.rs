@@ -3,6 +3,7 @@
 //! sources, the TLS directory's default) and hands the ready line to the
 //! caller's stdout as soon as every listener is up.
 
+use crate::field::Field;
 use std::net::SocketAddr;
 
 use super::batch::Report;
@@ -29,7 +30,7 @@ pub(super) fn serve(
 ) -> Result<Done> {
     let listen: SocketAddr = a.listen.parse().map_err(|_| {
         Error::invalid(
-            "--listen",
+            Field::Listen,
             format!("'{}' is not ADDR:PORT", a.listen.escape_default()),
         )
         .with_hint("for example 127.0.0.1:8443, [::1]:0")
@@ -37,7 +38,7 @@ pub(super) fn serve(
     if !listen.ip().is_loopback() {
         if !a.allow_remote {
             return Err(Error::invalid(
-                "--listen",
+                Field::Listen,
                 format!(
                     "{} is not a loopback address; serve is a test peer and listens on loopback only",
                     listen.ip()
@@ -47,18 +48,18 @@ pub(super) fn serve(
         }
         if a.password_file.is_none() {
             return Err(Error::invalid(
-                "--password-file",
+                Field::PasswordFile,
                 "--allow-remote needs the password from a file",
             )
             .with_hint("give --password-file FILE (its first line is the password)"));
         }
     }
     let password = match &a.password_file {
-        Some(p) => Some(crate::keys::secret_first_line(p, "--password-file")?),
+        Some(p) => Some(crate::keys::secret_first_line(p, Field::PasswordFile)?),
         None => None,
     };
     if password.as_ref().is_some_and(|p| p.is_empty()) {
-        return Err(Error::invalid("--password-file", "the password is empty"));
+        return Err(Error::invalid(Field::PasswordFile, "the password is empty"));
     }
     let tls_dir = match &a.tls_dir {
         Some(d) => d.clone(),

@@ -1,6 +1,7 @@
 //! Building and signing a CSR (RFC 2986) from a [`Request`] with x509-cert
 //! types. Moved here unchanged from the former `src/csr.rs`.
 
+use crate::field::Field;
 use std::net::IpAddr;
 
 use der::asn1::{
@@ -137,7 +138,7 @@ fn extensions(req: &Request) -> Result<Vec<Extension>> {
             .iter()
             .map(|e| {
                 e.oid().parse::<ObjectIdentifier>().map_err(|_| {
-                    Error::invalid("--extended-key-usage", format!("bad OID {}", e.oid()))
+                    Error::invalid(Field::ExtendedKeyUsage, format!("bad OID {}", e.oid()))
                 })
             })
             .collect::<Result<Vec<_>>>()?;

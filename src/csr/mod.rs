@@ -10,6 +10,7 @@
 //! valid signature; an algorithm csrkit does not implement, or a malformed
 //! key, is reported in words ([`Verdict`]) while the rest is still shown.
 
+use crate::field::Field;
 use serde::{Serialize, Serializer};
 use zeroize::Zeroize;
 
@@ -300,11 +301,11 @@ impl ParsedCsr {
             Verdict::Invalid => Some(Error::new(Kind::BadSignature, BAD_SIGNATURE)),
             Verdict::Unsupported(m) => Some(
                 Error::new(Kind::Invalid, format!("cannot verify the CSR's signature: {m}"))
-                    .with_field("--file")
+                    .with_field(Field::File)
                     .with_hint("csrkit verifies RSA (PKCS#1 v1.5 and PSS), ECDSA on P-256, P-384 and P-521, and Ed25519"),
             ),
             Verdict::Malformed(m) => Some(
-                Error::new(Kind::Invalid, format!("not a valid CSR: {m}")).with_field("--file"),
+                Error::new(Kind::Invalid, format!("not a valid CSR: {m}")).with_field(Field::File),
             ),
         }
     }

@@ -5,6 +5,7 @@
 //! first, as OpenSSL chooses), then the signature over the
 //! certificationRequestInfo bytes exactly as received ([`super::verify`]).
 
+use crate::field::Field;
 use aws_lc_rs::digest;
 
 use super::describe::{self, extension_name};
@@ -19,7 +20,7 @@ const OID_MS_EXT_REQ: &str = "1.3.6.1.4.1.311.2.1.14";
 
 fn bad_csr(m: impl std::fmt::Display) -> Error {
     Error::new(Kind::Invalid, format!("not a valid CSR: {m}"))
-        .with_field("--file")
+        .with_field(Field::File)
         .with_hint(
             "give a PKCS#10 request as PEM (CERTIFICATE REQUEST or NEW CERTIFICATE REQUEST) or DER",
         )

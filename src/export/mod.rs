@@ -71,7 +71,7 @@ impl KeyOut {
         match &self.passphrase {
             None => Ok(""),
             Some(p) => std::str::from_utf8(p.as_bytes())
-                .map_err(|_| Error::invalid("export passphrase", "is not UTF-8")),
+                .map_err(|_| Error::invalid_as("export passphrase", "is not UTF-8")),
         }
     }
 

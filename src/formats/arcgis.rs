@@ -3,6 +3,7 @@
 //! parameters as request bodies, as Esri's `arcgis` package sends them:
 //! see docs/vendor-formats.md.
 
+use crate::field::Field;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -163,21 +164,24 @@ struct Params {
     token: Option<serde::de::IgnoredAny>,
 }
 
-const NAMES: &[(&str, &str)] = &[
-    ("--common-name", "cn"),
-    ("--organization", "org"),
-    ("--organizational-unit", "orgUnit"),
-    ("--locality", "city"),
-    ("--state", "state"),
-    ("--country", "country"),
-    ("--key-type", "keyAlg"),
-    ("--key-size", "keySize"),
-    ("--digest", "sigAlg"),
-    ("--san", "san"),
-    ("--dns", "san"),
-    ("--ip", "san"),
-    ("--email", "san"),
-    ("--uri", "san"),
+/// csrkit's fields as this vendor's bodies name them.
+pub const FIELD_NAMES: &[(Field, &str)] = NAMES;
+
+const NAMES: &[(Field, &str)] = &[
+    (Field::CommonName, "cn"),
+    (Field::Organization, "org"),
+    (Field::OrganizationalUnit, "orgUnit"),
+    (Field::Locality, "city"),
+    (Field::State, "state"),
+    (Field::Country, "country"),
+    (Field::KeyType, "keyAlg"),
+    (Field::KeySize, "keySize"),
+    (Field::Digest, "sigAlg"),
+    (Field::San, "san"),
+    (Field::Dns, "san"),
+    (Field::Ip, "san"),
+    (Field::Email, "san"),
+    (Field::Uri, "san"),
 ];
 
 /// `SHA256withRSA` -> (`sha256`, `RSA`); SHA-1 and MD5 are refused.
@@ -185,11 +189,11 @@ fn sig_alg(s: &str) -> Result<(String, String)> {
     let lower = s.trim().to_ascii_lowercase();
     let (digest, alg) = lower.split_once("with").unwrap_or((lower.as_str(), ""));
     if matches!(digest.replace('-', "").as_str(), "sha1" | "md5" | "md2") {
-        return Err(Error::invalid(
+        return Err(Error::invalid_as(
             "sigAlg",
             format!("{s} is refused: {} signatures are broken (collisions are practical) and CAs reject them", digest.to_ascii_uppercase()),
         )
-        .with_field("--digest")
+        .with_field(Field::Digest)
         .with_hint("use SHA256withRSA, SHA384withRSA or SHA512withRSA (SHA256withECDSA for EC keys)"));
     }
     let alg = match alg {
@@ -197,11 +201,11 @@ fn sig_alg(s: &str) -> Result<(String, String)> {
         "ecdsa" | "ec" => "EC",
         "" => "",
         other => {
-            return Err(Error::invalid(
+            return Err(Error::invalid_as(
                 "sigAlg",
                 format!("'{s}': unsupported signature algorithm '{other}'"),
             )
-            .with_field("--digest")
+            .with_field(Field::Digest)
             .with_hint("use e.g. SHA256withRSA or SHA256withECDSA"))
         }
     };
@@ -227,8 +231,8 @@ fn validity_days(v: &serde_json::Value) -> Result<Option<u64>> {
     match days {
         Some(d) if d > 0 => Ok(Some(d)),
         _ => Err(
-            Error::invalid("validity", "is not a number of days (1 or more)")
-                .with_field("--request"),
+            Error::invalid_as("validity", "is not a number of days (1 or more)")
+                .with_field(Field::Request),
         ),
     }
 }
@@ -253,11 +257,11 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
     }
     if let Some(f) = &p.f {
         if !matches!(f.as_str(), "html" | "json" | "pjson") {
-            return Err(Error::invalid(
+            return Err(Error::invalid_as(
                 "f",
                 format!("'{}' is not html, json or pjson", f.escape_default()),
             )
-            .with_field("--request"));
+            .with_field(Field::Request));
         }
     }
     let mut key_type = nonempty(p.key_alg);
@@ -267,8 +271,8 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
         match key_type.as_deref() {
             Some(k) if !alg.is_empty() && !same_alg(k, &alg) => {
                 return Err(
-                    Error::invalid("sigAlg", format!("{s} does not fit keyAlg {k}"))
-                        .with_field("--digest"),
+                    Error::invalid_as("sigAlg", format!("{s} does not fit keyAlg {k}"))
+                        .with_field(Field::Digest),
                 );
             }
             None if !alg.is_empty() => key_type = Some(alg),

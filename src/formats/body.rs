@@ -5,6 +5,7 @@
 //! it imports none of them.
 
 use crate::error::{Error, Result};
+use crate::field::Field;
 use crate::request::{
     self, Attr, Curve, Digest, Eku, KeySpec, KeyType, KeyUsage, Purpose, RequestInput, San,
 };
@@ -13,14 +14,24 @@ use crate::request::{
 /// (in the message and as the error's field).
 pub fn json_err(vendor: &str, e: serde_json::Error) -> Error {
     let msg = e.to_string();
-    let mut err = Error::invalid("--request", format!("{vendor} request body: {msg}"))
+    let mut err = Error::invalid(Field::Request, format!("{vendor} request body: {msg}"))
         .with_hint("fix the request body; unknown fields are errors, not ignored");
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         if let Some((field, _)) = rest.split_once('`') {
-            err = err.with_field(field);
+            err = err.with_label(field);
         }
     }
     err
+}
+
+/// How a vendor names `field` in its bodies: its own field from `names`
+/// (csrkit's field -> the vendor's), else csrkit's key.
+pub fn vendor_field(names: &[(Field, &str)], field: Field) -> String {
+    names
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map_or(field.key(), |(_, theirs)| theirs)
+        .to_string()
 }
 
 /// The members of a JSON object body in the order given, duplicates kept
@@ -61,7 +72,7 @@ pub fn json_members(
     canonical: impl Fn(&str) -> String,
 ) -> Result<Vec<(String, serde_json::Value)>> {
     let Members(members) = serde_json::from_str(text)
-        .map_err(|e| Error::invalid("--request", format!("{vendor} request body: {e}")))?;
+        .map_err(|e| Error::invalid(Field::Request, format!("{vendor} request body: {e}")))?;
     let mut seen = std::collections::HashMap::with_capacity(members.len());
     for (k, _) in &members {
         if let Some(first) = seen.insert(canonical(k), k.as_str()) {
@@ -71,8 +82,8 @@ pub fn json_members(
                 format!("given more than once (also as `{first}`)")
             };
             return Err(
-                Error::invalid(k, format!("{what} in the {vendor} request body"))
-                    .with_field("--request")
+                Error::invalid_as(k, format!("{what} in the {vendor} request body"))
+                    .with_field(Field::Request)
                     .with_hint("give each field once; a list is one field with a list value"),
             );
         }
@@ -122,32 +133,28 @@ impl NumOrString {
 }
 
 fn bad_size(field: &str, v: &str) -> Error {
-    Error::invalid(
+    Error::invalid_as(
         field,
         format!("'{}' is not a key size in bits", v.escape_default()),
     )
-    .with_field("--key-size")
+    .with_field(Field::KeySize)
     .with_hint("use 2048, 3072 or 4096 for RSA; 256, 384 or 521 for EC")
 }
 
 /// Validates the fields a vendor body set, so that an error names the
 /// vendor's field (`names` maps csrkit's option to it). The error keeps the
 /// option as its field, so vendor error codes do not depend on the input.
-pub fn validate_as(input: &RequestInput, vendor: &str, names: &[(&str, &str)]) -> Result<()> {
+pub fn validate_as(input: &RequestInput, vendor: &str, names: &[(Field, &str)]) -> Result<()> {
     validate(input).map_err(|e| {
-        let Some(flag) = e.field.clone() else {
+        let Some(field) = e.field else {
             return e;
         };
-        let Some((_, theirs)) = names.iter().find(|(f, _)| *f == flag) else {
+        let Some((_, theirs)) = names.iter().find(|(f, _)| *f == field) else {
             return e;
         };
-        let rest = e
-            .message
-            .strip_prefix(&format!("{flag}: "))
-            .unwrap_or(&e.message)
-            .to_string();
-        let mut out = Error::invalid(theirs, format!("{rest} (in the {vendor} request body)"))
-            .with_field(&flag);
+        let rest = e.detail();
+        let mut out = Error::invalid_as(theirs, format!("{rest} (in the {vendor} request body)"))
+            .with_field(field);
         out.hint = e.hint;
         out
     })

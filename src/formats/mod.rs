@@ -1,6 +1,8 @@
 //! Output shapes: one file per shape, one trait. Formatters are the only
 //! code (besides `main` and prompts) that produce output bytes.
 
+use crate::field::Field;
+use crate::mention;
 use std::path::Path;
 
 use crate::cert::Cert;
@@ -55,7 +57,7 @@ impl Op {
             Op::Download => "download",
             Op::List => "list",
             Op::Delete => "delete",
-            Op::Batch => "generate --batch",
+            Op::Batch => concat!("generate ", mention!(batch)),
             Op::Import => "import",
             Op::SelfSign => "self-sign",
             Op::Expiring => "expiring",
@@ -214,11 +216,11 @@ pub trait Shape: Sync {
     /// a shape that implements it lists [`Op::ShowCert`] in its ops.
     fn show_cert(&self, _cert: &Cert, _more: &[Cert], _o: Options) -> Result<Vec<u8>> {
         Err(Error::invalid(
-            "--format",
+            Field::Format,
             format!("the {} format shows CSRs, not certificates", self.name()),
         )
         .with_hint(format!(
-            "show a certificate with --format {}",
+            concat!("show a certificate with ", mention!(format), " {}"),
             formats_for(Op::ShowCert).join(", ")
         )))
     }
@@ -254,11 +256,11 @@ pub const CSR_OPS: &[Op] = ALL_OPS.split_at(4).0;
 /// the `--format` values that render `op`, from the shapes' [`Shape::ops`].
 pub fn unsupported(shape: &str, op: Op) -> Error {
     Error::invalid(
-        "--format",
+        Field::Format,
         format!("the {shape} format has no {} operation", op.name()),
     )
     .with_hint(format!(
-        "{} takes --format {}",
+        concat!("{} takes ", mention!(format), " {}"),
         op.name(),
         formats_for(op).join(", ")
     ))
@@ -294,13 +296,13 @@ pub fn shape(format: FormatArg) -> &'static dyn Shape {
 /// Exit 2: the `format` cannot hold a record (`what`, with the reason).
 /// `field` is the option the refusal concerns (it picks vendor error
 /// codes, such as QRadar's 1040 for a key type); `hint` says what to do.
-pub fn cannot_hold(format: &str, field: &str, what: impl std::fmt::Display, hint: &str) -> Error {
+pub fn cannot_hold(format: &str, field: Field, what: impl std::fmt::Display, hint: &str) -> Error {
     Error::invalid(
-        "--format",
+        Field::Format,
         format!("the {format} format cannot hold {what}"),
     )
     .with_field(field)
-    .with_hint(format!("{hint}, or use --format json"))
+    .with_hint(format!("{hint}, or use {} json", Field::Format.mention()))
 }
 
 /// How a record's private key is protected, in the same words in every
@@ -309,7 +311,7 @@ pub fn key_protection(encrypted: bool) -> &'static str {
     if encrypted {
         "encrypted (PBES2: scrypt N=2^14 r=8 p=5, AES-256-CBC)"
     } else {
-        "NOT encrypted (--no-passphrase)"
+        "NOT encrypted (stored without a passphrase)"
     }
 }
 

@@ -3,6 +3,8 @@
 //! subject keys CN, O, OU, C, ST, L), which `httpStatus` each failure
 //! gets, and which TlsCsr fields are read: docs/vendor-formats.md.
 
+use crate::field::Field;
+use crate::mention;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -34,16 +36,25 @@ fn check_holdable<'a>(
 ) -> Result<()> {
     let (key_hint, subject_hint) = match of {
         Some(_) => (
-            "regenerate it with --new-key --key-type rsa or ec",
+            concat!(
+                "regenerate it with ",
+                mention!(new_key),
+                " ",
+                mention!(key_type),
+                " rsa or ec"
+            ),
             "regenerate it without those attributes",
         ),
-        None => ("use --key-type rsa or ec", "leave those attributes out"),
+        None => (
+            concat!("use ", mention!(key_type), " rsa or ec"),
+            "leave those attributes out",
+        ),
     };
     let of = of.map(|n| format!(" (record {n})")).unwrap_or_default();
     if matches!(key, KeySpec::Ed25519) {
         return Err(cannot_hold(
             "nsx",
-            "--key-type",
+            Field::KeyType,
             format!("an Ed25519 key{of}: a TlsCsr's algorithm is RSA or EC"),
             key_hint,
         ));
@@ -57,7 +68,7 @@ fn check_holdable<'a>(
     if !extra.is_empty() {
         return Err(cannot_hold(
             "nsx",
-            "--subject",
+            Field::Subject,
             format!(
                 "the subject attribute {}{of}: a TlsCsr subject has only CN, O, OU, C, ST and L",
                 extra.join(", ")
@@ -199,7 +210,17 @@ impl Shape for Nsx {
     /// key is opened.
     fn export_accepts(&self, meta: &RecordMeta) -> Result<()> {
         check_holdable(&meta.key, [], Some(&meta.name)).map_err(|e| {
-            e.with_hint("export it with --format pem --with-key or --format pkcs12, or give NSX an RSA or EC record (regenerate --new-key)")
+            e.with_hint(concat!(
+                "export it with ",
+                mention!(format),
+                " pem ",
+                mention!(with_key),
+                " or ",
+                mention!(format),
+                " pkcs12, or give NSX an RSA or EC record (regenerate ",
+                mention!(new_key),
+                ")"
+            ))
         })
     }
     /// `PUT /policy/api/v1/infra/certificates/{id}` (or `POST
@@ -232,10 +253,20 @@ impl Shape for Nsx {
     fn show(&self, meta: Option<&RecordMeta>, csr: &ParsedCsr, o: Options) -> Result<Vec<u8>> {
         let Some(meta) = meta else {
             return Err(Error::invalid(
-                "--format",
-                "a TlsCsr describes a stored record; show --file has none",
+                Field::Format,
+                concat!(
+                    "a TlsCsr describes a stored record; show ",
+                    mention!(file),
+                    " has none"
+                ),
             )
-            .with_hint("use show NAME --format nsx, or --format json for a CSR file"));
+            .with_hint(concat!(
+                "use show NAME ",
+                mention!(format),
+                " nsx, or ",
+                mention!(format),
+                " json for a CSR file"
+            )));
         };
         check_record(meta, csr)?;
         to_json(&tls_csr(meta, csr, &user()), o.pretty)
@@ -505,26 +536,29 @@ struct TlsCsr {
     _revision: Option<IgnoredAny>,
 }
 
-const NAMES: &[(&str, &str)] = &[
-    ("--common-name", "subject.attributes CN"),
-    ("--country", "subject.attributes C"),
-    ("--state", "subject.attributes ST"),
-    ("--locality", "subject.attributes L"),
-    ("--organization", "subject.attributes O"),
-    ("--organizational-unit", "subject.attributes OU"),
-    ("--key-size", "key_size"),
-    ("--key-type", "algorithm"),
-    ("--dns", "extensions.subject_alt_names.dns_names"),
-    ("--ip", "extensions.subject_alt_names.ip_addresses"),
+/// csrkit's fields as this vendor's bodies name them.
+pub const FIELD_NAMES: &[(Field, &str)] = NAMES;
+
+const NAMES: &[(Field, &str)] = &[
+    (Field::CommonName, "subject.attributes CN"),
+    (Field::Country, "subject.attributes C"),
+    (Field::State, "subject.attributes ST"),
+    (Field::Locality, "subject.attributes L"),
+    (Field::Organization, "subject.attributes O"),
+    (Field::OrganizationalUnit, "subject.attributes OU"),
+    (Field::KeySize, "key_size"),
+    (Field::KeyType, "algorithm"),
+    (Field::Dns, "extensions.subject_alt_names.dns_names"),
+    (Field::Ip, "extensions.subject_alt_names.ip_addresses"),
 ];
 
 fn set_once(slot: &mut Option<String>, key: &str, value: String) -> Result<()> {
     if slot.is_some() {
-        return Err(Error::invalid(
+        return Err(Error::invalid_as(
             "subject.attributes",
             format!("{key} is given more than once"),
         )
-        .with_field("--subject"));
+        .with_field(Field::Subject));
     }
     *slot = Some(value);
     Ok(())
@@ -535,11 +569,11 @@ fn apply_subject(input: &mut RequestInput, attrs: Vec<KeyValue>) -> Result<()> {
         let attr = Attr::parse(&key)
             .filter(|a| DN_ORDER.contains(&a.short().as_ref()))
             .ok_or_else(|| {
-                Error::invalid(
+                Error::invalid_as(
                     "subject.attributes",
                     format!("'{}' is not a TlsCsr subject key", key.escape_default()),
                 )
-                .with_field("--subject")
+                .with_field(Field::Subject)
                 .with_hint("a TlsCsr subject has CN, O, OU, C, ST and L")
             })?;
         match attr {
@@ -564,26 +598,33 @@ fn algorithm(a: Option<String>) -> Result<Option<String>> {
     };
     match a.trim().to_ascii_uppercase().as_str() {
         "RSA" | "EC" => Ok(Some(a)),
-        _ => Err(Error::invalid(
+        _ => Err(Error::invalid_as(
             "algorithm",
             format!(
                 "'{}' is not a TlsCsr algorithm (RSA or EC)",
                 a.escape_default()
             ),
         )
-        .with_field("--key-type")
-        .with_hint("NSX holds RSA and EC keys; use --format json for an Ed25519 key")),
+        .with_field(Field::KeyType)
+        .with_hint(concat!(
+            "NSX holds RSA and EC keys; use ",
+            mention!(format),
+            " json for an Ed25519 key"
+        ))),
     }
 }
 
 /// A field of a body that ends up in output: one line, at most `max` characters.
 fn one_line(field: &str, v: &str, max: usize) -> Result<()> {
     if v.chars().any(char::is_control) {
-        return Err(Error::invalid(field, "contains control characters").with_field("--request"));
+        return Err(
+            Error::invalid_as(field, "contains control characters").with_field(Field::Request)
+        );
     }
     if v.chars().count() > max {
         return Err(
-            Error::invalid(field, format!("longer than {max} characters")).with_field("--request"),
+            Error::invalid_as(field, format!("longer than {max} characters"))
+                .with_field(Field::Request),
         );
     }
     Ok(())
@@ -606,8 +647,10 @@ fn nsx_fields(display: Option<String>, tags: Option<Vec<Tag>>) -> Result<Option<
             one_line("tags.scope", &t.scope, 128)?;
             one_line("tags.tag", &t.tag, 256)?;
             if t.scope.is_empty() && t.tag.is_empty() {
-                return Err(Error::invalid("tags", "a tag with neither scope nor tag")
-                    .with_field("--request"));
+                return Err(
+                    Error::invalid_as("tags", "a tag with neither scope nor tag")
+                        .with_field(Field::Request),
+                );
             }
             Ok(t)
         })
@@ -628,11 +671,11 @@ fn nsx_fields(display: Option<String>, tags: Option<Vec<Tag>>) -> Result<Option<
 pub fn parse_request(text: &str) -> Result<RequestInput> {
     let t: TlsCsr = serde_json::from_str(text).map_err(|e| json_err("NSX TlsCsr", e))?;
     if let Some(rt) = t.resource_type.as_deref().filter(|r| *r != "TlsCsr") {
-        return Err(Error::invalid(
+        return Err(Error::invalid_as(
             "resource_type",
             format!("'{}' is not TlsCsr", rt.escape_default()),
         )
-        .with_field("--request"));
+        .with_field(Field::Request));
     }
     let mut input = RequestInput {
         name: nonempty(t.id),

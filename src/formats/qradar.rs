@@ -3,6 +3,8 @@
 //! CSRModel request bodies. QRadar holds RSA keys only; fields and codes:
 //! docs/vendor-formats.md.
 
+use crate::field::Field;
+use crate::mention;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -42,24 +44,30 @@ fn check_model<'a>(
     let (of, key_hint, subject_hint) = match whose {
         Whose::Request => (
             String::new(),
-            "use --key-type rsa",
+            concat!("use ", mention!(key_type), " rsa"),
             "leave that attribute out",
         ),
         Whose::Record(n) => (
             format!(" (record {n})"),
-            "regenerate it with --new-key --key-type rsa",
+            concat!(
+                "regenerate it with ",
+                mention!(new_key),
+                " ",
+                mention!(key_type),
+                " rsa"
+            ),
             "regenerate it without that attribute",
         ),
         Whose::File => (
             " (the CSR file)".to_string(),
-            "show the file with --format text",
-            "show the file with --format text",
+            concat!("show the file with ", mention!(format), " text"),
+            concat!("show the file with ", mention!(format), " text"),
         ),
     };
     if let Some(alg) = other_alg {
         return Err(cannot_hold(
             "qradar",
-            "--key-type",
+            Field::KeyType,
             format!("an {alg} key{of}: QRadar keys are RSA only (a CSRModel's key_size is an RSA modulus length)"),
             key_hint,
         ));
@@ -73,7 +81,7 @@ fn check_model<'a>(
     if !extra.is_empty() {
         return Err(cannot_hold(
             "qradar",
-            "--subject",
+            Field::Subject,
             format!(
                 "the subject attribute {}{of}: a CSRModel has no field for it",
                 extra.join(", ")
@@ -221,7 +229,19 @@ impl Shape for Qradar {
     /// its key is opened.
     fn export_accepts(&self, meta: &RecordMeta) -> Result<()> {
         check_model(not_rsa(&meta.key).as_deref(), [], Whose::Record(&meta.name)).map_err(|e| {
-            e.with_hint("export it with --format pem --with-key or --format pkcs12, or give QRadar an RSA record (regenerate --new-key --key-type rsa)")
+            e.with_hint(concat!(
+                "export it with ",
+                mention!(format),
+                " pem ",
+                mention!(with_key),
+                " or ",
+                mention!(format),
+                " pkcs12, or give QRadar an RSA record (regenerate ",
+                mention!(new_key),
+                " ",
+                mention!(key_type),
+                " rsa)"
+            ))
         })
     }
     /// `POST /staged_config/certificates/end_certificates`: the
@@ -428,24 +448,24 @@ fn zeroize_value(v: Value) {
 
 /// Unique codes for invalid input (HTTP 422), by the option the error
 /// concerns. Stable: documented in docs/vendor-formats.md.
-const INVALID_CODES: &[(u32, &str, &[&str])] = &[
-    (1032, "The common name is invalid.", &["--common-name"]),
-    (1033, "The country name is invalid.", &["--country"]),
-    (1034, "The state or province is invalid.", &["--state"]),
-    (1035, "The locality is invalid.", &["--locality"]),
-    (1036, "The organization name is invalid.", &["--organization"]),
-    (1037, "The organizational unit is invalid.", &["--organizational-unit"]),
+const INVALID_CODES: &[(u32, &str, &[Field])] = &[
+    (1032, "The common name is invalid.", &[Field::CommonName]),
+    (1033, "The country name is invalid.", &[Field::Country]),
+    (1034, "The state or province is invalid.", &[Field::State]),
+    (1035, "The locality is invalid.", &[Field::Locality]),
+    (1036, "The organization name is invalid.", &[Field::Organization]),
+    (1037, "The organizational unit is invalid.", &[Field::OrganizationalUnit]),
     (
         1038,
         "Another subject attribute (street address, domain component, user id, email address or DN) is invalid.",
-        &["--street-address", "--domain-component", "--user-id", "--email-address", "--subject"],
+        &[Field::StreetAddress, Field::DomainComponent, Field::UserId, Field::EmailAddress, Field::Subject],
     ),
-    (1039, "A subject alternative name (dns, ip_addresses, emails, uri_list) is invalid.", &["--dns", "--ip", "--email", "--uri", "--san"]),
-    (1040, "The key size, key type or digest is invalid or refused.", &["--key-size", "--key-type", "--curve", "--digest"]),
+    (1039, "A subject alternative name (dns, ip_addresses, emails, uri_list) is invalid.", &[Field::Dns, Field::Ip, Field::Email, Field::Uri, Field::San]),
+    (1040, "The key size, key type or digest is invalid or refused.", &[Field::KeySize, Field::KeyType, Field::Curve, Field::Digest]),
     (
         1041,
         "The purpose or a key usage is invalid.",
-        &["--purpose", "--key-usage", "--extended-key-usage", "--ca", "--path-len"],
+        &[Field::Purpose, Field::KeyUsage, Field::ExtendedKeyUsage, Field::Ca, Field::PathLen],
     ),
 ];
 /// Any other invalid input (request body syntax, unknown field, name, description, options).
@@ -454,10 +474,10 @@ const OTHER_INVALID: (u32, &str) = (1042, "The request is invalid.");
 fn error_code(err: &Error) -> (u32, u16, &'static str) {
     match err.kind {
         Kind::Invalid => {
-            let field = err.field.as_deref().unwrap_or("");
+            let field = err.field;
             let (code, desc) = INVALID_CODES
                 .iter()
-                .find(|(_, _, fields)| fields.contains(&field))
+                .find(|(_, _, fields)| field.is_some_and(|f| fields.contains(&f)))
                 .map(|(c, d, _)| (*c, *d))
                 .unwrap_or(OTHER_INVALID);
             (code, 422, desc)
@@ -549,22 +569,25 @@ struct CsrModel {
 }
 
 /// csrkit option -> QRadar field, for error messages.
-const NAMES: &[(&str, &str)] = &[
-    ("--common-name", "common_name"),
-    ("--country", "country_name"),
-    ("--state", "state_province"),
-    ("--locality", "locality"),
-    ("--organization", "organization_name"),
-    ("--organizational-unit", "organizational_unit"),
-    ("--street-address", "street_address"),
-    ("--domain-component", "domain_component"),
-    ("--user-id", "user_id"),
-    ("--dns", "dns"),
-    ("--ip", "ip_addresses"),
-    ("--email", "emails"),
-    ("--uri", "uri_list"),
-    ("--key-size", "key_size"),
-    ("--purpose", "purpose"),
+/// csrkit's fields as this vendor's bodies name them.
+pub const FIELD_NAMES: &[(Field, &str)] = NAMES;
+
+const NAMES: &[(Field, &str)] = &[
+    (Field::CommonName, "common_name"),
+    (Field::Country, "country_name"),
+    (Field::State, "state_province"),
+    (Field::Locality, "locality"),
+    (Field::Organization, "organization_name"),
+    (Field::OrganizationalUnit, "organizational_unit"),
+    (Field::StreetAddress, "street_address"),
+    (Field::DomainComponent, "domain_component"),
+    (Field::UserId, "user_id"),
+    (Field::Dns, "dns"),
+    (Field::Ip, "ip_addresses"),
+    (Field::Email, "emails"),
+    (Field::Uri, "uri_list"),
+    (Field::KeySize, "key_size"),
+    (Field::Purpose, "purpose"),
 ];
 
 /// Reads a QRadar CSRModel (the `POST .../certificate_signing_request`

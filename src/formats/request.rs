@@ -4,6 +4,8 @@
 //! this file holds detection and dispatch; the helpers the parsers share are
 //! in `body`.
 
+use crate::field::Field;
+use crate::mention;
 use serde_json::{Map, Value};
 
 use crate::cli::RequestFormat;
@@ -19,7 +21,7 @@ pub const MAX_REQUEST: u64 = 1 << 20;
 /// Parses a request body: the forced format, or the detected one.
 pub fn parse(data: &[u8], forced: Option<RequestFormat>) -> Result<RequestInput> {
     let text = std::str::from_utf8(data)
-        .map_err(|_| Error::invalid("--request", "the request body is not UTF-8"))?;
+        .map_err(|_| Error::invalid(Field::Request, "the request body is not UTF-8"))?;
     let text = text.trim_start_matches('\u{feff}');
     let format = match forced {
         Some(f) => f,
@@ -53,13 +55,13 @@ pub struct ImportBody {
 /// (csrkit imports certificates for the keys it holds).
 pub fn parse_import(data: &[u8]) -> Result<ImportBody> {
     let text = std::str::from_utf8(data)
-        .map_err(|_| Error::invalid("--request", "the request body is not UTF-8"))?;
+        .map_err(|_| Error::invalid(Field::Request, "the request body is not UTF-8"))?;
     let text = text.trim_start_matches('\u{feff}');
     let obj = match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(o)) => o,
         _ => {
             return Err(Error::invalid(
-                "--request",
+                Field::Request,
                 "an import body is a JSON object: NSX TlsTrustData or a QRadar end certificate",
             ))
         }
@@ -70,7 +72,7 @@ pub fn parse_import(data: &[u8]) -> Result<ImportBody> {
         qradar::parse_import(text)
     } else {
         Err(Error::invalid(
-            "--request",
+            Field::Request,
             "neither pem_encoded (NSX TlsTrustData) nor cert_file (QRadar) is in the body",
         )
         .with_hint("give the certificate FILE instead, or an NSX or QRadar import body"))
@@ -80,11 +82,11 @@ pub fn parse_import(data: &[u8]) -> Result<ImportBody> {
 /// Refuses a private key (or its password) in an import body.
 pub(super) fn no_key_in_body(vendor: &str, field: &str, present: bool) -> Result<()> {
     if present {
-        return Err(Error::invalid(
+        return Err(Error::invalid_as(
             field,
             format!("the {vendor} import body carries a private key; csrkit imports certificates for the keys it already holds"),
         )
-        .with_field("--request")
+        .with_field(Field::Request)
         .with_hint(format!("leave {field} out of the body")));
     }
     Ok(())
@@ -182,7 +184,7 @@ pub fn detect(text: &str) -> Result<RequestFormat> {
         [] => Ok(RequestFormat::Native),
         [one] => Ok(*one),
         many => Err(Error::invalid(
-            "--request",
+            Field::Request,
             format!(
                 "cannot tell the request format: the body has fields of {}",
                 many.iter()
@@ -191,7 +193,11 @@ pub fn detect(text: &str) -> Result<RequestFormat> {
                     .join(" and ")
             ),
         )
-        .with_hint("give --request-format qradar|nsx|xclarity|arcgis|sbc|native")),
+        .with_hint(concat!(
+            "give ",
+            mention!(request_format),
+            " qradar|nsx|xclarity|arcgis|sbc|native"
+        ))),
     }
 }
 

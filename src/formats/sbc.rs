@@ -4,6 +4,7 @@
 //! JSON. See docs/vendor-formats.md.
 //! XML is written and read with quick-xml, never by string concatenation.
 
+use crate::field::Field;
 use std::io;
 
 use quick_xml::events::{BytesDecl, BytesText, Event};
@@ -246,17 +247,17 @@ fn push(fields: &mut Fields, given: &str, values: Vec<String>) -> Result<()> {
     let name = acli_name(given);
     if !FIELDS.contains(&name.as_str()) {
         return Err(Error::invalid(
-            "--request",
+            Field::Request,
             format!("unknown field `{given}` in the SBC certificate-record body"),
         )
-        .with_field(given)
+        .with_label(given)
         .with_hint(format!("accepted fields: {}", FIELDS.join(", "))));
     }
     if let Some(f) = fields.iter_mut().find(|f| f.0 == name) {
         if !LISTS.contains(&name.as_str()) {
             return Err(
-                Error::invalid(given, "given more than once in the SBC request body")
-                    .with_field("--request"),
+                Error::invalid_as(given, "given more than once in the SBC request body")
+                    .with_field(Field::Request),
             );
         }
         f.2.extend(values);
@@ -267,7 +268,10 @@ fn push(fields: &mut Fields, given: &str, values: Vec<String>) -> Result<()> {
 }
 
 fn xml_err(e: impl std::fmt::Display) -> Error {
-    Error::invalid("--request", format!("SBC request body: malformed XML: {e}"))
+    Error::invalid(
+        Field::Request,
+        format!("SBC request body: malformed XML: {e}"),
+    )
 }
 
 /// The name of an XML body's root element (`None` when there is none).
@@ -325,11 +329,11 @@ impl ConfigElement {
                     .ok_or_else(|| xml_err("an <attribute> without a <name>"))?;
                 let values = std::mem::take(&mut self.values);
                 if values.len() > 1 && !LISTS.contains(&acli_name(&name).as_str()) {
-                    return Err(Error::invalid(
+                    return Err(Error::invalid_as(
                         &name,
                         "has more than one <value> but is not a list in the SBC request body",
                     )
-                    .with_field("--request"));
+                    .with_field(Field::Request));
                 }
                 push(&mut self.fields, &name, values)
             }
@@ -373,10 +377,10 @@ fn parse_config_element(text: &str) -> Result<Fields> {
                         .map(|p| format!(" in <{p}>"))
                         .unwrap_or_default();
                     return Err(Error::invalid(
-                        "--request",
+                        Field::Request,
                         format!("SBC configElement body: unexpected element <{tag}>{inside}"),
                     )
-                    .with_field(&tag));
+                    .with_label(&tag));
                 }
                 seen_root = true;
                 buf.clear();
@@ -428,14 +432,14 @@ fn parse_config_element(text: &str) -> Result<Fields> {
     }
     match ce.element_type.as_deref() {
         Some(t) if acli_name(t) == "certificate-record" => Ok(ce.fields),
-        Some(t) => Err(Error::invalid(
+        Some(t) => Err(Error::invalid_as(
             "elementType",
             format!(
                 "'{}' is not certificate-record (the element a CSR is generated for)",
                 t.escape_default()
             ),
         )
-        .with_field("--request")),
+        .with_field(Field::Request)),
         None => Err(xml_err("the <configElement> has no <elementType>")),
     }
 }
@@ -462,7 +466,7 @@ fn parse_xml(text: &str) -> Result<Fields> {
                 };
                 let root = name_of(e);
                 if acli_name(&root) != "certificate-record" {
-                    return Err(Error::invalid("--request", format!("SBC request body: the root element is <{root}>, expected <certificateRecord>")));
+                    return Err(Error::invalid(Field::Request, format!("SBC request body: the root element is <{root}>, expected <certificateRecord>")));
                 }
                 seen_root = true;
                 depth = usize::from(matches!(ev, Event::Start(_)));
@@ -475,10 +479,10 @@ fn parse_xml(text: &str) -> Result<Fields> {
             Event::Start(e) | Event::Empty(e) => {
                 let name = name_of(&e);
                 return Err(Error::invalid(
-                    "--request",
+                    Field::Request,
                     format!("SBC request body: unexpected nested element <{name}>"),
                 )
-                .with_field(&name));
+                .with_label(&name));
             }
             Event::Text(t) => {
                 let t = t.xml_content().map_err(xml_err)?;
@@ -535,17 +539,17 @@ fn parse_json(text: &str) -> Result<Fields> {
                 .map(|i| match i {
                     Value::String(s) => Ok(s),
                     other => Err(
-                        Error::invalid(&k, format!("expected strings, found {other}"))
-                            .with_field("--request"),
+                        Error::invalid_as(&k, format!("expected strings, found {other}"))
+                            .with_field(Field::Request),
                     ),
                 })
                 .collect::<Result<_>>()?,
             other => {
-                return Err(Error::invalid(
+                return Err(Error::invalid_as(
                     &k,
                     format!("expected a string or a list, found {other}"),
                 )
-                .with_field("--request"))
+                .with_field(Field::Request))
             }
         };
         push(&mut fields, &k, values)?;
@@ -553,24 +557,27 @@ fn parse_json(text: &str) -> Result<Fields> {
     Ok(fields)
 }
 
-const NAMES_XML: &[(&str, &str)] = &[
-    ("--common-name", "commonName"),
-    ("--country", "country"),
-    ("--state", "state"),
-    ("--locality", "locality"),
-    ("--organization", "organization"),
-    ("--organizational-unit", "unit"),
-    ("--key-size", "keySize"),
-    ("--key-type", "keyAlgor"),
-    ("--curve", "ecdsaKeySize"),
-    ("--digest", "digestAlgor"),
-    ("--san", "alternateName"),
-    ("--dns", "alternateName"),
-    ("--ip", "alternateName"),
-    ("--email", "alternateName"),
-    ("--uri", "alternateName"),
-    ("--key-usage", "keyUsageList"),
-    ("--extended-key-usage", "extendedKeyUsageList"),
+/// csrkit's fields as this vendor's bodies name them.
+pub const FIELD_NAMES: &[(Field, &str)] = NAMES_XML;
+
+const NAMES_XML: &[(Field, &str)] = &[
+    (Field::CommonName, "commonName"),
+    (Field::Country, "country"),
+    (Field::State, "state"),
+    (Field::Locality, "locality"),
+    (Field::Organization, "organization"),
+    (Field::OrganizationalUnit, "unit"),
+    (Field::KeySize, "keySize"),
+    (Field::KeyType, "keyAlgor"),
+    (Field::Curve, "ecdsaKeySize"),
+    (Field::Digest, "digestAlgor"),
+    (Field::San, "alternateName"),
+    (Field::Dns, "alternateName"),
+    (Field::Ip, "alternateName"),
+    (Field::Email, "alternateName"),
+    (Field::Uri, "alternateName"),
+    (Field::KeyUsage, "keyUsageList"),
+    (Field::ExtendedKeyUsage, "extendedKeyUsageList"),
 ];
 
 /// `alternate-name` entries: `TYPE:VALUE`, or a bare IP address or DNS name.
@@ -599,7 +606,7 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
         parse_json(text)?
     };
     let mut input = RequestInput::default();
-    let mut names: Vec<(&str, String)> = Vec::new();
+    let mut names: Vec<(Field, String)> = Vec::new();
     for (name, given, values) in fields {
         let one = || nonempty(values.first().cloned());
         match name.as_str() {
@@ -616,14 +623,14 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
                         .map(|s| s.trim().parse::<u32>())
                         .transpose()
                         .map_err(|_| {
-                            Error::invalid(
+                            Error::invalid_as(
                                 &given,
                                 format!(
                                     "'{}' is not a key size in bits",
                                     values[0].escape_default()
                                 ),
                             )
-                            .with_field("--key-size")
+                            .with_field(Field::KeySize)
                         })?
             }
             "key-algor" => input.key_type = one(),
@@ -635,8 +642,8 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
                     .as_deref()
                     .is_some_and(|d| d.trim().eq_ignore_ascii_case("sha1"))
                 {
-                    return Err(Error::invalid(&given, "sha1 is refused: SHA-1 signatures are broken (collisions are practical) and CAs reject them")
-                        .with_field("--digest")
+                    return Err(Error::invalid_as(&given, "sha1 is refused: SHA-1 signatures are broken (collisions are practical) and CAs reject them")
+                        .with_field(Field::Digest)
                         .with_hint("use sha256 or sha512"));
                 }
             }
@@ -660,7 +667,7 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
         }
         for (flag, n) in NAMES_XML {
             if acli_name(n) == name {
-                names.push((flag, given.clone()));
+                names.push((*flag, given.clone()));
             }
         }
     }
@@ -672,7 +679,7 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
     {
         input.key_size = None;
     }
-    let table: Vec<(&str, &str)> = names.iter().map(|(f, g)| (*f, g.as_str())).collect();
+    let table: Vec<(Field, &str)> = names.iter().map(|(f, g)| (*f, g.as_str())).collect();
     validate_as(&input, "SBC", &table)?;
     Ok(input)
 }
@@ -695,7 +702,7 @@ pub fn parse_import(text: &str) -> Result<super::request::ImportBody> {
                 let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
                 match depth {
                     0 if name != "ImportCertificate" => {
-                        return Err(Error::invalid(
+                        return Err(Error::invalid_as(
                             "ImportCertificate",
                             format!(
                                 "the root element is <{}>, expected <ImportCertificate>",
@@ -706,7 +713,7 @@ pub fn parse_import(text: &str) -> Result<super::request::ImportBody> {
                     1 if !["recordName", "format", "certificateRequest", "overwrite"]
                         .contains(&name.as_str()) =>
                     {
-                        return Err(Error::invalid(
+                        return Err(Error::invalid_as(
                             "ImportCertificate",
                             format!(
                                 "<{}> is not an element of ImportCertificate",
@@ -753,17 +760,17 @@ pub fn parse_import(text: &str) -> Result<super::request::ImportBody> {
     }
     if let Some(f) = format.as_deref() {
         if !["x509", "pkcs7"].contains(&f.to_ascii_lowercase().as_str()) {
-            return Err(Error::invalid(
+            return Err(Error::invalid_as(
                 "format",
                 format!("'{}' is not x509 or pkcs7", crate::csr::term(f)),
             ));
         }
     }
     let record = record.filter(|r| !r.is_empty()).ok_or_else(|| {
-        Error::invalid("recordName", "the import body names no certificate-record")
+        Error::invalid_as("recordName", "the import body names no certificate-record")
     })?;
     let pem = pem.filter(|p| !p.is_empty()).ok_or_else(|| {
-        Error::invalid(
+        Error::invalid_as(
             "certificateRequest",
             "the import body carries no certificate",
         )

@@ -3,6 +3,7 @@
 //! `"result":"failed"` envelope) and XClarity POST bodies. Message ids and
 //! the fields read: docs/vendor-formats.md.
 
+use crate::field::Field;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -156,18 +157,21 @@ struct Post {
     sans: Option<SubjectAltNames>,
 }
 
-const NAMES: &[(&str, &str)] = &[
-    ("--common-name", "CommonName"),
-    ("--country", "Country"),
-    ("--organization", "Organization"),
-    ("--organizational-unit", "OrganizationUnit"),
-    ("--locality", "StateLocality"),
-    ("--state", "StateProvince"),
-    ("--san", "subjectAlternativeNames"),
-    ("--dns", "subjectAlternativeNames"),
-    ("--ip", "subjectAlternativeNames"),
-    ("--email", "subjectAlternativeNames"),
-    ("--uri", "subjectAlternativeNames"),
+/// csrkit's fields as this vendor's bodies name them.
+pub const FIELD_NAMES: &[(Field, &str)] = NAMES;
+
+const NAMES: &[(Field, &str)] = &[
+    (Field::CommonName, "CommonName"),
+    (Field::Country, "Country"),
+    (Field::Organization, "Organization"),
+    (Field::OrganizationalUnit, "OrganizationUnit"),
+    (Field::Locality, "StateLocality"),
+    (Field::State, "StateProvince"),
+    (Field::San, "subjectAlternativeNames"),
+    (Field::Dns, "subjectAlternativeNames"),
+    (Field::Ip, "subjectAlternativeNames"),
+    (Field::Email, "subjectAlternativeNames"),
+    (Field::Uri, "subjectAlternativeNames"),
 ];
 
 /// A general name as csrkit's `TYPE:VALUE`.
@@ -178,14 +182,14 @@ fn typed(g: &GeneralName) -> Result<String> {
         "rfc822name" | "email" => "email",
         "uniformresourceidentifier" | "uri" => "uri",
         _ => {
-            return Err(Error::invalid(
+            return Err(Error::invalid_as(
                 "subjectAlternativeNames",
                 format!(
                     "unsupported general name type '{}'",
                     g.kind.escape_default()
                 ),
             )
-            .with_field("--san")
+            .with_field(Field::San)
             .with_hint("use dNSName, iPAddress, rfc822Name or uniformResourceIdentifier"))
         }
     };
@@ -226,12 +230,12 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
         ..RequestInput::default()
     };
     if input.common_name.is_none() && input.san.is_none() {
-        return Err(Error::invalid(
+        return Err(Error::invalid_as(
             "CommonName",
             "the XClarity body has neither CommonName nor subjectAlternativeNames; \
              the appliance would fill in its defaults, but csrkit has no appliance to take them from",
         )
-        .with_field("--common-name")
+        .with_field(Field::CommonName)
         .with_hint(format!(
             "add CommonName (the FQDN or IP address of the server) or subjectAlternativeNames to the body; \
              the appliance's defaults are {APPLIANCE_DEFAULTS}"

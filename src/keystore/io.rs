@@ -4,6 +4,7 @@
 //! [`atomic_write`] for files csrkit writes outside the keystore (`-o`).
 //! No keystore layout or commit protocol lives here (see `dir`).
 
+use crate::mention;
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{Read, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
@@ -204,9 +205,11 @@ pub(crate) fn check_owned(path: &Path, md: &fs::Metadata, what: &str) -> Result<
                 md.uid()
             ),
         )
-        .with_hint(
-            "use a keystore of your own (--keystore DIR); a team shares a PostgreSQL keystore",
-        ));
+        .with_hint(concat!(
+            "use a keystore of your own (",
+            mention!(keystore),
+            " DIR); a team shares a PostgreSQL keystore"
+        )));
     }
     Ok(())
 }

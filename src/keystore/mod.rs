@@ -10,6 +10,8 @@
 //! arrive already encrypted (PKCS#8 PBES2) unless the user said
 //! `--no-passphrase`.
 
+use crate::field::Field;
+use crate::mention;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -27,10 +29,9 @@ pub use acme::{AcmeAccount, AcmeChallenge, AcmeOrigin};
 pub use io::atomic_write;
 pub(crate) use record::StagedAt;
 pub use record::{
-    changed_meanwhile, check_stored_name, damaged_hint, exists_error, is_revision_conflict,
-    not_found, now_rfc3339, same_key, CertFiles, Fetch, FullRecord, HeldFiles, Listed, ListedFrom,
-    LiveCert, Location, NewRecord, Put, Record, RecordMeta, Revision, Staged, Summary, CERT_FILE,
-    CHAIN_FILE,
+    changed_meanwhile, check_stored_name, damaged, exists_error, is_revision_conflict, not_found,
+    now_rfc3339, same_key, CertFiles, Fetch, FullRecord, HeldFiles, Listed, ListedFrom, LiveCert,
+    Location, NewRecord, Put, Record, RecordMeta, Revision, Staged, Summary, CERT_FILE, CHAIN_FILE,
 };
 
 /// A keystore backend. Every method takes and releases whatever lock or
@@ -98,9 +99,9 @@ pub trait Store: Send + Sync {
     fn delete_damaged(&self, name: &str) -> Result<String>;
 
     /// Warnings for the records the last [`Store::list`] skipped because
-    /// they cannot be read (each names the record and a command that
-    /// removes it). Empty for a backend that never skips.
-    fn skipped(&self) -> Vec<String> {
+    /// they cannot be read (each names the record; its remedy removes
+    /// it). Empty for a backend that never skips.
+    fn skipped(&self) -> Vec<Error> {
         Vec::new()
     }
 
@@ -157,10 +158,7 @@ pub trait Store: Send + Sync {
                     "record {} has no revision {revision} in its history",
                     rec.meta.name
                 ))
-                .with_hint(format!(
-                    "`csrkit show {}` names the revisions; import a new certificate to end the renewal",
-                    rec.meta.name
-                ))
+                .with_remedy(crate::error::Remedy::ShowRevisions(rec.meta.name.clone()))
             })
     }
 
@@ -207,7 +205,7 @@ pub trait Store: Send + Sync {
 
 fn acme_unsupported(location: &str) -> Error {
     Error::invalid(
-        "--keystore",
+        Field::Keystore,
         format!("the keystore {location} cannot hold ACME accounts yet"),
     )
     .with_hint("order into a directory keystore")
@@ -246,10 +244,11 @@ pub fn open(location: PathBuf, lock_timeout: Duration) -> Result<Keystore> {
         Some(s) if pg::SCHEMES.contains(&s.as_str()) => {
             Ok(Box::new(pg::PgStore::new(&location, lock_timeout)?))
         }
-        Some(s) => Err(
-            Error::invalid("--keystore", format!("{s}:// keystores are not supported"))
-                .with_hint("give a directory, or a postgresql://user@host:port/db URL"),
-        ),
+        Some(s) => Err(Error::invalid(
+            Field::Keystore,
+            format!("{s}:// keystores are not supported"),
+        )
+        .with_hint("give a directory, or a postgresql://user@host:port/db URL")),
         None => Ok(Box::new(dir::DirStore::new(location, lock_timeout))),
     }
 }
@@ -285,9 +284,13 @@ pub fn default_root() -> Result<PathBuf> {
     match home {
         Some(home) => Ok(home.join(".local/share/csrkit")),
         None => Err(Error::invalid(
-            "--keystore",
+            Field::Keystore,
             "no home directory to hold the default keystore (HOME is not set or not absolute)",
         )
-        .with_hint("give --keystore DIR or set CSRKIT_KEYSTORE")),
+        .with_hint(concat!(
+            "give ",
+            mention!(keystore),
+            " DIR or set CSRKIT_KEYSTORE"
+        ))),
     }
 }

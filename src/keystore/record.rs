@@ -8,6 +8,7 @@
 //! logic lives here; reading a record's files goes through [`super::io`],
 //! which never follows a symlink.
 
+use crate::field::Field;
 use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::io::{check_not_writable_by_others, nofollow_read};
 use crate::cert::{CertSummary, Status};
-use crate::error::{io_at, Error, Kind, Result};
+use crate::error::{io_at, Error, Kind, Remedy, Result};
 use crate::request::{KeySpec, Request};
 use zeroize::Zeroizing;
 
@@ -358,10 +359,8 @@ impl Record {
                     dir.display()
                 ),
             )
-            .with_hint(format!(
-                "records must be real directories inside the keystore; {}",
-                damaged_hint(&dir_name(dir))
-            )));
+            .with_hint("records must be real directories inside the keystore")
+            .with_remedy(damaged(&dir_name(dir))));
         }
         if !md.is_dir() {
             return Err(Error::internal(format!(
@@ -374,14 +373,14 @@ impl Record {
         let data = nofollow_read(&json_path).map_err(|e| {
             if e.kind == Kind::NotFound {
                 Error::internal(format!("{} is missing", json_path.display()))
-                    .with_hint(damaged_hint(&dir_name(dir)))
+                    .with_remedy(damaged(&dir_name(dir)))
             } else {
                 e
             }
         })?;
         let meta: RecordMeta = serde_json::from_slice(&data).map_err(|e| {
             Error::internal(format!("{} is corrupt: {e}", json_path.display()))
-                .with_hint(damaged_hint(&dir_name(dir)))
+                .with_remedy(damaged(&dir_name(dir)))
         })?;
         // The name in the file will name paths: checked as a new one is.
         check_stored_name(&meta.name, meta.id)?;
@@ -396,7 +395,7 @@ impl Record {
                     dir.display()
                 ),
             )
-            .with_hint(damaged_hint(&dir_name(dir))));
+            .with_remedy(damaged(&dir_name(dir))));
         }
         if key_md.mode() & 0o077 != 0 {
             return Err(Error::new(
@@ -412,13 +411,10 @@ impl Record {
     }
 }
 
-/// The hint for a record that cannot be read: a command that removes it
-/// (`delete` works on any damaged record), or where its earlier files are.
-pub fn damaged_hint(name: &str) -> String {
-    format!(
-        "remove it with `csrkit delete {name} --yes` (its key and history go with it), \
-         or restore its files from its history/ directory"
-    )
+/// The way out for a record that cannot be read: remove it (deleting
+/// works on any damaged record), or restore its earlier files.
+pub fn damaged(name: &str) -> Remedy {
+    Remedy::DeleteRecord(name.to_string())
 }
 
 /// The record name a record directory has (its last component).
@@ -515,9 +511,8 @@ pub fn now_rfc3339() -> String {
 
 /// Exit 4: `name` is taken.
 pub fn exists_error(name: &str) -> Error {
-    Error::new(Kind::Exists, format!("record {name} already exists")).with_hint(format!(
-        "use `csrkit regenerate {name}` to make a new CSR for it, or pick another name"
-    ))
+    Error::new(Kind::Exists, format!("record {name} already exists"))
+        .with_remedy(Remedy::RegenerateRecord(name.to_string()))
 }
 
 /// Every record name read from a backend (a database row, a catalog, a
@@ -546,16 +541,12 @@ pub fn changed_meanwhile(name: &str, expected: u32, now: u32) -> Error {
          nothing was written"
     ))
     .with_hint("run the command again")
-    .with_field(REVISION_CONFLICT)
+    .with_field(Field::Revision)
 }
-
-/// The field [`changed_meanwhile`] names: a commit refused because the
-/// record moved on, which a front end may redo from a fresh read.
-pub const REVISION_CONFLICT: &str = "revision";
 
 /// Whether `e` is [`changed_meanwhile`]'s refusal.
 pub fn is_revision_conflict(e: &Error) -> bool {
-    e.field.as_deref() == Some(REVISION_CONFLICT)
+    e.field == Some(Field::Revision)
 }
 
 /// Whether two revisions hold the same private key: the same SPKI
@@ -573,5 +564,5 @@ pub fn not_found(name_or_id: &str) -> Error {
         "no record named or numbered '{}'",
         name_or_id.escape_default()
     ))
-    .with_hint("run `csrkit list` to see the records")
+    .with_remedy(Remedy::ListRecords)
 }

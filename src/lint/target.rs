@@ -3,6 +3,7 @@
 //! signature algorithm, requested or present extensions, and a
 //! certificate's validity. Reading only: no verdicts here.
 
+use crate::field::Field;
 use der::asn1::{ObjectIdentifier, UintRef};
 use der::Decode;
 use spki::SubjectPublicKeyInfoOwned;
@@ -74,7 +75,7 @@ pub struct Target {
 }
 
 fn bad(what: impl std::fmt::Display) -> Error {
-    Error::invalid("--file", format!("cannot be linted: {what}"))
+    Error::invalid(Field::File, format!("cannot be linted: {what}"))
         .with_hint("give a CSR or a certificate (PEM or DER)")
 }
 

@@ -69,7 +69,7 @@ pub fn qradar(t: &Target, out: &mut Vec<Finding>) {
             "qradar.rsa_only",
             Severity::Error,
             SRC,
-            "QRadar holds RSA keys only; make the key with --key-type rsa".into(),
+            "QRadar holds RSA keys only; make the record's key an RSA key".into(),
         );
     }
     only_attributes(

@@ -11,6 +11,7 @@ use crate::cert::chain::{self, Source};
 use crate::cert::{self, bundle, Cert};
 use crate::error::{Error, Kind, Result};
 use crate::keystore::{self, AcmeOrigin, CertFiles, NewRecord, Record, RecordMeta, Store};
+use crate::mention;
 
 /// What to attach: the certificates (leaf among them, any order) and the
 /// extra issuers to build the chain from.
@@ -132,7 +133,11 @@ pub fn leaf_of(rec: &Record, certs: &[Cert]) -> Result<usize> {
         Kind::Mismatch,
         format!("{which} match record {}'s key", rec.meta.name),
     )
-    .with_hint("check that the CA signed this record's CSR, or import without --record to find the record by key"))
+    .with_hint(concat!(
+        "check that the CA signed this record's CSR, or import without ",
+        mention!(record),
+        " to find the record by key"
+    )))
 }
 
 /// The leaf and its record when no record is named: the first
@@ -156,14 +161,18 @@ pub fn find_leaf(store: &dyn Store, certs: &[Cert]) -> Result<Record> {
         Kind::Mismatch,
         format!("no record holds the key of the certificate for {subject}"),
     )
-    .with_hint("import it into the keystore that made its CSR (--keystore), or check that the CA signed a CSR made here"))
+    .with_hint(concat!(
+        "import it into the keystore that made its CSR (",
+        mention!(keystore),
+        "), or check that the CA signed a CSR made here"
+    )))
 }
 
 /// A leaf that is a CA certificate when the record asked for none, or one
 /// outside its validity period: exit 2 with the reason.
 pub fn check_leaf(leaf: &Cert, rec: &Record) -> Result<()> {
     if leaf.is_ca() && !rec.meta.request.ca {
-        return Err(Error::invalid(
+        return Err(Error::invalid_as(
             "certificate",
             format!(
                 "the certificate for record {} is a CA certificate (basicConstraints CA:TRUE), but the record asked for an end-entity certificate",
@@ -175,17 +184,14 @@ pub fn check_leaf(leaf: &Cert, rec: &Record) -> Result<()> {
     let (nb, na) = leaf.validity();
     let now = cert::now();
     if na < now {
-        return Err(Error::invalid(
+        return Err(Error::invalid_as(
             "certificate",
             format!("the certificate expired on {}", cert::rfc3339(na)),
         )
-        .with_hint(format!(
-            "ask the CA for a new one: csrkit download {} gives the CSR",
-            rec.meta.name
-        )));
+        .with_remedy(crate::error::Remedy::DownloadCsr(rec.meta.name.clone())));
     }
     if nb > now + 300 {
-        return Err(Error::invalid(
+        return Err(Error::invalid_as(
             "certificate",
             format!("the certificate is not valid until {}", cert::rfc3339(nb)),
         )

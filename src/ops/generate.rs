@@ -29,7 +29,7 @@ pub fn record_name(given: Option<&str>, input: &RequestInput, req: &Request) -> 
             } else {
                 "no record name given and no common name to derive one from"
             };
-            Error::invalid("NAME", why).with_hint("give a NAME: csrkit generate NAME ...")
+            Error::invalid_as("NAME", why).with_remedy(crate::error::Remedy::GiveName)
         })
 }
 

@@ -114,7 +114,7 @@ pub fn adopt(
             Kind::Invalid
         };
         Error::new(kind, format!("the private key: {}", e.message))
-            .with_field("private_key")
+            .with_label("private_key")
             .with_hint("give the key as PKCS#8 PEM (PRIVATE KEY, or ENCRYPTED PRIVATE KEY with its passphrase)")
     })?;
     let decoded = bundle::decode(certs, what)?;
@@ -137,7 +137,7 @@ pub fn adopt(
             Kind::Mismatch,
             format!("the private key is not the key of any certificate in {what}"),
         )
-        .with_field("private_key")
+        .with_label("private_key")
         .with_hint("send the certificate issued for this key")
     })?;
     let sans = leaf.sans();

@@ -2,6 +2,7 @@
 //! string types, upper bounds), and any other type by its dotted OID
 //! ([`Attr::Other`]). It must not know about parsing DNs, keys or SANs.
 
+use crate::field::Field;
 use std::borrow::Cow;
 
 use der::asn1::ObjectIdentifier;
@@ -58,8 +59,8 @@ pub struct AttrInfo {
     /// Upper bound in characters (RFC 5280 Appendix A; X.520 where
     /// RFC 5280 has none).
     pub max: usize,
-    /// The command-line flag that sets it, for error messages.
-    pub flag: &'static str,
+    /// The input field that sets it, for error messages.
+    pub field: Field,
     /// Human label for prompts and text output.
     pub label: &'static str,
 }
@@ -73,7 +74,7 @@ const fn info(
     oid: &'static str,
     string_type: StringType,
     max: usize,
-    flag: &'static str,
+    field: Field,
     label: &'static str,
 ) -> AttrInfo {
     AttrInfo {
@@ -83,7 +84,7 @@ const fn info(
         oid,
         string_type,
         max,
-        flag,
+        field,
         label,
     }
 }
@@ -101,7 +102,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "0.9.2342.19200300.100.1.25",
         Ia5,
         63,
-        "--domain-component",
+        Field::DomainComponent,
         "Domain component",
     ),
     info(
@@ -111,7 +112,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "2.5.4.6",
         Printable,
         2,
-        "--country",
+        Field::Country,
         "Country",
     ),
     info(
@@ -121,7 +122,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "2.5.4.8",
         Utf8,
         128,
-        "--state",
+        Field::State,
         "State or province",
     ),
     info(
@@ -131,7 +132,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "2.5.4.7",
         Utf8,
         128,
-        "--locality",
+        Field::Locality,
         "Locality",
     ),
     info(
@@ -141,7 +142,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "2.5.4.9",
         Utf8,
         128,
-        "--street-address",
+        Field::StreetAddress,
         "Street address",
     ),
     info(
@@ -151,7 +152,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "2.5.4.10",
         Utf8,
         64,
-        "--organization",
+        Field::Organization,
         "Organization",
     ),
     info(
@@ -161,7 +162,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "2.5.4.11",
         Utf8,
         64,
-        "--organizational-unit",
+        Field::OrganizationalUnit,
         "Organizational unit",
     ),
     info(
@@ -171,7 +172,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "2.5.4.3",
         Utf8,
         64,
-        "--common-name",
+        Field::CommonName,
         "Common name",
     ),
     info(
@@ -181,7 +182,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "0.9.2342.19200300.100.1.1",
         Utf8,
         256,
-        "--user-id",
+        Field::UserId,
         "User id",
     ),
     info(
@@ -191,7 +192,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "1.2.840.113549.1.9.1",
         Ia5,
         255,
-        "--email-address",
+        Field::EmailAddress,
         "Email address",
     ),
     info(
@@ -201,7 +202,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "2.5.4.5",
         Printable,
         64,
-        "--subject",
+        Field::Subject,
         "Serial number",
     ),
     info(
@@ -211,7 +212,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "2.5.4.12",
         Utf8,
         64,
-        "--subject",
+        Field::Subject,
         "Title",
     ),
     info(
@@ -221,7 +222,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "2.5.4.42",
         Utf8,
         UB_NAME,
-        "--subject",
+        Field::Subject,
         "Given name",
     ),
     info(
@@ -231,7 +232,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "2.5.4.4",
         Utf8,
         UB_NAME,
-        "--subject",
+        Field::Subject,
         "Surname",
     ),
     info(
@@ -241,7 +242,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "2.5.4.17",
         Utf8,
         40,
-        "--subject",
+        Field::Subject,
         "Postal code",
     ),
     info(
@@ -251,7 +252,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "2.5.4.15",
         Utf8,
         128,
-        "--subject",
+        Field::Subject,
         "Business category",
     ),
     info(
@@ -261,7 +262,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "1.3.6.1.4.1.311.60.2.1.1",
         Utf8,
         128,
-        "--subject",
+        Field::Subject,
         "Jurisdiction locality",
     ),
     info(
@@ -271,7 +272,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "1.3.6.1.4.1.311.60.2.1.2",
         Utf8,
         128,
-        "--subject",
+        Field::Subject,
         "Jurisdiction state or province",
     ),
     info(
@@ -281,7 +282,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "1.3.6.1.4.1.311.60.2.1.3",
         Printable,
         2,
-        "--subject",
+        Field::Subject,
         "Jurisdiction country",
     ),
     // X.520 sets no upper bound; eIDAS identifiers (VATDE-123456789,
@@ -293,7 +294,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "2.5.4.97",
         Utf8,
         128,
-        "--subject",
+        Field::Subject,
         "Organization identifier",
     ),
     info(
@@ -303,7 +304,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "2.5.4.65",
         Utf8,
         128,
-        "--subject",
+        Field::Subject,
         "Pseudonym",
     ),
     info(
@@ -313,7 +314,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "2.5.4.43",
         Utf8,
         UB_NAME,
-        "--subject",
+        Field::Subject,
         "Initials",
     ),
     info(
@@ -323,7 +324,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "2.5.4.44",
         Utf8,
         UB_NAME,
-        "--subject",
+        Field::Subject,
         "Generation qualifier",
     ),
     info(
@@ -333,7 +334,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "2.5.4.46",
         Printable,
         64,
-        "--subject",
+        Field::Subject,
         "DN qualifier",
     ),
     info(
@@ -343,7 +344,7 @@ pub const ATTRS: &[AttrInfo] = &[
         "2.5.4.41",
         Utf8,
         UB_NAME,
-        "--subject",
+        Field::Subject,
         "Name",
     ),
 ];
@@ -356,7 +357,7 @@ const OTHER: AttrInfo = info(
     "",
     Utf8,
     UB_NAME,
-    "--subject",
+    Field::Subject,
     "Attribute",
 );
 

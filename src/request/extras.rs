@@ -5,6 +5,8 @@
 //! (RFC 2985 §5.4). The challenge password is a secret: it is never
 //! serialized (records do not keep it). No I/O here.
 
+use crate::field::Field;
+use crate::mention;
 use der::asn1::ObjectIdentifier;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
@@ -48,8 +50,11 @@ impl CustomExtension {
 }
 
 fn bad_ext(msg: impl Into<String>) -> Error {
-    Error::invalid("--extension", msg.into())
-        .with_hint("write OID[:critical]:DER-HEX, e.g. --extension 1.3.6.1.5.5.7.1.24:3003020105")
+    Error::invalid(Field::Extension, msg.into()).with_hint(concat!(
+        "write OID[:critical]:DER-HEX, e.g. ",
+        mention!(extension),
+        " 1.3.6.1.5.5.7.1.24:3003020105"
+    ))
 }
 
 /// Parses `OID[:critical]:DER-HEX`.
@@ -77,7 +82,7 @@ pub fn parse_extension(s: &str) -> Result<CustomExtension> {
     let bytes = from_hex(hex.trim())
         .and_then(|b| check_tlv(&b).map(|()| b))
         .map_err(|m| {
-            Error::invalid("--extension", format!("{oid}: the value is not one DER value: {m}"))
+            Error::invalid(Field::Extension, format!("{oid}: the value is not one DER value: {m}"))
                 .with_hint("give the extension's value (what goes inside extnValue) as the hex of one DER TLV, e.g. 3003020105")
         })?;
     Ok(CustomExtension {
@@ -90,11 +95,39 @@ pub fn parse_extension(s: &str) -> Result<CustomExtension> {
 /// The flag that makes an extension csrkit writes itself.
 fn owner(oid: &str, must_staple: bool) -> Option<&'static str> {
     Some(match oid {
-        "2.5.29.17" => "--dns, --ip, --email, --uri or --san (subjectAltName)",
-        "2.5.29.15" => "--key-usage or --purpose (keyUsage)",
-        "2.5.29.37" => "--extended-key-usage or --purpose (extendedKeyUsage)",
-        "2.5.29.19" => "--ca and --path-len (basicConstraints)",
-        OID_TLS_FEATURE if must_staple => "--must-staple alone (it adds this TLS Feature)",
+        "2.5.29.17" => concat!(
+            mention!(dns),
+            ", ",
+            mention!(ip),
+            ", ",
+            mention!(email),
+            ", ",
+            mention!(uri),
+            " or ",
+            mention!(san),
+            " (subjectAltName)"
+        ),
+        "2.5.29.15" => concat!(
+            mention!(key_usage),
+            " or ",
+            mention!(purpose),
+            " (keyUsage)"
+        ),
+        "2.5.29.37" => concat!(
+            mention!(extended_key_usage),
+            " or ",
+            mention!(purpose),
+            " (extendedKeyUsage)"
+        ),
+        "2.5.29.19" => concat!(
+            mention!(ca),
+            " and ",
+            mention!(path_len),
+            " (basicConstraints)"
+        ),
+        OID_TLS_FEATURE if must_staple => {
+            concat!(mention!(must_staple), " alone (it adds this TLS Feature)")
+        }
         _ => return None,
     })
 }
@@ -104,18 +137,18 @@ fn owner(oid: &str, must_staple: bool) -> Option<&'static str> {
 pub fn check_extensions(exts: &[CustomExtension], must_staple: bool) -> Result<()> {
     if exts.len() > MAX_EXTENSIONS {
         return Err(Error::invalid(
-            "--extension",
+            Field::Extension,
             format!(
                 "{} extensions; csrkit allows at most {MAX_EXTENSIONS}",
                 exts.len()
             ),
         )
-        .with_hint("give fewer --extension options"));
+        .with_hint(concat!("give fewer ", mention!(extension), " options")));
     }
     let bytes: usize = exts.iter().map(|e| e.value.len() / 2).sum();
     if bytes > MAX_EXTENSION_BYTES {
         return Err(Error::invalid(
-            "--extension",
+            Field::Extension,
             format!("the extensions' values are {bytes} bytes; csrkit allows at most 64 KiB"),
         )
         .with_hint("give smaller values"));
@@ -124,14 +157,17 @@ pub fn check_extensions(exts: &[CustomExtension], must_staple: bool) -> Result<(
     for e in exts {
         if let Some(flag) = owner(&e.oid, must_staple) {
             return Err(Error::invalid(
-                "--extension",
+                Field::Extension,
                 format!("csrkit writes the extension {} itself", e.oid),
             )
-            .with_hint(format!("use {flag} instead of --extension")));
+            .with_hint(format!(
+                concat!("use {} instead of ", mention!(extension)),
+                flag
+            )));
         }
         if !seen.insert(e.oid.as_str()) {
             return Err(Error::invalid(
-                "--extension",
+                Field::Extension,
                 format!("the extension {} is given more than once", e.oid),
             )
             .with_hint("give each extension OID once (RFC 5280 4.2)"));
@@ -143,7 +179,7 @@ pub fn check_extensions(exts: &[CustomExtension], must_staple: bool) -> Result<(
 /// Checks a PKCS#9 string (unstructuredName, challengePassword): not
 /// empty, no control characters, at most 255 characters. `what` names
 /// it in the message, `field` is the flag.
-pub fn check_pkcs9_string(field: &str, what: &str, v: &str) -> Result<()> {
+pub fn check_pkcs9_string(field: Field, what: &str, v: &str) -> Result<()> {
     let problem = if v.is_empty() {
         "is empty".to_string()
     } else if v.chars().any(char::is_control) {
@@ -166,8 +202,8 @@ pub fn check_pkcs9_string(field: &str, what: &str, v: &str) -> Result<()> {
 pub struct ChallengePassword(Zeroizing<String>);
 
 impl ChallengePassword {
-    /// `field` is the source's flag, named in the error.
-    pub fn new(field: &str, s: Zeroizing<String>) -> Result<ChallengePassword> {
+    /// `field` is the source of the password, named in the error.
+    pub fn new(field: Field, s: Zeroizing<String>) -> Result<ChallengePassword> {
         check_pkcs9_string(field, "challenge password", &s)?;
         Ok(ChallengePassword(s))
     }

@@ -2,6 +2,8 @@
 //! curves (P-256/P-384/P-521, RFC 5480), Ed25519 (RFC 8410), and which
 //! digest signs with which key. Parsing of the names users type.
 
+use crate::field::Field;
+use crate::mention;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -41,7 +43,7 @@ impl Curve {
             "p-384" | "p384" | "secp384r1" | "384" => Ok(Curve::P384),
             "p-521" | "p521" | "secp521r1" | "521" => Ok(Curve::P521),
             _ => Err(
-                Error::invalid("--curve", format!("unsupported curve '{s}'"))
+                Error::invalid(Field::Curve, format!("unsupported curve '{s}'"))
                     .with_hint("use P-256, P-384 or P-521"),
             ),
         }
@@ -86,7 +88,7 @@ impl KeyType {
             "ec" | "ecdsa" | "ecc" => Ok(KeyType::Ec),
             "ed25519" | "eddsa" => Ok(KeyType::Ed25519),
             _ => Err(
-                Error::invalid("--key-type", format!("unsupported key type '{s}'"))
+                Error::invalid(Field::KeyType, format!("unsupported key type '{s}'"))
                     .with_hint("use rsa, ec or ed25519"),
             ),
         }
@@ -109,20 +111,25 @@ impl KeySpec {
             KeyType::Rsa => {
                 if let Some(c) = curve {
                     return Err(Error::invalid(
-                        "--curve",
+                        Field::Curve,
                         format!("{} is an EC curve but the key type is RSA", c.name()),
                     )
-                    .with_hint("add --key-type ec, or drop --curve"));
+                    .with_hint(concat!(
+                        "add ",
+                        mention!(key_type),
+                        " ec, or drop ",
+                        mention!(curve)
+                    )));
                 }
                 let size = size.unwrap_or(2048);
                 match size {
                     2048 | 3072 | 4096 => Ok(KeySpec::Rsa { size }),
                     s if s < 2048 => Err(Error::invalid(
-                        "--key-size",
+                        Field::KeySize,
                         format!("RSA-{s} is refused: keys below 2048 bits are weaker than 112-bit security (NIST SP 800-131A) and CAs reject them"),
                     )
-                    .with_hint("use --key-size 2048, 3072 or 4096")),
-                    s => Err(Error::invalid("--key-size", format!("unsupported RSA key size {s}"))
+                    .with_hint(concat!("use ", mention!(key_size), " 2048, 3072 or 4096"))),
+                    s => Err(Error::invalid(Field::KeySize, format!("unsupported RSA key size {s}"))
                         .with_hint("use 2048, 3072 or 4096")),
                 }
             }
@@ -130,14 +137,23 @@ impl KeySpec {
                 let from_size = match size {
                     None => None,
                     Some(bits) => Some(Curve::from_bits(bits).ok_or_else(|| {
-                        Error::invalid("--key-size", format!("{bits} is not an EC key size"))
+                        Error::invalid(Field::KeySize, format!("{bits} is not an EC key size"))
                             .with_hint("use 256, 384 or 521 (P-256, P-384, P-521)")
                     })?),
                 };
                 match (from_size, curve) {
                     (Some(a), Some(b)) if a != b => Err(Error::invalid(
-                        "--curve",
-                        format!("--curve {} contradicts --key-size {}", b.name(), a.bits()),
+                        Field::Curve,
+                        format!(
+                            concat!(
+                                mention!(curve),
+                                " {} contradicts ",
+                                mention!(key_size),
+                                " {}"
+                            ),
+                            b.name(),
+                            a.bits()
+                        ),
                     )),
                     (a, b) => Ok(KeySpec::Ec {
                         curve: b.or(a).unwrap_or(Curve::P256),
@@ -147,18 +163,33 @@ impl KeySpec {
             KeyType::Ed25519 => {
                 if let Some(c) = curve {
                     return Err(Error::invalid(
-                        "--curve",
+                        Field::Curve,
                         format!(
                             "{} is an EC curve; Ed25519 keys have their own, fixed one",
                             c.name()
                         ),
                     )
-                    .with_hint("drop --curve with --key-type ed25519, or use --key-type ec"));
+                    .with_hint(concat!(
+                        "drop ",
+                        mention!(curve),
+                        " with ",
+                        mention!(key_type),
+                        " ed25519, or use ",
+                        mention!(key_type),
+                        " ec"
+                    )));
                 }
                 if size.is_some_and(|s| s != 256) {
                     return Err(
-                        Error::invalid("--key-size", "Ed25519 keys have a fixed size")
-                            .with_hint("drop --key-size with --key-type ed25519"),
+                        Error::invalid(Field::KeySize, "Ed25519 keys have a fixed size").with_hint(
+                            concat!(
+                                "drop ",
+                                mention!(key_size),
+                                " with ",
+                                mention!(key_type),
+                                " ed25519"
+                            ),
+                        ),
                     );
                 }
                 Ok(KeySpec::Ed25519)
@@ -201,10 +232,10 @@ impl KeySpec {
         match self {
             KeySpec::Rsa { .. } => Ok(Some(d)),
             KeySpec::Ed25519 => Err(Error::invalid(
-                "--digest",
+                Field::Digest,
                 "Ed25519 signs without a separate digest",
             )
-            .with_hint("drop --digest for Ed25519 keys")),
+            .with_hint(concat!("drop ", mention!(digest), " for Ed25519 keys"))),
             KeySpec::Ec { curve } => {
                 let ok = matches!(
                     (curve, d),
@@ -216,11 +247,17 @@ impl KeySpec {
                     Ok(Some(d))
                 } else {
                     Err(Error::invalid(
-                        "--digest",
+                        Field::Digest,
                         format!("{} cannot be used with a {} key", d.name(), curve.name()),
                     )
                     .with_hint(format!(
-                        "use --digest {} (or drop --digest)",
+                        concat!(
+                            "use ",
+                            mention!(digest),
+                            " {} (or drop ",
+                            mention!(digest),
+                            ")"
+                        ),
                         self.default_digest().map(|d| d.name()).unwrap_or("sha256")
                     )))
                 }
@@ -259,7 +296,7 @@ impl Digest {
             "sha384" => Ok(Digest::Sha384),
             "sha512" => Ok(Digest::Sha512),
             _ => Err(
-                Error::invalid("--digest", format!("unsupported digest '{s}'"))
+                Error::invalid(Field::Digest, format!("unsupported digest '{s}'"))
                     .with_hint("use sha256, sha384 or sha512"),
             ),
         }

@@ -11,6 +11,8 @@
 //! notes for stderr (`RequestInput::notes`). Nothing here does
 //! cryptography or I/O.
 
+use crate::field::Field;
+use crate::mention;
 use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
@@ -337,7 +339,7 @@ impl RequestInput {
         for (attr, values) in fields {
             if let Some(values) = values {
                 for v in &values {
-                    check_edges(attr.info().flag, v)?;
+                    check_edges(attr.info().field, v)?;
                 }
                 // An empty string clears the field (useful on regenerate).
                 let values: Vec<String> = values.into_iter().filter(|v| !v.is_empty()).collect();
@@ -347,7 +349,7 @@ impl RequestInput {
         // Bounded before the values are validated (and long before the
         // CSR's DER sort sees them): an error names --subject, or the flag
         // that brought most values.
-        subject.check_bounds(self.subject.is_some().then_some("--subject"))?;
+        subject.check_bounds(self.subject.is_some().then_some(Field::Subject))?;
         // Validate and normalize every value.
         for rdn in subject.0.iter_mut() {
             // A `#hex` value is taken as the DER it is (checked as one TLV).
@@ -365,12 +367,12 @@ impl RequestInput {
         let mut seen = std::collections::HashSet::new();
         let mut bytes = 0;
         type Parser = fn(&str) -> Result<San>;
-        let lists: [(&Option<Vec<String>>, Parser, &str); 5] = [
-            (&self.dns, San::dns, "--dns"),
-            (&self.ip, San::ip, "--ip"),
-            (&self.email, San::email, "--email"),
-            (&self.uri, San::uri, "--uri"),
-            (&self.san, San::parse_typed, "--san"),
+        let lists: [(&Option<Vec<String>>, Parser, Field); 5] = [
+            (&self.dns, San::dns, Field::Dns),
+            (&self.ip, San::ip, Field::Ip),
+            (&self.email, San::email, Field::Email),
+            (&self.uri, San::uri, Field::Uri),
+            (&self.san, San::parse_typed, Field::San),
         ];
         for (list, parse, flag) in lists {
             for v in list.iter().flatten() {
@@ -404,10 +406,16 @@ impl RequestInput {
     /// so key fields are refused.
     pub fn resolve(&self, base: Option<&Request>, key_fixed: bool) -> Result<Request> {
         if self.subject.is_some() && self.has_subject_fields() {
-            return Err(Error::usage(
-                "--subject cannot be combined with single subject fields such as --common-name",
-            )
-            .with_hint("put every attribute in --subject, or use only the single-field options"));
+            return Err(Error::usage(concat!(
+                mention!(subject),
+                " cannot be combined with single subject fields such as ",
+                mention!(common_name)
+            ))
+            .with_hint(concat!(
+                "put every attribute in ",
+                mention!(subject),
+                ", or use only the single-field options"
+            )));
         }
         let subject = self.subject_over(base.map(|b| b.subject.clone()).unwrap_or_default())?;
         let sans = if self.has_sans() {
@@ -425,7 +433,11 @@ impl RequestInput {
                 return Err(Error::usage(
                     "key options change the key, which regenerate reuses by default",
                 )
-                .with_hint("add --new-key to generate a new key"));
+                .with_hint(concat!(
+                    "add ",
+                    mention!(new_key),
+                    " to generate a new key"
+                )));
             }
             base.map(|b| b.key).unwrap_or_default()
         } else {
@@ -480,20 +492,28 @@ impl RequestInput {
         let ca = self.ca.or(base.map(|b| b.ca)).unwrap_or(false);
         let path_len = self.path_len.or(base.and_then(|b| b.path_len));
         if path_len.is_some() && !ca {
-            return Err(Error::invalid("--path-len", "a path length needs --ca")
-                .with_hint("add --ca, or drop --path-len"));
+            return Err(Error::invalid(
+                Field::PathLen,
+                concat!("a path length needs ", mention!(ca)),
+            )
+            .with_hint(concat!(
+                "add ",
+                mention!(ca),
+                ", or drop ",
+                mention!(path_len)
+            )));
         }
         let description = match &self.description {
             Some(d) => {
                 if d.chars().any(|c| c.is_control() && c != '\t') {
                     return Err(
-                        Error::invalid("--description", "contains control characters")
+                        Error::invalid(Field::Description, "contains control characters")
                             .with_hint("write the description on one line"),
                     );
                 }
                 if d.chars().count() > 1024 {
                     return Err(Error::invalid(
-                        "--description",
+                        Field::Description,
                         "longer than 1024 characters",
                     ));
                 }
@@ -521,7 +541,7 @@ impl RequestInput {
         let unstructured_name = match &self.unstructured_name {
             Some(v) if v.is_empty() => None,
             Some(v) => {
-                extras::check_pkcs9_string("--unstructured-name", "unstructured name", v)?;
+                extras::check_pkcs9_string(Field::UnstructuredName, "unstructured name", v)?;
                 Some(v.clone())
             }
             None => base.and_then(|b| b.unstructured_name.clone()),
@@ -555,9 +575,14 @@ impl RequestInput {
                     req.subject.to_rfc4514()
                 )
             };
-            return Err(Error::invalid("--common-name", what).with_hint(
-                "give --common-name (or CN= in --subject), or at least one SAN such as --dns",
-            ));
+            return Err(Error::invalid(Field::CommonName, what).with_hint(concat!(
+                "give ",
+                mention!(common_name),
+                " (or CN= in ",
+                mention!(subject),
+                "), or at least one SAN such as ",
+                mention!(dns)
+            )));
         }
         Ok(req)
     }
@@ -600,7 +625,11 @@ pub fn cn_default_san(cn: &str) -> Option<San> {
 /// an IDN (U-label) CN becomes its A-label when it is the default SAN or
 /// names one of the SANs, so the CN and the SAN hold the same name.
 fn cn_as_host(subject: &mut Subject, sans: &[San], no_default_san: bool, dn: bool) -> Result<()> {
-    let field = if dn { "--subject" } else { "--common-name" };
+    let field = if dn {
+        Field::Subject
+    } else {
+        Field::CommonName
+    };
     let Some(ava) = subject
         .0
         .iter_mut()
@@ -619,7 +648,10 @@ fn cn_as_host(subject: &mut Subject, sans: &[San], no_default_san: bool, dn: boo
                     cn.escape_debug()
                 ),
             )
-            .with_hint(format!("write CN {stem}, as --dns takes it")));
+            .with_hint(format!(
+                concat!("write CN {}, as ", mention!(dns), " takes it"),
+                stem
+            )));
         }
     }
     if cn.is_ascii() {
@@ -634,7 +666,7 @@ fn cn_as_host(subject: &mut Subject, sans: &[San], no_default_san: bool, dn: boo
                     field,
                     format!("common name '{cn}' is {} characters as an A-label ({ascii}); RFC 5280 allows at most {max}", ascii.len()),
                 )
-                .with_hint("give the name with --dns and a shorter CN"));
+                .with_hint(concat!("give the name with ", mention!(dns), " and a shorter CN")));
             }
             ava.value = ascii;
         }
@@ -647,7 +679,7 @@ fn cn_as_host(subject: &mut Subject, sans: &[San], no_default_san: bool, dn: boo
 /// space, no default SAN and a record named `c.example.com-`. Exit 2,
 /// naming `field`. (A DN given whole with `--subject` may still carry an
 /// escaped edge space, `CN=a\ `, which is explicit.)
-pub fn check_edges(field: &str, value: &str) -> Result<()> {
+pub fn check_edges(field: Field, value: &str) -> Result<()> {
     let edge = if value.starts_with(char::is_whitespace) {
         "leading"
     } else if value.ends_with(char::is_whitespace) {
@@ -694,7 +726,7 @@ pub fn validate_new_name(name: &str) -> Result<()> {
     validate_name(name)?;
     if name.bytes().all(|b| b.is_ascii_digit()) {
         let id = name.trim_start_matches('0');
-        return Err(Error::invalid(
+        return Err(Error::invalid_as(
             "NAME",
             format!(
                 "record name {name}: a name of digits only would hide record id {}",
@@ -719,7 +751,7 @@ pub fn validate_name(name: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::invalid(
+        Err(Error::invalid_as(
             "NAME",
             format!("'{}' is not a valid record name", name.escape_default()),
         )

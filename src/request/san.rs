@@ -3,6 +3,8 @@
 //! addresses, email addresses (RFC 5321 mailbox, IDN domain) and URIs,
 //! each parsed and validated. It must not know about subjects or keys.
 
+use crate::field::Field;
+use crate::mention;
 use std::fmt;
 use std::net::IpAddr;
 
@@ -39,8 +41,15 @@ impl San {
     /// Parses `TYPE:VALUE` (TYPE is dns, ip, email or uri, any case).
     pub fn parse_typed(s: &str) -> Result<San> {
         let Some((t, v)) = s.split_once(':') else {
-            return Err(Error::invalid("--san", format!("'{s}' is not TYPE:VALUE"))
-                .with_hint("write e.g. --san dns:www.example.com or --san ip:192.0.2.1"));
+            return Err(
+                Error::invalid(Field::San, format!("'{s}' is not TYPE:VALUE")).with_hint(concat!(
+                    "write e.g. ",
+                    mention!(san),
+                    " dns:www.example.com or ",
+                    mention!(san),
+                    " ip:192.0.2.1"
+                )),
+            );
         };
         match t.trim().to_ascii_lowercase().as_str() {
             "dns" => San::dns(v.trim()),
@@ -49,12 +58,12 @@ impl San {
             "uri" | "url" => San::uri(v.trim()),
             // A URL given bare (`https://...`): its scheme is not a SAN type.
             _ if v.starts_with("//") => Err(Error::invalid(
-                "--san",
+                Field::San,
                 format!("'{s}' is a URL; a URL is a URI SAN"),
             )
             .with_hint(format!("write it as uri:{}", s.trim()))),
             other => Err(
-                Error::invalid("--san", format!("unknown SAN type '{other}'"))
+                Error::invalid(Field::San, format!("unknown SAN type '{other}'"))
                     .with_hint("use dns:, ip:, email: or uri:"),
             ),
         }
@@ -63,26 +72,36 @@ impl San {
     pub fn dns(v: &str) -> Result<San> {
         // Common mistakes: a URL or an IP address given as a DNS name.
         if v.contains("://") {
-            return Err(Error::invalid(
-                "--dns",
-                format!("'{v}' is a URL, not a DNS name"),
-            )
-            .with_hint("give it as a URI SAN (--uri, or uri: at the prompt), or its host name alone with --dns"));
+            return Err(
+                Error::invalid(Field::Dns, format!("'{v}' is a URL, not a DNS name")).with_hint(
+                    concat!(
+                        "give it as a URI SAN (",
+                        mention!(uri),
+                        ", or uri: at the prompt), or its host name alone with ",
+                        mention!(dns)
+                    ),
+                ),
+            );
         }
         if v.parse::<IpAddr>().is_ok() {
-            return Err(
-                Error::invalid("--dns", format!("'{v}' is an IP address, not a DNS name"))
-                    .with_hint("give it with --ip (or ip: at the prompt)"),
-            );
+            return Err(Error::invalid(
+                Field::Dns,
+                format!("'{v}' is an IP address, not a DNS name"),
+            )
+            .with_hint(concat!(
+                "give it with ",
+                mention!(ip),
+                " (or ip: at the prompt)"
+            )));
         }
         validate_dns(v, true)
             .map(San::Dns)
-            .map_err(|m| Error::invalid("--dns", format!("'{v}': {m}")))
+            .map_err(|m| Error::invalid(Field::Dns, format!("'{v}': {m}")))
     }
 
     pub fn ip(v: &str) -> Result<San> {
         v.parse::<IpAddr>().map(San::Ip).map_err(|_| {
-            Error::invalid("--ip", format!("'{v}' is not an IPv4 or IPv6 address"))
+            Error::invalid(Field::Ip, format!("'{v}' is not an IPv4 or IPv6 address"))
                 .with_hint("write e.g. 192.0.2.10 or 2001:db8::1")
         })
     }
@@ -90,13 +109,13 @@ impl San {
     pub fn email(v: &str) -> Result<San> {
         validate_email(v)
             .map(San::Email)
-            .map_err(|m| Error::invalid("--email", format!("'{v}': {m}")))
+            .map_err(|m| Error::invalid(Field::Email, format!("'{v}': {m}")))
     }
 
     pub fn uri(v: &str) -> Result<San> {
         validate_uri(v)
             .map(|()| San::Uri(v.to_string()))
-            .map_err(|m| Error::invalid("--uri", format!("'{v}': {m}")))
+            .map_err(|m| Error::invalid(Field::Uri, format!("'{v}': {m}")))
     }
 }
 

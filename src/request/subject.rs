@@ -4,6 +4,8 @@
 //! validating each value. The attribute types are in [`super::attrs`]. It
 //! must not know about keys, SANs or vendors.
 
+use crate::field::Field;
+use crate::mention;
 use serde::{Deserialize, Serialize};
 
 use super::attrs::{Attr, StringType, ATTRS, COUNTRIES};
@@ -57,7 +59,7 @@ pub const MAX_NAME_VALUES: usize = 256;
 /// reads back (a record of at most 1 MiB).
 pub const MAX_NAME_BYTES: usize = 64 << 10;
 
-fn too_many_in_rdn(field: &str, n: usize) -> Error {
+fn too_many_in_rdn(field: Field, n: usize) -> Error {
     Error::invalid(
         field,
         format!("an RDN with {n} values; csrkit allows at most {MAX_RDN_VALUES} values in one RDN"),
@@ -65,7 +67,7 @@ fn too_many_in_rdn(field: &str, n: usize) -> Error {
     .with_hint("join fewer values with '+'; RFC 5280 sets no limit, csrkit does")
 }
 
-fn too_many_in_name(field: &str, n: usize) -> Error {
+fn too_many_in_name(field: Field, n: usize) -> Error {
     Error::invalid(
         field,
         format!("a subject with {n} values; csrkit allows at most {MAX_NAME_VALUES} in a subject"),
@@ -147,8 +149,8 @@ impl Subject {
     /// [`MAX_NAME_VALUES`] or [`MAX_NAME_BYTES`] in all; the error names `field`, or, for a
     /// subject built from single fields, the flag of its most frequent
     /// attribute type (`field` is `None`).
-    pub fn check_bounds(&self, field: Option<&str>) -> Result<()> {
-        let flag = |rdns: &mut dyn Iterator<Item = &Ava>| -> &str {
+    pub fn check_bounds(&self, field: Option<Field>) -> Result<()> {
+        let flag = |rdns: &mut dyn Iterator<Item = &Ava>| -> Field {
             if let Some(f) = field {
                 return f;
             }
@@ -159,7 +161,7 @@ impl Subject {
                 }
             }
             let top = (0..ATTRS.len()).max_by_key(|i| counts[*i]).unwrap_or(0);
-            ATTRS[top].flag
+            ATTRS[top].field
         };
         if let Some(rdn) = self.0.iter().find(|r| r.len() > MAX_RDN_VALUES) {
             return Err(too_many_in_rdn(flag(&mut rdn.iter()), rdn.len()));
@@ -245,11 +247,11 @@ impl Subject {
             // Refused before any value is decoded: the bounds are what
             // keep building the CSR cheap.
             if avas.len() > MAX_RDN_VALUES {
-                return Err(too_many_in_rdn("--subject", avas.len()));
+                return Err(too_many_in_rdn(Field::Subject, avas.len()));
             }
             total += avas.len();
             if total > MAX_NAME_VALUES {
-                return Err(too_many_in_name("--subject", total));
+                return Err(too_many_in_name(Field::Subject, total));
             }
             for ava_str in avas {
                 rdn.push(parse_ava(ava_str, slash)?);
@@ -268,13 +270,13 @@ fn parse_ava(ava_str: &str, slash: bool) -> Result<Ava> {
     let shown = |s: &str| s.trim().escape_debug().to_string();
     if ava_str.trim().is_empty() {
         return Err(
-            Error::invalid("--subject", "an empty RDN (two separators in a row?)")
+            Error::invalid(Field::Subject, "an empty RDN (two separators in a row?)")
                 .with_hint("remove the extra ',', ';', '/' or '+'"),
         );
     }
     let Some(eq) = find_unescaped(ava_str, '=') else {
         return Err(Error::invalid(
-            "--subject",
+            Field::Subject,
             format!("'{}' is not TYPE=VALUE", shown(ava_str)),
         )
         .with_hint("write the subject as CN=name,O=org or /C=DE/O=org/CN=name; escape a ',', ';' or '+' in a value with a backslash"));
@@ -282,7 +284,7 @@ fn parse_ava(ava_str: &str, slash: bool) -> Result<Ava> {
     let key = ava_str[..eq].trim();
     let raw = trim_unescaped(&ava_str[eq + 1..]);
     let attr = Attr::parse(key).ok_or_else(|| {
-        Error::invalid("--subject", format!("unknown attribute type '{}'", shown(key)))
+        Error::invalid(Field::Subject, format!("unknown attribute type '{}'", shown(key)))
             .with_hint("use a name such as CN, O, OU, C, ST, L, serialNumber, organizationIdentifier, jurisdictionC, businessCategory, or a dotted OID such as 2.5.4.97")
     })?;
     let key = shown(key);
@@ -292,7 +294,7 @@ fn parse_ava(ava_str: &str, slash: bool) -> Result<Ava> {
                 .and_then(|b| der::check_tlv(&b).map(|()| b))
                 .and_then(|b| der::check_attribute_value(&b).map(|()| b))
                 .map_err(|m| {
-                    Error::invalid("--subject", format!("{key}=#...: {m}")).with_hint(
+                    Error::invalid(Field::Subject, format!("{key}=#...: {m}")).with_hint(
                         "after '#' give the DER of the whole value in hex (e.g. #0c03616263 for the UTF8String abc); escape a leading # as \\#",
                     )
                 })?;
@@ -307,18 +309,18 @@ fn parse_ava(ava_str: &str, slash: bool) -> Result<Ava> {
         if let Some(inner) = raw.strip_prefix('"') {
             let Some(inner) = inner.strip_suffix('"').filter(|i| !ends_escaped(i)) else {
                 return Err(Error::invalid(
-                    "--subject",
+                    Field::Subject,
                     format!("{key}: a quoted value must end with its quote"),
                 )
                 .with_hint("write TYPE=\"value\" with nothing after the closing quote, or escape the quote as \\\""));
             };
             let value = unescape(inner, true)
-                .map_err(|m| Error::invalid("--subject", format!("{key}: {m}")))?;
+                .map_err(|m| Error::invalid(Field::Subject, format!("{key}: {m}")))?;
             return Ok(Ava::text(attr, value));
         }
     }
     let value =
-        unescape(raw, !slash).map_err(|m| Error::invalid("--subject", format!("{key}: {m}")))?;
+        unescape(raw, !slash).map_err(|m| Error::invalid(Field::Subject, format!("{key}: {m}")))?;
     Ok(Ava::text(attr, value))
 }
 
@@ -369,7 +371,7 @@ fn split_dn(body: &str, slash: bool) -> Result<Vec<Vec<&str>>> {
     }
     if quoted {
         return Err(Error::invalid(
-            "--subject",
+            Field::Subject,
             "a quoted value never ends: its closing '\"' is missing",
         )
         .with_hint("close the quote, or escape a literal quote as \\\""));
@@ -492,7 +494,7 @@ fn unescape(s: &str, hex: bool) -> std::result::Result<String, String> {
 /// Checks one subject value against its type's rules.
 pub fn validate_value(attr: Attr, value: &str) -> Result<String> {
     let info = attr.info();
-    let field = info.flag;
+    let field = info.field;
     let name = attr.short();
     if value.is_empty() {
         return Err(Error::invalid(field, format!("{name} must not be empty"))
@@ -547,7 +549,13 @@ pub fn validate_value(attr: Attr, value: &str) -> Result<String> {
                 field,
                 format!("'{value}' is not a domain label (letters, digits and '-', at most 63)"),
             )
-            .with_hint("give each label separately, e.g. --dc example --dc com"));
+            .with_hint(concat!(
+                "give each label separately, e.g. ",
+                mention!(domain_component),
+                " example ",
+                mention!(domain_component),
+                " com"
+            )));
         }
         _ => {}
     }

@@ -2,6 +2,7 @@
 //! (RFC 5280 §4.2.1.3) and extendedKeyUsage purposes (RFC 5280 §4.2.1.12),
 //! by name or dotted OID.
 
+use crate::field::Field;
 use serde::{Deserialize, Serialize};
 
 use super::key::KeySpec;
@@ -24,7 +25,7 @@ impl Purpose {
             "server-client" | "client-server" => Ok(Purpose::ServerClient),
             "signing-encryption" => Ok(Purpose::SigningEncryption),
             _ => Err(
-                Error::invalid("--purpose", format!("unknown purpose '{s}'"))
+                Error::invalid(Field::Purpose, format!("unknown purpose '{s}'"))
                     .with_hint("use server, client, server-client or signing-encryption"),
             ),
         }
@@ -121,7 +122,7 @@ impl KeyUsage {
             .find(|(_, name)| name.to_ascii_lowercase() == n)
             .map(|(k, _)| *k)
             .ok_or_else(|| {
-                Error::invalid("--key-usage", format!("unknown key usage '{s}'")).with_hint(
+                Error::invalid(Field::KeyUsage, format!("unknown key usage '{s}'")).with_hint(
                     "use digitalSignature, nonRepudiation, keyEncipherment, dataEncipherment, keyAgreement, keyCertSign, cRLSign, encipherOnly or decipherOnly",
                 )
             })
@@ -188,7 +189,7 @@ impl Eku {
         if oid.parse::<der::asn1::ObjectIdentifier>().is_ok() {
             return Ok(Eku::Oid(oid.to_string()));
         }
-        Err(Error::invalid("--extended-key-usage", format!("unknown extended key usage '{s}'"))
+        Err(Error::invalid(Field::ExtendedKeyUsage, format!("unknown extended key usage '{s}'"))
             .with_hint("use serverAuth, clientAuth, codeSigning, emailProtection, timeStamping, OCSPSigning or a dotted OID"))
     }
 

@@ -119,7 +119,7 @@ async fn faults(
         }
     };
     if let Err(e) = fault.check() {
-        return bad(e.message);
+        return bad(crate::field::render_keys(&e.message));
     }
     l.arm(fault.clone());
     (StatusCode::CREATED, axum::Json(fault)).into_response()

@@ -64,6 +64,11 @@ pub fn not_found(message: &str) -> Response {
 /// A csrkit error as `--format arcgis` renders it (the Portal
 /// Administrator's `{"status":"error","messages","code"}`), HTTP 200.
 fn op_error(op: Op, err: &Error) -> Response {
+    // The error's fields named as this vendor's bodies name them.
+    let names = crate::formats::arcgis::FIELD_NAMES;
+    let err = &err
+        .clone()
+        .named(&|f| crate::formats::body::vendor_field(names, f));
     match Arcgis.error(op, err, OPTS) {
         Some(body) => respond(200, JSON, body),
         None => error(500, &err.message),
@@ -210,7 +215,7 @@ async fn dispatch(State(l): State<Arc<Listener>>, req: Request) -> Response {
         ["portaladmin", "security", "sslcertificates", "importexistingservercertificate"] => {
             op_error(
                 Op::Import,
-                &Error::invalid(
+                &Error::invalid_as(
                     "file",
                     "importExistingServerCertificate (a key made elsewhere, PKCS#12) is not served yet",
                 )
@@ -357,7 +362,7 @@ async fn generate(l: Arc<Listener>, p: Params) -> Response {
     let r = blocking(move || {
         let input = crate::formats::arcgis::parse_request(&body)?;
         if input.name.is_none() {
-            return Err(Error::invalid(
+            return Err(Error::invalid_as(
                 "alias",
                 "generateCertificate needs the alias",
             ));
@@ -400,7 +405,7 @@ async fn import(l: Arc<Listener>, alias: String, p: Params) -> Response {
     let Some(file) = p.file else {
         return op_error(
             Op::Import,
-            &Error::invalid(
+            &Error::invalid_as(
                 "file",
                 "importSignedCertificate needs the certificate as the multipart field file",
             ),
@@ -443,7 +448,7 @@ async fn update(l: Arc<Listener>, p: Params) -> Response {
     let Some(alias) = p.fields.get("webServerCertificateAlias").cloned() else {
         return op_error(
             Op::Import,
-            &Error::invalid(
+            &Error::invalid_as(
                 "webServerCertificateAlias",
                 "update needs webServerCertificateAlias",
             ),
@@ -471,7 +476,7 @@ fn root_or_intermediate(p: Params) -> Response {
     let checked = p
         .file
         .ok_or_else(|| {
-            Error::invalid(
+            Error::invalid_as(
                 "file",
                 "give the CA certificate as the multipart field file",
             )
@@ -481,7 +486,7 @@ fn root_or_intermediate(p: Params) -> Response {
             if certs.iter().all(|c| c.is_ca()) {
                 Ok(())
             } else {
-                Err(Error::invalid(
+                Err(Error::invalid_as(
                     "file",
                     "importRootOrIntermediate takes CA certificates",
                 ))

@@ -115,7 +115,8 @@ pub fn authorization(h: &HeaderMap) -> Option<&str> {
 
 /// The body as UTF-8 (exit-2 error naming the body otherwise).
 pub fn utf8(body: &[u8]) -> Result<&str> {
-    std::str::from_utf8(body).map_err(|_| Error::invalid("body", "the request body is not UTF-8"))
+    std::str::from_utf8(body)
+        .map_err(|_| Error::invalid_as("body", "the request body is not UTF-8"))
 }
 
 /// A cookie's value from the `Cookie` headers.

@@ -72,7 +72,7 @@ pub struct Settings {
 pub fn check(settings: &Settings) -> Result<()> {
     if !settings.listen.ip().is_loopback() {
         if !settings.allow_remote {
-            return Err(Error::invalid(
+            return Err(Error::invalid_as(
                 "listen",
                 format!(
                     "{} is not a loopback address; serve is a test peer and listens on loopback only",
@@ -82,7 +82,7 @@ pub fn check(settings: &Settings) -> Result<()> {
             .with_hint("listen on 127.0.0.1 or ::1, or allow remote listening with a given password"));
         }
         if settings.password.is_none() {
-            return Err(Error::invalid(
+            return Err(Error::invalid_as(
                 "password",
                 "remote listening needs a given password (none was given)",
             ));
@@ -136,7 +136,7 @@ pub fn run(keystore: Keystore, settings: Settings, ready: &mut dyn FnMut(&[u8]))
             let mut addr = settings.listen;
             if addr.port() != 0 {
                 let port = addr.port().checked_add(i as u16).ok_or_else(|| {
-                    Error::invalid("listen", "the port range runs past 65535")
+                    Error::invalid_as("listen", "the port range runs past 65535")
                 })?;
                 addr.set_port(port);
             }

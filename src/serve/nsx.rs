@@ -104,6 +104,11 @@ fn json_response(status: u16, body: Vec<u8>) -> Response {
 /// A csrkit error as `--format nsx` renders it, with the HTTP status its
 /// `httpStatus` names.
 fn op_error(op: Op, err: &Error) -> Response {
+    // The error's fields named as this vendor's bodies name them.
+    let names = crate::formats::nsx::FIELD_NAMES;
+    let err = &err
+        .clone()
+        .named(&|f| crate::formats::body::vendor_field(names, f));
     let status = match crate::formats::nsx::http_status(err.kind) {
         "BAD_REQUEST" => 400,
         "FORBIDDEN" => 403,
@@ -300,7 +305,8 @@ async fn csr_action(
 }
 
 fn body_text(body: &Bytes) -> crate::Result<&str> {
-    std::str::from_utf8(body).map_err(|_| Error::invalid("body", "the request body is not UTF-8"))
+    std::str::from_utf8(body)
+        .map_err(|_| Error::invalid_as("body", "the request body is not UTF-8"))
 }
 
 async fn create(l: Arc<Listener>, id: String, body: Bytes) -> Response {
@@ -308,7 +314,7 @@ async fn create(l: Arc<Listener>, id: String, body: Bytes) -> Response {
         let mut input = crate::formats::nsx::parse_request(body_text(&body)?)?;
         if let Some(n) = input.name.take() {
             if n != id {
-                return Err(Error::invalid(
+                return Err(Error::invalid_as(
                     "id",
                     format!(
                         "the body's id {} is not the path's {}",
@@ -483,7 +489,7 @@ async fn mp_import(
     }
     let r = blocking(move || {
         let t: MpTrustData = serde_json::from_slice(&body)
-            .map_err(|e| Error::invalid("pem_encoded", format!("not a TlsTrustData: {e}")))?;
+            .map_err(|e| Error::invalid_as("pem_encoded", format!("not a TlsTrustData: {e}")))?;
         let ks = l.shared.keystore.as_ref();
         let done = match &t.private_key {
             // A key made elsewhere: a new record holds it, encrypted under

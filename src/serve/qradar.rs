@@ -99,6 +99,11 @@ pub fn error(status: u16, message: &str) -> Response {
 /// A csrkit error as `--format qradar` renders it, with the HTTP status
 /// its `http_response.code` names (422 with the unique codes 1032-1042).
 fn op_error(op: Op, err: &Error) -> Response {
+    // The error's fields named as this vendor's bodies name them.
+    let names = crate::formats::qradar::FIELD_NAMES;
+    let err = &err
+        .clone()
+        .named(&|f| crate::formats::body::vendor_field(names, f));
     match Qradar.error(op, err, OPTS) {
         Some(body) => {
             let status = serde_json::from_slice::<serde_json::Value>(&body)
@@ -300,6 +305,6 @@ fn key_file(text: &str) -> crate::Result<Option<KeyedEndCertificate>> {
         return Ok(None);
     }
     let k: KeyedEndCertificate = serde_json::from_str(text)
-        .map_err(|e| Error::invalid("key_file", format!("QRadar end certificate: {e}")))?;
+        .map_err(|e| Error::invalid_as("key_file", format!("QRadar end certificate: {e}")))?;
     Ok(Some(k))
 }

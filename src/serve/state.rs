@@ -61,13 +61,13 @@ impl Fault {
     /// that is empty.
     pub fn check(&self) -> Result<()> {
         if !(400..=599).contains(&self.status) {
-            return Err(Error::invalid(
+            return Err(Error::invalid_as(
                 "status",
                 format!("{} is not an HTTP error status (400-599)", self.status),
             ));
         }
         if self.method.is_empty() || self.path.is_empty() || !self.path.starts_with('/') {
-            return Err(Error::invalid(
+            return Err(Error::invalid_as(
                 "path",
                 "give the method (or *) and the path as the client sends it, starting with /",
             ));

@@ -80,6 +80,11 @@ pub fn error(status: u16, message: &str) -> Response {
 }
 
 fn op_error(op: Op, err: &Error) -> Response {
+    // The error's fields named as this vendor's bodies name them.
+    let names = crate::formats::xclarity::FIELD_NAMES;
+    let err = &err
+        .clone()
+        .named(&|f| crate::formats::body::vendor_field(names, f));
     match Xclarity.error(op, err, OPTS) {
         Some(body) => respond(status_of(err.kind), "application/json", body),
         None => error(500, &err.message),
@@ -197,10 +202,9 @@ async fn download(
 ) -> Response {
     let details = q.get("details").is_some_and(|d| d == "true");
     let r = blocking(move || {
-        let id = q
-            .get("path")
-            .cloned()
-            .ok_or_else(|| Error::invalid("path", "give ?path=ID (the path the POST answered)"))?;
+        let id = q.get("path").cloned().ok_or_else(|| {
+            Error::invalid_as("path", "give ?path=ID (the path the POST answered)")
+        })?;
         let rec = by_id(&l, &id)?;
         with_view(&l, &rec, |v| Xclarity.download(v, details, OPTS))
     })

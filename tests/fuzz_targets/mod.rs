@@ -113,9 +113,12 @@ pub static ACCEPTED: AtomicUsize = AtomicUsize::new(0);
 /// The error property: a documented kind, never internal for bad input;
 /// invalid input names its field (as the field or an option in the text).
 fn check_error(e: &Error, what: &str) -> Result<(), String> {
+    // As the command line shows it: fields named as options.
+    let named = e.field.is_some() || e.label.is_some();
+    let e = &csrkit::commands::edge::for_cli(e.clone());
     match e.kind {
         Kind::Internal => Err(format!("{what}: internal error on input: {}", e.message)),
-        Kind::Invalid if e.field.is_none() && !e.message.contains("--") => Err(format!(
+        Kind::Invalid if !named && !e.message.contains("--") => Err(format!(
             "{what}: invalid input without a field: {}",
             e.message
         )),

@@ -37,12 +37,13 @@ impl DirStore {
         if fs::symlink_metadata(&hist).is_ok_and(|m| m.file_type().is_symlink()) {
             return Err(Error::new(
                 Kind::Invalid,
-                format!("{} is a symbolic link; refusing to follow it", hist.display()),
+                format!(
+                    "{} is a symbolic link; refusing to follow it",
+                    hist.display()
+                ),
             )
-            .with_hint(format!(
-                "replace the link with the real directory, or remove the record: csrkit delete {} --yes",
-                rec.meta.name
-            )));
+            .with_hint("replace the link with the real directory")
+            .with_remedy(crate::keystore::damaged(&rec.meta.name)));
         }
         match fs::read_dir(&hist) {
             Ok(entries) => {

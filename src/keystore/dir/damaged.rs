@@ -10,7 +10,7 @@ use std::fs;
 use super::DirStore;
 use crate::error::{io_at, Error, Result};
 use crate::keystore::io::sync_dir;
-use crate::keystore::{damaged_hint, not_found};
+use crate::keystore::{damaged, not_found};
 
 impl DirStore {
     /// Removes whatever is at `records/<name>` (which [`Record::read_at`]
@@ -52,11 +52,12 @@ impl DirStore {
     }
 }
 
-/// A record `list` skipped, for its warning.
-pub(crate) fn skipped(name: &str, e: &Error) -> String {
-    format!(
-        "skipped record {name}, which cannot be read: {}; {}",
-        e.message,
-        damaged_hint(name)
-    )
+/// A record `list` skipped, for its warning (the way out as its remedy).
+pub(crate) fn skipped(name: &str, e: &Error) -> Error {
+    let mut w = Error::new(
+        e.kind,
+        format!("skipped record {name}, which cannot be read: {}", e.message),
+    );
+    w.remedy = Some(damaged(name));
+    w
 }

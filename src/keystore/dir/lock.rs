@@ -5,6 +5,7 @@
 //! lock also recovers what a crashed writer left (its temporary, dead
 //! batches' stages). What a commit writes is `dir`'s and `commit`'s.
 
+use crate::mention;
 use std::fs::{self, File, OpenOptions};
 use std::io::Read;
 use std::os::unix::fs::OpenOptionsExt;
@@ -159,7 +160,7 @@ impl DirStore {
                                 self.lock_timeout
                             ),
                         )
-                        .with_hint("wait for the other process to finish, or raise --lock-timeout"));
+                        .with_hint(concat!("wait for the other process to finish, or raise ", mention!(lock_timeout))));
                     }
                     std::thread::sleep(pause);
                     pause = (pause * 2).min(Duration::from_millis(25));

@@ -13,6 +13,7 @@
 //! it ([`stage`]). `list` reads the [`catalog`]. The protocol in full:
 //! docs/design.md.
 
+use crate::mention;
 use std::fs::{self, DirBuilder};
 use std::os::unix::fs::{DirBuilderExt, DirEntryExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -51,7 +52,7 @@ pub struct DirStore {
     root: PathBuf,
     lock_timeout: Duration,
     /// What the last `list` skipped: records it could not read.
-    skipped: std::sync::Mutex<Vec<String>>,
+    skipped: std::sync::Mutex<Vec<Error>>,
 }
 
 impl DirStore {
@@ -87,7 +88,11 @@ impl DirStore {
                 Kind::Invalid,
                 format!("keystore {} is not a directory", self.root.display()),
             )
-            .with_hint("point --keystore (or CSRKIT_KEYSTORE) at a directory"));
+            .with_hint(concat!(
+                "point ",
+                mention!(keystore),
+                " (or CSRKIT_KEYSTORE) at a directory"
+            )));
         }
         check_not_writable_by_others(&self.root, &md, "keystore")?;
         check_owned(&self.root, &md, "keystore")?;
@@ -533,7 +538,7 @@ impl Store for DirStore {
         self.remove_damaged(name)
     }
 
-    fn skipped(&self) -> Vec<String> {
+    fn skipped(&self) -> Vec<Error> {
         self.skipped
             .lock()
             .unwrap_or_else(|p| p.into_inner())

@@ -6,6 +6,8 @@
 //! and a connection that gives up after [`CONNECT_TIMEOUT`] however the
 //! server stalls. Queries are `super`'s.
 
+use crate::field::Field;
+use crate::mention;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -51,7 +53,7 @@ pub struct Target {
 pub fn parse(url: &str, lock_timeout: Duration) -> Result<Target> {
     let shown = redact(url);
     let bad = |why: String| {
-        Error::invalid("--keystore", format!("{shown}: {why}"))
+        Error::invalid(Field::Keystore, format!("{shown}: {why}"))
             .with_hint("the form is postgresql://user@host:port/database?sslmode=verify-full")
     };
     let (base, query) = url.split_once('?').unwrap_or((url, ""));
@@ -163,7 +165,7 @@ pub fn connect(target: &Target) -> Result<Client> {
     let shown = target.shown.clone();
     let fail = move |why: String| {
         Error::invalid(
-            "--keystore",
+            Field::Keystore,
             format!("cannot connect to the keystore {shown}: {why}"),
         )
         .with_hint("check the server, the URL, and the password (PGPASSWORD or ~/.pgpass)")
@@ -603,9 +605,10 @@ pub fn query_error(shown: &str, lock_timeout: Duration, e: postgres::Error) -> E
                 lock_timeout.as_secs_f64()
             ),
         )
-        .with_hint(
-            "another csrkit is writing the same record; try again, or raise --lock-timeout",
-        );
+        .with_hint(concat!(
+            "another csrkit is writing the same record; try again, or raise ",
+            mention!(lock_timeout)
+        ));
     }
     if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
         return Error::new(

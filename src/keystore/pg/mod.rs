@@ -14,6 +14,7 @@
 //! queries of single records live here. Layout and protocol:
 //! docs/design.md, "The PostgreSQL keystore".
 
+use crate::field::Field;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
@@ -63,7 +64,7 @@ impl PgStore {
     pub fn new(url: &Path, lock_timeout: Duration) -> Result<PgStore> {
         let url = url
             .to_str()
-            .ok_or_else(|| Error::invalid("--keystore", "the keystore URL is not UTF-8"))?;
+            .ok_or_else(|| Error::invalid(Field::Keystore, "the keystore URL is not UTF-8"))?;
         Ok(PgStore {
             conn: Arc::new(Conn {
                 target: connect::parse(url, lock_timeout)?,

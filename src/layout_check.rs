@@ -82,8 +82,8 @@ fn literals(text: &str) -> (String, Vec<(usize, String)>) {
         } else if b[i] == b'\'' {
             // A char literal ('x', '\n', '"') or a lifetime.
             let rest = &text[i + 1..];
-            let len = if rest.starts_with('\\') {
-                rest[1..].find('\'').map(|e| e + 2)
+            let len = if let Some(esc) = rest.strip_prefix('\\') {
+                esc.find('\'').map(|e| e + 2)
             } else {
                 rest.chars()
                     .next()

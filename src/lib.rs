@@ -29,6 +29,7 @@ pub mod prompt;
 pub mod request;
 pub mod serve;
 pub mod usage;
+pub mod vendors;
 
 pub use error::{Error, Kind, Result};
 pub use field::Field;

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 pub(super) const GENERATE_EXAMPLES: &str = "\
 EXAMPLES:
@@ -175,16 +175,8 @@ pub struct ExtArgs {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RequestFormat {
-    /// csrkit's own JSON (field names as the long options, with underscores)
-    Native,
-    Qradar,
-    Nsx,
-    Xclarity,
-    Arcgis,
-    Sbc,
-}
+/// `--request-format`: its values built from the vendor list (`values`).
+pub use crate::formats::request::RequestFormat;
 
 #[derive(Debug, Clone, Default, Args)]
 pub struct RequestFileArgs {

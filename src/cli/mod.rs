@@ -8,6 +8,7 @@ use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 mod acme;
 pub mod field;
 mod generate;
+mod values;
 pub use acme::*;
 pub use generate::*;
 mod serve;
@@ -124,31 +125,8 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    /// Human-readable text
-    Text,
-    /// The CSR as PEM
-    Pem,
-    /// The CSR as DER (binary)
-    Der,
-    /// csrkit's JSON
-    Json,
-    /// Esri ArcGIS Portal generateCsr response
-    Arcgis,
-    /// IBM QRadar certificate_signing_request responses
-    Qradar,
-    /// Oracle SBC generateRequest XML response
-    Sbc,
-    /// VMware NSX TlsCsr
-    Nsx,
-    /// Lenovo XClarity certificateSigningRequest response
-    Xclarity,
-    /// export: PKCS#7 certs-only bundle (PEM)
-    Pkcs7,
-    /// export: PKCS#12 (key, certificate, chain; see --p12-profile)
-    Pkcs12,
-}
+/// `--format`: [`Format`](crate::formats::Format), its values built from the vendor list (`values`).
+pub use crate::formats::Format as FormatArg;
 
 /// `export --p12-profile`: the algorithms that protect a PKCS#12 file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

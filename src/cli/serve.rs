@@ -2,19 +2,12 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::PassphraseArgs;
 
-/// A vendor API `serve` answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum VendorArg {
-    Arcgis,
-    Qradar,
-    Sbc,
-    Nsx,
-    Xclarity,
-}
+/// A vendor API `serve` answers (`--vendor`; values from the vendor list).
+pub use crate::vendors::Vendor as VendorArg;
 
 pub const SERVE_EXAMPLES: &str = "\
 EXAMPLES:

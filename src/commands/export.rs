@@ -152,7 +152,10 @@ fn profile(p: P12Profile) -> Profile {
 
 /// Shapes whose body is binary.
 fn binary(f: FormatArg) -> bool {
-    matches!(f, FormatArg::Der | FormatArg::Pkcs12 | FormatArg::Arcgis)
+    matches!(
+        f,
+        FormatArg::Der | FormatArg::Pkcs12 | FormatArg::Vendor(crate::vendors::Vendor::Arcgis)
+    )
 }
 
 /// Exit 3: the record waits for its certificate.

@@ -14,11 +14,21 @@ use crate::lint::{self, Finding, Profile, Severity, Target};
 /// The profile a `--format` implies (vendor formats; none for csrkit's own).
 fn profile_of(format: FormatArg) -> Option<Profile> {
     match format {
-        FormatArg::Arcgis => Some(Profile::Arcgis),
-        FormatArg::Qradar => Some(Profile::Qradar),
-        FormatArg::Sbc => Some(Profile::Sbc),
-        FormatArg::Nsx => Some(Profile::Nsx),
-        FormatArg::Xclarity => Some(Profile::Xclarity),
+        FormatArg::Vendor(crate::vendors::Vendor::Arcgis) => {
+            Some(Profile::Vendor(crate::vendors::Vendor::Arcgis))
+        }
+        FormatArg::Vendor(crate::vendors::Vendor::Qradar) => {
+            Some(Profile::Vendor(crate::vendors::Vendor::Qradar))
+        }
+        FormatArg::Vendor(crate::vendors::Vendor::Sbc) => {
+            Some(Profile::Vendor(crate::vendors::Vendor::Sbc))
+        }
+        FormatArg::Vendor(crate::vendors::Vendor::Nsx) => {
+            Some(Profile::Vendor(crate::vendors::Vendor::Nsx))
+        }
+        FormatArg::Vendor(crate::vendors::Vendor::Xclarity) => {
+            Some(Profile::Vendor(crate::vendors::Vendor::Xclarity))
+        }
         _ => None,
     }
 }

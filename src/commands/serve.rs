@@ -8,19 +8,9 @@ use std::net::SocketAddr;
 
 use super::batch::Report;
 use super::common::{new_key_passphrase, pass_opts, Ctx, Done};
-use crate::cli::{ServeArgs, VendorArg};
+use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
-use crate::serve::{self, Vendor};
-
-fn vendor(v: VendorArg) -> Vendor {
-    match v {
-        VendorArg::Arcgis => Vendor::Arcgis,
-        VendorArg::Qradar => Vendor::Qradar,
-        VendorArg::Sbc => Vendor::Sbc,
-        VendorArg::Nsx => Vendor::Nsx,
-        VendorArg::Xclarity => Vendor::Xclarity,
-    }
-}
+use crate::serve;
 
 pub(super) fn serve(
     ctx: Ctx,
@@ -67,7 +57,7 @@ pub(super) fn serve(
         None => crate::keystore::default_root()?.join("serve-tls"),
     };
     let settings = serve::Settings {
-        vendors: a.vendors.iter().map(|v| vendor(*v)).collect(),
+        vendors: a.vendors.clone(),
         listen,
         allow_remote: a.allow_remote,
         user: a.user.clone(),

@@ -6,7 +6,8 @@
 
 use std::net::IpAddr;
 
-use super::parse::{decode_name, decode_string, rfc4514_of};
+use super::key::malformed;
+use super::name::{decode_name, decode_string, rfc4514_of};
 use super::tlv::{hex, oid_string, read_all, read_one, tag, Tlv};
 use super::{hex_colon, ParsedAttribute, ParsedExtension, ParsedSan, Secret};
 
@@ -103,54 +104,6 @@ pub fn dn_attribute_name(oid: &str) -> Option<&'static str> {
         "1.3.6.1.4.1.311.60.2.1.3" => "jurisdictionC",
         _ => return None,
     })
-}
-
-/// The named curve for an OID: (name in words, field bits).
-pub fn curve_name(oid: &str) -> Option<(&'static str, u32)> {
-    Some(match oid {
-        "1.2.840.10045.3.1.7" => ("P-256", 256),
-        "1.3.132.0.34" => ("P-384", 384),
-        "1.3.132.0.35" => ("P-521", 521),
-        "1.2.840.10045.3.1.1" => ("P-192 (prime192v1)", 192),
-        "1.2.840.10045.3.1.2" => ("prime192v2", 192),
-        "1.2.840.10045.3.1.3" => ("prime192v3", 192),
-        "1.2.840.10045.3.1.4" => ("prime239v1", 239),
-        "1.2.840.10045.3.1.5" => ("prime239v2", 239),
-        "1.2.840.10045.3.1.6" => ("prime239v3", 239),
-        "1.3.132.0.33" => ("P-224 (secp224r1)", 224),
-        "1.3.132.0.10" => ("secp256k1", 256),
-        "1.3.132.0.31" => ("secp192k1", 192),
-        "1.3.132.0.32" => ("secp224k1", 224),
-        "1.3.132.0.8" => ("secp160r1", 160),
-        "1.3.132.0.9" => ("secp160k1", 160),
-        "1.3.132.0.30" => ("secp160r2", 160),
-        "1.3.132.0.6" => ("secp112r1", 112),
-        "1.3.132.0.28" => ("secp128r1", 128),
-        "1.3.36.3.3.2.8.1.1.1" => ("brainpoolP160r1", 160),
-        "1.3.36.3.3.2.8.1.1.2" => ("brainpoolP160t1", 160),
-        "1.3.36.3.3.2.8.1.1.3" => ("brainpoolP192r1", 192),
-        "1.3.36.3.3.2.8.1.1.4" => ("brainpoolP192t1", 192),
-        "1.3.36.3.3.2.8.1.1.5" => ("brainpoolP224r1", 224),
-        "1.3.36.3.3.2.8.1.1.6" => ("brainpoolP224t1", 224),
-        "1.3.36.3.3.2.8.1.1.7" => ("brainpoolP256r1", 256),
-        "1.3.36.3.3.2.8.1.1.8" => ("brainpoolP256t1", 256),
-        "1.3.36.3.3.2.8.1.1.9" => ("brainpoolP320r1", 320),
-        "1.3.36.3.3.2.8.1.1.10" => ("brainpoolP320t1", 320),
-        "1.3.36.3.3.2.8.1.1.11" => ("brainpoolP384r1", 384),
-        "1.3.36.3.3.2.8.1.1.12" => ("brainpoolP384t1", 384),
-        "1.3.36.3.3.2.8.1.1.13" => ("brainpoolP512r1", 512),
-        "1.3.36.3.3.2.8.1.1.14" => ("brainpoolP512t1", 512),
-        "1.2.156.10197.1.301" => ("SM2", 256),
-        "1.2.250.1.223.101.256.1" => ("FRP256v1", 256),
-        "1.3.101.110" => ("X25519", 253),
-        "1.3.101.111" => ("X448", 448),
-        _ => return None,
-    })
-}
-
-/// A short note for an extension's value that could not be decoded.
-fn malformed(what: &str) -> String {
-    format!("<malformed {what}>")
 }
 
 /// Describes one extension; SANs found are appended to `sans`, problems

@@ -3,7 +3,6 @@
 //! implement are named (DSA, Ed448, GOST, SM2, brainpool and other curves,
 //! explicit curve parameters); keys that cannot be decoded are malformed.
 
-use super::describe::curve_name;
 use super::tlv::{oid_string, read_one, tag, Tlv};
 use super::KeyInfo;
 use crate::keys::curve_from_oid;
@@ -344,4 +343,52 @@ fn explicit_bits(p: &Tlv<'_>) -> u32 {
         .and_then(|field| field.children().ok())
         .and_then(|ff| ff.get(1).map(|prime| bit_len(prime.content)))
         .unwrap_or(0)
+}
+
+/// The named curve for an OID: (name in words, field bits).
+pub fn curve_name(oid: &str) -> Option<(&'static str, u32)> {
+    Some(match oid {
+        "1.2.840.10045.3.1.7" => ("P-256", 256),
+        "1.3.132.0.34" => ("P-384", 384),
+        "1.3.132.0.35" => ("P-521", 521),
+        "1.2.840.10045.3.1.1" => ("P-192 (prime192v1)", 192),
+        "1.2.840.10045.3.1.2" => ("prime192v2", 192),
+        "1.2.840.10045.3.1.3" => ("prime192v3", 192),
+        "1.2.840.10045.3.1.4" => ("prime239v1", 239),
+        "1.2.840.10045.3.1.5" => ("prime239v2", 239),
+        "1.2.840.10045.3.1.6" => ("prime239v3", 239),
+        "1.3.132.0.33" => ("P-224 (secp224r1)", 224),
+        "1.3.132.0.10" => ("secp256k1", 256),
+        "1.3.132.0.31" => ("secp192k1", 192),
+        "1.3.132.0.32" => ("secp224k1", 224),
+        "1.3.132.0.8" => ("secp160r1", 160),
+        "1.3.132.0.9" => ("secp160k1", 160),
+        "1.3.132.0.30" => ("secp160r2", 160),
+        "1.3.132.0.6" => ("secp112r1", 112),
+        "1.3.132.0.28" => ("secp128r1", 128),
+        "1.3.36.3.3.2.8.1.1.1" => ("brainpoolP160r1", 160),
+        "1.3.36.3.3.2.8.1.1.2" => ("brainpoolP160t1", 160),
+        "1.3.36.3.3.2.8.1.1.3" => ("brainpoolP192r1", 192),
+        "1.3.36.3.3.2.8.1.1.4" => ("brainpoolP192t1", 192),
+        "1.3.36.3.3.2.8.1.1.5" => ("brainpoolP224r1", 224),
+        "1.3.36.3.3.2.8.1.1.6" => ("brainpoolP224t1", 224),
+        "1.3.36.3.3.2.8.1.1.7" => ("brainpoolP256r1", 256),
+        "1.3.36.3.3.2.8.1.1.8" => ("brainpoolP256t1", 256),
+        "1.3.36.3.3.2.8.1.1.9" => ("brainpoolP320r1", 320),
+        "1.3.36.3.3.2.8.1.1.10" => ("brainpoolP320t1", 320),
+        "1.3.36.3.3.2.8.1.1.11" => ("brainpoolP384r1", 384),
+        "1.3.36.3.3.2.8.1.1.12" => ("brainpoolP384t1", 384),
+        "1.3.36.3.3.2.8.1.1.13" => ("brainpoolP512r1", 512),
+        "1.3.36.3.3.2.8.1.1.14" => ("brainpoolP512t1", 512),
+        "1.2.156.10197.1.301" => ("SM2", 256),
+        "1.2.250.1.223.101.256.1" => ("FRP256v1", 256),
+        "1.3.101.110" => ("X25519", 253),
+        "1.3.101.111" => ("X448", 448),
+        _ => return None,
+    })
+}
+
+/// A short note for an extension's value that could not be decoded.
+pub(super) fn malformed(what: &str) -> String {
+    format!("<malformed {what}>")
 }

@@ -16,9 +16,11 @@ use zeroize::Zeroize;
 
 use crate::error::{Error, Kind};
 
+mod alg;
 mod build;
 pub mod describe;
 mod key;
+mod name;
 mod parse;
 mod rsa_verify;
 mod tlv;
@@ -370,7 +372,7 @@ fn escape_for_terminal(s: &str, double_backslash: bool) -> std::borrow::Cow<'_, 
 /// CSR's subject: RDNs in encoded order. `None` when it does not decode.
 pub fn name_from_der(der: &[u8]) -> Option<Vec<Vec<ParsedAva>>> {
     let tlv = tlv::read_one(der).ok()?;
-    parse::decode_name(&tlv).ok()
+    name::decode_name(&tlv).ok()
 }
 
 /// The one printer of names, a CSR's or a certificate's: RFC 4514 (most

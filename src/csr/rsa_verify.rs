@@ -11,7 +11,7 @@ use aws_lc_rs::signature::{self as sig, ParsedPublicKey, RsaParameters};
 use rsa::traits::PublicKeyParts;
 use rsa::{BoxedUint, Pkcs1v15Sign};
 
-use super::verify::{Hash, PssParams, Scheme};
+use super::alg::{Hash, PssParams, Scheme};
 use super::Verdict;
 
 /// Smallest and largest moduli verified (OpenSSL's limit is 16384 bits).

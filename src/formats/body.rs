@@ -1,4 +1,4 @@
-//! What every vendor's request parser shares: JSON errors that name the
+//! What every vendor's request and import parser shares: JSON errors that name the
 //! vendor and the unknown field, "empty means not set", numbers sent as
 //! strings, vendor lists, and validating a vendor body's fields so that an
 //! error names the vendor's own field. A leaf: the vendor files import it,
@@ -32,6 +32,27 @@ pub fn vendor_field(names: &[(Field, &str)], field: Field) -> String {
         .find(|(f, _)| *f == field)
         .map_or(field.key(), |(_, theirs)| theirs)
         .to_string()
+}
+
+/// An import body (`import --request`): the certificates it carries (PEM,
+/// leaf first) and the record it names, if any.
+pub struct ImportBody {
+    pub vendor: &'static str,
+    pub certificates: String,
+    pub record: Option<String>,
+}
+
+/// Refuses a private key (or its password) in an import body.
+pub fn no_key_in_body(vendor: &str, field: &str, present: bool) -> Result<()> {
+    if present {
+        return Err(Error::invalid_as(
+            field,
+            format!("the {vendor} import body carries a private key; csrkit imports certificates for the keys it already holds"),
+        )
+        .with_field(Field::Request)
+        .with_hint(format!("leave {field} out of the body")));
+    }
+    Ok(())
 }
 
 /// The members of a JSON object body in the order given, duplicates kept

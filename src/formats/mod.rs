@@ -6,11 +6,11 @@ use crate::mention;
 use std::path::Path;
 
 use crate::cert::Cert;
-use crate::cli::FormatArg;
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Result};
 use crate::keystore::{Listed, RecordMeta};
 use crate::request::Request;
+use crate::vendors::Vendor;
 
 pub mod arcgis;
 pub mod body;
@@ -266,30 +266,83 @@ pub fn unsupported(shape: &str, op: Op) -> Error {
     ))
 }
 
-/// The `--format` values whose shape renders `op`, in `--format`'s order.
+/// An output format: one of csrkit's own shapes or a vendor's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Human-readable text
+    Text,
+    /// The CSR as PEM
+    Pem,
+    /// The CSR as DER (binary)
+    Der,
+    /// csrkit's JSON
+    Json,
+    /// A vendor's response ([`Vendor::response`])
+    Vendor(Vendor),
+    /// export: PKCS#7 certs-only bundle (PEM)
+    Pkcs7,
+    /// export: PKCS#12 (key, certificate, chain)
+    Pkcs12,
+}
+
+impl Format {
+    /// Every format, in the order the command line lists them (the
+    /// vendors in [`Vendor::ALL`]'s order, after csrkit's JSON).
+    pub const ALL: [Format; 6 + Vendor::ALL.len()] = {
+        let mut all = [Format::Text; 6 + Vendor::ALL.len()];
+        let own = [Format::Text, Format::Pem, Format::Der, Format::Json];
+        let mut i = 0;
+        while i < own.len() {
+            all[i] = own[i];
+            i += 1;
+        }
+        let mut v = 0;
+        while v < Vendor::ALL.len() {
+            all[own.len() + v] = Format::Vendor(Vendor::ALL[v]);
+            v += 1;
+        }
+        all[own.len() + Vendor::ALL.len()] = Format::Pkcs7;
+        all[own.len() + Vendor::ALL.len() + 1] = Format::Pkcs12;
+        all
+    };
+
+    /// The format's name as `--format` takes it (`text`, `nsx`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Pem => "pem",
+            Format::Der => "der",
+            Format::Json => "json",
+            Format::Vendor(v) => v.name(),
+            Format::Pkcs7 => "pkcs7",
+            Format::Pkcs12 => "pkcs12",
+        }
+    }
+}
+
+/// The format values whose shape renders `op`, in [`Format::ALL`]'s order.
 pub fn formats_for(op: Op) -> Vec<String> {
-    use clap::ValueEnum;
-    FormatArg::value_variants()
+    Format::ALL
         .iter()
         .filter(|f| shape(**f).supports(op))
-        .filter_map(|f| f.to_possible_value().map(|p| p.get_name().to_string()))
+        .map(|f| f.name().to_string())
         .collect()
 }
 
-/// The shape for a `--format` value.
-pub fn shape(format: FormatArg) -> &'static dyn Shape {
+/// The shape for a format.
+pub fn shape(format: Format) -> &'static dyn Shape {
     match format {
-        FormatArg::Text => &text::Text,
-        FormatArg::Pem => &pem::Pem,
-        FormatArg::Der => &pem::Der,
-        FormatArg::Json => &json::Json,
-        FormatArg::Arcgis => &arcgis::Arcgis,
-        FormatArg::Qradar => &qradar::Qradar,
-        FormatArg::Sbc => &sbc::Sbc,
-        FormatArg::Nsx => &nsx::Nsx,
-        FormatArg::Xclarity => &xclarity::Xclarity,
-        FormatArg::Pkcs7 => &pkcs::Pkcs7,
-        FormatArg::Pkcs12 => &pkcs::Pkcs12,
+        Format::Text => &text::Text,
+        Format::Pem => &pem::Pem,
+        Format::Der => &pem::Der,
+        Format::Json => &json::Json,
+        Format::Vendor(Vendor::Arcgis) => &arcgis::Arcgis,
+        Format::Vendor(Vendor::Qradar) => &qradar::Qradar,
+        Format::Vendor(Vendor::Sbc) => &sbc::Sbc,
+        Format::Vendor(Vendor::Nsx) => &nsx::Nsx,
+        Format::Vendor(Vendor::Xclarity) => &xclarity::Xclarity,
+        Format::Pkcs7 => &pkcs::Pkcs7,
+        Format::Pkcs12 => &pkcs::Pkcs12,
     }
 }
 

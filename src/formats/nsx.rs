@@ -424,11 +424,11 @@ struct TrustData {
 }
 
 /// Reads an NSX TlsTrustData import body (see [`TrustData`]).
-pub fn parse_import(text: &str) -> Result<super::request::ImportBody> {
+pub fn parse_import(text: &str) -> Result<super::body::ImportBody> {
     let t: TrustData = serde_json::from_str(text).map_err(|e| json_err("NSX TlsTrustData", e))?;
-    super::request::no_key_in_body("NSX", "private_key", t.private_key.is_some())?;
-    super::request::no_key_in_body("NSX", "passphrase", t.passphrase.is_some())?;
-    Ok(super::request::ImportBody {
+    super::body::no_key_in_body("NSX", "private_key", t.private_key.is_some())?;
+    super::body::no_key_in_body("NSX", "passphrase", t.passphrase.is_some())?;
+    Ok(super::body::ImportBody {
         vendor: "NSX",
         certificates: t.pem_encoded,
         record: None,

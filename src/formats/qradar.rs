@@ -415,11 +415,11 @@ struct EndCertificateBody {
 }
 
 /// Reads a QRadar end-certificate import body (see [`EndCertificateBody`]).
-pub fn parse_import(text: &str) -> Result<super::request::ImportBody> {
+pub fn parse_import(text: &str) -> Result<super::body::ImportBody> {
     let b: EndCertificateBody =
         serde_json::from_str(text).map_err(|e| json_err("QRadar end certificate", e))?;
-    super::request::no_key_in_body("QRadar", "key_file", b.key_file.is_some())?;
-    super::request::no_key_in_body("QRadar", "key_password", b.key_password.is_some())?;
+    super::body::no_key_in_body("QRadar", "key_file", b.key_file.is_some())?;
+    super::body::no_key_in_body("QRadar", "key_password", b.key_password.is_some())?;
     let mut pem = b.cert_file;
     if let Some(chain) = b.ca_chain_file.filter(|c| !c.trim().is_empty()) {
         if !pem.ends_with('\n') {
@@ -427,7 +427,7 @@ pub fn parse_import(text: &str) -> Result<super::request::ImportBody> {
         }
         pem.push_str(&chain);
     }
-    Ok(super::request::ImportBody {
+    Ok(super::body::ImportBody {
         vendor: "QRadar",
         certificates: pem,
         record: b.csr_id.map(|id| id.to_string()),

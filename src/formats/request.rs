@@ -8,15 +8,45 @@ use crate::field::Field;
 use crate::mention;
 use serde_json::{Map, Value};
 
-use crate::cli::RequestFormat;
 use crate::error::{Error, Result};
 use crate::request::RequestInput;
+use crate::vendors::Vendor;
 
-use super::body::json_err;
+use super::body::{json_err, ImportBody};
 use super::{arcgis, nsx, qradar, sbc, xclarity};
 
 /// Largest request body we read (a request is a few hundred bytes).
 pub const MAX_REQUEST: u64 = 1 << 20;
+
+/// What a request body is: csrkit's own JSON or a vendor's body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestFormat {
+    /// csrkit's own JSON (field names as the long options, with underscores)
+    Native,
+    /// The vendor's generate-CSR body.
+    Vendor(Vendor),
+}
+
+impl RequestFormat {
+    /// Every request format: csrkit's own, then [`Vendor::ALL`]'s.
+    pub const ALL: [RequestFormat; 1 + Vendor::ALL.len()] = {
+        let mut all = [RequestFormat::Native; 1 + Vendor::ALL.len()];
+        let mut v = 0;
+        while v < Vendor::ALL.len() {
+            all[1 + v] = RequestFormat::Vendor(Vendor::ALL[v]);
+            v += 1;
+        }
+        all
+    };
+
+    /// The name `--request-format` takes (`native`, `nsx`).
+    pub fn name(self) -> &'static str {
+        match self {
+            RequestFormat::Native => "native",
+            RequestFormat::Vendor(v) => v.name(),
+        }
+    }
+}
 
 /// Parses a request body: the forced format, or the detected one.
 pub fn parse(data: &[u8], forced: Option<RequestFormat>) -> Result<RequestInput> {
@@ -29,24 +59,16 @@ pub fn parse(data: &[u8], forced: Option<RequestFormat>) -> Result<RequestInput>
     };
     match format {
         RequestFormat::Native => native(text),
-        RequestFormat::Qradar => qradar::parse_request(text),
-        RequestFormat::Nsx => nsx::parse_request(text),
-        RequestFormat::Xclarity => xclarity::parse_request(text),
-        RequestFormat::Arcgis => arcgis::parse_request(text),
-        RequestFormat::Sbc => sbc::parse_request(text),
+        RequestFormat::Vendor(Vendor::Qradar) => qradar::parse_request(text),
+        RequestFormat::Vendor(Vendor::Nsx) => nsx::parse_request(text),
+        RequestFormat::Vendor(Vendor::Xclarity) => xclarity::parse_request(text),
+        RequestFormat::Vendor(Vendor::Arcgis) => arcgis::parse_request(text),
+        RequestFormat::Vendor(Vendor::Sbc) => sbc::parse_request(text),
     }
 }
 
 fn native(text: &str) -> Result<RequestInput> {
     serde_json::from_str::<RequestInput>(text).map_err(|e| json_err("csrkit", e))
-}
-
-/// An import body (`import --request`): the certificates it carries (PEM,
-/// leaf first) and the record it names, if any.
-pub struct ImportBody {
-    pub vendor: &'static str,
-    pub certificates: String,
-    pub record: Option<String>,
 }
 
 /// Reads a vendor's certificate import body: NSX TlsTrustData (has
@@ -79,108 +101,35 @@ pub fn parse_import(data: &[u8]) -> Result<ImportBody> {
     }
 }
 
-/// Refuses a private key (or its password) in an import body.
-pub(super) fn no_key_in_body(vendor: &str, field: &str, present: bool) -> Result<()> {
-    if present {
-        return Err(Error::invalid_as(
-            field,
-            format!("the {vendor} import body carries a private key; csrkit imports certificates for the keys it already holds"),
-        )
-        .with_field(Field::Request)
-        .with_hint(format!("leave {field} out of the body")));
-    }
-    Ok(())
-}
-
-/// Field names only one vendor uses (csrkit's own names are not listed).
-const DISTINCT: &[(RequestFormat, &[&str])] = &[
-    (
-        RequestFormat::Qradar,
-        &[
-            "country_name",
-            "state_province",
-            "organization_name",
-            "ip_addresses",
-            "emails",
-            "uri_list",
-        ],
-    ),
-    (
-        RequestFormat::Nsx,
-        &[
-            "resource_type",
-            "display_name",
-            "is_ca",
-            "extensions",
-            "pem_encoded",
-            "parent_path",
-            "relative_path",
-            "_revision",
-            "tags",
-            "unique_id",
-            "realization_id",
-            "_links",
-            "_schema",
-        ],
-    ),
-    (
-        RequestFormat::Xclarity,
-        &[
-            "CommonName",
-            "Country",
-            "Organization",
-            "OrganizationUnit",
-            "StateLocality",
-            "StateProvince",
-            "subjectAlternativeNames",
-        ],
-    ),
-    (
-        RequestFormat::Arcgis,
-        &[
-            "alias", "orgUnit", "city", "keyAlg", "keySize", "sigAlg", "f", "token", "validity",
-        ],
-    ),
-    (
-        RequestFormat::Sbc,
-        &[
-            "unit",
-            "common-name",
-            "key-size",
-            "alternate-name",
-            "key-usage-list",
-            "extended-key-usage-list",
-            "key-algor",
-            "digest-algor",
-        ],
-    ),
-];
-
 /// Which format a body is in: XML is SBC; a JSON object is the vendor whose
 /// distinctive field names it uses, else csrkit's own.
 pub fn detect(text: &str) -> Result<RequestFormat> {
     let t = text.trim_start();
     if t.starts_with('<') {
-        return Ok(RequestFormat::Sbc);
+        return Ok(RequestFormat::Vendor(Vendor::Sbc));
     }
     let Ok(Value::Object(obj)) = serde_json::from_str::<Value>(t) else {
         // Let the native parser report the syntax error.
         return Ok(RequestFormat::Native);
     };
-    let mut hits: Vec<RequestFormat> = DISTINCT
-        .iter()
-        .filter(|(_, keys)| keys.iter().any(|k| obj.contains_key(*k)))
-        .map(|(f, _)| *f)
+    let mut hits: Vec<RequestFormat> = Vendor::ALL
+        .into_iter()
+        .filter(|v| v.distinct_fields().iter().any(|k| obj.contains_key(*k)))
+        .map(RequestFormat::Vendor)
         .collect();
     // NSX's subject is an object, csrkit's a DN string; ArcGIS's san a string.
-    if obj.get("subject").is_some_and(Value::is_object) && !hits.contains(&RequestFormat::Nsx) {
-        hits.push(RequestFormat::Nsx);
+    if obj.get("subject").is_some_and(Value::is_object)
+        && !hits.contains(&RequestFormat::Vendor(Vendor::Nsx))
+    {
+        hits.push(RequestFormat::Vendor(Vendor::Nsx));
     }
-    if obj.get("san").is_some_and(Value::is_string) && !hits.contains(&RequestFormat::Arcgis) {
-        hits.push(RequestFormat::Arcgis);
+    if obj.get("san").is_some_and(Value::is_string)
+        && !hits.contains(&RequestFormat::Vendor(Vendor::Arcgis))
+    {
+        hits.push(RequestFormat::Vendor(Vendor::Arcgis));
     }
     match hits.as_slice() {
-        [] if qradar_shaped(&obj) => Ok(RequestFormat::Qradar),
+        [] if qradar_shaped(&obj) => Ok(RequestFormat::Vendor(Vendor::Qradar)),
         [] => Ok(RequestFormat::Native),
         [one] => Ok(*one),
         many => Err(Error::invalid(
@@ -188,7 +137,10 @@ pub fn detect(text: &str) -> Result<RequestFormat> {
             format!(
                 "cannot tell the request format: the body has fields of {}",
                 many.iter()
-                    .map(|f| format!("{f:?}"))
+                    .map(|f| match f {
+                        RequestFormat::Vendor(v) => v.body_name(),
+                        RequestFormat::Native => "csrkit",
+                    })
                     .collect::<Vec<_>>()
                     .join(" and ")
             ),
@@ -219,17 +171,26 @@ mod tests {
         let cases = [
             (
                 r#"{"common_name":"a","country_name":"US"}"#,
-                RequestFormat::Qradar,
+                RequestFormat::Vendor(Vendor::Qradar),
             ),
-            (r#"{"subject":{"attributes":[]}}"#, RequestFormat::Nsx),
-            (r#"{"CommonName":"a"}"#, RequestFormat::Xclarity),
-            (r#"{"cn":"a","keySize":2048}"#, RequestFormat::Arcgis),
-            (r#"{"common-name":"a"}"#, RequestFormat::Sbc),
-            ("<certificateRecord/>", RequestFormat::Sbc),
+            (
+                r#"{"subject":{"attributes":[]}}"#,
+                RequestFormat::Vendor(Vendor::Nsx),
+            ),
+            (
+                r#"{"CommonName":"a"}"#,
+                RequestFormat::Vendor(Vendor::Xclarity),
+            ),
+            (
+                r#"{"cn":"a","keySize":2048}"#,
+                RequestFormat::Vendor(Vendor::Arcgis),
+            ),
+            (r#"{"common-name":"a"}"#, RequestFormat::Vendor(Vendor::Sbc)),
+            ("<certificateRecord/>", RequestFormat::Vendor(Vendor::Sbc)),
             (r#"{"common_name":"a","dns":["a"]}"#, RequestFormat::Native),
             (
                 r#"{"common_name":"a","domain_component":"example"}"#,
-                RequestFormat::Qradar,
+                RequestFormat::Vendor(Vendor::Qradar),
             ),
         ];
         for (body, want) in cases {

@@ -690,7 +690,7 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
 /// chain) and `overwrite` (accepted). Errors (exit 2) name the element: a
 /// malformed document, another root, an unknown element, a missing
 /// `recordName` or `certificateRequest`.
-pub fn parse_import(text: &str) -> Result<super::request::ImportBody> {
+pub fn parse_import(text: &str) -> Result<super::body::ImportBody> {
     let mut reader = Reader::from_str(text);
     let mut depth = 0usize;
     let mut current: Option<String> = None;
@@ -775,7 +775,7 @@ pub fn parse_import(text: &str) -> Result<super::request::ImportBody> {
             "the import body carries no certificate",
         )
     })?;
-    Ok(super::request::ImportBody {
+    Ok(super::body::ImportBody {
         vendor: "SBC",
         certificates: pem,
         record: Some(record),

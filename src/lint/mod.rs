@@ -8,6 +8,8 @@
 
 use serde::Serialize;
 
+use crate::vendors::Vendor;
+
 mod acme;
 mod rules;
 pub mod target;
@@ -50,34 +52,39 @@ pub struct Finding {
 }
 
 /// A set of rules beyond the default ones.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Profile {
     /// CA/Browser Forum Baseline Requirements (publicly trusted TLS)
     Cabf,
-    /// Esri ArcGIS Portal
-    Arcgis,
-    /// IBM QRadar
-    Qradar,
-    /// Oracle SBC
-    Sbc,
-    /// VMware NSX
-    Nsx,
-    /// Lenovo XClarity
-    Xclarity,
+    /// What the vendor's appliance accepts (its documented limits)
+    Vendor(Vendor),
     /// What an ACME CA (and Let's Encrypt) needs before an order (`order` runs it)
     Acme,
 }
 
+impl Serialize for Profile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
 impl Profile {
+    /// Every profile, in the order the command line lists them.
+    pub const ALL: [Profile; 2 + Vendor::ALL.len()] = {
+        let mut all = [Profile::Cabf; 2 + Vendor::ALL.len()];
+        let mut v = 0;
+        while v < Vendor::ALL.len() {
+            all[1 + v] = Profile::Vendor(Vendor::ALL[v]);
+            v += 1;
+        }
+        all[1 + Vendor::ALL.len()] = Profile::Acme;
+        all
+    };
+
     pub fn name(self) -> &'static str {
         match self {
             Profile::Cabf => "cabf",
-            Profile::Arcgis => "arcgis",
-            Profile::Qradar => "qradar",
-            Profile::Sbc => "sbc",
-            Profile::Nsx => "nsx",
-            Profile::Xclarity => "xclarity",
+            Profile::Vendor(v) => v.name(),
             Profile::Acme => "acme",
         }
     }
@@ -91,11 +98,11 @@ pub fn lint(t: &Target, profiles: &[Profile]) -> Vec<Finding> {
     for p in profiles {
         match p {
             Profile::Cabf => rules::cabf(t, &mut out),
-            Profile::Arcgis => vendors::arcgis(t, &mut out),
-            Profile::Qradar => vendors::qradar(t, &mut out),
-            Profile::Sbc => vendors::sbc(t, &mut out),
-            Profile::Nsx => vendors::nsx(t, &mut out),
-            Profile::Xclarity => vendors::xclarity(t, &mut out),
+            Profile::Vendor(Vendor::Arcgis) => vendors::arcgis(t, &mut out),
+            Profile::Vendor(Vendor::Qradar) => vendors::qradar(t, &mut out),
+            Profile::Vendor(Vendor::Sbc) => vendors::sbc(t, &mut out),
+            Profile::Vendor(Vendor::Nsx) => vendors::nsx(t, &mut out),
+            Profile::Vendor(Vendor::Xclarity) => vendors::xclarity(t, &mut out),
             Profile::Acme => acme::acme(t, &mut out),
         }
     }

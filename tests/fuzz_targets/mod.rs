@@ -211,11 +211,11 @@ pub fn csr_target(data: &[u8]) -> Result<(), String> {
 const FORMATS: [Option<RequestFormat>; 7] = [
     None,
     Some(RequestFormat::Native),
-    Some(RequestFormat::Qradar),
-    Some(RequestFormat::Nsx),
-    Some(RequestFormat::Xclarity),
-    Some(RequestFormat::Arcgis),
-    Some(RequestFormat::Sbc),
+    Some(RequestFormat::Vendor(csrkit::vendors::Vendor::Qradar)),
+    Some(RequestFormat::Vendor(csrkit::vendors::Vendor::Nsx)),
+    Some(RequestFormat::Vendor(csrkit::vendors::Vendor::Xclarity)),
+    Some(RequestFormat::Vendor(csrkit::vendors::Vendor::Arcgis)),
+    Some(RequestFormat::Vendor(csrkit::vendors::Vendor::Sbc)),
 ];
 
 /// `--request` in every vendor form: a first byte 0-6 forces a format

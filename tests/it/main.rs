@@ -59,6 +59,7 @@ mod serve_nsx;
 mod serve_vendors;
 mod startup;
 mod terminal;
+mod test_env;
 mod vendor;
 mod vendor_clients;
 mod vendor_nsx;

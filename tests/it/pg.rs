@@ -27,13 +27,10 @@ macro_rules! db {
     };
 }
 
-fn bin() -> std::path::PathBuf {
-    assert_cmd::cargo::cargo_bin("csrkit")
-}
-
 /// The binary on `url`, as a plain process (no terminal, no passphrase).
 fn csrkit_at(url: &str) -> StdCommand {
-    let mut c = StdCommand::new(bin());
+    // A home of its own that does not exist: no developer's config.
+    let mut c = TestEnv::at(&std::env::temp_dir().join("csrkit-pg-tests-no-home")).command();
     c.env("CSRKIT_KEYSTORE", url)
         .env("CI", "true")
         .env_remove("CSRKIT_PASSPHRASE")

@@ -17,7 +17,8 @@ fn pty(ks: &Ks, script: &[(&str, &str)], program: &[&str], cols: u16) -> (i32, S
         serde_json::to_string(script).unwrap().as_bytes(),
     );
     let bin = assert_cmd::cargo::cargo_bin("csrkit");
-    let o = StdCommand::new("python3")
+    let o = TestEnv::at(ks.dir.path())
+        .apply(&mut StdCommand::new("python3"))
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pty_driver.py"))
         .arg(&script_path)
         .arg("--")

@@ -5,6 +5,8 @@
 use std::process::Output;
 
 use assert_cmd::Command;
+
+use crate::support::TestEnv;
 use quick_xml::events::Event;
 use serde_json::Value;
 use tempfile::TempDir;
@@ -13,7 +15,7 @@ use tempfile::TempDir;
 // Helpers
 
 fn csrkit(ks: &TempDir) -> Command {
-    let mut c = Command::cargo_bin("csrkit").unwrap();
+    let mut c = TestEnv::at(ks.path()).cmd();
     c.env("CSRKIT_KEYSTORE", ks.path().join("ks"))
         .env("CSRKIT_NO_INPUT", "true")
         .env("USER", "vendor-tester")

@@ -12,6 +12,66 @@ use assert_cmd::Command;
 
 pub const PASS: &str = "correct horse battery staple 7f3a";
 
+/// The one environment every test starts csrkit in (jj's
+/// `TestEnvironment`, ripgrep's `tests/util.rs`): the variables are
+/// cleared, then only `PATH` (and `TMPDIR` when set) come from the test's
+/// own environment; `HOME`, `XDG_CONFIG_HOME` and `XDG_DATA_HOME` lie
+/// inside the test's temporary directory, so a developer's
+/// `~/.config/csrkit/config.toml` (or keystore) is never read; `LANG=C`;
+/// `CI` is passed through (callers that need another value set it after).
+/// csrkit has no clock override, so there is no clock to pin.
+pub struct TestEnv {
+    /// The fake home: `DIR/home` (not created; csrkit creates nothing there
+    /// when a keystore is named).
+    pub home: PathBuf,
+}
+
+impl TestEnv {
+    /// The environment of a test whose temporary directory is `dir`.
+    pub fn at(dir: &Path) -> TestEnv {
+        TestEnv {
+            home: dir.join("home"),
+        }
+    }
+
+    /// Clears `cmd`'s environment and sets the test's own, taking `PATH`,
+    /// `TMPDIR` and `CI` from the test process.
+    pub fn apply<'a>(&self, cmd: &'a mut StdCommand) -> &'a mut StdCommand {
+        self.apply_from(cmd, std::env::vars_os())
+    }
+
+    /// [`TestEnv::apply`], with `parent` standing for the test process's
+    /// environment.
+    pub fn apply_from<'a>(
+        &self,
+        cmd: &'a mut StdCommand,
+        parent: impl IntoIterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+    ) -> &'a mut StdCommand {
+        cmd.env_clear();
+        for (k, v) in parent {
+            if k == "PATH" || k == "TMPDIR" || k == "CI" {
+                cmd.env(k, v);
+            }
+        }
+        cmd.env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("XDG_DATA_HOME", self.home.join(".local/share"))
+            .env("LANG", "C")
+    }
+
+    /// The built binary in this environment.
+    pub fn command(&self) -> StdCommand {
+        let mut cmd = StdCommand::new(env!("CARGO_BIN_EXE_csrkit"));
+        self.apply(&mut cmd);
+        cmd
+    }
+
+    /// [`TestEnv::command`] as an `assert_cmd` command.
+    pub fn cmd(&self) -> Command {
+        Command::from_std(self.command())
+    }
+}
+
 pub struct Ks {
     pub dir: tempfile::TempDir,
 }
@@ -43,7 +103,7 @@ impl Ks {
 
     /// The binary, on this keystore, with no terminal and no ambient passphrase.
     pub fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("csrkit").unwrap();
+        let mut c = TestEnv::at(self.dir.path()).cmd();
         c.env("CSRKIT_KEYSTORE", self.root())
             // A config file of the tests' own (empty unless a test writes
             // it): never the developer's ~/.config/csrkit/config.toml.
@@ -223,12 +283,7 @@ pub fn mode(p: &Path) -> u32 {
 /// The csrkit binary, with a clean environment: no inherited CSRKIT_*
 /// settings, never prompting, pointed at `ks`.
 pub fn csrkit(ks: &Path) -> StdCommand {
-    let mut cmd = StdCommand::new(env!("CARGO_BIN_EXE_csrkit"));
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy().starts_with("CSRKIT_") {
-            cmd.env_remove(&k);
-        }
-    }
+    let mut cmd = TestEnv::at(ks.parent().unwrap_or(ks)).command();
     // No config file: the default place, in a config home of the test's
     // own that does not exist (a missing CSRKIT_CONFIG is exit 2).
     let no_config = ks.parent().unwrap_or(ks).join("no-config-home");

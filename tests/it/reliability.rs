@@ -257,12 +257,31 @@ fn lock_waiters_proceed_once_the_lock_is_released() {
     ok(csrkit(&ks).args(gen_args("base")));
     let lock = hold_flock(&ks.join(".lock"));
     let ks2 = ks.clone();
+    // With the fault points, the waiter says when it is waiting for the
+    // lock (a rendezvous, not a sleep); without them, half a second.
+    let marker = dir.path().join("waiting");
+    let marker2 = marker.clone();
     let waiter = std::thread::spawn(move || {
         run(csrkit(&ks2)
+            .env(
+                "CSRKIT_TEST_MARK_AT",
+                format!("lock:wait@{}", marker2.display()),
+            )
             .args(gen_args("waiter"))
             .args(["--lock-timeout", "30"]))
     });
-    std::thread::sleep(Duration::from_millis(500));
+    if cfg!(feature = "failpoints") {
+        let t = Instant::now();
+        while !marker.exists() {
+            assert!(
+                t.elapsed() < Duration::from_secs(60),
+                "the waiter never waited"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    } else {
+        std::thread::sleep(Duration::from_millis(500));
+    }
     assert!(
         !ks.join("records/waiter").exists(),
         "wrote without the lock"

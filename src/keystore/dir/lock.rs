@@ -161,6 +161,7 @@ impl DirStore {
                         )
                         .with_hint("wait for the other process to finish, or raise --lock-timeout"));
                     }
+                    crate::faults::mark("lock:wait");
                     std::thread::sleep(pause);
                     pause = (pause * 2).min(Duration::from_millis(25));
                 }

@@ -78,8 +78,8 @@ libfuzzer)
 mutation)
     # With the README's test features, so the test build is shared.
     CSRKIT_FUZZ_TARGET=$target CSRKIT_FUZZ_SECONDS=$seconds \
-        exec cargo test --locked --features failpoints --test fuzz -- \
-        --ignored --exact campaign --nocapture
+        exec cargo test --locked --features failpoints --test it -- \
+        --ignored --exact fuzz::campaign --nocapture
     ;;
 *)
     echo "FUZZ_ENGINE must be libfuzzer or mutation" >&2

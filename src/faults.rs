@@ -12,7 +12,11 @@
 //! - `CSRKIT_TEST_FAIL_AT=<step>`: that step fails with ENOSPC, as a full
 //!   disk would (tests/hostile.rs). Steps: `write:<file name>` (after half
 //!   of the file's bytes are written), `create:rename`, `replace:exchange`;
-//! - `CSRKIT_TEST_FLUSH=fsync|syncfs`: force one way of flushing a commit.
+//! - `CSRKIT_TEST_FLUSH=fsync|syncfs`: force one way of flushing a commit;
+//! - `CSRKIT_TEST_MARK_AT=<step>@<path>`: create the file `path` the first
+//!   time the process reaches `step` (a rendezvous: the test waits for the
+//!   file instead of sleeping). Steps: `lock:wait` (a writer found the
+//!   keystore's lock held and is waiting for it).
 
 /// Whether fault injection is compiled in.
 pub const ENABLED: bool = cfg!(feature = "failpoints");
@@ -38,6 +42,12 @@ mod points {
             }
             if let Some(step) = var("CSRKIT_TEST_FAIL_AT") {
                 let _ = fail::cfg(format!("fail:{step}"), "return");
+            }
+            if let Some((step, path)) = var("CSRKIT_TEST_MARK_AT")
+                .as_deref()
+                .and_then(|a| a.split_once('@'))
+            {
+                let _ = fail::cfg(format!("mark:{step}"), &format!("1*return({path})"));
             }
             if let Some(how) = var("CSRKIT_TEST_FLUSH") {
                 let _ = fail::cfg("flush", &format!("return({how})"));
@@ -67,6 +77,16 @@ pub fn crash(_step: &str) {
 pub fn pause(_step: &str) {
     #[cfg(feature = "failpoints")]
     let _ = points::fired(&format!("pause:{_step}"));
+}
+
+/// Creates the marker file the test suite named for `step` (first time
+/// only), so a test can wait until the process got there.
+#[inline(always)]
+pub fn mark(_step: &str) {
+    #[cfg(feature = "failpoints")]
+    if let Some(Some(path)) = points::fired(&format!("mark:{_step}")) {
+        let _ = std::fs::write(path, b"");
+    }
 }
 
 /// ENOSPC when the test suite asked `step` to fail.

@@ -5,6 +5,10 @@
 //! [`request::Request`] -> [`keys::PrivateKey`] + CSR ([`csr`]) ->
 //! [`keystore`] -> [`formats`]. [`commands`] wires these together; only
 //! the formatters and the binary's `main` produce output.
+//!
+//! These docs are for csrkit's maintainers: module docs name the private
+//! rooms they own, which `cargo doc --document-private-items` renders.
+#![allow(rustdoc::private_intra_doc_links)]
 
 pub mod acme;
 pub mod cert;

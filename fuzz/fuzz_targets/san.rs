@@ -1,8 +1,8 @@
-//! libFuzzer entry for the `san` target (tests/fuzz_targets/mod.rs):
+//! libFuzzer entry for the `san` target (tests/it/fuzz_targets/mod.rs):
 //! a failed property or a run over the time budget is a crash.
 #![no_main]
 
-#[path = "../../tests/fuzz_targets/mod.rs"]
+#[path = "../../tests/it/fuzz_targets/mod.rs"]
 mod targets;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {

@@ -224,7 +224,7 @@ fn run_unworded(cli: &Cli, report: &mut dyn Report) -> Output {
     };
     // A password in a --keystore URL on the command line is visible to
     // every user of the machine (ps, /proc/PID/cmdline).
-    let pw = |p: &std::path::Path| p.to_str().is_some_and(keystore::pg::connect::has_password);
+    let pw = |p: &std::path::Path| p.to_str().is_some_and(keystore::url_has_password);
     let argv_password = (keystore_source(g.keystore.as_deref()) == "--keystore" && pw(&root))
         || matches!(&cli.command, Command::Keystore(crate::cli::KeystoreCommand::Copy(a))
             if pw(&a.src) || pw(&a.dst));

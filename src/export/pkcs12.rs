@@ -480,7 +480,7 @@ pub fn write(profile: Profile, c: &Contents<'_>, keys: &mut Derived) -> Result<V
     pfx.to_der().map_err(|e| enc("PFX", e))
 }
 
-/// Reads a file [`write`] produced for `c` back: the MAC verifies (in
+/// Reads a file [`write()`] produced for `c` back: the MAC verifies (in
 /// constant time) with the profile's hash, every bag decrypts with the
 /// profile's algorithms, the key is the one given and belongs to the leaf,
 /// the certificates are the leaf then the chain, and the key and the leaf

@@ -22,6 +22,7 @@ use crate::error::{Error, Result};
 mod acme;
 pub mod dir;
 pub(crate) mod io;
+#[cfg(feature = "pg")]
 pub mod pg;
 mod record;
 
@@ -50,7 +51,7 @@ pub trait Store: Send + Sync {
     fn location(&self) -> String;
 
     /// The directory a record's files are in, when the backend keeps them
-    /// in one (shown to users as "CSR: <dir>/csr.pem").
+    /// in one (shown to users as "CSR: `<dir>/csr.pem`").
     fn record_path(&self, name: &str) -> Option<PathBuf>;
 
     /// Whether a record of that name exists: a quick check before the
@@ -241,15 +242,46 @@ pub type Keystore = Box<dyn Store>;
 /// password).
 pub fn open(location: PathBuf, lock_timeout: Duration) -> Result<Keystore> {
     match scheme(&location) {
-        Some(s) if pg::SCHEMES.contains(&s.as_str()) => {
-            Ok(Box::new(pg::PgStore::new(&location, lock_timeout)?))
-        }
+        Some(s) if PG_SCHEMES.contains(&s.as_str()) => open_pg(&location, lock_timeout),
         Some(s) => Err(Error::invalid(
             Field::Keystore,
             format!("{s}:// keystores are not supported"),
         )
         .with_hint("give a directory, or a postgresql://user@host:port/db URL")),
         None => Ok(Box::new(dir::DirStore::new(location, lock_timeout))),
+    }
+}
+
+/// The URL schemes of the PostgreSQL backend.
+pub const PG_SCHEMES: [&str; 2] = ["postgresql", "postgres"];
+
+/// A PostgreSQL keystore (the `pg` cargo feature, on by default).
+#[cfg(feature = "pg")]
+fn open_pg(location: &Path, lock_timeout: Duration) -> Result<Keystore> {
+    Ok(Box::new(pg::PgStore::new(location, lock_timeout)?))
+}
+
+/// Built without the `pg` cargo feature: a PostgreSQL URL is refused
+/// (exit 2), naming how to get a csrkit that opens it.
+#[cfg(not(feature = "pg"))]
+fn open_pg(_location: &Path, _lock_timeout: Duration) -> Result<Keystore> {
+    Err(Error::invalid(
+        Field::Keystore,
+        "this csrkit was built without PostgreSQL keystores (the `pg` cargo feature)",
+    )
+    .with_hint("build csrkit with its default features (`cargo build`, or with the pg feature), or give a directory"))
+}
+
+/// Whether a keystore URL carries a password (see
+/// `pg::connect::has_password`); never true without the `pg` feature,
+/// where no URL is opened.
+pub fn url_has_password(url: &str) -> bool {
+    #[cfg(feature = "pg")]
+    return pg::connect::has_password(url);
+    #[cfg(not(feature = "pg"))]
+    {
+        let _ = url;
+        false
     }
 }
 

@@ -436,7 +436,9 @@ pub(crate) enum StagedAt {
     /// The directory backend: its directory inside the batch's staging
     /// directory.
     Dir(PathBuf),
-    /// In memory, committed in one transaction with its group.
+    /// In memory, committed in one transaction with its group (the
+    /// PostgreSQL backend's, the `pg` feature).
+    #[cfg_attr(not(feature = "pg"), allow(dead_code))]
     Memory(Box<Revision>),
 }
 

@@ -162,6 +162,7 @@ impl DirStore {
                         )
                         .with_hint(concat!("wait for the other process to finish, or raise ", mention!(lock_timeout))));
                     }
+                    crate::faults::mark("lock:wait");
                     std::thread::sleep(pause);
                     pause = (pause * 2).min(Duration::from_millis(25));
                 }

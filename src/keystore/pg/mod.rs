@@ -34,7 +34,7 @@ mod copy;
 pub mod schema;
 
 /// The URL schemes that name a PostgreSQL keystore.
-pub const SCHEMES: [&str; 2] = ["postgresql", "postgres"];
+pub const SCHEMES: [&str; 2] = super::PG_SCHEMES;
 
 /// A keystore in a PostgreSQL database (see the module doc). Connects on
 /// first use, and brings the schema up to date then.

@@ -23,6 +23,7 @@ pub mod dns01;
 mod flow;
 mod http;
 pub mod http01;
+mod jws;
 pub mod manage;
 pub mod problem;
 pub mod renewal;

@@ -18,7 +18,6 @@ use crate::keys::{self, PassphraseOptions};
 use crate::keystore::{AcmeChallenge, AcmeOrigin, Record};
 use crate::lint;
 use crate::ops::attach::{self, Attach, Attached};
-use crate::prompt;
 use crate::request::San;
 
 pub(super) fn order(ctx: &Ctx, a: &cli::OrderArgs) -> Result<Done> {
@@ -228,22 +227,7 @@ fn account_passphrase(
         &settings.account,
     )?;
     match stored {
-        Some(acct) if !acct.encrypted => Ok(AccountKeyPassphrase::Plain),
-        Some(_) => match keys::passphrase_from_sources(opts)? {
-            Some(p) => Ok(AccountKeyPassphrase::Given(p)),
-            None if ctx.interactive => {
-                prompt::passphrase("Passphrase for the ACME account key", false)
-                    .map(AccountKeyPassphrase::Given)
-            }
-            None => Err(Error::usage(
-                "the ACME account's key is encrypted and no passphrase was given",
-            )
-            .with_field("--passphrase-file")
-            .with_hint(format!(
-                "give its passphrase with {}",
-                crate::usage::PASSPHRASE_SOURCES
-            ))),
-        },
+        Some(acct) => super::acme_cmd::stored_account_passphrase(ctx, &acct, opts),
         None => {
             if !agree_tos {
                 return Err(Error::invalid(
@@ -271,6 +255,7 @@ fn account_passphrase(
 
 /// Hints that name this command's flags.
 fn hint(e: Error) -> Error {
+    let e = super::acme_cmd::hint(e);
     let t = e
         .acme
         .as_ref()

@@ -32,6 +32,16 @@ pub struct AcmeAccount {
     /// creation; the MAC key is never stored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eab_kid: Option<String>,
+    /// A key change (RFC 8555 §7.3.5) was started and its outcome is not
+    /// known: the new key is stored beside the current one
+    /// (`Store::acme_pending_key`) until the CA's answer to it says which
+    /// key is live.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pending_key: bool,
+    /// RFC 3339 time the account was deactivated at the CA (RFC 8555
+    /// §7.3.6); such an account is kept for the record and never used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deactivated: Option<String>,
 }
 
 impl AcmeAccount {

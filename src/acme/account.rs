@@ -88,6 +88,19 @@ pub(super) fn builder(settings: &OrderSettings) -> Result<instant_acme::AccountB
     ))
 }
 
+/// [`builder`], also keeping the alternate chains' URLs in `links`.
+fn builder_for(
+    settings: &OrderSettings,
+    links: Option<&super::http::Alternates>,
+) -> Result<instant_acme::AccountBuilder> {
+    let Some(links) = links else {
+        return builder(settings);
+    };
+    Ok(instant_acme::Account::builder_with_http(
+        super::http::recording(settings.ca_file.as_deref(), links)?,
+    ))
+}
+
 /// The account to order with: the stored one (its key decrypted), or a
 /// new one created at the CA and stored at once. Returns it and whether
 /// it was created now.
@@ -95,6 +108,7 @@ pub(super) async fn open(
     store: &dyn Store,
     settings: &OrderSettings,
     pass: &AccountKeyPassphrase,
+    links: Option<&super::http::Alternates>,
 ) -> Result<(instant_acme::Account, String, bool)> {
     let dir = &settings.directory;
     if let Some((acct, pem_text)) = store.acme_account(dir, &settings.account)? {
@@ -106,7 +120,7 @@ pub(super) async fn open(
         };
         let der = key_der(&pem_text, pass)?;
         let key = rustls::pki_types::PrivatePkcs8KeyDer::from(der.to_vec());
-        let account = builder(settings)?
+        let account = builder_for(settings, links)?
             .from_parts(acct.url.clone(), key, dir.clone())
             .await
             .map_err(|e| problem::from_acme(e, "reading the ACME directory", dir))?;
@@ -118,7 +132,7 @@ pub(super) async fn open(
     }
     let contact: Vec<&str> = settings.contact.iter().map(String::as_str).collect();
     let eab = settings.eab.as_ref().map(external_key);
-    let (account, creds) = builder(settings)?
+    let (account, creds) = builder_for(settings, links)?
         .create(
             &instant_acme::NewAccount {
                 contact: &contact,

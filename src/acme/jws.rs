@@ -7,7 +7,8 @@
 //! `Account::deactivate` drops the CA's answer, so a refusal would look
 //! like success). Both are JWS (RFC 7515 flattened JSON, ES256 with
 //! aws-lc-rs, P-256 keys as instant-acme's) sent through the same
-//! `HttpClient` as every other request; a `badNonce` is retried with the
+//! `HttpClient` as every other request. The POST-as-GET of an alternate
+//! chain (`super::chains`) goes the same way. A `badNonce` is retried with the
 //! nonce the CA sent back, as instant-acme does (three attempts).
 
 use aws_lc_rs::rand::SystemRandom;
@@ -163,7 +164,15 @@ impl<'a> Session<'a> {
     /// returns the answer's body; a problem document is the error
     /// (`during` names the step).
     async fn post(&self, url: &str, payload: &Value, during: &str) -> Result<bytes::Bytes> {
-        let payload = payload.to_string();
+        self.post_raw(url, &payload.to_string(), during).await
+    }
+
+    /// A POST-as-GET (RFC 8555 §6.3: the payload is empty) of `url`.
+    pub(super) async fn post_as_get(&self, url: &str, during: &str) -> Result<bytes::Bytes> {
+        self.post_raw(url, "", during).await
+    }
+
+    async fn post_raw(&self, url: &str, payload: &str, during: &str) -> Result<bytes::Bytes> {
         let mut nonce = self.nonce().await?;
         for attempt in 1..=3 {
             let protected =

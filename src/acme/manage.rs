@@ -66,7 +66,7 @@ pub fn revoke(
     stored(store, settings)?;
     let dir = settings.directory.as_str();
     run(settings, "revoking", async {
-        let (acct, _, _) = account::open(store, settings, pass).await?;
+        let (acct, _, _) = account::open(store, settings, pass, None).await?;
         let cert = CertificateDer::from(cert_der.to_vec());
         acct.revoke(&RevocationRequest {
             certificate: &cert,

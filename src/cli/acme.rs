@@ -108,6 +108,14 @@ pub struct OrderArgs {
         help_heading = "ACME"
     )]
     pub profile: Option<String>,
+    /// Store the chain whose topmost certificate's issuer has this common name, when the CA offers alternates [default: the CA's default chain]; renew keeps it
+    #[arg(
+        long,
+        value_name = "ISSUER_CN",
+        env = "CSRKIT_ACME_PREFERRED_CHAIN",
+        help_heading = "ACME"
+    )]
+    pub preferred_chain: Option<String>,
     /// External account binding key id (the MAC key from --eab-hmac-key-file or --eab-hmac-key-env)
     #[arg(
         long,

@@ -45,6 +45,7 @@ pub(super) fn order(ctx: &Ctx, a: &cli::OrderArgs) -> Result<Done> {
             .transpose()?,
         challenge,
         profile: a.profile.clone(),
+        preferred_chain: a.preferred_chain.clone(),
         eab,
         timeout: Duration::from_secs(a.timeout.max(1)),
         poll_delay: acme::POLL_DELAY,
@@ -141,6 +142,7 @@ pub(super) fn order_record(
         ca_file: settings.ca_file.clone(),
         challenge: origin_challenge(&settings.challenge),
         profile: settings.profile.clone(),
+        preferred_chain: settings.preferred_chain.clone(),
         order: obtained.order_url.clone(),
         deploy_hook,
     };
@@ -412,6 +414,8 @@ pub(super) fn acme_json(o: &Obtained, s: &OrderSettings) -> serde_json::Value {
         "certificate_url": o.certificate_url,
         "profile": s.profile,
         "challenges": challenges,
+        "chains": o.chains,
+        "chain_chosen": (!o.chains.is_empty()).then_some(o.chain_chosen),
     })
 }
 
@@ -427,6 +431,7 @@ fn render(ctx: &Ctx, at: &Attached, o: &Obtained, s: &OrderSettings) -> Result<D
     };
     let body = ctx.shape().certificate(&view, ctx.opts)?;
     let mut notes = at.notes.clone();
+    notes.extend(o.notes.iter().cloned());
     let stdout = if ctx.format == FormatArg::Json {
         let record: serde_json::Value = serde_json::from_slice(&body)
             .map_err(|e| Error::internal(format!("certificate JSON: {e}")))?;

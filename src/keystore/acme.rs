@@ -72,6 +72,10 @@ pub struct AcmeOrigin {
     /// `tlsserver`, `shortlived`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+    /// The preferred chain's topmost issuer common name
+    /// (`--preferred-chain`), kept for renewals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_chain: Option<String>,
     /// The last order's URL (RFC 8555 §7.1.3).
     pub order: String,
     /// A command run (by `/bin/sh -c`) after each certificate is stored.

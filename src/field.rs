@@ -139,6 +139,9 @@ fields! {
     Acme = "acme",
     AcmeCaFile = "acme_ca_file",
     AgreeTos = "agree_tos",
+    /// The name of a stored ACME account (`--account`).
+    Account = "account",
+    PreferredChain = "preferred_chain",
     DnsHook = "dns_hook",
     EabKid = "eab_kid",
     EabHmacKeyFile = "eab_hmac_key_file",

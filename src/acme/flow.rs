@@ -90,8 +90,9 @@ async fn run(
 ) -> Result<Obtained> {
     let dir = settings.directory.as_str();
     let deadline = Instant::now() + settings.timeout;
+    let links = super::http::Alternates::default();
     let (account, account_url, account_created) =
-        tokio::time::timeout_at(deadline, account::open(store, settings, pass))
+        tokio::time::timeout_at(deadline, account::open(store, settings, pass, Some(&links)))
             .await
             .map_err(|_| timed_out(dir, settings.timeout))??;
     if let Some(p) = &settings.profile {
@@ -120,6 +121,9 @@ async fn run(
         order_url: String::new(),
         certificate_url: None,
         challenges: Vec::new(),
+        chains: Vec::new(),
+        chain_chosen: 0,
+        notes: Vec::new(),
     };
     let steps = async {
         let mut new = NewOrder::new(ids);
@@ -132,7 +136,11 @@ async fn run(
             .map_err(|e| from_acme(e, "placing the order", dir))?;
         out.order_url = order.url().to_string();
         answer(&mut order, settings, &mut taken, &mut out).await?;
-        finish(&mut order, settings, csr_der, &mut out).await
+        finish(&mut order, settings, csr_der, &mut out).await?;
+        if let Some(cn) = &settings.preferred_chain {
+            super::chains::choose(store, settings, pass, cn, &links.urls(), &mut out).await?;
+        }
+        Ok(())
     };
     let result = tokio::time::timeout_at(deadline, steps)
         .await

@@ -7,8 +7,10 @@
 //! algorithm the body waits for the server's delayed ACK (about 40 ms per
 //! JWS request on Linux; measured in docs/performance.md).
 
+use std::future::Future;
 use std::path::Path;
-use std::sync::Arc;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
@@ -56,4 +58,114 @@ pub fn client(ca_file: Option<&Path>) -> Result<Box<dyn instant_acme::HttpClient
     let client: Client<_, instant_acme::BodyWrapper<bytes::Bytes>> =
         Client::builder(TokioExecutor::new()).build(https);
     Ok(Box::new(client))
+}
+
+/// The alternate chains' URLs (RFC 8555 §7.4.2: `Link: <URL>;rel="alternate"`
+/// on the certificate download) from the last response that had any:
+/// instant-acme 0.8.5 reads the default chain only, so [`recording`]
+/// keeps these headers on the way through.
+#[derive(Clone, Default)]
+pub struct Alternates(Arc<Mutex<Vec<String>>>);
+
+impl Alternates {
+    /// The URLs seen, in the CA's order.
+    pub fn urls(&self) -> Vec<String> {
+        self.0.lock().map(|v| v.clone()).unwrap_or_default()
+    }
+}
+
+struct Recording {
+    inner: Box<dyn instant_acme::HttpClient>,
+    alternates: Alternates,
+}
+
+impl instant_acme::HttpClient for Recording {
+    fn request(
+        &self,
+        req: hyper::Request<instant_acme::BodyWrapper<bytes::Bytes>>,
+    ) -> Pin<
+        Box<
+            dyn Future<
+                    Output = std::result::Result<instant_acme::BytesResponse, instant_acme::Error>,
+                > + Send,
+        >,
+    > {
+        let fut = self.inner.request(req);
+        let alternates = self.alternates.clone();
+        Box::pin(async move {
+            let rsp = fut.await?;
+            let links = alternate_links(
+                rsp.parts
+                    .headers
+                    .get_all("link")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok()),
+            );
+            if !links.is_empty() {
+                if let Ok(mut v) = alternates.0.lock() {
+                    *v = links;
+                }
+            }
+            Ok(rsp)
+        })
+    }
+}
+
+/// [`client`], keeping the alternate chains' URLs it sees in `alternates`.
+pub fn recording(
+    ca_file: Option<&Path>,
+    alternates: &Alternates,
+) -> Result<Box<dyn instant_acme::HttpClient>> {
+    Ok(Box::new(Recording {
+        inner: client(ca_file)?,
+        alternates: alternates.clone(),
+    }))
+}
+
+/// The `rel="alternate"` targets of `Link` header values (RFC 8288: one
+/// or more `<URI>; param=value` separated by commas).
+fn alternate_links<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out = Vec::new();
+    for v in values {
+        for link in v.split(',') {
+            let link = link.trim();
+            let Some(rest) = link.strip_prefix('<') else {
+                continue;
+            };
+            let Some((url, params)) = rest.split_once('>') else {
+                continue;
+            };
+            let alternate = params.split(';').any(|p| {
+                let p = p.trim().replace(' ', "");
+                p.eq_ignore_ascii_case("rel=\"alternate\"")
+                    || p.eq_ignore_ascii_case("rel=alternate")
+            });
+            if alternate && url.starts_with("https://") {
+                out.push(url.to_string());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn alternate_links_are_read_from_link_headers() {
+        let got = super::alternate_links(
+            [
+                "<https://ca.test/cert/1/alt/1>;rel=\"alternate\", <https://ca.test/issuer>;rel=\"up\"",
+                "<https://ca.test/cert/1/alt/2> ; rel=alternate",
+                "<http://ca.test/plain>;rel=\"alternate\"",
+            ]
+            .into_iter(),
+        );
+        assert_eq!(
+            got,
+            [
+                "https://ca.test/cert/1/alt/1",
+                "https://ca.test/cert/1/alt/2"
+            ]
+        );
+    }
 }

@@ -19,10 +19,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub mod account;
+mod chains;
 pub mod dns01;
 mod flow;
 mod http;
 pub mod http01;
+mod jws;
 pub mod manage;
 pub mod problem;
 pub mod renewal;
@@ -109,6 +111,10 @@ pub struct OrderSettings {
     pub challenge: Challenge,
     /// A certificate profile the directory lists (`meta.profiles`).
     pub profile: Option<String>,
+    /// The chain to store when the CA offers several (RFC 8555 §7.4.2):
+    /// the one whose topmost certificate's issuer has this common name,
+    /// as certbot and lego choose; the default chain when none has.
+    pub preferred_chain: Option<String>,
     pub eab: Option<Eab>,
     /// The whole order's deadline (exit 13 past it).
     pub timeout: Duration,
@@ -139,6 +145,7 @@ impl OrderSettings {
                 address: None,
             },
             profile: None,
+            preferred_chain: None,
             eab: None,
             timeout,
             poll_delay: POLL_DELAY,
@@ -163,6 +170,13 @@ pub struct Obtained {
     /// Each authorization: identifier, challenge type answered (or
     /// `reused` for an authorization already valid), final status.
     pub challenges: Vec<(String, String, String)>,
+    /// The issuer common names of the chains the CA offered (the default
+    /// first: each chain's topmost certificate's issuer), and which one
+    /// was chosen (an index into them).
+    pub chains: Vec<String>,
+    pub chain_chosen: usize,
+    /// Warnings for the user (a preferred chain the CA did not offer).
+    pub notes: Vec<String>,
 }
 
 /// A current-thread runtime for one command (network and timers on).

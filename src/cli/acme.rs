@@ -108,6 +108,14 @@ pub struct OrderArgs {
         help_heading = "ACME"
     )]
     pub profile: Option<String>,
+    /// Store the chain whose topmost certificate's issuer has this common name, when the CA offers alternates [default: the CA's default chain]; renew keeps it
+    #[arg(
+        long,
+        value_name = "ISSUER_CN",
+        env = "CSRKIT_ACME_PREFERRED_CHAIN",
+        help_heading = "ACME"
+    )]
+    pub preferred_chain: Option<String>,
     /// External account binding key id (the MAC key from --eab-hmac-key-file or --eab-hmac-key-env)
     #[arg(
         long,
@@ -225,13 +233,19 @@ pub struct RevokeArgs {
 pub const ACME_EXAMPLES: &str = "\
 EXAMPLES:
   csrkit acme account --acme letsencrypt
-  csrkit acme account --acme https://ca.internal/acme/directory --account team --format json";
+  csrkit acme account --acme https://ca.internal/acme/directory --account team --format json
+  csrkit acme rollover --acme letsencrypt      # a new account key (RFC 8555 §7.3.5)
+  csrkit acme deactivate --acme letsencrypt --yes";
 
 /// `csrkit acme ...`
 #[derive(Debug, clap::Subcommand)]
 pub enum AcmeCommand {
     /// Show the stored ACME account for a directory (no network traffic; the key is never shown)
     Account(AcmeAccountArgs),
+    /// Replace the account's key with a new P-256 key at the CA (RFC 8555 §7.3.5); crash-safe
+    Rollover(AcmeKeyArgs),
+    /// Deactivate the account at the CA for good (RFC 8555 §7.3.6); the keystore keeps it marked as such
+    Deactivate(AcmeDeactivateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -247,4 +261,29 @@ pub struct AcmeAccountArgs {
         default_value = "default"
     )]
     pub account: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AcmeKeyArgs {
+    #[command(flatten)]
+    pub server: AcmeServerArgs,
+    /// Give up after this many seconds (exit 13)
+    #[arg(
+        long,
+        value_name = "SECS",
+        env = "CSRKIT_ACME_TIMEOUT",
+        default_value_t = 120
+    )]
+    pub timeout: u64,
+    #[command(flatten)]
+    pub passphrase: PassphraseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AcmeDeactivateArgs {
+    #[command(flatten)]
+    pub key: AcmeKeyArgs,
+    /// Do not ask first (needed when csrkit cannot ask)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }

@@ -5,6 +5,7 @@
 //! way, each record in one commit (`Store::put_full`), so that a copy
 //! stopped at any point is resumed by running it again.
 
+use crate::field::Field;
 use std::time::Duration;
 
 use super::common::{Ctx, Done};
@@ -76,6 +77,11 @@ pub(super) fn run(ctx: &Ctx, k: &KeystoreCommand, lock_timeout: Duration) -> Res
             let mut accounts = 0;
             for (acct, key) in src.acme_accounts()? {
                 let result = match dst.acme_account(&acct.directory, &acct.name) {
+                    // Its key change is settled with the CA first.
+                    _ if acct.pending_key => Err(Error::invalid(
+                        Field::Acme,
+                        "its key change is not settled yet; the next order with the account settles it with the CA",
+                    )),
                     Ok(Some(_)) => Ok(()),
                     Ok(None) => dst.put_acme_account(&acct, &key).map(|()| accounts += 1),
                     Err(e) => Err(e),

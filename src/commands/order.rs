@@ -19,7 +19,6 @@ use crate::keys::{self, PassphraseOptions};
 use crate::keystore::{AcmeChallenge, AcmeOrigin, Record};
 use crate::lint;
 use crate::ops::attach::{self, Attach, Attached};
-use crate::prompt;
 use crate::request::San;
 
 pub(super) fn order(ctx: &Ctx, a: &cli::OrderArgs) -> Result<Done> {
@@ -47,6 +46,7 @@ pub(super) fn order(ctx: &Ctx, a: &cli::OrderArgs) -> Result<Done> {
             .transpose()?,
         challenge,
         profile: a.profile.clone(),
+        preferred_chain: a.preferred_chain.clone(),
         eab,
         timeout: Duration::from_secs(a.timeout.max(1)),
         poll_delay: acme::POLL_DELAY,
@@ -143,6 +143,7 @@ pub(super) fn order_record(
         ca_file: settings.ca_file.clone(),
         challenge: origin_challenge(&settings.challenge),
         profile: settings.profile.clone(),
+        preferred_chain: settings.preferred_chain.clone(),
         order: obtained.order_url.clone(),
         deploy_hook,
     };
@@ -229,22 +230,7 @@ fn account_passphrase(
         &settings.account,
     )?;
     match stored {
-        Some(acct) if !acct.encrypted => Ok(AccountKeyPassphrase::Plain),
-        Some(_) => match keys::passphrase_from_sources(opts)? {
-            Some(p) => Ok(AccountKeyPassphrase::Given(p)),
-            None if ctx.interactive => {
-                prompt::passphrase("Passphrase for the ACME account key", false)
-                    .map(AccountKeyPassphrase::Given)
-            }
-            None => Err(Error::usage(
-                "the ACME account's key is encrypted and no passphrase was given",
-            )
-            .with_field(Field::PassphraseFile)
-            .with_hint(format!(
-                "give its passphrase with {}",
-                crate::usage::PASSPHRASE_SOURCES
-            ))),
-        },
+        Some(acct) => super::acme_cmd::stored_account_passphrase(ctx, &acct, opts),
         None => {
             if !agree_tos {
                 return Err(Error::invalid(
@@ -272,6 +258,7 @@ fn account_passphrase(
 
 /// Hints that name this command's flags.
 fn hint(e: Error) -> Error {
+    let e = super::acme_cmd::hint(e);
     let t = e
         .acme
         .as_ref()
@@ -428,6 +415,8 @@ pub(super) fn acme_json(o: &Obtained, s: &OrderSettings) -> serde_json::Value {
         "certificate_url": o.certificate_url,
         "profile": s.profile,
         "challenges": challenges,
+        "chains": o.chains,
+        "chain_chosen": (!o.chains.is_empty()).then_some(o.chain_chosen),
     })
 }
 
@@ -443,6 +432,7 @@ fn render(ctx: &Ctx, at: &Attached, o: &Obtained, s: &OrderSettings) -> Result<D
     };
     let body = ctx.shape().certificate(&view, ctx.opts)?;
     let mut notes = at.notes.clone();
+    notes.extend(o.notes.iter().cloned());
     let stdout = if ctx.format == FormatArg::Json {
         let record: serde_json::Value = serde_json::from_slice(&body)
             .map_err(|e| Error::internal(format!("certificate JSON: {e}")))?;

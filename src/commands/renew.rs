@@ -108,6 +108,7 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
             ca_file: origin.ca_file.clone(),
             challenge: challenge_from_origin(&origin.challenge)?,
             profile: origin.profile.clone(),
+            preferred_chain: origin.preferred_chain.clone(),
             eab: None,
             timeout: Duration::from_secs(a.timeout.max(1)),
             poll_delay: crate::acme::POLL_DELAY,

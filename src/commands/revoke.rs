@@ -1,7 +1,6 @@
 //! `csrkit revoke`: revokes a record's ACME-issued certificate with the
 //! account that ordered it (RFC 8555 §7.6). The record is not changed.
 
-use crate::field::Field;
 use std::time::Duration;
 
 use super::common::{pass_opts, Ctx, Done};
@@ -10,8 +9,6 @@ use crate::acme::{AccountKeyPassphrase, OrderSettings};
 use crate::cert::bundle;
 use crate::cli::{self, FormatArg, RevokeReason};
 use crate::error::{Error, Result};
-use crate::keys;
-use crate::prompt;
 
 pub(super) fn revoke(ctx: &Ctx, a: &cli::RevokeArgs) -> Result<Done> {
     let rec = ctx.keystore.find(&a.target)?;
@@ -46,24 +43,8 @@ pub(super) fn revoke(ctx: &Ctx, a: &cli::RevokeArgs) -> Result<Done> {
         &settings.account,
     )?;
     let pass = match stored {
-        Some(acct) if acct.encrypted => match keys::passphrase_from_sources(&opts)? {
-            Some(p) => AccountKeyPassphrase::Given(p),
-            None if ctx.interactive => AccountKeyPassphrase::Given(prompt::passphrase(
-                "Passphrase for the ACME account key",
-                false,
-            )?),
-            None => {
-                return Err(Error::usage(
-                    "the ACME account's key is encrypted and no passphrase was given",
-                )
-                .with_field(Field::PassphraseFile)
-                .with_hint(format!(
-                    "give its passphrase with {}",
-                    crate::usage::PASSPHRASE_SOURCES
-                )))
-            }
-        },
-        _ => AccountKeyPassphrase::Plain,
+        Some(acct) => super::acme_cmd::stored_account_passphrase(ctx, &acct, &opts)?,
+        None => AccountKeyPassphrase::Plain,
     };
     let reason = a.reason.map(|r| match r {
         RevokeReason::Unspecified => RevocationReason::Unspecified,
@@ -73,7 +54,8 @@ pub(super) fn revoke(ctx: &Ctx, a: &cli::RevokeArgs) -> Result<Done> {
         RevokeReason::CessationOfOperation => RevocationReason::CessationOfOperation,
         RevokeReason::PrivilegeWithdrawn => RevocationReason::PrivilegeWithdrawn,
     });
-    manage::revoke(ctx.keystore.as_ref(), &settings, &pass, &leaf.der, reason)?;
+    manage::revoke(ctx.keystore.as_ref(), &settings, &pass, &leaf.der, reason)
+        .map_err(super::acme_cmd::hint)?;
     let serial = rec
         .meta
         .certificate

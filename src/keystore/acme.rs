@@ -32,6 +32,16 @@ pub struct AcmeAccount {
     /// creation; the MAC key is never stored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eab_kid: Option<String>,
+    /// A key change (RFC 8555 §7.3.5) was started and its outcome is not
+    /// known: the new key is stored beside the current one
+    /// (`Store::acme_pending_key`) until the CA's answer to it says which
+    /// key is live.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pending_key: bool,
+    /// RFC 3339 time the account was deactivated at the CA (RFC 8555
+    /// §7.3.6); such an account is kept for the record and never used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deactivated: Option<String>,
 }
 
 impl AcmeAccount {
@@ -62,6 +72,10 @@ pub struct AcmeOrigin {
     /// `tlsserver`, `shortlived`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+    /// The preferred chain's topmost issuer common name
+    /// (`--preferred-chain`), kept for renewals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_chain: Option<String>,
     /// The last order's URL (RFC 8555 §7.1.3).
     pub order: String,
     /// A command run (by `/bin/sh -c`) after each certificate is stored.

@@ -202,6 +202,28 @@ pub trait Store: Send + Sync {
         let _ = (account, key_pem);
         Err(acme_unsupported(&self.location()))
     }
+
+    /// The new key of an account whose key change is pending
+    /// ([`AcmeAccount::pending_key`]), as stored (PEM); `None` when there
+    /// is none. The default (a backend without accounts yet): none.
+    fn acme_pending_key(&self, directory: &str, name: &str) -> Result<Option<Zeroizing<String>>> {
+        let _ = (directory, name);
+        Ok(None)
+    }
+
+    /// Replaces a stored account (same directory URL and name) with
+    /// `account`, its key `key_pem` and, when given, the pending new key
+    /// of a key change, all at once: a crash leaves the old account or
+    /// the new one whole. Exit 3 when no such account is stored.
+    fn replace_acme_account(
+        &self,
+        account: &AcmeAccount,
+        key_pem: &str,
+        pending_key_pem: Option<&str>,
+    ) -> Result<()> {
+        let _ = (account, key_pem, pending_key_pem);
+        Err(acme_unsupported(&self.location()))
+    }
 }
 
 fn acme_unsupported(location: &str) -> Error {

@@ -742,3 +742,120 @@ fn kill_9_in_the_middle_of_an_order_stores_nothing_half_way() {
     let out = order(&ks, &p, "web", &[]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// The subject CN of the certificate in `pem` (OpenSSL's reading).
+fn subject_cn(pem: &std::path::Path) -> String {
+    let out = openssl(
+        &[
+            "x509",
+            "-in",
+            pem.to_str().unwrap(),
+            "-noout",
+            "-subject",
+            "-nameopt",
+            "RFC2253",
+        ],
+        None,
+    );
+    let s = stdout(&out);
+    s.trim()
+        .trim_start_matches("subject=")
+        .split(',')
+        .find_map(|p| p.strip_prefix("CN="))
+        .unwrap()
+        .to_string()
+}
+
+/// OpenSSL verifies the record's certificate up to `root` with the
+/// stored chain.
+fn verifies_to(ks: &Ks, name: &str, root: &std::path::Path) -> bool {
+    let rec = ks.record(name);
+    let v = openssl(
+        &[
+            "verify",
+            "-CAfile",
+            root.to_str().unwrap(),
+            "-untrusted",
+            rec.join("chain.pem").to_str().unwrap(),
+            rec.join("cert.pem").to_str().unwrap(),
+        ],
+        None,
+    );
+    v.status.success() && stdout(&v).contains(": OK")
+}
+
+#[test]
+fn preferred_chain_picks_each_alternate_by_its_top_issuer_and_falls_back_with_a_warning() {
+    if !pebble::available() {
+        return;
+    }
+    let p = Pebble::start_with("", &[("PEBBLE_ALTERNATE_ROOTS", "2")]);
+    let ks = Ks::new();
+    generate_two_names(&ks, "web", "web.test");
+    let roots: Vec<std::path::PathBuf> = (0..3)
+        .map(|n| {
+            let f = p.dir.path().join(format!("root-{n}.pem"));
+            std::fs::write(&f, p.mgmt(&format!("/roots/{n}"))).unwrap();
+            f
+        })
+        .collect();
+    let cns: Vec<String> = roots.iter().map(|r| subject_cn(r)).collect();
+    assert_eq!(
+        cns.iter().collect::<std::collections::BTreeSet<_>>().len(),
+        3,
+        "{cns:?}"
+    );
+    let only_to = |ks: &Ks, n: usize| (0..3).all(|m| verifies_to(ks, "web", &roots[m]) == (m == n));
+    for (n, cn) in cns.iter().enumerate().rev() {
+        let out = order(
+            &ks,
+            &p,
+            "web",
+            &[
+                "--agree-tos",
+                "--no-passphrase",
+                "--preferred-chain",
+                cn,
+                "--format",
+                "json",
+            ],
+        );
+        assert!(out.status.success(), "{cn}: {}\n{}", stderr(&out), p.log());
+        assert!(only_to(&ks, n), "chain {n} ({cn}) not the one stored");
+        let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            j["acme"]["chains"][j["acme"]["chain_chosen"].as_u64().unwrap() as usize],
+            *cn,
+            "{j}"
+        );
+    }
+    // renew keeps the preference stored by order.
+    let out = order(&ks, &p, "web", &["--preferred-chain", &cns[1]]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(ks.record("web").join("record.json")).unwrap())
+            .unwrap();
+    assert_eq!(meta["acme"]["preferred_chain"], *cns[1]);
+    let out = ks.cmd().args(["renew", "web", "--force"]).output().unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("web: renewed"), "{}", stdout(&out));
+    assert!(only_to(&ks, 1), "renew did not keep the preferred chain");
+    // A name no chain has: the default chain, with a warning naming what
+    // the CA offered.
+    let out = order(
+        &ks,
+        &p,
+        "web",
+        &["--preferred-chain", "No Such Root", "--format", "json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning") && stderr(&out).contains("No Such Root"),
+        "{}",
+        stderr(&out)
+    );
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["acme"]["chains"].as_array().unwrap().len(), 3, "{j}");
+    assert_eq!(j["acme"]["chain_chosen"], 0, "{j}");
+    assert!(only_to(&ks, 0), "the default chain was not stored");
+}

@@ -22,6 +22,7 @@ mod serve_support;
 mod support;
 mod vendor_support;
 
+mod acme_account;
 mod acme_pebble;
 mod acme_renew;
 mod backends;

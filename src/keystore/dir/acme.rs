@@ -3,14 +3,17 @@
 //! 0700 directory per account (slug: [`AcmeAccount::slug`]). An account is
 //! written into `acme/.tmp-*` under the keystore lock, flushed, then
 //! renamed into place: a crash leaves either no account or the whole one.
-//! `records/` stays records only.
+//! A stored account is replaced the same way, its new directory swapped
+//! with the old one (`renameat2(RENAME_EXCHANGE)`); during a key change
+//! the new key waits in `acme/<slug>/pending-key.pem`. `records/` stays
+//! records only.
 
 use std::fs;
 use std::path::PathBuf;
 
 use zeroize::Zeroizing;
 
-use super::commit::{create_file, temp_name};
+use super::commit::{create_file, exchange, temp_name};
 use super::DirStore;
 use crate::error::{io_at, Error, Kind, Result};
 use crate::keystore::io::{check_not_writable_by_others, mkdir, nofollow_read, sync_dir};
@@ -20,6 +23,7 @@ use crate::keystore::AcmeAccount;
 pub const ACME: &str = "acme";
 const ACCOUNT_FILE: &str = "account.json";
 const KEY_FILE: &str = "key.pem";
+const PENDING_KEY_FILE: &str = "pending-key.pem";
 
 impl DirStore {
     pub(super) fn acme_dir(&self) -> PathBuf {
@@ -104,6 +108,26 @@ impl DirStore {
         Ok(out)
     }
 
+    /// See `Store::acme_pending_key`.
+    pub(super) fn read_acme_pending_key(
+        &self,
+        directory: &str,
+        name: &str,
+    ) -> Result<Option<Zeroizing<String>>> {
+        match self.read_acme_account(directory, name)? {
+            Some((a, _)) if a.pending_key => {}
+            _ => return Ok(None),
+        }
+        let path = self
+            .acme_dir()
+            .join(AcmeAccount::slug(directory, name))
+            .join(PENDING_KEY_FILE);
+        let key = Zeroizing::new(nofollow_read(&path)?);
+        let key = std::str::from_utf8(&key)
+            .map_err(|_| Error::internal(format!("{}: not PEM", path.display())))?;
+        Ok(Some(Zeroizing::new(key.to_string())))
+    }
+
     /// See `Store::put_acme_account`.
     pub(super) fn write_acme_account(&self, account: &AcmeAccount, key_pem: &str) -> Result<()> {
         let _lock = self.lock()?;
@@ -122,20 +146,73 @@ impl DirStore {
                 ),
             ));
         }
-        let json = serde_json::to_vec_pretty(account)
-            .map_err(|e| Error::internal(format!("account.json: {e}")))?;
-        let tmp = base.join(temp_name("tmp")?);
-        mkdir(&tmp)?;
-        let result = (|| {
-            create_file(&tmp.join(ACCOUNT_FILE), &json)?;
-            create_file(&tmp.join(KEY_FILE), key_pem.as_bytes())?;
-            sync_dir(&tmp)?;
-            fs::rename(&tmp, &dest).map_err(|e| io_at(&dest, e))?;
-            sync_dir(&base)
-        })();
+        let tmp = write_temp(&base, account, key_pem, None)?;
+        let result = fs::rename(&tmp, &dest)
+            .map_err(|e| io_at(&dest, e))
+            .and_then(|()| sync_dir(&base));
         if result.is_err() {
             let _ = fs::remove_dir_all(&tmp);
         }
         result
+    }
+
+    /// See `Store::replace_acme_account`: the new directory is written
+    /// whole, swapped with the old one, and the old one removed (a crash
+    /// before the removal leaves a `.tmp-*` directory that listings skip).
+    pub(super) fn rewrite_acme_account(
+        &self,
+        account: &AcmeAccount,
+        key_pem: &str,
+        pending_key_pem: Option<&str>,
+    ) -> Result<()> {
+        let _lock = self.lock()?;
+        let base = self.acme_dir();
+        let dest = base.join(AcmeAccount::slug(&account.directory, &account.name));
+        match fs::symlink_metadata(&dest) {
+            Ok(md) if md.is_dir() => {}
+            _ => {
+                return Err(Error::not_found(format!(
+                    "no ACME account {} is stored for {}",
+                    account.name, account.directory
+                )))
+            }
+        }
+        let tmp = write_temp(&base, account, key_pem, pending_key_pem)?;
+        if let Err(e) = exchange(&tmp, &dest) {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(io_at(&dest, e));
+        }
+        sync_dir(&base)?;
+        crate::faults::crash("acme:account-swapped");
+        let _ = fs::remove_dir_all(&tmp);
+        Ok(())
+    }
+}
+
+/// A new `acme/.tmp-*` directory holding the account's files, flushed.
+fn write_temp(
+    base: &std::path::Path,
+    account: &AcmeAccount,
+    key_pem: &str,
+    pending_key_pem: Option<&str>,
+) -> Result<PathBuf> {
+    let json = serde_json::to_vec_pretty(account)
+        .map_err(|e| Error::internal(format!("account.json: {e}")))?;
+    let tmp = base.join(temp_name("tmp")?);
+    mkdir(&tmp)?;
+    let result = (|| {
+        create_file(&tmp.join(ACCOUNT_FILE), &json)?;
+        create_file(&tmp.join(KEY_FILE), key_pem.as_bytes())?;
+        if let Some(p) = pending_key_pem {
+            create_file(&tmp.join(PENDING_KEY_FILE), p.as_bytes())?;
+        }
+        sync_dir(&tmp)
+    })();
+    match result {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            Err(e)
+        }
     }
 }

@@ -187,6 +187,23 @@ impl Store for DirStore {
         self.write_acme_account(account, key_pem)
     }
 
+    fn acme_pending_key(
+        &self,
+        directory: &str,
+        name: &str,
+    ) -> Result<Option<zeroize::Zeroizing<String>>> {
+        self.read_acme_pending_key(directory, name)
+    }
+
+    fn replace_acme_account(
+        &self,
+        account: &crate::keystore::AcmeAccount,
+        key_pem: &str,
+        pending_key_pem: Option<&str>,
+    ) -> Result<()> {
+        self.rewrite_acme_account(account, key_pem, pending_key_pem)
+    }
+
     fn location(&self) -> String {
         self.root.display().to_string()
     }

@@ -162,12 +162,18 @@ pub fn find_leaf(store: &dyn Store, certs: &[Cert]) -> Result<Record> {
 /// A leaf that is a CA certificate when the record asked for none, or one
 /// outside its validity period: exit 2 with the reason.
 pub fn check_leaf(leaf: &Cert, rec: &Record) -> Result<()> {
-    if leaf.is_ca() && !rec.meta.request.ca {
+    check_leaf_for(leaf, &rec.meta.name, rec.meta.request.ca)
+}
+
+/// [`check_leaf`] for the record `name` (which may not exist yet) whose
+/// request asked for a CA certificate or not (`ca`).
+pub fn check_leaf_for(leaf: &Cert, name: &str, ca: bool) -> Result<()> {
+    if leaf.is_ca() && !ca {
         return Err(Error::invalid(
             "certificate",
             format!(
                 "the certificate for record {} is a CA certificate (basicConstraints CA:TRUE), but the record asked for an end-entity certificate",
-                rec.meta.name
+                name
             ),
         )
         .with_hint("import the certificate the CA issued for the CSR, not the CA's own"));
@@ -181,7 +187,7 @@ pub fn check_leaf(leaf: &Cert, rec: &Record) -> Result<()> {
         )
         .with_hint(format!(
             "ask the CA for a new one: csrkit download {} gives the CSR",
-            rec.meta.name
+            name
         )));
     }
     if nb > now + 300 {

@@ -4,7 +4,8 @@
 //! find by PEM, delete), qradar (its generated methods, and `requests` for
 //! the file it cannot download), pylxca (`connect()`, then its session)
 //! and arcgis (GIS sign-in with generateToken, generate, generate_csr,
-//! import_signed_certificate, update), and, from npm into `CSRKIT_SERVE_NPM`,
+//! import_signed_certificate, update, import_server_certificate of PKCS#12
+//! files), and, from npm into `CSRKIT_SERVE_NPM`,
 //! @esri/arcgis-rest-request (signIn, a CSR, its errors). TLS verification stays on: the
 //! clients trust serve's CA through REQUESTS_CA_BUNDLE and SSL_CERT_FILE.
 //! Each client also sees a wrong password refused. Under CI=true a missing

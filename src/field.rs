@@ -132,6 +132,7 @@ fields! {
     ExportPassphraseEnv = "export_passphrase_env",
     NoExportPassphrase = "no_export_passphrase",
     KeyPassphraseFile = "key_passphrase_file",
+    KeyPassphraseEnv = "key_passphrase_env",
     // Certificates and chains.
     CaFile = "ca_file",
     RequireChain = "require_chain",

@@ -317,7 +317,9 @@ EXAMPLES:
   # A vendor's import body: NSX TlsTrustData or QRadar {cert_file, ca_chain_file, csr_id}
   csrkit import --request trust-data.json --format nsx
   # A key made elsewhere with its certificate: a new record
-  csrkit import server.crt --key server.key --record web --passphrase-file ~/.csrkit-pass";
+  csrkit import server.crt --key server.key --record web --passphrase-file ~/.csrkit-pass
+  # A PKCS#12 file (its password from a file or the environment)
+  csrkit import --pkcs12 server.pfx --key-passphrase-env PFX_PASS --record web";
 
 const SELF_SIGN_EXAMPLES: &str = "\
 EXAMPLES:
@@ -472,8 +474,8 @@ pub struct ImportArgs {
     /// The certificate: PEM (any number, any order, text around them), DER or PKCS#7; - for stdin
     #[arg(
         value_name = "FILE|-",
-        required_unless_present = "request",
-        conflicts_with = "request"
+        required_unless_present_any = ["request", "pkcs12"],
+        conflicts_with_all = ["request", "pkcs12"]
     )]
     pub file: Option<String>,
     /// A vendor's import body instead of FILE: NSX TlsTrustData ({"pem_encoded":..}) or QRadar ({"cert_file","ca_chain_file","csr_id"})
@@ -489,11 +491,17 @@ pub struct ImportArgs {
     #[arg(long)]
     pub require_chain: bool,
     /// The certificate's private key, made elsewhere (PKCS#8 PEM): key and certificate become a new record (named by --record, else from the CN), the key stored under the passphrase options
-    #[arg(long, value_name = "FILE", conflicts_with = "request")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["request", "pkcs12"])]
     pub key: Option<PathBuf>,
-    /// The passphrase of an encrypted --key (first line of FILE)
-    #[arg(long, value_name = "FILE", requires = "key")]
+    /// A PKCS#12 file (.p12/.pfx) made elsewhere: its key, the certificate for it and the chain become a new record (named by --record, else its friendlyName, else from the CN)
+    #[arg(long, value_name = "FILE", conflicts_with = "request")]
+    pub pkcs12: Option<PathBuf>,
+    /// The passphrase of an encrypted --key or of the --pkcs12 file (first line of FILE)
+    #[arg(long, value_name = "FILE")]
     pub key_passphrase_file: Option<PathBuf>,
+    /// The passphrase of an encrypted --key or of the --pkcs12 file, from the environment variable VAR
+    #[arg(long, value_name = "VAR", conflicts_with = "key_passphrase_file")]
+    pub key_passphrase_env: Option<String>,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
 }

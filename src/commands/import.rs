@@ -21,6 +21,27 @@ use crate::ops::import;
 const MAX_BUNDLE: u64 = 4 << 20;
 
 pub(super) fn import(ctx: &Ctx, a: &cli::ImportArgs) -> Result<Done> {
+    if a.key.is_none() && a.pkcs12.is_none() {
+        if let Some(flag) = [
+            a.key_passphrase_file
+                .as_ref()
+                .map(|_| "--key-passphrase-file"),
+            a.key_passphrase_env
+                .as_ref()
+                .map(|_| "--key-passphrase-env"),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+        {
+            return Err(Error::usage(format!(
+                "{flag} is the passphrase of --key or --pkcs12; give one of them"
+            )));
+        }
+    }
+    if let Some(p12) = &a.pkcs12 {
+        return adopt_pkcs12(ctx, a, p12);
+    }
     // A vendor's import body (`--request`) carries the certificates, and
     // may name the record (QRadar `csr_id`).
     let (data, what, named) = match (&a.request, &a.file) {
@@ -109,12 +130,9 @@ fn adopt(ctx: &Ctx, a: &cli::ImportArgs, key: &Path, data: &[u8], what: &str) ->
     let key_pem = zeroize::Zeroizing::new(read_input(&key.to_string_lossy(), 1 << 20, "--key")?);
     let key_pem = std::str::from_utf8(&key_pem)
         .map_err(|_| Error::invalid(Field::Key, "the key file is not PEM text"))?;
-    let key_pass = match &a.key_passphrase_file {
-        Some(f) => Some(crate::keys::Passphrase::new(
-            crate::keys::secret_first_line(f, Field::KeyPassphraseFile)?,
-        )?),
-        None => None,
-    };
+    let key_pass = key_secret(a)?
+        .map(|(s, flag)| crate::keys::Passphrase::new(s).map_err(|e| e.with_field(flag)))
+        .transpose()?;
     let store = super::common::new_key_passphrase(ctx, &super::common::pass_opts(&a.passphrase)?)?;
     let done = import::adopt(
         ctx.keystore.as_ref(),
@@ -130,6 +148,86 @@ fn adopt(ctx: &Ctx, a: &cli::ImportArgs, key: &Path, data: &[u8], what: &str) ->
     )
     .map_err(|e| match e.label.as_deref() {
         Some("private_key") => e.with_field(Field::Key),
+        _ => e,
+    })?;
+    let dir = ctx.keystore.record_path(&done.meta.name);
+    let view = CertView {
+        meta: &done.meta,
+        dir: dir.as_deref(),
+        unchanged: done.unchanged,
+        leaf: &done.leaf,
+        chain: &done.chain,
+    };
+    Ok(Done {
+        stdout: ctx.shape().certificate(&view, ctx.opts)?,
+        notes: done.notes,
+        ..Done::default()
+    })
+}
+
+/// The secret of `--key` or `--pkcs12`: the first line of
+/// `--key-passphrase-file`, or `--key-passphrase-env`'s variable, with the
+/// flag that gave it.
+fn key_secret(a: &cli::ImportArgs) -> Result<Option<(zeroize::Zeroizing<String>, Field)>> {
+    if let Some(f) = &a.key_passphrase_file {
+        let line = crate::keys::secret_first_line(f, Field::KeyPassphraseFile)?;
+        return Ok(Some((line, Field::KeyPassphraseFile)));
+    }
+    if let Some(var) = &a.key_passphrase_env {
+        let v = std::env::var(var).map_err(|_| {
+            Error::invalid_as(
+                "--key-passphrase-env",
+                format!(
+                    "the environment variable {} is not set",
+                    crate::csr::term(var)
+                ),
+            )
+        })?;
+        return Ok(Some((zeroize::Zeroizing::new(v), Field::KeyPassphraseEnv)));
+    }
+    Ok(None)
+}
+
+/// `import --pkcs12 FILE`: the file's key, its certificate and chain
+/// become a new record ([`import::adopt_pkcs12`]); its password from
+/// `--key-passphrase-file`/`--key-passphrase-env` (none: the empty
+/// password), the key stored under the passphrase options.
+fn adopt_pkcs12(ctx: &Ctx, a: &cli::ImportArgs, p12: &Path) -> Result<Done> {
+    let der = read_input(
+        &p12.to_string_lossy(),
+        crate::export::pkcs12_in::MAX_PFX,
+        "--pkcs12",
+    )?;
+    let (password, pass_flag) = match key_secret(a)? {
+        Some((s, flag)) => (s, flag),
+        None => (
+            zeroize::Zeroizing::new(String::new()),
+            Field::KeyPassphraseFile,
+        ),
+    };
+    let store = super::common::new_key_passphrase(ctx, &super::common::pass_opts(&a.passphrase)?)?;
+    let what = p12.display().to_string();
+    let done = import::adopt_pkcs12(
+        ctx.keystore.as_ref(),
+        ctx.shape(),
+        a.record.as_deref(),
+        import::BroughtPkcs12 {
+            der: &der,
+            password: &password,
+            what: &what,
+        },
+        store.as_ref(),
+    )
+    .map_err(|e| match e.label.as_deref() {
+        Some("file") => e.with_label("--pkcs12"),
+        Some("password") => {
+            let e = e.with_field(pass_flag);
+            if a.key_passphrase_file.is_none() && a.key_passphrase_env.is_none() {
+                e.with_hint("the file has a password: give it with --key-passphrase-file FILE or --key-passphrase-env VAR")
+            } else {
+                e
+            }
+        }
         _ => e,
     })?;
     let dir = ctx.keystore.record_path(&done.meta.name);

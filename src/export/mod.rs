@@ -3,7 +3,9 @@
 //! certs-only bundle ([`pkcs7`], RFC 2315 §9.1 / RFC 5652 §5 as
 //! `openssl crl2pkcs7 -nocrl` writes it), a PKCS#12 file ([`pkcs12`]) and
 //! the key to hand over ([`KeyOut`]: PKCS#8, encrypted with the export
-//! passphrase unless the user said `--no-export-passphrase`).
+//! passphrase unless the user said `--no-export-passphrase`); and the
+//! reader of PKCS#12 files made elsewhere ([`pkcs12_in`]), which `import`
+//! and `serve` hand a user's or a client's file to.
 //!
 //! This room owns the encodings and the key handling of an export (key
 //! bytes in `Zeroizing`, the key checked against the leaf before anything
@@ -21,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::keys::{Passphrase, PrivateKey};
 
 pub mod pkcs12;
+pub mod pkcs12_in;
 mod tdes;
 
 pub use pkcs12::Profile;

@@ -171,12 +171,18 @@ pub fn find_leaf(store: &dyn Store, certs: &[Cert]) -> Result<Record> {
 /// A leaf that is a CA certificate when the record asked for none, or one
 /// outside its validity period: exit 2 with the reason.
 pub fn check_leaf(leaf: &Cert, rec: &Record) -> Result<()> {
-    if leaf.is_ca() && !rec.meta.request.ca {
+    check_leaf_for(leaf, &rec.meta.name, rec.meta.request.ca)
+}
+
+/// [`check_leaf`] for the record `name` (which may not exist yet) whose
+/// request asked for a CA certificate or not (`ca`).
+pub fn check_leaf_for(leaf: &Cert, name: &str, ca: bool) -> Result<()> {
+    if leaf.is_ca() && !ca {
         return Err(Error::invalid_as(
             "certificate",
             format!(
                 "the certificate for record {} is a CA certificate (basicConstraints CA:TRUE), but the record asked for an end-entity certificate",
-                rec.meta.name
+                name
             ),
         )
         .with_hint("import the certificate the CA issued for the CSR, not the CA's own"));
@@ -188,7 +194,7 @@ pub fn check_leaf(leaf: &Cert, rec: &Record) -> Result<()> {
             "certificate",
             format!("the certificate expired on {}", cert::rfc3339(na)),
         )
-        .with_remedy(crate::error::Remedy::DownloadCsr(rec.meta.name.clone())));
+        .with_remedy(crate::error::Remedy::DownloadCsr(name.to_string())));
     }
     if nb > now + 300 {
         return Err(Error::invalid_as(

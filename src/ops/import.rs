@@ -117,6 +117,20 @@ pub fn adopt(
             .with_label("private_key")
             .with_hint("give the key as PKCS#8 PEM (PRIVATE KEY, or ENCRYPTED PRIVATE KEY with its passphrase)")
     })?;
+    adopt_key(ks, shape, name, key, certs, what, store_pass)
+}
+
+/// [`adopt`] once the key is open: the record for `key` and the leaf in
+/// `certs` that holds it.
+fn adopt_key(
+    ks: &dyn Store,
+    shape: &dyn crate::formats::Shape,
+    name: Option<&str>,
+    key: crate::keys::PrivateKey,
+    certs: &[u8],
+    what: &str,
+    store_pass: Option<&crate::keys::Passphrase>,
+) -> Result<Attached> {
     let decoded = bundle::decode(certs, what)?;
     let spki = {
         use der::Decode;
@@ -140,6 +154,7 @@ pub fn adopt(
         .with_label("private_key")
         .with_hint("send the certificate issued for this key")
     })?;
+    super::attach::check_leaf_for(&leaf, name.unwrap_or("new"), false)?;
     let sans = leaf.sans();
     let input = crate::request::RequestInput {
         subject: Some(leaf.subject().to_string()),
@@ -162,5 +177,89 @@ pub fn adopt(
     }
     let prepared = crate::ops::generate::prepare_with_key(name, req, key, store_pass)?;
     let meta = ks.create(prepared.as_new())?;
-    attach(ks, certs, what, Some(&meta.name), Vec::new(), false)
+    attach(ks, certs, what, Some(&meta.name), Vec::new(), false).inspect_err(|_| {
+        // A certificate attach refuses leaves no record behind: the
+        // keystore is as it was before the request.
+        if let Ok(rec) = ks.find(&meta.name) {
+            let _ = ks.delete(&rec);
+        }
+    })
+}
+
+/// A PKCS#12 file as a user or a client brought it.
+pub struct BroughtPkcs12<'a> {
+    /// The file, DER (at most [`crate::export::pkcs12_in::MAX_PFX`] bytes).
+    pub der: &'a [u8],
+    /// Its password ("" for none).
+    pub password: &'a str,
+    /// What the file is, for messages.
+    pub what: &'a str,
+}
+
+/// [`adopt`] for a PKCS#12 file (ArcGIS `importExistingServerCertificate`,
+/// `import --pkcs12`): read by [`crate::export::pkcs12_in::read`], its one
+/// key must be the key of one of its certificates, the others are the
+/// chain (built and checked as for any import). The record is named
+/// `name`, else the key's `friendlyName` when that is a valid record
+/// name, else from the CN. Errors: 2 naming `file` for a damaged,
+/// hostile or unsupported file, 6 naming `password` for a wrong password,
+/// and [`adopt`]'s.
+pub fn adopt_pkcs12(
+    ks: &dyn Store,
+    shape: &dyn crate::formats::Shape,
+    name: Option<&str>,
+    p12: BroughtPkcs12<'_>,
+    store_pass: Option<&crate::keys::Passphrase>,
+) -> Result<Attached> {
+    use crate::export::pkcs12_in::{self, Fault};
+    let what = p12.what;
+    let read = pkcs12_in::read(p12.der, p12.password).map_err(|f| match f {
+        Fault::Password => Error::new(
+            Kind::Passphrase,
+            format!("{what} does not open with the password given (its MAC does not verify)"),
+        )
+        .with_label("password")
+        .with_hint("give the password the PKCS#12 file was exported with"),
+        Fault::Malformed(why) => Error::new(
+            Kind::Invalid,
+            format!("{what} is not a usable PKCS#12 file: {why}"),
+        )
+        .with_label("file")
+        .with_hint("send the PKCS#12 (.p12/.pfx) file, DER, as exported"),
+        Fault::Unsupported(why) => {
+            Error::new(Kind::Invalid, format!("{what}: csrkit cannot read {why}"))
+                .with_label("file")
+                .with_hint("re-export it with openssl pkcs12 -export (AES-256, PBKDF2)")
+        }
+    })?;
+    let key = crate::keys::PrivateKey::from_pkcs8_der(read.key_pkcs8).map_err(|e| {
+        Error::new(
+            Kind::Invalid,
+            format!(
+                "the private key in {what}: {}",
+                e.message
+                    .trim_start_matches("the stored private key is not usable: ")
+            ),
+        )
+        .with_label("file")
+    })?;
+    let mut pem = String::new();
+    for der in &read.certs {
+        pem.push_str(&pem::encode_config(
+            &pem::Pem::new("CERTIFICATE", der.clone()),
+            pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
+        ));
+    }
+    let friendly = read
+        .friendly_name
+        .filter(|n| crate::request::validate_new_name(n).is_ok());
+    adopt_key(
+        ks,
+        shape,
+        name.or(friendly.as_deref()),
+        key,
+        pem.as_bytes(),
+        what,
+        store_pass,
+    )
 }

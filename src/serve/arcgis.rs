@@ -12,7 +12,8 @@
 //! get (the certificate resource, `aliasName` the record name),
 //! `generateCertificate` (key, CSR and a self-signed certificate, as
 //! Portal makes them), `{alias}/generateCsr`, `{alias}/importSignedCertificate`
-//! (multipart `file`), `{alias}/delete`, `importRootOrIntermediate`
+//! (multipart `file`), `importExistingServerCertificate` (multipart
+//! `alias`, `password`, `file`: a PKCS#12 made elsewhere), `{alias}/delete`, `importRootOrIntermediate`
 //! (checked, not kept) and `update` (binds the alias). Bodies are
 //! [`crate::formats::arcgis`]'s.
 
@@ -213,18 +214,9 @@ async fn dispatch(State(l): State<Arc<Listener>>, req: Request) -> Response {
             root_or_intermediate(p)
         }
         ["portaladmin", "security", "sslcertificates", "importexistingservercertificate"] => {
-            op_error(
-                Op::Import,
-                &Error::invalid_as(
-                    "file",
-                    "importExistingServerCertificate (a key made elsewhere, PKCS#12) is not served yet",
-                )
-                .with_hint("generate the key through generateCertificate, then importSignedCertificate"),
-            )
+            import_existing(l, p).await
         }
-        ["portaladmin", "security", "sslcertificates", _] => {
-            get_alias(l, segs[3].clone()).await
-        }
+        ["portaladmin", "security", "sslcertificates", _] => get_alias(l, segs[3].clone()).await,
         ["portaladmin", "security", "sslcertificates", _, "generatecsr"] => {
             csr(l, segs[3].clone()).await
         }
@@ -421,6 +413,50 @@ async fn import(l: Arc<Listener>, alias: String, p: Params) -> Response {
             Some(&rec.meta.name),
             Vec::new(),
             false,
+        )?;
+        attached_body(&l, &Arcgis, &done)
+    })
+    .await;
+    match r {
+        Ok(body) => respond(200, JSON, body),
+        Err(e) => op_error(Op::Import, &e),
+    }
+}
+
+/// `importExistingServerCertificate`: multipart `alias`, `password` and
+/// `file` (PKCS#12, DER): a new record named `alias` for the file's key,
+/// its certificate and chain ([`crate::ops::import::adopt_pkcs12`]), the
+/// key stored under the keystore's passphrase. `importCertificateChain`
+/// (11.3+) is accepted; the chain is always kept with the record.
+async fn import_existing(l: Arc<Listener>, p: Params) -> Response {
+    let (Some(file), Some(alias)) = (p.file, p.fields.get("alias").cloned()) else {
+        return op_error(
+            Op::Import,
+            &Error::invalid_as(
+                "file",
+                "importExistingServerCertificate needs the alias and the PKCS#12 file (multipart fields alias and file)",
+            ),
+        );
+    };
+    let password = zeroize::Zeroizing::new(p.fields.get("password").cloned().unwrap_or_default());
+    if file.len() as u64 > crate::export::pkcs12_in::MAX_PFX {
+        return op_error(
+            Op::Import,
+            &Error::invalid_as("file", "the PKCS#12 file is larger than 1 MiB"),
+        );
+    }
+    let r = blocking(move || {
+        let ks = l.shared.keystore.as_ref();
+        let done = crate::ops::import::adopt_pkcs12(
+            ks,
+            &Arcgis,
+            Some(&alias),
+            crate::ops::import::BroughtPkcs12 {
+                der: &file,
+                password: &password,
+                what: "the uploaded PKCS#12 file",
+            },
+            l.shared.key_pass.as_ref(),
         )?;
         attached_body(&l, &Arcgis, &done)
     })

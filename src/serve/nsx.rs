@@ -324,16 +324,10 @@ async fn create(l: Arc<Listener>, id: String, body: Bytes) -> Response {
                 ));
             }
         }
-        let s = &l.shared;
-        let (meta, csr) = crate::ops::generate::create(
-            s.keystore.as_ref(),
-            &s.config,
-            &Nsx,
-            Some(&id),
-            input,
-            s.key_pass.as_ref(),
-        )?;
-        let dir = s.keystore.record_path(&meta.name);
+        // Through the listener's group committer, as every vendor's
+        // create: answered once the record is durable.
+        let (meta, csr) = super::common::create(&l, &Nsx, Some(&id), input)?;
+        let dir = l.shared.keystore.record_path(&meta.name);
         Nsx.generate(
             &RecordView {
                 meta: &meta,

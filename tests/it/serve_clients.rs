@@ -4,7 +4,8 @@
 //! find by PEM, delete), qradar (its generated methods, and `requests` for
 //! the file it cannot download), pylxca (`connect()`, then its session)
 //! and arcgis (GIS sign-in with generateToken, generate, generate_csr,
-//! import_signed_certificate, update), and, from npm into `CSRKIT_SERVE_NPM`,
+//! import_signed_certificate, update, import_server_certificate of PKCS#12
+//! files), and, from npm into `CSRKIT_SERVE_NPM`,
 //! @esri/arcgis-rest-request (signIn, a CSR, its errors). TLS verification stays on: the
 //! clients trust serve's CA through REQUESTS_CA_BUNDLE and SSL_CERT_FILE.
 //! Each client also sees a wrong password refused. Under CI=true a missing
@@ -425,5 +426,161 @@ fn arcgis_rest_request_signs_in_and_reads_errors() {
     assert_eq!(v["csr"], want["certificateSigningRequest"]);
     assert_eq!(v["missing"], "ArcGISRequestError 404");
     assert_eq!(v["forged"], "ArcGISAuthError 498");
+    assert!(s.stop().success());
+}
+
+/// `arcgis` 2.4.4 `import_server_certificate` (multipart `alias`,
+/// `password`, `file` to `importExistingServerCertificate`) of what
+/// `csrkit export --format arcgis` writes and of PFX files `openssl
+/// pkcs12 -export` makes (AES/PBKDF2, `-legacy` RC2 with 3DES, 3DES):
+/// each becomes a record with OpenSSL's key and the chain; a wrong
+/// password and a damaged file are Portal's `{"status":"error"}` and no
+/// record.
+#[test]
+fn arcgis_package_imports_pkcs12_server_certificates() {
+    let Some(py) = python("arcgis") else { return };
+    let ks = Ks::new();
+    let pki = ks.dir.path().join("pki");
+    std::fs::create_dir_all(&pki).unwrap();
+    // A record with a certificate, exported as ArcGIS takes it.
+    ok(csrkit(&ks.root()).args([
+        "generate",
+        "src",
+        "--cn",
+        "src.example.com",
+        "--no-passphrase",
+    ]));
+    std::fs::write(
+        pki.join("src.pem"),
+        sign(&pki, &cli(&ks, &["download", "src"])),
+    )
+    .unwrap();
+    cli(&ks, &["import", pki.join("src.pem").to_str().unwrap()]);
+    std::fs::write(pki.join("exp-pass"), "export-pw-1\n").unwrap();
+    cli(
+        &ks,
+        &[
+            "export",
+            "src",
+            "--format",
+            "arcgis",
+            "--export-passphrase-file",
+            pki.join("exp-pass").to_str().unwrap(),
+            "--output",
+            pki.join("csrkit.pfx").to_str().unwrap(),
+        ],
+    );
+    // A key and certificate OpenSSL made, in three PKCS#12 profiles.
+    support::openssl_in(
+        &pki,
+        &[
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "own.key",
+            "-out",
+            "own.csr",
+            "-subj",
+            "/CN=own.example.com",
+            "-addext",
+            "subjectAltName=DNS:own.example.com",
+        ],
+    );
+    let csr = std::fs::read_to_string(pki.join("own.csr")).unwrap();
+    std::fs::write(pki.join("own.pem"), sign(&pki, &csr)).unwrap();
+    let profiles: [(&str, &[&str]); 3] = [
+        ("modern", &[]),
+        ("legacy", &["-legacy"]),
+        (
+            "tdes",
+            &[
+                "-certpbe",
+                "PBE-SHA1-3DES",
+                "-keypbe",
+                "PBE-SHA1-3DES",
+                "-macalg",
+                "sha1",
+            ],
+        ),
+    ];
+    for (name, extra) in profiles {
+        let out = format!("{name}.pfx");
+        let mut args = vec![
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "own.key",
+            "-in",
+            "own.pem",
+            "-certfile",
+            "ca.pem",
+            "-out",
+            &out,
+            "-passout",
+            "pass:pfx-pw-2",
+        ];
+        args.extend_from_slice(extra);
+        support::openssl_in(&pki, &args);
+    }
+    let good = std::fs::read(pki.join("modern.pfx")).unwrap();
+    std::fs::write(pki.join("damaged.pfx"), &good[..good.len() - 40]).unwrap();
+    let s = Server::start(&ks, &["arcgis"]);
+    let url = format!("{}/portal", s.base("arcgis"));
+    let f = |n: &str| pki.join(n).to_str().unwrap().to_string();
+    let specs = [
+        format!("fromcsrkit:export-pw-1:{}", f("csrkit.pfx")),
+        format!("modern:pfx-pw-2:{}", f("modern.pfx")),
+        format!("legacy:pfx-pw-2:{}", f("legacy.pfx")),
+        format!("tdes:pfx-pw-2:{}", f("tdes.pfx")),
+        format!("wrongpw:not-it:{}", f("modern.pfx")),
+        format!("damaged:pfx-pw-2:{}", f("damaged.pfx")),
+    ];
+    let mut args = vec![url.as_str(), "admin", PASSWORD];
+    args.extend(specs.iter().map(String::as_str));
+    let script = include_str!("serve_clients/arcgis_pfx.py");
+    let out = client(&s, &py, script, "arcgis_pfx.py", &args);
+    let own_pub = stdout(&support::key_pubkey(&pki.join("own.key"), None));
+    let src_pub = stdout(&support::key_pubkey(&ks.key_path("src"), None));
+    for (alias, key) in [
+        ("fromcsrkit", &src_pub),
+        ("modern", &own_pub),
+        ("legacy", &own_pub),
+        ("tdes", &own_pub),
+    ] {
+        assert_eq!(out[alias]["status"], "success", "{alias}: {out}");
+        assert_eq!(
+            &stdout(&support::key_pubkey(&ks.key_path(alias), None)),
+            key,
+            "{alias}"
+        );
+        let shown = cli(&ks, &["show", alias, "--format", "json"]);
+        assert!(shown.contains("serve test CA"), "{alias}: {shown}");
+    }
+    for alias in ["wrongpw", "damaged"] {
+        assert_eq!(out[alias]["status"], "error", "{alias}: {out}");
+        assert!(!ks.root().join("records").join(alias).exists(), "{alias}");
+    }
+    for alias in ["fromcsrkit", "modern", "legacy", "tdes", "src"] {
+        assert!(
+            out["listed"].as_array().unwrap().iter().any(|a| a == alias),
+            "{alias}: {out}"
+        );
+    }
+    let j = journal(&s, "arcgis");
+    assert!(
+        j.iter()
+            .any(|r| r.1.ends_with("/importExistingServerCertificate") && r.0 == "POST"),
+        "{j:?}"
+    );
+    // The journal keeps no password a client sent.
+    let got = s
+        .admin("arcgis", "GET", "/_csrkit/requests", None)
+        .json()
+        .to_string();
+    assert!(!got.contains("pfx-pw-2"), "the journal holds no password");
     assert!(s.stop().success());
 }

@@ -8,7 +8,9 @@
 //!
 //! Keys reach the server as they would be written to disk: encrypted
 //! PKCS#8 unless the user said `--no-passphrase`; the server never sees a
-//! passphrase. The connection ([`connect`]: URL, password, TLS, timeout),
+//! passphrase. The connections ([`connect`]: URL, password, TLS, timeout;
+//! a small pool, [`POOL_MAX`], so that `serve`'s workers do not queue
+//! behind one client),
 //! the schema and its migrations ([`schema`]), `generate --batch`
 //! ([`batch`]) and `keystore copy` ([`copy`]) each have their room; the
 //! queries of single records live here. Layout and protocol:
@@ -16,7 +18,7 @@
 
 use crate::field::Field;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::Duration;
 
 use postgres::{Client, GenericClient, Row};
@@ -42,11 +44,60 @@ pub struct PgStore {
     conn: Arc<Conn>,
 }
 
+/// Most connections one process opens to the server: a command uses one;
+/// `serve`'s blocking workers take one each, up to this many, and wait
+/// for a free one beyond it. Every transaction runs on one connection
+/// (no session state is kept between calls: advisory locks are
+/// transaction-level).
+pub const POOL_MAX: usize = 8;
+
+/// Idle connections, and how many are open (idle or in use).
+#[derive(Default)]
+struct Pool {
+    idle: Mutex<(Vec<Client>, usize)>,
+    freed: Condvar,
+}
+
+/// A connection taken from the pool; it goes back when dropped (or is
+/// closed, if the server closed it).
+pub(crate) struct Pooled<'a> {
+    pool: &'a Pool,
+    client: Option<Client>,
+}
+
+impl std::ops::Deref for Pooled<'_> {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        self.client.as_ref().expect("a pooled client")
+    }
+}
+
+impl std::ops::DerefMut for Pooled<'_> {
+    fn deref_mut(&mut self) -> &mut Client {
+        self.client.as_mut().expect("a pooled client")
+    }
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        let mut idle = self.pool.idle.lock().unwrap_or_else(|e| e.into_inner());
+        match self.client.take() {
+            Some(c) if !c.is_closed() => idle.0.push(c),
+            _ => idle.1 -= 1,
+        }
+        drop(idle);
+        self.pool.freed.notify_one();
+    }
+}
+
 /// The connection a store and its listed rows share.
 pub(crate) struct Conn {
     target: connect::Target,
     lock_timeout: Duration,
-    client: OnceLock<Result<Mutex<Client>>>,
+    pool: Pool,
+    /// The first connection's failure, kept: a server that cannot be
+    /// reached is reported once, not tried again by every call.
+    failed: OnceLock<Error>,
     /// Set once the schema was found (or made) at this binary's version.
     ready: OnceLock<Result<()>>,
 }
@@ -69,7 +120,8 @@ impl PgStore {
             conn: Arc::new(Conn {
                 target: connect::parse(url, lock_timeout)?,
                 lock_timeout,
-                client: OnceLock::new(),
+                pool: Pool::default(),
+                failed: OnceLock::new(),
                 ready: OnceLock::new(),
             }),
         })
@@ -77,20 +129,54 @@ impl PgStore {
 }
 
 impl Conn {
-    /// The connection, made on first use (exit 2 if it cannot be).
-    fn raw(&self) -> Result<MutexGuard<'_, Client>> {
-        let client = self
-            .client
-            .get_or_init(|| connect::connect(&self.target).map(Mutex::new));
-        match client {
-            Ok(m) => Ok(m.lock().unwrap_or_else(|e| e.into_inner())),
-            Err(e) => Err(e.clone()),
+    /// A connection from the pool, made when none is idle and fewer than
+    /// [`POOL_MAX`] are open, else the next one freed (exit 2 if the
+    /// first cannot be made).
+    fn raw(&self) -> Result<Pooled<'_>> {
+        if let Some(e) = self.failed.get() {
+            return Err(e.clone());
+        }
+        let mut idle = self.pool.idle.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(c) = idle.0.pop() {
+                return Ok(Pooled {
+                    pool: &self.pool,
+                    client: Some(c),
+                });
+            }
+            if idle.1 < POOL_MAX {
+                break;
+            }
+            idle = self
+                .pool
+                .freed
+                .wait(idle)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+        let first = idle.1 == 0;
+        idle.1 += 1;
+        drop(idle);
+        match connect::connect(&self.target) {
+            Ok(c) => Ok(Pooled {
+                pool: &self.pool,
+                client: Some(c),
+            }),
+            Err(e) => {
+                let mut idle = self.pool.idle.lock().unwrap_or_else(|e| e.into_inner());
+                idle.1 -= 1;
+                drop(idle);
+                self.pool.freed.notify_one();
+                if first {
+                    let _ = self.failed.set(e.clone());
+                }
+                Err(e)
+            }
         }
     }
 
     /// The connection, with the schema at this binary's version: applied
     /// on first use, refused when newer (exit 2).
-    fn client(&self) -> Result<MutexGuard<'_, Client>> {
+    fn client(&self) -> Result<Pooled<'_>> {
         let mut client = self.raw()?;
         let ready = self.ready.get_or_init(|| {
             let shown = &self.target.shown;

@@ -385,6 +385,7 @@ fn sigkill_at_random_moments_never_corrupts() {
 fn crash_during_batch_group_commit() {
     for (step, some_visible) in [
         ("batch:flushed", false),
+        ("batch:indexed", false),
         ("batch:first-renamed", true),
         ("batch:renamed", true),
     ] {

@@ -2,16 +2,14 @@
 //! cache of every record's [`Summary`], one JSON line per commit or delete,
 //! each naming the inode of the record's directory so that a stale line is
 //! never trusted. `list` reads it instead of every `record.json`; it is
-//! rewritten when it grows or misses. Beside it, two indexes of one small
-//! file per entry, `records/.spki/<sha256>` and `records/.ids/<id>`, each
-//! holding a record's name: `import` finds a key's record and `show 123`
-//! its record without reading the catalog. Losing any of them costs speed,
-//! never data: every entry is checked against the record it names.
+//! rewritten when it grows or misses. Losing it costs speed, never data:
+//! every entry is checked against the directory it names. (The key and id
+//! index beside it is [`super::index`].)
 
 use std::collections::HashMap;
 use std::fs::{self, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -25,66 +23,7 @@ pub(super) const CATALOG: &str = ".catalog";
 /// Compact the catalog when it holds this many more lines than records.
 pub(super) const CATALOG_SLACK: usize = 1000;
 
-/// The SPKI index, inside `records/`: one file per key, named by the
-/// SHA-256 of its SubjectPublicKeyInfo, holding the record's name.
-pub(super) const SPKI_INDEX: &str = ".spki";
-
-/// The id index, inside `records/`: one file per record, named by its id,
-/// holding the record's name (`show 123` without reading the catalog).
-pub(super) const ID_INDEX: &str = ".ids";
-
 impl DirStore {
-    fn spki_index_file(&self, spki_sha256: &str) -> Option<std::path::PathBuf> {
-        let hex: String = spki_sha256.chars().filter(|c| *c != ':').collect();
-        (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
-            .then(|| self.records_dir().join(SPKI_INDEX).join(hex))
-    }
-
-    /// Notes which record holds `meta`'s key and id, after its commit
-    /// landed. Caches like the catalog: not fsynced, checked on use, so a
-    /// lost or stale entry costs only a scan.
-    pub(super) fn index_put(&self, meta: &RecordMeta) {
-        if let Some(path) = meta
-            .spki_sha256
-            .as_deref()
-            .and_then(|s| self.spki_index_file(s))
-        {
-            put_name(&path, &meta.name);
-        }
-        self.id_index_put(meta.id, &meta.name);
-    }
-
-    /// Drops a deleted record's index entries (best effort).
-    pub(super) fn index_forget(&self, meta: &RecordMeta) {
-        if let Some(path) = meta
-            .spki_sha256
-            .as_deref()
-            .and_then(|s| self.spki_index_file(s))
-        {
-            if read_name(&path).as_deref() == Some(meta.name.as_str()) {
-                remove_entry(&path);
-            }
-        }
-        remove_entry(&self.records_dir().join(ID_INDEX).join(meta.id.to_string()));
-    }
-
-    /// Notes that record `name` has id `id` (see [`ID_INDEX`]).
-    pub(super) fn id_index_put(&self, id: u64, name: &str) {
-        let path = self.records_dir().join(ID_INDEX).join(id.to_string());
-        put_name(&path, name);
-    }
-
-    /// The record name the id index gives for an id (unchecked).
-    pub(super) fn id_index_get(&self, id: u64) -> Option<String> {
-        let path = self.records_dir().join(ID_INDEX).join(id.to_string());
-        read_name(&path)
-    }
-
-    /// The record name the SPKI index gives for a key (unchecked).
-    pub(super) fn spki_index_get(&self, spki_sha256: &str) -> Option<String> {
-        read_name(&self.spki_index_file(spki_sha256)?)
-    }
-
     /// Appends a line to the catalog. The catalog is a cache: it is not
     /// fsynced, and every entry is checked against its directory's inode
     /// number before it is trusted, so a lost append costs only speed.
@@ -239,52 +178,6 @@ fn parse_lines(data: &[u8]) -> Vec<Vec<Option<CatalogLine>>> {
         // those records from their directories.
         vec![first, second.join().unwrap_or_default()]
     })
-}
-
-/// Writes an index entry: `path` (0600, in a 0700 directory made on
-/// demand) holding `name`. Best effort: a missing entry costs a scan.
-fn put_name(path: &Path, name: &str) {
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::DirBuilder::new().mode(0o700).create(dir);
-        if !real_dir(dir) {
-            return;
-        }
-    }
-    if let Ok(mut f) = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-        .open(path)
-    {
-        let _ = f.write_all(name.as_bytes());
-    }
-}
-
-/// An index entry's record name, if it is one (never trusted further:
-/// the caller checks the record it names).
-fn read_name(path: &Path) -> Option<String> {
-    if !path.parent().is_some_and(real_dir) {
-        return None;
-    }
-    let data = nofollow_read_any(path).ok()?;
-    let name = String::from_utf8(data).ok()?;
-    crate::request::validate_name(&name).is_ok().then_some(name)
-}
-
-/// Whether `dir` is a directory itself, not a symbolic link to one: an
-/// index directory (`.ids`, `.spki`) that is a link is never written,
-/// read or removed through.
-fn real_dir(dir: &Path) -> bool {
-    fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
-}
-
-/// Removes an index entry, never through a linked index directory.
-fn remove_entry(path: &Path) {
-    if path.parent().is_some_and(real_dir) {
-        let _ = fs::remove_file(path);
-    }
 }
 
 /// One catalog line.

@@ -120,6 +120,7 @@ impl DirStore {
         }
         let tmp = self.temp_dir(&mut lock, "tmp")?;
         let mut mark = None;
+        let mut index = None;
         let result = (|| {
             let mut durable = Durable::single();
             write_record_files(&tmp, &full.current.as_new(), &mut durable)?;
@@ -138,6 +139,7 @@ impl DirStore {
             if meta.id >= lock.state.next_id {
                 lock.spend_id(meta.id, &mut durable)?;
             }
+            self.index_line(&full.current.as_new(), &mut durable, &mut index)?;
             durable.sync()?;
             faults::crash("copy:tmp-written");
             mark = self.catalog_put(meta, &tmp);
@@ -146,9 +148,8 @@ impl DirStore {
         })();
         if result.is_err() {
             self.catalog_rollback(mark);
+            self.index_undo(index);
             let _ = fs::remove_dir_all(&tmp);
-        } else {
-            self.index_put(meta);
         }
         let _ = lock.set_pending(None);
         result.map(|()| Put::Written)

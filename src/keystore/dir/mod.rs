@@ -10,7 +10,9 @@
 //! Temporaries left by a crash are removed by the next writer, which holds
 //! the lock, so no live writer can own them. `generate --batch` writes into
 //! a staging directory of its own, outside the lock, and only renames under
-//! it ([`stage`]). `list` reads the [`catalog`]. The protocol in full:
+//! it ([`stage`]). `list` reads the [`catalog`]; `import` and `show 123`
+//! the key and id [`index`], whose line is durable before the record
+//! lands. The protocol in full:
 //! docs/design.md.
 
 use crate::mention;
@@ -34,6 +36,7 @@ mod catalog;
 mod commit;
 mod copy;
 mod damaged;
+mod index;
 mod lock;
 mod stage;
 
@@ -135,11 +138,10 @@ impl DirStore {
 }
 
 impl DirStore {
-    /// The record with id `id`, if any. The id index says which name holds
-    /// it (checked on use), else the catalog; otherwise a scan. A hit found
-    /// the slow way is indexed.
+    /// The record with id `id`, if any. The index says which name holds
+    /// it (checked on use), else the catalog; otherwise a scan.
     fn find_id(&self, id: u64) -> Result<Option<Record>> {
-        if let Some(name) = self.id_index_get(id) {
+        if let Some(name) = self.index_name_of(id) {
             if let Ok(rec) = Record::read_at(&self.record_dir(&name)) {
                 if rec.meta.id == id {
                     return Ok(Some(rec));
@@ -150,17 +152,61 @@ impl DirStore {
         if let Some((name, _)) = catalog.iter().find(|(_, (_, m))| m.id == id) {
             if let Ok(rec) = Record::read_at(&self.record_dir(name)) {
                 if rec.meta.id == id {
-                    self.id_index_put(id, &rec.meta.name);
                     return Ok(Some(rec));
                 }
             }
         }
         if let Some(row) = self.list()?.into_iter().find(|r| r.summary.id == id) {
-            let rec = row.record()?;
-            self.id_index_put(id, &rec.meta.name);
+            return Ok(Some(row.record()?));
+        }
+        Ok(None)
+    }
+}
+
+impl DirStore {
+    /// Appends a record's index line (rebuilding the index first when it
+    /// is not whole) and adds the index's data to `durable`, so that the
+    /// line is on disk before the record lands. `undo` gets what
+    /// [`DirStore::index_undo`] needs.
+    fn index_line(
+        &self,
+        rec: &NewRecord<'_>,
+        durable: &mut Durable,
+        undo: &mut Option<(fs::File, u64)>,
+    ) -> Result<()> {
+        let spki = crate::keystore::pg::spki_of(&rec.meta, rec.csr_pem);
+        let (f, len) = self.index_append(&[(&rec.meta, spki)], &|| self.list())?;
+        durable.data_of(Path::new(index::INDEX), &f)?;
+        *undo = Some((f, len));
+        Ok(())
+    }
+
+    /// The record holding a key, by reading every record's summary (the
+    /// index was not whole).
+    fn find_by_spki_scan(&self, spki_sha256: &str) -> Result<Option<Record>> {
+        for row in self.list()? {
+            let rec = match &row.summary.spki_sha256 {
+                Some(s) if s != spki_sha256 => continue,
+                Some(_) => row.record()?,
+                // Written before records kept it: ask the CSR.
+                None => {
+                    let rec = row.record()?;
+                    if rec.parsed_csr()?.spki_sha256 != spki_sha256 {
+                        continue;
+                    }
+                    rec
+                }
+            };
             return Ok(Some(rec));
         }
         Ok(None)
+    }
+
+    /// Takes back the index line of a commit that failed.
+    fn index_undo(&self, undo: Option<(fs::File, u64)>) {
+        if let Some((f, len)) = undo {
+            self.index_rollback(&f, len);
+        }
     }
 }
 
@@ -232,10 +278,12 @@ impl Store for DirStore {
         rec.meta.id = id;
         let tmp = self.temp_dir(&mut lock, "tmp")?;
         let mut mark = None;
+        let mut index = None;
         let result = (|| {
             let mut durable = Durable::single();
             write_record_files(&tmp, &rec, &mut durable)?;
             durable.dir(&tmp)?;
+            self.index_line(&rec, &mut durable, &mut index)?;
             // The id is spent (durably) before the record becomes
             // visible: ids are never reused.
             lock.spend_id(id, &mut durable)?;
@@ -253,9 +301,8 @@ impl Store for DirStore {
         })();
         if result.is_err() {
             self.catalog_rollback(mark);
+            self.index_undo(index);
             let _ = fs::remove_dir_all(&tmp);
-        } else {
-            self.index_put(&rec.meta);
         }
         let _ = lock.set_pending(None);
         result.map(|()| rec.meta)
@@ -298,6 +345,7 @@ impl Store for DirStore {
         rec.meta.carry_live_from(&current.meta);
         let tmp = self.temp_dir(&mut lock, "tmp")?;
         let mut mark = None;
+        let mut index = None;
         let result = (|| {
             let mut durable = Durable::single();
             write_record_files(&tmp, &rec, &mut durable)?;
@@ -357,6 +405,7 @@ impl Store for DirStore {
             durable.dir(&prev)?;
             durable.dir(&tmp.join(HISTORY))?;
             durable.dir(&tmp)?;
+            self.index_line(&rec, &mut durable, &mut index)?;
             durable.sync()?;
             faults::crash("replace:tmp-written");
             mark = self.catalog_put(&rec.meta, &tmp);
@@ -392,9 +441,8 @@ impl Store for DirStore {
         })();
         if result.is_err() {
             self.catalog_rollback(mark);
+            self.index_undo(index);
             let _ = fs::remove_dir_all(&tmp);
-        } else {
-            self.index_put(&rec.meta);
         }
         let _ = lock.set_pending(None);
         result.map(|()| rec.meta)
@@ -421,9 +469,7 @@ impl Store for DirStore {
             name: rec.meta.name.clone(),
         }]);
         fs::remove_dir_all(&trash).map_err(|e| io_at(&trash, e))?;
-        // The record as it was on disk (its key may be newer than the
-        // caller's copy); its id is the caller's, checked above.
-        self.index_forget(&current.meta);
+        // Its index line stays: every name the index gives is checked.
         lock.set_pending(None)
     }
 
@@ -518,29 +564,25 @@ impl Store for DirStore {
     }
 
     fn find_by_spki(&self, spki_sha256: &str) -> Result<Option<Record>> {
-        if let Some(name) = self.spki_index_get(spki_sha256) {
+        let (names, whole) = self.index_names_for(spki_sha256);
+        for name in names {
             if let Ok(rec) = Record::read_at(&self.record_dir(&name)) {
-                if rec.meta.spki_sha256.as_deref() == Some(spki_sha256) {
+                let spki = match &rec.meta.spki_sha256 {
+                    Some(s) => Some(s.clone()),
+                    None => rec.parsed_csr().ok().map(|c| c.spki_sha256),
+                };
+                if spki.as_deref().and_then(index::spki_key) == index::spki_key(spki_sha256) {
                     return Ok(Some(rec));
                 }
             }
         }
-        for row in self.list()? {
-            let rec = match &row.summary.spki_sha256 {
-                Some(s) if s != spki_sha256 => continue,
-                Some(_) => row.record()?,
-                // Written before records kept it: ask the CSR.
-                None => {
-                    let rec = row.record()?;
-                    if rec.parsed_csr()?.spki_sha256 != spki_sha256 {
-                        continue;
-                    }
-                    rec
-                }
-            };
-            return Ok(Some(rec));
+        // A whole index names every record's key: a miss is proof.
+        if whole {
+            return Ok(None);
         }
-        Ok(None)
+        let found = self.find_by_spki_scan(spki_sha256);
+        self.index_repair();
+        found
     }
 
     fn stage(&self, expected: usize) -> Result<Box<dyn BatchWriter + '_>> {

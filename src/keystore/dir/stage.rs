@@ -20,7 +20,8 @@
 //!   them without gaps.
 //! - A group of staged records is made durable (one `syncfs`, or one flush
 //!   per file and directory from up to 16 threads), then, under the lock,
-//!   each is renamed into place and `records/` is flushed.
+//!   the group's index lines are appended and flushed (one `fdatasync`),
+//!   each record is renamed into place and `records/` is flushed.
 
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
@@ -244,6 +245,21 @@ impl BatchWriter for Stage<'_> {
                 moving.push((i, dest));
             }
         }
+        // The group's index lines are durable before any of its records
+        // lands (see `index`): one append and one flush per group.
+        if !moving.is_empty() {
+            let metas: Vec<_> = moving
+                .iter()
+                .map(|(i, _)| (&staged[*i].meta, None))
+                .collect();
+            let (index, _) = self
+                .ks
+                .index_append(&metas, &|| crate::keystore::Store::list(self.ks))?;
+            faults::crash("batch:indexed");
+            index
+                .sync_data()
+                .map_err(|e| io_at(std::path::Path::new(super::index::INDEX), e))?;
+        }
         let lines: Vec<CatalogLine> = moving
             .iter()
             .filter_map(|(i, _)| CatalogLine::put(&staged[*i].meta, sub(&staged[*i])))
@@ -259,7 +275,6 @@ impl BatchWriter for Stage<'_> {
                         faults::crash("batch:first-renamed");
                     }
                     landed = true;
-                    self.ks.index_put(&s.meta);
                     Ok(s.meta)
                 }
                 Err(e) => Err(io_at(&dest, e)),

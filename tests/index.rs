@@ -1,0 +1,221 @@
+//! The directory keystore's key and id index (`records/.index`): a miss
+//! is proof only when the index is whole; a damaged, torn or stale index
+//! (an older binary's `.ids`/`.spki`) is detected and rebuilt; every
+//! record that landed has its line, after crashes and concurrent writers.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use support::*;
+
+fn index(ks: &Ks) -> String {
+    std::fs::read_to_string(ks.root().join("records/.index")).unwrap()
+}
+
+/// The names the index holds, by id.
+fn indexed(ks: &Ks) -> BTreeMap<u64, String> {
+    index(ks)
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(' ').collect();
+            assert_eq!(f.len(), 4, "{l}");
+            assert_eq!(f[2].len(), 64, "{l}");
+            (f[1].parse().unwrap(), f[3].to_string())
+        })
+        .collect()
+}
+
+/// Every record `list` shows has its line (same id, same name).
+fn assert_every_record_indexed(ks: &Ks) {
+    let o = ks
+        .cmd()
+        .args(["list", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = v
+        .as_array()
+        .or_else(|| v["records"].as_array())
+        .cloned()
+        .unwrap_or_default();
+    assert!(!rows.is_empty());
+    let idx = indexed(ks);
+    for r in rows {
+        let id = r["id"].as_u64().unwrap();
+        assert_eq!(idx.get(&id).map(String::as_str), r["name"].as_str(), "{id}");
+    }
+}
+
+fn stray_cert(dir: &Path) -> std::path::PathBuf {
+    let crt = dir.join("stray.crt");
+    let o = openssl(
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            dir.join("stray.key").to_str().unwrap(),
+            "-out",
+            crt.to_str().unwrap(),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=stray",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    crt
+}
+
+fn import_is_miss(ks: &Ks, crt: &Path) {
+    let o = ks.cmd().arg("import").arg(crt).output().unwrap();
+    no_panic(&o);
+    assert_eq!(o.status.code(), Some(8), "{}", stderr(&o));
+}
+
+#[test]
+fn a_damaged_line_is_detected_and_the_index_rebuilt() {
+    let ks = Ks::new();
+    ks.generate_ec("a");
+    ks.generate_ec("b");
+    ks.generate_ec("c");
+    let good = index(&ks);
+    let path = ks.root().join("records/.index");
+    let mut bytes = good.clone().into_bytes();
+    // A byte of the middle line's key hash.
+    let at = good.lines().take(2).map(|l| l.len() + 1).sum::<usize>() + 30;
+    bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
+    std::fs::write(&path, &bytes).unwrap();
+    // The miss is not believed (a scan), and the lookup rebuilds it.
+    import_is_miss(&ks, &stray_cert(ks.dir.path()));
+    assert_eq!(index(&ks), good);
+    assert_eq!(mode(&path), 0o600);
+}
+
+#[test]
+fn a_torn_tail_is_ignored_and_cut_by_the_next_writer() {
+    let ks = Ks::new();
+    ks.generate_ec("a");
+    let path = ks.root().join("records/.index");
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
+    use std::io::Write;
+    f.write_all(b"0123456789abcdef 99 ab").unwrap();
+    drop(f);
+    import_is_miss(&ks, &stray_cert(ks.dir.path()));
+    ks.generate_ec("b");
+    let text = index(&ks);
+    assert!(!text.contains(" 99 "), "{text}");
+    assert!(text.ends_with('\n'));
+    assert_every_record_indexed(&ks);
+}
+
+#[test]
+fn an_older_keystore_opens_and_gets_its_index() {
+    let ks = Ks::new();
+    ks.generate_ec("a");
+    ks.generate_ec("b");
+    // As binaries before the index left it: no .index, per-entry files.
+    let records = ks.root().join("records");
+    std::fs::remove_file(records.join(".index")).unwrap();
+    std::fs::create_dir(records.join(".ids")).unwrap();
+    std::fs::write(records.join(".ids/1"), b"a").unwrap();
+    std::fs::create_dir(records.join(".spki")).unwrap();
+    ks.cmd().args(["show", "2"]).assert().success();
+    ks.generate_ec("c");
+    assert!(!records.join(".ids").exists());
+    assert!(!records.join(".spki").exists());
+    assert_eq!(indexed(&ks).len(), 3);
+    assert_every_record_indexed(&ks);
+    // An older binary writing again (it recreates .ids): the miss is not
+    // believed, and the lookup rebuilds the index.
+    std::fs::create_dir(records.join(".ids")).unwrap();
+    import_is_miss(&ks, &stray_cert(ks.dir.path()));
+    assert!(!records.join(".ids").exists());
+    for id in ["1", "2", "3"] {
+        ks.cmd().args(["show", id]).assert().success();
+    }
+}
+
+#[test]
+fn concurrent_writers_leave_every_record_indexed() {
+    let ks = Ks::new();
+    let mut children = Vec::new();
+    for b in 0..3 {
+        let lines: String = (0..40)
+            .map(|i| {
+                format!(
+                    "{{\"name\":\"b{b}x{i}\",\"common_name\":\"b{b}x{i}.example.com\",\"key_type\":\"ec\"}}\n"
+                )
+            })
+            .collect();
+        let file = ks.file(&format!("batch{b}.jsonl"), lines.as_bytes());
+        children.push(
+            csrkit(&ks.root())
+                .args(["generate", "--no-passphrase", "--jobs", "2", "--batch"])
+                .arg(file)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+    }
+    for i in 0..5 {
+        children.push(
+            csrkit(&ks.root())
+                .args(gen_args(&format!("single{i}")))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+    }
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    assert_eq!(indexed(&ks).len(), 125);
+    assert_every_record_indexed(&ks);
+    import_is_miss(&ks, &stray_cert(ks.dir.path()));
+    // A record's own key is found through the index.
+    ks.cmd().args(["show", "b1x7"]).assert().success();
+}
+
+#[cfg(feature = "failpoints")]
+#[test]
+fn a_crash_at_any_batch_step_leaves_every_landed_record_indexed() {
+    for step in [
+        "batch:flushed",
+        "batch:indexed",
+        "batch:first-renamed",
+        "batch:renamed",
+    ] {
+        let ks = Ks::new();
+        ks.generate_ec("base");
+        let lines: String = (0..6)
+            .map(|i| format!("{{\"name\":\"b{i}\",\"common_name\":\"b{i}.example.com\",\"key_type\":\"ec\"}}\n"))
+            .collect();
+        let file = ks.file("batch.jsonl", lines.as_bytes());
+        let o = csrkit(&ks.root())
+            .env("CSRKIT_TEST_CRASH_AT", step)
+            .args(["generate", "--no-passphrase", "--jobs", "1", "--batch"])
+            .arg(file)
+            .output()
+            .unwrap();
+        assert!(!o.status.success(), "{step}: did not crash");
+        assert_every_record_indexed(&ks);
+        ks.generate_ec("after");
+        assert_every_record_indexed(&ks);
+        import_is_miss(&ks, &stray_cert(ks.dir.path()));
+    }
+}

@@ -42,6 +42,7 @@ mod hostile_scale;
 mod import;
 mod import_key;
 mod import_vendor;
+mod index;
 mod lint;
 mod lint_pkilint;
 mod output;

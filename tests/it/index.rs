@@ -3,7 +3,7 @@
 //! (an older binary's `.ids`/`.spki`) is detected and rebuilt; every
 //! record that landed has its line, after crashes and concurrent writers.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::Path;

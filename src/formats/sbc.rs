@@ -397,7 +397,7 @@ fn parse_config_element(text: &str) -> Result<Fields> {
                 ce.close(&tag, std::mem::take(&mut buf))?;
             }
             Event::Text(t) => {
-                let t = t.xml_content().map_err(xml_err)?;
+                let t = t.xml10_content().map_err(xml_err)?;
                 if leaf(&open) {
                     buf.push_str(&t);
                 } else if !t.trim().is_empty() {
@@ -485,7 +485,7 @@ fn parse_xml(text: &str) -> Result<Fields> {
                 .with_label(&name));
             }
             Event::Text(t) => {
-                let t = t.xml_content().map_err(xml_err)?;
+                let t = t.xml10_content().map_err(xml_err)?;
                 match &mut current {
                     Some((_, buf)) => buf.push_str(&t),
                     None if t.trim().is_empty() => {}

@@ -464,7 +464,7 @@ fn parse_xml(text: &str) -> Xml {
                 stack.pop();
             }
             Event::Text(t) => {
-                let s = t.xml_content().unwrap().into_owned();
+                let s = t.xml10_content().unwrap().into_owned();
                 match xml.texts.last_mut() {
                     Some((p, v)) if *p == stack.join("/") => v.push_str(&s),
                     _ => xml.texts.push((stack.join("/"), s)),

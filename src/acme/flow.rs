@@ -319,10 +319,29 @@ async fn finish(
     for c in &mut out.challenges {
         c.2 = "valid".to_string();
     }
-    order
-        .finalize_csr(csr_der)
-        .await
-        .map_err(|e| from_acme(e, "finalizing the order with the record's CSR", dir))?;
+    // instant-acme retries a badNonce twice per request; the CA refused
+    // the request unprocessed, so finalizing again is safe: a few more
+    // tries keep a CA that rejects some good nonces (Pebble: 5%) from
+    // failing the order.
+    let mut tries = 0;
+    loop {
+        match order.finalize_csr(csr_der).await {
+            Ok(()) => break,
+            Err(instant_acme::Error::Api(p))
+                if tries < 3
+                    && p.r#type.as_deref() == Some("urn:ietf:params:acme:error:badNonce") =>
+            {
+                tries += 1;
+            }
+            Err(e) => {
+                return Err(from_acme(
+                    e,
+                    "finalizing the order with the record's CSR",
+                    dir,
+                ))
+            }
+        }
+    }
     // The finalize answer, or one look at once, may already hold the
     // certificate; else polls with backoff.
     let ready = match order.state().status {

@@ -150,19 +150,7 @@ fn adopt(ctx: &Ctx, a: &cli::ImportArgs, key: &Path, data: &[u8], what: &str) ->
         Some("private_key") => e.with_field(Field::Key),
         _ => e,
     })?;
-    let dir = ctx.keystore.record_path(&done.meta.name);
-    let view = CertView {
-        meta: &done.meta,
-        dir: dir.as_deref(),
-        unchanged: done.unchanged,
-        leaf: &done.leaf,
-        chain: &done.chain,
-    };
-    Ok(Done {
-        stdout: ctx.shape().certificate(&view, ctx.opts)?,
-        notes: done.notes,
-        ..Done::default()
-    })
+    adopted(ctx, done)
 }
 
 /// The secret of `--key` or `--pkcs12`: the first line of
@@ -230,6 +218,12 @@ fn adopt_pkcs12(ctx: &Ctx, a: &cli::ImportArgs, p12: &Path) -> Result<Done> {
         }
         _ => e,
     })?;
+    adopted(ctx, done)
+}
+
+/// What `import --key`/`--pkcs12` prints: the new record's certificate, in
+/// the asked shape, and its notes.
+fn adopted(ctx: &Ctx, done: import::Attached) -> Result<Done> {
     let dir = ctx.keystore.record_path(&done.meta.name);
     let view = CertView {
         meta: &done.meta,

@@ -216,8 +216,8 @@ impl<'a> Session<'a> {
     /// reached (the outcome is then unknown).
     pub(super) async fn key_change(&self, new_key: &SigningKey) -> Result<()> {
         let Some(url) = self.urls.key_change.as_deref() else {
-            return Err(Error::invalid_as(
-                "acme",
+            return Err(Error::invalid(
+                crate::field::Field::Acme,
                 format!("the CA at {} offers no account key change", self.directory),
             ));
         };

@@ -34,6 +34,7 @@ pub use account::AccountKeyPassphrase;
 pub use flow::obtain;
 
 use crate::error::{Error, Result};
+use crate::field::Field;
 
 /// The first poll's delay after the immediate look (doubling after each
 /// poll; a `Retry-After` from the CA wins): 50 ms, then 100, 200, 400 ...
@@ -56,11 +57,11 @@ pub fn directory_url(given: &str) -> Result<String> {
         _ => {}
     }
     if !given.starts_with("https://") || given.len() <= "https://".len() {
-        return Err(Error::invalid_as(
-            "acme",
+        return Err(Error::invalid(
+            Field::Acme,
             format!(
-                "{:?} is not an ACME directory: give an https:// URL, letsencrypt or letsencrypt-staging",
-                given
+                "'{}' is not an ACME directory: give an https:// URL, letsencrypt or letsencrypt-staging",
+                crate::csr::term(given)
             ),
         ));
     }

@@ -23,7 +23,7 @@ pub(super) fn config(ctx: &Ctx, keystore_from: &str) -> Result<Done> {
         other => {
             return Err(Error::invalid(
                 Field::Format,
-                format!("config prints text or json, not {other:?}").to_lowercase(),
+                format!("config prints text or json, not {}", other.name()),
             )
             .with_hint("use --format text or --format json"))
         }

@@ -17,7 +17,7 @@ pub(super) fn history(ctx: &Ctx, a: &cli::HistoryArgs) -> Result<Done> {
     if !matches!(ctx.format, FormatArg::Text | FormatArg::Json) {
         return Err(Error::invalid(
             Field::Format,
-            format!("history prints text or json, not {:?}", ctx.format).to_lowercase(),
+            format!("history prints text or json, not {}", ctx.format.name()),
         )
         .with_hint("use --format text or --format json"));
     }

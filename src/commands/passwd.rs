@@ -18,7 +18,7 @@ pub(super) fn passwd(ctx: &Ctx, a: &cli::PasswdArgs) -> Result<Done> {
     if !matches!(ctx.format, FormatArg::Text | FormatArg::Json) {
         return Err(Error::invalid(
             Field::Format,
-            format!("passwd prints text or json, not {:?}", ctx.format).to_lowercase(),
+            format!("passwd prints text or json, not {}", ctx.format.name()),
         )
         .with_hint("use --format text or --format json"));
     }

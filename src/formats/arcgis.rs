@@ -230,10 +230,18 @@ fn validity_days(v: &serde_json::Value) -> Result<Option<u64>> {
     };
     match days {
         Some(d) if d > 0 => Ok(Some(d)),
-        _ => Err(
-            Error::invalid_as("validity", "is not a number of days (1 or more)")
-                .with_field(Field::Request),
-        ),
+        _ => Err(Error::invalid_as(
+            "validity",
+            format!(
+                "'{}' is not a number of days (1 or more)",
+                crate::csr::term(&match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+            ),
+        )
+        .with_field(Field::Request)
+        .with_hint("give validity as a whole number of days, e.g. 365")),
     }
 }
 

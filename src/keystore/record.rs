@@ -568,3 +568,12 @@ pub fn not_found(name_or_id: &str) -> Error {
     ))
     .with_remedy(Remedy::ListRecords)
 }
+
+/// The SPKI hash a row is indexed by: the metadata's, else the CSR's
+/// (records written before csrkit kept it).
+pub(crate) fn spki_of(meta: &RecordMeta, csr_pem: &str) -> Option<String> {
+    meta.spki_sha256.clone().or_else(|| {
+        let der = crate::csr::decode_input(csr_pem.as_bytes()).ok()?;
+        crate::csr::parse(&der).ok().map(|c| c.spki_sha256)
+    })
+}

@@ -174,7 +174,7 @@ impl DirStore {
         durable: &mut Durable,
         undo: &mut Option<(fs::File, u64)>,
     ) -> Result<()> {
-        let spki = crate::keystore::pg::spki_of(&rec.meta, rec.csr_pem);
+        let spki = crate::keystore::record::spki_of(&rec.meta, rec.csr_pem);
         let (f, len) = self.index_append(&[(&rec.meta, spki)], &|| self.list())?;
         durable.data_of(Path::new(index::INDEX), &f)?;
         *undo = Some((f, len));

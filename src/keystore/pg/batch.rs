@@ -7,9 +7,10 @@
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use super::{json, spki_of, Conn};
+use super::{json, Conn};
 use crate::error::{Error, Result};
 use crate::faults;
+use crate::keystore::record::spki_of;
 use crate::keystore::{
     exists_error, BatchWriter, NewRecord, RecordMeta, Revision, Staged, StagedAt, Summary,
 };

@@ -17,6 +17,7 @@
 //! docs/design.md, "The PostgreSQL keystore".
 
 use crate::field::Field;
+use crate::keystore::record::spki_of;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::Duration;
@@ -254,15 +255,6 @@ fn record_of(row: &Row) -> Result<Record> {
 /// `v` as JSON text (a metadata or summary column).
 pub(crate) fn json<T: serde::Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| Error::internal(e.to_string()))
-}
-
-/// The SPKI hash a row is indexed by: the metadata's, else the CSR's
-/// (records written before csrkit kept it).
-pub(crate) fn spki_of(meta: &RecordMeta, csr_pem: &str) -> Option<String> {
-    meta.spki_sha256.clone().or_else(|| {
-        let der = crate::csr::decode_input(csr_pem.as_bytes()).ok()?;
-        crate::csr::parse(&der).ok().map(|c| c.spki_sha256)
-    })
 }
 
 /// Inserts a record's current row (its id already in `rec.meta`); `false`

@@ -199,6 +199,20 @@ impl Error {
         self
     }
 
+    /// The error as about `to` instead of its own field: the field, and
+    /// the mention the message starts with (a `--san ip:...` value is
+    /// refused as `--san`, not as `--ip`).
+    pub fn renamed(mut self, to: Field) -> Self {
+        if let Some(from) = self.field {
+            let (old, new) = (from.mention().to_string(), to.mention().to_string());
+            if self.message.starts_with(&old) {
+                self.message = self.message.replacen(&old, &new, 1);
+            }
+            self.field = Some(to);
+        }
+        self
+    }
+
     /// The error concerns a field named `name` as the input names it.
     pub fn with_label(mut self, name: &str) -> Self {
         self.field = None;

@@ -506,6 +506,7 @@ pub fn secret_first_line(path: &std::path::Path, field: Field) -> Result<Zeroizi
     let f = std::fs::File::open(path).map_err(|e| {
         let mut err = crate::error::io_at(path, e);
         err.message = format!("{}: {}", field.mention(), err.message);
+        err.field = Some(field);
         err
     })?;
     let mut data = Zeroizing::new(Vec::with_capacity(256));
@@ -514,6 +515,7 @@ pub fn secret_first_line(path: &std::path::Path, field: Field) -> Result<Zeroizi
         .map_err(|e| {
             let mut err = crate::error::io_at(path, e);
             err.message = format!("{}: {}", field.mention(), err.message);
+            err.field = Some(field);
             err
         })?;
     let end = data.iter().position(|b| *b == b'\n');

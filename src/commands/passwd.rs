@@ -122,12 +122,8 @@ fn rename_field(mut e: Error) -> Error {
         (Field::PassphraseFile, Field::NewPassphraseFile),
         (Field::PassphraseEnv, Field::NewPassphraseEnv),
     ] {
-        let (o, n) = (old.mention().to_string(), new.mention().to_string());
-        if e.message.starts_with(&o) {
-            e.message = e.message.replacen(&o, &n, 1);
-        }
         if e.field == Some(old) {
-            e.field = Some(new);
+            e = e.renamed(new);
         }
     }
     e

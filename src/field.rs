@@ -227,41 +227,8 @@ mod tests {
         }
     }
 
-    /// Every `mention!(key)` in the sources names a field.
     #[test]
-    fn every_literal_mention_is_a_field() {
-        let mut stack = vec![std::path::PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/src"
-        ))];
-        let mut seen = 0;
-        while let Some(p) = stack.pop() {
-            for e in std::fs::read_dir(&p).unwrap() {
-                let path = e.unwrap().path();
-                if path.ends_with("field.rs") {
-                    continue;
-                }
-                if path.is_dir() {
-                    stack.push(path);
-                    continue;
-                }
-                let text = std::fs::read_to_string(&path).unwrap();
-                for (i, _) in text.match_indices("mention!(") {
-                    let rest = &text[i + 9..];
-                    let key = &rest[..rest.find(')').unwrap()];
-                    if key == "$key" || key == "key" {
-                        continue;
-                    }
-                    assert!(
-                        Field::from_key(key).is_some(),
-                        "{}: mention!({key})",
-                        path.display()
-                    );
-                    seen += 1;
-                }
-            }
-        }
-        assert!(seen > 10);
+    fn the_literal_mention_is_the_mention() {
         assert_eq!(mention!(key_size), format!("{}", Field::KeySize.mention()));
     }
 

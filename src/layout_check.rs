@@ -163,3 +163,25 @@ fn the_quiet_rooms_import_no_clap_cli_or_terminal() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// Every `mention!(key)` in the sources names a field (the macro takes any
+/// identifier; `Field::from_key` is the list).
+#[test]
+fn every_literal_mention_is_a_field() {
+    let mut seen = 0;
+    for (path, text) in sources() {
+        if path == "field.rs" || path == "layout_check.rs" {
+            continue;
+        }
+        for (i, _) in text.match_indices("mention!(") {
+            let rest = &text[i + "mention!(".len()..];
+            let key = &rest[..rest.find(')').unwrap()];
+            assert!(
+                crate::field::Field::from_key(key).is_some(),
+                "src/{path}: mention!({key})"
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen > 10);
+}

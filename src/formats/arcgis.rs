@@ -165,9 +165,7 @@ struct Params {
 }
 
 /// csrkit's fields as this vendor's bodies name them.
-pub const FIELD_NAMES: &[(Field, &str)] = NAMES;
-
-const NAMES: &[(Field, &str)] = &[
+pub const FIELD_NAMES: &[(Field, &str)] = &[
     (Field::CommonName, "cn"),
     (Field::Organization, "org"),
     (Field::OrganizationalUnit, "orgUnit"),
@@ -303,6 +301,6 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
         notes,
         ..RequestInput::default()
     };
-    validate_as(&input, "ArcGIS", NAMES)?;
+    validate_as(&input, "ArcGIS", FIELD_NAMES)?;
     Ok(input)
 }

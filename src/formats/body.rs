@@ -24,14 +24,17 @@ pub fn json_err(vendor: &str, e: serde_json::Error) -> Error {
     err
 }
 
-/// How a vendor names `field` in its bodies: its own field from `names`
-/// (csrkit's field -> the vendor's), else csrkit's key.
-pub fn vendor_field(names: &[(Field, &str)], field: Field) -> String {
-    names
-        .iter()
-        .find(|(f, _)| *f == field)
-        .map_or(field.key(), |(_, theirs)| theirs)
-        .to_string()
+/// `err` with its fields named as a vendor's bodies name them: its own
+/// field from `names` (csrkit's field -> the vendor's), else csrkit's key
+/// (what `serve` answers a client with).
+pub fn named_as(err: &Error, names: &[(Field, &str)]) -> Error {
+    err.clone().named(&|field| {
+        names
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or(field.key(), |(_, theirs)| theirs)
+            .to_string()
+    })
 }
 
 /// An import body (`import --request`): the certificates it carries (PEM,

@@ -537,9 +537,7 @@ struct TlsCsr {
 }
 
 /// csrkit's fields as this vendor's bodies name them.
-pub const FIELD_NAMES: &[(Field, &str)] = NAMES;
-
-const NAMES: &[(Field, &str)] = &[
+pub const FIELD_NAMES: &[(Field, &str)] = &[
     (Field::CommonName, "subject.attributes CN"),
     (Field::Country, "subject.attributes C"),
     (Field::State, "subject.attributes ST"),
@@ -699,7 +697,7 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
         .unwrap_or_default();
     input.dns = super::body::nonempty_list(san.dns_names);
     input.ip = super::body::nonempty_list(san.ip_addresses);
-    validate_as(&input, "NSX", NAMES)?;
+    validate_as(&input, "NSX", FIELD_NAMES)?;
     Ok(input)
 }
 

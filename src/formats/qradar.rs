@@ -570,9 +570,7 @@ struct CsrModel {
 
 /// csrkit option -> QRadar field, for error messages.
 /// csrkit's fields as this vendor's bodies name them.
-pub const FIELD_NAMES: &[(Field, &str)] = NAMES;
-
-const NAMES: &[(Field, &str)] = &[
+pub const FIELD_NAMES: &[(Field, &str)] = &[
     (Field::CommonName, "common_name"),
     (Field::Country, "country_name"),
     (Field::State, "state_province"),
@@ -621,6 +619,6 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
         description: m.description,
         ..RequestInput::default()
     };
-    validate_as(&input, "QRadar", NAMES)?;
+    validate_as(&input, "QRadar", FIELD_NAMES)?;
     Ok(input)
 }

@@ -138,8 +138,8 @@ pub fn detect(text: &str) -> Result<RequestFormat> {
                 "cannot tell the request format: the body has fields of {}",
                 many.iter()
                     .map(|f| match f {
-                        RequestFormat::Vendor(v) => v.body_name(),
-                        RequestFormat::Native => "csrkit",
+                        RequestFormat::Vendor(v) => format!("{v:?}"),
+                        RequestFormat::Native => "csrkit".to_string(),
                     })
                     .collect::<Vec<_>>()
                     .join(" and ")

@@ -558,9 +558,7 @@ fn parse_json(text: &str) -> Result<Fields> {
 }
 
 /// csrkit's fields as this vendor's bodies name them.
-pub const FIELD_NAMES: &[(Field, &str)] = NAMES_XML;
-
-const NAMES_XML: &[(Field, &str)] = &[
+pub const FIELD_NAMES: &[(Field, &str)] = &[
     (Field::CommonName, "commonName"),
     (Field::Country, "country"),
     (Field::State, "state"),
@@ -665,7 +663,7 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
             }
             _ => unreachable!("checked against FIELDS"),
         }
-        for (flag, n) in NAMES_XML {
+        for (flag, n) in FIELD_NAMES {
             if acli_name(n) == name {
                 names.push((*flag, given.clone()));
             }

@@ -158,9 +158,7 @@ struct Post {
 }
 
 /// csrkit's fields as this vendor's bodies name them.
-pub const FIELD_NAMES: &[(Field, &str)] = NAMES;
-
-const NAMES: &[(Field, &str)] = &[
+pub const FIELD_NAMES: &[(Field, &str)] = &[
     (Field::CommonName, "CommonName"),
     (Field::Country, "Country"),
     (Field::Organization, "Organization"),
@@ -241,6 +239,6 @@ pub fn parse_request(text: &str) -> Result<RequestInput> {
              the appliance's defaults are {APPLIANCE_DEFAULTS}"
         )));
     }
-    validate_as(&input, "XClarity", NAMES)?;
+    validate_as(&input, "XClarity", FIELD_NAMES)?;
     Ok(input)
 }

@@ -65,11 +65,7 @@ pub fn not_found(message: &str) -> Response {
 /// A csrkit error as `--format arcgis` renders it (the Portal
 /// Administrator's `{"status":"error","messages","code"}`), HTTP 200.
 fn op_error(op: Op, err: &Error) -> Response {
-    // The error's fields named as this vendor's bodies name them.
-    let names = crate::formats::arcgis::FIELD_NAMES;
-    let err = &err
-        .clone()
-        .named(&|f| crate::formats::body::vendor_field(names, f));
+    let err = &crate::formats::body::named_as(err, crate::formats::arcgis::FIELD_NAMES);
     match Arcgis.error(op, err, OPTS) {
         Some(body) => respond(200, JSON, body),
         None => error(500, &err.message),

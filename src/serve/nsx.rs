@@ -104,11 +104,7 @@ fn json_response(status: u16, body: Vec<u8>) -> Response {
 /// A csrkit error as `--format nsx` renders it, with the HTTP status its
 /// `httpStatus` names.
 fn op_error(op: Op, err: &Error) -> Response {
-    // The error's fields named as this vendor's bodies name them.
-    let names = crate::formats::nsx::FIELD_NAMES;
-    let err = &err
-        .clone()
-        .named(&|f| crate::formats::body::vendor_field(names, f));
+    let err = &crate::formats::body::named_as(err, crate::formats::nsx::FIELD_NAMES);
     let status = match crate::formats::nsx::http_status(err.kind) {
         "BAD_REQUEST" => 400,
         "FORBIDDEN" => 403,

@@ -99,11 +99,7 @@ pub fn error(status: u16, message: &str) -> Response {
 /// A csrkit error as `--format qradar` renders it, with the HTTP status
 /// its `http_response.code` names (422 with the unique codes 1032-1042).
 fn op_error(op: Op, err: &Error) -> Response {
-    // The error's fields named as this vendor's bodies name them.
-    let names = crate::formats::qradar::FIELD_NAMES;
-    let err = &err
-        .clone()
-        .named(&|f| crate::formats::body::vendor_field(names, f));
+    let err = &crate::formats::body::named_as(err, crate::formats::qradar::FIELD_NAMES);
     match Qradar.error(op, err, OPTS) {
         Some(body) => {
             let status = serde_json::from_slice::<serde_json::Value>(&body)

@@ -132,11 +132,7 @@ pub fn error(status: u16, message: &str) -> Response {
 }
 
 fn op_error(op: Op, err: &Error) -> Response {
-    // The error's fields named as this vendor's bodies name them.
-    let names = crate::formats::sbc::FIELD_NAMES;
-    let err = &err
-        .clone()
-        .named(&|f| crate::formats::body::vendor_field(names, f));
+    let err = &crate::formats::body::named_as(err, crate::formats::sbc::FIELD_NAMES);
     let status = match err.kind {
         Kind::Mismatch => 400,
         k => k.http_status(),

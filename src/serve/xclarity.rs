@@ -80,11 +80,7 @@ pub fn error(status: u16, message: &str) -> Response {
 }
 
 fn op_error(op: Op, err: &Error) -> Response {
-    // The error's fields named as this vendor's bodies name them.
-    let names = crate::formats::xclarity::FIELD_NAMES;
-    let err = &err
-        .clone()
-        .named(&|f| crate::formats::body::vendor_field(names, f));
+    let err = &crate::formats::body::named_as(err, crate::formats::xclarity::FIELD_NAMES);
     match Xclarity.error(op, err, OPTS) {
         Some(body) => respond(status_of(err.kind), "application/json", body),
         None => error(500, &err.message),

@@ -84,18 +84,6 @@ impl Vendor {
         }
     }
 
-    /// The name the request parsers' errors give the vendor's body
-    /// (`Qradar`, as in "the body has fields of Qradar and Nsx").
-    pub fn body_name(self) -> &'static str {
-        match self {
-            Vendor::Arcgis => "Arcgis",
-            Vendor::Qradar => "Qradar",
-            Vendor::Sbc => "Sbc",
-            Vendor::Nsx => "Nsx",
-            Vendor::Xclarity => "Xclarity",
-        }
-    }
-
     /// Field names of the vendor's generate-CSR body that no other vendor
     /// (and not csrkit's own JSON) uses: a body with one of them is this
     /// vendor's (request-body detection).

@@ -124,16 +124,10 @@ async fn run(
         chains: Vec::new(),
         chain_chosen: 0,
         notes: Vec::new(),
+        replaces: None,
     };
     let steps = async {
-        let mut new = NewOrder::new(ids);
-        if let Some(p) = &settings.profile {
-            new = new.profile(p);
-        }
-        let mut order = account
-            .new_order(&new)
-            .await
-            .map_err(|e| from_acme(e, "placing the order", dir))?;
+        let mut order = place(&account, ids, settings, &links, &mut out).await?;
         out.order_url = order.url().to_string();
         answer(&mut order, settings, &mut taken, &mut out).await?;
         finish(&mut order, settings, csr_der, &mut out).await?;
@@ -152,6 +146,72 @@ async fn run(
         (Ok(()), Err(e)) => Err(e),
         (Ok(()), Ok(())) => Ok(out),
     }
+}
+
+/// Places the order (RFC 8555 §7.4) with `replaces` (RFC 9773 §5) when
+/// the settings carry one. A CA that refuses it for `replaces`
+/// (`alreadyReplaced`, or a problem naming the field) is asked once more
+/// without it; a CA that makes the order without reflecting the field
+/// (instant-acme then refuses its answer) goes on with the order it made
+/// (its URL from the answer's `Location`). `out.replaces` says which.
+async fn place(
+    account: &instant_acme::Account,
+    ids: &[Identifier],
+    settings: &OrderSettings,
+    links: &super::http::Alternates,
+    out: &mut Obtained,
+) -> Result<Order> {
+    let dir = settings.directory.as_str();
+    let mut new = NewOrder::new(ids);
+    if let Some(p) = &settings.profile {
+        new = new.profile(p);
+    }
+    if let Some(id) = settings.replaces.as_deref().and_then(|r| r.split_once('.')) {
+        let with = NewOrder::new(ids).replaces(instant_acme::CertificateIdentifier {
+            authority_key_identifier: id.0.into(),
+            serial: id.1.into(),
+        });
+        let with = match &settings.profile {
+            Some(p) => with.profile(p),
+            None => with,
+        };
+        let _ = links.take_created();
+        match account.new_order(&with).await {
+            Ok(order) => {
+                out.replaces = Some(super::Replaces::Accepted);
+                return Ok(order);
+            }
+            Err(instant_acme::Error::Api(p)) if about_replaces(&p) => {
+                out.replaces = Some(super::Replaces::Refused);
+            }
+            Err(instant_acme::Error::Other(e)) if e.to_string().contains("replaces field") => {
+                if let Some(url) = links.take_created() {
+                    out.replaces = Some(super::Replaces::Ignored);
+                    return account
+                        .order(url)
+                        .await
+                        .map_err(|e| from_acme(e, "reading the order", dir));
+                }
+                out.replaces = Some(super::Replaces::Refused);
+            }
+            Err(e) => return Err(from_acme(e, "placing the order", dir)),
+        }
+    }
+    account
+        .new_order(&new)
+        .await
+        .map_err(|e| from_acme(e, "placing the order", dir))
+}
+
+/// Whether a refused newOrder was refused for its `replaces` (RFC 9773
+/// §7.4 `alreadyReplaced`, or a malformed-request problem naming it).
+fn about_replaces(p: &instant_acme::Problem) -> bool {
+    let kind = p.r#type.as_deref().unwrap_or_default();
+    kind == "urn:ietf:params:acme:error:alreadyReplaced"
+        || (p.status.is_some_and(|s| (400..500).contains(&s))
+            && p.detail
+                .as_deref()
+                .is_some_and(|d| d.to_ascii_lowercase().contains("replace")))
 }
 
 /// Stops the responder, removes webroot files, runs every dns-01

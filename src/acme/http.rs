@@ -63,14 +63,22 @@ pub fn client(ca_file: Option<&Path>) -> Result<Box<dyn instant_acme::HttpClient
 /// The alternate chains' URLs (RFC 8555 §7.4.2: `Link: <URL>;rel="alternate"`
 /// on the certificate download) from the last response that had any:
 /// instant-acme 0.8.5 reads the default chain only, so [`recording`]
-/// keeps these headers on the way through.
+/// keeps these headers on the way through. It also keeps the `Location`
+/// of the last `201 Created` (newOrder's order URL, RFC 8555 §7.4), which
+/// instant-acme drops when it refuses the CA's answer (a `replaces` the
+/// CA did not reflect, RFC 9773 §5).
 #[derive(Clone, Default)]
-pub struct Alternates(Arc<Mutex<Vec<String>>>);
+pub struct Alternates(Arc<Mutex<Vec<String>>>, Arc<Mutex<Option<String>>>);
 
 impl Alternates {
     /// The URLs seen, in the CA's order.
     pub fn urls(&self) -> Vec<String> {
         self.0.lock().map(|v| v.clone()).unwrap_or_default()
+    }
+
+    /// The `Location` of the last `201 Created` answer, taken.
+    pub fn take_created(&self) -> Option<String> {
+        self.1.lock().ok().and_then(|mut v| v.take())
     }
 }
 
@@ -104,6 +112,17 @@ impl instant_acme::HttpClient for Recording {
             if !links.is_empty() {
                 if let Ok(mut v) = alternates.0.lock() {
                     *v = links;
+                }
+            }
+            if rsp.parts.status == hyper::StatusCode::CREATED {
+                let at = rsp
+                    .parts
+                    .headers
+                    .get("location")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
+                if let Ok(mut v) = alternates.1.lock() {
+                    *v = at;
                 }
             }
             Ok(rsp)

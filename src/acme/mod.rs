@@ -19,6 +19,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub mod account;
+pub mod ari;
 mod chains;
 pub mod dns01;
 mod flow;
@@ -125,6 +126,11 @@ pub struct OrderSettings {
     /// Environment variables kept from hooks (a passphrase's), besides
     /// `CSRKIT_PASSPHRASE`.
     pub hook_env_remove: Vec<String>,
+    /// The ARI identifier of the certificate this order replaces (RFC
+    /// 9773 §5: newOrder's `replaces`), sent when the directory offers
+    /// `renewalInfo`; a CA that refuses the order for it is asked once
+    /// more without it.
+    pub replaces: Option<String>,
 }
 
 impl OrderSettings {
@@ -151,6 +157,7 @@ impl OrderSettings {
             timeout,
             poll_delay: POLL_DELAY,
             hook_env_remove: Vec::new(),
+            replaces: None,
         }
     }
 }
@@ -178,6 +185,33 @@ pub struct Obtained {
     pub chain_chosen: usize,
     /// Warnings for the user (a preferred chain the CA did not offer).
     pub notes: Vec<String>,
+    /// What became of [`OrderSettings::replaces`]: `None` when not sent.
+    pub replaces: Option<Replaces>,
+}
+
+/// What the CA did with a `replaces` sent in newOrder (RFC 9773 §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replaces {
+    /// The order carries it (the CA reflected it).
+    Accepted,
+    /// The CA took the order without reflecting it (it ignores the
+    /// field); the order it made was carried on with.
+    Ignored,
+    /// The CA refused the order for it; the order was placed again
+    /// without it.
+    Refused,
+}
+
+impl Replaces {
+    /// The name in `renew --format json` (`accepted`, `ignored`,
+    /// `refused`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Replaces::Accepted => "accepted",
+            Replaces::Ignored => "ignored",
+            Replaces::Refused => "refused",
+        }
+    }
 }
 
 /// A current-thread runtime for one command (network and timers on).

@@ -51,6 +51,7 @@ pub(super) fn order(ctx: &Ctx, a: &cli::OrderArgs) -> Result<Done> {
         timeout: Duration::from_secs(a.timeout.max(1)),
         poll_delay: acme::POLL_DELAY,
         hook_env_remove: a.passphrase.passphrase_env.iter().cloned().collect(),
+        replaces: None,
     };
     let opts = pass_opts(&a.passphrase)?;
     let (attached, obtained) = order_record(

@@ -1,6 +1,8 @@
 //! `csrkit renew`: renews the ACME-issued records that are due, with the
 //! settings `order` stored in each (SPEC §13). Cron-safe with no flags:
-//! nothing due is exit 0 and no network traffic. Each record is reported
+//! nothing due is exit 0 and no network traffic beyond the renewal
+//! information checks whose `Retry-After` has passed (when is due:
+//! `crate::ops::renew_due`). Each record is reported
 //! (renewed / skipped and why / failed with its exit code); the exit code
 //! is the worst one. The record keeps its key and CSR.
 
@@ -10,9 +12,9 @@ use std::time::Duration;
 use super::common::{pass_opts, Ctx, Done};
 use super::expiring::parse_window;
 use super::order::{challenge_from_origin, deploy, order_record};
-use crate::acme::renewal::{self, Reason};
+use crate::acme::renewal::{Reason, RenewalState};
 use crate::acme::OrderSettings;
-use crate::cert::{self, unix_of};
+use crate::cert;
 use crate::cli::{self, FormatArg};
 use crate::error::{Error, Kind, Result};
 use crate::keystore::Record;
@@ -26,6 +28,11 @@ struct Row {
     not_after: Option<String>,
     serial: Option<String>,
     exit_code: i32,
+    /// The CA's renewal window the decision rests on (RFC 9773), for
+    /// `--format json`'s `ari`.
+    ari: Option<serde_json::Value>,
+    /// What the CA did with the renewal order's `replaces` (RFC 9773 §5).
+    replaces: Option<&'static str>,
     /// Shown in text output (renewed, due, failed, or named on the
     /// command line): cron mails whatever is printed, so what renew left
     /// alone stays quiet there.
@@ -52,6 +59,11 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
     let mut worst: Option<Error> = None;
     let mut due_count = 0;
     let mut acme_count = 0;
+    let mut decider = crate::ops::renew_due::Decider::new(
+        Duration::from_secs(a.timeout.clamp(1, 30)),
+        within,
+        a.force,
+    );
     for (rec, explicit) in records {
         let Some(rec) = rec else {
             continue;
@@ -69,34 +81,40 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
             rows.push(skipped(&rec, "no certificate yet (csrkit order NAME)"));
             continue;
         };
-        let (nb, na) = (
-            unix_of(&c.not_before).unwrap_or(0),
-            unix_of(&c.not_after).unwrap_or(0),
-        );
-        let reason = if a.force {
-            Some(Reason::Forced)
-        } else {
-            renewal::due(nb, na, now, within)
-        };
-        let Some(reason) = reason else {
-            let at = renewal::due_at(nb, na, within);
-            let mut row = skipped(&rec, &format!("not due until {}", cert::rfc3339(at)));
+        let due = decider.decide(ctx.keystore.as_ref(), &rec, &origin, c, now);
+        let ari = ari_json(due.state.as_ref());
+        let mut note = due
+            .note
+            .clone()
+            .map(|n| format!("; {n}"))
+            .unwrap_or_default();
+        let Some(reason) = due.reason else {
+            if due.checked {
+                note += &save_state(ctx, &rec, due.state.as_ref());
+            }
+            let mut row = skipped(&rec, &format!("not due until {}{note}", until(&due)));
             row.not_after = Some(c.not_after.clone());
             row.named = explicit;
+            row.ari = ari;
             acme_count += 1;
             rows.push(row);
             continue;
         };
         due_count += 1;
         if a.dry_run {
+            if due.checked {
+                note += &save_state(ctx, &rec, due.state.as_ref());
+            }
             rows.push(Row {
                 name: rec.meta.name.clone(),
                 due: Some(reason),
                 action: "due",
-                detail: format!("due ({})", reason.name()),
+                detail: format!("due ({}){}{note}", reason.name(), window_text(&due)),
                 not_after: Some(c.not_after.clone()),
                 serial: Some(c.serial.clone()),
                 exit_code: 0,
+                ari,
+                replaces: None,
                 named: true,
             });
             continue;
@@ -113,6 +131,7 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
             timeout: Duration::from_secs(a.timeout.max(1)),
             poll_delay: crate::acme::POLL_DELAY,
             hook_env_remove: opts.env.iter().cloned().collect(),
+            replaces: decider.replaces(&rec, &origin, c, &due),
         };
         let result = order_record(
             ctx,
@@ -124,16 +143,34 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
         )
         .and_then(|(at, o)| deploy(ctx, &at, &opts).map(|()| (at, o)));
         match result {
-            Ok((at, _)) => {
+            Ok((at, o)) => {
                 let c = at.meta.certificate.as_ref();
+                if let Some(s) = c.and_then(|c| {
+                    decider.after_renewal(&rec, &origin, c, &o.chain_pem, cert::now())
+                }) {
+                    note += &save_state(ctx, &rec, Some(&s));
+                }
+                let replaces = o.replaces.map(crate::acme::Replaces::name);
+                let replaced = match o.replaces {
+                    Some(crate::acme::Replaces::Accepted) => {
+                        "; the order replaces the old certificate"
+                    }
+                    Some(crate::acme::Replaces::Ignored) => "; the CA ignored the order's replaces",
+                    Some(crate::acme::Replaces::Refused) => {
+                        "; the CA refused the order's replaces, so it was ordered without"
+                    }
+                    None => "",
+                };
                 rows.push(Row {
                     name: rec.meta.name.clone(),
                     due: Some(reason),
                     action: "renewed",
-                    detail: format!("renewed ({})", reason.name()),
+                    detail: format!("renewed ({}){replaced}{note}", reason.name()),
                     not_after: c.map(|c| c.not_after.clone()),
                     serial: c.map(|c| c.serial.clone()),
                     exit_code: 0,
+                    ari,
+                    replaces,
                     named: true,
                 });
             }
@@ -146,6 +183,8 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
                     not_after: Some(c.not_after.clone()),
                     serial: Some(c.serial.clone()),
                     exit_code: e.exit_code(),
+                    ari,
+                    replaces: None,
                     named: true,
                 });
                 if worst.as_ref().is_none_or(|w| w.exit_code() < e.exit_code()) {
@@ -211,6 +250,8 @@ fn candidates(
                 not_after: None,
                 serial: None,
                 exit_code: 0,
+                ari: None,
+                replaces: None,
                 named: false,
             });
         }
@@ -227,7 +268,54 @@ fn skipped(rec: &Record, why: &str) -> Row {
         not_after: rec.meta.certificate.as_ref().map(|c| c.not_after.clone()),
         serial: rec.meta.certificate.as_ref().map(|c| c.serial.clone()),
         exit_code: 0,
+        ari: None,
+        replaces: None,
         named: true,
+    }
+}
+
+/// When a record not yet due becomes due, and by whose rule.
+fn until(due: &crate::ops::renew_due::Due) -> String {
+    format!("{}{}", cert::rfc3339(due.at), window_text(due))
+}
+
+/// ` (the CA's renewal window START to END)` when ARI decided.
+fn window_text(due: &crate::ops::renew_due::Due) -> String {
+    match due.state.as_ref().and_then(|s| s.window) {
+        Some(w) => format!(
+            " (a moment in the CA's renewal window {} to {})",
+            cert::rfc3339(w.start),
+            cert::rfc3339(w.end)
+        ),
+        None => String::new(),
+    }
+}
+
+/// `renew --format json`'s `ari`: the CA's window, the moment chosen in
+/// it and the next check (RFC 3339), or null.
+fn ari_json(state: Option<&RenewalState>) -> Option<serde_json::Value> {
+    let s = state?;
+    let w = s.window?;
+    Some(serde_json::json!({
+        "start": cert::rfc3339(w.start),
+        "end": cert::rfc3339(w.end),
+        "moment": cert::rfc3339(w.moment),
+        "next_check": cert::rfc3339(s.next_check),
+        "explanation_url": s.explanation_url,
+    }))
+}
+
+/// Stores a record's renewal state (a cache: a failure is only said).
+fn save_state(ctx: &Ctx, rec: &Record, state: Option<&RenewalState>) -> String {
+    let Some(s) = state else {
+        return String::new();
+    };
+    match ctx
+        .keystore
+        .put_acme_renewal_state(&rec.meta.id.to_string(), &s.to_text())
+    {
+        Ok(()) => String::new(),
+        Err(e) => format!("; the renewal state was not saved ({})", e.message),
     }
 }
 
@@ -248,6 +336,8 @@ fn render(ctx: &Ctx, rows: &[Row], not_due: usize) -> Result<Vec<u8>> {
                     "serial": r.serial,
                     "not_after": r.not_after,
                     "exit_code": r.exit_code,
+                    "ari": r.ari,
+                    "replaces": r.replaces,
                 })
             })
             .collect();

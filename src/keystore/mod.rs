@@ -224,6 +224,22 @@ pub trait Store: Send + Sync {
         let _ = (account, key_pem, pending_key_pem);
         Err(acme_unsupported(&self.location()))
     }
+
+    /// The renewal state `renew` keeps for the record with this id (RFC
+    /// 9773: the CA's suggested window, the moment chosen in it, when the
+    /// next check is allowed), as JSON text; `None` when none is stored.
+    /// A cache: losing it costs one more check. The default: none.
+    fn acme_renewal_state(&self, record_id: &str) -> Result<Option<String>> {
+        let _ = record_id;
+        Ok(None)
+    }
+
+    /// Stores the renewal state for the record with this id, replacing
+    /// the previous one atomically. The default: stores nothing.
+    fn put_acme_renewal_state(&self, record_id: &str, state: &str) -> Result<()> {
+        let _ = (record_id, state);
+        Ok(())
+    }
 }
 
 fn acme_unsupported(location: &str) -> Error {

@@ -7,8 +7,11 @@
 //!   leaf found by key, chain built and checked, leaf compared with the
 //!   request, next revision with the old certificate in history). `import`
 //!   and `order`/`renew` share it.
+//! - [`renew_due`]: whether an ACME-issued record is due (ARI's window,
+//!   the lifetime rule, the renewal-state cache).
 
 pub mod attach;
 
 pub mod generate;
 pub mod import;
+pub mod renew_due;

@@ -79,7 +79,18 @@ fn renew_is_cron_safe_renews_what_is_due_with_the_same_key_and_reports_failures(
         stdout(&out),
         stderr(&out)
     );
-    assert_same(&before, &snapshot(&ks.root()), "renew with nothing due");
+    // Only renew's renewal-state cache was written (tests/it/acme_ari.rs
+    // reads it).
+    let strip = |mut s: support::Snapshot| {
+        s.retain(|k, _| !k.starts_with("acme/renewal"));
+        s
+    };
+    assert_same(
+        &strip(before),
+        &strip(snapshot(&ks.root())),
+        "renew with nothing due",
+    );
+    let before = snapshot(&ks.root());
 
     // --dry-run with a window that covers it: exit 10, nothing written.
     let out = ks

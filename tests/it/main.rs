@@ -23,6 +23,7 @@ mod support;
 mod vendor_support;
 
 mod acme_account;
+mod acme_ari;
 mod acme_pebble;
 mod acme_renew;
 mod backends;

@@ -6,7 +6,7 @@
 //! A stored account is replaced the same way, its new directory swapped
 //! with the old one (`renameat2(RENAME_EXCHANGE)`); during a key change
 //! the new key waits in `acme/<slug>/pending-key.pem`. `records/` stays
-//! records only.
+//! records only; `acme/renewal/` holds `renew`'s cache (`super::renewal`).
 
 use std::fs;
 use std::path::PathBuf;
@@ -88,7 +88,11 @@ impl DirStore {
         };
         let mut names: Vec<PathBuf> = entries
             .flatten()
-            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .filter(|e| {
+                let n = e.file_name();
+                let n = n.to_string_lossy();
+                !n.starts_with('.') && n != super::renewal::RENEWAL
+            })
             .map(|e| e.path())
             .collect();
         names.sort();

@@ -213,7 +213,12 @@ impl DirStore {
     /// called with the lock held: no live process owns them), and staging
     /// directories whose batch is gone.
     pub(super) fn clean_temporaries(&self) {
-        for dir in [self.records_dir(), self.root.clone(), self.acme_dir()] {
+        for dir in [
+            self.records_dir(),
+            self.root.clone(),
+            self.acme_dir(),
+            self.renewal_dir(),
+        ] {
             let Ok(entries) = fs::read_dir(&dir) else {
                 continue;
             };

@@ -38,6 +38,7 @@ mod copy;
 mod damaged;
 mod index;
 mod lock;
+mod renewal;
 mod stage;
 
 use catalog::{CatalogLine, CATALOG_SLACK};
@@ -248,6 +249,14 @@ impl Store for DirStore {
         pending_key_pem: Option<&str>,
     ) -> Result<()> {
         self.rewrite_acme_account(account, key_pem, pending_key_pem)
+    }
+
+    fn acme_renewal_state(&self, record_id: &str) -> Result<Option<String>> {
+        self.read_renewal_state(record_id)
+    }
+
+    fn put_acme_renewal_state(&self, record_id: &str, state: &str) -> Result<()> {
+        self.write_renewal_state(record_id, state)
     }
 
     fn location(&self) -> String {

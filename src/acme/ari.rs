@@ -71,6 +71,9 @@ pub struct Checker {
     rt: tokio::runtime::Runtime,
     timeout: Duration,
     dirs: HashMap<(String, Option<PathBuf>), std::result::Result<Option<String>, String>>,
+    /// One HTTPS client per CA file (its roots read once, its
+    /// connections kept alive between records).
+    clients: HashMap<Option<PathBuf>, Box<dyn HttpClient>>,
 }
 
 impl Checker {
@@ -80,6 +83,7 @@ impl Checker {
             rt: super::runtime()?,
             timeout,
             dirs: HashMap::new(),
+            clients: HashMap::new(),
         })
     }
 
@@ -125,7 +129,7 @@ impl Checker {
     /// The CA's window for `cert_id` from the `renewalInfo` URL `base`
     /// (`GET base/cert_id`). Errors: exit 13 (unreachable, 5xx, not
     /// JSON, a window ending before it starts) or 11 (4xx).
-    pub fn window(&self, base: &str, cert_id: &str, ca_file: Option<&Path>) -> Result<Answer> {
+    pub fn window(&mut self, base: &str, cert_id: &str, ca_file: Option<&Path>) -> Result<Answer> {
         let url = format!("{}/{cert_id}", base.trim_end_matches('/'));
         let (status, retry, body) = self.get(&url, ca_file)?;
         if !status.is_success() {
@@ -171,11 +175,16 @@ impl Checker {
     /// GET `url`: the status, the `Retry-After` in seconds (delay-seconds
     /// or an HTTP-date, RFC 9110 §10.2.3) and the body.
     fn get(
-        &self,
+        &mut self,
         url: &str,
         ca_file: Option<&Path>,
     ) -> Result<(hyper::StatusCode, Option<i64>, bytes::Bytes)> {
-        let http: Box<dyn HttpClient> = super::http::client(ca_file)?;
+        let key = ca_file.map(Path::to_path_buf);
+        if !self.clients.contains_key(&key) {
+            self.clients
+                .insert(key.clone(), super::http::client(ca_file)?);
+        }
+        let http = &self.clients[&key];
         let req = Request::builder()
             .uri(url)
             .header("user-agent", USER_AGENT)

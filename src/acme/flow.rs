@@ -184,6 +184,9 @@ async fn place(
             Err(instant_acme::Error::Api(p)) if about_replaces(&p) => {
                 out.replaces = Some(super::Replaces::Refused);
             }
+            // The directory no longer lists renewalInfo (instant-acme
+            // checks before sending anything): order without it.
+            Err(instant_acme::Error::Unsupported(_)) => out.replaces = None,
             Err(instant_acme::Error::Other(e)) if e.to_string().contains("replaces field") => {
                 if let Some(url) = links.take_created() {
                     out.replaces = Some(super::Replaces::Ignored);
@@ -449,5 +452,32 @@ async fn why_invalid(order: &mut Order, settings: &OrderSettings) -> Error {
             None => Error::new(Kind::CaRefused, "the order became invalid"),
         },
         Err(e) => from_acme(e, "reading the failed order", &settings.directory),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    fn problem(v: serde_json::Value) -> instant_acme::Problem {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn a_refusal_for_replaces_is_told_from_others() {
+        assert!(super::about_replaces(&problem(serde_json::json!({
+            "type": "urn:ietf:params:acme:error:alreadyReplaced",
+            "detail": "already replaced", "status": 409
+        }))));
+        assert!(super::about_replaces(&problem(serde_json::json!({
+            "type": "urn:ietf:params:acme:error:malformed",
+            "detail": "the replaces field names an unknown certificate", "status": 400
+        }))));
+        assert!(!super::about_replaces(&problem(serde_json::json!({
+            "type": "urn:ietf:params:acme:error:rateLimited",
+            "detail": "too many new orders", "status": 429
+        }))));
+        assert!(!super::about_replaces(&problem(serde_json::json!({
+            "type": "urn:ietf:params:acme:error:serverInternal",
+            "detail": "could not replace the database", "status": 500
+        }))));
     }
 }

@@ -459,6 +459,34 @@ fn pebble_without_renewal_info_renews_by_the_lifetime_rule_and_remembers_it() {
     );
     assert_eq!(state["serial"], row["serial"], "{state}");
 
+    // A damaged state reads as none: checked again and rewritten whole.
+    let file = state_file(&ks, "web");
+    std::fs::write(&file, b"{\"serial\": tru").unwrap();
+    let (code, _) = renew(&ks, "web", &[]);
+    assert_eq!(code, Some(0));
+    let again: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(again["serial"], state["serial"], "{again}");
+    // A symlink in its place is neither read nor written through.
+    let outside = ks.dir.path().join("outside.json");
+    std::fs::write(&outside, b"keep").unwrap();
+    std::fs::remove_file(&file).unwrap();
+    std::os::unix::fs::symlink(&outside, &file).unwrap();
+    let (code, row) = renew(&ks, "web", &[]);
+    assert_eq!(code, Some(0), "{row}");
+    assert!(
+        row["detail"]
+            .as_str()
+            .unwrap()
+            .contains("renewal state was not saved"),
+        "{row}"
+    );
+    assert_eq!(std::fs::read(&outside).unwrap(), b"keep");
+    assert!(std::fs::symlink_metadata(&file)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    std::fs::remove_file(&file).unwrap();
+
     // Once two thirds of the lifetime have passed, renewed by that rule.
     let due_at = na - (na - nb) / 3;
     while unix(&serde_json::json!("now")) <= due_at {

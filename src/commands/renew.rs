@@ -179,7 +179,7 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
                     name: rec.meta.name.clone(),
                     due: Some(reason),
                     action: "failed",
-                    detail: format!("failed (exit {}): {}", e.exit_code(), e.message),
+                    detail: format!("failed (exit {}): {}{note}", e.exit_code(), e.message),
                     not_after: Some(c.not_after.clone()),
                     serial: Some(c.serial.clone()),
                     exit_code: e.exit_code(),

@@ -421,6 +421,99 @@ fn inside_the_ari_window_renew_renews_with_replaces_while_the_lifetime_rule_woul
 }
 
 #[test]
+fn odd_or_hostile_renewal_information_falls_back_or_is_clamped_and_never_reaches_the_terminal_raw()
+{
+    let Some(py) = python() else {
+        return;
+    };
+    let a = A2c::start(&py, 7, "retry_after_timeout: 86400");
+    let ks = Ks::new();
+    generate(&ks, "web");
+    a.order(&ks, "web");
+    let file = state_file(&ks, "web");
+    let answer = |status: u16, headers: serde_json::Value, body: &str| {
+        let o = serde_json::json!({"status": status, "headers": headers, "body": body});
+        std::fs::write(a.dir.path().join("ari-override.json"), o.to_string()).unwrap();
+        let _ = std::fs::remove_file(&file);
+    };
+    let now = || unix(&serde_json::json!("now"));
+    let window =
+        r#"{"suggestedWindow":{"start":"2099-01-01T00:00:00Z","end":"2099-01-02T00:00:00Z"}}"#;
+
+    // No Retry-After (RFC 9773 §4.3 only recommends it): next check in 6 h.
+    answer(
+        200,
+        serde_json::json!([["Content-Type", "application/json"]]),
+        window,
+    );
+    let (code, row) = renew(&ks, "web", &[]);
+    assert_eq!(code, Some(0), "{row}");
+    let next = unix(&row["ari"]["next_check"]);
+    assert!(
+        (now() + 6 * 3600 - 120..=now() + 6 * 3600).contains(&next),
+        "{row}"
+    );
+    // Retry-After 0 is clamped to a minute, a year to 7 days.
+    for (given, want) in [("0", 60), ("31536000", 7 * 86_400)] {
+        answer(
+            200,
+            serde_json::json!([["Content-Type", "application/json"], ["Retry-After", given]]),
+            window,
+        );
+        let (_, row) = renew(&ks, "web", &[]);
+        let next = unix(&row["ari"]["next_check"]);
+        assert!(
+            (now() + want - 120..=now() + want).contains(&next),
+            "{given}: {row}"
+        );
+    }
+
+    // A refusal whose detail carries terminal escapes, a window that ends
+    // before it starts, and no JSON at all: the lifetime rule, exit 0,
+    // nothing cached, and the CA's text escaped in the row.
+    let hostile = [
+        (
+            404,
+            r#"{"type":"urn:ietf:params:acme:error:malformed","detail":"gone\u001b[2J\u0007"}"#,
+            "HTTP 404",
+        ),
+        (
+            200,
+            r#"{"suggestedWindow":{"start":"2099-01-02T00:00:00Z","end":"2099-01-01T00:00:00Z"}}"#,
+            "ends before it starts",
+        ),
+        (200, "<html>\u{1b}]0;title\u{7}</html>", "not RFC 9773 JSON"),
+    ];
+    for (status, body, says) in hostile {
+        answer(
+            status,
+            serde_json::json!([
+                ["Content-Type", "application/problem+json"],
+                ["Retry-After", "60"]
+            ]),
+            body,
+        );
+        let before = snapshot(&ks.root());
+        let (code, row) = renew(&ks, "web", &[]);
+        assert_eq!(code, Some(0), "{row}");
+        assert!(row["ari"].is_null(), "{row}");
+        let d = row["detail"].as_str().unwrap();
+        assert!(d.contains(says) && d.contains("lifetime rule"), "{row}");
+        assert_same(&before, &snapshot(&ks.root()), "a hostile ARI answer");
+        let out = ks.cmd().args(["renew", "web"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            !out.stdout
+                .iter()
+                .chain(&out.stderr)
+                .any(|b| *b == 0x1b || *b == 0x07),
+            "raw control bytes reached the terminal: {:?}",
+            stdout(&out)
+        );
+    }
+}
+
+#[test]
 fn pebble_without_renewal_info_renews_by_the_lifetime_rule_and_remembers_it() {
     if !pebble::available() {
         return;

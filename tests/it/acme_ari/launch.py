@@ -3,8 +3,9 @@
 argv: DIR PORTFILE. DIR holds acme_srv.cfg; this makes the throwaway
 issuing CA, its CRL and the listener's TLS certificate there (Python
 cryptography), starts the standalone WSGI app under wsgiref wrapped in
-ssl, records each newOrder payload to DIR/neworders.jsonl, and writes
-the port it listens on to PORTFILE.
+ssl, records each newOrder payload to DIR/neworders.jsonl, answers
+renewal-info from DIR/ari-override.json when a test put one there, and
+writes the port it listens on to PORTFILE.
 """
 import base64, datetime, io, json, os, ssl, sys
 from cryptography import x509
@@ -71,6 +72,13 @@ def b64d(s):
     return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
 
 def app(environ, start_response):
+    # A test's override of the renewal-info answer (hostile or odd CAs):
+    # DIR/ari-override.json = {"status": N, "headers": [[K, V]...], "body": TEXT}.
+    override = os.path.join(d, "ari-override.json")
+    if "/acme/renewal-info/" in environ.get("PATH_INFO", "") and os.path.exists(override):
+        o = json.load(open(override))
+        start_response(f"{o['status']} X", [tuple(h) for h in o["headers"]])
+        return [o["body"].encode()]
     if environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO", "").endswith("/acme/neworders"):
         n = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(n)

@@ -418,6 +418,25 @@ fn inside_the_ari_window_renew_renews_with_replaces_while_the_lifetime_rule_woul
         serde_json::from_slice(&std::fs::read(state_file(&ks, "web")).unwrap()).unwrap();
     assert_eq!(state["serial"], row["serial"], "{state}");
     assert_eq!(state["cert_id"], a.probe(&cert)["cert_id"], "{state}");
+
+    // A CA that refuses the order for its `replaces` (alreadyReplaced) is
+    // asked once more without it, and the renewal goes through.
+    std::fs::write(a.dir.path().join("refuse-replaces"), b"").unwrap();
+    let (code, row) = renew(&ks, "web", &[]);
+    assert_eq!(code, Some(0), "{row}\n{}", a.log());
+    assert_eq!(row["action"], "renewed", "{row}");
+    assert_eq!(row["replaces"], "refused", "{row}");
+    let after = a.new_orders();
+    assert_eq!(after.len(), orders.len() + 2, "{after:?}");
+    assert_eq!(
+        after[orders.len()]["replaces"],
+        state["cert_id"],
+        "{after:?}"
+    );
+    assert!(
+        after[orders.len() + 1].get("replaces").is_none(),
+        "{after:?}"
+    );
 }
 
 #[test]

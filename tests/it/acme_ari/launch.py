@@ -89,6 +89,12 @@ def app(environ, start_response):
             payload = {"unreadable": str(e)}
         with open(os.path.join(d, "neworders.jsonl"), "a") as f:
             f.write(json.dumps(payload) + "\n")
+        # A test's CA that refuses `replaces` (RFC 9773 §7.4 alreadyReplaced).
+        if "replaces" in payload and os.path.exists(os.path.join(d, "refuse-replaces")):
+            start_response("409 Conflict", [("Content-Type", "application/problem+json")])
+            return [json.dumps({"type": "urn:ietf:params:acme:error:alreadyReplaced",
+                                "detail": "the certificate was already replaced",
+                                "status": 409}).encode()]
     return a2c.application(environ, start_response)
 
 class Quiet(WSGIRequestHandler):

@@ -60,6 +60,7 @@ pub(super) fn order(ctx: &Ctx, a: &cli::OrderArgs) -> Result<Done> {
         &opts,
         a.agree_tos,
         a.deploy_hook.clone(),
+        None,
     )?;
     let mut done = render(ctx, &attached, &obtained, &settings)?;
     done.error = deploy(ctx, &attached, &opts).err();
@@ -129,6 +130,7 @@ pub(super) fn order_record(
     opts: &PassphraseOptions,
     agree_tos: bool,
     deploy_hook: Option<String>,
+    new_key_pem: Option<&str>,
 ) -> Result<(Attached, Obtained)> {
     let csr = record_csr(rec)?;
     let sans = rec.meta.request.effective_sans();
@@ -158,6 +160,7 @@ pub(super) fn order_record(
             also_from: "",
             chain_hint: "the CA's root is not in the system trust store; csrkit import FILE --ca-file ROOT completes the stored chain",
             acme: Some(origin),
+            new_key_pem,
         },
     )?;
     Ok((attached, obtained))

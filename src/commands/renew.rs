@@ -2,12 +2,20 @@
 //! settings `order` stored in each (SPEC §13). Cron-safe with no flags:
 //! nothing due is exit 0 and no network traffic. Each record is reported
 //! (renewed / skipped and why / failed with its exit code); the exit code
-//! is the worst one. The record keeps its key and CSR.
+//! is the worst one. The record keeps its key and CSR unless `--new-key`,
+//! which mints a new key and CSR of the record's key type in memory,
+//! orders with that CSR and stores key, CSR and certificate as one
+//! revision: a failed order leaves the record, and its live certificate,
+//! as they were. `--format <vendor>` prints each renewed record's import
+//! body (what `export --format <vendor>` prints) on stdout for a deploy
+//! step, and the report on stderr.
 
 use crate::field::Field;
+use std::sync::Arc;
 use std::time::Duration;
+use zeroize::Zeroizing;
 
-use super::common::{pass_opts, Ctx, Done};
+use super::common::{mint, new_key_passphrase, open_stored_key_with, pass_opts, Ctx, Done, Minted};
 use super::expiring::parse_window;
 use super::order::{challenge_from_origin, deploy, order_record};
 use crate::acme::renewal::{self, Reason};
@@ -15,7 +23,8 @@ use crate::acme::OrderSettings;
 use crate::cert::{self, unix_of};
 use crate::cli::{self, FormatArg};
 use crate::error::{Error, Kind, Result};
-use crate::keystore::Record;
+use crate::keys::{PassphraseOptions, PrivateKey};
+use crate::keystore::{HeldFiles, Location, Record};
 
 /// One record's outcome.
 struct Row {
@@ -33,13 +42,34 @@ struct Row {
 }
 
 pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
-    if !matches!(ctx.format, FormatArg::Text | FormatArg::Json) {
-        return Err(Error::invalid(
-            Field::Format,
-            "renew prints text or json; export gives a vendor's import body",
-        )
-        .with_hint("after renew: csrkit export NAME --format <vendor>"));
-    }
+    let vendor = match ctx.format {
+        FormatArg::Text | FormatArg::Json => false,
+        FormatArg::Vendor(v) => {
+            if super::export::binary(ctx.format) && a.targets.len() != 1 {
+                return Err(Error::invalid(
+                    Field::Format,
+                    format!(
+                        "the {} body is one binary file: renew prints it for one record at a time",
+                        v.name()
+                    ),
+                )
+                .with_hint("name the record: csrkit renew NAME --format arcgis > NAME.pfx"));
+            }
+            // The body leaves with the key for some vendors: its export
+            // passphrase is settled before any network traffic.
+            if ctx.shape().export_key() == crate::formats::KeyUse::Always {
+                super::export::export_passphrase_given(ctx, &a.key_out)?;
+            }
+            true
+        }
+        _ => {
+            return Err(Error::invalid(
+                Field::Format,
+                "renew prints text, json or a vendor's import body; export gives pem, der, pkcs7 or pkcs12",
+            )
+            .with_hint("after renew: csrkit export NAME --format <format>"))
+        }
+    };
     let within = a
         .within
         .as_deref()
@@ -50,6 +80,7 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
     let mut rows = Vec::new();
     let records = candidates(ctx, &a.targets, &mut rows)?;
     let mut worst: Option<Error> = None;
+    let mut bodies: Vec<u8> = Vec::new();
     let mut due_count = 0;
     let mut acme_count = 0;
     for (rec, explicit) in records {
@@ -114,23 +145,59 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
             poll_delay: crate::acme::POLL_DELAY,
             hook_env_remove: opts.env.iter().cloned().collect(),
         };
-        let result = order_record(
-            ctx,
-            &rec,
-            &settings,
-            &opts,
-            false,
-            origin.deploy_hook.clone(),
-        )
-        .and_then(|(at, o)| deploy(ctx, &at, &opts).map(|()| (at, o)));
+        // A vendor that cannot hold the record (QRadar: RSA keys only) is
+        // refused before the order, not after it.
+        if vendor {
+            if let Err(e) = ctx.shape().export_accepts(&rec.meta) {
+                rows.push(failed(&rec, reason, &e));
+                if worst.as_ref().is_none_or(|w| w.exit_code() < e.exit_code()) {
+                    worst = Some(e);
+                }
+                continue;
+            }
+        }
+        let rekeyed = if a.new_key {
+            Some(rekeyed(ctx, &rec, &opts))
+        } else {
+            None
+        }
+        .transpose();
+        let result = rekeyed
+            .and_then(|new| {
+                let (target, key_pem) = match &new {
+                    Some(n) => (&n.record, Some(n.key_pem.as_str())),
+                    None => (&rec, None),
+                };
+                order_record(
+                    ctx,
+                    target,
+                    &settings,
+                    &opts,
+                    false,
+                    origin.deploy_hook.clone(),
+                    key_pem,
+                )
+            })
+            .and_then(|(at, o)| deploy(ctx, &at, &opts).map(|()| (at, o)));
         match result {
             Ok((at, _)) => {
                 let c = at.meta.certificate.as_ref();
+                if vendor {
+                    if let Err(e) = vendor_body(ctx, a, &at.meta.id.to_string(), &mut bodies) {
+                        if worst.as_ref().is_none_or(|w| w.exit_code() < e.exit_code()) {
+                            worst = Some(e);
+                        }
+                    }
+                }
                 rows.push(Row {
                     name: rec.meta.name.clone(),
                     due: Some(reason),
                     action: "renewed",
-                    detail: format!("renewed ({})", reason.name()),
+                    detail: format!(
+                        "renewed ({}){}",
+                        reason.name(),
+                        if a.new_key { " with a new key" } else { "" }
+                    ),
                     not_after: c.map(|c| c.not_after.clone()),
                     serial: c.map(|c| c.serial.clone()),
                     exit_code: 0,
@@ -138,23 +205,20 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
                 });
             }
             Err(e) => {
-                rows.push(Row {
-                    name: rec.meta.name.clone(),
-                    due: Some(reason),
-                    action: "failed",
-                    detail: format!("failed (exit {}): {}", e.exit_code(), e.message),
-                    not_after: Some(c.not_after.clone()),
-                    serial: Some(c.serial.clone()),
-                    exit_code: e.exit_code(),
-                    named: true,
-                });
+                rows.push(failed(&rec, reason, &e));
                 if worst.as_ref().is_none_or(|w| w.exit_code() < e.exit_code()) {
                     worst = Some(e);
                 }
             }
         }
     }
-    let stdout = render(ctx, &rows, acme_count)?;
+    let report = render(ctx, &rows, acme_count)?;
+    let (stdout, notes) = if vendor {
+        let text = String::from_utf8_lossy(&report).into_owned();
+        (bodies, text.lines().map(String::from).collect())
+    } else {
+        (report, Vec::new())
+    };
     let error = match worst {
         Some(mut e) => {
             let failed = rows.iter().filter(|r| r.action == "failed").count();
@@ -178,9 +242,71 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
     };
     Ok(Done {
         stdout,
+        notes,
         error,
         ..Done::default()
     })
+}
+
+/// A record's next revision as `--new-key` orders it, in memory: a new key
+/// of the record's key type under the record's protection (its
+/// passphrase, checked against the stored key so that a mistyped one
+/// cannot lock the record away; an unencrypted record stays unencrypted
+/// unless a passphrase is given), and the CSR of the record's request
+/// signed by it. Nothing is written here.
+struct Rekeyed {
+    record: Record,
+    key_pem: Zeroizing<String>,
+}
+
+fn rekeyed(ctx: &Ctx, rec: &Record, opts: &PassphraseOptions) -> Result<Rekeyed> {
+    let given = opts.file.is_some() || opts.env.is_some();
+    let pass = if rec.meta.encrypted && !opts.no_passphrase {
+        open_stored_key_with(ctx, rec, opts)?.1
+    } else if !rec.meta.encrypted && !given {
+        None
+    } else {
+        new_key_passphrase(ctx, opts)?
+    };
+    let key = PrivateKey::generate(rec.meta.request.key)?;
+    let key_pem = key.to_pem(pass.as_ref())?;
+    let Minted { key, csr } = mint(&rec.meta.request, key)?;
+    drop(key);
+    let mut meta = rec.meta.clone();
+    meta.key = rec.meta.request.key;
+    meta.encrypted = pass.is_some();
+    meta.spki_sha256 = Some(csr.spki_sha256.clone());
+    let held = HeldFiles {
+        csr_pem: csr.pem(),
+        cert_pem: rec.cert_pem()?,
+        chain_pem: rec.chain_pem()?,
+    };
+    Ok(Rekeyed {
+        record: Record {
+            meta,
+            at: Location::Held(Arc::new(held)),
+        },
+        key_pem,
+    })
+}
+
+/// Appends the renewed record's import body in the vendor's shape (what
+/// `export ID --format <vendor>` prints) to `bodies`.
+fn vendor_body(ctx: &Ctx, a: &cli::RenewArgs, id: &str, bodies: &mut Vec<u8>) -> Result<()> {
+    let args = cli::ExportArgs {
+        target: id.to_string(),
+        output: None,
+        force: false,
+        with_key: false,
+        key_out: a.key_out.clone(),
+        passphrase: a.passphrase.clone(),
+    };
+    let done = super::export::export(ctx, &args)?;
+    bodies.extend_from_slice(&done.stdout);
+    if !bodies.ends_with(b"\n") && !super::export::binary(ctx.format) {
+        bodies.push(b'\n');
+    }
+    Ok(())
 }
 
 /// The records to consider: the named ones, or every record with a
@@ -216,6 +342,20 @@ fn candidates(
         }
     }
     Ok(out)
+}
+
+fn failed(rec: &Record, reason: Reason, e: &Error) -> Row {
+    let c = rec.meta.certificate.as_ref();
+    Row {
+        name: rec.meta.name.clone(),
+        due: Some(reason),
+        action: "failed",
+        detail: format!("failed (exit {}): {}", e.exit_code(), e.message),
+        not_after: c.map(|c| c.not_after.clone()),
+        serial: c.map(|c| c.serial.clone()),
+        exit_code: e.exit_code(),
+        named: true,
+    }
 }
 
 fn skipped(rec: &Record, why: &str) -> Row {

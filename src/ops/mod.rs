@@ -7,8 +7,12 @@
 //!   leaf found by key, chain built and checked, leaf compared with the
 //!   request, next revision with the old certificate in history). `import`
 //!   and `order`/`renew` share it.
+//! - [`generate`]: a new record's key and CSR; [`import`]: certificates
+//!   and keys brought from elsewhere; [`self_sign`]: a certificate on a
+//!   record's own key.
 
 pub mod attach;
 
 pub mod generate;
 pub mod import;
+pub mod self_sign;

@@ -420,8 +420,7 @@ async fn put_certificate(
     body: Bytes,
 ) -> Response {
     let r = blocking(move || {
-        let t: MpTrustData = serde_json::from_slice(&body)
-            .map_err(|e| Error::invalid_as("pem_encoded", format!("not a TlsTrustData: {e}")))?;
+        let t: MpTrustData = trust_data(&body)?;
         let ks = l.shared.keystore.as_ref();
         trust_data_import(&l, &t, Some(&id))?;
         tls_certificate(&l, &ks.find(&id)?)?
@@ -585,6 +584,17 @@ struct MpTrustData {
     key_algo: Option<String>,
 }
 
+/// The TlsTrustData a request carries: one JSON object (exit 2 naming
+/// `pem_encoded` otherwise).
+fn trust_data(body: &Bytes) -> crate::Result<MpTrustData> {
+    crate::formats::body::json_object("NSX TlsTrustData", body_text(body)?).map_err(|e| {
+        match e.label {
+            Some(_) => e,
+            None => e.with_label("pem_encoded"),
+        }
+    })
+}
+
 /// `POST /api/v1/trust-management/certificates?action=import`.
 async fn mp_import(
     State(l): State<Arc<Listener>>,
@@ -595,8 +605,7 @@ async fn mp_import(
         return error(400, "give ?action=import");
     }
     let r = blocking(move || {
-        let t: MpTrustData = serde_json::from_slice(&body)
-            .map_err(|e| Error::invalid_as("pem_encoded", format!("not a TlsTrustData: {e}")))?;
+        let t: MpTrustData = trust_data(&body)?;
         let ks = l.shared.keystore.as_ref();
         let done = trust_data_import(&l, &t, None)?;
         let rec = ks.find(&done.meta.name)?;

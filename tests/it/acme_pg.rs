@@ -24,7 +24,7 @@ use support::{openssl, stderr, stdout, Ks, PASS};
 
 /// Pebble and a fresh PostgreSQL keystore; `None` (after a note) when
 /// either is missing outside CI.
-fn pebble_and_pg(test: &str) -> Option<(Pebble, Store)> {
+pub(crate) fn pebble_and_pg(test: &str) -> Option<(Pebble, Store)> {
     if !pebble::available() {
         return None;
     }
@@ -32,12 +32,12 @@ fn pebble_and_pg(test: &str) -> Option<(Pebble, Store)> {
     Some((Pebble::start(), s))
 }
 
-fn db(s: &Store) -> &PgDb {
+pub(crate) fn db(s: &Store) -> &PgDb {
     s.pg.as_ref().unwrap()
 }
 
 /// `generate NAME` for `cn` and `www.cn` (EC, no passphrase).
-fn generate(s: &Store, name: &str, cn: &str) {
+pub(crate) fn generate(s: &Store, name: &str, cn: &str) {
     let o = s
         .cmd()
         .args(["generate", name, "--cn", cn, "--dns", cn])
@@ -49,11 +49,18 @@ fn generate(s: &Store, name: &str, cn: &str) {
 }
 
 /// `order NAME` at Pebble (http-01 on its port), with the passphrase.
-fn order(s: &Store, p: &Pebble, name: &str, extra: &[&str]) -> Output {
+pub(crate) fn order(s: &Store, p: &Pebble, name: &str, extra: &[&str]) -> Output {
     order_at(s, p, name, &p.url(), p.http_port, extra)
 }
 
-fn order_at(s: &Store, p: &Pebble, name: &str, url: &str, port: u16, extra: &[&str]) -> Output {
+pub(crate) fn order_at(
+    s: &Store,
+    p: &Pebble,
+    name: &str,
+    url: &str,
+    port: u16,
+    extra: &[&str],
+) -> Output {
     let mut c = s.cmd_pass();
     c.arg("order")
         .arg(name)
@@ -65,7 +72,7 @@ fn order_at(s: &Store, p: &Pebble, name: &str, url: &str, port: u16, extra: &[&s
 }
 
 /// `acme ARGS --acme <pebble>`, with the passphrase.
-fn acme(s: &Store, p: &Pebble, args: &[&str]) -> Output {
+pub(crate) fn acme(s: &Store, p: &Pebble, args: &[&str]) -> Output {
     let mut c = s.cmd_pass();
     c.arg("acme")
         .args(args)
@@ -76,17 +83,17 @@ fn acme(s: &Store, p: &Pebble, args: &[&str]) -> Output {
 
 /// One account row as the server holds it.
 #[derive(Debug, Clone, PartialEq)]
-struct Row {
-    directory: String,
-    name: String,
-    url: String,
-    encrypted: bool,
-    key_pem: String,
-    pending_key_pem: Option<String>,
-    deactivated: Option<String>,
+pub(crate) struct Row {
+    pub directory: String,
+    pub name: String,
+    pub url: String,
+    pub encrypted: bool,
+    pub key_pem: String,
+    pub pending_key_pem: Option<String>,
+    pub deactivated: Option<String>,
 }
 
-fn accounts(db: &PgDb) -> Vec<Row> {
+pub(crate) fn accounts(db: &PgDb) -> Vec<Row> {
     db.client()
         .query(
             "SELECT directory, name, url, encrypted, key_pem, pending_key_pem, deactivated
@@ -107,7 +114,7 @@ fn accounts(db: &PgDb) -> Vec<Row> {
         .collect()
 }
 
-fn json(o: &Output) -> serde_json::Value {
+pub(crate) fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)))
 }
 
@@ -159,7 +166,7 @@ fn verify_stored_chain(s: &Store, p: &Pebble, name: &str) -> String {
 }
 
 /// How many accounts Pebble holds now, from its log.
-fn pebble_accounts(p: &Pebble) -> usize {
+pub(crate) fn pebble_accounts(p: &Pebble) -> usize {
     let log = p.log();
     (1..10)
         .rev()
@@ -566,7 +573,8 @@ fn two_processes_storing_the_same_account_race_to_one_row_and_one_exit_4() {
     );
     let loser = outs.iter().find(|o| o.status.code() == Some(4)).unwrap();
     assert!(
-        stderr(loser).contains("already stored"),
+        stderr(loser).contains("already stored")
+            && stderr(loser).contains("1 ACME account not copied"),
         "{}",
         stderr(loser)
     );

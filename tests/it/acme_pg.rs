@@ -735,8 +735,10 @@ fn the_store_keeps_accounts_and_renewal_state_as_the_trait_says() {
     for (name, url, contact) in [
         ("../../x", "https://ca.test/acct/9", "mailto:x@ca.test"),
         ("bad", "http://ca.test/acct/9", "mailto:x@ca.test"),
+        ("nul", "https://ca.test/acct/9", "NULL"),
         ("esc", "https://ca.test/acct/9", "mailto:x@ca.test\u{1b}[2J"),
     ] {
+        let contact = Some(contact).filter(|c| *c != "NULL");
         c.execute(
             "INSERT INTO csrkit.acme_accounts (directory, name, url, contact, created,
                 encrypted, key_pem) VALUES ($1, $2, $3, ARRAY[$4], 'now', false, 'K')",

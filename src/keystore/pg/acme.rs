@@ -24,21 +24,34 @@ use crate::keystore::{check_account_name, AcmeAccount};
 const COLS: &str = "directory, name, url, contact, created, encrypted, eab_kid, deactivated, \
                     key_pem, pending_key_pem IS NOT NULL";
 
-/// An account and its key PEM from a row of [`COLS`], checked.
+/// An account and its key PEM from a row of [`COLS`], checked (exit 1
+/// for a row written by hand that csrkit would not write, such as a
+/// NULL among the contacts).
 fn account_of(row: &Row, at: &str) -> Result<(AcmeAccount, Zeroizing<String>)> {
-    let account = AcmeAccount {
-        directory: row.get(0),
-        name: row.get(1),
-        url: row.get(2),
-        contact: row.get(3),
-        created: row.get(4),
-        encrypted: row.get(5),
-        eab_kid: row.get(6),
-        deactivated: row.get(7),
-        pending_key: row.get(9),
+    let read = || -> std::result::Result<_, postgres::Error> {
+        Ok((
+            AcmeAccount {
+                directory: row.try_get(0)?,
+                name: row.try_get(1)?,
+                url: row.try_get(2)?,
+                contact: row.try_get(3)?,
+                created: row.try_get(4)?,
+                encrypted: row.try_get(5)?,
+                eab_kid: row.try_get(6)?,
+                deactivated: row.try_get(7)?,
+                pending_key: row.try_get(9)?,
+            },
+            Zeroizing::new(row.try_get::<_, String>(8)?),
+        ))
     };
+    let (account, key) = read().map_err(|e| {
+        Error::internal(format!(
+            "{at} holds an ACME account row csrkit cannot read ({e}); refusing to use it"
+        ))
+        .with_hint("someone wrote the keystore directly: remove that account from it")
+    })?;
     account.check_stored(at)?;
-    Ok((account, Zeroizing::new(row.get(8))))
+    Ok((account, key))
 }
 
 /// Exit 1 for an account whose pending-key flag and pending key disagree
@@ -46,7 +59,8 @@ fn account_of(row: &Row, at: &str) -> Result<(AcmeAccount, Zeroizing<String>)> {
 fn check_pending(account: &AcmeAccount, pending_key_pem: Option<&str>) -> Result<()> {
     if account.pending_key != pending_key_pem.is_some() {
         return Err(Error::internal(format!(
-            "the ACME account {} is stored with a pending key exactly when it has one",
+            "the ACME account {} is marked as changing its key without its pending key, \
+             or the reverse; nothing was written",
             crate::csr::term(&account.name)
         )));
     }
@@ -171,7 +185,8 @@ pub(super) fn replace(
     Ok(())
 }
 
-/// See `Store::acme_renewal_state`.
+/// See `Store::acme_renewal_state`; `record_id` is kept as given (the
+/// record's id in decimal, as `delete` removes it).
 pub(super) fn renewal_state(conn: &Conn, record_id: &str) -> Result<Option<String>> {
     let row = conn.run(|c| {
         Ok(Ok(c.query_opt(

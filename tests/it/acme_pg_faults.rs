@@ -107,6 +107,23 @@ mod killed {
         // asks Pebble, which answers for the pending key; it becomes the key.
         rollover_killed_at(&s, &p, "acme:key-changed");
         let pending = accounts(db(&s))[0].pending_key_pem.clone().unwrap();
+        // keystore copy leaves an unsettled account behind (exit 2, the
+        // records copied): which key is live is the CA's to say.
+        let copy = Store::dir();
+        let o = s
+            .cmd()
+            .args(["keystore", "copy", &s.location()])
+            .arg(copy.ks.root())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("not settled") && stderr(&o).contains("1 ACME account not copied"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(copy.list().len(), 1);
+        assert!(!copy.ks.root().join("acme").exists());
         let o = order(&s, &p, "web", &[]);
         assert!(o.status.success(), "{}\n{}", stderr(&o), p.log());
         let rows = accounts(db(&s));

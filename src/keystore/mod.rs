@@ -26,7 +26,7 @@ pub(crate) mod io;
 pub mod pg;
 mod record;
 
-pub use acme::{AcmeAccount, AcmeChallenge, AcmeOrigin};
+pub use acme::{check_account_name, AcmeAccount, AcmeChallenge, AcmeOrigin};
 pub use io::atomic_write;
 pub(crate) use record::StagedAt;
 pub use record::{
@@ -223,6 +223,22 @@ pub trait Store: Send + Sync {
     ) -> Result<()> {
         let _ = (account, key_pem, pending_key_pem);
         Err(acme_unsupported(&self.location()))
+    }
+
+    /// The renewal state `renew` keeps for the record with this id (RFC
+    /// 9773: the CA's suggested window, the moment chosen in it, when the
+    /// next check is allowed), as JSON text; `None` when none is stored.
+    /// A cache: losing it costs one more check. The default: none.
+    fn acme_renewal_state(&self, record_id: &str) -> Result<Option<String>> {
+        let _ = record_id;
+        Ok(None)
+    }
+
+    /// Stores the renewal state for the record with this id, replacing
+    /// the previous one atomically. The default: stores nothing.
+    fn put_acme_renewal_state(&self, record_id: &str, state: &str) -> Result<()> {
+        let _ = (record_id, state);
+        Ok(())
     }
 }
 

@@ -289,6 +289,39 @@ fn order_renew_and_account_commands_on_postgresql() {
     assert_ne!(serial1, serial3);
     assert_eq!(pebble_accounts(&p), 1, "{}", p.log());
 
+    // renew --new-key: the new key, CSR and certificate in one revision.
+    let spki_before = s.meta("web")["fingerprints"]["spki_sha256"].clone();
+    let o = s
+        .cmd_pass()
+        .args(["renew", "web", "--force", "--new-key"])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "renew --new-key: {}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("with a new key"), "{}", stdout(&o));
+    assert_eq!(s.meta("web")["revision"], 5);
+    assert_ne!(s.meta("web")["fingerprints"]["spki_sha256"], spki_before);
+    verify_stored_chain(&s, &p, "web");
+    let row = db(&s)
+        .client()
+        .query_one(
+            "SELECT cert_pem, csr_pem FROM csrkit.records WHERE name = 'web'",
+            &[],
+        )
+        .unwrap();
+    let cert = s.file("rekeyed.cert.pem", row.get::<_, &str>(0).as_bytes());
+    let csr = s.file("rekeyed.csr.pem", row.get::<_, &str>(1).as_bytes());
+    let cert_key = openssl(
+        &["x509", "-in", cert.to_str().unwrap(), "-noout", "-pubkey"],
+        None,
+    );
+    assert_eq!(String::from_utf8_lossy(&cert_key.stdout), csr_pubkey(&csr));
+    assert!(openssl_verifies(&csr));
+
     // acme account: the row, never the key, no network.
     let o = acme(&s, &p, &["account", "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use zeroize::Zeroizing;
 
-use super::common::{mint, new_key_passphrase, open_stored_key_with, pass_opts, Ctx, Done, Minted};
+use super::common::{mint, open_stored_key, open_stored_key_with, pass_opts, Ctx, Done, Minted};
 use super::expiring::parse_window;
 use super::order::{challenge_from_origin, deploy, order_record};
 use crate::acme::renewal::{self, Reason};
@@ -87,19 +87,43 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
         let Some(rec) = rec else {
             continue;
         };
+        // A record named on the command line that renew cannot renew is a
+        // failure (exit 2), not a quiet skip: the user asked for it.
+        let unrenewable = |why: &str| {
+            Error::new(Kind::Invalid, format!("record {} {why}", rec.meta.name)).with_hint(format!(
+                "order it first: csrkit order {} --acme URL",
+                rec.meta.name
+            ))
+        };
         let Some(origin) = rec.meta.acme.clone() else {
-            let mut row = skipped(
-                &rec,
-                "its certificate was not ordered over ACME (csrkit order NAME first)",
-            );
-            row.named = explicit;
-            rows.push(row);
+            let why = "was not ordered over ACME: there is nothing to renew";
+            if explicit {
+                let e = unrenewable(why);
+                rows.push(failed(&rec, None, &e));
+                keep_worst(&mut worst, e);
+            } else {
+                let mut row = skipped(&rec, "its certificate was not ordered over ACME");
+                row.named = false;
+                rows.push(row);
+            }
             continue;
         };
         let Some(c) = rec.meta.certificate.as_ref() else {
-            rows.push(skipped(&rec, "no certificate yet (csrkit order NAME)"));
+            let e = unrenewable("has no certificate yet (its CSR is pending)");
+            rows.push(failed(&rec, None, &e));
+            keep_worst(&mut worst, e);
             continue;
         };
+        // A vendor that cannot hold the record (QRadar: RSA keys only) is
+        // refused whether or not it is due, so that the cron job says so
+        // long before the day it would matter, and never after an order.
+        if vendor {
+            if let Err(e) = ctx.shape().export_accepts(&rec.meta) {
+                rows.push(failed(&rec, None, &e));
+                keep_worst(&mut worst, e);
+                continue;
+            }
+        }
         let (nb, na) = (
             unix_of(&c.not_before).unwrap_or(0),
             unix_of(&c.not_after).unwrap_or(0),
@@ -145,14 +169,13 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
             poll_delay: crate::acme::POLL_DELAY,
             hook_env_remove: opts.env.iter().cloned().collect(),
         };
-        // A vendor that cannot hold the record (QRadar: RSA keys only) is
-        // refused before the order, not after it.
-        if vendor {
-            if let Err(e) = ctx.shape().export_accepts(&rec.meta) {
-                rows.push(failed(&rec, reason, &e));
-                if worst.as_ref().is_none_or(|w| w.exit_code() < e.exit_code()) {
-                    worst = Some(e);
-                }
+        // A body that carries the key needs the record's key to open: that
+        // is checked before the order, so that a certificate is never
+        // stored without the body the deploy step waits for.
+        if vendor && ctx.shape().export_key() == crate::formats::KeyUse::Always {
+            if let Err(e) = open_stored_key(ctx, &rec, &opts) {
+                rows.push(failed(&rec, Some(reason), &e));
+                keep_worst(&mut worst, e);
                 continue;
             }
         }
@@ -162,6 +185,7 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
             None
         }
         .transpose();
+        let dropped_challenge = matches!(&rekeyed, Ok(Some(r)) if r.dropped_challenge);
         let result = rekeyed
             .and_then(|new| {
                 let (target, key_pem) = match &new {
@@ -184,9 +208,21 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
                 let c = at.meta.certificate.as_ref();
                 if vendor {
                     if let Err(e) = vendor_body(ctx, a, &at.meta.id.to_string(), &mut bodies) {
-                        if worst.as_ref().is_none_or(|w| w.exit_code() < e.exit_code()) {
-                            worst = Some(e);
+                        let e = Error {
+                            message: format!(
+                                "record {}: the certificate is stored, but its {} body could not be made: {}",
+                                rec.meta.name,
+                                ctx.shape().name(),
+                                e.message
+                            ),
+                            ..e
                         }
+                        .with_hint(format!(
+                            "csrkit export {} --format {} prints it",
+                            rec.meta.name,
+                            ctx.shape().name()
+                        ));
+                        keep_worst(&mut worst, e);
                     }
                 }
                 rows.push(Row {
@@ -194,9 +230,14 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
                     due: Some(reason),
                     action: "renewed",
                     detail: format!(
-                        "renewed ({}){}",
+                        "renewed ({}){}{}",
                         reason.name(),
-                        if a.new_key { " with a new key" } else { "" }
+                        if a.new_key { " with a new key" } else { "" },
+                        if dropped_challenge {
+                            "; the previous CSR's challengePassword is not in the new one (records do not keep it)"
+                        } else {
+                            ""
+                        }
                     ),
                     not_after: c.map(|c| c.not_after.clone()),
                     serial: c.map(|c| c.serial.clone()),
@@ -205,10 +246,8 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
                 });
             }
             Err(e) => {
-                rows.push(failed(&rec, reason, &e));
-                if worst.as_ref().is_none_or(|w| w.exit_code() < e.exit_code()) {
-                    worst = Some(e);
-                }
+                rows.push(failed(&rec, Some(reason), &e));
+                keep_worst(&mut worst, e);
             }
         }
     }
@@ -222,10 +261,15 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
     let error = match worst {
         Some(mut e) => {
             let failed = rows.iter().filter(|r| r.action == "failed").count();
-            e.message = format!(
-                "{failed} of {due_count} renewals failed; the first worst: {}",
-                e.message
-            );
+            if failed > 0 {
+                e.message = format!(
+                    "{failed} of {} records failed; the first worst: {}",
+                    rows.iter()
+                        .filter(|r| r.due.is_some() || r.action == "failed")
+                        .count(),
+                    e.message
+                );
+            }
             Some(e)
         }
         None if a.dry_run && due_count > 0 => Some(
@@ -257,16 +301,38 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
 struct Rekeyed {
     record: Record,
     key_pem: Zeroizing<String>,
+    /// The previous CSR had a challengePassword, which records do not
+    /// keep: the new CSR has none.
+    dropped_challenge: bool,
 }
 
 fn rekeyed(ctx: &Ctx, rec: &Record, opts: &PassphraseOptions) -> Result<Rekeyed> {
-    let given = opts.file.is_some() || opts.env.is_some();
-    let pass = if rec.meta.encrypted && !opts.no_passphrase {
-        open_stored_key_with(ctx, rec, opts)?.1
-    } else if !rec.meta.encrypted && !given {
-        None
+    // The new key keeps the record's protection, whatever the passphrase
+    // options (which also open the ACME account's key) say.
+    let pass = if rec.meta.encrypted {
+        if opts.no_passphrase {
+            return Err(Error::new(
+                Kind::Passphrase,
+                format!(
+                    "record {}'s key is encrypted, and its new key is stored under the same passphrase, which {} cannot give",
+                    rec.meta.name,
+                    Field::NoPassphrase.mention()
+                ),
+            )
+            .with_hint("give the record's passphrase (--passphrase-file FILE or --passphrase-env VAR)"));
+        }
+        let (_, pass) = open_stored_key_with(ctx, rec, opts).map_err(|e| {
+            if e.kind != Kind::Passphrase {
+                return e;
+            }
+            e.with_hint(format!(
+                "one passphrase opens the ACME account's key and the record's: a record under another passphrase is rekeyed with csrkit regenerate {} --new-key, then csrkit renew {} --force",
+                rec.meta.name, rec.meta.name
+            ))
+        })?;
+        pass
     } else {
-        new_key_passphrase(ctx, opts)?
+        None
     };
     let key = PrivateKey::generate(rec.meta.request.key)?;
     let key_pem = key.to_pem(pass.as_ref())?;
@@ -281,12 +347,18 @@ fn rekeyed(ctx: &Ctx, rec: &Record, opts: &PassphraseOptions) -> Result<Rekeyed>
         cert_pem: rec.cert_pem()?,
         chain_pem: rec.chain_pem()?,
     };
+    let dropped_challenge = rec.parsed_csr().is_ok_and(|c| {
+        c.attributes
+            .iter()
+            .any(|at| at.oid == "1.2.840.113549.1.9.7")
+    });
     Ok(Rekeyed {
         record: Record {
             meta,
             at: Location::Held(Arc::new(held)),
         },
         key_pem,
+        dropped_challenge,
     })
 }
 
@@ -319,10 +391,16 @@ fn candidates(
     rows: &mut Vec<Row>,
 ) -> Result<Vec<(Option<Record>, bool)>> {
     if !targets.is_empty() {
-        return targets
-            .iter()
-            .map(|t| ctx.keystore.find(t).map(|r| (Some(r), true)))
-            .collect();
+        // A record named twice (by name and by id) is renewed once.
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for t in targets {
+            let r = ctx.keystore.find(t)?;
+            if seen.insert(r.meta.id) {
+                out.push((Some(r), true));
+            }
+        }
+        return Ok(out);
     }
     let mut out = Vec::new();
     for l in ctx.keystore.list()? {
@@ -344,13 +422,24 @@ fn candidates(
     Ok(out)
 }
 
-fn failed(rec: &Record, reason: Reason, e: &Error) -> Row {
+/// Keeps the error of the highest exit code (the first among equals).
+fn keep_worst(worst: &mut Option<Error>, e: Error) {
+    if worst.as_ref().is_none_or(|w| w.exit_code() < e.exit_code()) {
+        *worst = Some(e);
+    }
+}
+
+fn failed(rec: &Record, reason: Option<Reason>, e: &Error) -> Row {
     let c = rec.meta.certificate.as_ref();
     Row {
         name: rec.meta.name.clone(),
-        due: Some(reason),
+        due: reason,
         action: "failed",
-        detail: format!("failed (exit {}): {}", e.exit_code(), e.message),
+        detail: format!(
+            "failed (exit {}): {}",
+            e.exit_code(),
+            super::edge::for_cli(e.clone()).message
+        ),
         not_after: c.map(|c| c.not_after.clone()),
         serial: c.map(|c| c.serial.clone()),
         exit_code: e.exit_code(),

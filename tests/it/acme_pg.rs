@@ -319,7 +319,10 @@ fn order_renew_and_account_commands_on_postgresql() {
         &["x509", "-in", cert.to_str().unwrap(), "-noout", "-pubkey"],
         None,
     );
-    assert_eq!(String::from_utf8_lossy(&cert_key.stdout), support::csr_pubkey(&csr));
+    assert_eq!(
+        String::from_utf8_lossy(&cert_key.stdout),
+        support::csr_pubkey(&csr)
+    );
     assert!(support::openssl_verifies(&csr));
 
     // acme account: the row, never the key, no network.

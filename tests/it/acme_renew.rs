@@ -307,6 +307,104 @@ fn renew_new_key_rekeys_in_one_revision_and_prints_the_vendor_body() {
         "{body}"
     );
 
+    // The new key keeps the record's protection: an encrypted record's
+    // is never stored unencrypted (refused before any traffic), an
+    // unencrypted record's stays unencrypted though a passphrase is set
+    // (it opens the ACME account's key).
+    let before = snapshot(&ks.root());
+    let out = ks
+        .cmd_pass()
+        .args(["renew", "web", "--force", "--new-key", "--no-passphrase"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--no-passphrase"), "{}", stderr(&out));
+    assert_same(
+        &before,
+        &snapshot(&ks.root()),
+        "rekey of an encrypted record, no passphrase",
+    );
+    ks.generate_ec("plain");
+    ks.cmd()
+        .args([
+            "regenerate",
+            "plain",
+            "--dns",
+            "plain.test",
+            "--no-passphrase",
+        ])
+        .assert()
+        .success();
+    let out = ks
+        .cmd_pass()
+        .arg("order")
+        .arg("plain")
+        .args(p.order_args())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = ks
+        .cmd_pass()
+        .args(["renew", "plain", "--force", "--new-key"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plain_key = std::fs::read_to_string(ks.record("plain").join("key.pem")).unwrap();
+    assert!(
+        plain_key.starts_with("-----BEGIN PRIVATE KEY-----"),
+        "{plain_key}"
+    );
+    assert_eq!(
+        pubkey_of_cert(&ks.record("plain").join("cert.pem")),
+        support::csr_pubkey(&ks.csr_path("plain"))
+    );
+
+    // QRadar cannot hold these EC records: said by every run, due or not
+    // (a cron job learns it before renewal day), and never after an order.
+    let before = snapshot(&ks.root());
+    let out = ks
+        .cmd_pass()
+        .args(["renew", "--format", "qradar", "--no-export-passphrase"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains('\u{1}'),
+        "a field marker leaked: {:?}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("plain: failed (exit 2): --format"),
+        "{}",
+        stderr(&out)
+    );
+    assert_same(
+        &before,
+        &snapshot(&ks.root()),
+        "qradar refusal, nothing due",
+    );
+
+    // A record named twice is renewed once; a record named that renew
+    // cannot renew (pending) is exit 2, nothing written for it.
+    let out = ks
+        .cmd_pass()
+        .args(["renew", "web", "1", "--force", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+    ks.generate_ec("pending");
+    let before = snapshot(&ks.root());
+    let out = ks
+        .cmd_pass()
+        .args(["renew", "pending", "--force"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("pending"), "{}", stderr(&out));
+    assert_same(&before, &snapshot(&ks.root()), "renew of a pending record");
+
     // The CA gone: --new-key fails with 13 and nothing of the new key is
     // written (the record keeps its key, CSR and live certificate).
     p.stop();

@@ -11,6 +11,9 @@ openssl; csrkit from target/release (or CSRKIT=path).
   python3 bench/acme.py            # prints the table, writes bench/out/acme.json
   python3 bench/acme.py --anchors  # also certbot and lego (apt-get install -y certbot lego),
                                    # account reused, on the same Pebble instances
+  CSRKIT_BENCH_PG_URL=postgresql://user:pw@127.0.0.1:port/postgres python3 bench/acme.py
+                                   # the same scenarios on a PostgreSQL keystore too (a fresh
+                                   # database each, made with psql), labelled "(pg)"
 """
 import json, os, shutil, socket, statistics, subprocess, sys, tempfile, time
 
@@ -117,6 +120,21 @@ def anchors(peb, e, label, results):
         results[f"{label}: lego 4.9.1"] = {"reused": [timed(lego, le) for _ in range(RUNS)]}
 
 
+PG_ADMIN = os.environ.get("CSRKIT_BENCH_PG_URL")
+
+
+def keystore(work, name, pg):
+    """A fresh keystore: a directory under `work`, or (pg) a new database
+    on the server CSRKIT_BENCH_PG_URL names."""
+    if not pg:
+        return os.path.join(work, name)
+    db = "csrkit_bench_" + name.replace("-", "_") + "_" + os.urandom(4).hex()
+    sh(["psql", PG_ADMIN, "-c", f"CREATE DATABASE {db}"])
+    base, _, query = PG_ADMIN.partition("?")
+    url = base[: base.rindex("/")] + "/" + db
+    return url + ("?" + query if query else "")
+
+
 def main():
     if not os.path.exists(CSRKIT):
         sys.exit(f"build csrkit first (cargo build --release) or set CSRKIT: {CSRKIT}")
@@ -126,10 +144,13 @@ def main():
     work = tempfile.mkdtemp(prefix="csrkit-acme-bench-")
     results = {}
     try:
-        for label, env in (("http-01 real", {}), ("always-valid", {"PEBBLE_VA_ALWAYS_VALID": "1"})):
+        backends = (False, True) if PG_ADMIN else (False,)
+        for label, env, pg in [(l, e, pg) for pg in backends for l, e in
+                               (("http-01 real", {}), ("always-valid", {"PEBBLE_VA_ALWAYS_VALID": "1"}))]:
+            label += " (pg)" if pg else ""
             peb = Pebble(work, env)
             try:
-                ks = os.path.join(work, f"ks-{len(results)}")
+                ks = keystore(work, f"ks-{len(results)}", pg)
                 e = dict(os.environ, CSRKIT_KEYSTORE=ks, CI="true")
                 e.pop("CSRKIT_PASSPHRASE", None)
                 sh([CSRKIT, "generate", "web", "--cn", "web.test", "--dns", "web.test", "--dns", "www.web.test",
@@ -139,26 +160,30 @@ def main():
                 sh([CSRKIT, "order", "web", *peb.args(), "--agree-tos", "--no-passphrase"], env=e)
                 reused = [timed([CSRKIT, "order", "web", *peb.args()], e) for _ in range(RUNS)]
                 results[label] = {"fresh": fresh, "reused": reused}
-                if "--anchors" in sys.argv:
+                if "--anchors" in sys.argv and not pg:
                     anchors(peb, e, label, results)
-                if label == "always-valid":
+                if label.startswith("always-valid"):
                     # 100 ACME-issued records, then renew with nothing due.
-                    ks2 = os.path.join(work, "ks-renew")
+                    ks2 = keystore(work, "ks-renew", pg)
                     e2 = dict(e, CSRKIT_KEYSTORE=ks2)
                     for i in range(100):
                         sh([CSRKIT, "generate", f"r{i}", "--cn", f"r{i}.test", "--key-type", "ec",
                             "--no-passphrase"], env=e2)
                         sh([CSRKIT, "order", f"r{i}", *peb.args(), "--agree-tos", "--no-passphrase"], env=e2)
                     # The first run asks Pebble's directory once (no
-                    # renewalInfo) and caches that per record; timed with
-                    # the cache removed before each run.
-                    cold = []
-                    for _ in range(RUNS):
-                        shutil.rmtree(os.path.join(ks2, "acme", "renewal"), ignore_errors=True)
-                        cold.append(timed([CSRKIT, "renew"], e2))
-                    results["renew, 100 records, first check"] = {"reused": cold}
+                    # renewalInfo) and caches that per record: on a
+                    # directory keystore timed with the cache removed
+                    # before each run; on PostgreSQL run once to fill it.
+                    if not pg:
+                        cold = []
+                        for _ in range(RUNS):
+                            shutil.rmtree(os.path.join(ks2, "acme", "renewal"), ignore_errors=True)
+                            cold.append(timed([CSRKIT, "renew"], e2))
+                        results["renew, 100 records, first check"] = {"reused": cold}
+                    else:
+                        timed([CSRKIT, "renew"], e2)
                     peb.stop()  # with the cache fresh, renew must not need the CA
-                    results["renew, 100 records, nothing due"] = {
+                    results["renew, 100 records, nothing due" + (" (pg)" if pg else "")] = {
                         "reused": [timed([CSRKIT, "renew"], e2) for _ in range(RUNS)]}
             finally:
                 peb.stop()

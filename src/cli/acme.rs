@@ -179,6 +179,9 @@ pub struct RenewArgs {
     /// Only say what is due (exit 10 when something is)
     #[arg(long)]
     pub dry_run: bool,
+    /// Give each renewed certificate a new key (and CSR) of the record's key type, stored with the certificate in one revision; the old key goes to history
+    #[arg(long)]
+    pub new_key: bool,
     /// Give up on a record after this many seconds (exit 13)
     #[arg(
         long,
@@ -189,6 +192,9 @@ pub struct RenewArgs {
     pub timeout: u64,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
+    // With a vendor's format: how the key leaves in its body (arcgis, nsx).
+    #[command(flatten)]
+    pub key_out: super::ExportKeyArgs,
 }
 
 pub const REVOKE_EXAMPLES: &str = "\

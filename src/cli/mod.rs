@@ -537,20 +537,11 @@ pub struct LintArgs {
     pub profile: Vec<crate::lint::Profile>,
 }
 
-#[derive(Debug, Args)]
-pub struct ExportArgs {
-    /// Record name or id
-    #[arg(value_name = "NAME|ID")]
-    pub target: String,
-    /// Write to FILE (created 0600) instead of stdout
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Replace FILE if it exists
-    #[arg(long, requires = "output")]
-    pub force: bool,
-    /// pem: add the private key after the chain
-    #[arg(long)]
-    pub with_key: bool,
+// How a private key leaves in an export body (export, and renew's vendor
+// bodies): the PKCS#12 algorithms and the export passphrase. (A `///`
+// comment here would become both subcommands' about text.)
+#[derive(Debug, Clone, Args)]
+pub struct ExportKeyArgs {
     /// PKCS#12 algorithms (pkcs12, arcgis)
     #[arg(long, value_enum, value_name = "PROFILE", default_value = "modern")]
     pub p12_profile: P12Profile,
@@ -568,6 +559,24 @@ pub struct ExportArgs {
     /// Let the key leave unencrypted (PKCS#12: an empty password)
     #[arg(long, conflicts_with_all = ["export_passphrase_file", "export_passphrase_env"], help_heading = "Export passphrase")]
     pub no_export_passphrase: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Record name or id
+    #[arg(value_name = "NAME|ID")]
+    pub target: String,
+    /// Write to FILE (created 0600) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
+    /// pem: add the private key after the chain
+    #[arg(long)]
+    pub with_key: bool,
+    #[command(flatten)]
+    pub key_out: ExportKeyArgs,
     #[command(flatten)]
     pub passphrase: PassphraseArgs,
 }

@@ -89,14 +89,14 @@ pub(super) fn export(ctx: &Ctx, a: &cli::ExportArgs) -> Result<Done> {
         leaf: &leaf,
         chain: &chain,
         key: key.as_ref(),
-        profile: profile(a.p12_profile),
+        profile: profile(a.key_out.p12_profile),
     };
     let body = Zeroizing::new(shape.export(&view, ctx.opts)?);
     let encrypted = key.as_ref().is_some_and(KeyOut::encrypted);
     drop(key);
     // A legacy profile is the user's choice for an old reader: said, not
     // refused.
-    let weak = match a.p12_profile {
+    let weak = match a.key_out.p12_profile {
         P12Profile::Modern => None,
         P12Profile::Legacy3des => Some(
             "warning: --p12-profile legacy-3des protects the file with 3DES (a 64-bit block \
@@ -151,7 +151,7 @@ fn profile(p: P12Profile) -> Profile {
 }
 
 /// Shapes whose body is binary.
-fn binary(f: FormatArg) -> bool {
+pub(super) fn binary(f: FormatArg) -> bool {
     matches!(
         f,
         FormatArg::Der | FormatArg::Pkcs12 | FormatArg::Vendor(crate::vendors::Vendor::Arcgis)
@@ -178,13 +178,7 @@ fn open_key(
     key_pem: Zeroizing<String>,
     leaf: &crate::cert::Cert,
 ) -> Result<KeyOut> {
-    // A missing export passphrase is refused before anything is asked.
-    let given = export_passphrase_from_sources(a)?;
-    if !a.no_export_passphrase && given.is_none() && !ctx.interactive {
-        return Err(Error::usage("the export holds the private key and no export passphrase was given")
-            .with_field(Field::ExportPassphraseFile)
-            .with_hint("give --export-passphrase-file FILE or --export-passphrase-env VAR, or --no-export-passphrase to let the key leave unencrypted"));
-    }
+    let given = export_passphrase_given(ctx, &a.key_out)?;
     let pass = stored_key_passphrase(ctx, meta, &pass_opts(&a.passphrase)?)?;
     let pkcs8 = stored_pkcs8(&key_pem, pass.as_ref())?;
     // The key that leaves must be the record's (see check_opened_key).
@@ -205,7 +199,7 @@ fn open_key(
     drop(key);
     drop(key_pem);
     let export_pass = match given {
-        _ if a.no_export_passphrase => None,
+        _ if a.key_out.no_export_passphrase => None,
         Some(p) => Some(p),
         None => Some(prompt::passphrase(
             &format!("Export passphrase for {}", meta.name),
@@ -239,8 +233,24 @@ fn stored_pkcs8(key_pem: &str, pass: Option<&Passphrase>) -> Result<Zeroizing<Ve
     }
 }
 
+/// The export passphrase from its sources; a missing one is refused
+/// (exit 2) before anything is asked or done, unless the key may leave
+/// unencrypted or a prompt can ask for it (`None` then).
+pub(super) fn export_passphrase_given(
+    ctx: &Ctx,
+    k: &cli::ExportKeyArgs,
+) -> Result<Option<Passphrase>> {
+    let given = export_passphrase_from_sources(k)?;
+    if !k.no_export_passphrase && given.is_none() && !ctx.interactive {
+        return Err(Error::usage("the export holds the private key and no export passphrase was given")
+            .with_field(Field::ExportPassphraseFile)
+            .with_hint("give --export-passphrase-file FILE or --export-passphrase-env VAR, or --no-export-passphrase to let the key leave unencrypted"));
+    }
+    Ok(given)
+}
+
 /// `--export-passphrase-file` (its first line) or `--export-passphrase-env`.
-fn export_passphrase_from_sources(a: &cli::ExportArgs) -> Result<Option<Passphrase>> {
+fn export_passphrase_from_sources(a: &cli::ExportKeyArgs) -> Result<Option<Passphrase>> {
     // The only refusal of `Passphrase::new`: an empty one. Its hint is
     // about a stored key; an export's way out is --no-export-passphrase.
     let field = |f: &str, _: Error| {

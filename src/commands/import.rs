@@ -87,6 +87,7 @@ pub(super) fn import(ctx: &Ctx, a: &cli::ImportArgs) -> Result<Done> {
             also_from: ", a --ca-file",
             chain_hint: "add the CA's intermediate and root with --ca-file FILE",
             acme: None,
+            new_key_pem: None,
         },
     )?;
     let dir = ctx.keystore.record_path(&done.meta.name);

@@ -74,6 +74,7 @@ pub(super) fn run(ctx: &Ctx, k: &KeystoreCommand, lock_timeout: Duration) -> Res
                 }
             }
             // ACME accounts (their keys as stored), after the records.
+            let failed_records = done.errors.len();
             let mut accounts = 0;
             for (acct, key) in src.acme_accounts()? {
                 let result = match dst.acme_account(&acct.directory, &acct.name) {
@@ -112,16 +113,20 @@ pub(super) fn run(ctx: &Ctx, k: &KeystoreCommand, lock_timeout: Duration) -> Res
                 }
             ));
             if let Some(e) = first_error {
-                let failed = done.errors.len();
+                let plural =
+                    |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+                let failed_accounts = done.errors.len() - failed_records;
+                let failed = match (failed_records, failed_accounts) {
+                    (r, 0) => plural(r, "record"),
+                    (0, a) => plural(a, "ACME account"),
+                    (r, a) => format!("{} and {}", plural(r, "record"), plural(a, "ACME account")),
+                };
                 done.error = Some(
-                    Error::new(
-                        e.kind,
-                        format!(
-                            "{failed} record{} not copied",
-                            if failed == 1 { "" } else { "s" }
-                        ),
-                    )
-                    .with_hint(if e.kind == crate::error::Kind::Exists {
+                    Error::new(e.kind, format!("{failed} not copied"))
+                    .with_hint(if e.kind == crate::error::Kind::Exists && failed_records == 0 {
+                        "see the errors above: another csrkit stored these ACME accounts in DST \
+                         meanwhile; run the same copy again to check them"
+                    } else if e.kind == crate::error::Kind::Exists {
                         "see the errors above: DST holds other records with these ids or names; \
                          copy into an empty keystore, or delete them from DST first"
                     } else {

@@ -61,6 +61,7 @@ pub(super) fn order(ctx: &Ctx, a: &cli::OrderArgs) -> Result<Done> {
         &opts,
         a.agree_tos,
         a.deploy_hook.clone(),
+        None,
     )?;
     let mut done = render(ctx, &attached, &obtained, &settings)?;
     done.error = deploy(ctx, &attached, &opts).err();
@@ -130,6 +131,7 @@ pub(super) fn order_record(
     opts: &PassphraseOptions,
     agree_tos: bool,
     deploy_hook: Option<String>,
+    new_key_pem: Option<&str>,
 ) -> Result<(Attached, Obtained)> {
     let csr = record_csr(rec)?;
     let sans = rec.meta.request.effective_sans();
@@ -159,6 +161,7 @@ pub(super) fn order_record(
             also_from: "",
             chain_hint: "the CA's root is not in the system trust store; csrkit import FILE --ca-file ROOT completes the stored chain",
             acme: Some(origin),
+            new_key_pem,
         },
     )?;
     Ok((attached, obtained))

@@ -4,12 +4,20 @@
 //! information checks whose `Retry-After` has passed (when is due:
 //! `crate::ops::renew_due`). Each record is reported
 //! (renewed / skipped and why / failed with its exit code); the exit code
-//! is the worst one. The record keeps its key and CSR.
+//! is the worst one. The record keeps its key and CSR unless `--new-key`,
+//! which mints a new key and CSR of the record's key type in memory,
+//! orders with that CSR and stores key, CSR and certificate as one
+//! revision: a failed order leaves the record, and its live certificate,
+//! as they were. `--format <vendor>` prints each renewed record's import
+//! body (what `export --format <vendor>` prints) on stdout for a deploy
+//! step, and the report on stderr.
 
 use crate::field::Field;
+use std::sync::Arc;
 use std::time::Duration;
+use zeroize::Zeroizing;
 
-use super::common::{pass_opts, Ctx, Done};
+use super::common::{mint, open_stored_key, open_stored_key_with, pass_opts, Ctx, Done, Minted};
 use super::expiring::parse_window;
 use super::order::{challenge_from_origin, deploy, order_record};
 use crate::acme::renewal::{Reason, RenewalState};
@@ -17,7 +25,8 @@ use crate::acme::OrderSettings;
 use crate::cert;
 use crate::cli::{self, FormatArg};
 use crate::error::{Error, Kind, Result};
-use crate::keystore::Record;
+use crate::keys::{PassphraseOptions, PrivateKey};
+use crate::keystore::{HeldFiles, Location, Record};
 
 /// One record's outcome.
 struct Row {
@@ -40,13 +49,34 @@ struct Row {
 }
 
 pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
-    if !matches!(ctx.format, FormatArg::Text | FormatArg::Json) {
-        return Err(Error::invalid(
-            Field::Format,
-            "renew prints text or json; export gives a vendor's import body",
-        )
-        .with_hint("after renew: csrkit export NAME --format <vendor>"));
-    }
+    let vendor = match ctx.format {
+        FormatArg::Text | FormatArg::Json => false,
+        FormatArg::Vendor(v) => {
+            if super::export::binary(ctx.format) && a.targets.len() != 1 {
+                return Err(Error::invalid(
+                    Field::Format,
+                    format!(
+                        "the {} body is one binary file: renew prints it for one record at a time",
+                        v.name()
+                    ),
+                )
+                .with_hint("name the record: csrkit renew NAME --format arcgis > NAME.pfx"));
+            }
+            // The body leaves with the key for some vendors: its export
+            // passphrase is settled before any network traffic.
+            if ctx.shape().export_key() == crate::formats::KeyUse::Always {
+                super::export::export_passphrase_given(ctx, &a.key_out)?;
+            }
+            true
+        }
+        _ => {
+            return Err(Error::invalid(
+                Field::Format,
+                "renew prints text, json or a vendor's import body; export gives pem, der, pkcs7 or pkcs12",
+            )
+            .with_hint("after renew: csrkit export NAME --format <format>"))
+        }
+    };
     let within = a
         .within
         .as_deref()
@@ -57,6 +87,7 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
     let mut rows = Vec::new();
     let records = candidates(ctx, &a.targets, &mut rows)?;
     let mut worst: Option<Error> = None;
+    let mut bodies: Vec<u8> = Vec::new();
     let mut due_count = 0;
     let mut acme_count = 0;
     let mut decider = crate::ops::renew_due::Decider::new(
@@ -68,19 +99,43 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
         let Some(rec) = rec else {
             continue;
         };
+        // A record named on the command line that renew cannot renew is a
+        // failure (exit 2), not a quiet skip: the user asked for it.
+        let unrenewable = |why: &str| {
+            Error::new(Kind::Invalid, format!("record {} {why}", rec.meta.name)).with_hint(format!(
+                "order it first: csrkit order {} --acme URL",
+                rec.meta.name
+            ))
+        };
         let Some(origin) = rec.meta.acme.clone() else {
-            let mut row = skipped(
-                &rec,
-                "its certificate was not ordered over ACME (csrkit order NAME first)",
-            );
-            row.named = explicit;
-            rows.push(row);
+            let why = "was not ordered over ACME: there is nothing to renew";
+            if explicit {
+                let e = unrenewable(why);
+                rows.push(failed(&rec, None, &e));
+                keep_worst(&mut worst, e);
+            } else {
+                let mut row = skipped(&rec, "its certificate was not ordered over ACME");
+                row.named = false;
+                rows.push(row);
+            }
             continue;
         };
         let Some(c) = rec.meta.certificate.as_ref() else {
-            rows.push(skipped(&rec, "no certificate yet (csrkit order NAME)"));
+            let e = unrenewable("has no certificate yet (its CSR is pending)");
+            rows.push(failed(&rec, None, &e));
+            keep_worst(&mut worst, e);
             continue;
         };
+        // A vendor that cannot hold the record (QRadar: RSA keys only) is
+        // refused whether or not it is due, so that the cron job says so
+        // long before the day it would matter, and never after an order.
+        if vendor {
+            if let Err(e) = ctx.shape().export_accepts(&rec.meta) {
+                rows.push(failed(&rec, None, &e));
+                keep_worst(&mut worst, e);
+                continue;
+            }
+        }
         let due = decider.decide(ctx.keystore.as_ref(), &rec, &origin, c, now);
         let ari = ari_json(due.state.as_ref());
         let mut note = due
@@ -133,15 +188,40 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
             hook_env_remove: opts.env.iter().cloned().collect(),
             replaces: decider.replaces(&rec, &origin, c, &due),
         };
-        let result = order_record(
-            ctx,
-            &rec,
-            &settings,
-            &opts,
-            false,
-            origin.deploy_hook.clone(),
-        )
-        .and_then(|(at, o)| deploy(ctx, &at, &opts).map(|()| (at, o)));
+        // A body that carries the key needs the record's key to open: that
+        // is checked before the order, so that a certificate is never
+        // stored without the body the deploy step waits for.
+        if vendor && ctx.shape().export_key() == crate::formats::KeyUse::Always {
+            if let Err(e) = open_stored_key(ctx, &rec, &opts) {
+                rows.push(failed(&rec, Some(reason), &e));
+                keep_worst(&mut worst, e);
+                continue;
+            }
+        }
+        let rekeyed = if a.new_key {
+            Some(rekeyed(ctx, &rec, &opts))
+        } else {
+            None
+        }
+        .transpose();
+        let dropped_challenge = matches!(&rekeyed, Ok(Some(r)) if r.dropped_challenge);
+        let result = rekeyed
+            .and_then(|new| {
+                let (target, key_pem) = match &new {
+                    Some(n) => (&n.record, Some(n.key_pem.as_str())),
+                    None => (&rec, None),
+                };
+                order_record(
+                    ctx,
+                    target,
+                    &settings,
+                    &opts,
+                    false,
+                    origin.deploy_hook.clone(),
+                    key_pem,
+                )
+            })
+            .and_then(|(at, o)| deploy(ctx, &at, &opts).map(|()| (at, o)));
         match result {
             Ok((at, o)) => {
                 let c = at.meta.certificate.as_ref();
@@ -161,11 +241,39 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
                     }
                     None => "",
                 };
+                if vendor {
+                    if let Err(e) = vendor_body(ctx, a, &at.meta.id.to_string(), &mut bodies) {
+                        let e = Error {
+                            message: format!(
+                                "record {}: the certificate is stored, but its {} body could not be made: {}",
+                                rec.meta.name,
+                                ctx.shape().name(),
+                                e.message
+                            ),
+                            ..e
+                        }
+                        .with_hint(format!(
+                            "csrkit export {} --format {} prints it",
+                            rec.meta.name,
+                            ctx.shape().name()
+                        ));
+                        keep_worst(&mut worst, e);
+                    }
+                }
                 rows.push(Row {
                     name: rec.meta.name.clone(),
                     due: Some(reason),
                     action: "renewed",
-                    detail: format!("renewed ({}){replaced}{note}", reason.name()),
+                    detail: format!(
+                        "renewed ({}){}{}{replaced}{note}",
+                        reason.name(),
+                        if a.new_key { " with a new key" } else { "" },
+                        if dropped_challenge {
+                            "; the previous CSR's challengePassword is not in the new one (records do not keep it)"
+                        } else {
+                            ""
+                        }
+                    ),
                     not_after: c.map(|c| c.not_after.clone()),
                     serial: c.map(|c| c.serial.clone()),
                     exit_code: 0,
@@ -175,32 +283,33 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
                 });
             }
             Err(e) => {
-                rows.push(Row {
-                    name: rec.meta.name.clone(),
-                    due: Some(reason),
-                    action: "failed",
-                    detail: format!("failed (exit {}): {}{note}", e.exit_code(), e.message),
-                    not_after: Some(c.not_after.clone()),
-                    serial: Some(c.serial.clone()),
-                    exit_code: e.exit_code(),
-                    ari,
-                    replaces: None,
-                    named: true,
-                });
-                if worst.as_ref().is_none_or(|w| w.exit_code() < e.exit_code()) {
-                    worst = Some(e);
-                }
+                let mut row = failed(&rec, Some(reason), &e);
+                row.detail.push_str(&note);
+                row.ari = ari;
+                rows.push(row);
+                keep_worst(&mut worst, e);
             }
         }
     }
-    let stdout = render(ctx, &rows, acme_count)?;
+    let report = render(ctx, &rows, acme_count)?;
+    let (stdout, notes) = if vendor {
+        let text = String::from_utf8_lossy(&report).into_owned();
+        (bodies, text.lines().map(String::from).collect())
+    } else {
+        (report, Vec::new())
+    };
     let error = match worst {
         Some(mut e) => {
             let failed = rows.iter().filter(|r| r.action == "failed").count();
-            e.message = format!(
-                "{failed} of {due_count} renewals failed; the first worst: {}",
-                e.message
-            );
+            if failed > 0 {
+                e.message = format!(
+                    "{failed} of {} records failed; the first worst: {}",
+                    rows.iter()
+                        .filter(|r| r.due.is_some() || r.action == "failed")
+                        .count(),
+                    e.message
+                );
+            }
             Some(e)
         }
         None if a.dry_run && due_count > 0 => Some(
@@ -217,9 +326,99 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
     };
     Ok(Done {
         stdout,
+        notes,
         error,
         ..Done::default()
     })
+}
+
+/// A record's next revision as `--new-key` orders it, in memory: a new key
+/// of the record's key type under the record's protection (its
+/// passphrase, checked against the stored key so that a mistyped one
+/// cannot lock the record away; an unencrypted record stays unencrypted
+/// unless a passphrase is given), and the CSR of the record's request
+/// signed by it. Nothing is written here.
+struct Rekeyed {
+    record: Record,
+    key_pem: Zeroizing<String>,
+    /// The previous CSR had a challengePassword, which records do not
+    /// keep: the new CSR has none.
+    dropped_challenge: bool,
+}
+
+fn rekeyed(ctx: &Ctx, rec: &Record, opts: &PassphraseOptions) -> Result<Rekeyed> {
+    // The new key keeps the record's protection, whatever the passphrase
+    // options (which also open the ACME account's key) say.
+    let pass = if rec.meta.encrypted {
+        if opts.no_passphrase {
+            return Err(Error::new(
+                Kind::Passphrase,
+                format!(
+                    "record {}'s key is encrypted, and its new key is stored under the same passphrase, which {} cannot give",
+                    rec.meta.name,
+                    Field::NoPassphrase.mention()
+                ),
+            )
+            .with_hint("give the record's passphrase (--passphrase-file FILE or --passphrase-env VAR)"));
+        }
+        let (_, pass) = open_stored_key_with(ctx, rec, opts).map_err(|e| {
+            if e.kind != Kind::Passphrase {
+                return e;
+            }
+            e.with_hint(format!(
+                "one passphrase opens the ACME account's key and the record's: a record under another passphrase is rekeyed with csrkit regenerate {} --new-key, then csrkit renew {} --force",
+                rec.meta.name, rec.meta.name
+            ))
+        })?;
+        pass
+    } else {
+        None
+    };
+    let key = PrivateKey::generate(rec.meta.request.key)?;
+    let key_pem = key.to_pem(pass.as_ref())?;
+    let Minted { key, csr } = mint(&rec.meta.request, key)?;
+    drop(key);
+    let mut meta = rec.meta.clone();
+    meta.key = rec.meta.request.key;
+    meta.encrypted = pass.is_some();
+    meta.spki_sha256 = Some(csr.spki_sha256.clone());
+    let held = HeldFiles {
+        csr_pem: csr.pem(),
+        cert_pem: rec.cert_pem()?,
+        chain_pem: rec.chain_pem()?,
+    };
+    let dropped_challenge = rec.parsed_csr().is_ok_and(|c| {
+        c.attributes
+            .iter()
+            .any(|at| at.oid == "1.2.840.113549.1.9.7")
+    });
+    Ok(Rekeyed {
+        record: Record {
+            meta,
+            at: Location::Held(Arc::new(held)),
+        },
+        key_pem,
+        dropped_challenge,
+    })
+}
+
+/// Appends the renewed record's import body in the vendor's shape (what
+/// `export ID --format <vendor>` prints) to `bodies`.
+fn vendor_body(ctx: &Ctx, a: &cli::RenewArgs, id: &str, bodies: &mut Vec<u8>) -> Result<()> {
+    let args = cli::ExportArgs {
+        target: id.to_string(),
+        output: None,
+        force: false,
+        with_key: false,
+        key_out: a.key_out.clone(),
+        passphrase: a.passphrase.clone(),
+    };
+    let done = super::export::export(ctx, &args)?;
+    bodies.extend_from_slice(&done.stdout);
+    if !bodies.ends_with(b"\n") && !super::export::binary(ctx.format) {
+        bodies.push(b'\n');
+    }
+    Ok(())
 }
 
 /// The records to consider: the named ones, or every record with a
@@ -232,10 +431,16 @@ fn candidates(
     rows: &mut Vec<Row>,
 ) -> Result<Vec<(Option<Record>, bool)>> {
     if !targets.is_empty() {
-        return targets
-            .iter()
-            .map(|t| ctx.keystore.find(t).map(|r| (Some(r), true)))
-            .collect();
+        // A record named twice (by name and by id) is renewed once.
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for t in targets {
+            let r = ctx.keystore.find(t)?;
+            if seen.insert(r.meta.id) {
+                out.push((Some(r), true));
+            }
+        }
+        return Ok(out);
     }
     let mut out = Vec::new();
     for l in ctx.keystore.list()? {
@@ -257,6 +462,33 @@ fn candidates(
         }
     }
     Ok(out)
+}
+
+/// Keeps the error of the highest exit code (the first among equals).
+fn keep_worst(worst: &mut Option<Error>, e: Error) {
+    if worst.as_ref().is_none_or(|w| w.exit_code() < e.exit_code()) {
+        *worst = Some(e);
+    }
+}
+
+fn failed(rec: &Record, reason: Option<Reason>, e: &Error) -> Row {
+    let c = rec.meta.certificate.as_ref();
+    Row {
+        name: rec.meta.name.clone(),
+        due: reason,
+        action: "failed",
+        detail: format!(
+            "failed (exit {}): {}",
+            e.exit_code(),
+            super::edge::for_cli(e.clone()).message
+        ),
+        not_after: c.map(|c| c.not_after.clone()),
+        serial: c.map(|c| c.serial.clone()),
+        exit_code: e.exit_code(),
+        ari: None,
+        replaces: None,
+        named: true,
+    }
 }
 
 fn skipped(rec: &Record, why: &str) -> Row {

@@ -5,7 +5,6 @@
 //! before the key is asked for); an earlier self-signed one is.
 
 use super::common::{open_stored_key, pass_opts, record_csr, Ctx, Done};
-use crate::cert::selfsign;
 use crate::cli;
 use crate::error::{Error, Kind, Result};
 use crate::field::Field;
@@ -27,12 +26,15 @@ pub(super) fn self_sign(ctx: &Ctx, a: &cli::SelfSignArgs) -> Result<Done> {
             .with_hint("give --force to replace it; the old one stays in history"));
         }
     }
-    let csr = record_csr(&rec)?;
+    // The CSR is checked before the key is asked for.
+    record_csr(&rec)?;
     let key = open_stored_key(ctx, &rec, &pass_opts(&a.passphrase)?)?;
-    let cert = selfsign::self_sign(&csr.der, &key, rec.meta.request.digest, a.days)?;
+    let crate::ops::self_sign::SelfSigned {
+        meta,
+        cert,
+        unchanged,
+    } = crate::ops::self_sign::self_sign(ctx.keystore.as_ref(), &rec, &key, a.days)?;
     drop(key);
-    let (meta, unchanged) =
-        crate::ops::attach::store_certificate(ctx.keystore.as_ref(), &rec, &cert, &[], None)?;
     let dir = ctx.keystore.record_path(&meta.name);
     let view = CertView {
         meta: &meta,

@@ -66,6 +66,7 @@ pub(super) fn serve(
         key_pass: None,
         config: crate::config::load()?,
         drain: std::time::Duration::from_secs(10),
+        session_lifetime: a.session_lifetime.map(i64::from),
     };
     serve::check(&settings)?;
     let key_pass = new_key_passphrase(&ctx, &pass_opts(&a.passphrase)?)?;

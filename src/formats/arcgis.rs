@@ -7,7 +7,7 @@ use crate::field::Field;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::body::{json_err, nonempty, validate_as, NumOrString};
+use super::body::{nonempty, validate_as, NumOrString};
 use super::{certinfo, to_json, CertView, ExportView, KeyUse, Op, Options, RecordView, Shape};
 use crate::cert::Cert;
 use crate::csr::ParsedCsr;
@@ -248,7 +248,7 @@ fn validity_days(v: &serde_json::Value) -> Result<Option<u64>> {
 /// `validity` that is not a number of days, a `sigAlg` that is SHA-1 or
 /// MD5 or does not fit `keyAlg`, or a value csrkit refuses.
 pub fn parse_request(text: &str) -> Result<RequestInput> {
-    let p: Params = serde_json::from_str(text).map_err(|e| json_err("ArcGIS", e))?;
+    let p: Params = super::body::json_object("ArcGIS", text)?;
     let mut notes = Vec::new();
     if let Some(days) = p
         .validity

@@ -24,6 +24,31 @@ pub fn json_err(vendor: &str, e: serde_json::Error) -> Error {
     err
 }
 
+/// A `vendor` body that must be one JSON object, decoded into `T`
+/// (unknown fields named as [`json_err`] names them). serde alone would
+/// also take a JSON array as the struct's fields in order
+/// (`["a.example.com"]` as its first field): anything but an object is
+/// refused (exit 2) naming the body.
+pub fn json_object<T: serde::de::DeserializeOwned>(vendor: &str, text: &str) -> Result<T> {
+    if !text.trim_start().starts_with('{') {
+        let what = match text.trim_start().as_bytes().first() {
+            Some(b'[') => "a JSON array",
+            None => "empty",
+            _ => "not a JSON object",
+        };
+        return Err(Error::invalid(
+            Field::Request,
+            format!("{vendor} request body: {what}; the body is one JSON object ({{...}})"),
+        )
+        .with_hint(concat!(
+            "give one JSON object; for many records at once, ",
+            crate::mention!(batch),
+            " takes one object per line"
+        )));
+    }
+    serde_json::from_str(text).map_err(|e| json_err(vendor, e))
+}
+
 /// `err` with its fields named as a vendor's bodies name them: its own
 /// field from `names` (csrkit's field -> the vendor's), else csrkit's key
 /// (what `serve` answers a client with).

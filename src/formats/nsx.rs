@@ -9,7 +9,7 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::body::{json_err, nonempty, validate_as, NumOrString};
+use super::body::{nonempty, validate_as, NumOrString};
 use super::{
     cannot_hold, certinfo, epoch_ms, to_json, CertView, ExportView, KeyUse, Op, Options,
     RecordView, Shape,
@@ -425,7 +425,7 @@ struct TrustData {
 
 /// Reads an NSX TlsTrustData import body (see [`TrustData`]).
 pub fn parse_import(text: &str) -> Result<super::body::ImportBody> {
-    let t: TrustData = serde_json::from_str(text).map_err(|e| json_err("NSX TlsTrustData", e))?;
+    let t: TrustData = super::body::json_object("NSX TlsTrustData", text)?;
     super::body::no_key_in_body("NSX", "private_key", t.private_key.is_some())?;
     super::body::no_key_in_body("NSX", "passphrase", t.passphrase.is_some())?;
     Ok(super::body::ImportBody {
@@ -667,7 +667,7 @@ fn nsx_fields(display: Option<String>, tags: Option<Vec<Tag>>) -> Result<Option<
 /// than CN, O, OU, C, ST, L, an `algorithm` other than RSA or EC, or a
 /// `resource_type` other than TlsCsr.
 pub fn parse_request(text: &str) -> Result<RequestInput> {
-    let t: TlsCsr = serde_json::from_str(text).map_err(|e| json_err("NSX TlsCsr", e))?;
+    let t: TlsCsr = super::body::json_object("NSX TlsCsr", text)?;
     if let Some(rt) = t.resource_type.as_deref().filter(|r| *r != "TlsCsr") {
         return Err(Error::invalid_as(
             "resource_type",

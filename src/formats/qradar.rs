@@ -8,7 +8,7 @@ use crate::mention;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::body::{json_err, nonempty, nonempty_list, validate_as};
+use super::body::{nonempty, nonempty_list, validate_as};
 use super::{
     cannot_hold, certinfo, epoch_ms, to_json, CertView, ExportView, KeyUse, Op, Options,
     RecordView, Shape,
@@ -416,8 +416,7 @@ struct EndCertificateBody {
 
 /// Reads a QRadar end-certificate import body (see [`EndCertificateBody`]).
 pub fn parse_import(text: &str) -> Result<super::body::ImportBody> {
-    let b: EndCertificateBody =
-        serde_json::from_str(text).map_err(|e| json_err("QRadar end certificate", e))?;
+    let b: EndCertificateBody = super::body::json_object("QRadar end certificate", text)?;
     super::body::no_key_in_body("QRadar", "key_file", b.key_file.is_some())?;
     super::body::no_key_in_body("QRadar", "key_password", b.key_password.is_some())?;
     let mut pem = b.cert_file;
@@ -592,7 +591,7 @@ pub const FIELD_NAMES: &[(Field, &str)] = &[
 /// body). Errors name the CSRModel field: an unknown field, a key size
 /// that is not a number, or a value csrkit refuses.
 pub fn parse_request(text: &str) -> Result<RequestInput> {
-    let m: CsrModel = serde_json::from_str(text).map_err(|e| json_err("QRadar CSRModel", e))?;
+    let m: CsrModel = super::body::json_object("QRadar CSRModel", text)?;
     let input = RequestInput {
         name: nonempty(m.name),
         common_name: nonempty(m.common_name),

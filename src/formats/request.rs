@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::request::RequestInput;
 use crate::vendors::Vendor;
 
-use super::body::{json_err, ImportBody};
+use super::body::ImportBody;
 use super::{arcgis, nsx, qradar, sbc, xclarity};
 
 /// Largest request body we read (a request is a few hundred bytes).
@@ -68,7 +68,7 @@ pub fn parse(data: &[u8], forced: Option<RequestFormat>) -> Result<RequestInput>
 }
 
 fn native(text: &str) -> Result<RequestInput> {
-    serde_json::from_str::<RequestInput>(text).map_err(|e| json_err("csrkit", e))
+    super::body::json_object::<RequestInput>("csrkit", text)
 }
 
 /// Reads a vendor's certificate import body: NSX TlsTrustData (has

@@ -7,7 +7,7 @@ use crate::field::Field;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::body::{json_err, nonempty, validate_as};
+use super::body::{nonempty, validate_as};
 use super::{to_json, ExportView, Op, Options, RecordView, Shape};
 use crate::csr::ParsedCsr;
 use crate::error::{Error, Kind, Result};
@@ -205,7 +205,7 @@ const APPLIANCE_DEFAULTS: &str = "CommonName \"LXCA\", Country \"US\", StateProv
 /// Other errors name the XClarity field (an unknown field, a general
 /// name type, a value csrkit refuses).
 pub fn parse_request(text: &str) -> Result<RequestInput> {
-    let p: Post = serde_json::from_str(text).map_err(|e| json_err("XClarity", e))?;
+    let p: Post = super::body::json_object("XClarity", text)?;
     let san = match p.sans {
         Some(s) => Some(
             s.general_names

@@ -9,6 +9,8 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::cert::sha256_hex;
+use crate::error::{Error, Result};
+use crate::field::Field;
 
 /// An ACME account as stored (`acme/<slug>/account.json` in a directory
 /// keystore). The key is kept beside it, never in this struct.
@@ -52,6 +54,59 @@ impl AcmeAccount {
         let h = sha256_hex(directory.as_bytes()).replace(':', "");
         format!("{name}-{}", &h[..16].to_ascii_lowercase())
     }
+
+    /// Checks an account read back from a keystore (`at`, for the
+    /// message) before anything uses it: its name as
+    /// [`check_account_name`] wants it, its directory and account URLs
+    /// `https://` (RFC 8555 §6.1), and no field holding a character that
+    /// changes a terminal ([`crate::csr::is_unsafe_char`]). Exit 1 naming
+    /// the account escaped: someone wrote the keystore by hand.
+    pub fn check_stored(&self, at: &str) -> Result<()> {
+        let bad = |what: &str| {
+            Err(Error::internal(format!(
+                "{at} holds an ACME account (name '{}', directory '{}') whose {what}; \
+                 refusing to use it",
+                crate::csr::term(&self.name),
+                crate::csr::term(&self.directory)
+            ))
+            .with_hint("someone wrote the keystore directly: remove that account from it"))
+        };
+        if check_account_name(&self.name).is_err() {
+            return bad("name is not an account name");
+        }
+        for (what, url) in [
+            ("directory URL", &self.directory),
+            ("account URL", &self.url),
+        ] {
+            if !url.starts_with("https://") || url.len() <= "https://".len() {
+                return bad(&format!("{what} is not https://"));
+            }
+        }
+        let texts = [&self.directory, &self.url, &self.created]
+            .into_iter()
+            .chain(&self.contact)
+            .chain(&self.eab_kid)
+            .chain(&self.deactivated);
+        for t in texts {
+            if t.chars().any(crate::csr::is_unsafe_char) {
+                return bad("fields hold control characters");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Account names (`--account`): 1 to 64 of `A-Z a-z 0-9 . _ -`, starting
+/// with a letter or digit, as record names are: the name becomes a
+/// directory name in a directory keystore. Exit 2 naming the option.
+pub fn check_account_name(name: &str) -> Result<()> {
+    crate::request::validate_name(name).map_err(|_| {
+        Error::invalid(
+            Field::Account,
+            format!("'{}' is not an ACME account name", crate::csr::term(name)),
+        )
+        .with_hint("use 1 to 64 of A-Z a-z 0-9 . _ - starting with a letter or digit")
+    })
 }
 
 /// How a record's certificate was ordered (kept in record.json as

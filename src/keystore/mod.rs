@@ -26,7 +26,7 @@ pub(crate) mod io;
 pub mod pg;
 mod record;
 
-pub use acme::{AcmeAccount, AcmeChallenge, AcmeOrigin};
+pub use acme::{check_account_name, AcmeAccount, AcmeChallenge, AcmeOrigin};
 pub use io::atomic_write;
 pub(crate) use record::StagedAt;
 pub use record::{

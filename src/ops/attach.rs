@@ -35,6 +35,13 @@ pub struct Attach<'a> {
     /// `renew`; `None` for a certificate from elsewhere (the record then
     /// holds no ACME settings).
     pub acme: Option<AcmeOrigin>,
+    /// A new key for the record, stored (as given: PEM, encrypted PKCS#8
+    /// unless the user said otherwise) in the same revision as the
+    /// certificate (`renew --new-key`); `rec` then carries the new CSR
+    /// ([`keystore::Location::Held`]) and the new key's SPKI, and nothing
+    /// of the new key is written unless the certificate is. `None` keeps
+    /// the stored key.
+    pub new_key_pem: Option<&'a str>,
 }
 
 /// A certificate attached (or found already attached).
@@ -103,7 +110,14 @@ pub fn attach(store: &dyn Store, rec: &Record, input: Attach<'_>) -> Result<Atta
     }
     notes.extend(chain::validity_warnings(&built.certs, cert::now()));
     notes.extend(compare_with_request(leaf, rec));
-    let (meta, unchanged) = store_certificate(store, rec, leaf, &built.certs, input.acme)?;
+    let (meta, unchanged) = store_with_key(
+        store,
+        rec,
+        leaf,
+        &built.certs,
+        input.acme,
+        input.new_key_pem,
+    )?;
     Ok(Attached {
         meta,
         unchanged,
@@ -283,8 +297,23 @@ pub fn store_certificate(
     chain: &[Cert],
     acme: Option<AcmeOrigin>,
 ) -> Result<(RecordMeta, bool)> {
+    store_with_key(store, rec, leaf, chain, acme, None)
+}
+
+/// [`store_certificate`], with the record's new key when one is given
+/// (see [`Attach::new_key_pem`]).
+fn store_with_key(
+    store: &dyn Store,
+    rec: &Record,
+    leaf: &Cert,
+    chain: &[Cert],
+    acme: Option<AcmeOrigin>,
+    new_key_pem: Option<&str>,
+) -> Result<(RecordMeta, bool)> {
     let summary = leaf.summary(chain);
-    if rec.meta.certificate.as_ref() == Some(&summary) && (acme.is_none() || rec.meta.acme == acme)
+    if new_key_pem.is_none()
+        && rec.meta.certificate.as_ref() == Some(&summary)
+        && (acme.is_none() || rec.meta.acme == acme)
     {
         return Ok((rec.meta.clone(), true));
     }
@@ -300,7 +329,10 @@ pub fn store_certificate(
             e
         }
     };
-    let key_pem = store.read_key_pem(rec).map_err(gone)?;
+    let key_pem = match new_key_pem {
+        Some(k) => zeroize::Zeroizing::new(k.to_string()),
+        None => store.read_key_pem(rec).map_err(gone)?,
+    };
     let csr_pem = rec.csr_pem().map_err(gone)?;
     let cert_pem = leaf.pem();
     let chain_pem = cert::pem_chain(chain);

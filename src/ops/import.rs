@@ -59,6 +59,7 @@ pub fn attach(
             also_from: ", a CA file",
             chain_hint: "send the CA's intermediate and root with the certificate",
             acme: None,
+            new_key_pem: None,
         },
     )?;
     Ok(Attached {

@@ -7,6 +7,9 @@
 //!   leaf found by key, chain built and checked, leaf compared with the
 //!   request, next revision with the old certificate in history). `import`
 //!   and `order`/`renew` share it.
+//! - [`generate`]: a new record's key and CSR; [`import`]: certificates
+//!   and keys brought from elsewhere; [`self_sign`]: a certificate on a
+//!   record's own key.
 //! - [`renew_due`]: whether an ACME-issued record is due (ARI's window,
 //!   the lifetime rule, the renewal-state cache).
 
@@ -15,3 +18,4 @@ pub mod attach;
 pub mod generate;
 pub mod import;
 pub mod renew_due;
+pub mod self_sign;

@@ -355,19 +355,11 @@ async fn generate(l: Arc<Listener>, p: Params) -> Response {
                 "generateCertificate needs the alias",
             ));
         }
-        let (meta, csr) = create(&l, &Arcgis, None, input)?;
+        let (meta, _) = create(&l, &Arcgis, None, input)?;
         let ks = l.shared.keystore.as_ref();
         let rec = ks.find(&meta.name)?;
-        let key_pem = ks.read_key_pem(&rec)?;
-        let key = crate::keys::PrivateKey::from_pem(&key_pem, l.shared.key_pass.as_ref())?;
-        let cert = crate::cert::selfsign::self_sign(
-            &csr.der,
-            &key,
-            meta.request.digest,
-            days.unwrap_or(DEFAULT_DAYS),
-        )?;
-        drop(key);
-        crate::ops::attach::store_certificate(ks, &rec, &cert, &[], None)?;
+        let key = super::common::open_key(&l, &rec)?;
+        crate::ops::self_sign::self_sign(ks, &rec, &key, days.unwrap_or(DEFAULT_DAYS))?;
         Ok(())
     })
     .await;

@@ -140,3 +140,22 @@ pub async fn blocking<T: Send + 'static>(
         .await
         .map_err(|e| Error::internal(format!("serve: a worker failed: {e}")))?
 }
+
+/// The record's key, opened with serve's key passphrase (exit 6 when it
+/// does not open). A key that is not the one the record names (its
+/// `spki_sha256`, else its CSR's) is refused (exit 1), never signed with.
+pub fn open_key(l: &Listener, rec: &Record) -> Result<crate::keys::PrivateKey> {
+    let pem = l.shared.keystore.read_key_pem(rec)?;
+    let key = crate::keys::PrivateKey::from_pem(&pem, l.shared.key_pass.as_ref())?;
+    let want = match &rec.meta.spki_sha256 {
+        Some(s) => s.clone(),
+        None => rec.parsed_csr()?.spki_sha256,
+    };
+    if key.spki_sha256()? != want {
+        return Err(Error::internal(format!(
+            "record {}: its key.pem holds another key than its CSR's",
+            rec.meta.name
+        )));
+    }
+    Ok(key)
+}

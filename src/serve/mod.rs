@@ -64,6 +64,10 @@ pub struct Settings {
     pub config: Config,
     /// How long a shutdown waits for requests in flight.
     pub drain: Duration,
+    /// Seconds a session or token lasts (NSX, XClarity, the SBC token and
+    /// its configuration lock, QRadar's SEC cookie); `None`: each
+    /// vendor's default. ArcGIS tokens last what the client asks.
+    pub session_lifetime: Option<i64>,
 }
 
 /// Checks `settings` before anything is bound or written. Errors (exit 2):
@@ -127,6 +131,7 @@ pub fn run(keystore: Keystore, settings: Settings, ready: &mut dyn FnMut(&[u8]))
         settings.key_pass,
         settings.user.clone(),
         &password,
+        settings.session_lifetime,
     ));
     let held = shared.clone();
     let result = runtime.block_on(async move {

@@ -7,12 +7,19 @@
 //! `GET .../csrs/{id}`, `GET .../csrs`, `DELETE .../csrs/{id}`, `POST
 //! .../csrs/{id}?action=import` (TlsTrustData with the signed leaf, 201
 //! TlsCertificate; the CSR is consumed: its GET is 404 afterwards, while
-//! the record keeps its CSR), `GET /policy/api/v1/infra/certificates/{id}`;
+//! the record keeps its CSR), `POST .../csrs/{id}?action=self_sign&days_valid=N`
+//! (a self-signed TlsCertificate on the CSR's key, 201; `days_valid`
+//! 1-825, default 825), `GET /policy/api/v1/infra/certificates/{id}` and
+//! `PUT` of it (TlsTrustData: with `private_key`, a new record for that
+//! key; without, the signed certificate for record `{id}`'s key; 200
+//! TlsCertificate);
 //! the Manager API's trust-management certificates as nsxlib calls them
 //! (`POST /api/v1/trust-management/certificates?action=import` of a
 //! certificate for a key the keystore holds, found by its SPKI, or of a
 //! certificate with its `private_key`, which makes a new record; list;
-//! get; delete, which deletes the record); and the probes nsxlib makes
+//! get; delete, which deletes the record; `POST .../{id}?action=apply_certificate&service_type=API|MGMT_CLUSTER`,
+//! which binds a certificate whose chain reaches a root, 200, else 400);
+//! and the probes nsxlib makes
 //! (`/api/v1/reverse-proxy/node/health`).
 //! Bodies are [`crate::formats::nsx`]'s, errors its `ApiError`.
 
@@ -49,7 +56,7 @@ pub fn router(l: Arc<Listener>) -> Router {
         )
         .route(
             "/policy/api/v1/infra/certificates/{id}",
-            get(get_certificate),
+            get(get_certificate).put(put_certificate),
         )
         .route(
             "/api/v1/trust-management/certificates",
@@ -57,7 +64,7 @@ pub fn router(l: Arc<Listener>) -> Router {
         )
         .route(
             "/api/v1/trust-management/certificates/{id}",
-            get(get_certificate).delete(mp_delete),
+            get(get_certificate).delete(mp_delete).post(mp_action),
         )
         .route("/api/v1/reverse-proxy/node/health", get(health))
         .route("/api/session/destroy", post(destroy))
@@ -174,7 +181,7 @@ async fn create_session(
     if !(form_ok || basic_ok && field("j_username").is_none()) {
         return forbidden();
     }
-    let (token, xsrf) = l.open_session(SESSION_TTL, true);
+    let (token, xsrf) = l.open_session(l.shared.session_ttl(SESSION_TTL), true);
     let mut resp = StatusCode::OK.into_response();
     let h = resp.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&format!("JSESSIONID={token}; Path=/; Secure; HttpOnly")) {
@@ -289,14 +296,15 @@ async fn csr_action(
     match q.get("action").map(String::as_str) {
         Some("create") => create(l, id, body).await,
         Some("import") => import(l, id, body).await,
+        Some("self_sign") => self_sign(l, id, q.get("days_valid").cloned()).await,
         Some(other) => error(
             400,
             &format!(
-                "action {} is not served for /infra/csrs (create, import)",
+                "action {} is not served for /infra/csrs (create, import, self_sign)",
                 crate::csr::term(other)
             ),
         ),
-        None => error(400, "give ?action=create or ?action=import"),
+        None => error(400, "give ?action=create, import or self_sign"),
     }
 }
 
@@ -362,6 +370,114 @@ async fn import(l: Arc<Listener>, id: String, body: Bytes) -> Response {
     match r {
         Ok(body) => json_response(201, body),
         Err(e) => op_error(Op::Import, &e),
+    }
+}
+
+/// `days_valid` for `action=self_sign` (NSX: at most 825 days for a
+/// certificate that is not a CA's; the default).
+const SELF_SIGN_DAYS: u32 = 825;
+
+/// `POST /policy/api/v1/infra/csrs/{id}?action=self_sign&days_valid=N`: a
+/// self-signed certificate on the CSR's key, with exactly what it asks
+/// for; the CSR is consumed as by an import. 201 TlsCertificate.
+async fn self_sign(l: Arc<Listener>, id: String, days: Option<String>) -> Response {
+    let days = match days.as_deref().map(str::parse::<u32>) {
+        None => SELF_SIGN_DAYS,
+        Some(Ok(d)) if (1..=SELF_SIGN_DAYS).contains(&d) => d,
+        Some(_) => {
+            return error(
+                400,
+                &format!("days_valid must be a whole number of days from 1 to {SELF_SIGN_DAYS}"),
+            )
+        }
+    };
+    let r = blocking(move || {
+        let rec = find(&l, &id)?;
+        if rec.meta.certificate.is_some() {
+            return Err(consumed(&id));
+        }
+        let key = super::common::open_key(&l, &rec)?;
+        let ks = l.shared.keystore.as_ref();
+        crate::ops::self_sign::self_sign(ks, &rec, &key, days)?;
+        drop(key);
+        tls_certificate(&l, &ks.find(&rec.meta.name)?)?
+            .ok_or_else(|| Error::internal("the certificate was not stored"))
+    })
+    .await;
+    match r {
+        Ok(body) => json_response(201, body),
+        Err(e) => op_error(Op::Import, &e),
+    }
+}
+
+/// `PUT /policy/api/v1/infra/certificates/{id}` (TlsTrustData): with
+/// `private_key`, a new record `{id}` for that key and its certificate
+/// (the key stored under serve's key passphrase rules); without, the
+/// signed certificate for record `{id}`'s key. 200 TlsCertificate.
+async fn put_certificate(
+    State(l): State<Arc<Listener>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let r = blocking(move || {
+        let t: MpTrustData = trust_data(&body)?;
+        let ks = l.shared.keystore.as_ref();
+        trust_data_import(&l, &t, Some(&id))?;
+        tls_certificate(&l, &ks.find(&id)?)?
+            .ok_or_else(|| Error::internal("the certificate was not stored"))
+    })
+    .await;
+    match r {
+        Ok(body) => json_response(200, body),
+        Err(e) => op_error(Op::Import, &e),
+    }
+}
+
+/// `POST /api/v1/trust-management/certificates/{id}?action=apply_certificate&service_type=API|MGMT_CLUSTER`:
+/// NSX binds a certificate to a service only when its chain (leaf,
+/// intermediates, root) was imported with it; 200, else 400 saying what
+/// is missing. Nothing is stored (the journal shows the call).
+async fn mp_action(
+    State(l): State<Arc<Listener>>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if q.get("action").map(String::as_str) != Some("apply_certificate") {
+        return error(400, "give ?action=apply_certificate");
+    }
+    if !matches!(
+        q.get("service_type").map(String::as_str),
+        Some("API" | "MGMT_CLUSTER")
+    ) {
+        return error(400, "give service_type=API or service_type=MGMT_CLUSTER");
+    }
+    let r = blocking(move || {
+        let rec = find(&l, &id)?;
+        let Some(c) = &rec.meta.certificate else {
+            return Err(Error::new(
+                Kind::NotFound,
+                format!("certificate {id} does not exist"),
+            ));
+        };
+        if c.self_signed {
+            return Ok(true);
+        }
+        let chain = match rec.chain_pem()? {
+            Some(p) => crate::cert::bundle::decode(p.as_bytes(), "the record's chain.pem")?,
+            None => Vec::new(),
+        };
+        Ok(chain
+            .last()
+            .is_some_and(|top| top.self_issued() && top.signed_by(top).unwrap_or(false)))
+    })
+    .await;
+    match r {
+        Ok(true) => json_response(200, Vec::new()),
+        Ok(false) => error(
+            400,
+            "the certificate's chain does not reach a root: import the leaf with its intermediates and root before applying it",
+        ),
+        Err(e) => op_error(Op::Show, &e),
     }
 }
 
@@ -468,6 +584,17 @@ struct MpTrustData {
     key_algo: Option<String>,
 }
 
+/// The TlsTrustData a request carries: one JSON object (exit 2 naming
+/// `pem_encoded` otherwise).
+fn trust_data(body: &Bytes) -> crate::Result<MpTrustData> {
+    crate::formats::body::json_object("NSX TlsTrustData", body_text(body)?).map_err(|e| {
+        match e.label {
+            Some(_) => e,
+            None => e.with_label("pem_encoded"),
+        }
+    })
+}
+
 /// `POST /api/v1/trust-management/certificates?action=import`.
 async fn mp_import(
     State(l): State<Arc<Listener>>,
@@ -478,41 +605,9 @@ async fn mp_import(
         return error(400, "give ?action=import");
     }
     let r = blocking(move || {
-        let t: MpTrustData = serde_json::from_slice(&body)
-            .map_err(|e| Error::invalid_as("pem_encoded", format!("not a TlsTrustData: {e}")))?;
+        let t: MpTrustData = trust_data(&body)?;
         let ks = l.shared.keystore.as_ref();
-        let done = match &t.private_key {
-            // A key made elsewhere: a new record holds it, encrypted under
-            // serve's key passphrase rules.
-            Some(key) => {
-                let pass = t
-                    .passphrase
-                    .as_ref()
-                    .filter(|p| !p.is_empty())
-                    .map(|p| crate::keys::Passphrase::new(zeroize::Zeroizing::new(p.clone())))
-                    .transpose()?;
-                crate::ops::import::adopt(
-                    ks,
-                    &Nsx,
-                    None,
-                    crate::ops::import::Brought {
-                        key_pem: key,
-                        key_pass: pass.as_ref(),
-                        certs: t.pem_encoded.as_bytes(),
-                        what: "the NSX TlsTrustData",
-                    },
-                    l.shared.key_pass.as_ref(),
-                )?
-            }
-            None => crate::ops::import::attach(
-                ks,
-                t.pem_encoded.as_bytes(),
-                "the NSX TlsTrustData",
-                None,
-                Vec::new(),
-                false,
-            )?,
-        };
+        let done = trust_data_import(&l, &t, None)?;
         let rec = ks.find(&done.meta.name)?;
         let body = tls_certificate(&l, &rec)?
             .ok_or_else(|| Error::internal("the certificate was not stored"))?;
@@ -522,6 +617,48 @@ async fn mp_import(
     match r {
         Ok(body) => json_response(201, body),
         Err(e) => op_error(Op::Import, &e),
+    }
+}
+
+/// A TlsTrustData taken in: with `private_key`, a new record (named
+/// `name`, else from the CN) holds that key, encrypted under serve's key
+/// passphrase rules; without, the certificate joins the record `name`
+/// names, else the one holding its key.
+fn trust_data_import(
+    l: &Listener,
+    t: &MpTrustData,
+    name: Option<&str>,
+) -> crate::Result<crate::ops::import::Attached> {
+    let ks = l.shared.keystore.as_ref();
+    match &t.private_key {
+        Some(key) => {
+            let pass = t
+                .passphrase
+                .as_ref()
+                .filter(|p| !p.is_empty())
+                .map(|p| crate::keys::Passphrase::new(zeroize::Zeroizing::new(p.clone())))
+                .transpose()?;
+            crate::ops::import::adopt(
+                ks,
+                &Nsx,
+                name,
+                crate::ops::import::Brought {
+                    key_pem: key,
+                    key_pass: pass.as_ref(),
+                    certs: t.pem_encoded.as_bytes(),
+                    what: "the NSX TlsTrustData",
+                },
+                l.shared.key_pass.as_ref(),
+            )
+        }
+        None => crate::ops::import::attach(
+            ks,
+            t.pem_encoded.as_bytes(),
+            "the NSX TlsTrustData",
+            name,
+            Vec::new(),
+            false,
+        ),
     }
 }
 

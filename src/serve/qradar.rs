@@ -1,7 +1,10 @@
 //! IBM QRadar (base `https://<console>/api`): an authorized service token
-//! in `SEC` (serve's password) or HTTP Basic on every call; `Version` is
-//! accepted and not used; a missing or wrong credential is 401 with a
-//! QRadar error body. Routes (API 26.0): `GET /help/endpoints` (the
+//! in `SEC` (serve's password, or the session token of a `SEC` cookie
+//! serve set) or HTTP Basic on every call; every authorized answer sets
+//! `Set-Cookie: SEC=<token>` (the ibm.qradar httpapi plugin copies it into
+//! its `SEC` header and fails on an answer without one), the same token
+//! while the client sends it back; `Version` is accepted and not used; a
+//! missing or wrong credential is 401 with a QRadar error body. Routes (API 26.0): `GET /help/endpoints` (the
 //! catalogue the `qradar` package builds its methods from), `POST
 //! /staged_config/certificates/certificate_signing_request` (CSRModel; 201,
 //! `Location`, the id as the body), its list, `GET .../{id}` (the CSR
@@ -22,7 +25,7 @@ use axum::Router;
 use serde_json::json;
 
 use super::common::{
-    attached_body, authorization, blocking, by_id, create, respond, utf8, with_view,
+    attached_body, authorization, blocking, by_id, cookie, create, respond, utf8, with_view,
 };
 use super::state::Listener;
 use crate::error::Error;
@@ -30,6 +33,8 @@ use crate::formats::qradar::Qradar;
 use crate::formats::{Op, Options, Shape};
 
 const OPTS: Options = Options { pretty: false };
+/// Seconds a `SEC` session token lasts unless serve was given a lifetime.
+const SEC_TTL: i64 = 1800;
 const CSRS: &str = "/api/staged_config/certificates/certificate_signing_request";
 
 /// The routes `/help/endpoints` lists (method, path below `/api`).
@@ -114,17 +119,29 @@ fn op_error(op: Op, err: &Error) -> Response {
 
 async fn auth(State(l): State<Arc<Listener>>, req: Request, next: Next) -> Response {
     let h = req.headers();
-    let sec_ok = h
-        .get("SEC")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| l.shared.credentials_ok(&l.shared.user, t.as_bytes()));
-    if !(sec_ok || l.shared.basic_ok(authorization(h))) {
+    let sec = h.get("SEC").and_then(|v| v.to_str().ok());
+    let sec_password = sec.is_some_and(|t| l.shared.credentials_ok(&l.shared.user, t.as_bytes()));
+    let sec_session = sec.filter(|t| l.session(t).is_some()).map(String::from);
+    if !(sec_password || sec_session.is_some() || l.shared.basic_ok(authorization(h))) {
         return error(
             401,
             "You are unauthorized to access the requested resource.",
         );
     }
-    next.run(req).await
+    // The session the client already holds (in SEC, or the cookie sent
+    // back), else a new one.
+    let token = sec_session
+        .or_else(|| {
+            cookie(h, "SEC")
+                .filter(|t| l.session(t).is_some())
+                .map(String::from)
+        })
+        .unwrap_or_else(|| l.open_session(l.shared.session_ttl(SEC_TTL), false).0);
+    let mut response = next.run(req).await;
+    if let Ok(v) = HeaderValue::from_str(&format!("SEC={token}; Path=/; Secure; HttpOnly")) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
 }
 
 async fn endpoints() -> Response {

@@ -161,7 +161,8 @@ async fn token(State(l): State<Arc<Listener>>, headers: HeaderMap) -> Response {
     if !l.shared.basic_ok(authorization(&headers)) {
         return error(401, "Unauthorized: invalid user name or password");
     }
-    let (t, _) = l.open_session(TOKEN_TTL, false);
+    let ttl = l.shared.session_ttl(TOKEN_TTL);
+    let (t, _) = l.open_session(ttl, false);
     let body = envelope(
         |w| {
             w.create_element("accessToken")
@@ -169,7 +170,7 @@ async fn token(State(l): State<Arc<Listener>>, headers: HeaderMap) -> Response {
             w.create_element("token_type")
                 .write_text_content(BytesText::new("Bearer"))?;
             w.create_element("expires_in")
-                .write_text_content(BytesText::new(&TOKEN_TTL.to_string()))?;
+                .write_text_content(BytesText::new(&ttl.to_string()))?;
             Ok(())
         },
         None,

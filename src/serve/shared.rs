@@ -21,6 +21,9 @@ pub struct Shared {
     pub key_pass: Option<Passphrase>,
     pub user: String,
     password_sha256: [u8; 32],
+    /// Seconds a session lasts, when the user set it (see
+    /// [`Shared::session_ttl`]).
+    session_lifetime: Option<i64>,
 }
 
 impl Shared {
@@ -30,6 +33,7 @@ impl Shared {
         key_pass: Option<Passphrase>,
         user: String,
         password: &Zeroizing<String>,
+        session_lifetime: Option<i64>,
     ) -> Shared {
         Shared {
             keystore,
@@ -37,7 +41,14 @@ impl Shared {
             key_pass,
             user,
             password_sha256: sha256(password.as_bytes()),
+            session_lifetime,
         }
+    }
+
+    /// How long a new session lasts, in seconds: the lifetime serve was
+    /// given, else the vendor's `default`.
+    pub fn session_ttl(&self, default: i64) -> i64 {
+        self.session_lifetime.unwrap_or(default)
     }
 
     /// Whether `user` and `password` are the ones serve was given.

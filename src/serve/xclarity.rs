@@ -129,7 +129,7 @@ async fn login(State(l): State<Arc<Listener>>, body: Bytes) -> Response {
     {
         return unauthorized();
     }
-    let (token, csrf) = l.open_session(SESSION_TTL, true);
+    let (token, csrf) = l.open_session(l.shared.session_ttl(SESSION_TTL), true);
     let csrf = csrf.unwrap_or_default();
     let body = json!({
         "response": {

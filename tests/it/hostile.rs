@@ -1028,3 +1028,38 @@ fn arguments_that_are_not_utf8_are_exit_2() {
     }
     assert!(!ks.root().join("records").exists());
 }
+
+/// A request body is one JSON object. serde alone takes a JSON array as a
+/// struct's fields in order (`["x.example.com"]` as its first field):
+/// every request format refuses an array, a string and an empty body
+/// (exit 2, naming --request), and writes nothing.
+#[test]
+fn request_bodies_that_are_not_one_json_object_are_refused() {
+    let (dir, ks) = setup();
+    let body = dir.path().join("body.json");
+    for format in ["native", "arcgis", "qradar", "sbc", "nsx", "xclarity"] {
+        for text in [
+            r#"["x.example.com"]"#,
+            r#"[{"common_name":"x.example.com"}]"#,
+            r#""x.example.com""#,
+            "   ",
+        ] {
+            std::fs::write(&body, text).unwrap();
+            let err = refuse(
+                &ks,
+                &mut gen(
+                    &ks,
+                    &[
+                        "--request",
+                        body.to_str().unwrap(),
+                        "--request-format",
+                        format,
+                    ],
+                ),
+                2,
+                "--request",
+            );
+            assert!(!err.contains("expected struct"), "{format} {text}: {err}");
+        }
+    }
+}

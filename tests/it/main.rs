@@ -25,6 +25,8 @@ mod vendor_support;
 mod acme_account;
 mod acme_ari;
 mod acme_pebble;
+mod acme_pg;
+mod acme_pg_faults;
 mod acme_renew;
 mod backends;
 mod batch;

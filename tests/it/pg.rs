@@ -392,7 +392,7 @@ fn schema_is_migrated_on_first_use_and_a_newer_one_is_refused() {
     let o = out(csrkit_at(&url).args(["keystore", "migrate"]));
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("created at version 1"),
+        stderr(&o).contains("created at version 2"),
         "{}",
         stderr(&o)
     );

@@ -527,3 +527,154 @@ fn burst_then_kill(ks: &Ks, servers: &[&Server], keystore: &str) {
         );
     }
 }
+
+/// The rest of NSX's certificate routes: `action=self_sign` (a
+/// self-signed TlsCertificate on the CSR's key, `days_valid` 1-825,
+/// checked by OpenSSL; the CSR consumed), `PUT /infra/certificates/{id}`
+/// of a signed leaf for a record's key and of a key + certificate made by
+/// OpenSSL (a new record holding that key), and `apply_certificate`,
+/// which NSX refuses until the chain reaches a root. Bodies equal what
+/// `csrkit show --format nsx` / the CLI print; refusals change nothing.
+#[test]
+fn nsx_self_sign_put_certificate_and_apply() {
+    let ks = Ks::new();
+    let s = Server::start(&ks, &["nsx"]);
+    let csrs = "/policy/api/v1/infra/csrs";
+    let certs = "/policy/api/v1/infra/certificates";
+    let mp = "/api/v1/trust-management/certificates";
+    for id in ["web", "api"] {
+        let r = s.admin(
+            "nsx",
+            "POST",
+            &format!("{csrs}/{id}?action=create"),
+            Some(TLS_CSR.as_bytes()),
+        );
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+
+    // self_sign: days_valid out of range is 400 and changes nothing.
+    let before = ks.snapshot();
+    for bad in ["0", "826", "x"] {
+        let r = s.admin(
+            "nsx",
+            "POST",
+            &format!("{csrs}/web?action=self_sign&days_valid={bad}"),
+            None,
+        );
+        assert_eq!(r.status, 400, "{bad}: {}", r.text());
+        assert_eq!(r.json()["error_code"], 400);
+    }
+    assert_eq!(before, ks.snapshot());
+    let r = s.admin(
+        "nsx",
+        "POST",
+        &format!("{csrs}/web?action=self_sign&days_valid=30"),
+        None,
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let leaf = r.json()["pem_encoded"].as_str().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let leaf_file = dir.path().join("self.pem");
+    std::fs::write(&leaf_file, &leaf).unwrap();
+    let f = leaf_file.to_str().unwrap();
+    let v = openssl(&["verify", "-CAfile", f, f], None);
+    assert!(String::from_utf8_lossy(&v.stdout).contains(": OK"), "{v:?}");
+    let pubkey = openssl(&["x509", "-in", f, "-noout", "-pubkey"], None);
+    assert_eq!(
+        String::from_utf8_lossy(&pubkey.stdout),
+        csr_pubkey(&ks.csr_path("web"))
+    );
+    let end = openssl(&["x509", "-in", f, "-noout", "-enddate"], None);
+    let end = String::from_utf8_lossy(&end.stdout).to_string();
+    assert!(!end.is_empty());
+    // The CSR is consumed; the certificate is the record's.
+    assert_eq!(
+        s.admin("nsx", "GET", &format!("{csrs}/web"), None).status,
+        404
+    );
+    let r = s.admin("nsx", "GET", &format!("{certs}/web"), None);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["pem_encoded"], leaf.as_str());
+    // A self-signed certificate is its own root: apply_certificate binds it.
+    let r = s.admin(
+        "nsx",
+        "POST",
+        &format!("{mp}/web?action=apply_certificate&service_type=API"),
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = s.admin(
+        "nsx",
+        "POST",
+        &format!("{mp}/web?action=apply_certificate&service_type=NOPE"),
+        None,
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+
+    // PUT of the leaf an OpenSSL CA signed for api's CSR, without its
+    // root: stored (200, the record's TlsCertificate), but NSX would not
+    // apply it until the chain reaches a root.
+    let api_leaf = sign(dir.path(), &cli(&ks, &["download", "api"]));
+    let body = serde_json::json!({ "pem_encoded": api_leaf }).to_string();
+    let r = s.admin("nsx", "PUT", &format!("{certs}/api"), Some(body.as_bytes()));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(cli(&ks, &["show", "api"]).contains("serve test CA"));
+    let apply = format!("{mp}/api?action=apply_certificate&service_type=MGMT_CLUSTER");
+    let r = s.admin("nsx", "POST", &apply, None);
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.text().contains("root"), "{}", r.text());
+    let root = std::fs::read_to_string(dir.path().join("ca.pem")).unwrap();
+    let body = serde_json::json!({ "pem_encoded": format!("{api_leaf}{root}") }).to_string();
+    let r = s.admin("nsx", "PUT", &format!("{certs}/api"), Some(body.as_bytes()));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(s.admin("nsx", "POST", &apply, None).status, 200);
+
+    // PUT with private_key: a new record for a key OpenSSL made.
+    openssl_in(
+        dir.path(),
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "ext.key",
+            "-out",
+            "ext.pem",
+            "-subj",
+            "/CN=ext.example.com",
+            "-days",
+            "5",
+            "-addext",
+            "basicConstraints=critical,CA:FALSE",
+        ],
+    );
+    let key = std::fs::read_to_string(dir.path().join("ext.key")).unwrap();
+    let cert = std::fs::read_to_string(dir.path().join("ext.pem")).unwrap();
+    let body = serde_json::json!({ "pem_encoded": cert, "private_key": key }).to_string();
+    let r = s.admin("nsx", "PUT", &format!("{certs}/ext"), Some(body.as_bytes()));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["id"], "ext", "{}", r.text());
+    let ext_pub = openssl(
+        &[
+            "pkey",
+            "-in",
+            dir.path().join("ext.key").to_str().unwrap(),
+            "-pubout",
+        ],
+        None,
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&ext_pub.stdout),
+        csr_pubkey(&ks.csr_path("ext"))
+    );
+    // A taken id with a key: refused, nothing changed.
+    let before = ks.snapshot();
+    let r = s.admin("nsx", "PUT", &format!("{certs}/ext"), Some(body.as_bytes()));
+    assert!(r.status >= 400, "{}", r.text());
+    assert_eq!(before, ks.snapshot());
+    assert!(s.stop().success());
+}

@@ -845,3 +845,107 @@ fn arcgis_token_generate_csr_import_update_delete() {
     assert!(!cli(&ks, &["list"]).contains("web"));
     assert!(s.stop().success());
 }
+
+/// QRadar: every authorized answer sets `Set-Cookie: SEC=<token>` (the
+/// ibm.qradar httpapi plugin copies it into its `SEC` header and fails on
+/// an answer without one); that token then authorizes as `SEC`, the same
+/// token comes back while the client sends it, a refused request sets
+/// none, and with `--session-lifetime` it expires.
+#[test]
+fn qradar_answers_set_a_sec_cookie_that_authorizes() {
+    let ks = Ks::new();
+    let s = Server::start_with(&ks, &["qradar"], &["--session-lifetime", "2"]);
+    let sec_of = |r: &Resp| -> String {
+        let v = r
+            .header("set-cookie")
+            .expect("an authorized answer sets SEC");
+        assert!(v.contains("Secure") && v.contains("HttpOnly"), "{v}");
+        let t = v.strip_prefix("SEC=").unwrap().split(';').next().unwrap();
+        assert!(!t.is_empty() && !t.contains(PASSWORD), "{v}");
+        t.to_string()
+    };
+    let r = s.call("qradar", "GET", CSRS, Some(("admin", PASSWORD)), &[], None);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let token = sec_of(&r);
+    // The cookie's token as SEC: authorized, and the same token back.
+    let sec = format!("SEC: {token}");
+    let r = s.call("qradar", "GET", CSRS, None, &[&sec], None);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(sec_of(&r), token);
+    // Basic with the cookie sent back: the same session.
+    let cookie = format!("Cookie: SEC={token}");
+    let r = s.call(
+        "qradar",
+        "GET",
+        CSRS,
+        Some(("admin", PASSWORD)),
+        &[&cookie],
+        None,
+    );
+    assert_eq!(sec_of(&r), token);
+    // A cookie alone is no credential; refused answers set no cookie.
+    let r = s.call("qradar", "GET", CSRS, None, &[&cookie], None);
+    assert_eq!(r.status, 401, "{}", r.text());
+    assert!(r.header("set-cookie").is_none());
+    let r = s.call("qradar", "GET", CSRS, None, &["SEC: not-a-token"], None);
+    assert_eq!(r.status, 401);
+    assert!(r.header("set-cookie").is_none());
+    // After its lifetime the token is refused like any wrong SEC.
+    std::thread::sleep(std::time::Duration::from_millis(3100));
+    let r = s.call("qradar", "GET", CSRS, None, &[&sec], None);
+    assert_eq!(r.status, 401, "{}", r.text());
+    assert_eq!(r.json()["http_response"]["code"], 401);
+    assert!(s.stop().success());
+}
+
+/// SBC: the configuration lock ends with the token that holds it. With
+/// `--session-lifetime 2` the token says `expires_in` 2; once it has
+/// passed, that token is refused (401) and another token takes the lock
+/// (204) that the first one never released.
+#[test]
+fn sbc_lock_expires_with_its_token() {
+    let ks = Ks::new();
+    let s = Server::start_with(&ks, &["sbc"], &["--session-lifetime", "2"]);
+    let base = "/rest/v1.2/configuration";
+    let r = s.call(
+        "sbc",
+        "POST",
+        "/rest/v1.2/auth/token",
+        Some(("admin", PASSWORD)),
+        &["Accept: application/xml"],
+        None,
+    );
+    assert!(
+        r.text().contains("<expires_in>2</expires_in>"),
+        "{}",
+        r.text()
+    );
+    let t1 = sbc_token(&s);
+    let b1 = format!("Authorization: Bearer {t1}");
+    assert_eq!(
+        s.call("sbc", "POST", &format!("{base}/lock"), None, &[&b1], None)
+            .status,
+        204
+    );
+    let t2 = sbc_token(&s);
+    let b2 = format!("Authorization: Bearer {t2}");
+    let r = s.call("sbc", "POST", &format!("{base}/lock"), None, &[&b2], None);
+    assert_eq!(r.status, 423, "{}", r.text());
+    assert!(
+        r.text().contains("Resource locked by another user"),
+        "{}",
+        r.text()
+    );
+    std::thread::sleep(std::time::Duration::from_millis(3100));
+    // The first token is gone, and its lock with it.
+    let r = s.call("sbc", "POST", &format!("{base}/unlock"), None, &[&b1], None);
+    assert_eq!(r.status, 401, "{}", r.text());
+    let t3 = sbc_token(&s);
+    let b3 = format!("Authorization: Bearer {t3}");
+    assert_eq!(
+        s.call("sbc", "POST", &format!("{base}/lock"), None, &[&b3], None)
+            .status,
+        204
+    );
+    assert!(s.stop().success());
+}

@@ -17,7 +17,7 @@ use super::commit::{create_file, exchange, temp_name};
 use super::DirStore;
 use crate::error::{io_at, Error, Kind, Result};
 use crate::keystore::io::{check_not_writable_by_others, mkdir, nofollow_read, sync_dir};
-use crate::keystore::AcmeAccount;
+use crate::keystore::{check_account_name, AcmeAccount};
 
 /// The accounts' directory, below the root.
 pub const ACME: &str = "acme";
@@ -36,6 +36,8 @@ impl DirStore {
         directory: &str,
         name: &str,
     ) -> Result<Option<(AcmeAccount, Zeroizing<String>)>> {
+        // The name becomes a directory name: never `..` or a slash.
+        check_account_name(name)?;
         if !self.check_root()? {
             return Ok(None);
         }
@@ -68,6 +70,7 @@ impl DirStore {
                 dir.display()
             )));
         }
+        account.check_stored(&self.root().display().to_string())?;
         let key = Zeroizing::new(nofollow_read(&dir.join(KEY_FILE))?);
         let key = std::str::from_utf8(&key)
             .map_err(|_| Error::internal(format!("{}: not PEM", dir.join(KEY_FILE).display())))?;
@@ -105,6 +108,7 @@ impl DirStore {
                     dir.join(ACCOUNT_FILE).display()
                 ))
             })?;
+            account.check_stored(&self.root().display().to_string())?;
             if let Some(found) = self.read_acme_account(&account.directory, &account.name)? {
                 out.push(found);
             }
@@ -134,6 +138,7 @@ impl DirStore {
 
     /// See `Store::put_acme_account`.
     pub(super) fn write_acme_account(&self, account: &AcmeAccount, key_pem: &str) -> Result<()> {
+        check_account_name(&account.name)?;
         let _lock = self.lock()?;
         let base = self.acme_dir();
         if fs::symlink_metadata(&base).is_err() {
@@ -169,6 +174,7 @@ impl DirStore {
         key_pem: &str,
         pending_key_pem: Option<&str>,
     ) -> Result<()> {
+        check_account_name(&account.name)?;
         let _lock = self.lock()?;
         let base = self.acme_dir();
         let dest = base.join(AcmeAccount::slug(&account.directory, &account.name));

@@ -12,8 +12,9 @@
 //! a small pool, [`POOL_MAX`], so that `serve`'s workers do not queue
 //! behind one client),
 //! the schema and its migrations ([`schema`]), `generate --batch`
-//! ([`batch`]) and `keystore copy` ([`copy`]) each have their room; the
-//! queries of single records live here. Layout and protocol:
+//! ([`batch`]), `keystore copy` ([`copy`]) and the ACME accounts and
+//! renewal state ([`acme`]) each have their room; the queries of single
+//! records live here. Layout and protocol:
 //! docs/design.md, "The PostgreSQL keystore".
 
 use crate::field::Field;
@@ -31,6 +32,7 @@ use crate::keystore::{
     RecordMeta, Store, Summary,
 };
 
+mod acme;
 mod batch;
 pub mod connect;
 mod copy;
@@ -195,7 +197,32 @@ impl Conn {
 
     /// Runs `f` on the connection (schema ready), turning the server's
     /// errors into csrkit's ([`connect::query_error`]).
-    pub(crate) fn run<T>(&self, f: impl FnOnce(&mut Client) -> Answer<T>) -> Result<T> {
+    ///
+    /// The synchronous client drives its own runtime, which tokio refuses
+    /// to start inside another (a panic): called from the ACME client's
+    /// current-thread runtime (`crate::acme`, where `order` stores a new
+    /// account), `f` runs on a thread of its own, joined before this
+    /// returns. On a multi-thread runtime csrkit calls the store only from
+    /// `spawn_blocking` (`serve`), where blocking is allowed.
+    pub(crate) fn run<T: Send>(
+        &self,
+        f: impl FnOnce(&mut Client) -> Answer<T> + Send,
+    ) -> Result<T> {
+        let in_runtime = tokio::runtime::Handle::try_current()
+            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread);
+        if !in_runtime {
+            return self.run_here(f);
+        }
+        std::thread::scope(|s| {
+            s.spawn(|| self.run_here(f))
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+        })
+    }
+
+    /// [`Conn::run`] on this thread (never inside a runtime: `list_each`,
+    /// whose `each` stays on the caller's thread).
+    fn run_here<T>(&self, f: impl FnOnce(&mut Client) -> Answer<T>) -> Result<T> {
         let mut client = self.client()?;
         f(&mut client).unwrap_or_else(|e| Err(self.error(e)))
     }
@@ -429,21 +456,27 @@ impl Store for PgStore {
         Ok(rec.meta)
     }
 
-    /// One DELETE; the history goes with it (`ON DELETE CASCADE`).
+    /// One transaction: the record's DELETE (the history goes with it,
+    /// `ON DELETE CASCADE`) and its renewal state's.
     fn delete(&self, rec: &Record) -> Result<()> {
         self.conn.run(|c| {
-            let n = c.execute(
+            let mut tx = c.transaction()?;
+            let n = tx.execute(
                 "DELETE FROM csrkit.records WHERE id = $1 AND name = $2",
                 &[&(rec.meta.id as i64), &rec.meta.name],
             )?;
-            Ok(if n == 1 {
-                Ok(())
-            } else {
-                Err(Error::not_found(format!(
+            if n != 1 {
+                return Ok(Err(Error::not_found(format!(
                     "record {} changed while deleting",
                     rec.meta.name
-                )))
-            })
+                ))));
+            }
+            tx.execute(
+                "DELETE FROM csrkit.acme_renewal WHERE record_id = $1",
+                &[&rec.meta.id.to_string()],
+            )?;
+            tx.commit()?;
+            Ok(Ok(()))
         })
     }
 
@@ -455,10 +488,15 @@ impl Store for PgStore {
     /// history goes with it.
     fn delete_damaged(&self, name: &str) -> Result<String> {
         let n = self.conn.run(|c| {
-            Ok(Ok(c.execute(
-                "DELETE FROM csrkit.records WHERE name = $1",
+            let mut tx = c.transaction()?;
+            tx.execute(
+                "DELETE FROM csrkit.acme_renewal WHERE record_id IN
+                    (SELECT id::text FROM csrkit.records WHERE name = $1)",
                 &[&name],
-            )?))
+            )?;
+            let n = tx.execute("DELETE FROM csrkit.records WHERE name = $1", &[&name])?;
+            tx.commit()?;
+            Ok(Ok(n))
         })?;
         if n == 0 {
             return Err(not_found(name));
@@ -495,7 +533,7 @@ impl Store for PgStore {
     /// primary key's index.
     fn list_each(&self, each: &mut dyn FnMut(Listed) -> Result<()>) -> Result<()> {
         let from = ListedFrom::Store(self.conn.clone());
-        self.conn.run(|c| {
+        self.conn.run_here(|c| {
             let mut tx = c.transaction()?;
             // JIT compiling the scan (its cost passes jit_above_cost from
             // a few hundred thousand rows) delayed the first row by 30 ms
@@ -578,6 +616,53 @@ impl Store for PgStore {
 
     fn put_full(&self, full: &FullRecord) -> Result<Put> {
         copy::put_full(&self.conn, full)
+    }
+
+    fn acme_account(
+        &self,
+        directory: &str,
+        name: &str,
+    ) -> Result<Option<(crate::keystore::AcmeAccount, zeroize::Zeroizing<String>)>> {
+        acme::account(&self.conn, directory, name)
+    }
+
+    fn acme_accounts(
+        &self,
+    ) -> Result<Vec<(crate::keystore::AcmeAccount, zeroize::Zeroizing<String>)>> {
+        acme::accounts(&self.conn)
+    }
+
+    fn put_acme_account(
+        &self,
+        account: &crate::keystore::AcmeAccount,
+        key_pem: &str,
+    ) -> Result<()> {
+        acme::put(&self.conn, account, key_pem)
+    }
+
+    fn acme_pending_key(
+        &self,
+        directory: &str,
+        name: &str,
+    ) -> Result<Option<zeroize::Zeroizing<String>>> {
+        acme::pending_key(&self.conn, directory, name)
+    }
+
+    fn replace_acme_account(
+        &self,
+        account: &crate::keystore::AcmeAccount,
+        key_pem: &str,
+        pending_key_pem: Option<&str>,
+    ) -> Result<()> {
+        acme::replace(&self.conn, account, key_pem, pending_key_pem)
+    }
+
+    fn acme_renewal_state(&self, record_id: &str) -> Result<Option<String>> {
+        acme::renewal_state(&self.conn, record_id)
+    }
+
+    fn put_acme_renewal_state(&self, record_id: &str, state: &str) -> Result<()> {
+        acme::put_renewal_state(&self.conn, record_id, state)
     }
 
     /// Applies the migrations the database lacks (`keystore migrate`).

@@ -13,6 +13,21 @@
 //!   encrypted PKCS#8 unless `--no-passphrase`), `cert_pem`, `chain_pem`.
 //! - `history`: the earlier revisions, `(record_id, revision)`, the same
 //!   files; deleted with their record.
+//!
+//! Version 2 adds ACME (SPEC §13; `super::acme`):
+//! - `acme_accounts`: one row per account, `(directory, name)` the
+//!   primary key (so two writers of one account race to one row), the
+//!   [`crate::keystore::AcmeAccount`] fields as columns (`url`, `contact`
+//!   text[], `created`, `encrypted`, `eab_kid`, `deactivated`), `key_pem`
+//!   as stored on disk (encrypted PKCS#8 unless `--no-passphrase`) and
+//!   `pending_key_pem`, the new key of a key change whose outcome is not
+//!   known yet (RFC 8555 §7.3.5), NULL otherwise.
+//! - `acme_renewal`: `renew`'s renewal state (RFC 9773) per record id
+//!   (`record_id` text, `state` JSON text); a cache, deleted with its
+//!   record.
+//!
+//! A database at version 1 (the previous release) is brought to 2 on
+//! first use: the new tables are created, nothing else changes.
 
 use postgres::error::SqlState;
 use postgres::Client;
@@ -20,14 +35,15 @@ use postgres::Client;
 use crate::error::{Error, Kind, Result};
 
 /// The schema version this binary reads and writes.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// Taken for the length of a migration: first users of a new database
 /// wait for each other instead of failing on each other's tables.
 const ADVISORY_KEY: i64 = 0x6373_726b_6974; // "csrkit"
 
 /// `MIGRATIONS[i]` takes the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: [&str; VERSION as usize] = [r#"
+pub const MIGRATIONS: [&str; VERSION as usize] = [
+    r#"
 CREATE SEQUENCE csrkit.record_id START 1;
 CREATE TABLE csrkit.records (
     id          bigint  PRIMARY KEY,
@@ -52,7 +68,27 @@ CREATE TABLE csrkit.history (
     chain_pem   text,
     PRIMARY KEY (record_id, revision)
 );
-"#];
+"#,
+    r#"
+CREATE TABLE csrkit.acme_accounts (
+    directory       text    NOT NULL,
+    name            text    NOT NULL,
+    url             text    NOT NULL,
+    contact         text[]  NOT NULL,
+    created         text    NOT NULL,
+    encrypted       boolean NOT NULL,
+    eab_kid         text,
+    deactivated     text,
+    key_pem         text    NOT NULL,
+    pending_key_pem text,
+    PRIMARY KEY (directory, name)
+);
+CREATE TABLE csrkit.acme_renewal (
+    record_id   text    PRIMARY KEY,
+    state       text    NOT NULL
+);
+"#,
+];
 
 /// The schema version the database holds (`None`: no csrkit schema yet).
 pub fn current(client: &mut Client) -> std::result::Result<Option<u32>, postgres::Error> {

@@ -69,7 +69,8 @@ impl PgDb {
         postgres::Client::connect(&self.url(), postgres::NoTls).unwrap()
     }
 
-    /// Every row of the keystore's tables and its sequence, as text.
+    /// Every row of the keystore's tables (records, history, ACME
+    /// accounts and renewal state) and its sequence, as text.
     pub fn dump(&self) -> String {
         let mut c = self.client();
         let mut out = String::new();
@@ -77,6 +78,8 @@ impl PgDb {
             "SELECT id::text || name || revision::text || meta || summary || coalesce(spki_sha256,'') || csr_pem || key_pem || coalesce(cert_pem,'') || coalesce(chain_pem,'') FROM csrkit.records ORDER BY id",
             "SELECT record_id::text || revision::text || meta || csr_pem || key_pem || coalesce(cert_pem,'') || coalesce(chain_pem,'') FROM csrkit.history ORDER BY record_id, revision",
             "SELECT last_value::text || is_called::text FROM csrkit.record_id",
+            "SELECT directory || name || url || array_to_string(contact, ',') || created || encrypted::text || coalesce(eab_kid,'') || coalesce(deactivated,'') || key_pem || coalesce(pending_key_pem,'') FROM csrkit.acme_accounts ORDER BY directory, name",
+            "SELECT record_id || state FROM csrkit.acme_renewal ORDER BY record_id",
         ] {
             match c.query(sql, &[]) {
                 Ok(rows) => {

@@ -61,7 +61,10 @@ async fn journal_and_faults(State(l): State<Arc<Listener>>, req: Request, next: 
             status,
             &format!("fault injected by POST /_csrkit/faults (status {status})"),
         ),
-        None => next.run(req).await,
+        None => {
+            let resp = next.run(req).await;
+            framework_error(&l, &method, &path, resp)
+        }
     };
     l.record(Entry {
         method,
@@ -70,6 +73,51 @@ async fn journal_and_faults(State(l): State<Arc<Listener>>, req: Request, next: 
         time: crate::keystore::now_rfc3339(),
     });
     resp
+}
+
+/// What the HTTP framework answers by itself (a method no route takes:
+/// 405; a body over its limit: 413; a body it cannot read: 400/415),
+/// which is plain text or empty, in the vendor's error shape (the admin
+/// routes: csrkit's JSON), so that a client reads it as it reads every
+/// other error. The vendor's own answers are JSON or XML and pass as
+/// they are; an `Allow` header is kept.
+fn framework_error(l: &Listener, method: &str, path: &str, resp: Response) -> Response {
+    let status = resp.status().as_u16();
+    if !matches!(status, 400 | 405 | 413 | 415) {
+        return resp;
+    }
+    let plain = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|t| t.starts_with("text/plain"));
+    if !plain {
+        return resp;
+    }
+    let message = match status {
+        405 => format!(
+            "the method {} is not served for {}",
+            crate::csr::term(method),
+            crate::csr::term(path)
+        ),
+        413 => "the request body is larger than this emulator takes".to_string(),
+        415 => "the request body's Content-Type is not one this route takes".to_string(),
+        _ => "the request body cannot be read".to_string(),
+    };
+    let allow = resp.headers().get(header::ALLOW).cloned();
+    let mut out = if path.starts_with(PREFIX) {
+        (
+            resp.status(),
+            axum::Json(serde_json::json!({ "error": message })),
+        )
+            .into_response()
+    } else {
+        vendor_error(l.vendor, status, &message)
+    };
+    if let Some(a) = allow {
+        out.headers_mut().insert(header::ALLOW, a);
+    }
+    out
 }
 
 fn unauthorized() -> Response {

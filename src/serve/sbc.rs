@@ -127,7 +127,23 @@ pub fn error(status: u16, message: &str) -> Response {
         _ => Kind::Internal,
     };
     let err = Error::new(kind, message.to_string());
-    let body = Sbc.error(Op::Generate, &err, OPTS).unwrap_or_default();
+    let mut body = Sbc.error(Op::Generate, &err, OPTS).unwrap_or_default();
+    // `reasonCode` is the status's reason phrase as a constant
+    // (SERVICE_UNAVAILABLE for 503), also for statuses no csrkit error
+    // kind has (a fault, a framework 405/413).
+    if kind == Kind::Internal && status != 500 {
+        if let Some(phrase) = axum::http::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+        {
+            let code = phrase.to_ascii_uppercase().replace([' ', '-'], "_");
+            let text = String::from_utf8_lossy(&body).replace(
+                "<reasonCode>INTERNAL_SERVER_ERROR</reasonCode>",
+                &format!("<reasonCode>{code}</reasonCode>"),
+            );
+            body = text.into_bytes();
+        }
+    }
     respond(status, XML, body)
 }
 

@@ -248,6 +248,11 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
             Err(e) => {
                 rows.push(failed(&rec, Some(reason), &e));
                 keep_worst(&mut worst, e);
+                // A signal abandoned the order: no further record is
+                // started; the report is printed and the binary dies of it.
+                if crate::acme::interrupted().is_some() {
+                    break;
+                }
             }
         }
     }

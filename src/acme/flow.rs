@@ -64,6 +64,23 @@ fn identifiers(sans: &[San]) -> Result<Vec<Identifier>> {
     Ok(ids)
 }
 
+/// `$call` (an instant-acme request, awaited) until it succeeds or fails
+/// otherwise than with a badNonce, at most three times more: the CA
+/// refused the request unprocessed (RFC 8555 §6.5), so asking again is
+/// safe, and a CA that rejects some good nonces (Pebble: 5%) does not
+/// fail the order. instant-acme already retried each twice.
+macro_rules! again_on_bad_nonce {
+    ($call:expr) => {{
+        let mut tries = 0;
+        loop {
+            match $call {
+                Err(e) if tries < 3 && bad_nonce(&e) => tries += 1,
+                r => break r,
+            }
+        }
+    }};
+}
+
 /// The signal that abandoned an order in this process (0: none).
 static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
 
@@ -344,17 +361,9 @@ async fn finish(
         Ok(OrderStatus::Invalid) | Err(instant_acme::Error::Str("invalid")) => {
             return Err(why_invalid(order, settings).await)
         }
-        Ok(_) => {
-            // A badNonce while polling is not the order's verdict (it
-            // was taken for one: "the order became invalid"): poll again.
-            let mut tries = 0;
-            loop {
-                match order.poll_ready(&retry).await {
-                    Err(e) if tries < 3 && bad_nonce(&e) => tries += 1,
-                    r => break r,
-                }
-            }
-        }
+        // A badNonce while polling is not the order's verdict (it was
+        // taken for one: "the order became invalid"): poll again.
+        Ok(_) => again_on_bad_nonce!(order.poll_ready(&retry).await),
         Err(e) if bad_nonce(&e) => order.poll_ready(&retry).await,
         Err(e) => Err(e),
     };
@@ -376,55 +385,21 @@ async fn finish(
     for c in &mut out.challenges {
         c.2 = "valid".to_string();
     }
-    // instant-acme retries a badNonce twice per request; the CA refused
-    // the request unprocessed, so finalizing again is safe: a few more
-    // tries keep a CA that rejects some good nonces (Pebble: 5%) from
-    // failing the order.
-    let mut tries = 0;
-    loop {
-        match order.finalize_csr(csr_der).await {
-            Ok(()) => break,
-            Err(e) if tries < 3 && bad_nonce(&e) => {
-                tries += 1;
-            }
-            Err(e) => {
-                return Err(from_acme(
-                    e,
-                    "finalizing the order with the record's CSR",
-                    dir,
-                ))
-            }
-        }
-    }
+    again_on_bad_nonce!(order.finalize_csr(csr_der).await)
+        .map_err(|e| from_acme(e, "finalizing the order with the record's CSR", dir))?;
     // The finalize answer, or one look at once, may already hold the
     // certificate; else polls with backoff.
-    // Both are POST-as-GET (RFC 8555 §6.3): asking again after a
-    // badNonce is safe, as for finalize.
     let ready = match order.state().status {
         OrderStatus::Valid | OrderStatus::Processing => {
-            let mut tries = 0;
-            loop {
-                match order.certificate().await {
-                    Ok(c) => break c,
-                    Err(e) if tries < 3 && bad_nonce(&e) => tries += 1,
-                    Err(e) => return Err(from_acme(e, "downloading the certificate", dir)),
-                }
-            }
+            again_on_bad_nonce!(order.certificate().await)
+                .map_err(|e| from_acme(e, "downloading the certificate", dir))?
         }
         _ => None,
     };
     out.chain_pem = match ready {
         Some(pem) => pem,
-        None => {
-            let mut tries = 0;
-            loop {
-                match order.poll_certificate(&retry).await {
-                    Ok(c) => break c,
-                    Err(e) if tries < 3 && bad_nonce(&e) => tries += 1,
-                    Err(e) => return Err(from_acme(e, "waiting for the certificate", dir)),
-                }
-            }
-        }
+        None => again_on_bad_nonce!(order.poll_certificate(&retry).await)
+            .map_err(|e| from_acme(e, "waiting for the certificate", dir))?,
     };
     out.certificate_url = order.state().certificate.clone();
     Ok(())

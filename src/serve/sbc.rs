@@ -126,24 +126,18 @@ pub fn error(status: u16, message: &str) -> Response {
         423 => Kind::Locked,
         _ => Kind::Internal,
     };
-    let err = Error::new(kind, message.to_string());
-    let mut body = Sbc.error(Op::Generate, &err, OPTS).unwrap_or_default();
-    // `reasonCode` is the status's reason phrase as a constant
-    // (SERVICE_UNAVAILABLE for 503), also for statuses no csrkit error
-    // kind has (a fault, a framework 405/413).
-    if kind == Kind::Internal && status != 500 {
-        if let Some(phrase) = axum::http::StatusCode::from_u16(status)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-        {
-            let code = phrase.to_ascii_uppercase().replace([' ', '-'], "_");
-            let text = String::from_utf8_lossy(&body).replace(
-                "<reasonCode>INTERNAL_SERVER_ERROR</reasonCode>",
-                &format!("<reasonCode>{code}</reasonCode>"),
-            );
-            body = text.into_bytes();
-        }
-    }
+    // `reasonCode` is the status's reason phrase as a constant: the error
+    // kind's, or for statuses no csrkit error kind has (a fault, a
+    // framework 405/413) the status's own (SERVICE_UNAVAILABLE for 503).
+    let phrase = axum::http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .filter(|_| kind == Kind::Internal && status != 500);
+    let code = match phrase {
+        Some(p) => p.to_ascii_uppercase().replace([' ', '-'], "_"),
+        None => crate::formats::sbc::reason_code(kind).to_string(),
+    };
+    let body = crate::formats::sbc::error_body(&code, message, OPTS.pretty).unwrap_or_default();
     respond(status, XML, body)
 }
 

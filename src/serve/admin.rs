@@ -23,6 +23,11 @@ use super::state::{Entry, Fault, Listener};
 /// The admin prefix, which no vendor path uses.
 pub const PREFIX: &str = "/_csrkit/";
 
+/// The largest request body a route reads whole, bytes (axum's default,
+/// set here so that the check below and the extractors agree). ArcGIS
+/// reads its multipart and form bodies itself, with its own limits.
+pub const BODY_LIMIT: usize = 2 << 20;
+
 pub fn wrap(l: Arc<Listener>, vendor: Router) -> Router {
     let admin = Router::new()
         .route("/_csrkit/requests", get(requests))
@@ -45,6 +50,21 @@ pub fn wrap(l: Arc<Listener>, vendor: Router) -> Router {
             }
         })
         .layer(middleware::from_fn_with_state(l, journal_and_faults))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+}
+
+/// A body whose `Content-Length` is over [`BODY_LIMIT`] is answered 413
+/// before any of it is read (nor a `100 Continue` sent): a client that
+/// asked `Expect: 100-continue` sends nothing, and none uploads megabytes
+/// to be refused.
+fn too_large(l: &Listener, req: &Request) -> bool {
+    l.vendor != super::Vendor::Arcgis
+        && req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .is_some_and(|n| n > BODY_LIMIT as u64)
 }
 
 async fn journal_and_faults(State(l): State<Arc<Listener>>, req: Request, next: Next) -> Response {
@@ -56,6 +76,12 @@ async fn journal_and_faults(State(l): State<Arc<Listener>>, req: Request, next: 
         l.take_fault(&method, &path)
     };
     let resp = match fault {
+        None if too_large(&l, &req) => framework_error(
+            &l,
+            &method,
+            &path,
+            StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        ),
         Some(status) => vendor_error(
             l.vendor,
             status,

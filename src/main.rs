@@ -162,7 +162,12 @@ fn main() {
     for e in &errors {
         eprintln!("error: {}", term_line(e));
     }
-    // A batch stopped by a signal: everything is reported; die of it.
+    // A batch stopped by a signal, or an ACME order it abandoned:
+    // everything is reported (the order's error too); die of it.
+    if let (Some(_), Some(err)) = (csrkit::acme::interrupted(), &error) {
+        let err = commands::edge::for_cli(err.clone());
+        eprintln!("error: {}", term_line(&err.message));
+    }
     commands::reraise_batch_signal();
     if let Some(err) = error {
         if let (Some(op), Some(shape)) = (op, shape) {

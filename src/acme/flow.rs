@@ -4,8 +4,11 @@
 //! stored CSR, polled until the certificate is issued, the chain
 //! downloaded. Challenge responses are taken down (responder stopped,
 //! webroot files removed, dns-01 cleanup run) whatever the outcome,
-//! timeout included.
+//! timeout and SIGINT/SIGTERM/SIGHUP included: a signal during an order
+//! abandons it, takes the challenges down and is then left for the caller
+//! to die of ([`interrupted`]).
 
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::Duration;
 
 use instant_acme::{
@@ -59,6 +62,54 @@ fn identifiers(sans: &[San]) -> Result<Vec<Identifier>> {
         ));
     }
     Ok(ids)
+}
+
+/// `$call` (an instant-acme request, awaited) until it succeeds or fails
+/// otherwise than with a badNonce, at most three times more: the CA
+/// refused the request unprocessed (RFC 8555 §6.5), so asking again is
+/// safe, and a CA that rejects some good nonces (Pebble: 5%) does not
+/// fail the order. instant-acme already retried each twice.
+macro_rules! again_on_bad_nonce {
+    ($call:expr) => {{
+        let mut tries = 0;
+        loop {
+            match $call {
+                Err(e) if tries < 3 && bad_nonce(&e) => tries += 1,
+                r => break r,
+            }
+        }
+    }};
+}
+
+/// The signal that abandoned an order in this process (0: none).
+static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
+
+/// The signal (SIGINT, SIGTERM, SIGHUP) that abandoned an order in this
+/// process, if one did: the caller reports, then dies of it (the order's
+/// challenges were taken down and nothing was stored).
+pub fn interrupted() -> Option<i32> {
+    match INTERRUPTED.load(Ordering::SeqCst) {
+        0 => None,
+        s => Some(s),
+    }
+}
+
+/// Waits for SIGINT, SIGTERM or SIGHUP (while it waits, they do not kill
+/// the process); never returns when the handlers cannot be set.
+async fn a_signal() -> i32 {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut int), Ok(mut term), Ok(mut hup)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = int.recv() => libc::SIGINT,
+        _ = term.recv() => libc::SIGTERM,
+        _ = hup.recv() => libc::SIGHUP,
+    }
 }
 
 fn timed_out(directory: &str, timeout: Duration) -> Error {
@@ -136,9 +187,21 @@ async fn run(
         }
         Ok(())
     };
-    let result = tokio::time::timeout_at(deadline, steps)
-        .await
-        .unwrap_or_else(|_| Err(timed_out(dir, settings.timeout)));
+    let result = tokio::select! {
+        biased;
+        sig = a_signal() => {
+            INTERRUPTED.store(sig, Ordering::SeqCst);
+            Err(Error::new(
+                Kind::ChallengeFailed,
+                format!(
+                    "the order at {dir} was abandoned on signal {sig}: its challenges were taken down and nothing was stored"
+                ),
+            ))
+        }
+        r = tokio::time::timeout_at(deadline, steps) => {
+            r.unwrap_or_else(|_| Err(timed_out(dir, settings.timeout)))
+        }
+    };
     // Taken down whatever happened.
     let cleanup = take_down(taken, settings);
     match (result, cleanup) {
@@ -361,7 +424,10 @@ async fn finish(
         Ok(OrderStatus::Invalid) | Err(instant_acme::Error::Str("invalid")) => {
             return Err(why_invalid(order, settings).await)
         }
-        Ok(_) => order.poll_ready(&retry).await,
+        // A badNonce while polling is not the order's verdict (it was
+        // taken for one: "the order became invalid"): poll again.
+        Ok(_) => again_on_bad_nonce!(order.poll_ready(&retry).await),
+        Err(e) if bad_nonce(&e) => order.poll_ready(&retry).await,
         Err(e) => Err(e),
     };
     let status = match status {
@@ -382,47 +448,31 @@ async fn finish(
     for c in &mut out.challenges {
         c.2 = "valid".to_string();
     }
-    // instant-acme retries a badNonce twice per request; the CA refused
-    // the request unprocessed, so finalizing again is safe: a few more
-    // tries keep a CA that rejects some good nonces (Pebble: 5%) from
-    // failing the order.
-    let mut tries = 0;
-    loop {
-        match order.finalize_csr(csr_der).await {
-            Ok(()) => break,
-            Err(instant_acme::Error::Api(p))
-                if tries < 3
-                    && p.r#type.as_deref() == Some("urn:ietf:params:acme:error:badNonce") =>
-            {
-                tries += 1;
-            }
-            Err(e) => {
-                return Err(from_acme(
-                    e,
-                    "finalizing the order with the record's CSR",
-                    dir,
-                ))
-            }
-        }
-    }
+    again_on_bad_nonce!(order.finalize_csr(csr_der).await)
+        .map_err(|e| from_acme(e, "finalizing the order with the record's CSR", dir))?;
     // The finalize answer, or one look at once, may already hold the
     // certificate; else polls with backoff.
     let ready = match order.state().status {
-        OrderStatus::Valid | OrderStatus::Processing => order
-            .certificate()
-            .await
-            .map_err(|e| from_acme(e, "downloading the certificate", dir))?,
+        OrderStatus::Valid | OrderStatus::Processing => {
+            again_on_bad_nonce!(order.certificate().await)
+                .map_err(|e| from_acme(e, "downloading the certificate", dir))?
+        }
         _ => None,
     };
     out.chain_pem = match ready {
         Some(pem) => pem,
-        None => order
-            .poll_certificate(&retry)
-            .await
+        None => again_on_bad_nonce!(order.poll_certificate(&retry).await)
             .map_err(|e| from_acme(e, "waiting for the certificate", dir))?,
     };
     out.certificate_url = order.state().certificate.clone();
     Ok(())
+}
+
+/// A request the CA refused unprocessed for its nonce (RFC 8555 §6.5),
+/// which instant-acme retried twice already.
+fn bad_nonce(e: &instant_acme::Error) -> bool {
+    matches!(e, instant_acme::Error::Api(p)
+        if p.r#type.as_deref() == Some("urn:ietf:params:acme:error:badNonce"))
 }
 
 /// The error for an order that became invalid: the first failed

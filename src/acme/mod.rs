@@ -32,7 +32,7 @@ pub mod renewal;
 pub mod webroot;
 
 pub use account::AccountKeyPassphrase;
-pub use flow::obtain;
+pub use flow::{interrupted, obtain};
 
 use crate::error::{Error, Result};
 use crate::field::Field;

@@ -233,6 +233,12 @@ impl Cert {
         self.subject() == self.issuer()
     }
 
+    /// Self-issued and verified by its own key (a root, or a self-signed
+    /// leaf); `false` when the signature cannot be checked.
+    pub fn self_signed(&self) -> bool {
+        self.self_issued() && self.signed_by(self).unwrap_or(false)
+    }
+
     /// Whether `issuer`'s key verifies this certificate's signature.
     /// Exit 2 when the algorithm cannot be checked.
     pub fn signed_by(&self, issuer: &Cert) -> Result<bool> {
@@ -353,12 +359,9 @@ impl Cert {
             not_after: rfc3339(na),
             sha256: self.fingerprint(),
             sans: self.sans(),
-            self_signed: self.self_issued() && self.signed_by(self).unwrap_or(false),
+            self_signed: self.self_signed(),
             chain: chain.iter().map(|c| name_text(c.subject())).collect(),
-            chain_complete: chain
-                .last()
-                .or(Some(self))
-                .is_some_and(|top| top.self_issued() && top.signed_by(top).unwrap_or(false)),
+            chain_complete: chain.last().or(Some(self)).is_some_and(Cert::self_signed),
         }
     }
 }

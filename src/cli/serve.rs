@@ -36,7 +36,7 @@ pub struct ServeArgs {
     /// Where the CA certificate (ca.pem) is written [default: serve-tls/ in the keystore directory]
     #[arg(long, value_name = "DIR")]
     pub tls_dir: Option<PathBuf>,
-    /// How long sessions and tokens last, in seconds: NSX and XClarity sessions, the SBC token (and with it the configuration lock it holds), QRadar's SEC cookie [default: NSX, XClarity, QRadar 1800; SBC 600]
+    /// How long sessions and tokens last, in seconds (1 to 604800): NSX and XClarity sessions, the SBC token (and with it the configuration lock it holds), QRadar's SEC cookie [default: NSX, XClarity, QRadar 1800; SBC 600]
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u32).range(1..=604_800))]
     pub session_lifetime: Option<u32>,
     #[command(flatten)]

@@ -24,10 +24,7 @@ pub(super) fn download(ctx: &Ctx, a: &cli::DownloadArgs) -> Result<Done> {
         Some(path) => {
             // A CSR is public: readable by all, unless it carries a
             // challengePassword (PKCS#9, in the clear in the request).
-            let challenge = parsed
-                .attributes
-                .iter()
-                .any(|at| at.oid == "1.2.840.113549.1.9.7");
+            let challenge = parsed.has_challenge_password();
             let mode = if challenge { 0o600 } else { 0o644 };
             write_output(path, &body, mode, a.force)?;
             Ok(Done {

@@ -60,10 +60,11 @@ pub(super) fn install() {
     });
 }
 
-/// The signal that stopped the batch, if one did.
+/// The signal that stopped the batch, or abandoned an ACME order
+/// ([`crate::acme::interrupted`]), if one did.
 pub fn received() -> Option<i32> {
     match SIGNAL.load(Ordering::SeqCst) {
-        0 => None,
+        0 => crate::acme::interrupted(),
         s => Some(s),
     }
 }

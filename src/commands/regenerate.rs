@@ -46,11 +46,7 @@ pub(super) fn regenerate(ctx: &Ctx, a: &cli::RegenerateArgs) -> Result<Done> {
     // Not kept in the record: asked for again by regenerate's own flags.
     req.challenge_password = challenge_password(ctx, &a.challenge)?;
     let dropped_challenge = req.challenge_password.is_none()
-        && rec.parsed_csr().is_ok_and(|c| {
-            c.attributes
-                .iter()
-                .any(|at| at.oid == "1.2.840.113549.1.9.7")
-        });
+        && rec.parsed_csr().is_ok_and(|c| c.has_challenge_password());
     let popts = pass_opts(&a.passphrase)?;
     let (key_pem, encrypted, key) = if a.new_key {
         // The new key is encrypted under the passphrase given; when the

@@ -190,8 +190,9 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
         };
         // A body that carries the key needs the record's key to open: that
         // is checked before the order, so that a certificate is never
-        // stored without the body the deploy step waits for.
-        if vendor && ctx.shape().export_key() == crate::formats::KeyUse::Always {
+        // stored without the body the deploy step waits for (`--new-key`
+        // opens it below, and its new key takes the same passphrase).
+        if vendor && !a.new_key && ctx.shape().export_key() == crate::formats::KeyUse::Always {
             if let Err(e) = open_stored_key(ctx, &rec, &opts) {
                 rows.push(failed(&rec, Some(reason), &e));
                 keep_worst(&mut worst, e);
@@ -288,6 +289,11 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
                 row.ari = ari;
                 rows.push(row);
                 keep_worst(&mut worst, e);
+                // A signal abandoned the order: no further record is
+                // started; the report is printed and the binary dies of it.
+                if crate::acme::interrupted().is_some() {
+                    break;
+                }
             }
         }
     }
@@ -336,7 +342,7 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
 /// of the record's key type under the record's protection (its
 /// passphrase, checked against the stored key so that a mistyped one
 /// cannot lock the record away; an unencrypted record stays unencrypted
-/// unless a passphrase is given), and the CSR of the record's request
+/// whatever the passphrase options), and the CSR of the record's request
 /// signed by it. Nothing is written here.
 struct Rekeyed {
     record: Record,
@@ -387,11 +393,7 @@ fn rekeyed(ctx: &Ctx, rec: &Record, opts: &PassphraseOptions) -> Result<Rekeyed>
         cert_pem: rec.cert_pem()?,
         chain_pem: rec.chain_pem()?,
     };
-    let dropped_challenge = rec.parsed_csr().is_ok_and(|c| {
-        c.attributes
-            .iter()
-            .any(|at| at.oid == "1.2.840.113549.1.9.7")
-    });
+    let dropped_challenge = rec.parsed_csr().is_ok_and(|c| c.has_challenge_password());
     Ok(Rekeyed {
         record: Record {
             meta,

@@ -241,6 +241,14 @@ pub struct ParsedCsr {
 }
 
 impl ParsedCsr {
+    /// Whether it carries a challengePassword (PKCS#9 1.2.840.113549.1.9.7,
+    /// sent in the clear; records do not keep it).
+    pub fn has_challenge_password(&self) -> bool {
+        self.attributes
+            .iter()
+            .any(|at| at.oid == "1.2.840.113549.1.9.7")
+    }
+
     /// RFC 4514 string, most specific RDN first. String values are escaped
     /// per RFC 4514 2.4 (control characters and bidi controls as `\XX`
     /// hex pairs of their UTF-8 bytes); other values are `#` and hex.

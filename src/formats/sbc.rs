@@ -143,6 +143,12 @@ fn csr_body(name: &str, csr: &ParsedCsr, o: Options) -> Result<Vec<u8>> {
 }
 
 /// The HTTP reason-phrase constant for an error kind (also used by NSX).
+/// The error envelope with `reasonCode` `code` (an HTTP reason phrase as
+/// a constant) and `reasonText` `text`.
+pub fn error_body(code: &str, text: &str, pretty: bool) -> Result<Vec<u8>> {
+    envelope(Body::Error { code, text }, pretty)
+}
+
 pub fn reason_code(kind: Kind) -> &'static str {
     match kind.http_status() {
         400 => "BAD_REQUEST",
@@ -189,14 +195,7 @@ impl Shape for Sbc {
         csr_body(&v.meta.name, v.csr, o)
     }
     fn error(&self, _op: Op, err: &Error, o: Options) -> Option<Vec<u8>> {
-        envelope(
-            Body::Error {
-                code: reason_code(err.kind),
-                text: &err.message,
-            },
-            o.pretty,
-        )
-        .ok()
+        error_body(reason_code(err.kind), &err.message, o.pretty).ok()
     }
 }
 

@@ -23,6 +23,11 @@ use super::state::{Entry, Fault, Listener};
 /// The admin prefix, which no vendor path uses.
 pub const PREFIX: &str = "/_csrkit/";
 
+/// The largest request body a route reads whole, bytes (axum's default,
+/// set here so that the check below and the extractors agree). ArcGIS
+/// reads its multipart and form bodies itself, with its own limits.
+pub const BODY_LIMIT: usize = 2 << 20;
+
 pub fn wrap(l: Arc<Listener>, vendor: Router) -> Router {
     let admin = Router::new()
         .route("/_csrkit/requests", get(requests))
@@ -45,6 +50,21 @@ pub fn wrap(l: Arc<Listener>, vendor: Router) -> Router {
             }
         })
         .layer(middleware::from_fn_with_state(l, journal_and_faults))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+}
+
+/// A body whose `Content-Length` is over [`BODY_LIMIT`] is answered 413
+/// before any of it is read (nor a `100 Continue` sent): a client that
+/// asked `Expect: 100-continue` sends nothing, and none uploads megabytes
+/// to be refused.
+fn too_large(l: &Listener, req: &Request) -> bool {
+    l.vendor != super::Vendor::Arcgis
+        && req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .is_some_and(|n| n > BODY_LIMIT as u64)
 }
 
 async fn journal_and_faults(State(l): State<Arc<Listener>>, req: Request, next: Next) -> Response {
@@ -56,12 +76,21 @@ async fn journal_and_faults(State(l): State<Arc<Listener>>, req: Request, next: 
         l.take_fault(&method, &path)
     };
     let resp = match fault {
+        None if too_large(&l, &req) => framework_error(
+            &l,
+            &method,
+            &path,
+            StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        ),
         Some(status) => vendor_error(
             l.vendor,
             status,
             &format!("fault injected by POST /_csrkit/faults (status {status})"),
         ),
-        None => next.run(req).await,
+        None => {
+            let resp = next.run(req).await;
+            framework_error(&l, &method, &path, resp)
+        }
     };
     l.record(Entry {
         method,
@@ -70,6 +99,51 @@ async fn journal_and_faults(State(l): State<Arc<Listener>>, req: Request, next: 
         time: crate::keystore::now_rfc3339(),
     });
     resp
+}
+
+/// What the HTTP framework answers by itself (a method no route takes:
+/// 405; a body over its limit: 413; a body it cannot read: 400/415),
+/// which is plain text or empty, in the vendor's error shape (the admin
+/// routes: csrkit's JSON), so that a client reads it as it reads every
+/// other error. The vendor's own answers are JSON or XML and pass as
+/// they are; an `Allow` header is kept.
+fn framework_error(l: &Listener, method: &str, path: &str, resp: Response) -> Response {
+    let status = resp.status().as_u16();
+    if !matches!(status, 400 | 405 | 413 | 415) {
+        return resp;
+    }
+    let plain = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|t| t.starts_with("text/plain"));
+    if !plain {
+        return resp;
+    }
+    let message = match status {
+        405 => format!(
+            "the method {} is not served for {}",
+            crate::csr::term(method),
+            crate::csr::term(path)
+        ),
+        413 => "the request body is larger than this emulator takes".to_string(),
+        415 => "the request body's Content-Type is not one this route takes".to_string(),
+        _ => "the request body cannot be read".to_string(),
+    };
+    let allow = resp.headers().get(header::ALLOW).cloned();
+    let mut out = if path.starts_with(PREFIX) {
+        (
+            resp.status(),
+            axum::Json(serde_json::json!({ "error": message })),
+        )
+            .into_response()
+    } else {
+        vendor_error(l.vendor, status, &message)
+    };
+    if let Some(a) = allow {
+        out.headers_mut().insert(header::ALLOW, a);
+    }
+    out
 }
 
 fn unauthorized() -> Response {

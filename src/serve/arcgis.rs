@@ -330,23 +330,38 @@ async fn get_alias(l: Arc<Listener>, alias: String) -> Response {
 /// The generateCertificate parameters as the JSON object
 /// [`crate::formats::arcgis::parse_request`] reads (strings as sent; the
 /// token and `validity` are taken out first).
-fn generate_body(p: &Params) -> (String, Option<u32>) {
+/// A `validity` that is not a whole number of days is refused (exit 2
+/// naming it), never replaced by the default.
+fn generate_body(p: &Params) -> Result<(String, Option<u32>)> {
     let mut m = serde_json::Map::new();
     let mut days = None;
     for (k, v) in &p.fields {
         match k.as_str() {
             "token" => {}
-            "validity" => days = v.trim().parse().ok(),
+            "validity" => {
+                days = Some(v.trim().parse().map_err(|_| {
+                    Error::invalid_as(
+                        "validity",
+                        format!(
+                            "{} is not a whole number of days (1 to 36500)",
+                            crate::csr::term(v)
+                        ),
+                    )
+                })?)
+            }
             _ => {
                 m.insert(k.clone(), json!(v));
             }
         }
     }
-    (Value::Object(m).to_string(), days)
+    Ok((Value::Object(m).to_string(), days))
 }
 
 async fn generate(l: Arc<Listener>, p: Params) -> Response {
-    let (body, days) = generate_body(&p);
+    let (body, days) = match generate_body(&p) {
+        Ok(b) => b,
+        Err(e) => return op_error(Op::Generate, &e),
+    };
     let r = blocking(move || {
         let input = crate::formats::arcgis::parse_request(&body)?;
         if input.name.is_none() {

@@ -400,8 +400,7 @@ async fn self_sign(l: Arc<Listener>, id: String, days: Option<String>) -> Respon
         let ks = l.shared.keystore.as_ref();
         crate::ops::self_sign::self_sign(ks, &rec, &key, days)?;
         drop(key);
-        tls_certificate(&l, &ks.find(&rec.meta.name)?)?
-            .ok_or_else(|| Error::internal("the certificate was not stored"))
+        stored_certificate(&l, &rec.meta.name)
     })
     .await;
     match r {
@@ -421,10 +420,8 @@ async fn put_certificate(
 ) -> Response {
     let r = blocking(move || {
         let t: MpTrustData = trust_data(&body)?;
-        let ks = l.shared.keystore.as_ref();
         trust_data_import(&l, &t, Some(&id))?;
-        tls_certificate(&l, &ks.find(&id)?)?
-            .ok_or_else(|| Error::internal("the certificate was not stored"))
+        stored_certificate(&l, &id)
     })
     .await;
     match r {
@@ -466,9 +463,7 @@ async fn mp_action(
             Some(p) => crate::cert::bundle::decode(p.as_bytes(), "the record's chain.pem")?,
             None => Vec::new(),
         };
-        Ok(chain
-            .last()
-            .is_some_and(|top| top.self_issued() && top.signed_by(top).unwrap_or(false)))
+        Ok(chain.last().is_some_and(crate::cert::Cert::self_signed))
     })
     .await;
     match r {
@@ -494,6 +489,13 @@ async fn get_certificate(State(l): State<Arc<Listener>>, Path(id): Path<String>)
         Ok(body) => json_response(200, body),
         Err(e) => op_error(Op::Show, &e),
     }
+}
+
+/// The TlsCertificate of the record `name`, read back after a
+/// certificate was stored in it.
+fn stored_certificate(l: &Listener, name: &str) -> crate::Result<Vec<u8>> {
+    let rec = l.shared.keystore.find(name)?;
+    tls_certificate(l, &rec)?.ok_or_else(|| Error::internal("the certificate was not stored"))
 }
 
 /// A record's TlsCertificate body, or `None` when it has no certificate.
@@ -606,11 +608,8 @@ async fn mp_import(
     }
     let r = blocking(move || {
         let t: MpTrustData = trust_data(&body)?;
-        let ks = l.shared.keystore.as_ref();
         let done = trust_data_import(&l, &t, None)?;
-        let rec = ks.find(&done.meta.name)?;
-        let body = tls_certificate(&l, &rec)?
-            .ok_or_else(|| Error::internal("the certificate was not stored"))?;
+        let body = stored_certificate(&l, &done.meta.name)?;
         results(vec![body])
     })
     .await;

@@ -126,8 +126,18 @@ pub fn error(status: u16, message: &str) -> Response {
         423 => Kind::Locked,
         _ => Kind::Internal,
     };
-    let err = Error::new(kind, message.to_string());
-    let body = Sbc.error(Op::Generate, &err, OPTS).unwrap_or_default();
+    // `reasonCode` is the status's reason phrase as a constant: the error
+    // kind's, or for statuses no csrkit error kind has (a fault, a
+    // framework 405/413) the status's own (SERVICE_UNAVAILABLE for 503).
+    let phrase = axum::http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .filter(|_| kind == Kind::Internal && status != 500);
+    let code = match phrase {
+        Some(p) => p.to_ascii_uppercase().replace([' ', '-'], "_"),
+        None => crate::formats::sbc::reason_code(kind).to_string(),
+    };
+    let body = crate::formats::sbc::error_body(&code, message, OPTS.pretty).unwrap_or_default();
     respond(status, XML, body)
 }
 

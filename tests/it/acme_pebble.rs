@@ -859,3 +859,93 @@ fn preferred_chain_picks_each_alternate_by_its_top_issuer_and_falls_back_with_a_
     assert_eq!(j["acme"]["chain_chosen"], 0, "{j}");
     assert!(only_to(&ks, 0), "the default chain was not stored");
 }
+
+/// SIGTERM while a dns-01 hook's `present` runs: the order is abandoned,
+/// `cleanup` still runs for what was presented, the error is printed, the
+/// process then dies of the signal (as a shell expects), and nothing is
+/// stored.
+#[test]
+fn a_signal_during_an_order_still_runs_the_dns01_cleanup() {
+    if !pebble::available() {
+        return;
+    }
+    let p = Pebble::start();
+    let ks = Ks::new();
+    generate_two_names(&ks, "first", "first.test");
+    // The account exists first (stored at once when made, by design).
+    let out = order_at(
+        &ks,
+        &p,
+        "first",
+        &p.url(),
+        p.http_port,
+        &["--agree-tos", "--no-passphrase"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    generate_two_names(&ks, "sig", "sig.test");
+    let log = p.dir.path().join("slow-hook.log");
+    let hook = p.dir.path().join("slow-hook.sh");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\necho \"$1 $2\" >> '{}'\n[ \"$1\" = present ] && sleep 2\nexit 0\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let before = snapshot(&ks.root());
+    let child = ks
+        .std_cmd()
+        .args([
+            "order",
+            "sig",
+            "--acme",
+            &p.url(),
+            "--no-passphrase",
+            "--dns-hook",
+        ])
+        .arg(&hook)
+        .arg("--acme-ca-file")
+        .arg(p.tls_ca())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Waits for the hook's first call, not for a fixed time.
+    let start = std::time::Instant::now();
+    while !std::fs::read_to_string(&log).is_ok_and(|l| l.contains("present")) {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "present never ran"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(
+        out.status.signal(),
+        Some(15),
+        "{:?} {}",
+        out.status,
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("abandoned"), "{}", stderr(&out));
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        calls
+            .lines()
+            .any(|l| l.starts_with("cleanup _acme-challenge.")),
+        "cleanup did not run: {calls}"
+    );
+    assert_same(
+        &before,
+        &snapshot(&ks.root()),
+        "an order abandoned on SIGTERM",
+    );
+}

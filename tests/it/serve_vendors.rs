@@ -727,6 +727,23 @@ fn arcgis_token_generate_csr_import_update_delete() {
         )
         .json()["sslCertificates"]
         .is_array());
+    // A validity that is not a whole number of days is refused, not
+    // replaced by the default; nothing is made.
+    let before = ks.snapshot();
+    for bad in ["-5", "abc", "1.5"] {
+        let gen = format!("alias=bad&keyAlg=EC&keySize=256&cn=bad.example.com&validity={bad}&f=json&token={token}");
+        let r = s.call(
+            "arcgis",
+            "POST",
+            &format!("{certs}/generateCertificate"),
+            None,
+            &[form],
+            Some(gen.as_bytes()),
+        );
+        assert_eq!(r.json()["status"], "error", "{bad}: {}", r.text());
+        assert!(r.text().contains("validity"), "{}", r.text());
+    }
+    assert_eq!(before, ks.snapshot());
     let gen = format!("alias=web&keyAlg=RSA&keySize=2048&sigAlg=SHA256withRSA&cn=WEB.EXAMPLE.COM&orgUnit=&org=Example&city=&state=&country=&validity=90&san=&f=json&token={token}");
     let r = s.call(
         "arcgis",
@@ -947,5 +964,79 @@ fn sbc_lock_expires_with_its_token() {
             .status,
         204
     );
+    assert!(s.stop().success());
+}
+
+/// What the HTTP framework would answer by itself (a method no route
+/// takes: 405; a body over the limit: 413) comes in the vendor's error
+/// shape, as every other error does, with `Allow` kept; the keystore is
+/// unchanged.
+#[test]
+fn wrong_methods_and_oversized_bodies_get_the_vendors_error_bodies() {
+    let ks = Ks::new();
+    let s = Server::start(&ks, &["qradar", "sbc", "nsx", "xclarity"]);
+    let before = ks.snapshot();
+    let auth = Some(("admin", PASSWORD));
+    // 405, per vendor.
+    let r = s.call(
+        "nsx",
+        "DELETE",
+        "/policy/api/v1/infra/csrs",
+        auth,
+        &[],
+        None,
+    );
+    assert_eq!(r.status, 405, "{}", r.text());
+    assert_eq!(r.json()["error_code"], 405, "{}", r.text());
+    assert!(r.header("allow").is_some_and(|a| a.contains("GET")));
+    let r = s.call("qradar", "PUT", "/api/help/endpoints", auth, &[], None);
+    assert_eq!(r.status, 405, "{}", r.text());
+    assert_eq!(r.json()["http_response"]["code"], 405, "{}", r.text());
+    let bearer = format!("Authorization: Bearer {}", sbc_token(&s));
+    let r = s.call(
+        "sbc",
+        "GET",
+        "/rest/v1.2/configuration/lock",
+        None,
+        &[&bearer],
+        None,
+    );
+    assert_eq!(r.status, 405, "{}", r.text());
+    assert!(
+        r.text()
+            .contains("<reasonCode>METHOD_NOT_ALLOWED</reasonCode>"),
+        "{}",
+        r.text()
+    );
+    let r = s.call("xclarity", "PUT", "/aicc", auth, &[], None);
+    assert_eq!(r.status, 405, "{}", r.text());
+    assert!(r.json().is_object(), "{}", r.text());
+    // 413: a body over the limit, answered before any of it is read (a
+    // client that asks `Expect: 100-continue` sends none of it).
+    let big = vec![b'a'; 5 << 20];
+    let r = s.call(
+        "nsx",
+        "POST",
+        "/policy/api/v1/infra/csrs/big?action=create",
+        auth,
+        &["Content-Type: application/json", "Expect: 100-continue"],
+        Some(&big),
+    );
+    assert_eq!(r.status, 413, "{}", r.text());
+    assert_eq!(r.json()["error_code"], 413, "{}", r.text());
+    let r = s.call(
+        "qradar",
+        "POST",
+        CSRS,
+        auth,
+        &["Content-Type: application/json", "Expect: 100-continue"],
+        Some(&big),
+    );
+    assert_eq!(r.status, 413, "{}", r.text());
+    assert_eq!(r.json()["http_response"]["code"], 413, "{}", r.text());
+    let r = s.admin("nsx", "POST", "/_csrkit/faults", Some(&big));
+    assert_eq!(r.status, 413, "{}", r.text());
+    assert!(r.json()["error"].is_string(), "{}", r.text());
+    assert_eq!(before, ks.snapshot());
     assert!(s.stop().success());
 }

@@ -103,7 +103,12 @@ impl Ks {
 
     /// The binary, on this keystore, with no terminal and no ambient passphrase.
     pub fn cmd(&self) -> Command {
-        let mut c = TestEnv::at(self.dir.path()).cmd();
+        Command::from_std(self.std_cmd())
+    }
+
+    /// [`Ks::cmd`] as a std command (to spawn and signal it).
+    pub fn std_cmd(&self) -> StdCommand {
+        let mut c = TestEnv::at(self.dir.path()).command();
         c.env("CSRKIT_KEYSTORE", self.root())
             // A config file of the tests' own (empty unless a test writes
             // it): never the developer's ~/.config/csrkit/config.toml.

@@ -354,6 +354,13 @@ pub fn term_line(s: &str) -> std::borrow::Cow<'_, str> {
 /// [`term`] (`double_backslash`) and [`term_line`]: each
 /// [`is_unsafe_char`] as `\xNN` (up to U+00FF) or `\u{NNNN}`.
 fn escape_for_terminal(s: &str, double_backslash: bool) -> std::borrow::Cow<'_, str> {
+    // Printable ASCII needs no escape (but a backslash when doubled): one
+    // pass over the bytes, most of `list`'s cells.
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && !(double_backslash && b == b'\\'))
+    {
+        return std::borrow::Cow::Borrowed(s);
+    }
     let escapes = |c: char| (double_backslash && c == '\\') || is_unsafe_char(c);
     if !s.chars().any(escapes) {
         return std::borrow::Cow::Borrowed(s);

@@ -19,7 +19,9 @@
 //! one did). A torn last line (a crash, or a commit in progress) is
 //! ignored: its record has not landed. Otherwise lookups scan the records,
 //! as before, and the next writer rebuilds the index from them under the
-//! lock. This room owns the file; what a commit writes is `dir`'s.
+//! lock. A lookup by id does not read the whole file: ids grow with commit
+//! order, so [`seek_id`] binary-searches it with small positioned reads.
+//! This room owns the file; what a commit writes is `dir`'s.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -299,20 +301,49 @@ impl DirStore {
         (names, whole && !self.legacy_present())
     }
 
-    /// The name the index gives for an id (the newest sound line;
-    /// unchecked against the record, which the caller reads). Only the
-    /// lines are split and each id compared; a checksum is computed only
-    /// for a line that names the id.
-    pub(super) fn index_name_of(&self, id: u64) -> Option<String> {
+    /// The names the index gives for an id, newest first (unchecked
+    /// against the records, which the caller reads). The lines are found
+    /// by [`seek_id`] (a few small reads, at any size); when that finds
+    /// none, the whole file is read and every line compared, newest
+    /// first. A damaged line seen on the way means the index is not
+    /// whole: it is rebuilt ([`DirStore::index_repair`]).
+    pub(super) fn index_names_of(&self, id: u64) -> Vec<String> {
+        use std::os::unix::fs::FileExt;
+        let Ok(f) = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK)
+            .open(self.index_path())
+        else {
+            return Vec::new();
+        };
+        let Some(len) = f.metadata().ok().filter(|m| m.is_file()).map(|m| m.len()) else {
+            return Vec::new();
+        };
+        let read = |at: u64, n: u64| -> Option<Vec<u8>> {
+            let mut buf = vec![0u8; n as usize];
+            f.read_exact_at(&mut buf, at).ok()?;
+            Some(buf)
+        };
+        let found = seek_id(&read, len, id);
+        if found.damaged {
+            self.index_repair();
+        }
+        if !found.names.is_empty() {
+            return found.names;
+        }
+        drop(f);
+        self.index_name_of(id).into_iter().collect()
+    }
+
+    /// The name the newest sound line gives for an id, by reading the
+    /// whole file. Only the lines are split and each id compared; a
+    /// checksum is computed only for a line that names the id.
+    fn index_name_of(&self, id: u64) -> Option<String> {
         let data = self.index_bytes()?;
         let want = id.to_string();
         let found = lines(&data)?
             .rev()
-            .filter(|l| {
-                l.get(17..)
-                    .and_then(|b| b.split(|c| *c == b' ').next())
-                    .is_some_and(|i| i == want.as_bytes())
-            })
+            .filter(|l| line_id_is(l, want.as_bytes()))
             .find_map(|l| {
                 parse_line(l)
                     .filter(|e| e.id == id)
@@ -320,6 +351,119 @@ impl DirStore {
             });
         found
     }
+}
+
+/// Whether a line's id field (unchecked) is `want`.
+fn line_id_is(l: &[u8], want: &[u8]) -> bool {
+    l.get(17..)
+        .and_then(|b| b.split(|c| *c == b' ').next())
+        .is_some_and(|i| i == want)
+}
+
+/// Bytes read per probe of [`seek_id`]: a line is at most 168 bytes
+/// (names are at most 64), so a probe holds many whole lines.
+const PROBE: u64 = 4096;
+/// How far either side of the point where [`seek_id`]'s search ends its
+/// last read reaches, for ids that landed out of order: a batch spends
+/// ids in blocks of 1,024 (about 110 KiB of lines), and concurrent
+/// batches interleave their blocks.
+const SLACK: u64 = 256 * 1024;
+
+/// What [`seek_id`] found.
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct Seek {
+    /// The names of the sound lines for the id, newest first.
+    pub(super) names: Vec<String>,
+    /// Whether a complete line failed its checksum or was not a line.
+    pub(super) damaged: bool,
+}
+
+/// The first sound line that starts at or after `pos` and ends within
+/// `buf` (the bytes from `pos - 1`, so a line starting at `pos` follows
+/// the newline before it): its offset from `pos - 1` and its id. Lines
+/// are resynchronized on newlines; a damaged one is skipped and noted.
+fn first_sound(buf: &[u8], damaged: &mut bool) -> Option<(usize, u64)> {
+    let mut at = buf.iter().position(|b| *b == b'\n')? + 1;
+    while let Some(n) = buf[at..].iter().position(|b| *b == b'\n') {
+        let l = &buf[at..at + n];
+        match parse_line(l) {
+            Some(e) => return Some((at, e.id)),
+            None => *damaged |= !l.is_empty(),
+        }
+        at += n + 1;
+    }
+    None
+}
+
+/// The lines for `id` in an index file of `len` bytes read through
+/// `read(offset, length)`, without reading the whole file: ids grow with
+/// commit order, so a binary search over byte offsets, each probe one
+/// small read resynchronized on a newline and checked line by line,
+/// narrows the file to one probe's width; that stretch and [`SLACK`]
+/// either side are then read and every line naming the id kept
+/// (checksummed). Only complete lines count (a torn tail is never
+/// read as a line). Ids out of order beyond the slack, or a file
+/// without this version's header, give no names: the caller then reads
+/// the whole file.
+pub(super) fn seek_id(read: &dyn Fn(u64, u64) -> Option<Vec<u8>>, len: u64, id: u64) -> Seek {
+    let mut out = Seek::default();
+    let start = HEADER.len() as u64;
+    if len <= start || read(0, start).as_deref() != Some(HEADER.as_bytes()) {
+        return out;
+    }
+    // Invariant: the first line with an id >= `id` starts in [lo, hi),
+    // as far as the ids are in order.
+    let (mut lo, mut hi) = (start, len);
+    while hi - lo > PROBE {
+        let mid = lo + (hi - lo) / 2;
+        // The first sound line from `mid` on, before `hi` (reading on past
+        // damaged stretches; windows overlap by more than a line).
+        let mut probe = None;
+        let mut p = mid;
+        while probe.is_none() && p < hi {
+            let Some(buf) = read(p - 1, PROBE.min(len - p + 1)) else {
+                return out;
+            };
+            probe = first_sound(&buf, &mut out.damaged)
+                .map(|(at, m)| (p - 1 + at as u64, m))
+                .filter(|(at, _)| *at < hi);
+            p += PROBE / 2;
+        }
+        match probe {
+            Some((at, m)) if m < id => lo = at,
+            _ => hi = mid,
+        }
+    }
+    let from = lo.saturating_sub(SLACK).max(start);
+    let to = hi.saturating_add(SLACK + PROBE).min(len);
+    let Some(buf) = read(from - 1, to - from + 1) else {
+        return out;
+    };
+    let want = id.to_string();
+    // Lines start after each newline; the last newline ends the last
+    // complete line (the bytes after it may be a torn tail).
+    let Some(first) = buf.iter().position(|b| *b == b'\n') else {
+        return out;
+    };
+    let last = buf.iter().rposition(|b| *b == b'\n').unwrap_or(first);
+    if last <= first {
+        return out;
+    }
+    for l in buf[first + 1..last].split(|b| *b == b'\n').rev() {
+        if !line_id_is(l, want.as_bytes()) {
+            continue;
+        }
+        match parse_line(l) {
+            Some(e) if e.id == id => {
+                if !out.names.iter().any(|n| n == e.name) {
+                    out.names.push(e.name.to_string());
+                }
+            }
+            Some(_) => {}
+            None => out.damaged = true,
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -357,5 +501,131 @@ mod tests {
         let mut evil = data.clone();
         evil.extend(line(10, Some(&spki), "../x"));
         assert!(!read(&evil).1);
+    }
+
+    fn file(ids: impl IntoIterator<Item = u64>) -> Vec<u8> {
+        let spki = "cd".repeat(32);
+        let mut data = HEADER.as_bytes().to_vec();
+        for id in ids {
+            data.extend(line(id, Some(&spki), &format!("n{id}")));
+        }
+        data
+    }
+
+    fn seek(data: &[u8], id: u64) -> Seek {
+        let read = |at: u64, n: u64| data.get(at as usize..(at + n) as usize).map(<[u8]>::to_vec);
+        seek_id(&read, data.len() as u64, id)
+    }
+
+    fn found(names: &[&str]) -> Seek {
+        Seek {
+            names: names.iter().map(|n| n.to_string()).collect(),
+            damaged: false,
+        }
+    }
+
+    /// Every id of a large, ordered index is found by the seek, and only
+    /// the stretch around it is read; an id with no line gives none.
+    #[test]
+    fn seek_finds_every_id_and_misses_cleanly() {
+        let data = file(1..=20_000);
+        assert!(data.len() as u64 > 4 * SLACK);
+        for id in (1..=20_000).step_by(97).chain([1, 20_000]) {
+            assert_eq!(seek(&data, id), found(&[&format!("n{id}")]), "{id}");
+        }
+        for id in [0, 20_001, u64::MAX] {
+            assert_eq!(seek(&data, id), Seek::default(), "{id}");
+        }
+        // Lines for the same id near each other (a new revision, its new
+        // key): both names, newest first.
+        let mut again = file(1..=10_000);
+        again.extend(line(9_000, Some(&"ef".repeat(32)), "other"));
+        again.extend(file(10_001..=20_000).split_off(HEADER.len()));
+        assert_eq!(seek(&again, 9_000).names, ["other", "n9000"]);
+        // Nothing but a header, or no header.
+        assert_eq!(seek(HEADER.as_bytes(), 1), Seek::default());
+        assert_eq!(seek(&data[HEADER.len()..], 5), Seek::default());
+    }
+
+    /// Concurrent batches interleave their blocks of 1,024 ids (groups of
+    /// a few hundred lines): every id is still found.
+    #[test]
+    fn seek_finds_ids_of_interleaved_batches() {
+        let mut ids = Vec::new();
+        for block in 0..10u64 {
+            let (a, b) = (block * 2048 + 1, block * 2048 + 1025);
+            for g in 0..4 {
+                ids.extend(a + g * 256..a + (g + 1) * 256);
+                ids.extend(b + g * 256..b + (g + 1) * 256);
+            }
+        }
+        // And a stretch of 64 single commits whose ids were spent by a
+        // batch that began earlier.
+        ids.extend(30_000..30_064);
+        ids.extend(20_481..20_545);
+        let data = file(ids.iter().copied());
+        for id in ids.iter().copied().step_by(19) {
+            assert_eq!(seek(&data, id), found(&[&format!("n{id}")]), "{id}");
+        }
+    }
+
+    /// A damaged line where a probe lands is skipped (the search goes on
+    /// from the next sound line) and reported, so the index is rebuilt;
+    /// other ids are still found, and the damaged line's id is not taken
+    /// from it.
+    #[test]
+    fn seek_skips_and_reports_a_damaged_probe_line() {
+        let mut data = file(1..=20_000);
+        // Damage every line the first probes can land in: the middle
+        // 8 KiB.
+        let mid = data.len() / 2;
+        for b in &mut data[mid - 4096..mid + 4096] {
+            if b.is_ascii_lowercase() {
+                *b = b'z';
+            }
+        }
+        let mut intact = std::collections::HashSet::new();
+        assert!(!scan(&data, |e| {
+            intact.insert(e.id);
+        }));
+        assert!(intact.len() < 20_000);
+        let mut damaged = 0;
+        for id in (1..=20_000).step_by(101) {
+            let got = seek(&data, id);
+            damaged += usize::from(got.damaged);
+            assert_eq!(got.names.is_empty(), !intact.contains(&id), "{id}");
+        }
+        assert!(damaged > 0);
+    }
+
+    /// A torn last line is never read as a line, and the lines before it
+    /// are found.
+    #[test]
+    fn seek_ignores_a_torn_tail() {
+        let mut data = file(1..=5_000);
+        let torn = line(5_001, Some(&"cd".repeat(32)), "n5001");
+        data.extend(&torn[..torn.len() - 1]);
+        assert_eq!(seek(&data, 5_001), Seek::default());
+        assert_eq!(seek(&data, 5_000), found(&["n5000"]));
+        // Cut inside the checksum, or one byte in.
+        let mut short = file(1..=5_000);
+        short.extend(&torn[..1]);
+        assert_eq!(seek(&short, 4_999), found(&["n4999"]));
+    }
+
+    /// An id far out of order (a record copied in with its old id) is
+    /// not found by the seek, which leaves it to a read of the whole file.
+    #[test]
+    fn seek_leaves_far_out_of_order_ids_to_a_full_read() {
+        let mut data = file(10..=20_000);
+        data.extend(line(3, Some(&"cd".repeat(32)), "copied"));
+        assert_eq!(seek(&data, 3), Seek::default());
+        let mut names = Vec::new();
+        scan(&data, |e| {
+            if e.id == 3 {
+                names.push(e.name);
+            }
+        });
+        assert_eq!(names, ["copied"]);
     }
 }

@@ -142,7 +142,7 @@ impl DirStore {
     /// The record with id `id`, if any. The index says which name holds
     /// it (checked on use), else the catalog; otherwise a scan.
     fn find_id(&self, id: u64) -> Result<Option<Record>> {
-        if let Some(name) = self.index_name_of(id) {
+        for name in self.index_names_of(id) {
             if let Ok(rec) = Record::read_at(&self.record_dir(&name)) {
                 if rec.meta.id == id {
                     return Ok(Some(rec));

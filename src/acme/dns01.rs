@@ -6,10 +6,15 @@
 //! the TXT record's value (base64url of the key authorization's
 //! SHA-256). The environment also carries `CSRKIT_ACME_IDENTIFIER`,
 //! `CSRKIT_ACME_TXT_NAME` and `CSRKIT_ACME_TXT_VALUE`. The hook's output
-//! is captured, never passed to the terminal raw.
+//! is captured, never passed to the terminal raw. The hook runs in a
+//! process group of its own: a `present` still running when the order
+//! times out or is abandoned on a signal is killed with its children, and
+//! each `cleanup` gets the order's timeout of its own ([`super::process`]).
 
-use std::process::{Command, Stdio};
+use std::process::Command;
+use std::time::Duration;
 
+use super::process::{self, Stopped};
 use crate::error::{Error, Kind, Result};
 
 /// The TXT record name for a DNS identifier (a wildcard's `*.` dropped,
@@ -20,35 +25,57 @@ pub fn txt_name(domain: &str) -> String {
 }
 
 /// Runs `cmd action fqdn value` (without `CSRKIT_PASSPHRASE` and the
-/// variables in `env_remove` in its environment). Exit 12 when it cannot start or exits
-/// non-zero (its last line of output, escaped, in the message).
-pub fn run(
+/// variables in `env_remove` in its environment). Exit 12 when it cannot
+/// start or exits non-zero (its last line of output, escaped, in the
+/// message). With `within`, it is killed after that long (exit 13) or on
+/// a signal (recorded, exit 12); without, it runs until the caller's
+/// future is dropped.
+pub(super) async fn run(
     cmd: &str,
     action: &str,
     identifier: &str,
     fqdn: &str,
     value: &str,
     env_remove: &[String],
+    within: Option<Duration>,
 ) -> Result<()> {
     let mut c = Command::new(cmd);
     for var in env_remove {
         c.env_remove(var);
     }
-    let out = c
-        .args([action, fqdn, value])
+    c.args([action, fqdn, value])
         .env("CSRKIT_ACME_IDENTIFIER", identifier)
         .env("CSRKIT_ACME_TXT_NAME", fqdn)
         .env("CSRKIT_ACME_TXT_VALUE", value)
-        .env_remove("CSRKIT_PASSPHRASE")
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| {
-            Error::new(
-                Kind::ChallengeFailed,
-                format!("dns-01 hook {cmd:?} cannot be run: {e}"),
+        .env_remove("CSRKIT_PASSPHRASE");
+    let cannot = |e: std::io::Error| {
+        Error::new(
+            Kind::ChallengeFailed,
+            format!("dns-01 hook {cmd:?} cannot be run: {e}"),
+        )
+        .with_hint("give the path of an executable program")
+    };
+    let out = match within {
+        None => process::output(c).await.map_err(cannot)?,
+        Some(t) => match process::bounded(c, t).await {
+            Ok(out) => out,
+            Err(Stopped::Io(e)) => return Err(cannot(e)),
+            Err(Stopped::TimedOut(t)) => return Err(Error::new(
+                Kind::CaUnreachable,
+                format!(
+                    "dns-01 hook {cmd:?} {action} {fqdn} did not finish within {}s and was stopped",
+                    t.as_secs_f64()
+                ),
             )
-            .with_hint("give the path of an executable program")
-        })?;
+            .with_hint("make the hook finish, or allow more time")),
+            Err(Stopped::Signal(sig)) => {
+                return Err(Error::new(
+                    Kind::ChallengeFailed,
+                    format!("dns-01 hook {cmd:?} {action} {fqdn} was stopped on signal {sig}"),
+                ))
+            }
+        },
+    };
     if out.status.success() {
         return Ok(());
     }

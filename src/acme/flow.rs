@@ -6,9 +6,8 @@
 //! webroot files removed, dns-01 cleanup run) whatever the outcome,
 //! timeout and SIGINT/SIGTERM/SIGHUP included: a signal during an order
 //! abandons it, takes the challenges down and is then left for the caller
-//! to die of ([`interrupted`]).
+//! to die of ([`super::interrupted`]).
 
-use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::Duration;
 
 use instant_acme::{
@@ -18,6 +17,7 @@ use tokio::time::Instant;
 
 use super::account::{self, AccountKeyPassphrase};
 use super::problem::{challenge_failed, from_acme, problem_error};
+use super::process::{a_signal, abandon};
 use super::{dns01, http01, webroot, Challenge, Obtained, OrderSettings};
 use crate::error::{Error, Kind, Result};
 use crate::keystore::Store;
@@ -79,37 +79,6 @@ macro_rules! again_on_bad_nonce {
             }
         }
     }};
-}
-
-/// The signal that abandoned an order in this process (0: none).
-static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
-
-/// The signal (SIGINT, SIGTERM, SIGHUP) that abandoned an order in this
-/// process, if one did: the caller reports, then dies of it (the order's
-/// challenges were taken down and nothing was stored).
-pub fn interrupted() -> Option<i32> {
-    match INTERRUPTED.load(Ordering::SeqCst) {
-        0 => None,
-        s => Some(s),
-    }
-}
-
-/// Waits for SIGINT, SIGTERM or SIGHUP (while it waits, they do not kill
-/// the process); never returns when the handlers cannot be set.
-async fn a_signal() -> i32 {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut int), Ok(mut term), Ok(mut hup)) = (
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::terminate()),
-        signal(SignalKind::hangup()),
-    ) else {
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = int.recv() => libc::SIGINT,
-        _ = term.recv() => libc::SIGTERM,
-        _ = hup.recv() => libc::SIGHUP,
-    }
 }
 
 fn timed_out(directory: &str, timeout: Duration) -> Error {
@@ -190,7 +159,7 @@ async fn run(
     let result = tokio::select! {
         biased;
         sig = a_signal() => {
-            INTERRUPTED.store(sig, Ordering::SeqCst);
+            abandon(sig);
             Err(Error::new(
                 Kind::ChallengeFailed,
                 format!(
@@ -203,7 +172,7 @@ async fn run(
         }
     };
     // Taken down whatever happened.
-    let cleanup = take_down(taken, settings);
+    let cleanup = take_down(taken, settings).await;
     match (result, cleanup) {
         (Err(e), _) => Err(e),
         (Ok(()), Err(e)) => Err(e),
@@ -282,7 +251,7 @@ fn about_replaces(p: &instant_acme::Problem) -> bool {
 
 /// Stops the responder, removes webroot files, runs every dns-01
 /// cleanup (all of them, the first failure reported).
-fn take_down(taken: Taken, settings: &OrderSettings) -> Result<()> {
+async fn take_down(taken: Taken, settings: &OrderSettings) -> Result<()> {
     let Taken {
         responder,
         placed,
@@ -300,7 +269,9 @@ fn take_down(taken: Taken, settings: &OrderSettings) -> Result<()> {
                 &fqdn,
                 &value,
                 &settings.hook_env_remove,
-            );
+                Some(settings.timeout),
+            )
+            .await;
             if first.is_ok() {
                 first = r;
             }
@@ -385,7 +356,9 @@ async fn answer(
                     &fqdn,
                     &value,
                     &settings.hook_env_remove,
-                )?;
+                    None,
+                )
+                .await?;
             }
         }
         ch.set_ready()

@@ -28,11 +28,13 @@ pub mod http01;
 mod jws;
 pub mod manage;
 pub mod problem;
+pub mod process;
 pub mod renewal;
 pub mod webroot;
 
 pub use account::AccountKeyPassphrase;
-pub use flow::{interrupted, obtain};
+pub use flow::obtain;
+pub use process::interrupted;
 
 use crate::error::{Error, Result};
 use crate::field::Field;

@@ -64,16 +64,24 @@ pub(super) fn order(ctx: &Ctx, a: &cli::OrderArgs) -> Result<Done> {
         None,
     )?;
     let mut done = render(ctx, &attached, &obtained, &settings)?;
-    done.error = deploy(ctx, &attached, &opts).err();
+    done.error = deploy(ctx, &attached, &opts, settings.timeout).err();
     Ok(done)
 }
 
 /// Runs the record's deploy hook (`/bin/sh -c CMD`) after its
 /// certificate was stored: the record's name and files in the
 /// environment, no passphrase (CSRKIT_PASSPHRASE and a --passphrase-env
-/// variable are removed). Exit 12 when it fails; the certificate stays
-/// stored.
-pub(super) fn deploy(ctx: &Ctx, at: &Attached, opts: &PassphraseOptions) -> Result<()> {
+/// variable are removed), in a process group of its own, for at most
+/// `timeout` (then killed: exit 13) and until a signal (killed, the
+/// signal recorded for the process to die of). Exit 12 when it fails;
+/// the certificate stays stored either way.
+pub(super) fn deploy(
+    ctx: &Ctx,
+    at: &Attached,
+    opts: &PassphraseOptions,
+    timeout: Duration,
+) -> Result<()> {
+    use crate::acme::process::{bounded_blocking, Stopped};
     let Some(cmd) = at.meta.acme.as_ref().and_then(|o| o.deploy_hook.as_deref()) else {
         return Ok(());
     };
@@ -82,9 +90,7 @@ pub(super) fn deploy(ctx: &Ctx, at: &Attached, opts: &PassphraseOptions) -> Resu
     c.arg("-c")
         .arg(cmd)
         .env("CSRKIT_RECORD", name)
-        .env_remove("CSRKIT_PASSPHRASE")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null());
+        .env_remove("CSRKIT_PASSPHRASE");
     if let Some(var) = &opts.env {
         c.env_remove(var);
     }
@@ -93,12 +99,33 @@ pub(super) fn deploy(ctx: &Ctx, at: &Attached, opts: &PassphraseOptions) -> Resu
             .env("CSRKIT_CHAIN_FILE", dir.join(crate::keystore::CHAIN_FILE))
             .env("CSRKIT_KEY_FILE", dir.join("key.pem"));
     }
-    let out = c.output().map_err(|e| {
-        Error::new(
-            Kind::ChallengeFailed,
-            format!("the deploy hook cannot be run: {e}"),
-        )
-    })?;
+    let stored = format!("record {name}: the certificate is stored, but the deploy hook");
+    let again = "fix the hook and run it yourself (the certificate is stored; the next renewal runs the hook again)";
+    let out = match bounded_blocking(c, timeout) {
+        Ok(out) => out,
+        Err(Stopped::Io(e)) => {
+            return Err(Error::new(
+                Kind::ChallengeFailed,
+                format!("{stored} cannot be run: {e}"),
+            ))
+        }
+        Err(Stopped::TimedOut(t)) => {
+            return Err(Error::new(
+                Kind::CaUnreachable,
+                format!(
+                    "{stored} did not finish within {}s and was stopped",
+                    t.as_secs_f64()
+                ),
+            )
+            .with_hint(again))
+        }
+        Err(Stopped::Signal(sig)) => {
+            return Err(Error::new(
+                Kind::ChallengeFailed,
+                format!("{stored} was stopped on signal {sig}"),
+            ))
+        }
+    };
     if out.status.success() {
         return Ok(());
     }
@@ -112,14 +139,9 @@ pub(super) fn deploy(ctx: &Ctx, at: &Attached, opts: &PassphraseOptions) -> Resu
         .collect::<String>();
     Err(Error::new(
         Kind::ChallengeFailed,
-        format!(
-            "record {name}: the certificate is stored, but the deploy hook failed ({}): {last:?}",
-            out.status
-        ),
+        format!("{stored} failed ({}): {last:?}", out.status),
     )
-    .with_hint(format!(
-        "fix the hook, then run it again, or: csrkit renew {name} --force"
-    )))
+    .with_hint(again))
 }
 
 /// Orders the certificate of `rec` and attaches it. Shared by `order`
@@ -273,6 +295,9 @@ fn hint(e: Error) -> Error {
         Some("externalAccountRequired") => e.with_hint(
             "this CA needs an external account binding: give --eab-kid KID with --eab-hmac-key-file FILE or --eab-hmac-key-env VAR",
         ),
+        Some("accountDoesNotExist") => e.with_hint(
+            "the CA no longer knows this account (a test CA restarted, or the account was removed there): order again with a new one, csrkit order NAME --acme URL --agree-tos --account NEW; renew then uses it",
+        ),
         Some("rejectedIdentifier") => {
             e.with_hint("the CA will not issue for this name; check the record's SANs (csrkit show NAME)")
         }
@@ -285,15 +310,75 @@ fn hint(e: Error) -> Error {
     }
 }
 
+/// The challenge the options ask for, checked before any network
+/// traffic: a webroot that is a directory and a dns-01 hook path that is
+/// an executable file, both made absolute (they are stored for `renew`,
+/// which cron runs from another directory); a port other than 0 and an
+/// address that is an IP address.
 fn challenge_of(c: &cli::AcmeChallengeArgs) -> Result<Challenge> {
+    use std::os::unix::fs::PermissionsExt;
+    let absolute = |field: Field, p: &std::path::Path| {
+        std::path::absolute(p).map_err(|e| Error::invalid(field, format!("{}: {e}", p.display())))
+    };
     if let Some(dir) = &c.webroot {
-        return Ok(Challenge::Webroot(dir.clone()));
+        let dir = absolute(Field::Webroot, dir)?;
+        return match std::fs::metadata(&dir) {
+            Ok(m) if m.is_dir() => Ok(Challenge::Webroot(dir)),
+            Ok(_) => Err(Error::invalid(
+                Field::Webroot,
+                format!("{} is not a directory", dir.display()),
+            )
+            .with_hint("give the web server's document root")),
+            Err(e) => Err(Error::not_found(format!(
+                "{}: {}: {e}",
+                Field::Webroot.mention(),
+                dir.display()
+            ))
+            .with_field(Field::Webroot)
+            .with_hint("give the web server's document root")),
+        };
     }
     if let Some(cmd) = &c.dns_hook {
         if cmd.trim().is_empty() {
             return Err(Error::invalid(Field::DnsHook, "the command is empty"));
         }
-        return Ok(Challenge::DnsHook(cmd.clone()));
+        if !cmd.contains('/') {
+            // Found through PATH when it runs, as lego's exec provider does.
+            return Ok(Challenge::DnsHook(cmd.clone()));
+        }
+        let path = absolute(Field::DnsHook, std::path::Path::new(cmd))?;
+        return match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() && m.permissions().mode() & 0o111 != 0 => {
+                Ok(Challenge::DnsHook(path.to_string_lossy().into_owned()))
+            }
+            Ok(_) => Err(Error::invalid(
+                Field::DnsHook,
+                format!("{} is not an executable file", path.display()),
+            )
+            .with_hint("give the path of an executable program (chmod +x)")),
+            Err(e) => Err(Error::not_found(format!(
+                "{}: {}: {e}",
+                Field::DnsHook.mention(),
+                path.display()
+            ))
+            .with_field(Field::DnsHook)
+            .with_hint("give the path of an executable program")),
+        };
+    }
+    if c.http_port == Some(0) {
+        return Err(Error::invalid(
+            Field::HttpPort,
+            "port 0 is not a port the CA can reach",
+        )
+        .with_hint("give the port the CA's http-01 requests arrive on (80, or the port forwarded to it)"));
+    }
+    if let Some(a) = &c.http_address {
+        if a.parse::<std::net::IpAddr>().is_err() {
+            return Err(
+                Error::invalid(Field::HttpAddress, format!("{a:?} is not an IP address"))
+                    .with_hint("give an IPv4 or IPv6 address of this machine, e.g. 0.0.0.0 or ::"),
+            );
+        }
     }
     Ok(Challenge::Http {
         port: c.http_port.unwrap_or(80),

@@ -222,7 +222,7 @@ pub(super) fn renew(ctx: &Ctx, a: &cli::RenewArgs) -> Result<Done> {
                     key_pem,
                 )
             })
-            .and_then(|(at, o)| deploy(ctx, &at, &opts).map(|()| (at, o)));
+            .and_then(|(at, o)| deploy(ctx, &at, &opts, settings.timeout).map(|()| (at, o)));
         match result {
             Ok((at, o)) => {
                 let c = at.meta.certificate.as_ref();

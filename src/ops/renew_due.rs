@@ -14,7 +14,7 @@
 use crate::acme::ari::{self, Checker};
 use crate::acme::renewal::{self, Reason, RenewalState};
 use crate::cert::{unix_of, CertSummary};
-use crate::error::Result;
+use crate::error::{Error, Kind, Result};
 use crate::keystore::{AcmeOrigin, Record, Store};
 
 /// One record's decision.
@@ -153,6 +153,24 @@ impl Decider {
         };
         let cert_id = ari::cert_id(&pem)?;
         let answer = checker.window(&base, &cert_id, ca_file)?;
+        // A window that starts once the certificate has expired is not
+        // advice about this certificate (a CA's bug, or a hostile
+        // answer): followed, the certificate would expire unrenewed. The
+        // caller falls back to the lifetime rule. (A window in the past
+        // is followed: RFC 9773 §4.2 says to renew at once.)
+        if let Some(na) = unix_of(&cert.not_after) {
+            if answer.start >= na {
+                return Err(Error::new(
+                    Kind::CaUnreachable,
+                    format!(
+                        "the CA's suggested renewal window ({} to {}) starts after the certificate expires ({})",
+                        crate::cert::rfc3339(answer.start),
+                        crate::cert::rfc3339(answer.end),
+                        cert.not_after
+                    ),
+                ));
+            }
+        }
         state.window = Some(renewal::choose(
             previous,
             &cert.serial,

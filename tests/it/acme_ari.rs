@@ -456,8 +456,20 @@ fn odd_or_hostile_renewal_information_falls_back_or_is_clamped_and_never_reaches
         let _ = std::fs::remove_file(&file);
     };
     let now = || unix(&serde_json::json!("now"));
-    let window =
-        r#"{"suggestedWindow":{"start":"2099-01-01T00:00:00Z","end":"2099-01-02T00:00:00Z"}}"#;
+    // A window inside the 7-day certificate's validity, days from now.
+    let at = |days: u32| {
+        let out = Command::new("date")
+            .args(["-u", "-d", &format!("+{days} days"), "+%Y-%m-%dT%H:%M:%SZ"])
+            .output()
+            .unwrap();
+        stdout(&out).trim().to_string()
+    };
+    let window = format!(
+        r#"{{"suggestedWindow":{{"start":"{}","end":"{}"}}}}"#,
+        at(5),
+        at(6)
+    );
+    let window = window.as_str();
 
     // No Retry-After (RFC 9773 §4.3 only recommends it): next check in 6 h.
     answer(
@@ -502,6 +514,13 @@ fn odd_or_hostile_renewal_information_falls_back_or_is_clamped_and_never_reaches
             "ends before it starts",
         ),
         (200, "<html>\u{1b}]0;title\u{7}</html>", "not RFC 9773 JSON"),
+        // A window that opens after the certificate expires: followed,
+        // the certificate would expire unrenewed.
+        (
+            200,
+            r#"{"suggestedWindow":{"start":"9999-12-10T00:00:00Z","end":"9999-12-11T00:00:00Z"}}"#,
+            "starts after the certificate expires",
+        ),
     ];
     for (status, body, says) in hostile {
         answer(

@@ -888,8 +888,9 @@ fn a_signal_during_an_order_still_runs_the_dns01_cleanup() {
     std::fs::write(
         &hook,
         format!(
-            "#!/bin/sh\necho \"$1 $2\" >> '{}'\n[ \"$1\" = present ] && sleep 2\nexit 0\n",
-            log.display()
+            "#!/bin/sh\necho \"$1 $2\" >> '{}'\n[ \"$1\" = present ] && {{ echo $$ > '{}'; sleep 1000; }}\nexit 0\n",
+            log.display(),
+            p.dir.path().join("slow-hook.pid").display()
         ),
     )
     .unwrap();
@@ -936,6 +937,10 @@ fn a_signal_during_an_order_still_runs_the_dns01_cleanup() {
         stderr(&out)
     );
     assert!(stderr(&out).contains("abandoned"), "{}", stderr(&out));
+    // The hung present (a shell waiting on its sleep) was stopped with
+    // its whole process group.
+    let pid = std::fs::read_to_string(p.dir.path().join("slow-hook.pid")).unwrap();
+    crate::acme_hooks::assert_group_gone(pid.trim());
     let calls = std::fs::read_to_string(&log).unwrap();
     assert!(
         calls

@@ -24,6 +24,7 @@ mod vendor_support;
 
 mod acme_account;
 mod acme_ari;
+mod acme_hooks;
 mod acme_pebble;
 mod acme_pg;
 mod acme_pg_faults;

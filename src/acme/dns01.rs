@@ -60,14 +60,16 @@ pub(super) async fn run(
         Some(t) => match process::bounded(c, t).await {
             Ok(out) => out,
             Err(Stopped::Io(e)) => return Err(cannot(e)),
-            Err(Stopped::TimedOut(t)) => return Err(Error::new(
-                Kind::CaUnreachable,
-                format!(
+            Err(Stopped::TimedOut(t)) => {
+                return Err(Error::new(
+                    Kind::CaUnreachable,
+                    format!(
                     "dns-01 hook {cmd:?} {action} {fqdn} did not finish within {}s and was stopped",
                     t.as_secs_f64()
                 ),
-            )
-            .with_hint("make the hook finish, or allow more time")),
+                )
+                .with_hint("make the hook finish, or allow more time"))
+            }
             Err(Stopped::Signal(sig)) => {
                 return Err(Error::new(
                     Kind::ChallengeFailed,

@@ -654,3 +654,44 @@ fn delete_removes_a_row_whose_metadata_is_corrupt() {
     let o = out(csrkit_at(&url).args(["show", "good"]));
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn a_large_batch_leaves_the_table_analyzed_so_a_key_lookup_uses_the_spki_index() {
+    let db = db!("a_large_batch_leaves_the_table_analyzed_so_a_key_lookup_uses_the_spki_index");
+    let url = db.url();
+    let dir = tempfile::tempdir().unwrap();
+    let batch = dir.path().join("batch.jsonl");
+    let lines: String = (0..1000)
+        .map(|i| format!("{{\"name\":\"a{i:04}\",\"common_name\":\"a{i}.example.com\",\"key_type\":\"ec\"}}\n"))
+        .collect();
+    std::fs::write(&batch, lines).unwrap();
+    let o = out(csrkit_at(&url)
+        .args(["generate", "--no-passphrase", "--batch"])
+        .arg(&batch));
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The batch's ANALYZE: the catalog's row estimate is the table's
+    // (before it, a new table's estimate is -1; autovacuum, with its
+    // one-minute nap, does not get there first).
+    let mut c = db.client();
+    let row = c
+        .query_one(
+            "SELECT reltuples::float8 FROM pg_class WHERE oid = 'csrkit.records'::regclass",
+            &[],
+        )
+        .unwrap();
+    let estimate: f64 = row.get(0);
+    assert!(
+        estimate >= 1000.0,
+        "the batch of 1,000 records left csrkit.records unanalyzed (estimate {estimate})"
+    );
+    let plan: Vec<String> = c
+        .query(
+            "EXPLAIN SELECT id FROM csrkit.records WHERE spki_sha256 = 'none' ORDER BY id LIMIT 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(plan.iter().any(|l| l.contains("records_spki")), "{plan:#?}");
+}

@@ -48,51 +48,36 @@ pub(super) async fn run(
         .env("CSRKIT_ACME_TXT_NAME", fqdn)
         .env("CSRKIT_ACME_TXT_VALUE", value)
         .env_remove("CSRKIT_PASSPHRASE");
-    let cannot = |e: std::io::Error| {
-        Error::new(
-            Kind::ChallengeFailed,
-            format!("dns-01 hook {cmd:?} cannot be run: {e}"),
-        )
-        .with_hint("give the path of an executable program")
+    let ran = match within {
+        None => process::output(c).await.map_err(Stopped::Io),
+        Some(t) => process::bounded(c, t).await,
     };
-    let out = match within {
-        None => process::output(c).await.map_err(cannot)?,
-        Some(t) => match process::bounded(c, t).await {
-            Ok(out) => out,
-            Err(Stopped::Io(e)) => return Err(cannot(e)),
-            Err(Stopped::TimedOut(t)) => {
-                return Err(Error::new(
-                    Kind::CaUnreachable,
-                    format!(
-                    "dns-01 hook {cmd:?} {action} {fqdn} did not finish within {}s and was stopped",
-                    t.as_secs_f64()
-                ),
-                )
-                .with_hint("make the hook finish, or allow more time"))
-            }
-            Err(Stopped::Signal(sig)) => {
-                return Err(Error::new(
-                    Kind::ChallengeFailed,
-                    format!("dns-01 hook {cmd:?} {action} {fqdn} was stopped on signal {sig}"),
-                ))
-            }
-        },
-    };
+    let out = ran.map_err(|stopped| {
+        let (who, hint) = match &stopped {
+            Stopped::Io(_) => (
+                format!("dns-01 hook {cmd:?}"),
+                Some("give the path of an executable program"),
+            ),
+            Stopped::TimedOut(_) => (
+                format!("dns-01 hook {cmd:?} {action} {fqdn}"),
+                Some("make the hook finish, or allow more time"),
+            ),
+            Stopped::Signal(_) => (format!("dns-01 hook {cmd:?} {action} {fqdn}"), None),
+        };
+        let e = stopped.error(&who);
+        match hint {
+            Some(h) => e.with_hint(h),
+            None => e,
+        }
+    })?;
     if out.status.success() {
         return Ok(());
     }
-    let text = String::from_utf8_lossy(if out.stderr.is_empty() {
+    let text = process::last_line(if out.stderr.is_empty() {
         &out.stdout
     } else {
         &out.stderr
-    })
-    .trim()
-    .lines()
-    .last()
-    .unwrap_or("")
-    .chars()
-    .take(300)
-    .collect::<String>();
+    });
     let how = match out.status.code() {
         Some(c) => format!("exited with {c}"),
         None => "was killed by a signal".to_string(),

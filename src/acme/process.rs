@@ -17,6 +17,8 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::Duration;
 
+use crate::error::{Error, Kind};
+
 /// The signal that abandoned ACME work in this process (0: none).
 static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
 
@@ -99,6 +101,43 @@ pub enum Stopped {
     Signal(i32),
 }
 
+impl Stopped {
+    /// The error for a hook called `who` (a phrase such as `dns-01 hook
+    /// "CMD" present FQDN`): exit 12 when it could not start or was
+    /// stopped on a signal, 13 when it ran past its deadline.
+    pub fn error(self, who: &str) -> Error {
+        match self {
+            Stopped::Io(e) => {
+                Error::new(Kind::ChallengeFailed, format!("{who} cannot be run: {e}"))
+            }
+            Stopped::TimedOut(t) => Error::new(
+                Kind::CaUnreachable,
+                format!(
+                    "{who} did not finish within {}s and was stopped",
+                    t.as_secs_f64()
+                ),
+            ),
+            Stopped::Signal(sig) => Error::new(
+                Kind::ChallengeFailed,
+                format!("{who} was stopped on signal {sig}"),
+            ),
+        }
+    }
+}
+
+/// The last line of a hook's output (trimmed, at most 300 characters),
+/// for the message of a hook that failed; the caller escapes it.
+pub fn last_line(output: &[u8]) -> String {
+    String::from_utf8_lossy(output)
+        .trim()
+        .lines()
+        .last()
+        .unwrap_or("")
+        .chars()
+        .take(300)
+        .collect()
+}
+
 /// [`output`] with a deadline of `within`, watching for signals.
 pub(super) async fn bounded(cmd: Command, within: Duration) -> Result<Output, Stopped> {
     tokio::select! {
@@ -116,9 +155,6 @@ pub(super) async fn bounded(cmd: Command, within: Duration) -> Result<Output, St
 
 /// [`bounded`] for a caller outside the ACME runtime (the deploy hook).
 pub fn bounded_blocking(cmd: Command, within: Duration) -> Result<Output, Stopped> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(Stopped::Io)?;
+    let rt = super::runtime().map_err(|e| Stopped::Io(io::Error::other(e.message)))?;
     rt.block_on(bounded(cmd, within))
 }

@@ -81,7 +81,7 @@ pub(super) fn deploy(
     opts: &PassphraseOptions,
     timeout: Duration,
 ) -> Result<()> {
-    use crate::acme::process::{bounded_blocking, Stopped};
+    use crate::acme::process::{bounded_blocking, last_line, Stopped};
     let Some(cmd) = at.meta.acme.as_ref().and_then(|o| o.deploy_hook.as_deref()) else {
         return Ok(());
     };
@@ -101,42 +101,19 @@ pub(super) fn deploy(
     }
     let stored = format!("record {name}: the certificate is stored, but the deploy hook");
     let again = "fix the hook and run it yourself (the certificate is stored; the next renewal runs the hook again)";
-    let out = match bounded_blocking(c, timeout) {
-        Ok(out) => out,
-        Err(Stopped::Io(e)) => {
-            return Err(Error::new(
-                Kind::ChallengeFailed,
-                format!("{stored} cannot be run: {e}"),
-            ))
+    let out = bounded_blocking(c, timeout).map_err(|stopped| {
+        let timed_out = matches!(stopped, Stopped::TimedOut(_));
+        let e = stopped.error(&stored);
+        if timed_out {
+            e.with_hint(again)
+        } else {
+            e
         }
-        Err(Stopped::TimedOut(t)) => {
-            return Err(Error::new(
-                Kind::CaUnreachable,
-                format!(
-                    "{stored} did not finish within {}s and was stopped",
-                    t.as_secs_f64()
-                ),
-            )
-            .with_hint(again))
-        }
-        Err(Stopped::Signal(sig)) => {
-            return Err(Error::new(
-                Kind::ChallengeFailed,
-                format!("{stored} was stopped on signal {sig}"),
-            ))
-        }
-    };
+    })?;
     if out.status.success() {
         return Ok(());
     }
-    let last = String::from_utf8_lossy(&out.stderr)
-        .trim()
-        .lines()
-        .last()
-        .unwrap_or("")
-        .chars()
-        .take(300)
-        .collect::<String>();
+    let last = last_line(&out.stderr);
     Err(Error::new(
         Kind::ChallengeFailed,
         format!("{stored} failed ({}): {last:?}", out.status),
@@ -317,26 +294,15 @@ fn hint(e: Error) -> Error {
 /// address that is an IP address.
 fn challenge_of(c: &cli::AcmeChallengeArgs) -> Result<Challenge> {
     use std::os::unix::fs::PermissionsExt;
-    let absolute = |field: Field, p: &std::path::Path| {
-        std::path::absolute(p).map_err(|e| Error::invalid(field, format!("{}: {e}", p.display())))
-    };
     if let Some(dir) = &c.webroot {
-        let dir = absolute(Field::Webroot, dir)?;
-        return match std::fs::metadata(&dir) {
-            Ok(m) if m.is_dir() => Ok(Challenge::Webroot(dir)),
-            Ok(_) => Err(Error::invalid(
-                Field::Webroot,
-                format!("{} is not a directory", dir.display()),
-            )
-            .with_hint("give the web server's document root")),
-            Err(e) => Err(Error::not_found(format!(
-                "{}: {}: {e}",
-                Field::Webroot.mention(),
-                dir.display()
-            ))
-            .with_field(Field::Webroot)
-            .with_hint("give the web server's document root")),
-        };
+        let dir = existing(
+            Field::Webroot,
+            dir,
+            |m| m.is_dir(),
+            ("is not a directory", "give the web server's document root"),
+            "give the web server's document root",
+        )?;
+        return Ok(Challenge::Webroot(dir));
     }
     if let Some(cmd) = &c.dns_hook {
         if cmd.trim().is_empty() {
@@ -346,24 +312,17 @@ fn challenge_of(c: &cli::AcmeChallengeArgs) -> Result<Challenge> {
             // Found through PATH when it runs, as lego's exec provider does.
             return Ok(Challenge::DnsHook(cmd.clone()));
         }
-        let path = absolute(Field::DnsHook, std::path::Path::new(cmd))?;
-        return match std::fs::metadata(&path) {
-            Ok(m) if m.is_file() && m.permissions().mode() & 0o111 != 0 => {
-                Ok(Challenge::DnsHook(path.to_string_lossy().into_owned()))
-            }
-            Ok(_) => Err(Error::invalid(
-                Field::DnsHook,
-                format!("{} is not an executable file", path.display()),
-            )
-            .with_hint("give the path of an executable program (chmod +x)")),
-            Err(e) => Err(Error::not_found(format!(
-                "{}: {}: {e}",
-                Field::DnsHook.mention(),
-                path.display()
-            ))
-            .with_field(Field::DnsHook)
-            .with_hint("give the path of an executable program")),
-        };
+        let path = existing(
+            Field::DnsHook,
+            std::path::Path::new(cmd),
+            |m| m.is_file() && m.permissions().mode() & 0o111 != 0,
+            (
+                "is not an executable file",
+                "give the path of an executable program (chmod +x)",
+            ),
+            "give the path of an executable program",
+        )?;
+        return Ok(Challenge::DnsHook(path.to_string_lossy().into_owned()));
     }
     if c.http_port == Some(0) {
         return Err(Error::invalid(
@@ -384,6 +343,32 @@ fn challenge_of(c: &cli::AcmeChallengeArgs) -> Result<Challenge> {
         port: c.http_port.unwrap_or(80),
         address: c.http_address.clone(),
     })
+}
+
+/// `path` made absolute (not resolved: the webroot may be a symlink),
+/// when it exists and `fits` its metadata: exit 2 with "PATH {unfit.0}"
+/// and the hint `unfit.1` when it does not fit, exit 3 naming `field`
+/// with the hint `missing` when it does not exist.
+fn existing(
+    field: Field,
+    path: &std::path::Path,
+    fits: impl Fn(&std::fs::Metadata) -> bool,
+    (unfit, unfit_hint): (&str, &str),
+    missing: &str,
+) -> Result<std::path::PathBuf> {
+    let path = std::path::absolute(path)
+        .map_err(|e| Error::invalid(field, format!("{}: {e}", path.display())))?;
+    match std::fs::metadata(&path) {
+        Ok(m) if fits(&m) => Ok(path),
+        Ok(_) => {
+            Err(Error::invalid(field, format!("{} {unfit}", path.display())).with_hint(unfit_hint))
+        }
+        Err(e) => Err(
+            Error::not_found(format!("{}: {}: {e}", field.mention(), path.display()))
+                .with_field(field)
+                .with_hint(missing),
+        ),
+    }
 }
 
 fn origin_challenge(c: &Challenge) -> AcmeChallenge {

@@ -173,18 +173,11 @@ fn a_relative_hook_path_is_stored_absolute_so_renew_from_cron_finds_it() {
     let p = Pebble::start();
     let ks = Ks::new();
     generate_two_names(&ks, "rel", "rel.test");
-    let mgmt = format!("http://127.0.0.1:{}", p.challtest_port);
-    let hooks = p.dir.path().join("hooks");
-    std::fs::create_dir(&hooks).unwrap();
-    script(
-        &hooks.join("dns.sh"),
-        &format!(
-            "case \"$1\" in\n  present) curl -sS --fail -d \"{{\\\"host\\\":\\\"$2\\\",\\\"value\\\":\\\"$3\\\"}}\" {mgmt}/set-txt ;;\n  cleanup) curl -sS --fail -d \"{{\\\"host\\\":\\\"$2\\\"}}\" {mgmt}/clear-txt ;;\nesac\n"
-        ),
-    );
+    // The project's challtestsrv hook, given relative to its directory.
+    let (hook, _) = crate::acme_pebble::dns_hook(&p, false);
     let out = ks
         .cmd()
-        .current_dir(&hooks)
+        .current_dir(p.dir.path())
         .args([
             "order",
             "rel",
@@ -195,7 +188,7 @@ fn a_relative_hook_path_is_stored_absolute_so_renew_from_cron_finds_it() {
         ])
         .arg("--acme-ca-file")
         .arg(p.tls_ca())
-        .args(["--dns-hook", "./dns.sh"])
+        .args(["--dns-hook", "./hook.sh"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}\n{}", stderr(&out), p.log());
@@ -204,7 +197,7 @@ fn a_relative_hook_path_is_stored_absolute_so_renew_from_cron_finds_it() {
             .unwrap();
     assert_eq!(
         meta["acme"]["challenge"]["dns_hook"].as_str(),
-        Some(hooks.join("dns.sh").to_str().unwrap()),
+        Some(hook.to_str().unwrap()),
         "{meta}"
     );
     // cron runs renew from another directory.

@@ -350,7 +350,7 @@ fn refusal_failed_challenge_and_unreachable_ca_exit_11_12_13_with_the_keystore_u
 
 /// A lego-exec-style dns-01 hook: `present|cleanup FQDN VALUE`, setting
 /// TXT records in pebble-challtestsrv; every call is logged.
-fn dns_hook(p: &Pebble, fail_present: bool) -> (std::path::PathBuf, std::path::PathBuf) {
+pub(crate) fn dns_hook(p: &Pebble, fail_present: bool) -> (std::path::PathBuf, std::path::PathBuf) {
     let log = p.dir.path().join("hook.log");
     let script = p.dir.path().join(if fail_present {
         "bad-hook.sh"

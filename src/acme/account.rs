@@ -133,18 +133,20 @@ pub(super) async fn open(
     }
     let contact: Vec<&str> = settings.contact.iter().map(String::as_str).collect();
     let eab = settings.eab.as_ref().map(external_key);
-    let (account, creds) = builder_for(settings, links)?
-        .create(
-            &instant_acme::NewAccount {
-                contact: &contact,
-                terms_of_service_agreed: true,
-                only_return_existing: false,
-            },
-            dir.clone(),
-            eab.as_ref(),
-        )
-        .await
-        .map_err(|e| problem::from_acme(e, "creating the ACME account", dir))?;
+    let (account, creds) = problem::again_on_bad_nonce!(
+        builder_for(settings, links)?
+            .create(
+                &instant_acme::NewAccount {
+                    contact: &contact,
+                    terms_of_service_agreed: true,
+                    only_return_existing: false,
+                },
+                dir.clone(),
+                eab.as_ref(),
+            )
+            .await
+    )
+    .map_err(|e| problem::from_acme(e, "creating the ACME account", dir))?;
     let (pem_text, encrypted) = key_pem(creds.private_key().secret_pkcs8_der(), pass)?;
     let url = account.id().to_string();
     let stored = AcmeAccount {
@@ -202,16 +204,23 @@ pub(super) async fn settle(
         )));
     };
     let der = key_der(&pending, pass)?;
-    let key = instant_acme::Key::from_pkcs8_der(rustls::pki_types::PrivatePkcs8KeyDer::from(
-        der.to_vec(),
-    ))
-    .map_err(|e| problem::from_acme(e, "reading the pending account key", dir))?;
-    let pkcs8 = rustls::pki_types::PrivateKeyDer::Pkcs8(der.to_vec().into());
+    // The key is consumed by each try (instant-acme's `Key` is not
+    // `Clone`), so each one is read from the DER again.
+    let key = || {
+        instant_acme::Key::from_pkcs8_der(rustls::pki_types::PrivatePkcs8KeyDer::from(der.to_vec()))
+            .map(|k| {
+                (
+                    k,
+                    rustls::pki_types::PrivateKeyDer::Pkcs8(der.to_vec().into()),
+                )
+            })
+            .map_err(|e| problem::from_acme(e, "reading the pending account key", dir))
+    };
     let settled = AcmeAccount {
         pending_key: false,
         ..acct.clone()
     };
-    match builder(settings)?.from_key((key, pkcs8), dir.clone()).await {
+    match problem::again_on_bad_nonce!(builder(settings)?.from_key(key()?, dir.clone()).await) {
         Ok((found, _)) if found.id() == acct.url => {
             store.replace_acme_account(&settled, &pending, None)?;
             Ok(pending)

@@ -16,7 +16,7 @@ use instant_acme::{
 use tokio::time::Instant;
 
 use super::account::{self, AccountKeyPassphrase};
-use super::problem::{challenge_failed, from_acme, problem_error};
+use super::problem::{again_on_bad_nonce, bad_nonce, challenge_failed, from_acme, problem_error};
 use super::process::{a_signal, abandon};
 use super::{dns01, http01, webroot, Challenge, Obtained, OrderSettings};
 use crate::error::{Error, Kind, Result};
@@ -62,23 +62,6 @@ fn identifiers(sans: &[San]) -> Result<Vec<Identifier>> {
         ));
     }
     Ok(ids)
-}
-
-/// `$call` (an instant-acme request, awaited) until it succeeds or fails
-/// otherwise than with a badNonce, at most three times more: the CA
-/// refused the request unprocessed (RFC 8555 §6.5), so asking again is
-/// safe, and a CA that rejects some good nonces (Pebble: 5%) does not
-/// fail the order. instant-acme already retried each twice.
-macro_rules! again_on_bad_nonce {
-    ($call:expr) => {{
-        let mut tries = 0;
-        loop {
-            match $call {
-                Err(e) if tries < 3 && bad_nonce(&e) => tries += 1,
-                r => break r,
-            }
-        }
-    }};
 }
 
 fn timed_out(directory: &str, timeout: Duration) -> Error {
@@ -208,7 +191,7 @@ async fn place(
             None => with,
         };
         let _ = links.take_created();
-        match account.new_order(&with).await {
+        match again_on_bad_nonce!(account.new_order(&with).await) {
             Ok(order) => {
                 out.replaces = Some(super::Replaces::Accepted);
                 return Ok(order);
@@ -222,9 +205,7 @@ async fn place(
             Err(instant_acme::Error::Other(e)) if e.to_string().contains("replaces field") => {
                 if let Some(url) = links.take_created() {
                     out.replaces = Some(super::Replaces::Ignored);
-                    return account
-                        .order(url)
-                        .await
+                    return again_on_bad_nonce!(account.order(url.clone()).await)
                         .map_err(|e| from_acme(e, "reading the order", dir));
                 }
                 out.replaces = Some(super::Replaces::Refused);
@@ -232,9 +213,7 @@ async fn place(
             Err(e) => return Err(from_acme(e, "placing the order", dir)),
         }
     }
-    account
-        .new_order(&new)
-        .await
+    again_on_bad_nonce!(account.new_order(&new).await)
         .map_err(|e| from_acme(e, "placing the order", dir))
 }
 
@@ -297,75 +276,92 @@ async fn answer(
     let dir = settings.directory.as_str();
     let kind = settings.challenge.kind();
     let want = challenge_type(&settings.challenge);
-    let mut authzs = order.authorizations();
-    while let Some(a) = authzs.next().await {
-        let mut a = a.map_err(|e| from_acme(e, "reading an authorization", dir))?;
-        let ident = a.identifier().to_string();
-        match a.status {
-            AuthorizationStatus::Pending => {}
-            AuthorizationStatus::Valid => {
-                out.challenges
-                    .push((ident, "reused".to_string(), "valid".to_string()));
+    // A badNonce while reading an authorization loses that one from
+    // instant-acme's stream (it advanced before the request): walk the
+    // order's authorizations again, skipping those answered already
+    // (fetched ones are kept, so only the lost one is read again).
+    let mut tries = 0;
+    'again: loop {
+        let mut authzs = order.authorizations();
+        while let Some(a) = authzs.next().await {
+            let mut a = match a {
+                Ok(a) => a,
+                Err(e) if tries < super::problem::BAD_NONCE_RETRIES && bad_nonce(&e) => {
+                    tries += 1;
+                    continue 'again;
+                }
+                Err(e) => return Err(from_acme(e, "reading an authorization", dir)),
+            };
+            let ident = a.identifier().to_string();
+            if out.challenges.iter().any(|c| c.0 == ident) {
                 continue;
             }
-            other => {
+            match a.status {
+                AuthorizationStatus::Pending => {}
+                AuthorizationStatus::Valid => {
+                    out.challenges
+                        .push((ident, "reused".to_string(), "valid".to_string()));
+                    continue;
+                }
+                other => {
+                    return Err(Error::new(
+                        Kind::ChallengeFailed,
+                        format!("the authorization for {ident} is {other:?}, not pending"),
+                    ))
+                }
+            }
+            let Some(mut ch) = a.challenge(want.clone()) else {
                 return Err(Error::new(
                     Kind::ChallengeFailed,
-                    format!("the authorization for {ident} is {other:?}, not pending"),
-                ))
-            }
-        }
-        let Some(mut ch) = a.challenge(want.clone()) else {
-            return Err(Error::new(
-                Kind::ChallengeFailed,
-                format!("the CA offers no {kind} challenge for {ident}"),
-            )
-            .with_hint(if ident.starts_with("*.") {
-                "a wildcard name is validated by dns-01 only"
-            } else {
-                "answer another challenge type"
-            }));
-        };
-        let ka = ch.key_authorization();
-        match &settings.challenge {
-            Challenge::Http { .. } => {
-                if !webroot::valid_token(&ch.token) {
-                    return Err(Error::new(
-                        Kind::CaRefused,
-                        format!(
-                            "the CA sent an http-01 token that is not base64url: {:?}",
-                            ch.token
-                        ),
-                    ));
-                }
-                if let Some(r) = &taken.responder {
-                    r.add(&ch.token, ka.as_str());
-                }
-            }
-            Challenge::Webroot(root) => taken.placed.put(root, &ch.token, ka.as_str())?,
-            Challenge::DnsHook(cmd) => {
-                let fqdn = dns01::txt_name(&ident);
-                let value = ka.dns_value();
-                taken
-                    .presented
-                    .push((ident.clone(), fqdn.clone(), value.clone()));
-                dns01::run(
-                    cmd,
-                    "present",
-                    &ident,
-                    &fqdn,
-                    &value,
-                    &settings.hook_env_remove,
-                    None,
+                    format!("the CA offers no {kind} challenge for {ident}"),
                 )
-                .await?;
+                .with_hint(if ident.starts_with("*.") {
+                    "a wildcard name is validated by dns-01 only"
+                } else {
+                    "answer another challenge type"
+                }));
+            };
+            let ka = ch.key_authorization();
+            match &settings.challenge {
+                Challenge::Http { .. } => {
+                    if !webroot::valid_token(&ch.token) {
+                        return Err(Error::new(
+                            Kind::CaRefused,
+                            format!(
+                                "the CA sent an http-01 token that is not base64url: {:?}",
+                                ch.token
+                            ),
+                        ));
+                    }
+                    if let Some(r) = &taken.responder {
+                        r.add(&ch.token, ka.as_str());
+                    }
+                }
+                Challenge::Webroot(root) => taken.placed.put(root, &ch.token, ka.as_str())?,
+                Challenge::DnsHook(cmd) => {
+                    let fqdn = dns01::txt_name(&ident);
+                    let value = ka.dns_value();
+                    taken
+                        .presented
+                        .push((ident.clone(), fqdn.clone(), value.clone()));
+                    dns01::run(
+                        cmd,
+                        "present",
+                        &ident,
+                        &fqdn,
+                        &value,
+                        &settings.hook_env_remove,
+                        None,
+                    )
+                    .await?;
+                }
             }
+            again_on_bad_nonce!(ch.set_ready().await)
+                .map_err(|e| from_acme(e, "answering the challenge", dir))?;
+            out.challenges
+                .push((ident, kind.to_string(), "processing".to_string()));
         }
-        ch.set_ready()
-            .await
-            .map_err(|e| from_acme(e, "answering the challenge", dir))?;
-        out.challenges
-            .push((ident, kind.to_string(), "processing".to_string()));
+        break;
     }
     Ok(())
 }
@@ -439,13 +435,6 @@ async fn finish(
     };
     out.certificate_url = order.state().certificate.clone();
     Ok(())
-}
-
-/// A request the CA refused unprocessed for its nonce (RFC 8555 §6.5),
-/// which instant-acme retried twice already.
-fn bad_nonce(e: &instant_acme::Error) -> bool {
-    matches!(e, instant_acme::Error::Api(p)
-        if p.r#type.as_deref() == Some("urn:ietf:params:acme:error:badNonce"))
 }
 
 /// The error for an order that became invalid: the first failed

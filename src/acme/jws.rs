@@ -174,7 +174,8 @@ impl<'a> Session<'a> {
 
     async fn post_raw(&self, url: &str, payload: &str, during: &str) -> Result<bytes::Bytes> {
         let mut nonce = self.nonce().await?;
-        for attempt in 1..=3 {
+        let last = 3 + super::problem::BAD_NONCE_RETRIES;
+        for attempt in 1..=last {
             let protected =
                 json!({"alg": "ES256", "kid": self.account_url, "nonce": nonce, "url": url});
             let body = self.key.sign(&protected, payload.as_bytes())?;
@@ -194,7 +195,7 @@ impl<'a> Session<'a> {
             let bad_nonce =
                 problem.r#type.as_deref() == Some("urn:ietf:params:acme:error:badNonce");
             match a.nonce {
-                Some(n) if bad_nonce && attempt < 3 => nonce = n,
+                Some(n) if bad_nonce && attempt < last => nonce = n,
                 _ => {
                     let mut problem = problem;
                     problem.status.get_or_insert(a.status.as_u16());

@@ -68,11 +68,13 @@ pub fn revoke(
     run(settings, "revoking", async {
         let (acct, _, _) = account::open(store, settings, pass, None).await?;
         let cert = CertificateDer::from(cert_der.to_vec());
-        acct.revoke(&RevocationRequest {
-            certificate: &cert,
-            reason,
-        })
-        .await
+        problem::again_on_bad_nonce!(
+            acct.revoke(&RevocationRequest {
+                certificate: &cert,
+                reason: reason.clone(),
+            })
+            .await
+        )
         .map_err(|e| problem::from_acme(e, "revoking the certificate", dir))
     })
 }

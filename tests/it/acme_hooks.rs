@@ -48,7 +48,7 @@ fn a_hung_dns01_or_deploy_hook_is_stopped_at_the_timeout_with_its_process_group(
     }
     let p = Pebble::start();
     let ks = Ks::new();
-    let d = p.dir.path();
+    let d = p.path();
 
     // The deploy hook hangs after the certificate is stored: exit 13, the
     // certificate stays, the hook's shell and its sleep are gone.
@@ -177,7 +177,7 @@ fn a_relative_hook_path_is_stored_absolute_so_renew_from_cron_finds_it() {
     let (hook, _) = crate::acme_pebble::dns_hook(&p, false);
     let out = ks
         .cmd()
-        .current_dir(p.dir.path())
+        .current_dir(p.path())
         .args([
             "order",
             "rel",

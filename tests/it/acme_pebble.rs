@@ -351,8 +351,8 @@ fn refusal_failed_challenge_and_unreachable_ca_exit_11_12_13_with_the_keystore_u
 /// A lego-exec-style dns-01 hook: `present|cleanup FQDN VALUE`, setting
 /// TXT records in pebble-challtestsrv; every call is logged.
 pub(crate) fn dns_hook(p: &Pebble, fail_present: bool) -> (std::path::PathBuf, std::path::PathBuf) {
-    let log = p.dir.path().join("hook.log");
-    let script = p.dir.path().join(if fail_present {
+    let log = p.path().join("hook.log");
+    let script = p.path().join(if fail_present {
         "bad-hook.sh"
     } else {
         "hook.sh"
@@ -794,7 +794,7 @@ fn preferred_chain_picks_each_alternate_by_its_top_issuer_and_falls_back_with_a_
     generate_two_names(&ks, "web", "web.test");
     let roots: Vec<std::path::PathBuf> = (0..3)
         .map(|n| {
-            let f = p.dir.path().join(format!("root-{n}.pem"));
+            let f = p.path().join(format!("root-{n}.pem"));
             std::fs::write(&f, p.mgmt(&format!("/roots/{n}"))).unwrap();
             f
         })
@@ -883,14 +883,14 @@ fn a_signal_during_an_order_still_runs_the_dns01_cleanup() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     generate_two_names(&ks, "sig", "sig.test");
-    let log = p.dir.path().join("slow-hook.log");
-    let hook = p.dir.path().join("slow-hook.sh");
+    let log = p.path().join("slow-hook.log");
+    let hook = p.path().join("slow-hook.sh");
     std::fs::write(
         &hook,
         format!(
             "#!/bin/sh\necho \"$1 $2\" >> '{}'\n[ \"$1\" = present ] && {{ echo $$ > '{}'; sleep 1000; }}\nexit 0\n",
             log.display(),
-            p.dir.path().join("slow-hook.pid").display()
+            p.path().join("slow-hook.pid").display()
         ),
     )
     .unwrap();
@@ -939,7 +939,7 @@ fn a_signal_during_an_order_still_runs_the_dns01_cleanup() {
     assert!(stderr(&out).contains("abandoned"), "{}", stderr(&out));
     // The hung present (a shell waiting on its sleep) was stopped with
     // its whole process group.
-    let pid = std::fs::read_to_string(p.dir.path().join("slow-hook.pid")).unwrap();
+    let pid = std::fs::read_to_string(p.path().join("slow-hook.pid")).unwrap();
     crate::acme_hooks::assert_group_gone(pid.trim());
     let calls = std::fs::read_to_string(&log).unwrap();
     assert!(

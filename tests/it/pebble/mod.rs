@@ -11,10 +11,14 @@
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 pub struct Pebble {
-    pub dir: tempfile::TempDir,
+    /// The temporary directory (kept until drop).
+    dir: Option<tempfile::TempDir>,
+    /// Its path: config, TLS files, logs.
+    home: PathBuf,
     children: Vec<Child>,
     pub port: u16,
     pub mgmt_port: u16,
@@ -24,13 +28,38 @@ pub struct Pebble {
     pub challtest_port: u16,
 }
 
-/// A loopback port nobody listens on right now.
+/// A loopback port nobody listens on right now, handed out once per test
+/// binary. It is taken from below the kernel's ephemeral range
+/// (`ip_local_port_range`, 32768-60999 by default), where neither an
+/// outgoing connection's source port nor another test's `bind(:0)` can
+/// land between now and the bind of the listener it is for: ports from
+/// `bind(:0)` raced those and failed a test now and then with "address
+/// already in use".
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|r| r.split_whitespace().next()?.parse::<u32>().ok())
+        .unwrap_or(32768);
+    const FROM: u32 = 10_000;
+    if low <= FROM + 1000 {
+        return TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+    }
+    let span = low - FROM;
+    // Two test binaries (or two runs) at once start far apart.
+    let start = std::process::id().wrapping_mul(2_654_435_761) % span;
+    for _ in 0..span {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let port = (FROM + (start + n) % span) as u16;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free loopback port between {FROM} and {low}");
 }
 
 fn found(tool: &str) -> bool {
@@ -73,15 +102,23 @@ fn openssl(dir: &Path, args: &[&str]) {
     );
 }
 
-fn wait_for(port: u16, what: &str) {
+/// Waits until `port` accepts connections; `Err` when one of `children`
+/// exits first (its port was taken after all: start again elsewhere).
+fn wait_for(port: u16, what: &str, children: &mut [Child]) -> Result<(), String> {
     let start = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        for c in children.iter_mut() {
+            if let Ok(Some(status)) = c.try_wait() {
+                return Err(format!("{what}: a process exited at start ({status})"));
+            }
+        }
         assert!(
             start.elapsed() < Duration::from_secs(30),
             "{what} did not start listening on port {port}"
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+    Ok(())
 }
 
 impl Pebble {
@@ -158,6 +195,22 @@ impl Pebble {
                 "tls.pem",
             ],
         );
+        let mut last = String::new();
+        for _ in 0..5 {
+            match Pebble::spawn(dir.path(), extra, env) {
+                Ok(mut p) => {
+                    p.dir = Some(dir);
+                    return p;
+                }
+                Err(e) => last = e,
+            }
+        }
+        panic!("Pebble did not start in five tries: {last}");
+    }
+
+    /// Pebble and challtestsrv on fresh ports in `d`; `Err` when one of
+    /// them exits at start (a port was taken meanwhile).
+    fn spawn(d: &Path, extra: &str, env: &[(&str, &str)]) -> Result<Pebble, String> {
         let (port, mgmt_port, http_port, tls_port) =
             (free_port(), free_port(), free_port(), free_port());
         let (dns_port, challtest_port) = (free_port(), free_port());
@@ -189,7 +242,8 @@ impl Pebble {
             .spawn()
             .unwrap();
         let mut p = Pebble {
-            dir,
+            dir: None,
+            home: d.to_path_buf(),
             children: vec![cts],
             port,
             mgmt_port,
@@ -206,21 +260,27 @@ impl Pebble {
         ])
         .env("PEBBLE_VA_NOSLEEP", "1")
         .env("PEBBLE_AUTHZREUSE", "0")
-        .current_dir(p.dir.path())
+        .current_dir(d)
         .stdout(log("pebble.log"))
         .stderr(log("pebble.err"));
         for (k, v) in env {
             cmd.env(k, v);
         }
         p.children.push(cmd.spawn().unwrap());
-        wait_for(challtest_port, "pebble-challtestsrv");
-        wait_for(port, "pebble");
-        wait_for(mgmt_port, "pebble's management API");
-        p
+        wait_for(challtest_port, "pebble-challtestsrv", &mut p.children)?;
+        wait_for(port, "pebble", &mut p.children)?;
+        wait_for(mgmt_port, "pebble's management API", &mut p.children)?;
+        Ok(p)
     }
 
     pub fn start() -> Pebble {
         Pebble::start_with("", &[])
+    }
+
+    /// Pebble's directory: its config, TLS files and logs; a test's
+    /// hooks and scratch files may go here too.
+    pub fn path(&self) -> &Path {
+        &self.home
     }
 
     pub fn url(&self) -> String {
@@ -229,7 +289,7 @@ impl Pebble {
 
     /// The CA file for Pebble's own HTTPS listener.
     pub fn tls_ca(&self) -> PathBuf {
-        self.dir.path().join("minica.pem")
+        self.home.join("minica.pem")
     }
 
     /// GET from the management API (curl, with the listener's CA).
@@ -250,14 +310,14 @@ impl Pebble {
 
     /// Pebble's issuing root (regenerated at every start), as a file.
     pub fn root_file(&self) -> PathBuf {
-        let p = self.dir.path().join("root0.pem");
+        let p = self.home.join("root0.pem");
         std::fs::write(&p, self.mgmt("/roots/0")).unwrap();
         p
     }
 
     /// Pebble's log so far (for assertion messages).
     pub fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("pebble.log")).unwrap_or_default()
+        std::fs::read_to_string(self.home.join("pebble.log")).unwrap_or_default()
     }
 
     /// The arguments that point `csrkit order` at this Pebble with the

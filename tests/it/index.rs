@@ -318,3 +318,116 @@ fn show_by_id_seeks_the_index() {
     assert_eq!(shown(&ks, top + 1), Err(Some(3)));
     assert_eq!(shown(&ks, top).as_deref(), Ok(ids[&top].as_str()));
 }
+
+/// `list` prints its first page from the index's head (each row read from
+/// its record.json) before the catalog pass is done; whatever the state of
+/// the index and the catalog, every record is printed once, in id order,
+/// and the text table is the same as from a listing without the index.
+#[test]
+fn list_prints_every_record_once_in_id_order_whatever_the_index_holds() {
+    let ks = Ks::new();
+    let lines: String = (0..260)
+        .map(|i| format!("{{\"name\":\"h{i:03}\",\"common_name\":\"h{i}.example.com\",\"key_type\":\"ec\"}}\n"))
+        .collect();
+    let batch = ks.root().join("batch.jsonl");
+    std::fs::create_dir_all(ks.root()).ok();
+    std::fs::write(&batch, lines).unwrap();
+    ks.cmd()
+        .args(["generate", "--no-passphrase", "--batch"])
+        .arg(&batch)
+        .assert()
+        .success();
+    // Dead lines at the head (deleted records), a name deleted and made
+    // again (its first line names an id it no longer has), and new
+    // revisions (lines that repeat an id late in the file).
+    for i in (0..150).step_by(2) {
+        ks.cmd()
+            .args(["delete", &format!("h{i:03}"), "--yes"])
+            .assert()
+            .success();
+    }
+    ks.cmd()
+        .args([
+            "generate",
+            "h001x",
+            "--cn",
+            "x.example.com",
+            "--key-type",
+            "ec",
+        ])
+        .arg("--no-passphrase")
+        .assert()
+        .success();
+    ks.cmd()
+        .args(["delete", "h003", "--yes"])
+        .assert()
+        .success();
+    ks.cmd()
+        .args([
+            "generate",
+            "h003",
+            "--cn",
+            "h3.example.com",
+            "--key-type",
+            "ec",
+        ])
+        .arg("--no-passphrase")
+        .assert()
+        .success();
+    for n in ["h005", "h151"] {
+        ks.cmd()
+            .args(["regenerate", n, "--org", "Two"])
+            .assert()
+            .success();
+    }
+    let ids = |ks: &Ks| -> Vec<(u64, String, u64)> {
+        let o = ks
+            .cmd()
+            .args(["list", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["id"].as_u64().unwrap(),
+                    r["name"].as_str().unwrap().to_string(),
+                    r["revision"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let text = |ks: &Ks| stdout(&ks.cmd().arg("list").output().unwrap());
+    let want = ids(&ks);
+    assert_eq!(want.len(), 260 - 75 - 1 + 2, "{want:?}");
+    let mut sorted = want.clone();
+    sorted.sort();
+    sorted.dedup_by_key(|r| r.0);
+    assert_eq!(want, sorted, "not in id order, or a row twice");
+    assert!(want.contains(&(5 + 1, "h005".to_string(), 2)), "{want:?}");
+    let h003 = want.iter().find(|r| r.1 == "h003").unwrap();
+    assert!(h003.0 > 260, "{h003:?}");
+    let table = text(&ks);
+
+    // The same without the index (the catalog pass alone), with a damaged
+    // one, and with one whose head names records that are gone.
+    let index = ks.root().join("records/.index");
+    let good = std::fs::read(&index).unwrap();
+    std::fs::remove_file(&index).unwrap();
+    assert_eq!(ids(&ks), want, "without the index");
+    assert_eq!(text(&ks), table);
+    let mut bad = good.clone();
+    bad[40] ^= 1;
+    std::fs::write(&index, &bad).unwrap();
+    assert_eq!(ids(&ks), want, "with a damaged index");
+    // The index whole again and no catalog: every row of the catalog pass
+    // read from its record.json, the head's rows still printed once.
+    std::fs::write(&index, &good).unwrap();
+    let catalog = ks.root().join("records/.catalog");
+    std::fs::remove_file(&catalog).unwrap();
+    assert_eq!(ids(&ks), want, "without the catalog");
+    assert_eq!(text(&ks), table);
+}

@@ -149,7 +149,7 @@ impl DirStore {
     }
 
     /// Whether a binary that kept the older per-entry indexes has written.
-    fn legacy_present(&self) -> bool {
+    pub(super) fn legacy_present(&self) -> bool {
         LEGACY
             .iter()
             .any(|d| fs::symlink_metadata(self.records_dir().join(d)).is_ok())
@@ -309,14 +309,7 @@ impl DirStore {
     /// whole: it is rebuilt ([`DirStore::index_repair`]).
     pub(super) fn index_names_of(&self, id: u64) -> Vec<String> {
         use std::os::unix::fs::FileExt;
-        let Ok(f) = OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK)
-            .open(self.index_path())
-        else {
-            return Vec::new();
-        };
-        let Some(len) = f.metadata().ok().filter(|m| m.is_file()).map(|m| m.len()) else {
+        let Some((f, len)) = self.index_file() else {
             return Vec::new();
         };
         let read = |at: u64, n: u64| -> Option<Vec<u8>> {
@@ -335,6 +328,19 @@ impl DirStore {
         self.index_name_of(id).into_iter().collect()
     }
 
+    /// The index file opened for positioned reads (never through a link,
+    /// never a FIFO's open blocking) and its length; `None` when there is
+    /// no regular file.
+    pub(super) fn index_file(&self) -> Option<(File, u64)> {
+        let f = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK)
+            .open(self.index_path())
+            .ok()?;
+        let len = f.metadata().ok().filter(|m| m.is_file())?.len();
+        Some((f, len))
+    }
+
     /// The name the newest sound line gives for an id, by reading the
     /// whole file. Only the lines are split and each id compared; a
     /// checksum is computed only for a line that names the id.
@@ -351,6 +357,28 @@ impl DirStore {
             });
         found
     }
+}
+
+/// The lines of the index's first bytes `buf` (read from offset 0), as
+/// (offset in `buf`, id, name), in file order; only complete lines. `None`
+/// without this version's header or with a damaged line: the caller then
+/// does without the index. (A line whose key is unknown still names its id
+/// and record truly.)
+pub(super) fn head(buf: &[u8]) -> Option<Vec<(usize, u64, &str)>> {
+    let body = buf.strip_prefix(HEADER.as_bytes())?;
+    let end = body.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let mut out = Vec::with_capacity(end / 100 + 1);
+    let mut at = 0;
+    while at < end {
+        let n = body[at..end].iter().position(|b| *b == b'\n')?;
+        let l = &body[at..at + n];
+        if !l.is_empty() {
+            let e = parse_line(l)?;
+            out.push((HEADER.len() + at, e.id, e.name));
+        }
+        at += n + 1;
+    }
+    Some(out)
 }
 
 /// Whether a line's id field (unchecked) is `want`.

@@ -10,14 +10,14 @@
 //! Temporaries left by a crash are removed by the next writer, which holds
 //! the lock, so no live writer can own them. `generate --batch` writes into
 //! a staging directory of its own, outside the lock, and only renames under
-//! it ([`stage`]). `list` reads the [`catalog`]; `import` and `show 123`
+//! it ([`stage`]). `list` reads the [`catalog`] ([`listing`]); `import` and `show 123`
 //! the key and id [`index`], whose line is durable before the record
 //! lands. The protocol in full:
 //! docs/design.md.
 
 use crate::mention;
 use std::fs::{self, DirBuilder};
-use std::os::unix::fs::{DirBuilderExt, DirEntryExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -28,7 +28,7 @@ use crate::keystore::io::{
 };
 use crate::keystore::{
     changed_meanwhile, check_stored_name, exists_error, not_found, same_key, BatchWriter,
-    FullRecord, HistoryKey, Listed, ListedFrom, NewRecord, Put, Record, RecordMeta, Store, Summary,
+    FullRecord, HistoryKey, Listed, NewRecord, Put, Record, RecordMeta, Store,
 };
 
 mod acme;
@@ -37,11 +37,12 @@ mod commit;
 mod copy;
 mod damaged;
 mod index;
+mod listing;
 mod lock;
 mod renewal;
 mod stage;
 
-use catalog::{CatalogLine, CATALOG_SLACK};
+use catalog::CatalogLine;
 use commit::{
     exchange, link_tree, mark_top_dir, write_record_files, Durable, CERT_FILES, RECORD_FILES,
 };
@@ -508,68 +509,22 @@ impl Store for DirStore {
         };
         self.find_id(id)?.ok_or_else(|| not_found(name_or_id))
     }
-    /// Every record, sorted by id. A directory whose inode matches its
-    /// catalog line is taken from the catalog (one file read for the whole
-    /// keystore); any other is read from its record.json, and the catalog
-    /// is then rewritten.
+    /// Every record, sorted by id ([`listing`]).
     fn list(&self) -> Result<Vec<Listed>> {
-        if !self.check_root()? {
-            return Ok(vec![]);
-        }
-        let dir = self.records_dir();
-        // The directory's entries are read while the catalog is parsed
-        // (two threads: on a large keystore each is a good part of the
-        // time; see docs/performance.md).
-        let (entries, (mut catalog, lines)) = std::thread::scope(|s| {
-            let reader = s.spawn(|| record_entries(&dir));
-            let catalog = self.catalog_read();
-            let entries = reader
-                .join()
-                .unwrap_or_else(|_| Err(Error::internal("reading the records directory failed")));
-            (entries, catalog)
-        });
-        let Some(entries) = entries? else {
-            return Ok(vec![]);
-        };
-        let mut out = Vec::with_capacity(entries.len());
-        let mut misses = 0;
-        let mut skipped = Vec::new();
-        for entry in entries {
-            let Some(name) = entry.path.file_name().and_then(|n| n.to_str()) else {
-                continue;
-            };
-            match catalog.remove_entry(name) {
-                Some((name, (ino, mut summary))) if ino == entry.ino && entry.is_dir => {
-                    summary.name = name;
-                    out.push(Listed {
-                        summary,
-                        from: ListedFrom::Dir(entry.path),
-                    });
-                }
-                _ => {
-                    misses += 1;
-                    // A record that cannot be read is named and skipped,
-                    // not the end of the whole listing.
-                    let rec = match Record::read_at(&entry.path) {
-                        Ok(rec) => rec,
-                        Err(e) => {
-                            skipped.push(damaged::skipped(name, &e));
-                            continue;
-                        }
-                    };
-                    out.push(Listed {
-                        summary: Summary::of(&rec.meta),
-                        from: ListedFrom::Dir(entry.path),
-                    });
-                }
-            }
-        }
-        out.sort_unstable_by_key(|r| r.summary.id);
-        *self.skipped.lock().unwrap_or_else(|p| p.into_inner()) = skipped;
-        if misses > 0 || lines > out.len() + CATALOG_SLACK {
-            self.catalog_compact(&out);
-        }
+        let mut out = Vec::new();
+        self.list_streamed(false, &mut |row| {
+            out.push(row);
+            Ok(())
+        })?;
         Ok(out)
+    }
+
+    fn list_each(&self, each: &mut dyn FnMut(Listed) -> Result<()>) -> Result<()> {
+        self.list_streamed(true, each)
+    }
+
+    fn streams_list(&self) -> bool {
+        true
     }
 
     fn find_by_spki(&self, spki_sha256: &str) -> Result<Option<Record>> {
@@ -616,38 +571,4 @@ impl Store for DirStore {
     fn put_full(&self, full: &FullRecord) -> Result<Put> {
         self.put_full_record(full)
     }
-}
-
-/// One entry of `records/` whose name is a record name.
-struct RecordEntry {
-    path: PathBuf,
-    ino: u64,
-    is_dir: bool,
-}
-
-/// The entries of `records/` named like records (`None`: no such
-/// directory), from readdir alone (inode and type, no stat).
-fn record_entries(dir: &Path) -> Result<Option<Vec<RecordEntry>>> {
-    let entries = match fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(io_at(dir, e)),
-    };
-    let mut out = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| io_at(dir, e))?;
-        let name = entry.file_name();
-        if name
-            .to_str()
-            .is_none_or(|n| crate::request::validate_name(n).is_err())
-        {
-            continue;
-        }
-        out.push(RecordEntry {
-            path: entry.path(),
-            ino: entry.ino(),
-            is_dir: entry.file_type().is_ok_and(|t| t.is_dir()),
-        });
-    }
-    Ok(Some(out))
 }

@@ -90,6 +90,9 @@ impl commands::Report for Streamed {
             self.check(r);
         }
     }
+    fn closed(&self) -> bool {
+        self.closed
+    }
 }
 
 /// Before any secret is read: no core dump (a passphrase prompt's Ctrl-\\

@@ -41,6 +41,11 @@ pub trait Report: Send {
     fn err(&mut self, line: &str);
     /// Pushes buffered output out (called every so often and at the end).
     fn flush(&mut self) {}
+    /// Whether stdout is gone (a closed pipe: `csrkit list | head`), so
+    /// that a command that only prints may stop.
+    fn closed(&self) -> bool {
+        false
+    }
 }
 
 /// A [`Report`] that keeps everything, for callers that print at the end.

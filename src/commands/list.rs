@@ -29,7 +29,10 @@ pub(super) fn list(ctx: &Ctx, report: &mut dyn Report) -> Result<Done> {
     let mut page = if streams { FIRST_PAGE } else { usize::MAX };
     let mut rows: Vec<Listed> = Vec::new();
     let mut count = 0usize;
-    ctx.keystore.list_each(&mut |row| {
+    // Once stdout is a closed pipe (`csrkit list | head`), the listing
+    // stops: the keystore's readers end at the error, which is no failure.
+    let mut closed = false;
+    let listed = ctx.keystore.list_each(&mut |row| {
         rows.push(row);
         count += 1;
         if rows.len() >= page {
@@ -37,9 +40,17 @@ pub(super) fn list(ctx: &Ctx, report: &mut dyn Report) -> Result<Done> {
             report.flush();
             rows.clear();
             page = PAGE;
+            if report.closed() {
+                closed = true;
+                return Err(crate::error::Error::internal("stdout is closed"));
+            }
         }
         Ok(())
-    })?;
+    });
+    if closed {
+        return Ok(Done::default());
+    }
+    listed?;
     if !rows.is_empty() {
         report.out(&stream.page(&rows)?);
     }

@@ -631,11 +631,13 @@ fn a_keystore_of_the_previous_schema_is_upgraded_with_its_records() {
         return;
     };
     generate(&s, "old", "old.test");
-    // Back to version 1: version 2 only added the ACME tables.
+    // Back to version 1: version 2 only added the ACME tables, version 3
+    // the listing (tests/it/pg.rs).
     db(&s)
         .client()
         .batch_execute(
-            "DROP TABLE csrkit.acme_accounts; DROP TABLE csrkit.acme_renewal;
+            "DROP TABLE csrkit.listing; DROP FUNCTION csrkit.listing_sync() CASCADE;
+             DROP TABLE csrkit.acme_accounts; DROP TABLE csrkit.acme_renewal;
              UPDATE csrkit.schema_version SET version = 1;",
         )
         .unwrap();
@@ -664,7 +666,7 @@ fn a_keystore_of_the_previous_schema_is_upgraded_with_its_records() {
     let o = s.cmd().args(["keystore", "migrate"]).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("schema version 1 -> 2"),
+        stderr(&o).contains("schema version 1 -> 3"),
         "{}",
         stderr(&o)
     );
@@ -672,7 +674,7 @@ fn a_keystore_of_the_previous_schema_is_upgraded_with_its_records() {
     assert!(accounts(db(&s)).is_empty());
     let o = s.cmd().args(["keystore", "migrate"]).output().unwrap();
     assert!(
-        stderr(&o).contains("schema version 2, up to date"),
+        stderr(&o).contains("schema version 3, up to date"),
         "{}",
         stderr(&o)
     );
@@ -680,7 +682,8 @@ fn a_keystore_of_the_previous_schema_is_upgraded_with_its_records() {
     db(&s)
         .client()
         .batch_execute(
-            "DROP TABLE csrkit.acme_accounts; DROP TABLE csrkit.acme_renewal;
+            "DROP TABLE csrkit.listing; DROP FUNCTION csrkit.listing_sync() CASCADE;
+             DROP TABLE csrkit.acme_accounts; DROP TABLE csrkit.acme_renewal;
              UPDATE csrkit.schema_version SET version = 1;",
         )
         .unwrap();
@@ -691,7 +694,7 @@ fn a_keystore_of_the_previous_schema_is_upgraded_with_its_records() {
         .query_one("SELECT version FROM csrkit.schema_version", &[])
         .unwrap()
         .get(0);
-    assert_eq!(v, 2);
+    assert_eq!(v, 3);
     assert!(accounts(db(&s)).is_empty());
 }
 

@@ -392,7 +392,7 @@ fn schema_is_migrated_on_first_use_and_a_newer_one_is_refused() {
     let o = out(csrkit_at(&url).args(["keystore", "migrate"]));
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("created at version 2"),
+        stderr(&o).contains("created at version 3"),
         "{}",
         stderr(&o)
     );
@@ -694,4 +694,106 @@ fn a_large_batch_leaves_the_table_analyzed_so_a_key_lookup_uses_the_spki_index()
         .map(|r| r.get(0))
         .collect();
     assert!(plan.iter().any(|l| l.contains("records_spki")), "{plan:#?}");
+}
+
+/// `csrkit.listing` (schema version 3), what `list` and `expiring` read,
+/// holds each record's summary exactly as `csrkit.records` does after every
+/// kind of write (generate, a batch's COPY, regenerate, self-sign, delete,
+/// a row inserted by SQL), and a database of version 2 gets it filled on
+/// first use.
+#[test]
+fn the_listing_follows_every_write_and_an_older_schema_gets_it_filled() {
+    let db = db!("the_listing_follows_every_write_and_an_older_schema_gets_it_filled");
+    let url = db.url();
+    let ok = |args: &[&str]| {
+        let o = out(csrkit_at(&url).args(args));
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        o
+    };
+    for n in ["a", "b", "c"] {
+        ok(&[
+            "generate",
+            n,
+            "--cn",
+            &format!("{n}.example.com"),
+            "--key-type",
+            "ec",
+            "--no-passphrase",
+        ]);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let batch = dir.path().join("batch.jsonl");
+    let lines: String = (0..40)
+        .map(|i| format!("{{\"name\":\"l{i:02}\",\"common_name\":\"l{i}.example.com\",\"key_type\":\"ec\"}}\n"))
+        .collect();
+    std::fs::write(&batch, lines).unwrap();
+    let o = out(csrkit_at(&url)
+        .args(["generate", "--no-passphrase", "--batch"])
+        .arg(&batch));
+    assert!(o.status.success(), "{}", stderr(&o));
+    ok(&["regenerate", "b", "--org", "Two"]);
+    ok(&["self-sign", "c", "--days", "30"]);
+    ok(&["delete", "a", "--yes"]);
+    ok(&["delete", "l07", "--yes"]);
+    type Rows = Vec<(i64, String)>;
+    let both = || -> (Rows, Rows) {
+        let mut c = db.client();
+        let mut rows = |sql: &str| -> Rows {
+            c.query(sql, &[])
+                .unwrap()
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect()
+        };
+        (
+            rows("SELECT id, summary FROM csrkit.records ORDER BY id"),
+            rows("SELECT id, summary FROM csrkit.listing ORDER BY id"),
+        )
+    };
+    let (records, listing) = both();
+    assert_eq!(records.len(), 3 + 40 - 2);
+    assert_eq!(listing, records);
+    let c_row = listing
+        .iter()
+        .find(|r| r.1.contains("\"name\":\"c\""))
+        .unwrap();
+    assert!(c_row.1.contains("not_after"), "{c_row:?}");
+    // A row written by SQL alone, as bench/scale.py fills a keystore.
+    db.client()
+        .batch_execute(
+            "INSERT INTO csrkit.records (id, name, revision, meta, summary, csr_pem, key_pem)
+             SELECT nextval('csrkit.record_id'), 'bysql', 1, meta,
+                    replace(summary, '\"name\":\"b\"', '\"name\":\"bysql\"'), csr_pem, key_pem
+             FROM csrkit.records WHERE name = 'b'",
+        )
+        .unwrap();
+    let (records, listing) = both();
+    assert_eq!(listing, records);
+    let names = |o: &std::process::Output| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let listed = names(&ok(&["list", "--format", "json"]));
+    assert_eq!(listed.len(), records.len());
+    // Back to version 2 (no listing): the first use fills it.
+    db.client()
+        .batch_execute(
+            "DROP TABLE csrkit.listing; DROP FUNCTION csrkit.listing_sync() CASCADE;
+             UPDATE csrkit.schema_version SET version = 2;",
+        )
+        .unwrap();
+    assert_eq!(names(&ok(&["list", "--format", "json"])), listed);
+    let (records2, listing) = both();
+    assert_eq!(records2, records);
+    assert_eq!(listing, records);
+    let v: i32 = db
+        .client()
+        .query_one("SELECT version FROM csrkit.schema_version", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(v, 3);
 }

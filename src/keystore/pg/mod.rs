@@ -504,71 +504,34 @@ impl Store for PgStore {
         Ok(format!("the row of record {name} with its history"))
     }
 
-    /// `SELECT summary ... ORDER BY id`; each row reads the rest of its
-    /// record through this store's connection.
+    /// Every summary in id order ([`each_summary`]); each row reads the
+    /// rest of its record through this store's connection.
     fn list(&self) -> Result<Vec<Listed>> {
-        let rows = self.conn.run(|c| {
-            Ok(Ok(c.query(
-                "SELECT summary FROM csrkit.records ORDER BY id",
-                &[],
-            )?))
-        })?;
         let from = ListedFrom::Store(self.conn.clone());
-        rows.iter()
-            .map(|row| {
-                let summary: Summary = serde_json::from_str(row.get(0))
-                    .map_err(|e| Error::internal(format!("a record's summary is corrupt: {e}")))?;
-                Ok(Listed {
+        self.conn.run(|c| {
+            let mut out = Vec::new();
+            let r = each_summary(c, &mut |summary| {
+                out.push(Listed {
+                    summary,
+                    from: from.clone(),
+                });
+                Ok(())
+            })?;
+            Ok(r.map(|()| out))
+        })
+    }
+
+    /// [`each_summary`], each row handed to `each` as it arrives, in memory
+    /// that does not grow with the keystore.
+    fn list_each(&self, each: &mut dyn FnMut(Listed) -> Result<()>) -> Result<()> {
+        let from = ListedFrom::Store(self.conn.clone());
+        self.conn.run_here(|c| {
+            each_summary(c, &mut |summary| {
+                each(Listed {
                     summary,
                     from: from.clone(),
                 })
             })
-            .collect()
-    }
-
-    /// `SELECT summary ... ORDER BY id` through a cursor, fetched in
-    /// growing batches (100 rows, then up to 5,000): rows reach `each` as
-    /// they arrive, in memory that does not grow with the keystore. A
-    /// cursor is planned for its first rows (`cursor_tuple_fraction`): the
-    /// primary key's index.
-    fn list_each(&self, each: &mut dyn FnMut(Listed) -> Result<()>) -> Result<()> {
-        let from = ListedFrom::Store(self.conn.clone());
-        self.conn.run_here(|c| {
-            let mut tx = c.transaction()?;
-            // JIT compiling the scan (its cost passes jit_above_cost from
-            // a few hundred thousand rows) delayed the first row by 30 ms
-            // and gains nothing on a plain index scan.
-            tx.batch_execute(
-                "SET LOCAL jit = off; \
-                 DECLARE csrkit_list NO SCROLL CURSOR FOR \
-                 SELECT summary FROM csrkit.records ORDER BY id",
-            )?;
-            let mut batch = 100;
-            loop {
-                let rows = tx.query(&format!("FETCH {batch} FROM csrkit_list"), &[])?;
-                if rows.is_empty() {
-                    break;
-                }
-                for row in rows {
-                    let summary: Summary = match serde_json::from_str(row.get(0)) {
-                        Ok(s) => s,
-                        Err(e) => {
-                            return Ok(Err(Error::internal(format!(
-                                "a record's summary is corrupt: {e}"
-                            ))))
-                        }
-                    };
-                    if let Err(e) = each(Listed {
-                        summary,
-                        from: from.clone(),
-                    }) {
-                        return Ok(Err(e));
-                    }
-                }
-                batch = (batch * 4).min(5000);
-            }
-            tx.commit()?;
-            Ok(Ok(()))
         })
     }
 
@@ -672,4 +635,65 @@ impl Store for PgStore {
             .map_err(|e| self.conn.error(e))??;
         Ok((before, Some(after)))
     }
+}
+
+/// `SELECT summary FROM csrkit.listing ORDER BY id` (the narrow table of
+/// schema version 3) through a cursor, fetched in growing batches (100
+/// rows, then up to 5,000) on a thread of their own while this one
+/// decodes the batch before and hands its summaries to `each`: the
+/// server's scan overlaps the client's work. A cursor is planned for its
+/// first rows (`cursor_tuple_fraction`): the primary key's index. `each`
+/// returning an error ends it (the cursor's transaction rolled back).
+fn each_summary(c: &mut Client, each: &mut dyn FnMut(Summary) -> Result<()>) -> Answer<()> {
+    let mut tx = c.transaction()?;
+    // JIT compiling the scan (its cost passes jit_above_cost from a few
+    // hundred thousand rows) delayed the first row by 30 ms and gains
+    // nothing on a plain index scan.
+    tx.batch_execute(
+        "SET LOCAL jit = off; \
+         DECLARE csrkit_list NO SCROLL CURSOR FOR \
+         SELECT summary FROM csrkit.listing ORDER BY id",
+    )?;
+    let handed = std::thread::scope(|s| {
+        let (rows_tx, rows_rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(2);
+        let tx = &mut tx;
+        let fetcher = s.spawn(move || -> std::result::Result<(), postgres::Error> {
+            let mut batch = 100;
+            loop {
+                let rows = tx.query(&format!("FETCH {batch} FROM csrkit_list"), &[])?;
+                // An empty batch ends it; a closed channel means the
+                // caller stopped.
+                if rows.is_empty() || rows_tx.send(rows).is_err() {
+                    return Ok(());
+                }
+                batch = (batch * 4).min(5000);
+            }
+        });
+        let mut handed = Ok(());
+        'rows: for rows in rows_rx {
+            for row in rows {
+                let summary = match serde_json::from_str(row.get(0)) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        handed = Err(Error::internal(format!(
+                            "a record's summary is corrupt: {e}"
+                        )));
+                        break 'rows;
+                    }
+                };
+                if let Err(e) = each(summary) {
+                    handed = Err(e);
+                    break 'rows;
+                }
+            }
+        }
+        let fetched = fetcher
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        fetched.map(|()| handed)
+    })?;
+    if handed.is_ok() {
+        tx.commit()?;
+    }
+    Ok(handed)
 }

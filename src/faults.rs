@@ -16,7 +16,8 @@
 //! - `CSRKIT_TEST_MARK_AT=<step>@<path>`: create the file `path` the first
 //!   time the process reaches `step` (a rendezvous: the test waits for the
 //!   file instead of sleeping). Steps: `lock:wait` (a writer found the
-//!   keystore's lock held and is waiting for it).
+//!   keystore's lock held and is waiting for it), `list:compact` (a
+//!   listing is about to rewrite the catalog; also a pause point).
 
 /// Whether fault injection is compiled in.
 pub const ENABLED: bool = cfg!(feature = "failpoints");

@@ -82,6 +82,8 @@ pub struct AcmeChallengeArgs {
         long,
         value_name = "CMD",
         env = "CSRKIT_ACME_DNS_HOOK",
+        // A command line may carry a token: never shown in --help.
+        hide_env_values = true,
         help_heading = "Challenge"
     )]
     pub dns_hook: Option<String>,
@@ -156,6 +158,8 @@ pub struct OrderArgs {
         long,
         value_name = "CMD",
         env = "CSRKIT_DEPLOY_HOOK",
+        // A command line may carry a token: never shown in --help.
+        hide_env_values = true,
         help_heading = "ACME"
     )]
     pub deploy_hook: Option<String>,

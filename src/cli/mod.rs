@@ -144,7 +144,14 @@ pub enum P12Profile {
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// Keystore directory, or postgresql://user@host:port/db URL [default: $XDG_DATA_HOME/csrkit, else ~/.local/share/csrkit]
-    #[arg(long, global = true, env = "CSRKIT_KEYSTORE", value_name = "DIR|URL")]
+    // The value is never shown in --help: a URL may carry a password.
+    #[arg(
+        long,
+        global = true,
+        env = "CSRKIT_KEYSTORE",
+        hide_env_values = true,
+        value_name = "DIR|URL"
+    )]
     pub keystore: Option<PathBuf>,
 
     /// Output shape (each command has its own default)

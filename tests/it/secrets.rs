@@ -394,3 +394,35 @@ fn secret_files_are_read_to_their_first_line_within_a_bound() {
         assert!(!ks.root().join("records").exists());
     }
 }
+
+/// `--help` shows no environment variable's value that may hold a secret:
+/// a PostgreSQL URL's password in `CSRKIT_KEYSTORE`, a token in a hook's
+/// command line. (clap prints `[env: NAME=value]` unless told not to.)
+#[test]
+fn help_never_shows_a_keystore_url_or_a_hook_from_the_environment() {
+    let ks = Ks::new();
+    for args in [
+        &["--help"][..],
+        &["list", "--help"],
+        &["keystore", "copy", "--help"],
+        &["order", "--help"],
+        &["renew", "--help"],
+        &["serve", "--help"],
+    ] {
+        let o = ks
+            .cmd()
+            .env(
+                "CSRKIT_KEYSTORE",
+                "postgresql://csrkit:Hunter2-Url-Password@127.0.0.1:1/db",
+            )
+            .env("CSRKIT_DEPLOY_HOOK", "/bin/deploy --token Hunter3-Deploy")
+            .env("CSRKIT_ACME_DNS_HOOK", "/bin/dns --token Hunter4-Dns")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(!all.contains("Hunter"), "{args:?}:\n{all}");
+        assert!(stdout(&o).contains("Usage"), "{args:?}");
+    }
+}

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::DirStore;
 use crate::keystore::io::{atomic_write, nofollow_read_any};
-use crate::keystore::{Listed, RecordMeta, Summary};
+use crate::keystore::{RecordMeta, Summary};
 
 /// Append-only summary of every commit, inside `records/` (see `list`).
 pub(super) const CATALOG: &str = ".catalog";
@@ -114,8 +114,15 @@ impl DirStore {
         (map, lines)
     }
 
-    /// Rewrites the catalog from the live records, if no writer is busy.
-    pub(super) fn catalog_compact(&self, records: &[Listed]) {
+    /// Rewrites the catalog from `rows` (each summary with the inode of the
+    /// directory it was read from, as observed then), if no writer is
+    /// busy. A commit between that observation and this rewrite loses its
+    /// line, which costs only speed: its directory is a new inode, so the
+    /// rewritten line for its name does not match and is not trusted. (The
+    /// inode is never looked up again here: paired with a summary read
+    /// before a commit, the new directory's inode made a stale line that
+    /// `list` and `expiring` trusted.)
+    pub(super) fn catalog_compact(&self, rows: &[(Summary, u64)]) {
         let Ok(file) = OpenOptions::new()
             .read(true)
             .write(true)
@@ -128,17 +135,14 @@ impl DirStore {
             return;
         }
         let mut out = Vec::new();
-        for r in records {
-            let Some(dir) = r.dir() else { continue };
-            if let Ok(md) = fs::symlink_metadata(dir) {
-                let line = CatalogLine::Put {
-                    ino: md.ino(),
-                    summary: r.summary.clone(),
-                };
-                if let Ok(json) = line.to_json() {
-                    out.extend_from_slice(&json);
-                    out.push(b'\n');
-                }
+        for (summary, ino) in rows {
+            let line = CatalogLine::Put {
+                ino: *ino,
+                summary: summary.clone(),
+            };
+            if let Ok(json) = line.to_json() {
+                out.extend_from_slice(&json);
+                out.push(b'\n');
             }
         }
         let _ = atomic_write(&self.records_dir().join(CATALOG), &out, 0o600);

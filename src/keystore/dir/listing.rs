@@ -12,10 +12,12 @@
 //!
 //! - **The first page, from the index's head.** The index is
 //!   authoritative and its ids grow with commit order, so its first
-//!   512 KiB name the lowest ids. Up to [`FIRST_PAGE`] of them are read
-//!   from their `record.json` files (kept only when the file still holds
-//!   the id) and handed over at once, with the id up to which every
-//!   record is among them.
+//!   512 KiB name the lowest ids. Taken from id 1 on, without a gap (a
+//!   batch's ids land out of order, and an id missing from the window may
+//!   yet be committed), up to [`FIRST_PAGE`] rows are read from their
+//!   `record.json` files (kept only when the file still holds the id; the
+//!   page ends at one that cannot be read) and handed over at once, with
+//!   the id up to which every record is among them.
 //! - **The catalog pass**, on a thread of its own: `readdir` (on another)
 //!   while the catalog is read and *scanned* (of each line only the
 //!   operation, inode, id and name, from the fixed prefix csrkit writes,
@@ -25,10 +27,14 @@
 //!   threads, page by page, in order. A line that does not decode after
 //!   all is read from its `record.json`.
 //!
-//! Of the pass's rows, those the first page showed are dropped. A record
-//! the first page should have held and did not (its line further out of
-//! order than a batch's blocks, or its `record.json` unreadable a moment
-//! before) comes when the pass finds it: late, never lost or twice.
+//! Of the pass's rows, those the first page showed are dropped. One it
+//! should have held and did not (an index changed by hand) is printed
+//! when the pass reaches it: late, never lost or twice.
+//!
+//! The catalog is rewritten (when it missed a directory, or has too many
+//! dead lines) from the pass's rows, each summary paired with the inode
+//! it was read from: a commit meanwhile swaps in a new directory, whose
+//! inode the rewritten line then does not name.
 //! Figures in docs/performance.md (first row 10 ms at 100,000 records).
 
 use std::collections::HashMap;
@@ -217,8 +223,10 @@ struct Pass {
     lines: usize,
     /// Records that could not be read, named.
     skipped: Vec<Error>,
-    /// Every row handed over, when the catalog is to be rewritten.
-    compact: Option<Vec<Listed>>,
+    /// When the catalog is to be rewritten: each row's summary with the
+    /// inode it was read from (rows without one are left out: they are
+    /// misses again next time, never a stale line trusted).
+    compact: Option<Vec<(Summary, u64)>>,
 }
 
 impl DirStore {
@@ -277,6 +285,8 @@ impl DirStore {
         *self.skipped.lock().unwrap_or_else(|p| p.into_inner()) = pass.skipped;
         result?;
         if let Some(all) = pass.compact {
+            crate::faults::mark("list:compact");
+            crate::faults::pause("list:compact");
             self.catalog_compact(&all);
         }
         Ok(())
@@ -301,16 +311,20 @@ impl DirStore {
         };
         let (mut catalog, lines) = scan(&data);
         pass.lines = lines;
-        let mut rows: Vec<(u64, PathBuf, Row<'_>)> = Vec::with_capacity(entries.len());
+        // Each row with the inode its summary is known to describe (for
+        // the catalog's rewrite), or `None`.
+        let mut rows: Vec<Pending<'_>> = Vec::with_capacity(entries.len());
         for entry in entries {
             let Some(name) = entry.path.file_name().and_then(|n| n.to_str()) else {
                 continue;
             };
             match catalog.remove(name) {
                 Some(s) if s.ino() == entry.ino && entry.is_dir => match s {
-                    Scanned::Raw { id, line, .. } => rows.push((id, entry.path, Row::Line(line))),
+                    Scanned::Raw { id, line, .. } => {
+                        rows.push((id, entry.path, Row::Line(line), Some(entry.ino)))
+                    }
                     Scanned::Whole { summary, .. } => {
-                        rows.push((summary.id, entry.path, Row::Ready(summary)))
+                        rows.push((summary.id, entry.path, Row::Ready(summary), Some(entry.ino)))
                     }
                 },
                 _ => {
@@ -318,7 +332,11 @@ impl DirStore {
                     match Record::read_at(&entry.path) {
                         Ok(rec) => {
                             let summary = Summary::of(&rec.meta);
-                            rows.push((summary.id, entry.path, Row::Ready(Box::new(summary))));
+                            // The summary is the inode's only if the name
+                            // still has the inode readdir gave after the
+                            // read (a commit swaps in a new directory).
+                            let ino = same_ino(&entry.path, entry.ino).then_some(entry.ino);
+                            rows.push((summary.id, entry.path, Row::Ready(Box::new(summary)), ino));
                         }
                         // Named and skipped, not the end of the listing.
                         Err(e) => pass.skipped.push(damaged::skipped(name, &e)),
@@ -332,7 +350,7 @@ impl DirStore {
             pass.compact = Some(Vec::with_capacity(rows.len()));
         }
         // Pages of rows: the first small, so that it comes at once.
-        let mut pages: Vec<Vec<(u64, PathBuf, Row<'_>)>> = Vec::new();
+        let mut pages: Vec<Vec<Pending<'_>>> = Vec::new();
         let mut rows = rows.into_iter();
         let mut size = FIRST_PAGE;
         loop {
@@ -361,10 +379,15 @@ impl DirStore {
             for (_, page) in even {
                 let next = decode_page(page);
                 for decoded in [Some(next), odd.next()].into_iter().flatten() {
-                    let (listed, skipped) = decoded;
+                    let (listed, inos, skipped) = decoded;
                     pass.skipped.extend(skipped);
                     if let Some(all) = &mut pass.compact {
-                        all.extend(listed.iter().cloned());
+                        all.extend(
+                            listed
+                                .iter()
+                                .zip(&inos)
+                                .filter_map(|(l, ino)| Some((l.summary.clone(), (*ino)?))),
+                        );
                     }
                     if tx.send(listed).is_err() {
                         return;
@@ -379,11 +402,10 @@ impl DirStore {
     /// index's head names, lowest ids first, each read from its
     /// record.json (and kept only when that still holds the id), up to
     /// [`FIRST_PAGE`] of them; and the id up to which every record is
-    /// among them. Ids grow with commit order, up to a batch's blocks
-    /// landing out of order (the same bound as [`super::index::seek_id`]):
-    /// so only ids below those of the window's last quarter are taken,
-    /// unless the window is the whole file. Nothing (and 0) when the index
-    /// is not whole or is damaged in the window.
+    /// among them: the ids from 1 on that the window holds without a gap
+    /// (a batch's ids land out of order, and an id not in the window may
+    /// still be committed). Nothing (and 0) when the index is not whole or
+    /// is damaged in the window.
     fn head(&self) -> (Vec<Listed>, u64) {
         use std::os::unix::fs::FileExt;
         const WINDOW: u64 = 512 * 1024;
@@ -400,61 +422,72 @@ impl DirStore {
         if f.read_exact_at(&mut buf, 0).is_err() {
             return none;
         }
-        let whole_file = n == len;
         let Some(entries) = super::index::head(&buf) else {
             return none;
         };
-        let limit = if whole_file {
-            u64::MAX
-        } else {
-            let from = buf.len() * 3 / 4;
-            match entries.iter().filter(|e| e.0 >= from).map(|e| e.1).min() {
-                Some(m) => m,
-                None => return none,
-            }
-        };
-        let mut ids: Vec<(u64, &str)> = entries
-            .iter()
-            .filter(|e| e.1 < limit || whole_file)
-            .map(|e| (e.1, e.2))
-            .collect();
+        let mut ids: Vec<(u64, &str)> = entries.iter().map(|e| (e.1, e.2)).collect();
         ids.sort_unstable();
         ids.dedup_by_key(|e| e.0);
+        // Ids 1, 2, 3 ... without a gap: a record whose line is not in the
+        // window (a batch's id committed later, or committing now; a line
+        // further out of order) is a gap, and the page ends before it. A
+        // deleted record keeps its line, so deletions leave none.
         let mut out = Vec::with_capacity(FIRST_PAGE);
         let mut upto = 0;
         for (id, name) in ids {
-            if out.len() == FIRST_PAGE {
+            if out.len() == FIRST_PAGE || id != upto + 1 {
                 break;
             }
-            upto = id;
             let path = self.record_dir(name);
-            if let Ok(rec) = Record::read_at(&path) {
-                if rec.meta.id == id {
-                    out.push(Listed {
-                        summary: Summary::of(&rec.meta),
-                        from: ListedFrom::Dir(path),
-                    });
-                }
+            match Record::read_at(&path) {
+                Ok(rec) if rec.meta.id == id => out.push(Listed {
+                    summary: Summary::of(&rec.meta),
+                    from: ListedFrom::Dir(path),
+                }),
+                // The name now holds a later record: this id is gone.
+                Ok(_) => {}
+                // Deleted.
+                Err(_)
+                    if fs::symlink_metadata(&path)
+                        .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) => {}
+                // Unreadable now (damaged, or in the middle of a change):
+                // the catalog pass decides, from here on.
+                Err(_) => break,
             }
-        }
-        if out.len() < FIRST_PAGE && !whole_file {
-            // Every id below the limit was looked at.
-            upto = upto.max(limit.saturating_sub(1));
+            upto = id;
         }
         (out, upto)
     }
 }
 
+/// A row of the catalog pass: its id, directory, summary (to decode, or
+/// decoded), and the inode that summary describes, when known.
+type Pending<'a> = (u64, PathBuf, Row<'a>, Option<u64>);
+
+/// Whether the directory `path` has the inode `ino`.
+fn same_ino(path: &Path, ino: u64) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    fs::symlink_metadata(path).is_ok_and(|m| m.ino() == ino)
+}
+
 /// A page of rows decoded (see [`decode`]), a line that does not decode
-/// read from its record.json; and the records that could not be read.
-fn decode_page(rows: Vec<(u64, PathBuf, Row<'_>)>) -> (Vec<Listed>, Vec<Error>) {
+/// read from its record.json; each row's inode as [`Pending`] has it; and
+/// the records that could not be read.
+fn decode_page(rows: Vec<Pending<'_>>) -> (Vec<Listed>, Vec<Option<u64>>, Vec<Error>) {
     let mut out = Vec::with_capacity(rows.len());
+    let mut inos = Vec::with_capacity(rows.len());
     let mut skipped = Vec::new();
-    for (id, path, row) in rows {
+    for (id, path, row, ino) in rows {
         match decode(id, path, row) {
-            Ok(l) => out.push(l),
+            Ok(l) => {
+                out.push(l);
+                inos.push(ino);
+            }
             Err(path) => match reread(&path) {
-                Ok(l) => out.push(l),
+                Ok(l) => {
+                    out.push(l);
+                    inos.push(None);
+                }
                 Err(e) => {
                     let name = path.file_name().and_then(|n| n.to_str());
                     skipped.push(damaged::skipped(name.unwrap_or_default(), &e));
@@ -462,7 +495,7 @@ fn decode_page(rows: Vec<(u64, PathBuf, Row<'_>)>) -> (Vec<Listed>, Vec<Error>) 
             },
         }
     }
-    (out, skipped)
+    (out, inos, skipped)
 }
 
 /// The row's summary, or (its catalog line did not decode, or decoded

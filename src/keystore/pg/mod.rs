@@ -637,7 +637,7 @@ impl Store for PgStore {
     }
 }
 
-/// `SELECT summary FROM csrkit.listing ORDER BY id` (the narrow table of
+/// `SELECT id, summary FROM csrkit.listing ORDER BY id` (the narrow table of
 /// schema version 3) through a cursor, fetched in growing batches (100
 /// rows, then up to 5,000) on a thread of their own while this one
 /// decodes the batch before and hands its summaries to `each`: the
@@ -652,7 +652,7 @@ fn each_summary(c: &mut Client, each: &mut dyn FnMut(Summary) -> Result<()>) -> 
     tx.batch_execute(
         "SET LOCAL jit = off; \
          DECLARE csrkit_list NO SCROLL CURSOR FOR \
-         SELECT summary FROM csrkit.listing ORDER BY id",
+         SELECT id, summary FROM csrkit.listing ORDER BY id",
     )?;
     let handed = std::thread::scope(|s| {
         let (rows_tx, rows_rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(2);
@@ -672,11 +672,12 @@ fn each_summary(c: &mut Client, each: &mut dyn FnMut(Summary) -> Result<()>) -> 
         let mut handed = Ok(());
         'rows: for rows in rows_rx {
             for row in rows {
-                let summary = match serde_json::from_str(row.get(0)) {
+                let summary = match serde_json::from_str(row.get(1)) {
                     Ok(s) => s,
                     Err(e) => {
+                        let id: i64 = row.get(0);
                         handed = Err(Error::internal(format!(
-                            "a record's summary is corrupt: {e}"
+                            "the list row of record {id} (csrkit.listing) is corrupt: {e}"
                         )));
                         break 'rows;
                     }

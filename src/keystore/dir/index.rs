@@ -359,26 +359,14 @@ impl DirStore {
     }
 }
 
-/// The lines of the index's first bytes `buf` (read from offset 0), as
-/// (offset in `buf`, id, name), in file order; only complete lines. `None`
-/// without this version's header or with a damaged line: the caller then
-/// does without the index. (A line whose key is unknown still names its id
-/// and record truly.)
-pub(super) fn head(buf: &[u8]) -> Option<Vec<(usize, u64, &str)>> {
-    let body = buf.strip_prefix(HEADER.as_bytes())?;
-    let end = body.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let mut out = Vec::with_capacity(end / 100 + 1);
-    let mut at = 0;
-    while at < end {
-        let n = body[at..end].iter().position(|b| *b == b'\n')?;
-        let l = &body[at..at + n];
-        if !l.is_empty() {
-            let e = parse_line(l)?;
-            out.push((HEADER.len() + at, e.id, e.name));
-        }
-        at += n + 1;
-    }
-    Some(out)
+/// The (id, name) of every complete line of the index's first bytes `buf`
+/// (read from offset 0), in file order. `None` without this version's
+/// header or with a damaged line: the caller then does without the index.
+/// (A line whose key is unknown still names its id and record truly.)
+pub(super) fn head(buf: &[u8]) -> Option<Vec<(u64, &str)>> {
+    lines(buf)?
+        .map(|l| parse_line(l).map(|e| (e.id, e.name)))
+        .collect()
 }
 
 /// Whether a line's id field (unchecked) is `want`.

@@ -37,6 +37,7 @@
 //! inode the rewritten line then does not name.
 //! Figures in docs/performance.md (first row 10 ms at 100,000 records).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs;
 use std::os::unix::fs::DirEntryExt;
@@ -111,9 +112,11 @@ enum Row<'a> {
 }
 
 /// The catalog's live entries by name (last line wins, a `del` removes),
-/// from the lines' prefixes (see the module doc), and its line count.
-fn scan(data: &[u8]) -> (HashMap<&str, Scanned<'_>>, usize) {
-    let mut map: HashMap<&str, Scanned<'_>> = HashMap::with_capacity(data.len() / 300 + 16);
+/// from the lines' prefixes (see the module doc), and its line count. A
+/// name is borrowed from the catalog's bytes, but for a line of another
+/// shape, decoded whole, which owns its name.
+fn scan(data: &[u8]) -> (HashMap<Cow<'_, str>, Scanned<'_>>, usize) {
+    let mut map: HashMap<Cow<'_, str>, Scanned<'_>> = HashMap::with_capacity(data.len() / 300 + 16);
     let mut lines = 0;
     let mut start = 0;
     let ends = memchr::memchr_iter(b'\n', data).chain(std::iter::once(data.len()));
@@ -126,25 +129,16 @@ fn scan(data: &[u8]) -> (HashMap<&str, Scanned<'_>>, usize) {
         lines += 1;
         match prefix(line) {
             Some(Prefix::Put { ino, id, name }) => {
-                map.insert(name, Scanned::Raw { id, ino, line });
+                map.insert(Cow::Borrowed(name), Scanned::Raw { id, ino, line });
             }
             Some(Prefix::Del { name }) => {
                 map.remove(name);
             }
             None => match CatalogLine::parse(line) {
                 Some(CatalogLine::Put { ino, summary }) => {
-                    // The name is borrowed from the line when it is there
-                    // as written; a name spelled otherwise (escaped) is
-                    // left to the directory's record.json.
-                    if let Some(name) = raw_name(line, &summary.name) {
-                        map.insert(
-                            name,
-                            Scanned::Whole {
-                                ino,
-                                summary: Box::new(summary),
-                            },
-                        );
-                    }
+                    let name = Cow::Owned(summary.name.clone());
+                    let summary = Box::new(summary);
+                    map.insert(name, Scanned::Whole { ino, summary });
                 }
                 Some(CatalogLine::Del { name, .. }) => {
                     map.remove(name.as_str());
@@ -154,14 +148,6 @@ fn scan(data: &[u8]) -> (HashMap<&str, Scanned<'_>>, usize) {
         }
     }
     (map, lines)
-}
-
-/// `name`, borrowed from `line` where it occurs there verbatim.
-fn raw_name<'a>(line: &'a [u8], name: &str) -> Option<&'a str> {
-    let at = line
-        .windows(name.len().max(1))
-        .position(|w| w == name.as_bytes())?;
-    std::str::from_utf8(&line[at..at + name.len()]).ok()
 }
 
 enum Prefix<'a> {
@@ -422,10 +408,9 @@ impl DirStore {
         if f.read_exact_at(&mut buf, 0).is_err() {
             return none;
         }
-        let Some(entries) = super::index::head(&buf) else {
+        let Some(mut ids) = super::index::head(&buf) else {
             return none;
         };
-        let mut ids: Vec<(u64, &str)> = entries.iter().map(|e| (e.1, e.2)).collect();
         ids.sort_unstable();
         ids.dedup_by_key(|e| e.0);
         // Ids 1, 2, 3 ... without a gap: a record whose line is not in the

@@ -50,14 +50,7 @@ fn batch_of_100_with_two_bad_lines() {
         .collect();
     assert_eq!(records.len(), 98);
     // Every record is committed whole, with a unique id, and verifies.
-    let v: serde_json::Value = serde_json::from_slice(
-        &ks.cmd()
-            .args(["list", "--format", "json"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
+    let v: serde_json::Value = ks.list_json();
     let mut ids: Vec<u64> = v
         .as_array()
         .unwrap()

@@ -1183,25 +1183,7 @@ fn list_and_lookup_by_id_survive_a_stale_or_missing_catalog() {
         .args(["regenerate", "b", "--org", "Two"])
         .assert()
         .success();
-    let names = |ks: &Ks| -> Vec<(u64, String, u64)> {
-        let v = json(
-            &ks.cmd()
-                .args(["list", "--format", "json"])
-                .output()
-                .unwrap(),
-        );
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|r| {
-                (
-                    r["id"].as_u64().unwrap(),
-                    r["name"].as_str().unwrap().to_string(),
-                    r["revision"].as_u64().unwrap(),
-                )
-            })
-            .collect()
-    };
+    let names = |ks: &Ks| ks.listed();
     let want = vec![
         (1, "a".to_string(), 1),
         (2, "b".to_string(), 2),

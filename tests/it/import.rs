@@ -569,14 +569,7 @@ fn self_sign_expiring_list_and_regenerate() {
         .success();
     assert!(!cert.exists());
     assert!(ks.record("lab").join("history/2/cert.pem").exists());
-    let list: serde_json::Value = serde_json::from_slice(
-        &ks.cmd()
-            .args(["list", "--format", "json"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
+    let list: serde_json::Value = ks.list_json();
     assert_eq!(list[0]["status"], "renewing");
 }
 

@@ -346,60 +346,19 @@ fn list_prints_every_record_once_in_id_order_whatever_the_index_holds() {
             .assert()
             .success();
     }
-    ks.cmd()
-        .args([
-            "generate",
-            "h001x",
-            "--cn",
-            "x.example.com",
-            "--key-type",
-            "ec",
-        ])
-        .arg("--no-passphrase")
-        .assert()
-        .success();
+    ks.generate_ec("h001x");
     ks.cmd()
         .args(["delete", "h003", "--yes"])
         .assert()
         .success();
-    ks.cmd()
-        .args([
-            "generate",
-            "h003",
-            "--cn",
-            "h3.example.com",
-            "--key-type",
-            "ec",
-        ])
-        .arg("--no-passphrase")
-        .assert()
-        .success();
+    ks.generate_ec("h003");
     for n in ["h005", "h151"] {
         ks.cmd()
             .args(["regenerate", n, "--org", "Two"])
             .assert()
             .success();
     }
-    let ids = |ks: &Ks| -> Vec<(u64, String, u64)> {
-        let o = ks
-            .cmd()
-            .args(["list", "--format", "json"])
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", stderr(&o));
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|r| {
-                (
-                    r["id"].as_u64().unwrap(),
-                    r["name"].as_str().unwrap().to_string(),
-                    r["revision"].as_u64().unwrap(),
-                )
-            })
-            .collect()
-    };
+    let ids = |ks: &Ks| ks.listed();
     let text = |ks: &Ks| stdout(&ks.cmd().arg("list").output().unwrap());
     let want = ids(&ks);
     assert_eq!(want.len(), 260 - 75 - 1 + 2, "{want:?}");
@@ -455,20 +414,8 @@ fn list_prints_every_record_once_in_id_order_whatever_the_index_holds() {
 #[test]
 fn a_commit_during_the_catalog_rewrite_is_not_hidden_by_it() {
     let ks = Ks::new();
-    for n in ["a", "b"] {
-        ks.cmd()
-            .args([
-                "generate",
-                n,
-                "--cn",
-                &format!("{n}.example.com"),
-                "--key-type",
-                "ec",
-            ])
-            .arg("--no-passphrase")
-            .assert()
-            .success();
-    }
+    ks.generate_ec("a");
+    ks.generate_ec("b");
     // No catalog: the next list reads every record.json and rewrites it.
     std::fs::remove_file(ks.root().join("records/.catalog")).unwrap();
     let mark = ks.root().join("../compacting");
@@ -504,14 +451,7 @@ fn a_commit_during_the_catalog_rewrite_is_not_hidden_by_it() {
         .unwrap();
     assert_eq!(o.status.code(), Some(10), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains('b'), "{}", stdout(&o));
-    let v: serde_json::Value = serde_json::from_slice(
-        &ks.cmd()
-            .args(["list", "--format", "json"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
+    let v = ks.list_json();
     assert_eq!(v[1]["name"], "b");
     assert_eq!(v[1]["revision"], 2, "{v}");
 }

@@ -46,6 +46,21 @@ fn out(c: &mut StdCommand) -> std::process::Output {
     o
 }
 
+/// `generate --batch` of `n` EC records `<prefix>0000`, `<prefix>0001`...
+/// on `url`, asserted to succeed.
+fn batch(url: &str, prefix: &str, n: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("batch.jsonl");
+    let lines: String = (0..n)
+        .map(|i| format!("{{\"name\":\"{prefix}{i:04}\",\"common_name\":\"{prefix}{i}.example.com\",\"key_type\":\"ec\"}}\n"))
+        .collect();
+    std::fs::write(&file, lines).unwrap();
+    let o = out(csrkit_at(url)
+        .args(["generate", "--no-passphrase", "--batch"])
+        .arg(&file));
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 /// `url` split into (without the password, the password).
 fn split_password(url: &str) -> (String, String) {
     let (scheme, rest) = url.split_once("://").unwrap();
@@ -659,16 +674,7 @@ fn delete_removes_a_row_whose_metadata_is_corrupt() {
 fn a_large_batch_leaves_the_table_analyzed_so_a_key_lookup_uses_the_spki_index() {
     let db = db!("a_large_batch_leaves_the_table_analyzed_so_a_key_lookup_uses_the_spki_index");
     let url = db.url();
-    let dir = tempfile::tempdir().unwrap();
-    let batch = dir.path().join("batch.jsonl");
-    let lines: String = (0..1000)
-        .map(|i| format!("{{\"name\":\"a{i:04}\",\"common_name\":\"a{i}.example.com\",\"key_type\":\"ec\"}}\n"))
-        .collect();
-    std::fs::write(&batch, lines).unwrap();
-    let o = out(csrkit_at(&url)
-        .args(["generate", "--no-passphrase", "--batch"])
-        .arg(&batch));
-    assert!(o.status.success(), "{}", stderr(&o));
+    batch(&url, "a", 1000);
     // The batch's ANALYZE: the catalog's row estimate is the table's
     // (before it, a new table's estimate is -1; autovacuum, with its
     // one-minute nap, does not get there first).
@@ -721,20 +727,11 @@ fn the_listing_follows_every_write_and_an_older_schema_gets_it_filled() {
             "--no-passphrase",
         ]);
     }
-    let dir = tempfile::tempdir().unwrap();
-    let batch = dir.path().join("batch.jsonl");
-    let lines: String = (0..40)
-        .map(|i| format!("{{\"name\":\"l{i:02}\",\"common_name\":\"l{i}.example.com\",\"key_type\":\"ec\"}}\n"))
-        .collect();
-    std::fs::write(&batch, lines).unwrap();
-    let o = out(csrkit_at(&url)
-        .args(["generate", "--no-passphrase", "--batch"])
-        .arg(&batch));
-    assert!(o.status.success(), "{}", stderr(&o));
+    batch(&url, "l", 40);
     ok(&["regenerate", "b", "--org", "Two"]);
     ok(&["self-sign", "c", "--days", "30"]);
     ok(&["delete", "a", "--yes"]);
-    ok(&["delete", "l07", "--yes"]);
+    ok(&["delete", "l0007", "--yes"]);
     type Rows = Vec<(i64, String)>;
     let both = || -> (Rows, Rows) {
         let mut c = db.client();

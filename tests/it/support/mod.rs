@@ -138,6 +138,33 @@ impl Ks {
             .success();
     }
 
+    /// `list --format json` of this keystore, asserted to succeed, parsed.
+    pub fn list_json(&self) -> serde_json::Value {
+        let o = self
+            .cmd()
+            .args(["list", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "list: {}", stderr(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    }
+
+    /// Each listed record's (id, name, revision), in the order `list` gave.
+    pub fn listed(&self) -> Vec<(u64, String, u64)> {
+        self.list_json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["id"].as_u64().unwrap(),
+                    r["name"].as_str().unwrap().to_string(),
+                    r["revision"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    }
+
     /// `cmd` with a passphrase in the environment.
     pub fn cmd_pass(&self) -> Command {
         let mut c = self.cmd();
